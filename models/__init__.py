@@ -1,0 +1,39 @@
+"""The partnership's data: SQLModel tables and the Create/Update/Public schemas forms and the API use.
+
+Nothing here knows about Flask or PuLP. Validation that belongs to one record lives on its Base
+schema; rules that span records (cost shares summing to 100%, contracts inside a horizon) live in
+`models.rules` so that forms, imports and the API all apply the same words.
+"""
+
+from models.audit import AuditEvent
+from models.demand import CostShare, DemandType
+from models.intervention import Intervention, InterventionEffect
+from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
+from models.place import CapacityOverride, Place, PlacePopulation
+from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
+from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
+from models.user import User, UserPlace
+
+__all__ = [
+    "AuditEvent",
+    "BudgetLine",
+    "CapacityOverride",
+    "CommissioningCycle",
+    "CostShare",
+    "DemandType",
+    "ExistingContract",
+    "Intervention",
+    "InterventionEffect",
+    "Partner",
+    "Place",
+    "PlacePopulation",
+    "Plan",
+    "PlanAllocation",
+    "PlanExplanation",
+    "PlanFunding",
+    "Scenario",
+    "ScenarioBudgetOverride",
+    "ScenarioCap",
+    "User",
+    "UserPlace",
+]

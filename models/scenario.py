@@ -1,0 +1,218 @@
+"""Scenarios: named sets of assumptions and rules that the optimiser turns into a plan."""
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import NaiveDatetime, field_validator, model_validator
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from models.fields import (
+    json_dict_field,
+    money_field,
+    optional_money_field,
+    strip_text,
+    utc_now,
+    year_field,
+)
+from models.vocabulary import EVIDENCE_RATINGS, ObjectiveChoice
+
+DEFAULT_CONFIDENCE = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.0}
+DEFAULT_SEGMENT_MULTIPLIERS = [1.0, 0.8, 0.6]
+
+
+class FundingMode(StrEnum):
+    """Pooled: partners' money is planned together. Separate: each partner plans alone with its own
+    budget, as happens today; useful as a baseline."""
+
+    POOLED = "pooled"
+    SEPARATE = "separate"
+
+
+def _ratio_field(default: float, description: str, *, le: float = 1.0) -> object:
+    return Field(default=default, ge=0, le=le, description=description)
+
+
+class ScenarioBase(SQLModel):
+    name: str = Field(min_length=1, max_length=120, unique=True, index=True)
+    description: str = Field(default="", max_length=4000)
+    first_year: int = year_field(
+        default=2026, description="First financial year planned (2026 = 2026/27)."
+    )
+    horizon_years: int = Field(
+        default=3, ge=1, le=10, description="Number of financial years planned."
+    )
+    funding_mode: FundingMode = Field(default=FundingMode.POOLED)
+
+    min_evidence_rating: str = Field(
+        default="2", description="Weakest evidence rating that may be funded (NE is never funded)."
+    )
+    min_share_rated_3: float = _ratio_field(
+        0.0, "Least share of spend on interventions rated 3 or above (0.5 = 50%)."
+    )
+    bcr_threshold: float = _ratio_field(
+        1.0, "Interventions whose benefit-cost ratio is below this are excluded.", le=100
+    )
+    portfolio_vfm_ratio: float = _ratio_field(
+        1.0, "Benefit of the whole plan must be at least this times its spend.", le=100
+    )
+    max_cost_per_unit_demand_type_id: int | None = Field(
+        default=None, foreign_key="demand_type.id", description="Demand type for the cost cap."
+    )
+    max_cost_per_unit: Decimal | None = optional_money_field(
+        description="Most the plan may spend per unit of that demand type avoided, £."
+    )
+    partner_fairness: float = _ratio_field(
+        0.0,
+        "Each partner's share of benefit must be at least this times what it pays (0 = off).",
+        le=100,
+    )
+    partner_fairness_overrides: dict[str, float] = json_dict_field(
+        description="Per-partner fairness factor by partner id, replacing the default."
+    )
+    place_need_floor: float = _ratio_field(
+        0.0, "Each place gets at least this share of its need-weighted share of spend (0 = off)."
+    )
+    confidence_weights: dict[str, float] = json_dict_field(
+        description="Discount on expected effect for each evidence level."
+    )
+    discount_rate: float = _ratio_field(
+        0.035, "Yearly discount on later benefits (HM Treasury Green Book: 3.5%)."
+    )
+    appraisal_years: int = Field(
+        default=10, ge=1, le=60, description="Years over which benefits are counted."
+    )
+    objective: ObjectiveChoice = Field(default=ObjectiveChoice.VALUE)
+    priority_weights: dict[str, float] = json_dict_field(
+        description="Weight per demand type id when the objective is priority-weighted."
+    )
+    single_demand_type_id: int | None = Field(default=None, foreign_key="demand_type.id")
+    segment_multipliers: list[float] = Field(
+        default_factory=lambda: list(DEFAULT_SEGMENT_MULTIPLIERS),
+        sa_column=Column(JSON, nullable=False),
+        description="Effect multiplier of each equal slice of the reachable population.",
+    )
+    whole_programme: bool = Field(
+        default=False, description="Set-up costs and minimum cohorts (a mixed-integer program)."
+    )
+    time_limit_seconds: int = Field(default=60, ge=1, le=3600)
+
+    _strip = field_validator("name", mode="before")(strip_text)
+
+    @field_validator("min_evidence_rating", mode="before")
+    @classmethod
+    def known_rating(cls, value: object) -> str:
+        rating = str(value).strip().upper()
+        if rating not in EVIDENCE_RATINGS or rating == "NE":
+            raise ValueError(
+                f"'{value}' is not a rating that can be funded; use one of 4, 3, 2 or NL2"
+            )
+        return rating.rstrip("+")
+
+    @field_validator("segment_multipliers")
+    @classmethod
+    def sensible_segments(cls, multipliers: list[float]) -> list[float]:
+        if not 1 <= len(multipliers) <= 10:
+            raise ValueError("give between 1 and 10 segment multipliers")
+        if any(not 0 <= m <= 1 for m in multipliers):
+            raise ValueError("each segment multiplier must be between 0 and 1")
+        return [float(m) for m in multipliers]
+
+    @field_validator("confidence_weights")
+    @classmethod
+    def sensible_confidence(cls, weights: dict[str, float]) -> dict[str, float]:
+        for level, weight in weights.items():
+            if level not in DEFAULT_CONFIDENCE:
+                raise ValueError(f"'{level}' is not an evidence level; use 4, 3, 2 or NL2")
+            if not 0 <= float(weight) <= 1:
+                raise ValueError(f"the confidence for level {level} must be between 0 and 1")
+        return {level: float(weight) for level, weight in weights.items()}
+
+    @model_validator(mode="after")
+    def objective_has_its_inputs(self) -> "ScenarioBase":
+        if self.objective == ObjectiveChoice.SINGLE and self.single_demand_type_id is None:
+            raise ValueError("choose the demand type to optimise when optimising one type only")
+        if (self.max_cost_per_unit is None) != (self.max_cost_per_unit_demand_type_id is None):
+            raise ValueError("a cost-per-unit cap needs both a demand type and an amount")
+        return self
+
+    def confidence(self) -> dict[str, float]:
+        """Confidence weights with the defaults filled in."""
+        return {**DEFAULT_CONFIDENCE, **self.confidence_weights}
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.first_year + self.horizon_years))
+
+
+class Scenario(ScenarioBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: NaiveDatetime = Field(default_factory=utc_now)
+    updated_at: NaiveDatetime = Field(default_factory=utc_now)
+    budget_overrides: list["ScenarioBudgetOverride"] = Relationship(
+        back_populates="scenario", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
+    )
+    caps: list["ScenarioCap"] = Relationship(
+        back_populates="scenario", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
+    )
+
+
+class ScenarioCreate(ScenarioBase):
+    pass
+
+
+class ScenarioPublic(ScenarioBase):
+    id: int
+
+
+class ScenarioBudgetOverrideBase(SQLModel):
+    """A scenario's replacement for one budget line's maximum (and minimum)."""
+
+    budget_line_id: int = Field(foreign_key="budget_line.id", ondelete="CASCADE")
+    maximum: Decimal = money_field()
+    minimum: Decimal | None = optional_money_field()
+
+    @model_validator(mode="after")
+    def minimum_not_above_maximum(self) -> "ScenarioBudgetOverrideBase":
+        if self.minimum is not None and self.minimum > self.maximum:
+            raise ValueError(
+                f"The committed minimum (£{self.minimum:,.2f}) is more than the maximum "
+                f"(£{self.maximum:,.2f})"
+            )
+        return self
+
+
+class ScenarioBudgetOverride(ScenarioBudgetOverrideBase, table=True):
+    __tablename__ = "scenario_budget_override"
+    __table_args__ = (
+        UniqueConstraint("scenario_id", "budget_line_id", name="uq_scenario_budget_override"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    scenario: Scenario = Relationship(back_populates="budget_overrides")
+
+
+class CapScope(StrEnum):
+    PLACE = "place"
+    INTERVENTION = "intervention"
+    CATEGORY = "category"
+
+
+class ScenarioCapBase(SQLModel):
+    """Most a scenario may spend on one place, intervention or category over its horizon."""
+
+    scope: CapScope
+    target: str = Field(
+        min_length=1,
+        max_length=160,
+        description="Place or intervention id, or a category name, depending on the scope.",
+    )
+    maximum: Decimal = money_field()
+
+
+class ScenarioCap(ScenarioCapBase, table=True):
+    __tablename__ = "scenario_cap"
+    __table_args__ = (UniqueConstraint("scenario_id", "scope", "target", name="uq_scenario_cap"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    scenario: Scenario = Relationship(back_populates="caps")

@@ -1,0 +1,45 @@
+"""The Flask app: commissioners, finance leads and place leads plan pooled budgets here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then PLANNER_* environment variables, then `config`."""
+    from planner import db, logs
+    from planner.config import ENV_PREFIX, DefaultConfig, finish_config
+    from planner.core.errors import register_error_pages
+    from planner.extensions import csrf, login_manager
+    from planner.features import BLUEPRINTS, register_cli
+
+    app = Flask(
+        __name__,
+        static_folder=str(STATIC_DIR),
+        static_url_path="/static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    app.config.update(config or {})
+    finish_config(app.config, app.instance_path)
+    logs.configure(app)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_pages(app)
+    register_cli(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        with app.app_context():
+            db.upgrade_database()
+    return app

@@ -1,0 +1,64 @@
+"""The audit log: who changed what, when, before and after. Written in the same transaction as
+the change, so a change that fails leaves no audit row either."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Protocol
+
+from sqlmodel import Session, SQLModel
+
+from models import AuditEvent
+
+
+class Actor(Protocol):
+    id: int | None
+    name: str
+
+
+def snapshot(record: SQLModel | None) -> dict[str, Any] | None:
+    """A JSON-safe copy of a record's columns, for the before/after of an audit event."""
+    if record is None:
+        return None
+    return {key: json_safe(value) for key, value in record.model_dump().items()}
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
+
+
+def record_change(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: dict[str, Any] | SQLModel | None,
+    after: dict[str, Any] | SQLModel | None,
+    summary: str = "",
+) -> AuditEvent:
+    """Add an audit event to the session; the caller commits it together with the change."""
+    event = AuditEvent(
+        user_id=getattr(actor, "id", None),
+        user_name=getattr(actor, "name", None) or "system",
+        action=action,
+        entity=entity,
+        entity_id="" if entity_id is None else str(entity_id),
+        summary=summary,
+        before=json_safe(snapshot(before) if isinstance(before, SQLModel) else before),
+        after=json_safe(snapshot(after) if isinstance(after, SQLModel) else after),
+    )
+    session.add(event)
+    return event

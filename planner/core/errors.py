@@ -1,0 +1,55 @@
+"""Error pages in words, as HTML for people and as JSON for the API."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+EXPLANATIONS = {
+    400: ("Something in that request was not right", "Check what you entered and try again."),
+    403: (
+        "You do not have permission to do that",
+        "Your role does not allow this. Ask an administrator if you think it should.",
+    ),
+    404: ("Page not found", "Check the address, or go back to the home page."),
+    405: ("That action is not available here", "Go back and try again."),
+    413: ("That file is too large", "Upload a file smaller than the limit shown on the page."),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Nothing you entered was saved by the failed request. Try again in a moment.",
+    ),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+    title, advice = EXPLANATIONS.get(code, EXPLANATIONS[500])
+    if wants_json():
+        return jsonify({"errors": [{"field": None, "message": detail or title}]}), code
+    return render_template("core/error.html", code=code, title=title, advice=detail or advice), code
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
+        return render_error(
+            400,
+            "The form had expired or did not come from this site. Go back, reload and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        code = error.code or 500
+        detail = error.description if code in (400, 413) and error.description else None
+        if code == 400 and detail and detail.startswith("The browser (or proxy)"):
+            detail = None
+        return render_error(code, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        logging.getLogger("planner").exception("unhandled error")
+        return render_error(500)

@@ -1,0 +1,38 @@
+"""Every blueprint, navigation link and CLI command the app offers (its table of contents)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app
+from flask_login import current_user
+
+from models.vocabulary import Role
+from planner.auth.routes import bp as auth_bp
+from planner.core.routes import bp as core_bp
+
+BLUEPRINTS: list[Blueprint] = [core_bp, auth_bp]
+
+ALL_ROLES = tuple(Role)
+
+# (endpoint, label, roles that see it). A link shows only if its endpoint exists and the role fits;
+# the route itself still checks the role.
+NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
+    ("core.home", "Home", ALL_ROLES),
+]
+
+
+def nav_links() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    return [
+        (endpoint, label)
+        for endpoint, label, roles in NAVIGATION
+        if endpoint in current_app.view_functions and current_user.role in roles
+    ]
+
+
+def register_cli(app: Flask) -> None:
+    from planner.cli import commands
+
+    for command in commands():
+        app.cli.add_command(command)
+    app.jinja_env.globals["nav_links"] = nav_links

@@ -1,0 +1,50 @@
+"""Alembic environment: the tables come from `models`, the URL from the app or alembic.ini."""
+
+import os
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+from sqlmodel import SQLModel
+
+import models  # noqa: F401
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def database_url() -> str:
+    from planner.config import normalise_database_url
+
+    url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url") or ""
+    return normalise_database_url(url)
+
+
+def run_migrations(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run_migrations(connection)
+        return
+    engine = engine_from_config(
+        {"sqlalchemy.url": database_url()}, prefix="sqlalchemy.", poolclass=pool.NullPool
+    )
+    with engine.connect() as connection:
+        run_migrations(connection)
+
+
+if context.is_offline_mode():
+    context.configure(url=database_url(), target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    run_migrations_online()
