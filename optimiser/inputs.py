@@ -1,0 +1,385 @@
+"""What a partnership brings to the optimiser: partners, budgets, evidence, places.
+
+Every input is a frozen dataclass checked when it is made, with messages that
+name the item and the field ("budget line 'kirklees-2026': maximum must be at
+least 0"). The planner maps database rows to these classes; nothing here knows
+about Flask or the database.
+
+Money: every amount is a ``float`` of pounds. ``Decimal`` and ``int`` are
+accepted and converted on construction, because the solver works in floating
+point; the planner keeps ``Decimal`` outside the optimiser.
+
+Financial years are named by the calendar year in which they start: ``2026``
+is the financial year 2026/27 (1 April 2026 to 31 March 2027).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from optimiser.evidence import evidence_level
+
+Money = float
+
+
+class InputError(ValueError):
+    """An input that cannot be planned with; the message names item and field."""
+
+
+class PartnerKind(StrEnum):
+    POLICE = "police"
+    LOCAL_AUTHORITY = "local_authority"
+    NHS = "nhs"
+    VIOLENCE_REDUCTION_UNIT = "violence_reduction_unit"
+    VOLUNTARY_SECTOR = "voluntary_sector"
+    OTHER = "other"
+
+
+class BudgetStatus(StrEnum):
+    INDICATIVE = "indicative"
+    CONFIRMED = "confirmed"
+
+
+def _set(item: object, name: str, value: Any) -> None:
+    # Frozen dataclasses normalise their own fields once, in __post_init__.
+    object.__setattr__(item, name, value)
+
+
+def _amount(item: object, label: str, name: str, *, allow_none: bool = False) -> None:
+    """Turn a money or count field into a finite, non-negative float."""
+    value = getattr(item, name)
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise InputError(f"{label}: {name} must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise InputError(f"{label}: {name} must be at least 0, got {value}")
+    _set(item, name, number)
+
+
+def _key(item: object, label: str, name: str = "key") -> None:
+    value = getattr(item, name)
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{label}: {name} must be a non-empty string")
+
+
+def _years(item: object, label: str, name: str) -> None:
+    value = tuple(getattr(item, name))
+    if any(isinstance(y, bool) or not isinstance(y, int) for y in value):
+        raise InputError(f"{label}: {name} must be financial-year start years like 2026")
+    _set(item, name, value)
+
+
+def _mapping(item: object, label: str, name: str) -> None:
+    """Freeze a mapping of key to non-negative number."""
+    value = getattr(item, name)
+    if not isinstance(value, Mapping):
+        raise InputError(f"{label}: {name} must be a mapping")
+    frozen: dict[str, float] = {}
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int | float | Decimal):
+            raise InputError(f"{label}: {name}[{key!r}] must be a number")
+        if not math.isfinite(float(number)) or float(number) < 0:
+            raise InputError(f"{label}: {name}[{key!r}] must be at least 0")
+        frozen[str(key)] = float(number)
+    _set(item, name, MappingProxyType(frozen))
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An organisation that contributes money to the pooled fund."""
+
+    key: str
+    name: str
+    kind: PartnerKind = PartnerKind.OTHER
+    district: str | None = None
+
+    def __post_init__(self) -> None:
+        _key(self, f"partner {self.key!r}")
+        _key(self, f"partner {self.key!r}", "name")
+        try:
+            _set(self, "kind", PartnerKind(self.kind))
+        except ValueError:
+            raise InputError(f"partner {self.key!r}: kind {self.kind!r} is not known") from None
+
+
+@dataclass(frozen=True)
+class CommissioningCycle:
+    """When a partner can let or vary contracts.
+
+    ``open_years`` are the financial years in which its window is open; in
+    other years its funding of each intervention stays at last year's level
+    (or, in the first planning year, at its existing contracts). A partner with
+    no cycle can change its commissioning every year.
+    """
+
+    partner: str
+    open_years: tuple[int, ...]
+    budget_setting_month: int = 3
+    contract_length_years: int = 3
+
+    def __post_init__(self) -> None:
+        label = f"commissioning cycle of {self.partner!r}"
+        _key(self, label, "partner")
+        _years(self, label, "open_years")
+        if not 1 <= self.budget_setting_month <= 12:
+            raise InputError(f"{label}: budget_setting_month must be 1 to 12")
+        if self.contract_length_years < 1:
+            raise InputError(f"{label}: contract_length_years must be at least 1")
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """Money one partner may put into the pool in one financial year.
+
+    ``ring_fence`` lists the intervention categories it may pay for (empty:
+    any); ``districts`` the districts whose places it may pay for (empty: all).
+    ``committed_minimum`` is money the partner has promised to spend.
+    """
+
+    partner: str
+    year: int
+    maximum: Money
+    committed_minimum: Money = 0.0
+    status: BudgetStatus = BudgetStatus.CONFIRMED
+    ring_fence: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            _set(self, "key", f"{self.partner}-{self.year}")
+        label = f"budget line {self.key!r}"
+        _key(self, label, "partner")
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            raise InputError(f"{label}: year must be a start year like 2026")
+        _amount(self, label, "maximum")
+        _amount(self, label, "committed_minimum")
+        if self.committed_minimum > self.maximum:
+            raise InputError(
+                f"{label}: committed_minimum {self.committed_minimum:,.0f} is above "
+                f"maximum {self.maximum:,.0f}"
+            )
+        _set(self, "status", BudgetStatus(self.status))
+        _set(self, "ring_fence", tuple(self.ring_fence))
+        _set(self, "districts", tuple(self.districts))
+
+
+@dataclass(frozen=True)
+class ExistingContract:
+    """Funding a partner has already committed to an intervention (and place)."""
+
+    partner: str
+    intervention: str
+    years: tuple[int, ...]
+    amount_per_year: Money
+    place: str | None = None
+
+    def __post_init__(self) -> None:
+        label = f"existing contract of {self.partner!r} for {self.intervention!r}"
+        _key(self, label, "partner")
+        _key(self, label, "intervention")
+        _years(self, label, "years")
+        _amount(self, label, "amount_per_year")
+
+
+@dataclass(frozen=True)
+class DemandType:
+    """A unit of demand on services, its cost, and who bears that cost.
+
+    ``shares`` maps partner key to the share of ``unit_cost`` it bears; the
+    shares sum to 1 (a share may belong to a body outside the partnership,
+    under a key that is not a partner: it then counts for nobody's fairness).
+    """
+
+    key: str
+    name: str
+    unit_cost: Money
+    shares: Mapping[str, float]
+    unit: str = "case"
+
+    def __post_init__(self) -> None:
+        label = f"demand type {self.key!r}"
+        _key(self, label)
+        _amount(self, label, "unit_cost")
+        _mapping(self, label, "shares")
+        total = sum(self.shares.values())
+        if abs(total - 1.0) > 1e-6:
+            raise InputError(f"{label}: shares must sum to 1, they sum to {total:.4f}")
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Demand avoided per participant, in each listed year after taking part.
+
+    ``years_after`` counts from the year of participation: ``(1, 2, 3)`` means
+    the same reduction in each of the three following years; 0 is the year
+    of participation itself.
+    """
+
+    demand_type: str
+    reduction_per_participant: float
+    years_after: tuple[int, ...] = (1,)
+
+    def __post_init__(self) -> None:
+        label = f"effect on {self.demand_type!r}"
+        _key(self, label, "demand_type")
+        _amount(self, label, "reduction_per_participant")
+        _years(self, label, "years_after")
+        if not self.years_after or min(self.years_after) < 0:
+            raise InputError(f"{label}: years_after must list years 0 or later")
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A programme that can be commissioned.
+
+    ``unit_cost`` pays for one participant's whole programme in the year they
+    start. ``fixed_cost`` (set-up per place and year) and ``min_cohort`` only
+    count in whole-programme mode. ``capacity`` is the default number of
+    participants a provider can take per place per year (None: no limit
+    other than the eligible population). ``evidence_rating`` is on the EIF
+    Guidebook scale: 4, 4+, 3, 3+, 2, 2+, NL2 or NE.
+    """
+
+    key: str
+    name: str
+    category: str
+    target_group: str
+    unit_cost: Money
+    evidence_rating: str
+    effects: tuple[Effect, ...]
+    fixed_cost: Money = 0.0
+    min_cohort: float = 0.0
+    capacity: float | None = None
+    duration_years: int = 1
+    cost_rating: int | None = None
+
+    def __post_init__(self) -> None:
+        label = f"intervention {self.key!r}"
+        _key(self, label)
+        _key(self, label, "category")
+        _key(self, label, "target_group")
+        _amount(self, label, "unit_cost")
+        if self.unit_cost <= 0:
+            raise InputError(f"{label}: unit_cost must be above 0")
+        _amount(self, label, "fixed_cost")
+        _amount(self, label, "min_cohort")
+        _amount(self, label, "capacity", allow_none=True)
+        try:
+            evidence_level(self.evidence_rating)
+        except ValueError as error:
+            raise InputError(f"{label}: evidence_rating {error}") from None
+        _set(self, "effects", tuple(self.effects))
+        if self.duration_years < 1:
+            raise InputError(f"{label}: duration_years must be at least 1")
+        if self.cost_rating is not None and not 1 <= self.cost_rating <= 5:
+            raise InputError(f"{label}: cost_rating must be 1 to 5")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A geography served by a place-based team.
+
+    ``population`` maps target group to eligible people per year;
+    ``capacity`` overrides an intervention's default capacity here.
+    """
+
+    key: str
+    name: str
+    district: str
+    population: Mapping[str, float]
+    need_index: float = 1.0
+    capacity: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        label = f"place {self.key!r}"
+        _key(self, label)
+        _key(self, label, "district")
+        _mapping(self, label, "population")
+        _mapping(self, label, "capacity")
+        _amount(self, label, "need_index")
+
+
+def _unique(items: Iterable[Any], what: str, attribute: str = "key") -> None:
+    seen: set[str] = set()
+    for item in items:
+        key = getattr(item, attribute)
+        if key in seen:
+            raise InputError(f"{what} {key!r} appears twice")
+        seen.add(key)
+
+
+@dataclass(frozen=True)
+class PlanningInputs:
+    """Everything about the partnership that the scenario does not choose."""
+
+    partners: tuple[Partner, ...]
+    budget_lines: tuple[BudgetLine, ...]
+    demand_types: tuple[DemandType, ...]
+    interventions: tuple[Intervention, ...]
+    places: tuple[Place, ...]
+    cycles: tuple[CommissioningCycle, ...] = ()
+    contracts: tuple[ExistingContract, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("partners", "budget_lines", "demand_types", "interventions", "places"):
+            _set(self, name, tuple(getattr(self, name)))
+        _set(self, "cycles", tuple(self.cycles))
+        _set(self, "contracts", tuple(self.contracts))
+        _unique(self.partners, "partner")
+        _unique(self.budget_lines, "budget line")
+        _unique(self.demand_types, "demand type")
+        _unique(self.interventions, "intervention")
+        _unique(self.places, "place")
+        _unique(self.cycles, "commissioning cycle for partner", "partner")
+        self._check_references()
+
+    def _check_references(self) -> None:
+        partners = {p.key for p in self.partners}
+        demand_types = {d.key for d in self.demand_types}
+        interventions = {i.key for i in self.interventions}
+        places = {p.key for p in self.places}
+        for line in self.budget_lines:
+            if line.partner not in partners:
+                raise InputError(f"budget line {line.key!r}: partner {line.partner!r} is unknown")
+        for cycle in self.cycles:
+            if cycle.partner not in partners:
+                raise InputError(f"commissioning cycle: partner {cycle.partner!r} is unknown")
+        for intervention in self.interventions:
+            for effect in intervention.effects:
+                if effect.demand_type not in demand_types:
+                    raise InputError(
+                        f"intervention {intervention.key!r}: demand type "
+                        f"{effect.demand_type!r} is unknown"
+                    )
+        for contract in self.contracts:
+            label = f"existing contract of {contract.partner!r} for {contract.intervention!r}"
+            if contract.partner not in partners:
+                raise InputError(f"{label}: partner is unknown")
+            if contract.intervention not in interventions:
+                raise InputError(f"{label}: intervention is unknown")
+            if contract.place is not None and contract.place not in places:
+                raise InputError(f"{label}: place {contract.place!r} is unknown")
+
+    def partner(self, key: str) -> Partner:
+        return next(p for p in self.partners if p.key == key)
+
+    def intervention(self, key: str) -> Intervention:
+        return next(i for i in self.interventions if i.key == key)
+
+    def place(self, key: str) -> Place:
+        return next(p for p in self.places if p.key == key)
+
+    def demand_type(self, key: str) -> DemandType:
+        return next(d for d in self.demand_types if d.key == key)
+
+    def budget_line(self, key: str) -> BudgetLine:
+        return next(b for b in self.budget_lines if b.key == key)

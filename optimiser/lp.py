@@ -1,0 +1,99 @@
+"""The few PuLP calls the optimiser makes, written once so they run on PuLP 3.3 and 4.x.
+
+PuLP 4 builds expressions with ``LpAffineExpression.from_list`` and adds
+constraints as ``prob.addConstraint(expr <= rhs, name)``; PuLP 3.3 is fastest
+with ``LpConstraint(expr, sense, name=..., rhs=...)``. Both create variables
+through ``prob.add_variable``. Every row is built once from (variable,
+coefficient) pairs with each variable once: an ``LpAffineExpression`` given
+the same variable twice keeps only one coefficient, so callers that may
+repeat a variable merge their terms first (``merged``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pulp
+from pulp import LpAffineExpression, LpConstraint, LpProblem, LpVariable
+
+PULP_4 = hasattr(LpAffineExpression, "from_list")
+
+LE = -1  # pulp.LpConstraintLE
+EQ = 0  # pulp.LpConstraintEQ
+GE = 1  # pulp.LpConstraintGE
+
+Terms = list[tuple[LpVariable, float]]
+
+
+def merged(terms: Iterable[tuple[LpVariable, float]]) -> Terms:
+    """Add up the coefficients of a variable that appears more than once."""
+    total: dict[LpVariable, float] = {}
+    for var, coef in terms:
+        total[var] = total.get(var, 0.0) + coef
+    return list(total.items())
+
+
+def expression(terms: Terms) -> LpAffineExpression:
+    """One affine expression from (variable, coefficient) pairs, each variable once."""
+    if PULP_4:
+        return LpAffineExpression.from_list(terms)  # type: ignore[attr-defined]
+    return LpAffineExpression(terms)
+
+
+def add_row(problem: LpProblem, terms: Terms, sense: int, rhs: float, name: str) -> Any:
+    """Add ``sum(terms) <sense> rhs`` under ``name`` and return the PuLP constraint."""
+    expr = expression(terms)
+    if PULP_4:
+        if sense == LE:
+            problem.addConstraint(expr <= rhs, name)
+        elif sense == GE:
+            problem.addConstraint(expr >= rhs, name)
+        else:
+            problem.addConstraint(expr == rhs, name)
+        return problem.get_constraint_by_name(name)
+    constraint = LpConstraint(expr, sense, name=name, rhs=rhs)
+    problem.addConstraint(constraint)
+    return constraint
+
+
+def new_variable(
+    problem: LpProblem,
+    name: str,
+    low: float | None = 0.0,
+    up: float | None = None,
+    *,
+    integer: bool = False,
+) -> LpVariable:
+    """A variable created by (and, in PuLP 4, owned by) the problem."""
+    category = pulp.LpInteger if integer else pulp.LpContinuous
+    return problem.add_variable(name, low, up, cat=category)
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Silence HiGHS at the file-descriptor level.
+
+    highspy prints a banner when a solver is created, even with
+    ``msg=False``, and writes it from C, past ``sys.stdout``. The planner's
+    ``--json`` output must stay clean, so file descriptor 1 points at
+    /dev/null while HiGHS runs.
+    """
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real stdout (some embedded runners): nothing to protect
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)

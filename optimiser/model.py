@@ -1,0 +1,218 @@
+"""The linear program under construction: its variables, its named rows, and their labels.
+
+``Model`` is what the ``add_*`` functions fill in. Every row is recorded as a
+``Row`` with its family and the keys it is about (partner, budget line,
+intervention, place, year), so that explain.py and diagnose.py can turn a
+dual value or a slack back into a sentence without parsing names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulp import LpMinimize, LpProblem, LpVariable
+
+from optimiser.evidence import confidence
+from optimiser.inputs import BudgetLine, Intervention, Place, PlanningInputs
+from optimiser.lp import EQ, GE, LE, Terms, add_row, new_variable
+from optimiser.scenario import ScenarioRules
+
+# Rows that define aggregates or balance money: facts of the model, not rules,
+# so they are neither explained as binding nor relaxed in a diagnosis.
+DEFINITIONS = frozenset({"funding", "reduction", "place_spend", "total_spend", "contribution"})
+# Physical limits: explained when binding, never relaxed (the rules must fit them).
+PHYSICAL = frozenset({"capacity", "runs", "cohort"})
+
+
+@dataclass
+class Row:
+    """One named constraint and what it is about."""
+
+    name: str
+    family: str
+    keys: tuple[Any, ...]
+    sense: int
+    rhs: float
+    constraint: Any
+    coefficient: float = 0.0  # sigma, rho, alpha or phi for ratio rules
+
+    @property
+    def is_rule(self) -> bool:
+        return self.family not in DEFINITIONS and self.family not in PHYSICAL
+
+
+@dataclass
+class Model:
+    """A partnership's planning problem as a PuLP minimisation of minus the benefit.
+
+    The objective is negated (minimise -benefit) because PuLP 3.3 with HiGHS
+    flips the signs of duals on maximisation; minimising keeps the signs
+    textbook and tested.
+    """
+
+    inputs: PlanningInputs
+    rules: ScenarioRules
+    problem: LpProblem
+    diagnosing: bool = False
+    relax_programmes: bool = False
+    fixed_programmes: dict[tuple[str, str, int], float] | None = None
+    budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
+    interventions: dict[str, Intervention] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    excluded: dict[str, str] = field(default_factory=dict)
+    participants: dict[tuple[str, str, int, int], LpVariable] = field(default_factory=dict)
+    funding: dict[tuple[str, str, str], LpVariable] = field(default_factory=dict)
+    funding_index: dict[tuple[str, str, int], list[LpVariable]] = field(default_factory=dict)
+    runs: dict[tuple[str, str, int], LpVariable] = field(default_factory=dict)
+    reduction: dict[str, LpVariable] = field(default_factory=dict)
+    place_spend: dict[str, LpVariable] = field(default_factory=dict)
+    contribution: dict[str, LpVariable] = field(default_factory=dict)
+    total_spend: LpVariable | None = None
+    rows: dict[str, Row] = field(default_factory=dict)
+    slacks: dict[str, list[tuple[LpVariable, int]]] = field(default_factory=dict)
+    effects: dict[tuple[str, int, int], dict[str, float]] = field(default_factory=dict)
+    objective_weights: dict[str, float] = field(default_factory=dict)
+    zones: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def empty(
+        cls,
+        inputs: PlanningInputs,
+        rules: ScenarioRules,
+        *,
+        diagnosing: bool = False,
+        relax_programmes: bool = False,
+        fixed_programmes: dict[tuple[str, str, int], float] | None = None,
+    ) -> Model:
+        """A model with no variables yet, and the scenario's budget overrides applied."""
+        model = cls(
+            inputs=inputs,
+            rules=rules,
+            problem=LpProblem("pooled_plan", LpMinimize),
+            diagnosing=diagnosing,
+            relax_programmes=relax_programmes,
+            fixed_programmes=fixed_programmes,
+        )
+        overrides = {o.budget_line: o for o in rules.budget_overrides}
+        for line in inputs.budget_lines:
+            if line.year not in rules.years:
+                continue
+            override = overrides.get(line.key)
+            if override is not None:
+                maximum = line.maximum if override.maximum is None else override.maximum
+                minimum = (
+                    line.committed_minimum
+                    if override.committed_minimum is None
+                    else override.committed_minimum
+                )
+                line = BudgetLine(
+                    partner=line.partner,
+                    year=line.year,
+                    maximum=maximum,
+                    committed_minimum=min(minimum, maximum),
+                    status=line.status,
+                    ring_fence=line.ring_fence,
+                    districts=line.districts,
+                    key=line.key,
+                )
+            model.budget_lines[line.key] = line
+        model.interventions = {i.key: i for i in inputs.interventions}
+        model.places = {p.key: p for p in inputs.places}
+        return model
+
+    def variable(
+        self, name: str, low: float | None = 0.0, up: float | None = None, *, integer: bool = False
+    ) -> LpVariable:
+        return new_variable(self.problem, name, low, up, integer=integer)
+
+    def add(
+        self,
+        family: str,
+        keys: tuple[Any, ...],
+        terms: Terms,
+        sense: int,
+        rhs: float,
+        *,
+        coefficient: float = 0.0,
+    ) -> Row:
+        """Add one named row; in a diagnosis, rules also get penalised slack.
+
+        The slack lets a rule be broken at a cost of one per pound, so the
+        diagnosis finds the smallest set of breaches that makes the rules fit.
+        """
+        name = "|".join([family, *(str(k) for k in keys)])
+        if self.diagnosing and family not in DEFINITIONS and family not in PHYSICAL:
+            terms = list(terms)
+            slack_terms: list[tuple[LpVariable, int]] = []
+            if sense in (GE, EQ):
+                slack_terms.append((self.variable(f"short|{name}"), +1))
+            if sense in (LE, EQ):
+                slack_terms.append((self.variable(f"over|{name}"), -1))
+            terms.extend((var, float(direction)) for var, direction in slack_terms)
+            self.slacks[name] = slack_terms
+        constraint = add_row(self.problem, terms, sense, rhs, name)
+        row = Row(name, family, keys, sense, rhs, constraint, coefficient)
+        self.rows[name] = row
+        return row
+
+    # -- figures shared by the objective, value-for-money and fairness rules --
+
+    def effect_per_participant(
+        self, intervention: Intervention, year: int, segment: int
+    ) -> dict[str, float]:
+        """Expected, confidence-weighted, discounted demand avoided per participant.
+
+        Per demand type, for someone starting in ``year`` in ``segment``: each
+        effect counts in the years after participation that fall inside the
+        appraisal period, discounted to the first planning year.
+        """
+        key = (intervention.key, year, segment)
+        cached = self.effects.get(key)
+        if cached is not None:
+            return cached
+        rules = self.rules
+        weight = confidence(intervention.evidence_rating, rules.confidence)
+        weight *= rules.segment_multipliers[segment]
+        start = year - rules.first_year
+        units: dict[str, float] = {}
+        for effect in intervention.effects:
+            discounted = sum(
+                (1 + rules.discount_rate) ** -(start + after)
+                for after in effect.years_after
+                if start + after < rules.appraisal_years
+            )
+            amount = weight * effect.reduction_per_participant * discounted
+            if amount:
+                units[effect.demand_type] = units.get(effect.demand_type, 0.0) + amount
+        self.effects[key] = units
+        return units
+
+    def value_per_participant(self, intervention: Intervention, year: int, segment: int) -> float:
+        """Money value of demand avoided per participant (unit costs as weights)."""
+        unit_costs = {d.key: d.unit_cost for d in self.inputs.demand_types}
+        units = self.effect_per_participant(intervention, year, segment)
+        return sum(unit_costs[d] * amount for d, amount in units.items())
+
+    def objective_per_participant(
+        self, intervention: Intervention, year: int, segment: int
+    ) -> float:
+        """What one more participant adds to the objective, in objective units."""
+        units = self.effect_per_participant(intervention, year, segment)
+        return sum(self.objective_weights.get(d, 0.0) * amount for d, amount in units.items())
+
+    def zone_of(self, place_key: str, year: int) -> str:
+        """The funding zone (district, or "all") whose money pays for a place."""
+        zones = self.zones[year]
+        return "all" if zones == ("all",) else self.places[place_key].district
+
+    def lines_of(self, partner: str, year: int | None = None) -> list[BudgetLine]:
+        return [
+            line
+            for line in self.budget_lines.values()
+            if line.partner == partner and (year is None or line.year == year)
+        ]
+
+    def partner_funding(self, partner: str, intervention: str, year: int) -> Terms:
+        """Terms of a partner's money for one intervention in one year (all lines, zones)."""
+        return [(var, 1.0) for var in self.funding_index.get((partner, intervention, year), [])]

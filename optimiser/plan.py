@@ -1,0 +1,244 @@
+"""The Plan: what the optimiser answers, as frozen dataclasses the web layer can store.
+
+Money is in pounds (float, rounded to pence), years are financial-year start
+years (2026 is 2026/27). ``plan_to_dict`` gives JSON-ready dicts (enums as
+strings, tuples as lists) and ``plan_from_dict`` reloads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import Any
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"
+    TIME_LIMIT = "time_limit"  # stopped at the time limit with a feasible plan
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    ERROR = "error"  # no plan: solver failure, or time limit before any feasible plan
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+
+
+@dataclass(frozen=True)
+class PartnerFunding:
+    partner: str
+    amount: float
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Participants served by one intervention in one place in one year, and who pays."""
+
+    intervention: str
+    place: str
+    year: int
+    participants: float
+    cost: float
+    funding: tuple[PartnerFunding, ...]
+
+
+@dataclass(frozen=True)
+class DemandReduction:
+    """Expected demand avoided (confidence-weighted, discounted) and its money value."""
+
+    demand_type: str
+    name: str
+    units: float
+    value: float
+
+
+@dataclass(frozen=True)
+class PartnerOutcome:
+    """What a partner pays into the plan and the benefit that falls to it."""
+
+    partner: str
+    name: str
+    contribution: float
+    benefit: float
+    benefit_ratio: float | None
+
+
+@dataclass(frozen=True)
+class PlaceOutcome:
+    """Spend in a place against its share of need."""
+
+    place: str
+    name: str
+    spend: float
+    spend_share: float
+    need_share: float
+    need_floor: float | None
+
+
+@dataclass(frozen=True)
+class EvidenceShare:
+    """Spend on interventions of one evidence level (``+`` counted with its base)."""
+
+    rating: str
+    spend: float
+    share: float
+
+
+@dataclass(frozen=True)
+class BindingConstraint:
+    """A rule that limits the plan, its shadow price, and what it means in words."""
+
+    row: str
+    family: str
+    shadow_price: float
+    sentence: str
+
+
+@dataclass(frozen=True)
+class NotFunded:
+    """An intervention the plan does not fund, and why."""
+
+    intervention: str
+    name: str
+    reason: str  # an exclusion rule (ne, rating, bcr, no_population, no_budget) or outcompeted
+    sentence: str
+    reduced_cost: float | None = None
+    effect_increase_needed: float | None = None  # fraction: 0.25 = 25% more effective
+    cost_reduction_needed: float | None = None  # pounds per participant
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A rule that cannot be met alongside the others, and by how much."""
+
+    row: str
+    family: str
+    shortfall: float
+    sentence: str
+    clashes_with: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why the rules cannot all be met: the smallest breaches that would make them fit."""
+
+    summary: str
+    clashes: tuple[Clash, ...]
+
+
+@dataclass(frozen=True)
+class PartnerAlone:
+    partner: str
+    name: str
+    status: SolveStatus
+    objective: float
+    spend: float
+
+
+@dataclass(frozen=True)
+class PoolingComparison:
+    """The same rules solved for each partner alone with its own budget, against the pool."""
+
+    pooled_objective: float
+    alone: tuple[PartnerAlone, ...]
+    sum_alone: float
+    value_of_pooling: float
+    sentence: str
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    variables: int
+    constraints: int
+    nonzeros: int
+    integer_variables: int
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds spent building, solving, explaining and comparing with partners alone."""
+
+    build: float
+    solve: float
+    explain: float
+    pooling: float
+    total: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The optimiser's answer for a scenario, with its reasons."""
+
+    status: SolveStatus
+    solver_detail: str
+    objective: float | None
+    objective_kind: str
+    objective_unit: str
+    years: tuple[int, ...]
+    total_spend: float
+    value_of_demand_avoided: float
+    participants: float
+    allocations: tuple[Allocation, ...]
+    demand_reductions: tuple[DemandReduction, ...]
+    partners: tuple[PartnerOutcome, ...]
+    places: tuple[PlaceOutcome, ...]
+    evidence_mix: tuple[EvidenceShare, ...]
+    binding_constraints: tuple[BindingConstraint, ...]
+    not_funded: tuple[NotFunded, ...]
+    model_size: ModelSize
+    timings: Timings
+    pooling: PoolingComparison | None = None
+    diagnosis: Diagnosis | None = None
+    mip_gap: float | None = None
+    relaxation_objective: float | None = None
+    relaxation_gap: float | None = None
+    messages: tuple[str, ...] = ()
+
+
+def _to_jsonable(item: Any) -> Any:
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return {f.name: _to_jsonable(getattr(item, f.name)) for f in dataclasses.fields(item)}
+    if isinstance(item, Enum):
+        return item.value
+    if isinstance(item, tuple | list):
+        return [_to_jsonable(element) for element in item]
+    return item
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-ready dicts: money as numbers, enums as strings."""
+    result: dict[str, Any] = _to_jsonable(plan)
+    return result
+
+
+def _from_jsonable(kind: Any, data: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [option for option in typing.get_args(kind) if option is not type(None)]
+        return None if data is None else _from_jsonable(options[0], data)
+    if origin is tuple:
+        element = typing.get_args(kind)[0]
+        return tuple(_from_jsonable(element, value) for value in data)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(
+            **{
+                f.name: _from_jsonable(hints[f.name], data[f.name])
+                for f in dataclasses.fields(kind)
+                if f.name in data
+            }
+        )
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(data)
+    if kind is float and data is not None:
+        return float(data)
+    return data
+
+
+def plan_from_dict(data: dict[str, Any]) -> Plan:
+    """Reload a plan stored with ``plan_to_dict``."""
+    plan: Plan = _from_jsonable(Plan, data)
+    return plan

@@ -1,0 +1,138 @@
+"""Rules about money: funding balance, budgets, commissioning windows, contracts, caps."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pulp import LpVariable
+
+from optimiser.lp import EQ, GE, LE, Terms
+from optimiser.model import Model
+
+
+def add_funding_balance(model: Model) -> None:
+    """Money spent on each intervention each year equals the cost of delivering it.
+
+    ``sum_b f[b,i,t] = unit_cost * participants (+ fixed_cost * programmes)``,
+    per district where some budget line pays only for its own district.
+    """
+    delivery: dict[tuple[str, int, str], Terms] = defaultdict(list)
+    for (intervention_key, place, year, _segment), var in model.participants.items():
+        unit_cost = model.interventions[intervention_key].unit_cost
+        delivery[(intervention_key, year, model.zone_of(place, year))].append(
+            (var, -unit_cost)
+        )
+    for (intervention_key, place, year), var in model.runs.items():
+        fixed_cost = model.interventions[intervention_key].fixed_cost
+        if fixed_cost > 0:
+            zone = model.zone_of(place, year)
+            delivery[(intervention_key, year, zone)].append((var, -fixed_cost))
+    money: dict[tuple[str, int, str], Terms] = defaultdict(list)
+    for (line_key, intervention_key, zone), var in model.funding.items():
+        year = model.budget_lines[line_key].year
+        money[(intervention_key, year, zone)].append((var, 1.0))
+    for key, cost_terms in delivery.items():
+        model.add("funding", key, [*money.get(key, []), *cost_terms], EQ, 0.0)
+
+
+def funding_by_line(model: Model) -> dict[str, list[LpVariable]]:
+    by_line: dict[str, list[LpVariable]] = defaultdict(list)
+    for (line_key, _intervention, _zone), var in model.funding.items():
+        by_line[line_key].append(var)
+    return by_line
+
+
+def add_budgets(model: Model) -> None:
+    """Each budget line spends at most its maximum and at least its committed minimum."""
+    by_line = funding_by_line(model)
+    for line in model.budget_lines.values():
+        terms = [(var, 1.0) for var in by_line.get(line.key, [])]
+        model.add("budget", (line.key,), terms, LE, line.maximum)
+        if line.committed_minimum > 0:
+            model.add("committed", (line.key,), terms, GE, line.committed_minimum)
+
+
+def contracted(model: Model) -> dict[tuple[str, str, int], float]:
+    """Existing contracts in the horizon: money per (partner, intervention, year)."""
+    amounts: dict[tuple[str, str, int], float] = defaultdict(float)
+    for contract in model.inputs.contracts:
+        for year in contract.years:
+            if year in model.rules.years:
+                key = (contract.partner, contract.intervention, year)
+                amounts[key] += contract.amount_per_year
+    return amounts
+
+
+def add_commissioning_windows(model: Model) -> None:
+    """Outside its window a partner's funding of each intervention stays where it was.
+
+    In a closed year the funding equals last year's; in a closed first year it
+    equals the existing contracts. Existing contracts are lower bounds for
+    their years, and a contract for a named place keeps at least that much
+    delivery there.
+    """
+    amounts = contracted(model)
+    years = model.rules.years
+    for cycle in model.inputs.cycles:
+        for year in years:
+            if year in cycle.open_years:
+                continue
+            for intervention_key in model.interventions:
+                this_year = model.partner_funding(cycle.partner, intervention_key, year)
+                keys = (cycle.partner, intervention_key, year)
+                if year == years[0]:
+                    rhs = amounts.get(keys, 0.0)
+                    if this_year or rhs:
+                        model.add("window", keys, this_year, EQ, rhs)
+                    continue
+                last_year = model.partner_funding(cycle.partner, intervention_key, year - 1)
+                if this_year or last_year:
+                    terms = [*this_year, *((var, -1.0) for var, _ in last_year)]
+                    model.add("window", keys, terms, EQ, 0.0)
+    for keys, amount in amounts.items():
+        if amount > 0:
+            model.add("contract", keys, model.partner_funding(*keys), GE, amount)
+    _add_place_contracts(model)
+
+
+def _add_place_contracts(model: Model) -> None:
+    for contract in model.inputs.contracts:
+        if contract.place is None or contract.amount_per_year <= 0:
+            continue
+        intervention = model.interventions[contract.intervention]
+        for year in contract.years:
+            if year not in model.rules.years:
+                continue
+            terms: Terms = [
+                (var, intervention.unit_cost)
+                for (i, place, t, _s), var in model.participants.items()
+                if i == contract.intervention and place == contract.place and t == year
+            ]
+            run = model.runs.get((contract.intervention, contract.place, year))
+            if run is not None and intervention.fixed_cost > 0:
+                terms.append((run, intervention.fixed_cost))
+            keys = (contract.partner, contract.intervention, contract.place, year)
+            model.add("contract_place", keys, terms, GE, contract.amount_per_year)
+
+
+def add_caps(model: Model) -> None:
+    """The scenario's most spend per intervention, per category and per place (whole horizon)."""
+    rules = model.rules
+    by_intervention: dict[str, Terms] = defaultdict(list)
+    for (_line, intervention_key, _zone), var in model.funding.items():
+        by_intervention[intervention_key].append((var, 1.0))
+    for intervention_key, cap in rules.intervention_caps.items():
+        if intervention_key in model.interventions and intervention_key not in model.excluded:
+            model.add("cap_intervention", (intervention_key,), by_intervention[intervention_key],
+                      LE, cap)
+    for category, cap in rules.category_caps.items():
+        terms = [
+            term
+            for key, intervention in model.interventions.items()
+            if intervention.category == category
+            for term in by_intervention.get(key, [])
+        ]
+        model.add("cap_category", (category,), terms, LE, cap)
+    for place_key, cap in rules.place_caps.items():
+        if place_key in model.place_spend:
+            model.add("cap_place", (place_key,), [(model.place_spend[place_key], 1.0)], LE, cap)

@@ -1,0 +1,97 @@
+"""Rules about value: evidence, value for money, fairness between partners and places.
+
+All of them use the same expected, confidence-weighted, discounted demand
+reduction as the objective (the ``reduction`` aggregates), valued at unit
+cost, so the figures a user reads on the plan are the figures the rules
+constrained.
+"""
+
+from __future__ import annotations
+
+from optimiser.evidence import evidence_level
+from optimiser.lp import GE, LE, Terms
+from optimiser.model import Model
+
+
+def _total_spend(model: Model):  # type: ignore[no-untyped-def]
+    assert model.total_spend is not None, "add_aggregates comes before the rules"
+    return model.total_spend
+
+
+def add_evidence_rules(model: Model) -> None:
+    """At least sigma of spend goes to interventions rated 3 or above.
+
+    NE interventions and those below the scenario's minimum rating have no
+    variables at all (see ``exclusion_reasons``).
+    """
+    sigma = model.rules.min_share_rated_3_plus
+    if sigma <= 0:
+        return
+    strong = {
+        key
+        for key, intervention in model.interventions.items()
+        if evidence_level(intervention.evidence_rating) >= 3
+    }
+    terms: Terms = [
+        (var, 1.0) for (_line, key, _zone), var in model.funding.items() if key in strong
+    ]
+    terms.append((_total_spend(model), -sigma))
+    model.add("evidence_share", (), terms, GE, 0.0, coefficient=sigma)
+
+
+def _value_terms(model: Model, share_of: str | None = None) -> Terms:
+    """Money value of demand avoided, optionally only the part that falls to one partner."""
+    terms: Terms = []
+    for demand in model.inputs.demand_types:
+        share = 1.0 if share_of is None else demand.shares.get(share_of, 0.0)
+        if share and demand.unit_cost:
+            terms.append((model.reduction[demand.key], share * demand.unit_cost))
+    return terms
+
+
+def add_value_for_money(model: Model) -> None:
+    """Portfolio benefit at least rho x spend; optional most cost per unit of one demand avoided.
+
+    The per-intervention benefit-cost threshold excludes interventions before
+    solving (``exclusion_reasons``).
+    """
+    rules = model.rules
+    total = _total_spend(model)
+    if rules.portfolio_vfm_ratio > 0:
+        terms = [*_value_terms(model), (total, -rules.portfolio_vfm_ratio)]
+        model.add("portfolio_vfm", (), terms, GE, 0.0, coefficient=rules.portfolio_vfm_ratio)
+    rule = rules.max_cost_per_unit
+    if rule is not None and rule.demand_type in model.reduction:
+        terms = [(total, 1.0), (model.reduction[rule.demand_type], -rule.max_cost)]
+        model.add("cost_per_unit", (rule.demand_type,), terms, LE, 0.0, coefficient=rule.max_cost)
+
+
+def add_partner_fairness(model: Model) -> None:
+    """Benefit falling to each partner is at least alpha_p x its contribution (wrong pocket)."""
+    for partner in model.inputs.partners:
+        alpha = model.rules.fairness_for(partner.key)
+        if alpha <= 0:
+            continue
+        terms = [*_value_terms(model, partner.key), (model.contribution[partner.key], -alpha)]
+        model.add("fairness", (partner.key,), terms, GE, 0.0, coefficient=alpha)
+
+
+def need_shares(model: Model) -> dict[str, float]:
+    """Each place's share of total need (need index over the sum of need indices)."""
+    total = sum(place.need_index for place in model.inputs.places)
+    if total <= 0:
+        return {place.key: 0.0 for place in model.inputs.places}
+    return {place.key: place.need_index / total for place in model.inputs.places}
+
+
+def add_place_fairness(model: Model) -> None:
+    """Spend in each place at least phi x total spend x the place's share of need."""
+    phi = model.rules.need_floor
+    if phi <= 0:
+        return
+    total = _total_spend(model)
+    for place_key, share in need_shares(model).items():
+        if share <= 0:
+            continue
+        terms = [(model.place_spend[place_key], 1.0), (total, -phi * share)]
+        model.add("need_floor", (place_key,), terms, GE, 0.0, coefficient=phi * share)
