@@ -5,21 +5,26 @@ schema; rules that span records (cost shares summing to 100%, contracts inside a
 `models.rules` so that forms, imports and the API all apply the same words.
 """
 
+from models.agreement import PlanAgreement
 from models.audit import AuditEvent
+from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
 from models.intervention import Intervention, InterventionEffect
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
+from models.token import ApiToken
 from models.user import User, UserPlace
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "BudgetLine",
     "CapacityOverride",
     "CommissioningCycle",
     "CostShare",
+    "DeliveryRecord",
     "DemandType",
     "ExistingContract",
     "Intervention",
@@ -28,6 +33,7 @@ __all__ = [
     "Place",
     "PlacePopulation",
     "Plan",
+    "PlanAgreement",
     "PlanAllocation",
     "PlanExplanation",
     "PlanFunding",
