@@ -97,7 +97,9 @@ def exclusion_reasons(model: Model) -> dict[str, str]:
             reasons[intervention.key] = "bcr"
         elif not any(_reach(place, intervention) > 0 for place in model.inputs.places):
             reasons[intervention.key] = "no_population"
-        elif not any(_may_fund(line.ring_fence, intervention) for line in model.budget_lines.values()):
+        elif not any(
+            _may_fund(line.ring_fence, intervention) for line in model.budget_lines.values()
+        ):
             reasons[intervention.key] = "no_budget"
     return reasons
 
@@ -126,9 +128,7 @@ def funding_zones(model: Model, year: int) -> tuple[str, ...]:
     balances its own delivery cost, so a council's money pays only for its
     own places; otherwise one balance covers every place.
     """
-    restricted = any(
-        line.districts for line in model.budget_lines.values() if line.year == year
-    )
+    restricted = any(line.districts for line in model.budget_lines.values() if line.year == year)
     if not restricted:
         return ("all",)
     return tuple(sorted({place.district for place in model.inputs.places}))
@@ -155,7 +155,9 @@ def add_participant_variables(model: Model) -> None:
                         continue
                     key = (intervention.key, place.key, year, segment)
                     model.participants[key] = model.variable(
-                        f"x|{intervention.key}|{place.key}|{year}|{segment}", 0.0, share * population
+                        f"x|{intervention.key}|{place.key}|{year}|{segment}",
+                        0.0,
+                        share * population,
                     )
 
 
@@ -213,12 +215,13 @@ def add_aggregates(model: Model) -> None:
     reduction_terms: dict[str, Terms] = {d.key: [] for d in model.inputs.demand_types}
     for (intervention_key, _place, year, segment), var in model.participants.items():
         intervention = model.interventions[intervention_key]
-        for demand, units in model.effect_per_participant(intervention, year, segment).items():
-            reduction_terms[demand].append((var, -units))
-    for demand in model.inputs.demand_types:
-        var = model.variable(f"reduction|{demand.key}")
-        model.reduction[demand.key] = var
-        model.add("reduction", (demand.key,), [(var, 1.0), *reduction_terms[demand.key]], EQ, 0.0)
+        for demand_key, units in model.effect_per_participant(intervention, year, segment).items():
+            reduction_terms[demand_key].append((var, -units))
+    for demand_type in model.inputs.demand_types:
+        total = model.variable(f"reduction|{demand_type.key}")
+        model.reduction[demand_type.key] = total
+        terms = [(total, 1.0), *reduction_terms[demand_type.key]]
+        model.add("reduction", (demand_type.key,), terms, EQ, 0.0)
 
     if model.rules.need_floor > 0 or model.rules.place_caps:
         spend_terms: dict[str, Terms] = {place.key: [] for place in model.inputs.places}

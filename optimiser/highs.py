@@ -36,7 +36,7 @@ class HighsOutcome:
     mip_gap: float | None
 
 
-class OneCallHiGHS(pulp.HiGHS):  # type: ignore[misc, name-defined]
+class OneCallHiGHS(pulp.HiGHS):
     """``pulp.HiGHS`` whose model hand-over and read-back use whole arrays (PuLP 3.x)."""
 
     name = "OneCallHiGHS"

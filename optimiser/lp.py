@@ -20,7 +20,8 @@ from typing import Any
 import pulp
 from pulp import LpAffineExpression, LpConstraint, LpProblem, LpVariable
 
-PULP_4 = hasattr(LpAffineExpression, "from_list")
+_FROM_LIST = getattr(LpAffineExpression, "from_list", None)  # PuLP 4 only
+PULP_4 = _FROM_LIST is not None
 
 LE = -1  # pulp.LpConstraintLE
 EQ = 0  # pulp.LpConstraintEQ
@@ -39,8 +40,8 @@ def merged(terms: Iterable[tuple[LpVariable, float]]) -> Terms:
 
 def expression(terms: Terms) -> LpAffineExpression:
     """One affine expression from (variable, coefficient) pairs, each variable once."""
-    if PULP_4:
-        return LpAffineExpression.from_list(terms)  # type: ignore[attr-defined]
+    if _FROM_LIST is not None:
+        return _FROM_LIST(terms)
     return LpAffineExpression(terms)
 
 

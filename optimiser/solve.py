@@ -109,8 +109,9 @@ def reduced_cost(var: Any) -> float:
 
 def model_size(model: Model) -> ModelSize:
     rows = [row.constraint for row in model.rows.values()]
-    nonzeros = sum(len(constraint.expr if hasattr(constraint, "expr") else constraint)
-                   for constraint in rows)
+    nonzeros = sum(
+        len(constraint.expr if hasattr(constraint, "expr") else constraint) for constraint in rows
+    )
     variables = (
         len(model.participants)
         + len(model.funding)
@@ -121,7 +122,7 @@ def model_size(model: Model) -> ModelSize:
         + 1
         + sum(len(slack) for slack in model.slacks.values())
     )
-    integers = 0 if (model.relax_programmes or model.fixed_programmes is not None) else len(
-        model.runs
+    integers = (
+        0 if (model.relax_programmes or model.fixed_programmes is not None) else len(model.runs)
     )
     return ModelSize(variables, len(rows), nonzeros, integers)

@@ -19,9 +19,7 @@ def add_funding_balance(model: Model) -> None:
     delivery: dict[tuple[str, int, str], Terms] = defaultdict(list)
     for (intervention_key, place, year, _segment), var in model.participants.items():
         unit_cost = model.interventions[intervention_key].unit_cost
-        delivery[(intervention_key, year, model.zone_of(place, year))].append(
-            (var, -unit_cost)
-        )
+        delivery[(intervention_key, year, model.zone_of(place, year))].append((var, -unit_cost))
     for (intervention_key, place, year), var in model.runs.items():
         fixed_cost = model.interventions[intervention_key].fixed_cost
         if fixed_cost > 0:
@@ -123,8 +121,9 @@ def add_caps(model: Model) -> None:
         by_intervention[intervention_key].append((var, 1.0))
     for intervention_key, cap in rules.intervention_caps.items():
         if intervention_key in model.interventions and intervention_key not in model.excluded:
-            model.add("cap_intervention", (intervention_key,), by_intervention[intervention_key],
-                      LE, cap)
+            model.add(
+                "cap_intervention", (intervention_key,), by_intervention[intervention_key], LE, cap
+            )
     for category, cap in rules.category_caps.items():
         terms = [
             term

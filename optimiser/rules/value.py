@@ -8,12 +8,14 @@ constrained.
 
 from __future__ import annotations
 
+from pulp import LpVariable
+
 from optimiser.evidence import evidence_level
 from optimiser.lp import GE, LE, Terms
 from optimiser.model import Model
 
 
-def _total_spend(model: Model):  # type: ignore[no-untyped-def]
+def _total_spend(model: Model) -> LpVariable:
     assert model.total_spend is not None, "add_aggregates comes before the rules"
     return model.total_spend
 

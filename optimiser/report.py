@@ -1,0 +1,148 @@
+"""Read a solved model into the Plan's figures: allocations, benefits, places, evidence mix."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from optimiser.evidence import base_rating
+from optimiser.model import Model
+from optimiser.plan import (
+    Allocation,
+    DemandReduction,
+    EvidenceShare,
+    PartnerFunding,
+    PartnerOutcome,
+    PlaceOutcome,
+)
+from optimiser.rules.value import need_shares
+from optimiser.solve import value
+
+TINY = 1e-6  # participants or pounds below this are solver noise
+
+
+def _pounds(amount: float) -> float:
+    return round(amount + 0.0, 2)
+
+
+def allocations(model: Model) -> tuple[Allocation, ...]:
+    """Participants, cost and funding by partner for each intervention, place and year.
+
+    Partners fund an intervention per year and funding zone; each place's
+    share of that money is in proportion to its delivery cost.
+    """
+    participants: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (intervention, place, year, _segment), var in model.participants.items():
+        participants[(intervention, place, year)] += value(var)
+    costs: dict[tuple[str, str, int], float] = {}
+    zone_cost: dict[tuple[str, int, str], float] = defaultdict(float)
+    for key, served in participants.items():
+        intervention, place, year = key
+        details = model.interventions[intervention]
+        run = model.runs.get(key)
+        cost = details.unit_cost * served + (details.fixed_cost * value(run) if run else 0.0)
+        costs[key] = cost
+        zone_cost[(intervention, year, model.zone_of(place, year))] += cost
+    zone_money: dict[tuple[str, int, str], dict[str, float]] = defaultdict(
+        lambda: defaultdict(float)
+    )
+    for (line_key, intervention, zone), var in model.funding.items():
+        line = model.budget_lines[line_key]
+        zone_money[(intervention, line.year, zone)][line.partner] += value(var)
+    result = []
+    for key in sorted(participants):
+        intervention, place, year = key
+        if participants[key] < TINY and costs[key] < TINY:
+            continue
+        zone_key = (intervention, year, model.zone_of(place, year))
+        fraction = costs[key] / zone_cost[zone_key] if zone_cost[zone_key] > 0 else 0.0
+        funding = tuple(
+            PartnerFunding(partner, _pounds(amount * fraction))
+            for partner, amount in sorted(zone_money[zone_key].items())
+            if amount * fraction > 0.005
+        )
+        result.append(
+            Allocation(
+                intervention=intervention,
+                place=place,
+                year=year,
+                participants=round(participants[key], 4),
+                cost=_pounds(costs[key]),
+                funding=funding,
+            )
+        )
+    return tuple(result)
+
+
+def demand_reductions(model: Model) -> tuple[DemandReduction, ...]:
+    return tuple(
+        DemandReduction(
+            demand_type=demand.key,
+            name=demand.name,
+            units=round(value(model.reduction[demand.key]), 6),
+            value=_pounds(demand.unit_cost * value(model.reduction[demand.key])),
+        )
+        for demand in model.inputs.demand_types
+    )
+
+
+def partner_outcomes(model: Model) -> tuple[PartnerOutcome, ...]:
+    """Each partner's contribution against the money value of demand avoided for it."""
+    result = []
+    for partner in model.inputs.partners:
+        contribution = value(model.contribution[partner.key])
+        benefit = sum(
+            demand.shares.get(partner.key, 0.0)
+            * demand.unit_cost
+            * value(model.reduction[demand.key])
+            for demand in model.inputs.demand_types
+        )
+        result.append(
+            PartnerOutcome(
+                partner=partner.key,
+                name=partner.name,
+                contribution=_pounds(contribution),
+                benefit=_pounds(benefit),
+                benefit_ratio=round(benefit / contribution, 4) if contribution > TINY else None,
+            )
+        )
+    return tuple(result)
+
+
+def place_outcomes(
+    model: Model, plan_allocations: tuple[Allocation, ...]
+) -> tuple[PlaceOutcome, ...]:
+    """Spend in each place against its share of need (and its floor, if the scenario sets one)."""
+    spend: dict[str, float] = defaultdict(float)
+    for allocation in plan_allocations:
+        spend[allocation.place] += allocation.cost
+    total = sum(spend.values())
+    shares = need_shares(model)
+    phi = model.rules.need_floor
+    return tuple(
+        PlaceOutcome(
+            place=place.key,
+            name=place.name,
+            spend=_pounds(spend[place.key]),
+            spend_share=round(spend[place.key] / total, 6) if total > 0 else 0.0,
+            need_share=round(shares[place.key], 6),
+            need_floor=_pounds(phi * shares[place.key] * total) if phi > 0 else None,
+        )
+        for place in model.inputs.places
+    )
+
+
+def evidence_mix(
+    model: Model, plan_allocations: tuple[Allocation, ...]
+) -> tuple[EvidenceShare, ...]:
+    """Share of spend by evidence level (4, 3, 2, NL2)."""
+    spend: dict[str, float] = defaultdict(float)
+    for allocation in plan_allocations:
+        rating = model.interventions[allocation.intervention].evidence_rating
+        spend[base_rating(rating)] += allocation.cost
+    total = sum(spend.values())
+    return tuple(
+        EvidenceShare(
+            rating, _pounds(spend[rating]), round(spend[rating] / total, 6) if total else 0.0
+        )
+        for rating in ("4", "3", "2", "NL2")
+    )
