@@ -51,3 +51,20 @@ def check_contract_years(
             f"{labels} is outside the planning horizon: {partner_name} has no budget line for "
             f"{'that year' if len(outside) == 1 else 'those years'}",
         )
+
+
+def check_contracts_within_budget(
+    partner_name: str,
+    year: int,
+    contracted: Decimal,
+    maximum: Decimal | None,
+    field: str = "maximum",
+) -> None:
+    """A partner's existing contracts in a year are spent from its budget line for that year,
+    so they cannot come to more than the line's maximum (the plan could never be met)."""
+    if maximum is not None and contracted > maximum:
+        raise RuleBroken(
+            field,
+            f"{partner_name}'s existing contracts in {financial_year_label(year)} come to "
+            f"£{contracted:,.2f}, more than its budget line maximum of £{maximum:,.2f}",
+        )

@@ -1,0 +1,1 @@
+"""The partnership's inputs: partners, budgets, contracts, demand types, interventions, places."""

@@ -1,0 +1,183 @@
+"""What every input change shares: one error type, schema validation in plain words, lookups
+by id or name, and the save step that makes a change all-or-nothing.
+
+Every service function validates *before* it touches the session, so when it raises
+`InputError` nothing has been added, changed or deleted, even inside a caller's larger
+transaction (the spreadsheet import applies many rows and commits once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, SQLModel, select
+
+from models.fields import field_errors
+from models.rules import RuleBroken
+from models.vocabulary import parse_financial_year
+
+Schema = TypeVar("Schema", bound=BaseModel)
+Record = TypeVar("Record", bound=SQLModel)
+
+
+class InputError(ValueError):
+    """An input cannot be saved. `errors` maps each field to fix to a plain-English reason."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()))
+
+
+class InputNotFound(LookupError):
+    """The record asked for does not exist (the web layer answers 404)."""
+
+
+def validated(
+    schema: type[Schema], fields: Mapping[str, Any], *, record_field: str = "__all__"
+) -> Schema:
+    """Validate `fields` with a Create schema; whole-record problems are reported on
+    `record_field` (e.g. a budget minimum above its maximum belongs to `minimum`)."""
+    try:
+        return schema.model_validate(dict(fields))
+    except ValidationError as error:
+        errors = field_errors(error)
+        if "__all__" in errors and record_field != "__all__":
+            errors.setdefault(record_field, errors.pop("__all__"))
+        raise InputError(errors) from error
+
+
+def check_rule(rule: Callable[..., None], *args: Any) -> None:
+    """Apply a cross-record rule from `models.rules`, turning its complaint into an InputError."""
+    try:
+        rule(*args)
+    except RuleBroken as broken:
+        raise InputError({broken.field: broken.message}) from broken
+
+
+def fetch(session: Session, table: type[Record], record_id: object, label: str) -> Record:
+    """The record with this id, or InputNotFound saying which kind of record is missing."""
+    try:
+        key = int(record_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise InputNotFound(f"There is no {label} with id {record_id!r}") from None
+    record = session.get(table, key)
+    if record is None:
+        raise InputNotFound(f"There is no {label} with id {key}")
+    return record
+
+
+def reference(
+    session: Session, table: type[Record], record_id: object, field: str, label: str
+) -> Record:
+    """A record another one points to; a missing one is an input mistake on `field`."""
+    if record_id in (None, ""):
+        raise InputError({field: f"Choose the {label}"})
+    try:
+        return fetch(session, table, record_id, label)
+    except InputNotFound as missing:
+        raise InputError({field: str(missing)}) from None
+
+
+def by_name(session: Session, table: type[Record], name: str) -> Record | None:
+    """The record called `name` (names are unique for partners, places and the like)."""
+    column = table.name  # type: ignore[attr-defined]
+    return session.exec(select(table).where(column == str(name).strip())).first()
+
+
+def named(session: Session, table: type[Record], name: str, field: str, label: str) -> Record:
+    """The record called `name`, or an InputError on `field` (for imports that refer by name)."""
+    record = by_name(session, table, name)
+    if record is None:
+        raise InputError({field: f"There is no {label} called '{str(name).strip()}'"})
+    return record
+
+
+def ensure_unique_name(
+    session: Session, table: type[Record], name: str, label: str, current_id: int | None = None
+) -> None:
+    """Names identify partners, interventions, places and demand types, so they must differ."""
+    existing = by_name(session, table, name)
+    if existing is not None and existing.id != current_id:  # type: ignore[attr-defined]
+        raise InputError({"name": f"There is already {label} called '{name}'"})
+
+
+def merged(record: SQLModel | None, fields: Mapping[str, Any], editable: set[str]) -> dict:
+    """A record's current values overlaid with the fields given, so callers may send only
+    what changes (the import and the API) or everything (the web forms)."""
+    current = record.model_dump(include=editable) if record is not None else {}
+    return {**current, **{key: value for key, value in fields.items() if key in editable}}
+
+
+def editable_fields(schema: type[BaseModel], *excluded: str) -> set[str]:
+    return set(schema.model_fields) - set(excluded)
+
+
+def apply(record: SQLModel, details: BaseModel, fields: set[str] | None = None) -> None:
+    """Copy validated values onto a table row."""
+    for key, value in details.model_dump(include=fields).items():
+        setattr(record, key, value)
+
+
+def refuse_deletion(what: str, uses: list[str]) -> None:
+    """Refuse to delete something still in use, saying what uses it."""
+    if uses:
+        raise InputError({"__all__": deletion_refusal(what, uses)})
+
+
+def deletion_refusal(what: str, uses: list[str]) -> str:
+    """'Kirklees Council cannot be deleted: it has 3 budget lines and 1 existing contract'."""
+    return f"{what} cannot be deleted: {'; '.join(uses)}"
+
+
+def join_words(parts: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """3, 'budget line' -> '3 budget lines'."""
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+@contextmanager
+def saving(session: Session, *, commit: bool = True) -> Iterator[None]:
+    """Save the change in one transaction: commit it, or roll all of it back on any failure.
+
+    With commit=False (a caller applying many changes together) the work is only flushed and
+    the caller commits or rolls back.
+    """
+    try:
+        yield
+        if commit:
+            session.commit()
+        else:
+            session.flush()
+    except BaseException:
+        if commit:
+            session.rollback()
+        raise
+
+
+def financial_year(value: object, field: str) -> object:
+    """A financial year given as 2026, '2026' or '2026/27' -> 2026 (blank left for the schema
+    to call missing)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return parse_financial_year(value if isinstance(value, int) else str(value))
+    except ValueError as error:
+        raise InputError({field: str(error)}) from None
+
+
+def financial_years(value: object, field: str) -> list[int]:
+    """Several financial years, as a list or as text like '2026/27, 2027/28'."""
+    if value is None:
+        return []
+    items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    years = [financial_year(item, field) for item in items]
+    return sorted({year for year in years if year is not None})  # type: ignore[type-var]
