@@ -14,7 +14,7 @@ from typing import Any
 from optimiser.build import build
 from optimiser.diagnose import diagnose
 from optimiser.evidence import DEFAULT_CONFIDENCE, base_rating, evidence_level
-from optimiser.explain import binding_constraints, not_funded
+from optimiser.explain import binding_constraints
 from optimiser.inputs import (
     BudgetLine,
     BudgetStatus,
@@ -60,6 +60,7 @@ from optimiser.report import (
 )
 from optimiser.scenario import BudgetOverride, CostPerUnitRule, ObjectiveKind, ScenarioRules
 from optimiser.solve import SolveResult, model_size, solve_model, value
+from optimiser.unfunded import not_funded
 from optimiser.wording import Gain
 
 __all__ = [

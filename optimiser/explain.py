@@ -7,8 +7,8 @@ plan they are not unique, so every estimate reads "about".
 from __future__ import annotations
 
 from optimiser.model import DEFINITIONS, Model, Row
-from optimiser.plan import Allocation, BindingConstraint, NotFunded
-from optimiser.solve import reduced_cost, shadow_price, value
+from optimiser.plan import BindingConstraint
+from optimiser.solve import shadow_price, value
 from optimiser.wording import (
     Gain,
     about_money,
@@ -103,6 +103,10 @@ def describe_rule(model: Model, row: Row) -> str:
     return row.name
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
     """What relaxing one binding rule a little would buy, in words."""
     family, keys = row.family, row.keys
@@ -125,20 +129,23 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
         step = money_step(max(total, 10.0))
         direction = "more" if price > 0 else "less"
         return (
-            f"{describe_rule(model, row).capitalize()} binds: {money(step)} {direction} "
+            f"{_sentence_case(describe_rule(model, row))} binds: {money(step)} {direction} "
             f"would add {gain(step * abs(price))}."
         )
     if row.sense == 1:  # a floor (committed minimum, contract, cohort): less would help
         step = money_step(max(row.rhs, 10.0))
         if family == "cohort":
-            return f"{describe_rule(model, row).capitalize()} binds: it costs {gain(abs(price))} per participant required."
+            return (
+                f"{_sentence_case(describe_rule(model, row))} binds: it costs "
+                f"{gain(abs(price))} per participant required."
+            )
         return (
-            f"{describe_rule(model, row)[0].upper()}{describe_rule(model, row)[1:]} binds: "
+            f"{_sentence_case(describe_rule(model, row))} binds: "
             f"{money(step)} less required would add {gain(step * -price)}."
         )
     step = money_step(max(row.rhs, 10.0))  # caps
     return (
-        f"{describe_rule(model, row)[0].upper()}{describe_rule(model, row)[1:]} binds: "
+        f"{_sentence_case(describe_rule(model, row))} binds: "
         f"{money(step)} more allowed would add {gain(step * price)}."
     )
 
@@ -149,8 +156,7 @@ def _ratio_sentence(model: Model, row: Row, price: float, gain: Gain, total: flo
     A rule ``lhs - ratio * base >= 0`` eased by ``d`` frees ``d * base`` of
     right-hand side, so the objective gains about ``shadow * d * base``.
     """
-    rule = describe_rule(model, row)
-    rule = rule[0].upper() + rule[1:]
+    rule = _sentence_case(describe_rule(model, row))
     if row.family == "evidence_share":
         return (
             f"{rule} binds: lowering it by one percentage point would add "
@@ -203,109 +209,3 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
             )
         )
     return tuple(sorted(found, key=lambda b: (b.family, b.row)))
-
-
-EXCLUDED = {
-    "ne": "its evidence rating is NE (found not effective or harmful), and NE programmes are "
-    "never funded",
-    "rating": "its evidence rating {rating} is below the scenario's minimum of {minimum}",
-    "bcr": "its benefit-cost ratio of {bcr} is below the threshold of {threshold}",
-    "no_population": "no place has eligible {target_group} within provider capacity",
-    "no_budget": "no budget line's ring-fence allows {category} programmes",
-}
-
-
-def not_funded(
-    model: Model, plan_allocations: tuple[Allocation, ...], gain: Gain, *, solved: bool = True
-) -> tuple[NotFunded, ...]:
-    """For each intervention with no allocation: the rule that excluded it, or what it lacks.
-
-    Without a solved plan only the exclusions, known before solving, are listed.
-    """
-    from optimiser.build import benefit_cost_ratio
-
-    by_intervention: dict[str, list[tuple[float, tuple[str, str, int, int]]]] = {}
-    if solved:
-        for var_key, var in model.participants.items():
-            by_intervention.setdefault(var_key[0], []).append((reduced_cost(var), var_key))
-    funded = {allocation.intervention for allocation in plan_allocations if allocation.cost > 0.005}
-    result = []
-    for key, intervention in model.interventions.items():
-        if key in funded:
-            continue
-        reason = model.excluded.get(key)
-        if reason is not None:
-            text = EXCLUDED[reason].format(
-                rating=intervention.evidence_rating,
-                minimum=model.rules.min_evidence_rating,
-                bcr=f"{benefit_cost_ratio(model, intervention):.2f}",
-                threshold=f"{model.rules.bcr_threshold:g}",
-                target_group=intervention.target_group,
-                category=intervention.category,
-            )
-            result.append(
-                NotFunded(
-                    key, intervention.name, reason, f"{intervention.name} is not funded: {text}."
-                )
-            )
-        elif solved:
-            result.append(_outcompeted(model, by_intervention.get(key, []), key, gain))
-    return tuple(result)
-
-
-def _outcompeted(
-    model: Model, candidates: list[tuple[float, tuple[str, str, int, int]]], key: str, gain: Gain
-) -> NotFunded:
-    """How much more effective, or cheaper, an unfunded intervention would need to be.
-
-    Its best participant variable's reduced cost is the objective lost per
-    participant forced in. Being that much more effective closes the gap;
-    so does a lower unit cost, at the marginal value of money in its funding
-    balance.
-    """
-    intervention = model.interventions[key]
-    name = intervention.name
-    if not candidates:
-        return NotFunded(
-            key,
-            name,
-            "no_budget",
-            f"{name} is not funded: no budget line may pay for it where it can be delivered.",
-        )
-    cost, (_i, place, year, segment) = min(candidates)
-    if cost <= SHADOW_TOLERANCE:
-        return NotFunded(
-            key,
-            name,
-            "outcompeted",
-            f"{name} is not funded, but it ties with the funded programmes: it could enter the plan at no loss.",
-            reduced_cost=cost,
-        )
-    per_participant = model.objective_per_participant(intervention, year, segment)
-    parts = []
-    increase = None
-    if per_participant > 0:
-        increase = cost / per_participant
-        parts.append(f"about {percent(increase)} more effective")
-    funding_row = model.rows.get(f"funding|{key}|{year}|{model.zone_of(place, year)}")
-    money_value = -shadow_price(funding_row) if funding_row is not None else 0.0
-    reduction = None
-    if money_value > SHADOW_TOLERANCE and cost / money_value < intervention.unit_cost:
-        reduction = cost / money_value
-        parts.append(
-            f"about {about_money(reduction)} cheaper per participant "
-            f"({about_money(intervention.unit_cost - reduction)} instead of {money(intervention.unit_cost)})"
-        )
-    if not parts:
-        text = f"{name} is not funded: its expected effect counts for nothing under this scenario's weights and evidence confidence."
-    else:
-        text = f"{name} is not funded: it was outcompeted. It would need to be {', or '.join(parts)}, to enter the plan."
-    return NotFunded(
-        key,
-        name,
-        "outcompeted",
-        text,
-        reduced_cost=cost,
-        effect_increase_needed=increase,
-        cost_reduction_needed=reduction,
-    )

@@ -30,6 +30,8 @@ def significant(number: float, figures: int = 3) -> float:
 
 def about_money(amount: float) -> str:
     """An estimate in pounds, three significant figures: 14234.5 -> "£14,200"."""
+    if amount < 0:
+        return "-" + about_money(-amount)
     rounded = significant(amount)
     if abs(rounded) >= 100 or rounded == round(rounded):
         return f"£{round(rounded):,}"
@@ -52,9 +54,9 @@ def money_step(scale: float) -> float:
     """A round sum to quote a shadow price against: £10,000, or less for small budgets."""
     if scale >= 100_000:
         return 10_000.0
-    if scale <= 10:
+    if scale < 50:
         return 1.0
-    return float(10 ** math.floor(math.log10(scale / 10)))
+    return float(10 ** math.floor(math.log10(scale / 5)))
 
 
 class Gain:

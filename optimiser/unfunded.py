@@ -1,0 +1,135 @@
+"""Why an intervention is not funded: the rule that excluded it, or what it lacks.
+
+An intervention that was only outcompeted is judged by the reduced cost of
+funding one more participant: the participant variable's reduced cost plus
+the unit cost times the reduced cost of the cheapest money that may pay for
+it. Taken together the two do not depend on how a degenerate solution splits
+the dual of the funding balance between them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pulp import LpVariable
+
+from optimiser.build import benefit_cost_ratio
+from optimiser.model import Model
+from optimiser.plan import Allocation, NotFunded
+from optimiser.solve import reduced_cost, shadow_price
+from optimiser.wording import Gain, about_money, money, percent
+
+TOLERANCE = 1e-7
+
+EXCLUDED = {
+    "ne": "its evidence rating is NE (found not effective or harmful), and NE programmes are "
+    "never funded",
+    "rating": "its evidence rating {rating} is below the scenario's minimum of {minimum}",
+    "bcr": "its benefit-cost ratio of {bcr} is below the threshold of {threshold}",
+    "no_population": "no place has eligible {target_group} within provider capacity",
+    "no_budget": "no budget line's ring-fence allows {category} programmes",
+}
+
+
+def not_funded(
+    model: Model, plan_allocations: tuple[Allocation, ...], gain: Gain, *, solved: bool = True
+) -> tuple[NotFunded, ...]:
+    """For each intervention with no allocation: the rule that excluded it, or what it lacks.
+
+    Without a solved plan only the exclusions, known before solving, are listed.
+    """
+    funded = {a.intervention for a in plan_allocations if a.cost > 0.005}
+    money_for = _money_by_intervention(model) if solved else {}
+    result = []
+    for key, intervention in model.interventions.items():
+        if key in funded:
+            continue
+        reason = model.excluded.get(key)
+        if reason is not None:
+            text = EXCLUDED[reason].format(
+                rating=intervention.evidence_rating,
+                minimum=model.rules.min_evidence_rating,
+                bcr=f"{benefit_cost_ratio(model, intervention):.2f}",
+                threshold=f"{model.rules.bcr_threshold:g}",
+                target_group=intervention.target_group,
+                category=intervention.category,
+            )
+            sentence = f"{intervention.name} is not funded: {text}."
+            result.append(NotFunded(key, intervention.name, reason, sentence))
+        elif solved:
+            result.append(_outcompeted(model, key, money_for))
+    return tuple(result)
+
+
+def _money_by_intervention(model: Model) -> dict[tuple[str, int, str], list[LpVariable]]:
+    """Funding variables that may pay for an intervention, by (intervention, year, zone)."""
+    money: dict[tuple[str, int, str], list[LpVariable]] = defaultdict(list)
+    for (line_key, intervention_key, zone), var in model.funding.items():
+        money[(intervention_key, model.budget_lines[line_key].year, zone)].append(var)
+    return money
+
+
+def _outcompeted(
+    model: Model, key: str, money_for: dict[tuple[str, int, str], list[LpVariable]]
+) -> NotFunded:
+    """How much more effective, or cheaper, an unfunded intervention would need to be."""
+    intervention = model.interventions[key]
+    name = intervention.name
+    best: tuple[float, float, tuple[str, str, int, int]] | None = None
+    for var_key, var in model.participants.items():
+        if var_key[0] != key:
+            continue
+        _i, place, year, _segment = var_key
+        zone = model.zone_of(place, year)
+        funding_vars = money_for.get((key, year, zone), [])
+        if not funding_vars:
+            continue
+        cheapest = min(reduced_cost(f) for f in funding_vars)
+        gap = reduced_cost(var) + intervention.unit_cost * cheapest
+        funding_row = model.rows.get(f"funding|{key}|{year}|{zone}")
+        # Value of a pound here: the money's reduced cost plus the funding balance's dual.
+        pound = cheapest - shadow_price(funding_row) if funding_row is not None else cheapest
+        if best is None or gap < best[0]:
+            best = (gap, pound, var_key)
+    if best is None:
+        sentence = f"{name} is not funded: no budget line may pay for it where it can be delivered."
+        return NotFunded(key, name, "no_budget", sentence)
+    gap, pound, (_i, _place, year, segment) = best
+    if gap <= TOLERANCE:
+        sentence = (
+            f"{name} is not funded, but it ties with the funded programmes: it could enter the "
+            "plan at no loss."
+        )
+        return NotFunded(key, name, "outcompeted", sentence, reduced_cost=max(gap, 0.0))
+    per_participant = model.objective_per_participant(intervention, year, segment)
+    parts = []
+    increase = cheaper = None
+    if per_participant > 0:
+        increase = gap / per_participant
+        parts.append(f"about {percent(increase)} more effective")
+    if pound > TOLERANCE and gap / pound < intervention.unit_cost:
+        cheaper = gap / pound
+        parts.append(
+            f"about {about_money(cheaper)} cheaper per participant "
+            f"({about_money(intervention.unit_cost - cheaper)} instead of "
+            f"{money(intervention.unit_cost)})"
+        )
+    if not parts:
+        sentence = (
+            f"{name} is not funded: its expected effect counts for nothing under this "
+            "scenario's weights and evidence confidence."
+        )
+    else:
+        sentence = (
+            f"{name} is not funded: it was outcompeted. It would need to be "
+            f"{', or '.join(parts)}, to enter the plan."
+        )
+    return NotFunded(
+        key,
+        name,
+        "outcompeted",
+        sentence,
+        reduced_cost=gap,
+        effect_increase_needed=increase,
+        cost_reduction_needed=cheaper,
+    )
