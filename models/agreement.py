@@ -8,6 +8,7 @@ from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from models.fields import utc_now
+from models.timestamps import UtcTimestamp
 
 
 class PlanAgreement(SQLModel, table=True):
@@ -33,6 +34,6 @@ class PlanAgreementPublic(SQLModel):
     id: int
     plan_id: int | None
     scenario_name: str
-    agreed_at: NaiveDatetime
+    agreed_at: UtcTimestamp
     agreed_by_name: str
     note: str

@@ -11,6 +11,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.fields import utc_now, year_field
+from models.timestamps import UtcTimestamp
 
 
 class DeliveryFigures(SQLModel):
@@ -47,5 +48,5 @@ class DeliveryRecordCreate(DeliveryRecordBase):
 
 class DeliveryRecordPublic(DeliveryRecordBase):
     id: int
-    updated_at: NaiveDatetime
+    updated_at: UtcTimestamp
     updated_by_name: str

@@ -8,6 +8,7 @@ from pydantic import NaiveDatetime, field_validator
 from sqlmodel import Field, SQLModel
 
 from models.fields import strip_text, utc_now
+from models.timestamps import UtcTimestamp
 
 
 class ApiTokenBase(SQLModel):
@@ -38,6 +39,6 @@ class ApiTokenCreate(ApiTokenBase):
 class ApiTokenPublic(ApiTokenBase):
     id: int
     prefix: str
-    created_at: NaiveDatetime
-    last_used_at: NaiveDatetime | None
-    revoked_at: NaiveDatetime | None
+    created_at: UtcTimestamp
+    last_used_at: UtcTimestamp | None
+    revoked_at: UtcTimestamp | None

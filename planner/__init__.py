@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_openapi3 import APIBlueprint, OpenAPI
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -14,16 +15,19 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then PLANNER_* environment variables, then `config`."""
     from planner import db, logs
+    from planner.api.docs import configure_docs, openapi_options
     from planner.config import ENV_PREFIX, DefaultConfig, finish_config
     from planner.core.errors import register_error_pages
     from planner.extensions import csrf, login_manager
     from planner.features import BLUEPRINTS, register_cli
 
-    app = Flask(
+    # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views.
+    app = OpenAPI(
         __name__,
         static_folder=str(STATIC_DIR),
         static_url_path="/static",
         instance_relative_config=True,
+        **openapi_options(),
     )
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env(ENV_PREFIX)
@@ -34,8 +38,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    configure_docs(app)
     for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint)
+        if isinstance(blueprint, APIBlueprint):
+            app.register_api(blueprint)
+        else:
+            app.register_blueprint(blueprint)
     register_error_pages(app)
     register_cli(app)
 

@@ -6,10 +6,12 @@ from flask import Blueprint, Flask, current_app
 from flask_login import current_user
 
 from models.vocabulary import Role
+from planner.api import API_BLUEPRINTS
 from planner.auth.routes import bp as auth_bp
 from planner.core.routes import bp as core_bp
+from planner.tokens.routes import bp as tokens_bp
 
-BLUEPRINTS: list[Blueprint] = [core_bp, auth_bp]
+BLUEPRINTS: list[Blueprint] = [core_bp, auth_bp, tokens_bp, *API_BLUEPRINTS]
 
 ALL_ROLES = tuple(Role)
 
@@ -17,6 +19,7 @@ ALL_ROLES = tuple(Role)
 # the route itself still checks the role.
 NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("core.home", "Home", ALL_ROLES),
+    ("tokens.index", "API tokens", ALL_ROLES),
 ]
 
 

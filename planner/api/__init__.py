@@ -1,0 +1,8 @@
+"""The JSON API under /api/v1: token sign-in, the web app's role rules, paged lists, one error
+shape, and an OpenAPI 3 document generated from these views (served at /api/v1/openapi.json)."""
+
+from flask_openapi3 import APIBlueprint
+
+from planner.api.tokens import bp as tokens_bp
+
+API_BLUEPRINTS: list[APIBlueprint] = [tokens_bp]
