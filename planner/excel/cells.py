@@ -1,0 +1,206 @@
+"""How every cell the app writes to Excel looks and behaves: safe text, money, headers, widths,
+printing, and rounding that reconciles to the pound.
+
+Every user string goes through `safe_cell_text()`, so a partner called "=HYPERLINK(...)" is shown
+as text and can never run as a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+MONEY = '"£"#,##0.00;[Red]-"£"#,##0.00'
+WHOLE_POUNDS = '"£"#,##0;[Red]-"£"#,##0'
+PEOPLE = "#,##0.0"
+RATIO = "0.00"
+PERCENT = "0.0%"
+HEADER_FONT = Font(bold=True)
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+TITLE_FONT = Font(bold=True, size=14)
+SECTION_FONT = Font(bold=True, size=12)
+OK_FILL = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")
+OK_FONT = Font(color="006100", bold=True)
+PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+PROBLEM_FONT = Font(color="9C0006", bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+# A spreadsheet (or a CSV saved from it) treats text starting with these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+MAX_COLUMN_WIDTH = 60
+
+
+def safe_cell_text(cell: Cell, text: object) -> Cell:
+    """Write user text into `cell` so that it can only ever be text.
+
+    The cell is typed as a string, and text that starts like a formula also gets Excel's
+    quote-prefix flag: Excel and LibreOffice show it exactly as typed and keep it as text when
+    someone edits the cell. The value itself is unchanged, so it survives a round trip.
+    """
+    value = "" if text is None else str(text)
+    cell.value = value
+    cell.data_type = "s"
+    if value.startswith(FORMULA_TRIGGERS) or value.startswith("'"):
+        cell.quotePrefix = True
+    return cell
+
+
+def safe_sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\, not starting or ending
+    with an apostrophe, not blank, and unique (case-insensitively) among `taken`."""
+    cleaned = _SHEET_NAME_FORBIDDEN.sub(" ", name).strip().strip("'").strip() or "Sheet"
+    cleaned = cleaned[:MAX_SHEET_NAME].rstrip().rstrip("'")
+    existing = {sheet.lower() for sheet in taken}
+    candidate, number = cleaned, 2
+    while candidate.lower() in existing:
+        suffix = f" ({number})"
+        candidate = cleaned[: MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
+        number += 1
+    return candidate
+
+
+def sheet_ref(sheet: Worksheet | str) -> str:
+    """The sheet's name as a formula refers to it: 'Funding'!"""
+    title = sheet if isinstance(sheet, str) else sheet.title
+    return "'" + title.replace("'", "''") + "'!"
+
+
+def column(index: int) -> str:
+    return get_column_letter(index)
+
+
+def write_header(sheet: Worksheet, row: int, headers: Sequence[str], first_column: int = 1) -> None:
+    """A bold, shaded header row."""
+    for offset, header in enumerate(headers):
+        cell = sheet.cell(row=row, column=first_column + offset)
+        safe_cell_text(cell, header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+
+
+def write_title(sheet: Worksheet, row: int, text: str, *, section: bool = False) -> None:
+    cell = safe_cell_text(sheet.cell(row=row, column=1), text)
+    cell.font = SECTION_FONT if section else TITLE_FONT
+
+
+def money_cell(cell: Cell, amount: object, *, whole: bool = False) -> Cell:
+    """Money in pounds: a number (or formula) with a currency format."""
+    cell.value = amount
+    cell.number_format = WHOLE_POUNDS if whole else MONEY
+    return cell
+
+
+def finish_table(
+    sheet: Worksheet,
+    *,
+    header_row: int,
+    last_row: int,
+    last_column: int,
+    widths: dict[int, float] | None = None,
+    landscape: bool = True,
+    filters: bool = True,
+) -> None:
+    """Freeze and filter the header, size the columns and set the sheet up for printing."""
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    if filters and last_row > header_row:
+        sheet.auto_filter.ref = f"A{header_row}:{column(last_column)}{last_row}"
+    fit_columns(sheet, widths or {})
+    print_setup(sheet, header_row=header_row, landscape=landscape)
+
+
+def fit_columns(sheet: Worksheet, widths: dict[int, float]) -> None:
+    """Columns wide enough for their longest text (formulas count as a money figure)."""
+    best: dict[int, float] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            if (
+                isinstance(cell.value, str)
+                and cell.value.startswith("=")
+                and cell.data_type == "f"
+                or isinstance(cell.value, float | int | Decimal)
+            ):
+                length = 14.0
+            else:
+                length = max(len(part) for part in str(cell.value).splitlines() or [""]) + 2
+            best[cell.column] = max(best.get(cell.column, 8.0), length)
+    for index, width in best.items():
+        sheet.column_dimensions[column(index)].width = min(
+            widths.get(index, width), MAX_COLUMN_WIDTH
+        )
+    for index, width in widths.items():
+        sheet.column_dimensions[column(index)].width = width
+
+
+def print_setup(sheet: Worksheet, *, header_row: int | None, landscape: bool = True) -> None:
+    """A4, fitted to the page width, header repeated on every page, page numbers in the footer."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    if header_row:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.oddFooter.center.text = "&A – page &P of &N"
+    sheet.oddHeader.right.text = "&D"
+
+
+def ok_or_problem_formatting(sheet: Worksheet, cells: str) -> None:
+    """Green for a cell reading OK, red for one reading "Problem: ..."."""
+    first = cells.split(":")[0].replace("$", "")
+    sheet.conditional_formatting.add(
+        cells, FormulaRule(formula=[f'{first}="OK"'], fill=OK_FILL, font=OK_FONT)
+    )
+    sheet.conditional_formatting.add(
+        cells,
+        FormulaRule(formula=[f'LEFT({first},7)="Problem"'], fill=PROBLEM_FILL, font=PROBLEM_FONT),
+    )
+
+
+def largest_remainder(
+    amounts: Sequence[float | Decimal], total: Decimal, step: Decimal
+) -> list[Decimal]:
+    """Round each amount to a multiple of `step` so that the rounded amounts add up to `total`.
+
+    Each amount is rounded down, then the shortfall is given a step at a time to the amounts that
+    lost most in rounding (the largest-remainder method), so a column of rounded figures always
+    sums to the rounded total printed beneath it.
+    """
+    exact = [Decimal(str(amount)) for amount in amounts]
+    floors = [(amount / step).to_integral_value(rounding=ROUND_FLOOR) * step for amount in exact]
+    remainders = [amount - floor for amount, floor in zip(exact, floors, strict=True)]
+    shortfall = int(((total - sum(floors, Decimal(0))) / step).to_integral_value())
+    order = sorted(range(len(exact)), key=lambda index: (-remainders[index], index))
+    rounded = list(floors)
+    if shortfall >= 0:
+        for index in order[:shortfall]:
+            rounded[index] += step
+    else:
+        for index in list(reversed(order))[:-shortfall]:
+            rounded[index] -= step
+    return rounded
+
+
+def to_pounds(amount: float | Decimal | None) -> Decimal:
+    """A figure in pounds and pence."""
+    return Decimal(str(amount or 0)).quantize(Decimal("0.01"))
+
+
+def text_list(values: Iterable[Any]) -> str:
+    """A short list in one cell: '2026/27, 2027/28'."""
+    return ", ".join(str(value) for value in values)

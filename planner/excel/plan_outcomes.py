@@ -1,0 +1,262 @@
+"""The plan workbook's outcome sheets: Partners (what each pays against the benefit that falls to
+it, and the fairness rule), Places (spend against need share) and Sensitivity (binding rules with
+their shadow prices, and why each unfunded intervention is unfunded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.excel.cells import (
+    BOLD,
+    PERCENT,
+    RATIO,
+    WRAP,
+    finish_table,
+    money_cell,
+    ok_or_problem_formatting,
+    safe_cell_text,
+    sheet_ref,
+    to_pounds,
+    write_header,
+    write_title,
+)
+from planner.excel.plan_sheets import AllocationLayout, FundingLayout, sum_matching
+from planner.excel.plan_view import PlanWorkbookView
+
+PARTNERS = "Partners"
+PLACES = "Places"
+SENSITIVITY = "Sensitivity"
+
+NOT_FUNDED_REASONS = {
+    "ne": "Rated NE: found not effective or harmful",
+    "rating": "Evidence rating below the scenario's minimum",
+    "bcr": "Benefit-cost ratio below the scenario's threshold",
+    "no_population": "No eligible population in any place",
+    "no_budget": "No budget line may pay for it",
+    "outcompeted": "Not competitive: other interventions give more for the money",
+}
+
+FAMILY_LABELS = {
+    "budget": "Budget maximum",
+    "committed": "Committed minimum",
+    "capacity": "Provider capacity and eligible population",
+    "cohort": "Minimum cohort",
+    "fairness": "Partner fairness",
+    "need_floor": "Place need floor",
+    "evidence_share": "Share rated 3 or above",
+    "portfolio_vfm": "Value for money of the whole plan",
+    "cost_per_unit": "Cost per unit of demand avoided",
+    "cap_category": "Cap on a category",
+    "cap_intervention": "Cap on an intervention",
+    "cap_place": "Cap on a place",
+    "window": "Commissioning window closed",
+    "contract": "Existing contract",
+    "contract_place": "Existing contract in a place",
+}
+
+
+@dataclass
+class PartnersLayout:
+    """Partners' rows, for the Summary chart and the fairness checks."""
+
+    first_row: int = 2
+    last_row: int = 2
+    met_cells: dict[str, str] = field(default_factory=dict)
+
+
+def write_partners(
+    sheet: Worksheet, view: PlanWorkbookView, funding: FundingLayout
+) -> PartnersLayout:
+    """Each partner's contribution (live, from Funding), the benefit that falls to it, the ratio
+    between them, and whether its fairness rule is met."""
+    headers = [
+        "Partner",
+        "Contribution (£)",
+        "Benefit falling to partner (£)",
+        "Benefit per £1 paid",
+        "Fairness factor",
+        "Benefit the fairness rule requires (£)",
+        "Fairness rule",
+        "Fairness met",
+    ]
+    write_header(sheet, 1, headers)
+    benefits = {outcome.partner: outcome.benefit for outcome in view.result.partners}
+    layout = PartnersLayout()
+    partners = view.partner_keys()
+    for row, key in enumerate(partners, start=2):
+        alpha = float(view.fairness.get(key, 0.0))
+        name = view.partner_name(key)
+        safe_cell_text(sheet.cell(row, 1), name)
+        money_cell(sheet.cell(row, 2), f"={funding.partner_total[key]}")
+        money_cell(sheet.cell(row, 3), to_pounds(benefits.get(key, 0.0)))
+        sheet.cell(row, 4, f'=IF(B{row}>0,C{row}/B{row},"")').number_format = RATIO
+        sheet.cell(row, 5, alpha).number_format = RATIO
+        money_cell(sheet.cell(row, 6), f"=ROUND(E{row}*B{row},2)")
+        rule = (
+            f"Benefit falling to {name} must be at least {alpha:g} times what it pays"
+            if alpha > 0
+            else "No fairness rule for this partner"
+        )
+        safe_cell_text(sheet.cell(row, 7), rule).alignment = WRAP
+        sheet.cell(
+            row,
+            8,
+            f'=IF(E{row}=0,"No rule",IF(C{row}>=F{row}-0.5,"OK",'
+            f'"Problem: £"&TEXT(F{row}-C{row},"#,##0")&" short"))',
+        )
+        layout.met_cells[key] = f"{sheet_ref(PARTNERS)}$H${row}"
+    layout.last_row = max(2, 1 + len(partners))
+    total_row = layout.last_row + 2
+    safe_cell_text(sheet.cell(total_row, 1), "All partners").font = BOLD
+    for letter in ("B", "C"):
+        cell = money_cell(
+            sheet[f"{letter}{total_row}"], f"=SUM({letter}2:{letter}{layout.last_row})"
+        )
+        cell.font = BOLD
+    ok_or_problem_formatting(sheet, f"H2:H{layout.last_row}")
+    finish_table(
+        sheet, header_row=1, last_row=layout.last_row, last_column=len(headers), widths={7: 50}
+    )
+    return layout
+
+
+@dataclass
+class PlacesLayout:
+    first_row: int = 2
+    last_row: int = 2
+    met_cells: dict[str, str] = field(default_factory=dict)
+
+
+def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout) -> PlacesLayout:
+    """Spend in each place (live, from the allocation rows) against its share of need, and the
+    need floor the scenario sets."""
+    headers = [
+        "Place",
+        "District",
+        "Need index",
+        "Need share",
+        "Spend (£)",
+        "Share of spend",
+        "Spend share against need share",
+        "Need floor (£)",
+        "Need floor met",
+    ]
+    write_header(sheet, 1, headers)
+    outcomes = {outcome.place: outcome for outcome in view.result.places}
+    keys = list(outcomes) + [key for key in view.places if key not in outcomes]
+    total_need = sum(view.place(key).need_index for key in keys) or 1.0
+    layout = PlacesLayout()
+    for row, key in enumerate(keys, start=2):
+        place = view.place(key)
+        outcome = outcomes.get(key)
+        need_share = outcome.need_share if outcome else place.need_index / total_need
+        safe_cell_text(sheet.cell(row, 1), place.name)
+        safe_cell_text(sheet.cell(row, 2), place.district)
+        sheet.cell(row, 3, place.need_index).number_format = RATIO
+        sheet.cell(row, 4, need_share).number_format = PERCENT
+        money_cell(sheet.cell(row, 5), sum_matching(rows.cost, rows.place, f"$A{row}", place.name))
+        sheet.cell(
+            row, 6, f"=IF({rows.cost_total}>0,E{row}/{rows.cost_total},0)"
+        ).number_format = PERCENT
+        sheet.cell(row, 7, f'=IF(D{row}>0,F{row}/D{row},"")').number_format = RATIO
+        money_cell(sheet.cell(row, 8), f"=ROUND({view.need_floor}*{rows.cost_total}*D{row},2)")
+        sheet.cell(
+            row,
+            9,
+            f'=IF(H{row}=0,"No floor",IF(E{row}>=H{row}-0.5,"OK","Problem: £"&TEXT(H{row}-E{row},"#,##0")&" below its floor"))',
+        )
+        layout.met_cells[key] = f"{sheet_ref(PLACES)}$I${row}"
+    layout.last_row = max(2, 1 + len(keys))
+    total_row = layout.last_row + 2
+    safe_cell_text(sheet.cell(total_row, 1), "All places").font = BOLD
+    cell = money_cell(sheet[f"E{total_row}"], f"=SUM(E2:E{layout.last_row})")
+    cell.font = BOLD
+    ok_or_problem_formatting(sheet, f"I2:I{layout.last_row}")
+    finish_table(sheet, header_row=1, last_row=layout.last_row, last_column=len(headers))
+    return layout
+
+
+def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
+    """Like Excel Solver's sensitivity report: the rules that bind, each with its shadow price and
+    what it means, then each intervention not funded with its reduced cost and why."""
+    plan = view.result
+    unit = plan.objective_unit or "£ of demand avoided"
+    headers = ["Rule", "Kind of rule", f"Shadow price ({unit} per unit)", "What it means"]
+    write_header(sheet, 1, headers)
+    row = 1
+    for row, binding in enumerate(plan.binding_constraints, start=2):
+        safe_cell_text(sheet.cell(row, 1), binding.row)
+        safe_cell_text(
+            sheet.cell(row, 2),
+            FAMILY_LABELS.get(binding.family, binding.family.replace("_", " ").capitalize()),
+        )
+        sheet.cell(row, 3, round(binding.shadow_price, 6)).number_format = "#,##0.0000"
+        safe_cell_text(sheet.cell(row, 4), binding.sentence).alignment = WRAP
+    if not plan.binding_constraints:
+        row = 2
+        safe_cell_text(
+            sheet.cell(row, 1),
+            "No rule limits this plan."
+            if plan.status.has_plan
+            else "The plan has no allocation, so no rule binds.",
+        )
+    last_binding = row
+    row += 2
+    note = safe_cell_text(
+        sheet.cell(row, 1),
+        "Shadow prices are 'about': they hold for small changes, and where several rules bind at "
+        "once other values could be equally right.",
+    )
+    note.alignment = WRAP
+    row += 2
+    write_title(sheet, row, "Interventions not funded", section=True)
+    row += 1
+    write_header(
+        sheet,
+        row,
+        [
+            "Intervention",
+            "Why not funded",
+            "Reduced cost",
+            "Would need to be this much more effective",
+            "Or this much cheaper per participant (£)",
+            "Explanation",
+        ],
+    )
+    for item in plan.not_funded:
+        row += 1
+        safe_cell_text(sheet.cell(row, 1), item.name)
+        safe_cell_text(sheet.cell(row, 2), NOT_FUNDED_REASONS.get(item.reason, item.reason))
+        if item.reduced_cost is not None:
+            sheet.cell(row, 3, round(item.reduced_cost, 6)).number_format = "#,##0.0000"
+        if item.effect_increase_needed is not None:
+            sheet.cell(row, 4, item.effect_increase_needed).number_format = PERCENT
+        if item.cost_reduction_needed is not None:
+            money_cell(sheet.cell(row, 5), to_pounds(item.cost_reduction_needed))
+        safe_cell_text(sheet.cell(row, 6), item.sentence).alignment = WRAP
+    if not plan.not_funded:
+        row += 1
+        safe_cell_text(sheet.cell(row, 1), "Every intervention is funded.")
+    if plan.diagnosis is not None:
+        row += 2
+        write_title(sheet, row, "Why the rules cannot all be met", section=True)
+        row += 1
+        safe_cell_text(sheet.cell(row, 1), plan.diagnosis.summary).alignment = WRAP
+        row += 1
+        write_header(sheet, row, ["Rule", "Kind of rule", "Shortfall", "What it means"])
+        for clash in plan.diagnosis.clashes:
+            row += 1
+            safe_cell_text(sheet.cell(row, 1), clash.row)
+            safe_cell_text(sheet.cell(row, 2), FAMILY_LABELS.get(clash.family, clash.family))
+            sheet.cell(row, 3, round(clash.shortfall, 2)).number_format = "#,##0.00"
+            safe_cell_text(sheet.cell(row, 4), clash.sentence).alignment = WRAP
+    finish_table(
+        sheet,
+        header_row=1,
+        last_row=last_binding,
+        last_column=4,
+        filters=False,
+        widths={1: 34, 2: 30, 3: 18, 4: 70, 6: 70},
+    )

@@ -1,0 +1,272 @@
+"""The plan workbook's money sheets: Allocations (one row per intervention, place and year, with a
+live cost formula and what each partner pays) and Funding (partner by year and by intervention,
+summed from the allocation rows with SUMIFS so totals move when a finance lead edits a row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models.vocabulary import financial_year_label
+from optimiser import Allocation
+from planner.excel.cells import (
+    BOLD,
+    MONEY,
+    PEOPLE,
+    PROBLEM_FILL,
+    PROBLEM_FONT,
+    column,
+    finish_table,
+    largest_remainder,
+    money_cell,
+    safe_cell_text,
+    sheet_ref,
+    to_pounds,
+    write_header,
+)
+from planner.excel.plan_view import PlanWorkbookView
+
+ALLOCATIONS = "Allocations"
+FUNDING = "Funding"
+PENNY = Decimal("0.01")
+# SUMIFS reads these as wildcards or comparisons; names containing them are matched exactly.
+_CRITERIA_SPECIALS = ("*", "?", "~")
+_CRITERIA_PREFIXES = ("<", ">", "=")
+
+FIXED_COLUMNS = (
+    "Intervention",
+    "Place",
+    "District",
+    "Financial year",
+    "Evidence rating",
+    "Evidence level",
+    "Participants",
+    "Unit cost (£)",
+    "Set-up cost (£)",
+    "Cost (£)",
+    "Expected demand avoided (£)",
+)
+
+
+@dataclass
+class AllocationLayout:
+    """Where the allocation rows are, so other sheets can sum them."""
+
+    first_row: int
+    last_row: int
+    total_row: int
+    partner_columns: dict[str, str] = field(default_factory=dict)
+    paid_column: str = ""
+    unpaid_column: str = ""
+
+    def range_of(self, letter: str) -> str:
+        return f"{sheet_ref(ALLOCATIONS)}${letter}${self.first_row}:${letter}${self.last_row}"
+
+    def total_of(self, letter: str) -> str:
+        return f"{sheet_ref(ALLOCATIONS)}${letter}${self.total_row}"
+
+    intervention = property(lambda self: self.range_of("A"))
+    place = property(lambda self: self.range_of("B"))
+    year = property(lambda self: self.range_of("D"))
+    level = property(lambda self: self.range_of("F"))
+    cost = property(lambda self: self.range_of("J"))
+    cost_total = property(lambda self: self.total_of("J"))
+    participants_total = property(lambda self: self.total_of("G"))
+    demand_avoided_total = property(lambda self: self.total_of("K"))
+
+
+@dataclass
+class FundingLayout:
+    """Where Funding's totals are, for the Summary, Partners and Checks sheets."""
+
+    partner_year: dict[tuple[str, int], str] = field(default_factory=dict)
+    partner_total: dict[str, str] = field(default_factory=dict)
+    year_total: dict[int, str] = field(default_factory=dict)
+    total_by_year: str = ""
+    total_by_intervention: str = ""
+
+
+def sum_matching(values: str, criteria_range: str, criteria_cell: str, criteria_text: str) -> str:
+    """A formula summing `values` where `criteria_range` equals the name in `criteria_cell`.
+
+    SUMIFS is what finance users expect, but it treats * ? ~ as wildcards and a leading < > = as
+    a comparison; a name containing them is matched exactly with SUMPRODUCT instead.
+    """
+    if any(mark in criteria_text for mark in _CRITERIA_SPECIALS) or criteria_text.startswith(
+        _CRITERIA_PREFIXES
+    ):
+        return f"=SUMPRODUCT(--({criteria_range}={criteria_cell}),{values})"
+    return f"=SUMIFS({values},{criteria_range},{criteria_cell})"
+
+
+def exact_participants(allocation: Allocation, unit_cost: float, set_up: Decimal) -> float:
+    """Participants to full precision, so that participants x unit cost gives the plan's cost.
+
+    The optimiser rounds participants to four places but costs the unrounded figure; writing the
+    unrounded figure back keeps the live cost formula equal to the plan's cost to the penny.
+    """
+    if unit_cost <= 0:
+        return allocation.participants
+    return float((Decimal(str(allocation.cost)) - set_up) / Decimal(str(unit_cost)))
+
+
+def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
+    """The programme set-up part of an allocation's cost (whole-programme plans only)."""
+    if not view.whole_programme:
+        return Decimal(0)
+    unit_cost = view.intervention(allocation.intervention).unit_cost
+    part = to_pounds(allocation.cost - unit_cost * allocation.participants)
+    return part if part >= 1 else Decimal(0)
+
+
+def partner_payments(allocation: Allocation, partners: list[str]) -> list[Decimal]:
+    """What each partner pays for one allocation, in pence, adding up exactly to its cost."""
+    amounts = {funding.partner: funding.amount for funding in allocation.funding}
+    paid = [amounts.get(partner, 0.0) for partner in partners]
+    if sum(paid) <= 0:
+        return [Decimal(0)] * len(partners)
+    cost = to_pounds(allocation.cost)
+    scale = float(cost) / sum(paid)
+    return largest_remainder([amount * scale for amount in paid], cost, PENNY)
+
+
+def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLayout:
+    """One row per intervention, place and year: participants, unit cost, a live cost formula,
+    evidence, expected demand avoided, and what each partner pays."""
+    partners = view.partner_keys()
+    headers = [*FIXED_COLUMNS, *(f"Paid by {view.partner_name(key)} (£)" for key in partners)]
+    headers += ["Paid in total (£)", "Cost not paid (£)"]
+    write_header(sheet, 1, headers)
+    partner_columns = {key: column(len(FIXED_COLUMNS) + 1 + n) for n, key in enumerate(partners)}
+    paid_column = column(len(FIXED_COLUMNS) + len(partners) + 1)
+    unpaid_column = column(len(FIXED_COLUMNS) + len(partners) + 2)
+    allocations = sorted(
+        view.result.allocations,
+        key=lambda a: (view.intervention(a.intervention).name, view.place(a.place).name, a.year),
+    )
+    row = 1
+    for row, allocation in enumerate(allocations, start=2):
+        intervention = view.intervention(allocation.intervention)
+        place = view.place(allocation.place)
+        set_up = set_up_cost(view, allocation)
+        safe_cell_text(sheet.cell(row, 1), intervention.name)
+        safe_cell_text(sheet.cell(row, 2), place.name)
+        safe_cell_text(sheet.cell(row, 3), place.district)
+        safe_cell_text(sheet.cell(row, 4), financial_year_label(allocation.year))
+        safe_cell_text(sheet.cell(row, 5), intervention.evidence_rating)
+        safe_cell_text(sheet.cell(row, 6), intervention.evidence_level)
+        participants = sheet.cell(
+            row, 7, exact_participants(allocation, intervention.unit_cost, set_up)
+        )
+        participants.number_format = PEOPLE
+        money_cell(sheet.cell(row, 8), to_pounds(intervention.unit_cost))
+        money_cell(sheet.cell(row, 9), set_up)
+        money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")
+        avoided = view.demand_avoided.get(
+            (allocation.intervention, allocation.place, allocation.year)
+        )
+        money_cell(sheet.cell(row, 11), to_pounds(avoided) if avoided is not None else None)
+        for key, amount in zip(partners, partner_payments(allocation, partners), strict=True):
+            letter = partner_columns[key]
+            money_cell(sheet[f"{letter}{row}"], amount)
+        if partners:
+            first, last = partner_columns[partners[0]], partner_columns[partners[-1]]
+            money_cell(sheet[f"{paid_column}{row}"], f"=SUM({first}{row}:{last}{row})")
+        else:
+            money_cell(sheet[f"{paid_column}{row}"], 0)
+        money_cell(sheet[f"{unpaid_column}{row}"], f"=ROUND(J{row}-{paid_column}{row},2)")
+    last_row = max(row, 2)
+    total_row = last_row + 2
+    safe_cell_text(sheet.cell(total_row, 1), "Total").font = BOLD
+    for letter in ["G", "J", "K", *partner_columns.values(), paid_column, unpaid_column]:
+        cell = sheet[f"{letter}{total_row}"]
+        cell.value = f"=SUM({letter}2:{letter}{last_row})"
+        cell.number_format = PEOPLE if letter == "G" else MONEY
+        cell.font = BOLD
+    sheet.conditional_formatting.add(
+        f"{unpaid_column}2:{unpaid_column}{total_row}",
+        _not_zero_rule(unpaid_column),
+    )
+    finish_table(sheet, header_row=1, last_row=last_row, last_column=len(headers))
+    return AllocationLayout(2, last_row, total_row, partner_columns, paid_column, unpaid_column)
+
+
+def _not_zero_rule(letter: str) -> FormulaRule:
+    return FormulaRule(formula=[f"ABS({letter}2)>=0.01"], fill=PROBLEM_FILL, font=PROBLEM_FONT)
+
+
+def write_funding(
+    sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout
+) -> FundingLayout:
+    """Partner x financial year, then intervention x partner, each cell a SUMIFS over the
+    allocation rows, with row and column totals."""
+    layout = FundingLayout()
+    partners = view.partner_keys()
+    years = view.years
+    here = sheet_ref(FUNDING)
+    write_header(sheet, 1, ["Partner", *view.year_labels, "Total (£)"])
+    total_column = column(len(years) + 2)
+    for index, key in enumerate(partners):
+        row = 2 + index
+        safe_cell_text(sheet.cell(row, 1), view.partner_name(key))
+        for offset, year in enumerate(years):
+            letter = column(2 + offset)
+            values = rows.range_of(rows.partner_columns[key])
+            money_cell(sheet[f"{letter}{row}"], f"=SUMIFS({values},{rows.year},{letter}$1)")
+            layout.partner_year[(key, year)] = f"{here}${letter}${row}"
+        money_cell(sheet[f"{total_column}{row}"], f"=SUM(B{row}:{column(len(years) + 1)}{row})")
+        layout.partner_total[key] = f"{here}${total_column}${row}"
+    total_row = 2 + len(partners)
+    safe_cell_text(sheet.cell(total_row, 1), "All partners").font = BOLD
+    for offset in range(len(years) + 1):
+        letter = column(2 + offset)
+        cell = money_cell(
+            sheet[f"{letter}{total_row}"], f"=SUM({letter}2:{letter}{max(total_row - 1, 2)})"
+        )
+        cell.font = BOLD
+        if offset < len(years):
+            layout.year_total[years[offset]] = f"{here}${letter}${total_row}"
+    layout.total_by_year = f"{here}${total_column}${total_row}"
+
+    header_row = total_row + 3
+    safe_cell_text(sheet.cell(header_row - 1, 1), "Funding by intervention and partner").font = BOLD
+    write_header(
+        sheet,
+        header_row,
+        ["Intervention", *(view.partner_name(key) for key in partners), "Total (£)"],
+    )
+    funded = sorted({view.intervention(a.intervention).name for a in view.result.allocations})
+    by_intervention_total = column(len(partners) + 2)
+    for index, name in enumerate(funded):
+        row = header_row + 1 + index
+        safe_cell_text(sheet.cell(row, 1), name)
+        for offset, key in enumerate(partners):
+            letter = column(2 + offset)
+            values = rows.range_of(rows.partner_columns[key])
+            formula = sum_matching(values, rows.intervention, f"$A{row}", name)
+            money_cell(sheet[f"{letter}{row}"], formula)
+        money_cell(
+            sheet[f"{by_intervention_total}{row}"], f"=SUM(B{row}:{column(len(partners) + 1)}{row})"
+        )
+    last_row = header_row + max(len(funded), 1)
+    sum_row = last_row + 1
+    safe_cell_text(sheet.cell(sum_row, 1), "All interventions").font = BOLD
+    for offset in range(len(partners) + 1):
+        letter = column(2 + offset)
+        cell = money_cell(
+            sheet[f"{letter}{sum_row}"], f"=SUM({letter}{header_row + 1}:{letter}{last_row})"
+        )
+        cell.font = BOLD
+    layout.total_by_intervention = f"{here}${by_intervention_total}${sum_row}"
+    finish_table(
+        sheet,
+        header_row=1,
+        last_row=total_row,
+        last_column=len(years) + 2,
+        filters=False,
+        widths={1: 40},
+    )
+    return layout
