@@ -1,0 +1,661 @@
+"""The demo's demand types (published fiscal unit costs) and interventions (published ratings).
+
+Sources: /work/shared/data in the project's reference data, copied here with their addresses.
+- Unit costs are fiscal costs only (cashable, to an agency), never economic and social costs,
+  so no harm is counted twice. Each is in its source's own price year (2011/12 to 2022/23, some
+  unstated) and NOT inflated: the demo says so wherever it shows them.
+- Evidence and cost ratings are as published on the Early Intervention Foundation Guidebook
+  (now kept by Foundations) at the review date shown, with the `+` the stored page text lost
+  restored (Functional Family Therapy 3+*, Multisystemic Therapy 4+*, Family Nurse Partnership
+  4+, Incredible Years Preschool 4+, Level 4 Group Triple P 3+, Incredible Years Toddler 2+, Good
+  Behaviour Game 3+*, PATHS 3+). `*` (mixed findings) is kept in the description, since a rating
+  field holds 4, 3, 2, NL2 or NE with an optional +.
+- Intervention types from the Youth Endowment Fund Toolkit carry no EIF rating: the demo maps
+  YEF's impact and confidence onto the EIF scale (said in each description) and keeps YEF as the
+  source. Prison awareness programmes are rated harmful by YEF, hence NE: never funded.
+- Costs per participant, capacities and effect sizes are illustrative, and labelled so.
+"""
+
+from __future__ import annotations
+
+from models.intervention import InterventionCategory as Category
+from planner.demo.content import (
+    DOMESTIC_ABUSE_CHILDREN,
+    EXPECTANT_PARENTS,
+    ILLUSTRATIVE,
+    POLICE_CONTACT,
+    PRIMARY_PUPILS,
+    VIOLENT_INJURY,
+    YOUNG_FAMILIES,
+    YOUNG_PEOPLE_AT_RISK,
+    DemoDemandType,
+    DemoEffect,
+    DemoIntervention,
+)
+from planner.demo.partnership import (
+    BRADFORD,
+    CALDERDALE,
+    ICB,
+    KIRKLEES,
+    LEEDS,
+    POLICE,
+    WAKEFIELD,
+)
+
+# --- Demand types ---------------------------------------------------------------------------
+
+ASB = "Anti-social behaviour incident"
+VIOLENCE = "Violence with injury"
+DOMESTIC_ABUSE = "Domestic abuse victim (police response)"
+FOSTER_CARE = "Child in foster care for a year"
+EXCLUSION = "Permanent school exclusion"
+FIRST_TIME_ENTRANT = "First-time entrant to youth justice"
+AE_ATTENDANCE = "A&E attendance"
+MENTAL_HEALTH_BED_DAY = "Mental health inpatient bed day"
+
+NEW_ECONOMY = (
+    "New Economy Manchester / DCLG Troubled Families Unit unit costs, as quoted by the Youth "
+    "Music Network blog (S. Glenister)"
+)
+NEW_ECONOMY_URL = (
+    "https://network.youthmusic.org.uk/learning/blogs/simon-glenister/"
+    "rather-how-much-you-cost-how-about-how-much-you-save"
+)
+
+# Costs borne by local authorities are split between the five councils in proportion to their
+# resident population (Census 2021: Leeds 812,000, Bradford 546,400, Kirklees 433,200,
+# Wakefield 353,300, Calderdale 206,600). The sources name no split: this is the demo's.
+COUNCILS_BY_POPULATION = {
+    BRADFORD: "23.24",
+    CALDERDALE: "8.79",
+    KIRKLEES: "18.42",
+    LEEDS: "34.53",
+    WAKEFIELD: "15.02",
+}
+
+DEMAND_TYPES: tuple[DemoDemandType, ...] = (
+    DemoDemandType(
+        name=ASB,
+        unit="incident needing police follow-up",
+        unit_cost="629",
+        price_year="not stated by the source",
+        cost_source=NEW_ECONOMY,
+        cost_source_url=NEW_ECONOMY_URL,
+        cost_published="not stated",
+        description=(
+            "Fiscal cost per anti-social behaviour incident requiring further action, from the "
+            "Greater Manchester unit-cost work; borne here by the police. Not inflated."
+        ),
+        cost_shares={POLICE: "100"},
+    ),
+    DemoDemandType(
+        name=VIOLENCE,
+        unit="police-recorded offence",
+        unit_cost="1260",
+        price_year="2022/23",
+        cost_source=(
+            "Home Office, Police costs methodology (Police Activity Survey technical note), Table 1"
+        ),
+        cost_source_url=(
+            "https://www.gov.uk/government/publications/police-activity-survey/"
+            "police-costs-methodology"
+        ),
+        cost_published="24 November 2025",
+        description=(
+            "Police crime-response workforce cost per violence-with-injury offence: a police-only "
+            "fiscal cost. The economic and social cost (£14,050, 2015/16) is not added."
+        ),
+        cost_shares={POLICE: "100"},
+    ),
+    DemoDemandType(
+        name=DOMESTIC_ABUSE,
+        unit="victim (whole period of abuse)",
+        unit_cost="645",
+        price_year="2016/17",
+        cost_source=(
+            "Home Office (2019) The economic and social costs of domestic abuse, Research Report "
+            "107; police cost per victim as summarised by betshy.com"
+        ),
+        cost_source_url="https://betshy.com/2022/04/05/the-economic-cost-of-domestic-abuse-in-the-uk/",
+        cost_published="2019",
+        description=(
+            "Only the police response (£645) of the £34,015 economic and social cost per victim: "
+            "victims' harm and lost output are not fiscal costs and are not added. Not inflated."
+        ),
+        cost_shares={POLICE: "100"},
+    ),
+    DemoDemandType(
+        name=FOSTER_CARE,
+        unit="child-year in foster care",
+        unit_cost="33592",
+        price_year="2016/17",
+        cost_source=(
+            "PSSRU Unit Costs of Health and Social Care 2017 (p.86), as described on the PSSRU blog"
+        ),
+        cost_source_url=(
+            "https://www.pssru.ac.uk/blog/whats-new-the-unit-costs-publication-and-childrens-services/"
+        ),
+        cost_published="2017 (blog 19 February 2018)",
+        description=(
+            "£646 per child per week in foster care (allowances, administration, social workers) "
+            "times 52 weeks. Borne by children's social care, split between the councils by "
+            "population. Not inflated."
+        ),
+        cost_shares=dict(COUNCILS_BY_POPULATION),
+    ),
+    DemoDemandType(
+        name=EXCLUSION,
+        unit="permanent exclusion to a pupil referral unit",
+        unit_cost="13258",
+        price_year="not stated by the source",
+        cost_source=NEW_ECONOMY,
+        cost_source_url=NEW_ECONOMY_URL,
+        cost_published="not stated",
+        description=(
+            "Fiscal cost of a permanent exclusion to a pupil referral unit. The £370,000 lifetime "
+            "cost (IPPR 2017) includes lost tax and is not used. Split between the councils by "
+            "population. Not inflated."
+        ),
+        cost_shares=dict(COUNCILS_BY_POPULATION),
+    ),
+    DemoDemandType(
+        name=FIRST_TIME_ENTRANT,
+        unit="first-time entrant under 18 (first year after the offence)",
+        unit_cost="3620",
+        price_year="not stated by the source",
+        cost_source=(
+            "Centre for Justice Innovation, Valuing youth diversion: making the case (slide deck "
+            "accompanying the 2017 toolkit)"
+        ),
+        cost_source_url="https://studyres.com/doc/11930949/valuing-youth-diversion---making-the-case",
+        cost_published="2017",
+        description=(
+            "Criminal justice cost in the first year after a young person's first offence. The "
+            "source names no split: the demo assumes 40% police and 60% council youth justice "
+            "services (by population). Not inflated."
+        ),
+        cost_shares={
+            POLICE: "40",
+            BRADFORD: "13.94",
+            CALDERDALE: "5.27",
+            KIRKLEES: "11.05",
+            LEEDS: "20.73",
+            WAKEFIELD: "9.01",
+        },
+    ),
+    DemoDemandType(
+        name=AE_ATTENDANCE,
+        unit="attendance, not admitted",
+        unit_cost="114",
+        price_year="2013/14",
+        cost_source=(
+            "National Schedule of Reference Costs 2013-14, as tabulated in NICE NG94, Chapter 41 "
+            "Table 83"
+        ),
+        cost_source_url="https://ncbi.nlm.nih.gov./books/NBK564937/table/ch41.appi.tab2/?report=objectonly",
+        cost_published="2014 (reference costs), tabulated by NICE in 2018",
+        description=(
+            "NHS reference cost per emergency department attendance where the patient is not "
+            "admitted (weighted average of A&E types 01-03). Not inflated."
+        ),
+        cost_shares={ICB: "100"},
+    ),
+    DemoDemandType(
+        name=MENTAL_HEALTH_BED_DAY,
+        unit="admitted-patient bed day",
+        unit_cost="334",
+        price_year="2011/12",
+        cost_source=(
+            "NHS Reference Costs 2011-12 (mental health clusters), as reported by HSJ "
+            "(S. Gainsbury) and HFMA"
+        ),
+        cost_source_url=(
+            "https://www.hsj.co.uk/comment/sally-gainsbury-calculating-the-cost-of-mental-health/"
+            "5051719.article"
+        ),
+        cost_published="30 November 2012 (HFMA)",
+        description=(
+            "National average NHS cost per mental-health admitted-patient bed day (per day, not "
+            "per admission). The oldest price year in the demo. Not inflated."
+        ),
+        cost_shares={ICB: "100"},
+    ),
+)
+
+# --- Interventions --------------------------------------------------------------------------
+
+EIF = "EIF Guidebook (Foundations)"
+YEF = "Youth Endowment Fund Toolkit"
+YEF_MAPPING = (
+    "The Youth Endowment Fund does not use the EIF scale: the demo's rating {rating} is its own "
+    "mapping of YEF's finding ({finding})."
+)
+
+
+def _effects(*triples: tuple[str, float, tuple[int, ...]]) -> tuple[DemoEffect, ...]:
+    return tuple(DemoEffect(demand, reduction, years) for demand, reduction, years in triples)
+
+
+def _describe(published: str, note: str = "") -> str:
+    return " ".join(part for part in (published, note, ILLUSTRATIVE) if part)
+
+
+PRISON_AWARENESS = "Prison awareness programmes (e.g. Scared Straight)"
+
+INTERVENTIONS: tuple[DemoIntervention, ...] = (
+    DemoIntervention(
+        name="Family Nurse Partnership",
+        category=Category.FAMILY_SUPPORT,
+        target_group=EXPECTANT_PARENTS,
+        description=_describe(
+            "Nurse home visits for young first-time mothers from early pregnancy until the child "
+            "turns two. Published outcomes: child health and development, reduced maltreatment "
+            "risk and A&E visits, school readiness."
+        ),
+        unit_cost=3200,
+        capacity=40,
+        duration_weeks=130,
+        evidence_rating="4+",
+        cost_rating=5,
+        rating_source=EIF,
+        rating_date="Foundations for Life July 2016; January 2021",
+        rating_url="https://guidebook.eif.org.uk/programme/family-nurse-partnership",
+        effects=_effects(
+            (FOSTER_CARE, 0.025, (1, 2, 3, 4, 5)),
+            (AE_ATTENDANCE, 0.6, (0, 1, 2)),
+        ),
+    ),
+    DemoIntervention(
+        name="Incredible Years Preschool",
+        category=Category.PARENTING,
+        target_group=YOUNG_FAMILIES,
+        description=_describe(
+            "Weekly parent groups for parents worried about the behaviour of a child aged 3-6. "
+            "Published outcomes: fewer and less intense behaviour problems, improved reading."
+        ),
+        unit_cost=450,
+        capacity=120,
+        duration_weeks=18,
+        evidence_rating="4+",
+        cost_rating=2,
+        rating_source=EIF,
+        rating_date="Foundations for Life July 2016",
+        rating_url="https://guidebook.eif.org.uk/programme/incredible-years-preschool",
+        effects=_effects(
+            (FOSTER_CARE, 0.006, (1, 2, 3)),
+            (EXCLUSION, 0.012, (6, 7, 8)),
+        ),
+    ),
+    DemoIntervention(
+        name="Incredible Years Toddler",
+        category=Category.PARENTING,
+        target_group=YOUNG_FAMILIES,
+        description=_describe(
+            "Weekly groups for parents of 2-3 year olds, typically in disadvantaged communities. "
+            "Published outcome: child behaviour (preliminary evidence only)."
+        ),
+        unit_cost=400,
+        capacity=80,
+        duration_weeks=12,
+        evidence_rating="2+",
+        cost_rating=2,
+        rating_source=EIF,
+        rating_date="Foundations for Life July 2016",
+        rating_url="https://guidebook.eif.org.uk/programme/incredible-years-toddler",
+        effects=_effects(
+            (FOSTER_CARE, 0.004, (1, 2, 3)),
+            (EXCLUSION, 0.006, (7, 8, 9)),
+        ),
+    ),
+    DemoIntervention(
+        name="Mellow Toddlers",
+        category=Category.PARENTING,
+        target_group=YOUNG_FAMILIES,
+        description=_describe(
+            "Day-long groups with video feedback for parents with identified parenting "
+            "difficulties and a child aged 1-3. Published outcomes: child behaviour, parent-child "
+            "interaction (preliminary evidence only)."
+        ),
+        unit_cost=300,
+        capacity=60,
+        duration_weeks=14,
+        evidence_rating="2",
+        cost_rating=2,
+        rating_source=EIF,
+        rating_date="Foundations for Life July 2016",
+        rating_url="https://guidebook.eif.org.uk/programme/mellow-toddlers",
+        effects=_effects((FOSTER_CARE, 0.01, (1, 2, 3))),
+    ),
+    DemoIntervention(
+        name="Level 4 Group Triple P",
+        category=Category.PARENTING,
+        target_group=YOUNG_FAMILIES,
+        description=_describe(
+            "Small parent groups plus phone consultations for parents of children up to 12 with "
+            "behaviour concerns. Published outcomes: fewer behaviour and emotional problems."
+        ),
+        unit_cost=90,
+        capacity=250,
+        duration_weeks=8,
+        evidence_rating="3+",
+        cost_rating=1,
+        rating_source=EIF,
+        rating_date="Foundations for Life July 2016; November 2019",
+        rating_url="https://guidebook.eif.org.uk/programme/level-4-group-triple-p",
+        effects=_effects(
+            (FOSTER_CARE, 0.0012, (1, 2, 3)),
+            (EXCLUSION, 0.003, (5, 6, 7)),
+        ),
+    ),
+    DemoIntervention(
+        name="Family Check-up for Children",
+        category=Category.FAMILY_SUPPORT,
+        target_group=YOUNG_FAMILIES,
+        description=_describe(
+            "A short assessment and feedback phase, then tailored Everyday Parenting sessions. "
+            "Published outcomes: child behaviour, fewer internalising problems, parenting."
+        ),
+        unit_cost=350,
+        capacity=100,
+        duration_weeks=12,
+        evidence_rating="3",
+        cost_rating=2,
+        rating_source=EIF,
+        rating_date="Foundations for Life July 2016",
+        rating_url="http://guidebook.eif.org.uk/programme/family-check-up",
+        effects=_effects(
+            (FOSTER_CARE, 0.004, (1, 2, 3)),
+            (EXCLUSION, 0.005, (5, 6, 7)),
+        ),
+    ),
+    DemoIntervention(
+        name="Child First",
+        category=Category.FAMILY_SUPPORT,
+        target_group=YOUNG_FAMILIES,
+        description=_describe(
+            "Home-based therapeutic support and service coordination for young children at risk "
+            "of emotional problems, developmental delay or abuse and neglect. Published outcomes: "
+            "reduced maltreatment risk, emotional and behavioural outcomes."
+        ),
+        unit_cost=4500,
+        capacity=25,
+        duration_weeks=40,
+        evidence_rating="3",
+        cost_rating=5,
+        rating_source=EIF,
+        rating_date="Foundations for Life July 2016",
+        rating_url="http://guidebook.eif.org.uk/programme/child-first",
+        effects=_effects(
+            (FOSTER_CARE, 0.05, (1, 2, 3, 4)),
+            (AE_ATTENDANCE, 0.5, (0, 1)),
+            (MENTAL_HEALTH_BED_DAY, 0.5, (1, 2)),
+        ),
+    ),
+    DemoIntervention(
+        name="The Good Behaviour Game",
+        category=Category.SCHOOL_BASED,
+        target_group=PRIMARY_PUPILS,
+        description=_describe(
+            "A universal classroom game for whole primary-school classes, run by the class "
+            "teacher. Rated 3+* (mixed findings). Published outcomes: classroom behaviour, less "
+            "antisocial behaviour, later substance misuse."
+        ),
+        unit_cost=45,
+        capacity=600,
+        duration_weeks=39,
+        evidence_rating="3+",
+        cost_rating=1,
+        rating_source=EIF,
+        rating_date="March 2017; January 2021",
+        rating_url="http://guidebook.eif.org.uk/programmes/the-good-behaviour-game",
+        effects=_effects(
+            (EXCLUSION, 0.0012, (3, 4, 5, 6)),
+            (ASB, 0.012, (6, 7, 8, 9)),
+        ),
+    ),
+    DemoIntervention(
+        name="PATHS Elementary curriculum",
+        category=Category.SCHOOL_BASED,
+        target_group=PRIMARY_PUPILS,
+        description=_describe(
+            "A universal social and emotional learning curriculum taught by teachers to pupils "
+            "aged 6-12. Published outcomes: social and emotional competence, less aggression."
+        ),
+        unit_cost=60,
+        capacity=600,
+        duration_weeks=39,
+        evidence_rating="3+",
+        cost_rating=1,
+        rating_source="EIF Guidebook (PDF export mirrored on vdocument.in)",
+        rating_date="February 2018",
+        rating_url="https://vdocument.in/paths-elementary-curriculum-eif-guidebook.html",
+        effects=_effects(
+            (EXCLUSION, 0.0013, (2, 3, 4, 5)),
+            (ASB, 0.01, (6, 7, 8, 9)),
+            (MENTAL_HEALTH_BED_DAY, 0.02, (3, 4, 5)),
+        ),
+    ),
+    DemoIntervention(
+        name="Functional Family Therapy",
+        category=Category.FAMILY_SUPPORT,
+        target_group=YOUNG_PEOPLE_AT_RISK,
+        description=_describe(
+            "Family therapy for young people aged 10-18 with serious antisocial behaviour or "
+            "substance misuse, often referred by youth justice. Rated 3+* (mixed findings). "
+            "Published outcomes: less offending and substance misuse, better family functioning."
+        ),
+        unit_cost=950,
+        capacity=40,
+        duration_weeks=16,
+        evidence_rating="3+",
+        cost_rating=3,
+        rating_source=EIF,
+        rating_date="February 2018",
+        rating_url="http://guidebook.eif.org.uk/programme/functional-family-therapy",
+        effects=_effects(
+            (FIRST_TIME_ENTRANT, 0.05, (0, 1)),
+            (ASB, 0.5, (0, 1)),
+            (VIOLENCE, 0.05, (1, 2, 3)),
+            (FOSTER_CARE, 0.01, (1, 2)),
+        ),
+    ),
+    DemoIntervention(
+        name="Multisystemic Therapy",
+        category=Category.FAMILY_SUPPORT,
+        target_group=YOUNG_PEOPLE_AT_RISK,
+        description=_describe(
+            "Intensive home-based therapy for families of 12-17 year olds at risk of care or "
+            "custody. Rated 4+* (mixed findings). Published outcomes: less offending, fewer "
+            "out-of-home placements, better mental health."
+        ),
+        unit_cost=6500,
+        capacity=20,
+        duration_weeks=20,
+        evidence_rating="4+",
+        cost_rating=5,
+        rating_source=EIF,
+        rating_date="February 2018",
+        rating_url="https://guidebook.eif.org.uk/programme/multisystemic-therapy",
+        effects=_effects(
+            (FOSTER_CARE, 0.12, (1, 2)),
+            (FIRST_TIME_ENTRANT, 0.1, (0, 1)),
+            (VIOLENCE, 0.1, (1, 2, 3)),
+            (MENTAL_HEALTH_BED_DAY, 2.0, (1,)),
+            (ASB, 1.0, (0, 1)),
+        ),
+    ),
+    DemoIntervention(
+        name="Mentoring for young people at risk",
+        category=Category.MENTORING,
+        target_group=YOUNG_PEOPLE_AT_RISK,
+        description=_describe(
+            "A trusted adult mentor meeting a young person regularly for a year.",
+            YEF_MAPPING.format(
+                rating="2", finding="moderate impact on violence, about 26% less crime"
+            ),
+        ),
+        unit_cost=1200,
+        capacity=60,
+        duration_weeks=52,
+        evidence_rating="2",
+        cost_rating=None,
+        rating_source=YEF,
+        rating_date="undated Toolkit page",
+        rating_url="https://youthendowmentfund.org.uk/toolkit/mentoring/",
+        effects=_effects(
+            (ASB, 1.2, (0, 1)),
+            (FIRST_TIME_ENTRANT, 0.1, (0, 1)),
+            (VIOLENCE, 0.15, (1, 2)),
+            (EXCLUSION, 0.03, (1,)),
+        ),
+    ),
+    DemoIntervention(
+        name="Formal pre-court diversion",
+        category=Category.DIVERSION,
+        target_group=POLICE_CONTACT,
+        description=_describe(
+            "Diverting young people from prosecution to support, with an agreed plan, after a "
+            "first offence.",
+            YEF_MAPPING.format(
+                rating="2",
+                finding="about 25% less violent behaviour and 14% less reoffending, from 5 studies "
+                "as reported by a third party",
+            ),
+        ),
+        unit_cost=700,
+        capacity=50,
+        duration_weeks=16,
+        evidence_rating="2",
+        cost_rating=None,
+        rating_source=YEF,
+        rating_date="undated (third-party news report)",
+        rating_url="https://youthendowmentfund.org.uk/?p=119964",
+        effects=_effects(
+            (FIRST_TIME_ENTRANT, 0.3, (0,)),
+            (VIOLENCE, 0.15, (1, 2)),
+            (ASB, 0.5, (1, 2)),
+        ),
+    ),
+    DemoIntervention(
+        name="Focused deterrence",
+        category=Category.DIVERSION,
+        target_group=POLICE_CONTACT,
+        description=_describe(
+            "Police, partners and community tell young people involved in group violence the "
+            "consequences of further violence and offer intensive support to stop.",
+            YEF_MAPPING.format(
+                rating="3", finding="high impact, about 33% less crime, with high confidence"
+            ),
+        ),
+        unit_cost=2500,
+        capacity=30,
+        duration_weeks=26,
+        evidence_rating="3",
+        cost_rating=None,
+        rating_source=YEF,
+        rating_date="undated Toolkit page",
+        rating_url="https://youthendowmentfund.org.uk/toolkit/focused-deterrence",
+        effects=_effects(
+            (VIOLENCE, 0.6, (0, 1, 2)),
+            (ASB, 1.0, (0, 1)),
+            (FIRST_TIME_ENTRANT, 0.1, (0,)),
+        ),
+    ),
+    DemoIntervention(
+        name="Cognitive behavioural therapy for young people",
+        category=Category.MENTAL_HEALTH,
+        target_group=YOUNG_PEOPLE_AT_RISK,
+        description=_describe(
+            "Structured therapy helping young people change patterns of thinking and behaviour.",
+            YEF_MAPPING.format(
+                rating="2", finding="high impact on violence; confidence not stated in its text"
+            ),
+        ),
+        unit_cost=800,
+        capacity=50,
+        duration_weeks=12,
+        evidence_rating="2",
+        cost_rating=None,
+        rating_source=YEF,
+        rating_date="undated Toolkit page",
+        rating_url="https://youthendowmentfund.org.uk/toolkit/cognitive-behavioural-therapy/",
+        effects=_effects(
+            (MENTAL_HEALTH_BED_DAY, 1.2, (0, 1)),
+            (VIOLENCE, 0.1, (1, 2)),
+            (AE_ATTENDANCE, 0.5, (0, 1)),
+            (ASB, 0.6, (0, 1)),
+        ),
+    ),
+    DemoIntervention(
+        name="Trauma-focused therapy for children affected by domestic abuse",
+        category=Category.DOMESTIC_ABUSE,
+        target_group=DOMESTIC_ABUSE_CHILDREN,
+        description=_describe(
+            "Trauma-specific therapy for children who have lived with domestic abuse, with "
+            "support for the non-abusing parent.",
+            YEF_MAPPING.format(
+                rating="2",
+                finding="high impact, about 45% lower risk, but resting on only four studies",
+            ),
+        ),
+        unit_cost=1400,
+        capacity=40,
+        duration_weeks=16,
+        evidence_rating="2",
+        cost_rating=None,
+        rating_source=YEF,
+        rating_date="undated (YEF health sector page and blog)",
+        rating_url="https://youthendowmentfund.org.uk/about-us/our-strategy/sectors/health/",
+        effects=_effects(
+            (DOMESTIC_ABUSE, 0.6, (0, 1, 2)),
+            (FOSTER_CARE, 0.02, (1, 2)),
+            (MENTAL_HEALTH_BED_DAY, 1.0, (1, 2)),
+            (AE_ATTENDANCE, 0.3, (0, 1)),
+        ),
+    ),
+    DemoIntervention(
+        name="A&E violence navigators",
+        category=Category.OTHER,
+        target_group=VIOLENT_INJURY,
+        description=_describe(
+            "Youth workers in emergency departments who engage young people injured by "
+            "violence at a 'teachable moment' (e.g. Redthread).",
+            YEF_MAPPING.format(
+                rating="NL2",
+                finding="a large estimated impact, but evidence the evaluation calls severely "
+                "limited",
+            ),
+        ),
+        unit_cost=500,
+        capacity=40,
+        duration_weeks=12,
+        evidence_rating="NL2",
+        cost_rating=None,
+        rating_source=YEF,
+        rating_date="undated (YEF evaluation page)",
+        rating_url="https://youthendowmentfund.org.uk/funding/evaluations/redthread",
+        effects=_effects(
+            (VIOLENCE, 0.2, (0, 1)),
+            (AE_ATTENDANCE, 0.5, (0, 1)),
+        ),
+    ),
+    DemoIntervention(
+        name=PRISON_AWARENESS,
+        category=Category.DIVERSION,
+        target_group=YOUNG_PEOPLE_AT_RISK,
+        description=_describe(
+            "Visits to prisons meant to deter young people from crime. Rated HARMFUL by the Youth "
+            "Endowment Fund: they may increase involvement in crime. Kept in the demo to show "
+            "that an NE programme is never funded, whatever its cost."
+        ),
+        unit_cost=150,
+        capacity=100,
+        duration_weeks=1,
+        evidence_rating="NE",
+        cost_rating=None,
+        rating_source=YEF,
+        rating_date="undated Toolkit page",
+        rating_url="https://youthendowmentfund.org.uk/toolkit/prison-awareness-programmes/",
+        effects=(),
+    ),
+)
