@@ -1,0 +1,1 @@
+"""Plans: the optimiser's answers, read from what was stored when each was solved, and compared."""

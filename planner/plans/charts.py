@@ -1,0 +1,137 @@
+"""Plotly figures for the plan page, as plain JSON the page's script draws.
+
+Each chart repeats a table that is always in the page, so a chart is an enhancement: a person
+without JavaScript, or using a screen reader, reads the table instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.plans.report import PlanReport
+
+# GOV.UK palette colours that stay distinguishable for common colour-vision deficiencies.
+BLUE = "#1d70b8"
+GREEN = "#00703c"
+ORANGE = "#f47738"
+PURPLE = "#4c2c92"
+GREY = "#505a5f"
+PARTNER_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, "#d4351c", "#28a197", "#912b88", GREY)
+FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"}
+
+
+def _layout(y_title: str, *, height: int = 360, **extra: Any) -> dict[str, Any]:
+    return {
+        "height": height,
+        "margin": {"l": 80, "r": 20, "t": 30, "b": 90},
+        "font": FONT,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "yaxis": {"title": {"text": y_title}, "gridcolor": "#dddddd", "tickprefix": "£"},
+        "legend": {"orientation": "h", "y": 1.12},
+        "barmode": "group",
+        **extra,
+    }
+
+
+def partners_chart(report: PlanReport) -> dict[str, Any]:
+    """Contribution against benefit for each partner (the wrong-pocket picture)."""
+    names = [p["name"] for p in report.partners]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": "Pays in",
+                "x": names,
+                "y": [p["contribution"] for p in report.partners],
+                "marker": {"color": BLUE},
+            },
+            {
+                "type": "bar",
+                "name": "Benefit that falls to it",
+                "x": names,
+                "y": [p["benefit"] for p in report.partners],
+                "marker": {"color": GREEN, "pattern": {"shape": "/"}},
+            },
+        ],
+        "layout": _layout("Pounds"),
+    }
+
+
+def places_chart(report: PlanReport) -> dict[str, Any]:
+    """Share of spend in each place against its share of need."""
+    names = [p["name"] for p in report.places]
+    layout = _layout("Share", height=max(360, 24 * len(names) + 120))
+    layout["yaxis"] = {"title": {"text": "Share"}, "gridcolor": "#dddddd", "tickformat": ".0%"}
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": "Share of spend",
+                "x": names,
+                "y": [p["spend_share"] for p in report.places],
+                "marker": {"color": BLUE},
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Share of need",
+                "x": names,
+                "y": [p["need_share"] for p in report.places],
+                "marker": {"color": ORANGE, "symbol": "diamond", "size": 12},
+            },
+        ],
+        "layout": layout,
+    }
+
+
+def evidence_chart(report: PlanReport) -> dict[str, Any]:
+    """Spend by evidence rating."""
+    mix = [e for e in report.evidence_mix]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": "Spend",
+                "x": [f"Rated {e['rating']}" for e in mix],
+                "y": [e["spend"] for e in mix],
+                "marker": {"color": [GREEN, BLUE, ORANGE, GREY][: len(mix)]},
+                "text": [f"{e['share']:.0%}" for e in mix],
+                "textposition": "outside",
+            }
+        ],
+        "layout": _layout("Pounds", showlegend=False),
+    }
+
+
+def years_chart(report: PlanReport) -> dict[str, Any]:
+    """Spend by year, stacked by the partner who pays."""
+    labels = [year.label for year in report.years]
+    partners = report.partner_names
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": partner,
+                "x": labels,
+                "y": [year.by_partner.get(partner, 0.0) for year in report.years],
+                "marker": {"color": PARTNER_COLOURS[index % len(PARTNER_COLOURS)]},
+            }
+            for index, partner in enumerate(partners)
+        ],
+        "layout": _layout("Pounds", barmode="stack"),
+    }
+
+
+def plan_charts(report: PlanReport) -> dict[str, dict[str, Any]]:
+    """Every chart of the plan page, keyed by the id of the figure it enhances."""
+    if not report.has_allocation or not report.allocations:
+        return {}
+    charts = {
+        "chart-partners": partners_chart(report),
+        "chart-places": places_chart(report),
+        "chart-evidence": evidence_chart(report),
+    }
+    if report.years:
+        charts["chart-years"] = years_chart(report)
+    return charts

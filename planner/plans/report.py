@@ -1,0 +1,324 @@
+"""What the plan page shows, read from the stored plan only (its result and rows), never from the
+live inputs: a plan solved last month still reads as it was solved after budgets change."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from models import Plan
+from models.plan import PlanStatus
+from models.vocabulary import financial_year_label
+
+STATUS_LABELS = {
+    PlanStatus.QUEUED: "Waiting to start",
+    PlanStatus.RUNNING: "Solving",
+    PlanStatus.OPTIMAL: "Best plan found",
+    PlanStatus.TIME_LIMIT: "Stopped at time limit",
+    PlanStatus.INFEASIBLE: "Rules clash",
+    PlanStatus.UNBOUNDED: "Unbounded",
+    PlanStatus.ERROR: "Failed",
+}
+
+STATUS_TAGS = {
+    PlanStatus.QUEUED: "tag-grey",
+    PlanStatus.RUNNING: "tag",
+    PlanStatus.OPTIMAL: "tag-green",
+    PlanStatus.TIME_LIMIT: "tag-yellow",
+    PlanStatus.INFEASIBLE: "tag-red",
+    PlanStatus.UNBOUNDED: "tag-red",
+    PlanStatus.ERROR: "tag-red",
+}
+
+RULE_FAMILIES = {
+    "budget": "Budgets",
+    "committed": "Committed minimum budgets",
+    "capacity": "Delivery capacity",
+    "runs": "Eligible population",
+    "cohort": "Minimum cohorts",
+    "window": "Commissioning windows",
+    "contract": "Existing contracts",
+    "contract_place": "Existing contracts",
+    "evidence_share": "Share of spend on strong evidence",
+    "portfolio_vfm": "Value for money of the whole plan",
+    "cost_per_unit": "Cost per unit of demand avoided",
+    "fairness": "Partner fairness",
+    "need_floor": "Place need floors",
+    "cap_place": "Caps on places",
+    "cap_intervention": "Caps on interventions",
+    "cap_category": "Caps on categories",
+}
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    """One row of the allocation table: who is served by what, where, when, and who pays."""
+
+    intervention: str
+    place: str
+    district: str
+    year: int
+    participants: float
+    cost: float
+    value: float
+    paid_by: tuple[tuple[str, float], ...]
+
+    @property
+    def year_label(self) -> str:
+        return financial_year_label(self.year)
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    """What each partner pays towards one intervention in one year."""
+
+    intervention: str
+    year: int
+    amounts: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.amounts.values())
+
+    @property
+    def year_label(self) -> str:
+        return financial_year_label(self.year)
+
+
+@dataclass(frozen=True)
+class YearSpend:
+    year: int
+    total: float
+    by_partner: dict[str, float]
+    participants: float
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.year)
+
+
+@dataclass
+class PlanReport:
+    """Everything the plan page shows, in display order."""
+
+    plan: Plan
+    result: dict[str, Any]
+    allocations: list[AllocationLine] = field(default_factory=list)
+    funding: list[FundingLine] = field(default_factory=list)
+    partner_names: list[str] = field(default_factory=list)
+    years: list[YearSpend] = field(default_factory=list)
+    binding_groups: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+
+    @property
+    def status(self) -> PlanStatus:
+        return PlanStatus(self.plan.status)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def has_allocation(self) -> bool:
+        return self.status.has_allocation and bool(self.result)
+
+    @property
+    def total_spend(self) -> float:
+        return float(self.result.get("total_spend") or 0.0)
+
+    @property
+    def value_avoided(self) -> float:
+        return float(self.result.get("value_of_demand_avoided") or 0.0)
+
+    @property
+    def benefit_cost_ratio(self) -> float | None:
+        if self.plan.benefit_cost_ratio is not None:
+            return self.plan.benefit_cost_ratio
+        return self.value_avoided / self.total_spend if self.total_spend else None
+
+    @property
+    def participants(self) -> float:
+        return float(self.result.get("participants") or 0.0)
+
+    @property
+    def demand_reductions(self) -> list[dict[str, Any]]:
+        return [d for d in self.result.get("demand_reductions", []) if d.get("units", 0) > 1e-6]
+
+    @property
+    def partners(self) -> list[dict[str, Any]]:
+        return list(self.result.get("partners", []))
+
+    @property
+    def places(self) -> list[dict[str, Any]]:
+        return sorted(self.result.get("places", []), key=lambda p: -p.get("need_share", 0))
+
+    @property
+    def evidence_mix(self) -> list[dict[str, Any]]:
+        return list(self.result.get("evidence_mix", []))
+
+    @property
+    def not_funded(self) -> list[dict[str, Any]]:
+        return list(self.result.get("not_funded", []))
+
+    @property
+    def diagnosis(self) -> dict[str, Any] | None:
+        return self.result.get("diagnosis")
+
+    @property
+    def pooling(self) -> dict[str, Any] | None:
+        return self.result.get("pooling")
+
+    @property
+    def pooling_gain(self) -> float | None:
+        if self.plan.pooling_gain is not None:
+            return float(self.plan.pooling_gain)
+        pooling = self.pooling
+        return float(pooling["value_of_pooling"]) if pooling else None
+
+    @property
+    def messages(self) -> list[str]:
+        return list(self.result.get("messages", []))
+
+    @property
+    def model_size(self) -> dict[str, Any]:
+        return self.result.get("model_size") or {
+            "variables": self.plan.variables,
+            "constraints": self.plan.constraints,
+            "nonzeros": self.plan.nonzeros,
+            "integer_variables": None,
+        }
+
+    @property
+    def timings(self) -> dict[str, Any]:
+        return self.result.get("timings") or {
+            "build": self.plan.build_seconds,
+            "solve": self.plan.solve_seconds,
+        }
+
+    @property
+    def year_labels(self) -> str:
+        years = self.result.get("years") or [y.year for y in self.years]
+        if not years:
+            return ""
+        first, last = financial_year_label(min(years)), financial_year_label(max(years))
+        return first if first == last else f"{first} to {last}"
+
+
+def _paid_by(entry: dict[str, Any], partner_names: dict[str, str]) -> tuple[tuple[str, float], ...]:
+    return tuple(
+        (partner_names.get(str(f["partner"]), str(f["partner"])), float(f["amount"]))
+        for f in entry.get("funding", [])
+        if float(f["amount"]) >= 0.005
+    )
+
+
+def _allocation_lines(plan: Plan, result: dict[str, Any]) -> list[AllocationLine]:
+    """Rows carry the names as they were when solved; the result carries who paid. The solving
+    service writes one row per result allocation in the same order, so they pair up."""
+    partner_names = {str(p["partner"]): p["name"] for p in result.get("partners", [])}
+    place_names = {str(p["place"]): p["name"] for p in result.get("places", [])}
+    entries = list(result.get("allocations", []))
+    rows = sorted(plan.allocations, key=lambda row: row.id or 0)
+    paired = len(rows) == len(entries) and all(
+        row.year == entry["year"] and abs(float(row.cost) - float(entry["cost"])) < 0.02
+        for row, entry in zip(rows, entries, strict=True)
+    )
+    if paired:
+        lines = [
+            AllocationLine(
+                row.intervention_name,
+                row.place_name,
+                row.district,
+                row.year,
+                float(row.participants),
+                float(row.cost),
+                float(row.demand_avoided_value),
+                _paid_by(entry, partner_names),
+            )
+            for row, entry in zip(rows, entries, strict=True)
+        ]
+    elif rows:
+        lines = [
+            AllocationLine(
+                row.intervention_name,
+                row.place_name,
+                row.district,
+                row.year,
+                float(row.participants),
+                float(row.cost),
+                float(row.demand_avoided_value),
+                (),
+            )
+            for row in rows
+        ]
+    else:
+        lines = [
+            AllocationLine(
+                str(entry["intervention"]),
+                place_names.get(str(entry["place"]), str(entry["place"])),
+                "",
+                int(entry["year"]),
+                float(entry["participants"]),
+                float(entry["cost"]),
+                0.0,
+                _paid_by(entry, partner_names),
+            )
+            for entry in entries
+        ]
+    return sorted(lines, key=lambda line: (line.intervention, line.place, line.year))
+
+
+def _funding_lines(plan: Plan) -> tuple[list[FundingLine], list[str]]:
+    amounts: dict[tuple[str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    partners: set[str] = set()
+    for row in plan.fundings:
+        if row.amount < Decimal("0.005"):
+            continue
+        amounts[(row.intervention_name, row.year)][row.partner_name] += float(row.amount)
+        partners.add(row.partner_name)
+    lines = [
+        FundingLine(intervention, year, dict(by_partner))
+        for (intervention, year), by_partner in sorted(amounts.items())
+    ]
+    return lines, sorted(partners)
+
+
+def _years(plan: Plan, allocations: list[AllocationLine]) -> list[YearSpend]:
+    totals: dict[int, float] = defaultdict(float)
+    participants: dict[int, float] = defaultdict(float)
+    for line in allocations:
+        totals[line.year] += line.cost
+        participants[line.year] += line.participants
+    by_partner: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in plan.fundings:
+        by_partner[row.year][row.partner_name] += float(row.amount)
+    years = sorted(set(totals) | set(by_partner))
+    return [
+        YearSpend(year, totals[year], dict(by_partner[year]), participants[year]) for year in years
+    ]
+
+
+def _binding_groups(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for constraint in result.get("binding_constraints", []):
+        family = str(constraint.get("family", ""))
+        groups[RULE_FAMILIES.get(family, family.replace("_", " ").capitalize() or "Other")].append(
+            constraint
+        )
+    for constraints in groups.values():
+        constraints.sort(key=lambda c: -abs(float(c.get("shadow_price") or 0)))
+    return sorted(groups.items(), key=lambda item: -abs(float(item[1][0].get("shadow_price") or 0)))
+
+
+def build_report(plan: Plan) -> PlanReport:
+    """The plan page's figures, from what was stored when the plan was solved."""
+    result = dict(plan.result or {})
+    report = PlanReport(plan=plan, result=result)
+    if not plan.status.finished:
+        return report
+    report.allocations = _allocation_lines(plan, result)
+    report.funding, report.partner_names = _funding_lines(plan)
+    report.years = _years(plan, report.allocations)
+    report.binding_groups = _binding_groups(result)
+    return report

@@ -1,0 +1,122 @@
+"""Plan pages: the list, one plan with its reasons, solving progress, and plans side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import login_required
+
+from planner.auth.roles import READERS, role_required
+from planner.db import get_session
+from planner.plans.charts import plan_charts
+from planner.plans.compare import compare_plans
+from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
+from planner.plans.service import (
+    MAX_COMPARED,
+    find_plan,
+    list_plans,
+    plan_status,
+    plans_to_compare,
+    scenario_filter_choices,
+)
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+# Plotly's own bundle, shipped inside the plotly Python package: served from here so charts work
+# offline and nothing is fetched from a CDN.
+PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@bp.app_context_processor
+def plan_helpers() -> dict[str, object]:
+    return {
+        "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
+        "status_labels": STATUS_LABELS,
+        "status_tags": STATUS_TAGS,
+        "plotly_version": plotly.__version__,
+    }
+
+
+@bp.get("/")
+@role_required(*READERS)
+def index():  # type: ignore[no-untyped-def]
+    session = get_session()
+    scenario_id = request.args.get("scenario", type=int)
+    return render_template(
+        "plans/index.html",
+        plans=list_plans(session, scenario_id),
+        scenarios=scenario_filter_choices(session),
+        scenario_id=scenario_id,
+        max_compared=MAX_COMPARED,
+    )
+
+
+@bp.get("/<int:plan_id>")
+@role_required(*READERS)
+def show(plan_id: int):  # type: ignore[no-untyped-def]
+    plan = find_plan(get_session(), plan_id)
+    if not plan.status.finished:
+        return redirect(url_for("plans.progress", plan_id=plan_id))
+    report = build_report(plan)
+    return render_template("plans/show.html", report=report, plan=plan, charts=plan_charts(report))
+
+
+@bp.get("/<int:plan_id>/progress")
+@role_required(*READERS)
+def progress(plan_id: int):  # type: ignore[no-untyped-def]
+    plan = find_plan(get_session(), plan_id)
+    if plan.status.finished:
+        return redirect(url_for("plans.show", plan_id=plan_id))
+    return render_template("plans/progress.html", plan=plan)
+
+
+@bp.get("/<int:plan_id>/status")
+@role_required(*READERS)
+def status(plan_id: int):  # type: ignore[no-untyped-def]
+    plan = find_plan(get_session(), plan_id)
+    response = jsonify(plan_status(plan, url_for("plans.show", plan_id=plan_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/compare")
+@role_required(*READERS)
+def compare():  # type: ignore[no-untyped-def]
+    plan_ids = request.args.getlist("plan", type=int)
+    if len(set(plan_ids)) < 2 or len(set(plan_ids)) > MAX_COMPARED:
+        session = get_session()
+        problem = (
+            "Choose at least two plans to compare"
+            if len(set(plan_ids)) < 2
+            else f"Choose at most {MAX_COMPARED} plans to compare"
+        )
+        return render_template(
+            "plans/index.html",
+            plans=list_plans(session, None),
+            scenarios=scenario_filter_choices(session),
+            scenario_id=None,
+            max_compared=MAX_COMPARED,
+            compare_error=problem,
+            chosen=set(plan_ids),
+        ), 400
+    reports = [build_report(plan) for plan in plans_to_compare(get_session(), plan_ids)]
+    return render_template("plans/compare.html", comparison=compare_plans(reports))
+
+
+@bp.get("/plotly.min.js")
+@login_required
+def plotly_js():  # type: ignore[no-untyped-def]
+    return send_file(
+        PLOTLY_BUNDLE, mimetype="text/javascript", max_age=30 * 24 * 3600, conditional=True
+    )

@@ -1,0 +1,52 @@
+"""Finding plans and reporting their progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from sqlmodel import Session, select
+
+from models import Plan, Scenario
+from planner.plans.report import STATUS_LABELS
+
+MAX_COMPARED = 4
+
+
+def find_plan(session: Session, plan_id: int) -> Plan:
+    """The plan as stored now (re-read, since a background solve may have just finished)."""
+    plan = session.get(Plan, plan_id, populate_existing=True)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def list_plans(session: Session, scenario_id: int | None = None) -> list[Plan]:
+    """Plans newest first, optionally of one scenario only."""
+    query = select(Plan).order_by(Plan.id.desc())  # type: ignore[union-attr]
+    if scenario_id is not None:
+        query = query.where(Plan.scenario_id == scenario_id)
+    return list(session.exec(query).all())
+
+
+def scenario_filter_choices(session: Session) -> list[tuple[int, str]]:
+    return [(s.id or 0, s.name) for s in session.exec(select(Scenario).order_by(Scenario.name))]
+
+
+def plans_to_compare(session: Session, plan_ids: list[int]) -> list[Plan]:
+    """The chosen plans, oldest first (the first is the baseline); 404 if one does not exist."""
+    unique = sorted(set(plan_ids))
+    plans = [find_plan(session, plan_id) for plan_id in unique]
+    return plans
+
+
+def plan_status(plan: Plan, plan_url: str) -> dict[str, Any]:
+    """The small JSON the progress page polls."""
+    return {
+        "id": plan.id,
+        "status": plan.status.value,
+        "label": STATUS_LABELS[plan.status],
+        "finished": plan.status.finished,
+        "message": plan.message,
+        "url": plan_url,
+    }

@@ -1,0 +1,145 @@
+"""Scenario pages: list, summary, create, edit, copy, delete, and run (which starts a plan)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from models import Scenario
+from planner.auth.roles import EDITORS, READERS, role_required
+from planner.db import get_session
+from planner.scenarios.describe import describe_rules
+from planner.scenarios.forms import (
+    CONFIDENCE_LEVELS,
+    FUNDABLE_RATINGS,
+    NUMBER_RULES,
+    form_values,
+    parse_scenario_form,
+)
+from planner.scenarios.service import (
+    ScenarioError,
+    copy_scenario,
+    create_scenario,
+    delete_scenario,
+    list_scenarios,
+    plans_of,
+    scenario_choices,
+    update_scenario,
+)
+
+bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
+
+
+def _scenario(scenario_id: int) -> Scenario:
+    scenario = get_session().get(Scenario, scenario_id)
+    if scenario is None:
+        abort(404)
+    return scenario
+
+
+def _form_page(scenario: Scenario | None, values: dict[str, str], errors: dict[str, str]):  # type: ignore[no-untyped-def]
+    choices = scenario_choices(get_session())
+    return render_template(
+        "scenarios/form.html",
+        scenario=scenario,
+        values=values,
+        errors=errors,
+        choices=choices,
+        rules=NUMBER_RULES,
+        confidence_levels=CONFIDENCE_LEVELS,
+        ratings=FUNDABLE_RATINGS,
+        cap_rows=int(values.get("cap-rows") or 3),
+    ), (400 if errors else 200)
+
+
+@bp.get("/")
+@role_required(*READERS)
+def index():  # type: ignore[no-untyped-def]
+    return render_template("scenarios/index.html", rows=list_scenarios(get_session()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return _form_page(None, form_values(None), {})
+    session = get_session()
+    submission = parse_scenario_form(request.form, scenario_choices(session))
+    try:
+        scenario = create_scenario(session, submission, current_user)
+    except ScenarioError as error:
+        session.rollback()
+        return _form_page(None, dict(request.form), error.errors)
+    flash(f"Scenario ‘{scenario.name}’ created. Run it to see the plan.", "success")
+    return redirect(url_for("scenarios.show", scenario_id=scenario.id))
+
+
+@bp.get("/<int:scenario_id>")
+@role_required(*READERS)
+def show(scenario_id: int):  # type: ignore[no-untyped-def]
+    scenario = _scenario(scenario_id)
+    session = get_session()
+    choices = scenario_choices(session)
+    lines = {line.id: line for line in choices.budget_lines}
+    return render_template(
+        "scenarios/show.html",
+        scenario=scenario,
+        rules=describe_rules(scenario, choices),
+        choices=choices,
+        budget_lines=lines,
+        plans=plans_of(session, scenario_id),
+    )
+
+
+@bp.route("/<int:scenario_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit(scenario_id: int):  # type: ignore[no-untyped-def]
+    scenario = _scenario(scenario_id)
+    if request.method == "GET":
+        return _form_page(scenario, form_values(scenario), {})
+    session = get_session()
+    submission = parse_scenario_form(request.form, scenario_choices(session))
+    try:
+        update_scenario(session, scenario, submission, current_user)
+    except ScenarioError as error:
+        session.rollback()
+        return _form_page(scenario, dict(request.form), error.errors)
+    flash(f"Scenario ‘{scenario.name}’ saved.", "success")
+    return redirect(url_for("scenarios.show", scenario_id=scenario.id))
+
+
+@bp.post("/<int:scenario_id>/copy")
+@role_required(*EDITORS)
+def copy(scenario_id: int):  # type: ignore[no-untyped-def]
+    copied = copy_scenario(get_session(), _scenario(scenario_id), current_user)
+    flash(f"Copied to ‘{copied.name}’. Change its rules below.", "success")
+    return redirect(url_for("scenarios.edit", scenario_id=copied.id))
+
+
+@bp.route("/<int:scenario_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete(scenario_id: int):  # type: ignore[no-untyped-def]
+    scenario = _scenario(scenario_id)
+    session = get_session()
+    if request.method == "GET":
+        return render_template(
+            "scenarios/delete.html",
+            scenario=scenario,
+            plan_count=len(plans_of(session, scenario_id)),
+        )
+    name = scenario.name
+    delete_scenario(session, scenario, current_user)
+    flash(f"Scenario ‘{name}’ deleted. Its plans are kept.", "success")
+    return redirect(url_for("scenarios.index"))
+
+
+@bp.post("/<int:scenario_id>/run")
+@role_required(*EDITORS)
+def run(scenario_id: int):  # type: ignore[no-untyped-def]
+    """Queue a plan for the scenario and solve it (in the background when configured)."""
+    from planner.solving import run_plan, start_plan
+
+    scenario = _scenario(scenario_id)
+    plan = start_plan(get_session(), scenario.id, current_user)
+    run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined]
+    return redirect(url_for("plans.progress", plan_id=plan.id))

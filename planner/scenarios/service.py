@@ -1,0 +1,288 @@
+"""Scenarios: create, change, copy and delete them, each change audited in the same transaction."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, func, select
+
+from models import (
+    BudgetLine,
+    DemandType,
+    Intervention,
+    Partner,
+    Place,
+    Plan,
+    Scenario,
+    ScenarioBudgetOverride,
+    ScenarioCap,
+)
+from models.fields import field_errors, utc_now
+from models.intervention import InterventionCategory
+from models.scenario import CapScope, ScenarioCreate
+from planner.audit.service import Actor, json_safe, record_change
+from planner.scenarios.forms import (
+    BudgetLineChoice,
+    CapTarget,
+    ScenarioChoices,
+    ScenarioSubmission,
+)
+
+# Where a model-level rule's message belongs in the form.
+_MODEL_ERROR_FIELDS = {
+    "choose the demand type to optimise": "single_demand_type_id",
+    "cost-per-unit cap": "max_cost_per_unit",
+}
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be saved, with a plain reason per form input."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def list_scenarios(session: Session) -> list[tuple[Scenario, int, Plan | None]]:
+    """Every scenario with its number of plans and its latest plan."""
+    scenarios = session.exec(select(Scenario).order_by(Scenario.name)).all()
+    counts = dict(
+        session.exec(
+            select(Plan.scenario_id, func.count()).group_by(Plan.scenario_id)  # type: ignore[arg-type]
+        ).all()
+    )
+    rows = []
+    for scenario in scenarios:
+        latest = session.exec(
+            select(Plan).where(Plan.scenario_id == scenario.id).order_by(Plan.id.desc())  # type: ignore[union-attr]
+        ).first()
+        rows.append((scenario, counts.get(scenario.id, 0), latest))
+    return rows
+
+
+def scenario_choices(session: Session) -> ScenarioChoices:
+    """What the scenario form can refer to, from the partnership's current inputs."""
+    partners = session.exec(select(Partner).order_by(Partner.name)).all()
+    demand_types = session.exec(select(DemandType).order_by(DemandType.name)).all()
+    places = session.exec(select(Place).order_by(Place.district, Place.name)).all()
+    interventions = session.exec(select(Intervention).order_by(Intervention.name)).all()
+    partner_names = {partner.id: partner.name for partner in partners}
+    lines = session.exec(select(BudgetLine).order_by(BudgetLine.year)).all()
+    budget_lines = sorted(
+        (
+            BudgetLineChoice(
+                line.id or 0,
+                partner_names.get(line.partner_id, ""),
+                line.year,
+                line.maximum,
+                line.minimum,
+            )
+            for line in lines
+        ),
+        key=lambda line: (line.partner, line.year),
+    )
+    cap_targets = (
+        [CapTarget(CapScope.PLACE, str(p.id), f"{p.name} ({p.district})") for p in places]
+        + [CapTarget(CapScope.INTERVENTION, str(i.id), i.name) for i in interventions]
+        + [
+            CapTarget(CapScope.CATEGORY, category.value, f"{category.label} (category)")
+            for category in InterventionCategory
+        ]
+    )
+    years = sorted({line.year for line in lines}) or [utc_now().year]
+    first = years[0]
+    return ScenarioChoices(
+        partners=[(p.id or 0, p.name) for p in partners],
+        demand_types=[(d.id or 0, d.name) for d in demand_types],
+        cap_targets=cap_targets,
+        budget_lines=budget_lines,
+        years=list(range(first - 1, max(years) + 2)),
+    )
+
+
+def scenario_snapshot(scenario: Scenario) -> dict[str, Any]:
+    """Everything a scenario says, for the audit log's before and after."""
+    record = json_safe(scenario.model_dump(exclude={"id", "created_at", "updated_at"}))
+    record["budget_overrides"] = [
+        {
+            "budget_line_id": override.budget_line_id,
+            "maximum": str(override.maximum),
+            "minimum": None if override.minimum is None else str(override.minimum),
+        }
+        for override in sorted(scenario.budget_overrides, key=lambda o: o.budget_line_id)
+    ]
+    record["caps"] = [
+        {"scope": cap.scope.value, "target": cap.target, "maximum": str(cap.maximum)}
+        for cap in sorted(scenario.caps, key=lambda c: (c.scope.value, c.target))
+    ]
+    return record
+
+
+def _validated(
+    session: Session, submission: ScenarioSubmission, scenario_id: int | None
+) -> ScenarioCreate:
+    errors = dict(submission.errors)
+    details: ScenarioCreate | None = None
+    try:
+        details = ScenarioCreate.model_validate(submission.fields)
+    except ValidationError as error:
+        for field_name, reason in field_errors(error).items():
+            target = field_name
+            if field_name == "__all__":
+                target = next(
+                    (name for words, name in _MODEL_ERROR_FIELDS.items() if words in reason),
+                    "name",
+                )
+            errors.setdefault(target, reason[:1].upper() + reason[1:])
+    name = submission.fields.get("name", "")
+    clash = session.exec(
+        select(Scenario).where(
+            func.lower(Scenario.name) == name.lower(), Scenario.id != scenario_id
+        )
+    ).first()
+    if name and clash is not None:
+        errors["name"] = f"There is already a scenario called ‘{clash.name}’; choose another name"
+    if errors or details is None:
+        raise ScenarioError(errors)
+    return details
+
+
+def _apply(scenario: Scenario, details: ScenarioCreate, submission: ScenarioSubmission) -> None:
+    for name, value in details.model_dump().items():
+        setattr(scenario, name, value)
+    scenario.updated_at = utc_now()
+    kept = {o.budget_line_id: o for o in scenario.budget_overrides}
+    scenario.budget_overrides = [
+        _override(kept.get(line_id), line_id, maximum, minimum)
+        for line_id, (maximum, minimum) in submission.budget_overrides.items()
+    ]
+    existing_caps = {(c.scope, c.target): c for c in scenario.caps}
+    caps = []
+    for scope, target, maximum in submission.caps:
+        cap = existing_caps.get((scope, target)) or ScenarioCap(
+            scope=scope, target=target, maximum=maximum
+        )
+        cap.maximum = maximum
+        caps.append(cap)
+    scenario.caps = caps
+
+
+def _override(
+    existing: ScenarioBudgetOverride | None, line_id: int, maximum: Any, minimum: Any
+) -> ScenarioBudgetOverride:
+    override = existing or ScenarioBudgetOverride(budget_line_id=line_id, maximum=maximum)
+    override.maximum = maximum
+    override.minimum = minimum
+    return override
+
+
+def create_scenario(session: Session, submission: ScenarioSubmission, actor: Actor) -> Scenario:
+    """Validate and save a new scenario (one transaction, audited)."""
+    details = _validated(session, submission, None)
+    scenario = Scenario(name=details.name)
+    _apply(scenario, details, submission)
+    session.add(scenario)
+    session.flush()
+    record_change(
+        session,
+        actor,
+        "create",
+        "scenario",
+        scenario.id,
+        None,
+        scenario_snapshot(scenario),
+        f"Created scenario ‘{scenario.name}’",
+    )
+    session.commit()
+    return scenario
+
+
+def update_scenario(
+    session: Session, scenario: Scenario, submission: ScenarioSubmission, actor: Actor
+) -> Scenario:
+    """Validate and save changes to a scenario; nothing changes if any rule is wrong."""
+    details = _validated(session, submission, scenario.id)
+    before = scenario_snapshot(scenario)
+    _apply(scenario, details, submission)
+    session.add(scenario)
+    session.flush()
+    record_change(
+        session,
+        actor,
+        "update",
+        "scenario",
+        scenario.id,
+        before,
+        scenario_snapshot(scenario),
+        f"Changed scenario ‘{scenario.name}’",
+    )
+    session.commit()
+    return scenario
+
+
+def copy_name(session: Session, name: str) -> str:
+    """'Copy of X', or 'Copy 2 of X' and so on if that is taken."""
+    taken = {n.lower() for n in session.exec(select(Scenario.name)).all()}
+    for number in range(1, 1000):
+        label = "Copy of" if number == 1 else f"Copy {number} of"
+        candidate = f"{label} {name}"[:120]
+        if candidate.lower() not in taken:
+            return candidate
+    raise ScenarioError({"name": "Too many copies of this scenario already exist"})
+
+
+def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenario:
+    """A new scenario with the same rules, budget overrides and caps."""
+    fields = deepcopy(original.model_dump(exclude={"id", "created_at", "updated_at"}))
+    copy = Scenario(**fields)
+    copy.name = copy_name(session, original.name)
+    copy.budget_overrides = [
+        ScenarioBudgetOverride(
+            budget_line_id=o.budget_line_id, maximum=o.maximum, minimum=o.minimum
+        )
+        for o in original.budget_overrides
+    ]
+    copy.caps = [
+        ScenarioCap(scope=c.scope, target=c.target, maximum=c.maximum) for c in original.caps
+    ]
+    session.add(copy)
+    session.flush()
+    record_change(
+        session,
+        actor,
+        "create",
+        "scenario",
+        copy.id,
+        None,
+        scenario_snapshot(copy),
+        f"Copied scenario ‘{original.name}’ to ‘{copy.name}’",
+    )
+    session.commit()
+    return copy
+
+
+def delete_scenario(session: Session, scenario: Scenario, actor: Actor) -> None:
+    """Delete a scenario. Its plans stay, still readable, under the scenario's name."""
+    before = scenario_snapshot(scenario)
+    record_change(
+        session,
+        actor,
+        "delete",
+        "scenario",
+        scenario.id,
+        before,
+        None,
+        f"Deleted scenario ‘{scenario.name}’",
+    )
+    session.delete(scenario)
+    session.commit()
+
+
+def plans_of(session: Session, scenario_id: int) -> list[Plan]:
+    return list(
+        session.exec(
+            select(Plan).where(Plan.scenario_id == scenario_id).order_by(Plan.id.desc())  # type: ignore[union-attr]
+        ).all()
+    )

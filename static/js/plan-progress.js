@@ -1,0 +1,41 @@
+/* Solving progress: ask the server how the plan is doing and open it when it is ready.
+   Without JavaScript the page refreshes itself (a <noscript> meta refresh) instead. */
+(function () {
+  "use strict";
+  var panel = document.getElementById("plan-progress");
+  if (!panel || !window.fetch) { return; }
+  var statusUrl = panel.getAttribute("data-status-url");
+  var statusText = document.getElementById("progress-status");
+  var delay = 800;
+  var lastLabel = "";
+
+  function show(label) {
+    if (label === lastLabel) { return; }
+    lastLabel = label;
+    statusText.textContent = "Status: " + label;
+  }
+
+  function poll() {
+    fetch(statusUrl, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("status " + response.status); }
+        return response.json();
+      })
+      .then(function (plan) {
+        show(plan.label);
+        if (plan.finished) {
+          statusText.textContent = "Status: " + plan.label + ". Opening the plan…";
+          window.location.assign(plan.url);
+          return;
+        }
+        delay = Math.min(delay * 1.3, 4000);
+        window.setTimeout(poll, delay);
+      })
+      .catch(function () {
+        show("Could not reach the server; trying again");
+        window.setTimeout(poll, 4000);
+      });
+  }
+
+  window.setTimeout(poll, 300);
+}());
