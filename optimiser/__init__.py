@@ -166,7 +166,7 @@ def optimise(
     if result.status.has_plan:
         plan_allocations = allocations(model)
         binding = binding_constraints(explained_model, gain)
-    unfunded = not_funded(explained_model, plan_allocations, gain, solved=result.status.has_plan)
+    unfunded = not_funded(explained_model, plan_allocations, solved=result.status.has_plan)
     explained = time.perf_counter()
     pooling = None
     if compare_pooling and result.status.has_plan and result.objective is not None:

@@ -135,30 +135,34 @@ def funding_zones(model: Model, year: int) -> tuple[str, ...]:
 
 
 def add_participant_variables(model: Model) -> None:
-    """x[i,l,t,s]: participants per segment, each segment a slice of the eligible population.
+    """x[i,l,t,s]: participants per segment, each a slice of the reachable population.
 
-    Segments model diminishing returns: the first people reached are at
-    highest risk, so later slices carry smaller effect multipliers.
+    The reachable population is the eligible population within the provider's
+    capacity, so capacity and reach are column bounds, not rows (36,000 fewer
+    rows at partnership scale); ``add_capacity`` records them for the
+    explanations. Segments model diminishing returns: the first people
+    reached are at highest risk, so later slices carry smaller multipliers.
     """
     shares = model.rules.segment_shares
     for intervention in model.interventions.values():
         if intervention.key in model.excluded:
             continue
         for place in model.inputs.places:
-            population = place.population.get(intervention.target_group, 0.0)
-            capacity = place.capacity.get(intervention.key, intervention.capacity)
-            if population <= 0 or capacity == 0:
+            reach = _reach(place, intervention)
+            if reach <= 0:
                 continue
+            limited_by = (
+                "reach" if reach == place.population.get(intervention.target_group) else "capacity"
+            )
+            for year in model.rules.years:
+                model.reach_limits[(intervention.key, place.key, year)] = (limited_by, reach)
+            prefix = f"x|{intervention.key}|{place.key}|"
             for year in model.rules.years:
                 for segment, share in enumerate(shares):
-                    if share <= 0:
-                        continue
-                    key = (intervention.key, place.key, year, segment)
-                    model.participants[key] = model.variable(
-                        f"x|{intervention.key}|{place.key}|{year}|{segment}",
-                        0.0,
-                        share * population,
-                    )
+                    if share > 0:
+                        model.participants[(intervention.key, place.key, year, segment)] = (
+                            model.variable(f"{prefix}{year}|{segment}", 0.0, share * reach)
+                        )
 
 
 def add_programme_variables(model: Model) -> None:
@@ -213,10 +217,18 @@ def add_funding_variables(model: Model) -> None:
 def add_aggregates(model: Model) -> None:
     """Demand reduction per demand type, spend per place, contribution per partner, total."""
     reduction_terms: dict[str, Terms] = {d.key: [] for d in model.inputs.demand_types}
+    # One look-up per (intervention, year, segment), not per participant variable.
+    effects: dict[tuple[str, int, int], list[tuple[Terms, float]]] = {}
     for (intervention_key, _place, year, segment), var in model.participants.items():
-        intervention = model.interventions[intervention_key]
-        for demand_key, units in model.effect_per_participant(intervention, year, segment).items():
-            reduction_terms[demand_key].append((var, -units))
+        key = (intervention_key, year, segment)
+        targets = effects.get(key)
+        if targets is None:
+            units = model.effect_per_participant(
+                model.interventions[intervention_key], year, segment
+            )
+            targets = effects[key] = [(reduction_terms[d], -u) for d, u in units.items()]
+        for terms, coefficient in targets:
+            terms.append((var, coefficient))
     for demand_type in model.inputs.demand_types:
         total = model.variable(f"reduction|{demand_type.key}")
         model.reduction[demand_type.key] = total
@@ -225,8 +237,9 @@ def add_aggregates(model: Model) -> None:
 
     if model.rules.need_floor > 0 or model.rules.place_caps:
         spend_terms: dict[str, Terms] = {place.key: [] for place in model.inputs.places}
+        unit_costs = {key: -i.unit_cost for key, i in model.interventions.items()}
         for (intervention_key, place, _year, _segment), var in model.participants.items():
-            spend_terms[place].append((var, -model.interventions[intervention_key].unit_cost))
+            spend_terms[place].append((var, unit_costs[intervention_key]))
         for (intervention_key, place, _year), var in model.runs.items():
             spend_terms[place].append((var, -model.interventions[intervention_key].fixed_cost))
         for place_key, terms in spend_terms.items():

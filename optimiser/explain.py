@@ -6,9 +6,11 @@ plan they are not unique, so every estimate reads "about".
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from optimiser.model import DEFINITIONS, Model, Row
 from optimiser.plan import BindingConstraint
-from optimiser.solve import shadow_price, value
+from optimiser.solve import reduced_cost, shadow_price, value
 from optimiser.wording import (
     Gain,
     about_money,
@@ -208,4 +210,39 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
                 sentence=_sentence(model, row, price, gain),
             )
         )
+    found.extend(_reach_limits(model, gain))
     return tuple(sorted(found, key=lambda b: (b.family, b.row)))
+
+
+def _reach_limits(model: Model, gain: Gain) -> list[BindingConstraint]:
+    """Capacity and eligible population, priced from the participant variables' reduced costs.
+
+    They are column bounds, not rows: one more place of capacity widens each
+    segment by its share, so its value is the share-weighted sum of the
+    (negative) reduced costs of the segments at their bounds.
+    """
+    shares = model.rules.segment_shares
+    prices: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (intervention, place, year, segment), var in model.participants.items():
+        cost = reduced_cost(var)
+        if cost < -SHADOW_TOLERANCE:
+            prices[(intervention, place, year)] += shares[segment] * -cost
+    found = []
+    for keys, price in prices.items():
+        if price <= SHADOW_TOLERANCE:
+            continue
+        intervention, place, year = keys
+        kind, _limit = model.reach_limits.get(keys, ("reach", 0.0))
+        where = (
+            f"{_name(model, 'intervention', intervention)} in {_name(model, 'place', place)} "
+            f"in {financial_year(year)}"
+        )
+        if kind == "capacity":
+            sentence = f"One more participant place on {where} would add {gain(price)}."
+        else:
+            group = model.interventions[intervention].target_group
+            sentence = f"One more eligible person ({group}) for {where} would add {gain(price)}."
+        found.append(
+            BindingConstraint(f"{kind}|{intervention}|{place}|{year}", kind, price, sentence)
+        )
+    return found

@@ -70,6 +70,7 @@ class Model:
     contribution: dict[str, LpVariable] = field(default_factory=dict)
     total_spend: LpVariable | None = None
     rows: dict[str, Row] = field(default_factory=dict)
+    reach_limits: dict[tuple[str, str, int], tuple[str, float]] = field(default_factory=dict)
     slacks: dict[str, list[tuple[LpVariable, int]]] = field(default_factory=dict)
     effects: dict[tuple[str, int, int], dict[str, float]] = field(default_factory=dict)
     objective_weights: dict[str, float] = field(default_factory=dict)

@@ -17,7 +17,7 @@ from optimiser.build import benefit_cost_ratio
 from optimiser.model import Model
 from optimiser.plan import Allocation, NotFunded
 from optimiser.solve import reduced_cost, shadow_price
-from optimiser.wording import Gain, about_money, money, percent
+from optimiser.wording import about_money, money, percent
 
 TOLERANCE = 1e-7
 
@@ -32,7 +32,7 @@ EXCLUDED = {
 
 
 def not_funded(
-    model: Model, plan_allocations: tuple[Allocation, ...], gain: Gain, *, solved: bool = True
+    model: Model, plan_allocations: tuple[Allocation, ...], *, solved: bool = True
 ) -> tuple[NotFunded, ...]:
     """For each intervention with no allocation: the rule that excluded it, or what it lacks.
 
@@ -40,6 +40,9 @@ def not_funded(
     """
     funded = {a.intervention for a in plan_allocations if a.cost > 0.005}
     money_for = _money_by_intervention(model) if solved else {}
+    served: dict[str, list[tuple[tuple[str, str, int, int], LpVariable]]] = defaultdict(list)
+    for var_key, var in model.participants.items():
+        served[var_key[0]].append((var_key, var))
     result = []
     for key, intervention in model.interventions.items():
         if key in funded:
@@ -57,7 +60,7 @@ def not_funded(
             sentence = f"{intervention.name} is not funded: {text}."
             result.append(NotFunded(key, intervention.name, reason, sentence))
         elif solved:
-            result.append(_outcompeted(model, key, money_for))
+            result.append(_outcompeted(model, key, served[key], money_for))
     return tuple(result)
 
 
@@ -70,21 +73,25 @@ def _money_by_intervention(model: Model) -> dict[tuple[str, int, str], list[LpVa
 
 
 def _outcompeted(
-    model: Model, key: str, money_for: dict[tuple[str, int, str], list[LpVariable]]
+    model: Model,
+    key: str,
+    served: list[tuple[tuple[str, str, int, int], LpVariable]],
+    money_for: dict[tuple[str, int, str], list[LpVariable]],
 ) -> NotFunded:
     """How much more effective, or cheaper, an unfunded intervention would need to be."""
     intervention = model.interventions[key]
     name = intervention.name
     best: tuple[float, float, tuple[str, str, int, int]] | None = None
-    for var_key, var in model.participants.items():
-        if var_key[0] != key:
-            continue
+    cheapest_money: dict[tuple[str, int, str], float] = {}
+    for var_key, var in served:
         _i, place, year, _segment = var_key
         zone = model.zone_of(place, year)
         funding_vars = money_for.get((key, year, zone), [])
         if not funding_vars:
             continue
-        cheapest = min(reduced_cost(f) for f in funding_vars)
+        cheapest = cheapest_money.get((key, year, zone))
+        if cheapest is None:
+            cheapest = cheapest_money[(key, year, zone)] = min(map(reduced_cost, funding_vars))
         gap = reduced_cost(var) + intervention.unit_cost * cheapest
         funding_row = model.rows.get(f"funding|{key}|{year}|{zone}")
         # Value of a pound here: the money's reduced cost plus the funding balance's dual.

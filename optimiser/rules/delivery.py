@@ -11,27 +11,22 @@ from optimiser.model import Model
 def add_capacity(model: Model) -> None:
     """Participants per intervention, place and year stay within what providers can take.
 
-    Reach (the eligible population) is already the sum of the segment bounds;
-    a capacity row is added only where the provider's capacity is smaller.
-    In whole-programme mode a programme takes participants only where it
-    runs (``runs`` rows) and then at least its minimum cohort (``cohort``).
+    Capacity and the eligible population are the segment variables' bounds,
+    set (and recorded in ``model.reach_limits`` for the explanations) by
+    ``add_participant_variables``: rows would add nothing but size. In
+    whole-programme mode a programme takes participants only where it runs
+    (``runs`` rows) and then at least its minimum cohort (``cohort`` rows).
     """
+    if not model.runs:
+        return
     served: dict[tuple[str, str, int], Terms] = defaultdict(list)
     for (intervention_key, place_key, year, _segment), var in model.participants.items():
-        served[(intervention_key, place_key, year)].append((var, 1.0))
-    places = {place.key: place for place in model.inputs.places}
-    for (intervention_key, place_key, year), terms in served.items():
-        intervention = model.interventions[intervention_key]
-        place = places[place_key]
-        population = place.population.get(intervention.target_group, 0.0)
-        capacity = place.capacity.get(intervention_key, intervention.capacity)
-        if capacity is not None and capacity < population:
-            model.add("capacity", (intervention_key, place_key, year), terms, LE, capacity)
-        run = model.runs.get((intervention_key, place_key, year))
-        if run is None:
-            continue
-        reach = population if capacity is None else min(population, capacity)
-        keys = (intervention_key, place_key, year)
+        if (intervention_key, place_key, year) in model.runs:
+            served[(intervention_key, place_key, year)].append((var, 1.0))
+    for keys, run in model.runs.items():
+        _kind, reach = model.reach_limits[keys]
+        terms = served[keys]
         model.add("runs", keys, [*terms, (run, -reach)], LE, 0.0)
-        if intervention.min_cohort > 0:
-            model.add("cohort", keys, [*terms, (run, -intervention.min_cohort)], GE, 0.0)
+        minimum = model.interventions[keys[0]].min_cohort
+        if minimum > 0:
+            model.add("cohort", keys, [*terms, (run, -minimum)], GE, 0.0)
