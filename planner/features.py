@@ -9,6 +9,7 @@ from models.vocabulary import Role
 from planner.api import API_BLUEPRINTS
 from planner.auth.routes import bp as auth_bp
 from planner.core.routes import bp as core_bp
+from planner.inputs.routes import bp as inputs_bp
 from planner.plans.routes import bp as plans_bp
 from planner.scenarios.routes import bp as scenarios_bp
 from planner.tokens.routes import bp as tokens_bp
@@ -16,6 +17,7 @@ from planner.tokens.routes import bp as tokens_bp
 BLUEPRINTS: list[Blueprint] = [
     core_bp,
     auth_bp,
+    inputs_bp,
     tokens_bp,
     scenarios_bp,
     plans_bp,
@@ -28,6 +30,7 @@ ALL_ROLES = tuple(Role)
 # the route itself still checks the role.
 NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("core.home", "Home", ALL_ROLES),
+    ("inputs.index", "Inputs", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("scenarios.index", "Scenarios", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("plans.index", "Plans", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("tokens.index", "API tokens", ALL_ROLES),

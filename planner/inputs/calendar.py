@@ -59,8 +59,9 @@ class CommissioningCalendar:
 
 def budget_setting_date(financial_year: int, month: int) -> str:
     """When the budget for a financial year is set: a February budget for 2026/27 is set in
-    February 2026; an October one in October 2025 (before the year starts)."""
-    calendar_year = financial_year if month <= 3 else financial_year - 1
+    February 2026 and an April one in April 2026 (as the year starts, like a grant confirmed
+    then); an October one in October 2025, the autumn before the year."""
+    calendar_year = financial_year if month <= 4 else financial_year - 1
     return f"{MONTH_NAMES[month - 1]} {calendar_year}"
 
 

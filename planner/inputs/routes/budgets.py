@@ -1,0 +1,199 @@
+"""Budget lines and existing contracts: the money partners can pool and have already committed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request, url_for
+from sqlmodel import Session, select
+
+from models import BudgetLine, ExistingContract, Intervention, Partner, Place
+from planner.auth.roles import EDITORS, READERS, role_required
+from planner.db import get_session
+from planner.inputs import service
+from planner.inputs.budgets import describe
+from planner.inputs.contracts import contract_words
+from planner.inputs.forms import BudgetLineForm, ContractForm, year_choices
+from planner.inputs.listing import budget_matrix, candidate_years, contract_rows
+from planner.inputs.places import districts
+from planner.inputs.routes import bp
+from planner.inputs.validation import fetch
+from planner.inputs.web import actor, attempt, confirm_delete, saved
+
+
+@bp.get("/budget-lines")
+@role_required(*READERS)
+def budget_lines() -> str:
+    return render_template("inputs/budget_lines.html", matrix=budget_matrix(get_session()))
+
+
+@bp.route("/budget-lines/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new_budget_line() -> Any:
+    session = get_session()
+    form = BudgetLineForm(partner_id=request.args.get("partner_id", ""))
+    _budget_choices(session, form)
+    created = attempt(
+        form, lambda: service.create_budget_line(session, form.to_fields(), actor=actor())
+    )
+    if created:
+        return saved(
+            f"Added {describe(session.get(Partner, created.partner_id), created)}.",  # type: ignore[arg-type]
+            _back_to_partner(created.partner_id),
+        )
+    return render_template(
+        "inputs/form.html",
+        form=form,
+        title="Add a budget line",
+        submit="Add budget line",
+        back_url=_back_to_partner(request.args.get("partner_id")),
+    )
+
+
+@bp.route("/budget-lines/<int:line_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_budget_line(line_id: int) -> Any:
+    session = get_session()
+    line = fetch(session, BudgetLine, line_id, "budget line")
+    form = BudgetLineForm(obj=line)
+    _budget_choices(session, form)
+    if not form.is_submitted():
+        form.ring_fence.data = list(line.ring_fence)
+        form.districts.data = list(line.districts)
+    changed = attempt(
+        form, lambda: service.update_budget_line(session, line_id, form.to_fields(), actor=actor())
+    )
+    partner = session.get(Partner, line.partner_id)
+    if changed:
+        return saved(f"Saved {describe(partner, changed)}.", _back_to_partner(line.partner_id))  # type: ignore[arg-type]
+    return render_template(
+        "inputs/form.html",
+        form=form,
+        title="Change a budget line",
+        caption=describe(partner, line),  # type: ignore[arg-type]
+        submit="Save changes",
+        back_url=_back_to_partner(line.partner_id),
+    )
+
+
+@bp.route("/budget-lines/<int:line_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete_budget_line(line_id: int) -> Any:
+    session = get_session()
+    line = fetch(session, BudgetLine, line_id, "budget line")
+    partner = fetch(session, Partner, line.partner_id, "partner")
+    return confirm_delete(
+        what=describe(partner, line),
+        kind="budget line",
+        uses=service.budget_line_uses(session, line),
+        delete=lambda: service.delete_budget_line(session, line_id, actor=actor()),
+        back_url=_back_to_partner(partner.id),
+        done_url=_back_to_partner(partner.id),
+    )
+
+
+@bp.get("/contracts")
+@role_required(*READERS)
+def contracts() -> str:
+    return render_template("inputs/contracts.html", rows=contract_rows(get_session()))
+
+
+@bp.route("/contracts/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new_contract() -> Any:
+    session = get_session()
+    form = ContractForm(
+        partner_id=request.args.get("partner_id", ""),
+        intervention_id=request.args.get("intervention_id", ""),
+    )
+    _contract_choices(session, form)
+    created = attempt(
+        form, lambda: service.create_contract(session, form.to_fields(), actor=actor())
+    )
+    if created:
+        return saved(
+            f"Added {contract_words(session, created)['description']}.",
+            url_for("inputs.contracts"),
+        )
+    return render_template(
+        "inputs/form.html",
+        form=form,
+        title="Add an existing contract",
+        submit="Add contract",
+        back_url=url_for("inputs.contracts"),
+        intro="Money a partner has already committed. Every plan keeps at least this much "
+        "funding in place for the years it covers.",
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_contract(contract_id: int) -> Any:
+    session = get_session()
+    contract = fetch(session, ExistingContract, contract_id, "existing contract")
+    form = ContractForm(obj=contract)
+    _contract_choices(session, form)
+    if not form.is_submitted():
+        form.years.data = [str(year) for year in contract.years]
+        form.place_id.data = str(contract.place_id or "")
+    changed = attempt(
+        form, lambda: service.update_contract(session, contract_id, form.to_fields(), actor=actor())
+    )
+    if changed:
+        return saved(
+            f"Saved {contract_words(session, changed)['description']}.",
+            url_for("inputs.contracts"),
+        )
+    return render_template(
+        "inputs/form.html",
+        form=form,
+        title="Change an existing contract",
+        caption=contract_words(session, contract)["description"],
+        submit="Save changes",
+        back_url=url_for("inputs.contracts"),
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete_contract(contract_id: int) -> Any:
+    session = get_session()
+    contract = fetch(session, ExistingContract, contract_id, "existing contract")
+    return confirm_delete(
+        what=contract_words(session, contract)["description"],
+        kind="existing contract",
+        uses=[],
+        delete=lambda: service.delete_contract(session, contract_id, actor=actor()),
+        back_url=url_for("inputs.contracts"),
+        done_url=url_for("inputs.contracts"),
+    )
+
+
+def _budget_choices(session: Session, form: BudgetLineForm) -> None:
+    form.partner_id.choices = [("", "Choose a partner")] + _partner_choices(session)
+    form.year.choices = year_choices(candidate_years(session))
+    known = districts(session)
+    chosen = [d for d in (form.districts.data or []) if d not in known]
+    form.districts.choices = [(district, district) for district in known + chosen]
+
+
+def _contract_choices(session: Session, form: ContractForm) -> None:
+    form.partner_id.choices = [("", "Choose a partner")] + _partner_choices(session)
+    form.intervention_id.choices = [("", "Choose an intervention")] + [
+        (str(i.id), i.name) for i in session.exec(select(Intervention).order_by(Intervention.name))
+    ]
+    form.place_id.choices = [("", "All places")] + [
+        (str(p.id), f"{p.name} ({p.district})")
+        for p in session.exec(select(Place).order_by(Place.name))
+    ]
+    form.years.choices = year_choices(candidate_years(session))
+
+
+def _partner_choices(session: Session) -> list[tuple[str, str]]:
+    return [(str(p.id), p.name) for p in session.exec(select(Partner).order_by(Partner.name))]
+
+
+def _back_to_partner(partner_id: object) -> str:
+    if partner_id and str(partner_id).isdigit():
+        return url_for("inputs.partner", partner_id=int(str(partner_id)))
+    return url_for("inputs.budget_lines")

@@ -1,0 +1,123 @@
+"""Partner pages: the list, one partner with its cycle, budget lines and contracts, and forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, url_for
+
+from models import Partner
+from planner.auth.roles import EDITORS, READERS, role_required
+from planner.db import get_session
+from planner.inputs import service
+from planner.inputs.forms import CycleForm, PartnerForm, year_choices
+from planner.inputs.listing import candidate_years, contract_rows, partner_row, partner_rows
+from planner.inputs.routes import bp
+from planner.inputs.validation import fetch
+from planner.inputs.web import actor, attempt, confirm_delete, saved
+
+
+@bp.get("/partners")
+@role_required(*READERS)
+def partners() -> str:
+    return render_template("inputs/partners.html", rows=partner_rows(get_session()))
+
+
+@bp.get("/partners/<int:partner_id>")
+@role_required(*READERS)
+def partner(partner_id: int) -> str:
+    session = get_session()
+    record = fetch(session, Partner, partner_id, "partner")
+    return render_template(
+        "inputs/partner.html",
+        row=partner_row(session, record),
+        contracts=contract_rows(session, partner_id=partner_id),
+    )
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new_partner() -> Any:
+    form = PartnerForm()
+    created = attempt(
+        form, lambda: service.create_partner(get_session(), form.to_fields(), actor=actor())
+    )
+    if created:
+        return saved(
+            f"Added {created.name}. Now record its commissioning cycle and budget lines.",
+            url_for("inputs.partner", partner_id=created.id),
+        )
+    return render_template(
+        "inputs/form.html",
+        form=form,
+        title="Add a partner",
+        submit="Add partner",
+        back_url=url_for("inputs.partners"),
+    )
+
+
+@bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_partner(partner_id: int) -> Any:
+    session = get_session()
+    record = fetch(session, Partner, partner_id, "partner")
+    form = PartnerForm(obj=record)
+    changed = attempt(
+        form,
+        lambda: service.update_partner(session, partner_id, form.to_fields(), actor=actor()),
+    )
+    if changed:
+        return saved(f"Saved {changed.name}.", url_for("inputs.partner", partner_id=partner_id))
+    return render_template(
+        "inputs/form.html",
+        form=form,
+        title=f"Change {record.name}",
+        caption="Partner",
+        submit="Save changes",
+        back_url=url_for("inputs.partner", partner_id=partner_id),
+    )
+
+
+@bp.route("/partners/<int:partner_id>/cycle", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_cycle(partner_id: int) -> Any:
+    session = get_session()
+    record = fetch(session, Partner, partner_id, "partner")
+    cycle = partner_row(session, record).cycle
+    form = CycleForm(obj=cycle) if cycle else CycleForm(contract_length_years="3")
+    form.open_years.choices = year_choices(candidate_years(session))
+    if cycle and not form.is_submitted():
+        form.budget_setting_month.data = str(cycle.budget_setting_month)
+        form.open_years.data = [str(year) for year in cycle.open_years]
+        form.contract_length_years.data = str(cycle.contract_length_years)
+    done = attempt(
+        form, lambda: service.save_cycle(session, partner_id, form.to_fields(), actor=actor())
+    )
+    if done:
+        return saved(
+            f"Saved {record.name}'s commissioning cycle.",
+            url_for("inputs.partner", partner_id=partner_id),
+        )
+    return render_template(
+        "inputs/form.html",
+        form=form,
+        title="Commissioning cycle",
+        caption=record.name,
+        submit="Save commissioning cycle",
+        back_url=url_for("inputs.partner", partner_id=partner_id),
+    )
+
+
+@bp.route("/partners/<int:partner_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete_partner(partner_id: int) -> Any:
+    session = get_session()
+    record = fetch(session, Partner, partner_id, "partner")
+    return confirm_delete(
+        what=record.name,
+        kind="partner",
+        uses=service.partner_uses(session, record),
+        delete=lambda: service.delete_partner(session, partner_id, actor=actor()),
+        back_url=url_for("inputs.partner", partner_id=partner_id),
+        done_url=url_for("inputs.partners"),
+    )

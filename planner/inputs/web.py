@@ -1,0 +1,105 @@
+"""What the input pages share: saving a posted form through a service, showing its errors in
+words next to each field and in a summary, and the confirm-then-delete page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect, render_template
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from planner.inputs.forms import ConfirmForm
+from planner.inputs.validation import InputError
+
+T = TypeVar("T")
+SUMMARY_TOP = "main"
+
+
+def actor() -> Any:
+    """The signed-in user, recorded in the audit log."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def attempt(form: FlaskForm, save: Callable[[], T]) -> T | None:
+    """When the form is posted, save it through a service; on an InputError put each reason
+    next to its field and into the form's error summary, and return None."""
+    form.problems = {}  # type: ignore[attr-defined]
+    if not form.is_submitted():
+        return None
+    if not form.validate():
+        form.problems = {  # type: ignore[attr-defined]
+            name: f"{short_label(form[name])} {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        }
+        return None
+    try:
+        return save()
+    except InputError as error:
+        show_errors(form, error.errors)
+        return None
+
+
+def show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
+    """Attach service errors to the form: by field where the form has that field, otherwise in
+    the summary only (linking to an element with that id, or to the top of the page)."""
+    problems: dict[str, str] = {}
+    for key, message in errors.items():
+        if key in form._fields:
+            sentence = sentence_for(form[key], message)
+            form[key].errors = [sentence]
+            problems[key] = sentence
+        else:
+            problems[SUMMARY_TOP if key == "__all__" else key] = message[:1].upper() + message[1:]
+    form.problems = problems  # type: ignore[attr-defined]
+
+
+def sentence_for(field: Any, message: str) -> str:
+    """'must be 0 or more' on the maximum -> 'Most it can contribute must be 0 or more'."""
+    if message[:1].islower():
+        return f"{short_label(field)} {message}"
+    return message
+
+
+def short_label(field: Any) -> str:
+    """A field's label without its bracketed hint: 'Committed minimum (£, optional)' ->
+    'Committed minimum'."""
+    return re.sub(r"\s*\([^)]*\)", "", str(field.label.text)).strip()
+
+
+def confirm_delete(
+    *,
+    what: str,
+    kind: str,
+    uses: list[str],
+    delete: Callable[[], None],
+    back_url: str,
+    done_url: str,
+    refusal: str | None = None,
+) -> Any:
+    """Ask before deleting; refuse in words while something still uses the record."""
+    form = ConfirmForm()
+    blocked = refusal or (f"{what} cannot be deleted: {'; '.join(uses)}" if uses else None)
+    if form.validate_on_submit() and not blocked:
+        try:
+            delete()
+        except InputError as error:
+            blocked = next(iter(error.errors.values()))
+        else:
+            flash(f"Deleted {what}.", "success")
+            return redirect(done_url)
+    return render_template(
+        "inputs/delete.html",
+        form=form,
+        what=what,
+        kind=kind,
+        blocked=blocked,
+        back_url=back_url,
+    ), (409 if blocked and form.is_submitted() else 200)
+
+
+def saved(message: str, url: str) -> Any:
+    flash(message, "success")
+    return redirect(url)
