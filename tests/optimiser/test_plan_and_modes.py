@@ -176,16 +176,15 @@ def test_unknown_references_are_named():
 
 def test_solving_keeps_standard_output_clean():
     """highspy prints a banner from C; the optimiser silences file descriptor 1 around it."""
+    tests = os.path.dirname(__file__)
+    root = os.path.dirname(os.path.dirname(tests))
     script = (
-        "import sys; sys.path[:0] = [{tests!r}, {root!r}]\n"
+        f"import sys; sys.path[:0] = [{tests!r}, {root!r}]\n"
         "from optimiser_builders import *\n"
         "from optimiser import BudgetLine, Partner, optimise\n"
         "inputs = partnership((BudgetLine('p', 2026, 100),), (intervention('a', 10, 3),),"
         " partners=(Partner('p', 'P'),))\n"
         "optimise(inputs, simple_rules())\n"
-    ).format(
-        tests=os.path.dirname(__file__),
-        root=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
     )
     finished = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
