@@ -12,6 +12,7 @@ from typing import Any
 from flask import g, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError, IntegrityError
 
 from models.vocabulary import Role
 from planner.api.errors import ApiProblem, ErrorResponse, error_response, problem_response
@@ -56,13 +57,23 @@ def api_blueprint(name: str, tag: str, description: str) -> APIBlueprint:
         abp_tags=[Tag(name=tag, description=description)],
         abp_security=[{SECURITY_SCHEME: []}],
         abp_responses=COMMON_RESPONSES,  # type: ignore[arg-type]
+        operation_id_callback=_operation_id,
     )
     csrf.exempt(blueprint)
     blueprint.before_request(_sign_in_by_token)
     blueprint.register_error_handler(ApiProblem, problem_response)
     blueprint.register_error_handler(InputError, _input_error)
     blueprint.register_error_handler(InputNotFound, _not_found)
+    blueprint.register_error_handler(DataError, _out_of_range)
+    blueprint.register_error_handler(OverflowError, _out_of_range)
+    blueprint.register_error_handler(IntegrityError, _conflict)
     return blueprint
+
+
+def _operation_id(*, name: str, path: str, method: str) -> str:
+    """Operation ids are the view names (list_partners, create_partner), unique across the API,
+    so generated clients get readable method names."""
+    return name
 
 
 def _sign_in_by_token() -> None:
@@ -110,3 +121,23 @@ def _input_error(error: InputError) -> Any:
 def _not_found(error: InputNotFound) -> Any:
     get_session().rollback()
     return error_response(404, {None: str(error)})
+
+
+def _out_of_range(error: Exception) -> Any:
+    # The schemas bound what they can; an id or count beyond the database's range is still the
+    # caller's mistake, not the server's.
+    get_session().rollback()
+    return error_response(
+        422, {None: "A number in the request is too large to be a record id or count"}
+    )
+
+
+def _conflict(error: IntegrityError) -> Any:
+    # Services check uniqueness and references first; this catches a race between two callers.
+    get_session().rollback()
+    return error_response(
+        422,
+        {
+            None: "That change conflicts with another record (it may have just been changed); try again"
+        },
+    )
