@@ -177,7 +177,10 @@ def users_create(email: str, name: str, role: str, password: str, places: tuple[
 
 def commands() -> list[click.Command]:
     """Every top-level command; feature packages add theirs here."""
+    from planner.excel.commands import COMMANDS as EXCEL_COMMANDS
+
     found: list[click.Command] = [serve_command, db_group, demo_command, users_group]
+    found += EXCEL_COMMANDS
     return found
 
 

@@ -9,6 +9,7 @@ from models.vocabulary import Role
 from planner.api import API_BLUEPRINTS
 from planner.auth.routes import bp as auth_bp
 from planner.core.routes import bp as core_bp
+from planner.excel.routes import bp as excel_bp
 from planner.inputs.routes import bp as inputs_bp
 from planner.plans.routes import bp as plans_bp
 from planner.scenarios.routes import bp as scenarios_bp
@@ -21,6 +22,7 @@ BLUEPRINTS: list[Blueprint] = [
     tokens_bp,
     scenarios_bp,
     plans_bp,
+    excel_bp,
     *API_BLUEPRINTS,
 ]
 
@@ -33,6 +35,7 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("inputs.index", "Inputs", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("scenarios.index", "Scenarios", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("plans.index", "Plans", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
+    ("excel.import_inputs", "Import", (Role.ADMIN, Role.COMMISSIONER)),
     ("tokens.index", "API tokens", ALL_ROLES),
 ]
 

@@ -1,0 +1,557 @@
+"""Importing a partnership's inputs from a workbook: every row is checked with the same input
+services the web forms use, in one transaction; one bad row means nothing is written.
+
+`preview_import` runs the whole import and rolls it back, so the preview shows exactly what
+`apply_import` would do: which rows create, update or leave a record unchanged, or every
+problem by sheet, row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from models import AuditEvent, CostShare, DemandType, ExistingContract, Intervention, Partner, Place
+from planner.audit.service import Actor, record_change
+from planner.excel import input_tables as tables
+from planner.excel.import_reader import (
+    ParsedWorkbook,
+    SheetProblem,
+    SheetRow,
+    column_header,
+    is_absent,
+    read_input_workbook,
+)
+from planner.excel.input_cells import CellProblem, read_cell
+from planner.excel.input_tables import InputSheet
+from planner.inputs.service import (
+    InputError,
+    by_name,
+    create_contract,
+    named,
+    save_budget_line,
+    save_capacity_override,
+    save_cycle,
+    save_effect,
+    save_population,
+    update_contract,
+    update_demand_type,
+    upsert_demand_type,
+    upsert_intervention,
+    upsert_partner,
+    upsert_place,
+)
+from planner.inputs.validation import financial_years
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+# Columns that name another record, and the kind of record they name.
+REFERENCES = {
+    "partner": "partner",
+    "intervention": "intervention",
+    "place": "place",
+    "demand_type": "demand type",
+}
+_VOLATILE = {"id", "updated_at", "created_at"}
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """What importing one row does."""
+
+    sheet: str
+    row: int
+    label: str
+    action: str
+
+
+@dataclass
+class ImportPreview:
+    """The outcome of an import (or of its rehearsal): changes per row, or the problems."""
+
+    problems: list[SheetProblem] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> list[tuple[str, int, int, int]]:
+        """(sheet, created, updated, unchanged) for each sheet with rows, in workbook order."""
+        found = []
+        for table in tables.INPUT_SHEETS:
+            actions = [change.action for change in self.changes if change.sheet == table.name]
+            if actions:
+                found.append(
+                    (
+                        table.name,
+                        actions.count(CREATE),
+                        actions.count(UPDATE),
+                        actions.count(UNCHANGED),
+                    )
+                )
+        return found
+
+    def total(self, action: str) -> int:
+        return sum(1 for change in self.changes if change.action == action)
+
+    def summary(self) -> str:
+        if self.problems:
+            return f"{len(self.problems)} problem(s) found; nothing was saved"
+        if self.applied:
+            return (
+                f"{self.total(CREATE)} created, {self.total(UPDATE)} updated, "
+                f"{self.total(UNCHANGED)} unchanged"
+            )
+        return (
+            f"{self.total(CREATE)} to create, {self.total(UPDATE)} to update, "
+            f"{self.total(UNCHANGED)} unchanged"
+        )
+
+
+def preview_import(
+    session: Session, content: bytes, *, actor: Actor | None = None
+) -> ImportPreview:
+    """Rehearse the import and roll it back: what would change, or every problem."""
+    parsed = read_input_workbook(content)
+    try:
+        return _Importer(session, actor).run(parsed)
+    finally:
+        session.rollback()
+
+
+def apply_import(
+    session: Session, content: bytes, *, actor: Actor | None = None, filename: str = ""
+) -> ImportPreview:
+    """Import the workbook in one transaction, or nothing at all if any row has a problem."""
+    parsed = read_input_workbook(content)
+    try:
+        outcome = _Importer(session, actor).run(parsed)
+        if not outcome.ok:
+            session.rollback()
+            return outcome
+        counts = {
+            sheet: {CREATE: c, UPDATE: u, UNCHANGED: n} for sheet, c, u, n in outcome.counts()
+        }
+        record_change(
+            session,
+            actor,
+            "import",
+            "inputs",
+            "",
+            None,
+            {"file": filename, "rows": counts},
+            f"Imported {filename or 'a workbook'}: {outcome.summary()}"[:500],
+        )
+        session.commit()
+        outcome.applied = True
+        return outcome
+    except BaseException:
+        session.rollback()
+        raise
+
+
+class _Importer:
+    """Applies the rows sheet by sheet through the input services, noting every problem."""
+
+    def __init__(self, session: Session, actor: Actor | None) -> None:
+        self.session = session
+        self.actor = actor
+        self.outcome = ImportPreview()
+        self.failed: set[tuple[str, str]] = set()
+        self.events: list[AuditEvent] = []
+
+    def run(self, parsed: ParsedWorkbook) -> ImportPreview:
+        self.outcome.problems.extend(parsed.problems)
+        rows = {name: self._readable(table_rows) for name, table_rows in parsed.rows.items()}
+        listener = self._capture
+        event.listen(self.session, "transient_to_pending", listener)
+        try:
+            for table, apply_row in (
+                (tables.PARTNERS, self._partner),
+                (tables.CYCLES, self._cycle),
+                (tables.INTERVENTIONS, self._intervention),
+                (tables.PLACES, self._place),
+            ):
+                for row, values in rows.get(table.name, []):
+                    self._attempt(row, values, apply_row)
+            self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
+            for table, apply_row in (
+                (tables.EFFECTS, self._effect),
+                (tables.POPULATIONS, self._population),
+                (tables.CAPACITIES, self._capacity),
+                (tables.BUDGET_LINES, self._budget_line),
+                (tables.CONTRACTS, self._contract),
+            ):
+                for row, values in rows.get(table.name, []):
+                    self._attempt(row, values, apply_row)
+        finally:
+            event.remove(self.session, "transient_to_pending", listener)
+        order = {table.name: index for index, table in enumerate(tables.INPUT_SHEETS)}
+        self.outcome.problems.sort(key=lambda p: (order.get(p.sheet, 99), p.row or 0))
+        self.outcome.changes.sort(key=lambda c: (order.get(c.sheet, 99), c.row))
+        return self.outcome
+
+    def _capture(self, _session: Session, instance: object) -> None:
+        if isinstance(instance, AuditEvent):
+            self.events.append(instance)
+
+    # Reading cells -----------------------------------------------------------------------
+
+    def _readable(self, table_rows: list[SheetRow]) -> list[tuple[SheetRow, dict[str, Any]]]:
+        """Rows whose cells all read cleanly, without repeats of a row's identifying columns."""
+        readable = []
+        seen: dict[tuple[str, ...], int] = {}
+        for row in table_rows:
+            values: dict[str, Any] = {}
+            bad = False
+            for col in row.sheet.columns:
+                raw = row.cells.get(col.field)
+                if is_absent(raw):
+                    continue
+                try:
+                    values[col.field] = read_cell(col, raw)
+                except CellProblem as problem:
+                    self._problem(row, col.field, str(problem))
+                    bad = True
+            if bad:
+                self._mark_failed(row, values)
+                continue
+            key = tuple(_key_text(values.get(name)) for name in row.sheet.key)
+            if key in seen:
+                self._problem(
+                    row,
+                    "",
+                    f"repeats row {seen[key]} ({self._label(row.sheet, values)}); give each once",
+                )
+                continue
+            seen[key] = row.number
+            readable.append((row, values))
+        return readable
+
+    # Applying rows -----------------------------------------------------------------------
+
+    def _attempt(
+        self,
+        row: SheetRow,
+        values: dict[str, Any],
+        apply_row: Callable[[dict[str, Any]], None],
+        *,
+        ignore: frozenset[str] = frozenset(),
+    ) -> str | None:
+        """Apply one row, note what it changed; returns the action, or None if it failed."""
+        if self._depends_on_failed(row.sheet, values):
+            return None
+        start = len(self.events)
+        try:
+            apply_row(values)
+        except InputError as error:
+            self._input_problems(row, error)
+            self._mark_failed(row, values)
+            return None
+        action = self._classify(self.events[start:], ignore)
+        self.outcome.changes.append(
+            RowChange(row.sheet.name, row.number, self._label(row.sheet, values), action)
+        )
+        return action
+
+    def _classify(self, events: list[AuditEvent], ignore: frozenset[str]) -> str:
+        """Create, update or unchanged, from the audit events the services wrote. An update that
+        changed nothing leaves no audit event behind."""
+        if any(item.action == "create" for item in events):
+            return CREATE
+        changed = [item for item in events if not _same(item.before, item.after, frozenset())]
+        for item in events:
+            if item not in changed:
+                if item in self.session.new:
+                    self.session.expunge(item)
+                else:
+                    self.session.delete(item)
+        if any(not _same(item.before, item.after, ignore) for item in changed):
+            return UPDATE
+        return UNCHANGED
+
+    def _partner(self, values: dict[str, Any]) -> None:
+        upsert_partner(self.session, values, actor=self.actor, commit=False)
+
+    def _cycle(self, values: dict[str, Any]) -> None:
+        partner = named(self.session, Partner, values["partner"], "partner", "partner")
+        fields = {k: v for k, v in values.items() if k != "partner"}
+        save_cycle(self.session, partner.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
+
+    def _intervention(self, values: dict[str, Any]) -> None:
+        upsert_intervention(self.session, values, actor=self.actor, commit=False)
+
+    def _place(self, values: dict[str, Any]) -> None:
+        upsert_place(self.session, values, actor=self.actor, commit=False)
+
+    def _effect(self, values: dict[str, Any]) -> None:
+        intervention = named(
+            self.session, Intervention, values["intervention"], "intervention", "intervention"
+        )
+        named(self.session, DemandType, values["demand_type"], "demand_type", "demand type")
+        fields = {k: v for k, v in values.items() if k != "intervention"}
+        save_effect(self.session, intervention.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
+
+    def _population(self, values: dict[str, Any]) -> None:
+        place = named(self.session, Place, values["place"], "place", "place")
+        fields = {k: v for k, v in values.items() if k != "place"}
+        save_population(self.session, place.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
+
+    def _capacity(self, values: dict[str, Any]) -> None:
+        place = named(self.session, Place, values["place"], "place", "place")
+        named(self.session, Intervention, values["intervention"], "intervention", "intervention")
+        fields = {k: v for k, v in values.items() if k != "place"}
+        save_capacity_override(self.session, place.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
+
+    def _budget_line(self, values: dict[str, Any]) -> None:
+        partner = named(self.session, Partner, values["partner"], "partner", "partner")
+        fields = {k: v for k, v in values.items() if k != "partner"}
+        save_budget_line(
+            self.session, {**fields, "partner_id": partner.id}, actor=self.actor, commit=False
+        )
+
+    def _contract(self, values: dict[str, Any]) -> None:
+        """Contracts have no name: the same partner, intervention, place and years is the same
+        contract (so changing its amount updates it)."""
+        partner = named(self.session, Partner, values["partner"], "partner", "partner")
+        intervention = named(
+            self.session, Intervention, values["intervention"], "intervention", "intervention"
+        )
+        place = None
+        if values.get("place"):
+            place = named(self.session, Place, values["place"], "place", "place")
+        years = financial_years(values.get("years"), "years")
+        fields = {
+            **{k: v for k, v in values.items() if k not in ("partner", "intervention", "place")},
+            "partner_id": partner.id,
+            "intervention_id": intervention.id,
+            "place_id": place.id if place else None,
+            "years": years,
+        }
+        existing = next(
+            (
+                contract
+                for contract in self.session.exec(
+                    select(ExistingContract).where(
+                        ExistingContract.partner_id == partner.id,
+                        ExistingContract.intervention_id == intervention.id,
+                    )
+                )
+                if contract.place_id == fields["place_id"] and sorted(contract.years) == years
+            ),
+            None,
+        )
+        if existing is None:
+            create_contract(self.session, fields, actor=self.actor, commit=False)
+        else:
+            update_contract(self.session, existing.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
+
+    def _demand_types(
+        self,
+        type_rows: list[tuple[SheetRow, dict[str, Any]]],
+        share_rows: list[tuple[SheetRow, dict[str, Any]]],
+    ) -> None:
+        """Demand types with their cost shares: a demand type's shares are replaced by the rows
+        the Cost shares sheet gives for it, and must total 100%."""
+        groups: dict[str, list[tuple[SheetRow, dict[str, Any]]]] = {}
+        for row, values in share_rows:
+            if self._depends_on_failed(row.sheet, values):
+                continue
+            partner = by_name(self.session, Partner, values["partner"])
+            if partner is None:
+                self._problem(row, "partner", f"There is no partner called '{values['partner']}'")
+                self._mark_failed(row, {"demand_type": values["demand_type"]})
+                continue
+            groups.setdefault(_key_text(values["demand_type"]), []).append((row, values))
+        for row, values in type_rows:
+            group = groups.pop(_key_text(values["name"]), None)
+            self._demand_type(row, values, group)
+        for group in groups.values():
+            row, values = group[0]
+            existing = by_name(self.session, DemandType, values["demand_type"])
+            if existing is None:
+                self._problem(
+                    row, "demand_type", f"There is no demand type called '{values['demand_type']}'"
+                )
+                continue
+            self._demand_type(None, {"name": existing.name}, group, existing)
+
+    def _demand_type(
+        self,
+        row: SheetRow | None,
+        values: dict[str, Any],
+        group: list[tuple[SheetRow, dict[str, Any]]] | None,
+        existing: DemandType | None = None,
+    ) -> None:
+        if group is not None and self._key("demand type", values["name"]) in self.failed:
+            return
+        current = by_name(self.session, DemandType, values["name"])
+        before = _current_shares(self.session, current)
+        shares = None
+        if group is not None:
+            shares = {
+                share_values["partner"]: share_values["share_percent"] for _r, share_values in group
+            }
+        start = len(self.events)
+        try:
+            if existing is not None:
+                update_demand_type(
+                    self.session,
+                    existing.id,
+                    {},
+                    shares,
+                    actor=self.actor,
+                    commit=False,  # type: ignore[arg-type]
+                )
+            else:
+                upsert_demand_type(self.session, values, shares, actor=self.actor, commit=False)
+        except InputError as error:
+            self._share_problems(row, group, error)
+            if row is not None:
+                self._mark_failed(row, values)
+            return
+        # The demand type row counts as changed only for its own fields; its shares are counted
+        # on the Cost shares sheet.
+        action = self._classify(self.events[start:], frozenset({"cost_shares"}))
+        if row is not None:
+            self.outcome.changes.append(
+                RowChange(row.sheet.name, row.number, self._label(row.sheet, values), action)
+            )
+        for share_row, share_values in group or []:
+            partner = by_name(self.session, Partner, share_values["partner"])
+            old = before.get(partner.id) if partner else None  # type: ignore[union-attr]
+            action = (
+                CREATE
+                if old is None
+                else (
+                    UNCHANGED
+                    if _same(str(old), str(share_values["share_percent"]), frozenset())
+                    else UPDATE
+                )
+            )
+            label = f"{values['name']} · {share_values['partner']}"
+            self.outcome.changes.append(
+                RowChange(share_row.sheet.name, share_row.number, label, action)
+            )
+
+    def _share_problems(
+        self,
+        row: SheetRow | None,
+        group: list[tuple[SheetRow, dict[str, Any]]] | None,
+        error: InputError,
+    ) -> None:
+        for key, reason in error.errors.items():
+            if key.startswith("share_") and group:
+                partner_id = key.removeprefix("share_")
+                target = next(
+                    (
+                        share_row
+                        for share_row, share_values in group
+                        if str(
+                            getattr(
+                                by_name(self.session, Partner, share_values["partner"]), "id", ""
+                            )
+                        )
+                        == partner_id
+                    ),
+                    group[0][0],
+                )
+                self._problem(target, "share_percent", reason)
+            elif key == "cost_shares" and group:
+                self._problem(group[0][0], "share_percent", reason)
+            elif key == "cost_shares" and row is not None:
+                self._problem(row, "", reason + " (add its rows to the Cost shares sheet)")
+            elif row is not None:
+                self._problem(row, key, reason)
+            elif group:
+                self._problem(group[0][0], "", reason)
+
+    # Problems ----------------------------------------------------------------------------
+
+    def _input_problems(self, row: SheetRow, error: InputError) -> None:
+        for key, reason in error.errors.items():
+            self._problem(row, key, reason)
+
+    def _problem(self, row: SheetRow, field_name: str, reason: str) -> None:
+        name = field_name.removesuffix("_id") if field_name != "__all__" else ""
+        col = row.sheet.column_for(name) if name else None
+        header = column_header(col, name) if name else ""
+        self.outcome.problems.append(SheetProblem(row.sheet.name, row.number, header, reason))
+
+    def _mark_failed(self, row: SheetRow, values: dict[str, Any]) -> None:
+        """Rows that name a record whose own row failed are skipped quietly: fixing that one
+        row fixes them too."""
+        kind = {
+            "Partners": "partner",
+            "Interventions": "intervention",
+            "Places": "place",
+            "Demand types": "demand type",
+        }.get(row.sheet.name)
+        if kind and values.get("name"):
+            self.failed.add(self._key(kind, values["name"]))
+        if row.sheet.name == "Cost shares" and values.get("demand_type"):
+            self.failed.add(self._key("demand type", values["demand_type"]))
+
+    def _depends_on_failed(self, sheet: InputSheet, values: dict[str, Any]) -> bool:
+        return any(
+            values.get(fld) and self._key(kind, values[fld]) in self.failed
+            for fld, kind in REFERENCES.items()
+        )
+
+    @staticmethod
+    def _key(kind: str, name: object) -> tuple[str, str]:
+        return (kind, _key_text(name))
+
+    @staticmethod
+    def _label(sheet: InputSheet, values: dict[str, Any]) -> str:
+        return " · ".join(_display(values.get(name)) for name in sheet.key if values.get(name))
+
+
+def _current_shares(session: Session, demand_type: DemandType | None) -> dict[int, Decimal]:
+    if demand_type is None:
+        return {}
+    return {
+        share.partner_id: share.share_percent
+        for share in session.exec(
+            select(CostShare).where(CostShare.demand_type_id == demand_type.id)
+        )
+    }
+
+
+def _key_text(value: object) -> str:
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return " ".join(str(value if value is not None else "").split()).lower()
+
+
+def _display(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _same(before: Any, after: Any, ignore: frozenset[str]) -> bool:
+    """Whether two audit snapshots describe the same record (money compared as amounts)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = (set(before) | set(after)) - _VOLATILE - ignore
+        return all(_same(before.get(key), after.get(key), frozenset()) for key in keys)
+    if isinstance(before, list) and isinstance(after, list):
+        return len(before) == len(after) and all(
+            _same(b, a, frozenset()) for b, a in zip(before, after, strict=True)
+        )
+    return _number(before) == _number(after)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value

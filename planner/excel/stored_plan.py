@@ -1,0 +1,70 @@
+"""From a stored plan (a `models.Plan` row) to the workbook's view of it, and finding the plan a
+command line names by number or by scenario."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from models import Plan, PlanAllocation
+from optimiser import plan_from_dict
+from planner.excel.plan_view import PlanWorkbookView, view_from_optimiser
+
+
+class PlanNotExportable(ValueError):
+    """The plan cannot be exported yet (or at all); the message says why."""
+
+
+def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
+    """The view of a solved plan, from the exact inputs and rules it was solved with."""
+    from planner.solving.snapshot import inputs_from_snapshot
+
+    if not plan.status.finished:
+        raise PlanNotExportable(
+            f"Plan {plan.id} is still {plan.status.value}; export it when it has finished."
+        )
+    if not plan.result or not plan.inputs:
+        raise PlanNotExportable(f"Plan {plan.id} has no result to export: {plan.message}".strip())
+    inputs, rules = inputs_from_snapshot(plan.inputs)
+    result = plan_from_dict(plan.result)
+    keys = {
+        "intervention": {item.name: item.key for item in inputs.interventions},
+        "place": {item.name: item.key for item in inputs.places},
+    }
+    demand_avoided: dict[tuple[str, str, int], float] = {}
+    rows = session.exec(select(PlanAllocation).where(PlanAllocation.plan_id == plan.id)).all()
+    for row in rows:
+        intervention = keys["intervention"].get(row.intervention_name)
+        place = keys["place"].get(row.place_name)
+        if intervention and place:
+            demand_avoided[(intervention, place, row.year)] = float(row.demand_avoided_value)
+    return view_from_optimiser(
+        inputs,
+        rules,
+        result,
+        plan_id=plan.id,
+        scenario_name=plan.scenario_name,
+        created_at=plan.created_at,
+        created_by=plan.created_by_name,
+        demand_avoided=demand_avoided,
+        snapshot=plan.inputs,
+    )
+
+
+def find_plan_to_export(session: Session, wanted: str) -> Plan:
+    """The plan with this number, or the latest solved plan of the scenario with this name."""
+    text = wanted.strip()
+    if text.isdigit():
+        plan = session.get(Plan, int(text))
+        if plan is not None:
+            return plan
+    plans = session.exec(
+        select(Plan).where(Plan.scenario_name == text).order_by(Plan.id.desc())  # type: ignore[union-attr]
+    ).all()
+    if not plans:
+        raise PlanNotExportable(
+            f"There is no plan numbered {text} and no scenario called '{text}' with a plan"
+        )
+    solved = [plan for plan in plans if plan.status.has_allocation]
+    if not solved:
+        raise PlanNotExportable(f"Scenario '{text}' has no solved plan yet; run it first")
+    return solved[0]
