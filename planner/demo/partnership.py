@@ -143,12 +143,14 @@ BUDGETS: tuple[DemoBudget, ...] = (
     DemoBudget(POLICE, FIRST, 1_200_000, minimum=400_000, confirmed=True),
     DemoBudget(POLICE, SECOND, 1_250_000),
     DemoBudget(POLICE, THIRD, 1_250_000),
-    *_each_year(BRADFORD, (600_000, 600_000, 650_000), districts=("Bradford",)),
+    DemoBudget(BRADFORD, FIRST, 600_000, confirmed=True, districts=("Bradford",)),
+    DemoBudget(BRADFORD, SECOND, 600_000, districts=("Bradford",)),
+    DemoBudget(BRADFORD, THIRD, 650_000, minimum=300_000, districts=("Bradford",)),
     *_each_year(CALDERDALE, (250_000, 250_000, 260_000), districts=("Calderdale",)),
     *_each_year(KIRKLEES, (450_000, 450_000, 450_000), districts=("Kirklees",)),
     *_each_year(LEEDS, (900_000, 900_000, 950_000), districts=("Leeds",)),
     DemoBudget(WAKEFIELD, FIRST, 400_000, confirmed=True, districts=("Wakefield",)),
-    DemoBudget(WAKEFIELD, SECOND, 400_000, minimum=200_000, districts=("Wakefield",)),
+    DemoBudget(WAKEFIELD, SECOND, 400_000, districts=("Wakefield",)),
     DemoBudget(WAKEFIELD, THIRD, 420_000, districts=("Wakefield",)),
     *_each_year(ICB, (1_000_000, 1_000_000, 1_050_000)),
     *_each_year(
@@ -346,15 +348,15 @@ SCENARIOS: tuple[DemoScenario, ...] = (
         description=(
             "All partners' money planned together for 2026/27 to 2028/29: programmes rated 2 or "
             "above, at least 30% of spend on programmes rated 3 or above, each programme and the "
-            "whole plan returning at least £1 of demand avoided per £1, each cost-bearing partner "
-            "receiving at least 20p of benefit per £1 it pays."
+            "whole plan returning at least £1 of demand avoided per £1, and each partner that "
+            "bears costs of demand getting back at least 30p of benefit per £1 it pays."
         ),
         funding_mode="pooled",
         min_evidence_rating="2",
         min_share_rated_3=0.3,
         bcr_threshold=1.0,
         portfolio_vfm_ratio=1.0,
-        partner_fairness=0.2,
+        partner_fairness=0.3,
         place_need_floor=0.0,
         fairness_exempt=NO_COST_BEARING,
     ),
@@ -369,7 +371,7 @@ SCENARIOS: tuple[DemoScenario, ...] = (
         min_share_rated_3=0.3,
         bcr_threshold=1.0,
         portfolio_vfm_ratio=1.0,
-        partner_fairness=0.2,
+        partner_fairness=0.3,
         place_need_floor=0.0,
         fairness_exempt=NO_COST_BEARING,
     ),
@@ -384,7 +386,7 @@ SCENARIOS: tuple[DemoScenario, ...] = (
         min_share_rated_3=1.0,
         bcr_threshold=1.0,
         portfolio_vfm_ratio=1.0,
-        partner_fairness=0.2,
+        partner_fairness=0.3,
         place_need_floor=0.0,
         fairness_exempt=NO_COST_BEARING,
     ),

@@ -1,0 +1,329 @@
+"""From the partnership's tables to the optimiser's inputs and one scenario's rules.
+
+Keys given to the optimiser are the records' names (unique in each table), so the plan it returns
+reads in names a commissioner knows ("Family Nurse Partnership" in "Bradford Moor"). A budget line
+is keyed "<partner name>-<year>", the optimiser's default, which its sentences recognise.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+import optimiser as opt
+from models import (
+    BudgetLine,
+    CapacityOverride,
+    CommissioningCycle,
+    CostShare,
+    DemandType,
+    ExistingContract,
+    Intervention,
+    InterventionEffect,
+    Partner,
+    Place,
+    PlacePopulation,
+    Scenario,
+    ScenarioBudgetOverride,
+    ScenarioCap,
+)
+from models.rules import RuleBroken, check_cost_shares
+from models.scenario import CapScope
+
+
+class PlanningInputError(ValueError):
+    """The recorded inputs cannot be planned with; the message says what to fix, in words."""
+
+
+def budget_line_key(partner_name: str, year: int) -> str:
+    """The optimiser's key of a partner's budget line for one year."""
+    return f"{partner_name}-{year}"
+
+
+def planning_inputs(
+    session: Session, scenario: Scenario
+) -> tuple[opt.PlanningInputs, opt.ScenarioRules]:
+    """Every table as the optimiser's frozen inputs, and the scenario as its rules.
+
+    Budget lines, contracts and cycles are limited to the scenario's horizon; capacity overrides
+    replace an intervention's default capacity in their place; cost shares become fractions.
+    Raises PlanningInputError when the records break a rule the optimiser relies on.
+    """
+    partners = {p.id: p for p in session.exec(select(Partner).order_by(Partner.name)).all()}
+    names = {partner_id: partner.name for partner_id, partner in partners.items()}
+    interventions = {
+        i.id: i for i in session.exec(select(Intervention).order_by(Intervention.name)).all()
+    }
+    places = {p.id: p for p in session.exec(select(Place).order_by(Place.name)).all()}
+    demand_types = {
+        d.id: d for d in session.exec(select(DemandType).order_by(DemandType.name)).all()
+    }
+    years = set(scenario.years)
+    try:
+        inputs = opt.PlanningInputs(
+            partners=tuple(
+                opt.Partner(
+                    key=p.name, name=p.name, kind=str(p.kind.value), district=p.district or None
+                )
+                for p in partners.values()
+            ),
+            budget_lines=_budget_lines(session, names, years),
+            demand_types=_demand_types(session, demand_types, names),
+            interventions=_interventions(session, interventions, demand_types),
+            places=_places(session, places, interventions),
+            cycles=_cycles(session, names),
+            contracts=_contracts(session, names, interventions, places, years),
+        )
+        rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
+    except opt.InputError as error:
+        raise PlanningInputError(f"The inputs cannot be planned with: {error}.") from error
+    return inputs, rules
+
+
+def _budget_lines(
+    session: Session, names: dict[int | None, str], years: set[int]
+) -> tuple[opt.BudgetLine, ...]:
+    lines = session.exec(select(BudgetLine).order_by(BudgetLine.partner_id, BudgetLine.year)).all()
+    return tuple(
+        opt.BudgetLine(
+            partner=names[line.partner_id],
+            year=line.year,
+            maximum=line.maximum,
+            committed_minimum=line.minimum or Decimal(0),
+            status=str(line.status.value),
+            ring_fence=tuple(line.ring_fence),
+            districts=tuple(line.districts),
+            key=budget_line_key(names[line.partner_id], line.year),
+        )
+        for line in lines
+        if line.year in years
+    )
+
+
+def _demand_types(
+    session: Session, demand_types: dict[int | None, DemandType], names: dict[int | None, str]
+) -> tuple[opt.DemandType, ...]:
+    shares: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for share in session.exec(select(CostShare)).all():
+        shares[share.demand_type_id][names[share.partner_id]] = share.share_percent
+    result = []
+    for demand_id, demand in demand_types.items():
+        percents = shares.get(demand_id, {})  # type: ignore[call-overload]
+        try:
+            check_cost_shares(demand.name, percents)
+        except RuleBroken as error:
+            raise PlanningInputError(
+                f"The inputs cannot be planned with: {error.message}."
+            ) from error
+        result.append(
+            opt.DemandType(
+                key=demand.name,
+                name=demand.name,
+                unit_cost=demand.unit_cost,
+                shares={partner: percent / 100 for partner, percent in percents.items()},
+                unit=demand.unit,
+            )
+        )
+    return tuple(result)
+
+
+def _interventions(
+    session: Session,
+    interventions: dict[int | None, Intervention],
+    demand_types: dict[int | None, DemandType],
+) -> tuple[opt.Intervention, ...]:
+    effects: dict[int, list[opt.Effect]] = defaultdict(list)
+    for effect in session.exec(select(InterventionEffect).order_by(InterventionEffect.id)).all():
+        effects[effect.intervention_id].append(
+            opt.Effect(
+                demand_type=demand_types[effect.demand_type_id].name,
+                reduction_per_participant=effect.reduction_per_participant,
+                years_after=tuple(effect.years_after),
+            )
+        )
+    return tuple(
+        opt.Intervention(
+            key=i.name,
+            name=i.name,
+            category=str(i.category.value),
+            target_group=i.target_group,
+            unit_cost=i.unit_cost,
+            evidence_rating=i.evidence_rating,
+            effects=tuple(effects.get(intervention_id, [])),  # type: ignore[call-overload]
+            fixed_cost=i.fixed_cost or Decimal(0),
+            min_cohort=i.min_cohort,
+            # 0 means no provider limit was recorded: only the eligible population limits it.
+            capacity=i.capacity or None,
+            duration_years=max(1, -(-i.duration_weeks // 52)),
+            cost_rating=i.cost_rating,
+        )
+        for intervention_id, i in interventions.items()
+    )
+
+
+def _places(
+    session: Session, places: dict[int | None, Place], interventions: dict[int | None, Intervention]
+) -> tuple[opt.Place, ...]:
+    populations: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in session.exec(select(PlacePopulation)).all():
+        populations[row.place_id][row.target_group] = row.population
+    capacities: dict[int, dict[str, int]] = defaultdict(dict)
+    for override in session.exec(select(CapacityOverride)).all():
+        intervention = interventions.get(override.intervention_id)
+        if intervention is not None:
+            capacities[override.place_id][intervention.name] = override.capacity
+    return tuple(
+        opt.Place(
+            key=place.name,
+            name=place.name,
+            district=place.district,
+            population=populations.get(place_id, {}),  # type: ignore[call-overload]
+            need_index=place.need_index,
+            capacity=capacities.get(place_id, {}),  # type: ignore[call-overload]
+        )
+        for place_id, place in places.items()
+    )
+
+
+def _cycles(session: Session, names: dict[int | None, str]) -> tuple[opt.CommissioningCycle, ...]:
+    return tuple(
+        opt.CommissioningCycle(
+            partner=names[cycle.partner_id],
+            open_years=tuple(cycle.open_years),
+            budget_setting_month=cycle.budget_setting_month,
+            contract_length_years=cycle.contract_length_years,
+        )
+        for cycle in session.exec(select(CommissioningCycle)).all()
+    )
+
+
+def _contracts(
+    session: Session,
+    names: dict[int | None, str],
+    interventions: dict[int | None, Intervention],
+    places: dict[int | None, Place],
+    years: set[int],
+) -> tuple[opt.ExistingContract, ...]:
+    result = []
+    for contract in session.exec(select(ExistingContract).order_by(ExistingContract.id)).all():
+        in_horizon = tuple(year for year in contract.years if year in years)
+        if not in_horizon:
+            continue
+        result.append(
+            opt.ExistingContract(
+                partner=names[contract.partner_id],
+                intervention=interventions[contract.intervention_id].name,
+                years=in_horizon,
+                amount_per_year=contract.annual_amount,
+                place=places[contract.place_id].name if contract.place_id else None,
+            )
+        )
+    return tuple(result)
+
+
+def scenario_rules(
+    session: Session,
+    scenario: Scenario,
+    names: dict[int | None, str],
+    interventions: dict[int | None, Intervention],
+    places: dict[int | None, Place],
+    demand_types: dict[int | None, DemandType],
+) -> opt.ScenarioRules:
+    """The scenario's thresholds, caps, overrides and objective, keyed by names."""
+    demand_names = {str(key): demand.name for key, demand in demand_types.items()}
+    partner_names = {str(key): name for key, name in names.items()}
+    cost_rule = None
+    if scenario.max_cost_per_unit is not None and scenario.max_cost_per_unit_demand_type_id:
+        cost_rule = opt.CostPerUnitRule(
+            demand_type=demand_names[str(scenario.max_cost_per_unit_demand_type_id)],
+            max_cost=scenario.max_cost_per_unit,
+        )
+    place_caps, intervention_caps, category_caps = _caps(session, scenario, interventions, places)
+    segments = len(scenario.segment_multipliers)
+    return opt.ScenarioRules(
+        first_year=scenario.first_year,
+        horizon_years=scenario.horizon_years,
+        min_evidence_rating=scenario.min_evidence_rating,
+        min_share_rated_3_plus=scenario.min_share_rated_3,
+        bcr_threshold=scenario.bcr_threshold,
+        portfolio_vfm_ratio=scenario.portfolio_vfm_ratio,
+        max_cost_per_unit=cost_rule,
+        partner_fairness=scenario.partner_fairness,
+        partner_fairness_overrides={
+            partner_names[key]: factor
+            for key, factor in scenario.partner_fairness_overrides.items()
+            if key in partner_names
+        },
+        need_floor=scenario.place_need_floor,
+        place_caps=place_caps,
+        intervention_caps=intervention_caps,
+        category_caps=category_caps,
+        confidence=scenario.confidence(),
+        discount_rate=scenario.discount_rate,
+        appraisal_years=max(scenario.appraisal_years, scenario.horizon_years),
+        objective=opt.ObjectiveKind(scenario.objective.value),
+        priority_weights={
+            demand_names[key]: weight
+            for key, weight in scenario.priority_weights.items()
+            if key in demand_names
+        },
+        objective_demand_type=demand_names.get(str(scenario.single_demand_type_id)),
+        segment_shares=tuple(1 / segments for _ in range(segments)),
+        segment_multipliers=tuple(scenario.segment_multipliers),
+        whole_programme=scenario.whole_programme,
+        budget_overrides=_budget_overrides(session, scenario, names),
+    )
+
+
+def _budget_overrides(
+    session: Session, scenario: Scenario, names: dict[int | None, str]
+) -> tuple[opt.BudgetOverride, ...]:
+    overrides = session.exec(
+        select(ScenarioBudgetOverride, BudgetLine)
+        .join(BudgetLine, BudgetLine.id == ScenarioBudgetOverride.budget_line_id)  # type: ignore[arg-type]
+        .where(ScenarioBudgetOverride.scenario_id == scenario.id)
+    ).all()
+    return tuple(
+        opt.BudgetOverride(
+            budget_line=budget_line_key(names[line.partner_id], line.year),
+            maximum=override.maximum,
+            committed_minimum=override.minimum,
+        )
+        for override, line in overrides
+        if line.year in scenario.years
+    )
+
+
+def _caps(
+    session: Session,
+    scenario: Scenario,
+    interventions: dict[int | None, Intervention],
+    places: dict[int | None, Place],
+) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+    """Caps by place, intervention and category; a target is an id, or a name typed in full."""
+    intervention_names = {str(key): i.name for key, i in interventions.items()}
+    intervention_names.update({i.name: i.name for i in interventions.values()})
+    place_names = {str(key): p.name for key, p in places.items()}
+    place_names.update({p.name: p.name for p in places.values()})
+    by_place: dict[str, Decimal] = {}
+    by_intervention: dict[str, Decimal] = {}
+    by_category: dict[str, Decimal] = {}
+    caps = session.exec(select(ScenarioCap).where(ScenarioCap.scenario_id == scenario.id)).all()
+    for cap in caps:
+        if cap.scope == CapScope.PLACE:
+            if cap.target not in place_names:
+                raise PlanningInputError(
+                    f"The scenario caps spend in a place that no longer exists ({cap.target})."
+                )
+            by_place[place_names[cap.target]] = cap.maximum
+        elif cap.scope == CapScope.INTERVENTION:
+            if cap.target not in intervention_names:
+                raise PlanningInputError(
+                    f"The scenario caps an intervention that no longer exists ({cap.target})."
+                )
+            by_intervention[intervention_names[cap.target]] = cap.maximum
+        else:
+            by_category[cap.target] = cap.maximum
+    return by_place, by_intervention, by_category

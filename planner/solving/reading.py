@@ -1,0 +1,181 @@
+"""Reading a stored plan: as the documented JSON, as the optimiser's Plan, or as plain sentences.
+
+The web pages, the API and the Excel export read plans through these, so a plan reads the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import optimiser as opt
+from models import Plan
+from models.vocabulary import financial_year_label
+from optimiser.wording import about_money, money
+
+# Keys of `plan_json`, in order. Lists are empty and objects null when the plan has none.
+RESULT_KEYS = (
+    "allocations",
+    "partners",
+    "demand_reductions",
+    "places",
+    "evidence_mix",
+    "binding_constraints",
+    "not_funded",
+    "pooling",
+    "diagnosis",
+    "messages",
+    "timings",
+    "model_size",
+)
+TOP_INTERVENTIONS = 10
+
+
+def stored_plan(plan: Plan) -> opt.Plan | None:
+    """The optimiser's Plan as stored, or None when the plan never reached the solver."""
+    return opt.plan_from_dict(plan.result) if plan.result else None
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON: status, headline figures, and the optimiser's whole answer.
+
+    Keys: plan_id, scenario, status, message, objective, objective_unit, total_spend,
+    total_benefit, benefit_cost_ratio, pooling_gain, participants, years, created_by, created_at,
+    finished_at, then allocations (intervention, place, year, participants, cost, funding by
+    partner), partners (contribution and benefit), demand_reductions, places, evidence_mix,
+    binding_constraints (with shadow_price and sentence), not_funded (with reason and sentence),
+    pooling, diagnosis, messages, timings (seconds) and model_size.
+    """
+    result = plan.result or {}
+    empty: dict[str, Any] = {key: [] for key in RESULT_KEYS}
+    empty.update({"pooling": None, "diagnosis": None, "timings": None, "model_size": None})
+    return {
+        "plan_id": plan.id,
+        "scenario": plan.scenario_name,
+        "status": plan.status.value,
+        "message": plan.message,
+        "objective": _number(plan.objective),
+        "objective_unit": result.get("objective_unit", "£ of demand avoided"),
+        "total_spend": _number(plan.total_spend),
+        "total_benefit": _number(plan.total_benefit),
+        "benefit_cost_ratio": plan.benefit_cost_ratio,
+        "pooling_gain": _number(plan.pooling_gain),
+        "participants": result.get("participants"),
+        "years": result.get("years", []),
+        "created_by": plan.created_by_name,
+        "created_at": plan.created_at.isoformat(timespec="seconds") if plan.created_at else None,
+        "finished_at": plan.finished_at.isoformat(timespec="seconds") if plan.finished_at else None,
+        **{key: result.get(key, empty[key]) for key in RESULT_KEYS},
+    }
+
+
+def _number(amount: Any) -> float | None:
+    return None if amount is None else float(amount)
+
+
+def summary_lines(plan: Plan) -> list[str]:
+    """A plan in plain sentences, for the command line and the logs."""
+    lines = [f'Plan {plan.id} of "{plan.scenario_name}": {plan.status.value.replace("_", " ")}']
+    if plan.message:
+        lines.append(plan.message)
+    answer = stored_plan(plan)
+    if answer is None:
+        return lines
+    if answer.status.has_plan:
+        lines += _headline(plan, answer)
+        lines += _interventions(answer)
+        lines += _partners(answer)
+    if answer.pooling is not None:
+        lines += ["", answer.pooling.sentence]
+    if answer.binding_constraints:
+        lines += ["", "Rules that limit the plan:"]
+        lines += _binding(answer.binding_constraints)
+    if answer.not_funded:
+        lines += ["", "Not funded:"]
+        lines += [f"  - {entry.sentence}" for entry in answer.not_funded]
+    if answer.diagnosis is not None:
+        lines += ["", "Why the rules cannot all be met:", f"  {answer.diagnosis.summary}"]
+        lines += [f"  - {clash.sentence}" for clash in answer.diagnosis.clashes]
+    if answer.messages:
+        lines += [""] + list(answer.messages)
+    size, timings = answer.model_size, answer.timings
+    lines += [
+        "",
+        f"Solved in {timings.total:.2f} s (build {timings.build:.2f} s, solve "
+        f"{timings.solve:.2f} s); {size.variables:,} variables, {size.constraints:,} "
+        f"constraints, {size.nonzeros:,} non-zeros.",
+    ]
+    return lines
+
+
+def _headline(plan: Plan, answer: opt.Plan) -> list[str]:
+    years = answer.years
+    span = f"{financial_year_label(years[0])} to {financial_year_label(years[-1])}" if years else ""
+    ratio = f", {plan.benefit_cost_ratio:.2f} per £1" if plan.benefit_cost_ratio else ""
+    return [
+        f"Objective: {_objective(answer)} (expected, confidence-weighted, discounted)",
+        f"Spend {money(answer.total_spend)} over {span}; demand avoided worth "
+        f"{money(answer.value_of_demand_avoided)}{ratio}; "
+        f"{round(answer.participants):,} participants.",
+    ]
+
+
+def _objective(answer: opt.Plan) -> str:
+    if answer.objective is None:
+        return "none"
+    if answer.objective_kind == opt.ObjectiveKind.VALUE.value:
+        return f"{money(answer.objective)} of demand avoided"
+    return f"{answer.objective:,.1f} {answer.objective_unit}"
+
+
+def _interventions(answer: opt.Plan) -> list[str]:
+    spend: dict[str, float] = defaultdict(float)
+    participants: dict[str, float] = defaultdict(float)
+    places: dict[str, set[str]] = defaultdict(set)
+    for allocation in answer.allocations:
+        spend[allocation.intervention] += allocation.cost
+        participants[allocation.intervention] += allocation.participants
+        places[allocation.intervention].add(allocation.place)
+    ranked = sorted(spend, key=lambda name: -spend[name])
+    lines = ["", "Top allocations (whole horizon):"]
+    for name in ranked[:TOP_INTERVENTIONS]:
+        lines.append(
+            f"  {name}: {money(spend[name])}, {round(participants[name]):,} participants in "
+            f"{len(places[name])} place{'s' if len(places[name]) != 1 else ''}"
+        )
+    if len(ranked) > TOP_INTERVENTIONS:
+        lines.append(f"  and {len(ranked) - TOP_INTERVENTIONS} more")
+    return lines
+
+
+def _partners(answer: opt.Plan) -> list[str]:
+    lines = ["", "What each partner pays and the demand avoided that falls to it:"]
+    for outcome in answer.partners:
+        ratio = f" ({outcome.benefit_ratio:.2f} per £1)" if outcome.benefit_ratio else ""
+        lines.append(
+            f"  {outcome.name}: pays {money(outcome.contribution)}, benefit "
+            f"{about_money(outcome.benefit)}{ratio}"
+        )
+    return lines
+
+
+# Limits that bind in many places and years at once: summarised in a line with one example.
+GROUPED_FAMILIES = {
+    "capacity": "provider capacity limits",
+    "reach": "limits of the eligible people",
+    "window": "closed commissioning windows holding funding at an earlier level",
+}
+
+
+def _binding(bindings: tuple[opt.BindingConstraint, ...]) -> list[str]:
+    """Each rule in a sentence; capacity, reach and windows counted, with one example each."""
+    lines = [
+        f"  - {binding.sentence}" for binding in bindings if binding.family not in GROUPED_FAMILIES
+    ]
+    for family, label in GROUPED_FAMILIES.items():
+        found = [binding for binding in bindings if binding.family == family]
+        if found:
+            example = max(found, key=lambda binding: abs(binding.shadow_price))
+            lines.append(f"  - {len(found)} {label} bind, for example: {example.sentence}")
+    return lines

@@ -1,0 +1,310 @@
+"""Start a plan of a scenario, solve it (in the background or not) and store what the optimiser says.
+
+`start_plan` records a queued Plan with a snapshot of every input and rule; `run_plan` solves it
+from that snapshot and stores its status, timings, model size, headline figures, the optimiser's
+whole answer as JSON, and rows of allocations, funding and explanations (by name, so an old plan
+still reads correctly after inputs change). Nothing here lets an error escape a worker: a failure
+is stored on the plan in words.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+from sqlmodel import Session, select
+
+import optimiser as opt
+from models import Plan, PlanAllocation, PlanExplanation, PlanFunding, Scenario
+from models.fields import utc_now
+from models.plan import ExplanationKind, PlanStatus
+from models.scenario import FundingMode
+from planner.audit.service import record_change
+from planner.db import new_session
+from planner.logs import event
+from planner.solving.inputs import PlanningInputError, planning_inputs
+from planner.solving.separate import optimise_separately
+from planner.solving.snapshot import inputs_from_snapshot, json_ready, take_snapshot
+
+COMMAND_LINE = "command line"
+SUBJECT_LENGTH = 300
+SENTENCE_LENGTH = 2000
+MESSAGE_LENGTH = 4000
+
+
+class Actor(Protocol):
+    id: int | None
+    name: str
+
+
+class ScenarioNotFound(LookupError):
+    """No scenario has that id or name."""
+
+
+def start_plan(
+    session: Session, scenario_id: int, user: Actor | None, *, time_limit: float | None = None
+) -> Plan:
+    """Record a queued plan of a scenario, with the snapshot it will be solved from.
+
+    If the inputs cannot be planned with, the plan is stored already finished, with status
+    error and the reason in words, so the person who asked sees why.
+    """
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None:
+        raise ScenarioNotFound(f"there is no scenario with id {scenario_id}")
+    limit = float(time_limit or _default_time_limit(scenario))
+    plan = Plan(
+        scenario_id=scenario.id,
+        scenario_name=scenario.name,
+        status=PlanStatus.QUEUED,
+        created_by_id=getattr(user, "id", None),
+        created_by_name=getattr(user, "name", None) or COMMAND_LINE,
+    )
+    try:
+        inputs, rules = planning_inputs(session, scenario)
+        plan.inputs = take_snapshot(session, scenario, inputs, rules, limit)
+    except PlanningInputError as error:
+        plan.status = PlanStatus.ERROR
+        plan.message = str(error)[:MESSAGE_LENGTH]
+        plan.finished_at = utc_now()
+    session.add(plan)
+    session.flush()
+    record_change(
+        session,
+        user,
+        "run",
+        "plan",
+        plan.id,
+        None,
+        {"scenario": scenario.name, "status": plan.status.value},
+        summary=f"Asked for a plan of scenario {scenario.name}",
+    )
+    session.commit()
+    return plan
+
+
+def scenario_by_name(session: Session, name: str) -> Scenario:
+    """The scenario with this name (exactly, or ignoring case)."""
+    wanted = name.strip()
+    scenarios = session.exec(select(Scenario)).all()
+    for scenario in scenarios:
+        if scenario.name == wanted:
+            return scenario
+    for scenario in scenarios:
+        if scenario.name.casefold() == wanted.casefold():
+            return scenario
+    known = ", ".join(f'"{s.name}"' for s in sorted(scenarios, key=lambda s: s.name)) or "none"
+    raise ScenarioNotFound(f'there is no scenario called "{wanted}" (scenarios: {known})')
+
+
+def _default_time_limit(scenario: Scenario) -> float:
+    """The scenario's own limit, never above the app's SOLVE_TIME_LIMIT."""
+    ceiling = float(current_app.config.get("SOLVE_TIME_LIMIT") or scenario.time_limit_seconds)
+    return min(float(scenario.time_limit_seconds), ceiling)
+
+
+def run_plan(app: Flask, plan_id: int) -> threading.Thread | None:
+    """Solve a started plan: in a daemon thread when SOLVE_IN_BACKGROUND, otherwise now.
+
+    The thread has its own app context and database session, so the web worker that asked is
+    free at once. Returns the thread (for tests and the CLI to wait on), or None when inline.
+    """
+    if app.config.get("SOLVE_IN_BACKGROUND"):
+        thread = threading.Thread(
+            target=_solve_in_app, args=(app, plan_id), name=f"plan-{plan_id}", daemon=True
+        )
+        thread.start()
+        return thread
+    _solve_in_app(app, plan_id)
+    return None
+
+
+def _solve_in_app(app: Flask, plan_id: int) -> None:
+    with app.app_context(), new_session() as session:
+        solve_plan(session, plan_id)
+
+
+def solve_plan(session: Session, plan_id: int) -> Plan | None:
+    """Solve a queued plan from its snapshot and store the answer; errors are stored, not raised."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.status.finished:
+        return plan
+    plan.status = PlanStatus.RUNNING
+    plan.started_at = utc_now()
+    session.commit()
+    started = time.perf_counter()
+    try:
+        answer = _optimise(plan.inputs)
+        _store(session, plan, answer)
+        session.commit()
+    except Exception as error:  # noqa: BLE001  (a failed solve must never take the worker down)
+        session.rollback()
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            return None
+        plan.status = PlanStatus.ERROR
+        plan.message = f"The plan could not be solved: {error}"[:MESSAGE_LENGTH]
+        plan.finished_at = utc_now()
+        session.commit()
+        event("plan_failed", plan_id=plan_id, error=str(error))
+        return plan
+    event(
+        "plan_solved",
+        plan_id=plan.id,
+        scenario=plan.scenario_name,
+        status=plan.status.value,
+        seconds=round(time.perf_counter() - started, 3),
+        variables=plan.variables,
+    )
+    return plan
+
+
+def _optimise(snapshot: dict[str, Any]) -> opt.Plan:
+    inputs, rules = inputs_from_snapshot(snapshot)
+    time_limit = float(snapshot["scenario"]["time_limit_seconds"])
+    if snapshot["scenario"]["funding_mode"] == FundingMode.SEPARATE.value:
+        return optimise_separately(inputs, rules, time_limit=time_limit)
+    return opt.optimise(inputs, rules, time_limit=time_limit)
+
+
+def _pounds(amount: float | None) -> Decimal | None:
+    return None if amount is None else Decimal(str(round(amount, 2)))
+
+
+def _store(session: Session, plan: Plan, answer: opt.Plan) -> None:
+    """The optimiser's answer on the plan row and in its child rows."""
+    plan.status = PlanStatus(answer.status.value)
+    plan.finished_at = utc_now()
+    plan.build_seconds = round(answer.timings.build, 4)
+    plan.solve_seconds = round(answer.timings.solve, 4)
+    plan.variables = answer.model_size.variables
+    plan.constraints = answer.model_size.constraints
+    plan.nonzeros = answer.model_size.nonzeros
+    plan.result = json_ready(opt.plan_to_dict(answer))
+    plan.message = _status_message(answer)[:MESSAGE_LENGTH]
+    if answer.status.has_plan:
+        plan.objective = _pounds(answer.objective)
+        plan.total_spend = _pounds(answer.total_spend)
+        plan.total_benefit = _pounds(answer.value_of_demand_avoided)
+        plan.benefit_cost_ratio = (
+            round(answer.value_of_demand_avoided / answer.total_spend, 4)
+            if answer.total_spend > 0
+            else None
+        )
+        plan.pooling_gain = _pounds(answer.pooling.value_of_pooling) if answer.pooling else None
+        _store_allocations(session, plan, answer)
+    _store_explanations(session, plan, answer)
+
+
+def _status_message(answer: opt.Plan) -> str:
+    if answer.status is opt.SolveStatus.INFEASIBLE:
+        return answer.diagnosis.summary if answer.diagnosis else "The rules cannot all be met."
+    if answer.status is opt.SolveStatus.UNBOUNDED:
+        return "The rules leave the plan without a limit: a budget or capacity is missing."
+    if answer.status is opt.SolveStatus.ERROR:
+        return f"The solver could not find a plan ({answer.solver_detail})."
+    return " ".join(answer.messages) if answer.status is opt.SolveStatus.TIME_LIMIT else ""
+
+
+def _store_allocations(session: Session, plan: Plan, answer: opt.Plan) -> None:
+    inputs, rules = inputs_from_snapshot(plan.inputs)
+    districts = {place.key: place.district for place in inputs.places}
+    values = allocation_values(inputs, rules, answer.allocations)
+    funding: dict[tuple[str, str, int], float] = defaultdict(float)
+    for allocation, value in zip(answer.allocations, values, strict=True):
+        session.add(
+            PlanAllocation(
+                plan_id=plan.id,  # type: ignore[arg-type]
+                intervention_name=allocation.intervention,
+                place_name=allocation.place,
+                district=districts.get(allocation.place, ""),
+                year=allocation.year,
+                participants=allocation.participants,
+                cost=_pounds(allocation.cost),  # type: ignore[arg-type]
+                demand_avoided_value=_pounds(value),  # type: ignore[arg-type]
+            )
+        )
+        for payment in allocation.funding:
+            funding[(payment.partner, allocation.intervention, allocation.year)] += payment.amount
+    for (partner, intervention, year), amount in sorted(funding.items()):
+        session.add(
+            PlanFunding(
+                plan_id=plan.id,  # type: ignore[arg-type]
+                partner_name=partner,
+                intervention_name=intervention,
+                year=year,
+                amount=_pounds(amount),  # type: ignore[arg-type]
+            )
+        )
+
+
+def allocation_values(
+    inputs: opt.PlanningInputs, rules: opt.ScenarioRules, allocations: tuple[opt.Allocation, ...]
+) -> list[float]:
+    """Money value of demand avoided by each allocation, by the optimiser's own figures.
+
+    The first people reached are at highest risk, so participants fill the diminishing-returns
+    segments (equal slices of the people a place can reach) in order, as an optimal plan does.
+    """
+    model = opt.build(inputs, rules)
+    values = []
+    for allocation in allocations:
+        intervention = model.interventions[allocation.intervention]
+        key = (allocation.intervention, allocation.place, allocation.year)
+        _limited_by, reach = model.reach_limits.get(key, ("reach", 0.0))
+        remaining, value = allocation.participants, 0.0
+        for segment, share in enumerate(rules.segment_shares):
+            taken = min(remaining, share * reach)
+            value += taken * model.value_per_participant(intervention, allocation.year, segment)
+            remaining -= taken
+        values.append(max(value, 0.0))
+    return values
+
+
+def _explanation(
+    plan: Plan, kind: ExplanationKind, subject: str, sentence: str, value: float | None = None
+) -> PlanExplanation:
+    return PlanExplanation(
+        plan_id=plan.id,  # type: ignore[arg-type]
+        kind=kind,
+        subject=subject[:SUBJECT_LENGTH],
+        sentence=sentence[:SENTENCE_LENGTH],
+        value=value,
+    )
+
+
+def _store_explanations(session: Session, plan: Plan, answer: opt.Plan) -> None:
+    rows = [
+        _explanation(plan, ExplanationKind.BINDING, b.row, b.sentence, b.shadow_price)
+        for b in answer.binding_constraints
+    ]
+    rows += [
+        _explanation(plan, ExplanationKind.UNFUNDED, n.name, n.sentence, n.reduced_cost)
+        for n in answer.not_funded
+    ]
+    if answer.diagnosis is not None:
+        rows.append(
+            _explanation(plan, ExplanationKind.DIAGNOSIS, "summary", answer.diagnosis.summary)
+        )
+        rows += [
+            _explanation(plan, ExplanationKind.DIAGNOSIS, c.row, c.sentence, c.shortfall)
+            for c in answer.diagnosis.clashes
+        ]
+    if answer.pooling is not None:
+        rows.append(
+            _explanation(
+                plan,
+                ExplanationKind.POOLING,
+                "pooling",
+                answer.pooling.sentence,
+                answer.pooling.value_of_pooling,
+            )
+        )
+    rows += [
+        _explanation(plan, ExplanationKind.NOTE, "note", message) for message in answer.messages
+    ]
+    session.add_all(rows)
