@@ -7,22 +7,30 @@ from flask_login import current_user
 
 from models.vocabulary import Role
 from planner.api import API_BLUEPRINTS
+from planner.audit.routes import bp as audit_bp
 from planner.auth.routes import bp as auth_bp
 from planner.core.routes import bp as core_bp
+from planner.delivery.routes import bp as delivery_bp
 from planner.excel.routes import bp as excel_bp
 from planner.inputs.routes import bp as inputs_bp
 from planner.plans.routes import bp as plans_bp
 from planner.scenarios.routes import bp as scenarios_bp
+from planner.teams.routes import bp as teams_bp
 from planner.tokens.routes import bp as tokens_bp
+from planner.users.routes import bp as users_bp
 
 BLUEPRINTS: list[Blueprint] = [
     core_bp,
     auth_bp,
     inputs_bp,
+    users_bp,
+    audit_bp,
     tokens_bp,
     scenarios_bp,
     plans_bp,
     excel_bp,
+    teams_bp,
+    delivery_bp,
     *API_BLUEPRINTS,
 ]
 
@@ -36,7 +44,11 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("scenarios.index", "Scenarios", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("plans.index", "Plans", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("excel.import_inputs", "Import", (Role.ADMIN, Role.COMMISSIONER)),
+    ("teams.index", "Place teams", ALL_ROLES),
+    ("delivery.index", "Agreed plan", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("tokens.index", "API tokens", ALL_ROLES),
+    ("users.index", "Users", (Role.ADMIN,)),
+    ("audit.index", "Audit log", (Role.ADMIN,)),
 ]
 
 

@@ -7,6 +7,7 @@ mistake is reported by the service in plain words rather than 'Not a valid decim
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -19,6 +20,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 
 from models.intervention import InterventionCategory
 from models.vocabulary import (
@@ -57,15 +59,21 @@ def number_text(value: object) -> str | None:
     return cleaned or None
 
 
-def year_choices(years: list[int]) -> list[tuple[str, str]]:
-    return [(str(year), financial_year_label(year)) for year in years]
+def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Choices for a drop-down or checkbox group, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def year_choices(years: list[int]) -> list[SelectChoice]:
+    return options((str(year), financial_year_label(year)) for year in years)
 
 
 class PartnerForm(FlaskForm):
     name = StringField("Name", description="As the partnership knows it, e.g. Kirklees Council.")
     kind = ChoiceField(
         "Kind of organisation",
-        choices=[(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()],
+        default="other",
+        choices=options([(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()]),
     )
     district = StringField(
         "District it covers",
@@ -85,7 +93,7 @@ class PartnerForm(FlaskForm):
 class CycleForm(FlaskForm):
     budget_setting_month = ChoiceField(
         "Month it sets its budget",
-        choices=[(str(number), name) for number, name in enumerate(MONTH_NAMES, start=1)],
+        choices=options([(str(number), name) for number, name in enumerate(MONTH_NAMES, start=1)]),
     )
     open_years = CheckboxesField(
         "Financial years in which it can let or vary contracts",
@@ -117,12 +125,14 @@ class BudgetLineForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     status = ChoiceField(
-        "Status", choices=[(status.value, status.value.capitalize()) for status in BudgetStatus]
+        "Status",
+        default=BudgetStatus.INDICATIVE.value,
+        choices=options([(status.value, status.value.capitalize()) for status in BudgetStatus]),
     )
     ring_fence = CheckboxesField(
         "Ring-fenced to these kinds of intervention",
         description="Tick none if the money may fund any kind.",
-        choices=[(category.value, category.label) for category in InterventionCategory],
+        choices=options([(category.value, category.label) for category in InterventionCategory]),
     )
     districts = CheckboxesField(
         "May fund places in these districts only",
@@ -198,7 +208,9 @@ class DemandTypeForm(FlaskForm):
 class InterventionForm(FlaskForm):
     name = StringField("Name")
     category = ChoiceField(
-        "Category", choices=[(category.value, category.label) for category in InterventionCategory]
+        "Category",
+        default="other",
+        choices=options([(category.value, category.label) for category in InterventionCategory]),
     )
     target_group = StringField(
         "Target group",
@@ -225,12 +237,12 @@ class InterventionForm(FlaskForm):
         "Evidence rating",
         description="Early Intervention Foundation Guidebook: 4 strongest, NL2 not yet level 2, "
         "NE not effective (never funded).",
-        choices=[(rating, rating) for rating in EVIDENCE_RATINGS],
+        choices=options([(rating, rating) for rating in EVIDENCE_RATINGS]),
     )
     cost_rating = ChoiceField(
         "Cost rating",
         description="1 (low cost) to 5 (high cost), as published with the evidence rating.",
-        choices=[("", "Not rated")] + [(str(n), str(n)) for n in range(1, 6)],
+        choices=options([("", "Not rated")] + [(str(n), str(n)) for n in range(1, 6)]),
     )
     rating_source = StringField("Source of the rating", description="e.g. EIF Guidebook.")
     rating_date = StringField("When the rating was published", description="e.g. February 2018.")

@@ -13,7 +13,7 @@ from planner.db import get_session
 from planner.inputs import service
 from planner.inputs.budgets import describe
 from planner.inputs.contracts import contract_words
-from planner.inputs.forms import BudgetLineForm, ContractForm, year_choices
+from planner.inputs.forms import BudgetLineForm, ContractForm, options, year_choices
 from planner.inputs.listing import budget_matrix, candidate_years, contract_rows
 from planner.inputs.places import districts
 from planner.inputs.routes import bp
@@ -95,7 +95,7 @@ def delete_budget_line(line_id: int) -> Any:
 @bp.get("/contracts")
 @role_required(*READERS)
 def contracts() -> str:
-    return render_template("inputs/contracts.html", rows=contract_rows(get_session()))
+    return render_template("inputs/contracts.html", contracts=contract_rows(get_session()))
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])
@@ -170,22 +170,29 @@ def delete_contract(contract_id: int) -> Any:
 
 
 def _budget_choices(session: Session, form: BudgetLineForm) -> None:
-    form.partner_id.choices = [("", "Choose a partner")] + _partner_choices(session)
+    form.partner_id.choices = options([("", "Choose a partner")] + _partner_choices(session))
     form.year.choices = year_choices(candidate_years(session))
     known = districts(session)
     chosen = [d for d in (form.districts.data or []) if d not in known]
-    form.districts.choices = [(district, district) for district in known + chosen]
+    form.districts.choices = options((district, district) for district in known + chosen)
 
 
 def _contract_choices(session: Session, form: ContractForm) -> None:
-    form.partner_id.choices = [("", "Choose a partner")] + _partner_choices(session)
-    form.intervention_id.choices = [("", "Choose an intervention")] + [
-        (str(i.id), i.name) for i in session.exec(select(Intervention).order_by(Intervention.name))
-    ]
-    form.place_id.choices = [("", "All places")] + [
-        (str(p.id), f"{p.name} ({p.district})")
-        for p in session.exec(select(Place).order_by(Place.name))
-    ]
+    form.partner_id.choices = options([("", "Choose a partner")] + _partner_choices(session))
+    form.intervention_id.choices = options(
+        [("", "Choose an intervention")]
+        + [
+            (str(i.id), i.name)
+            for i in session.exec(select(Intervention).order_by(Intervention.name))
+        ]
+    )
+    form.place_id.choices = options(
+        [("", "All places")]
+        + [
+            (str(p.id), f"{p.name} ({p.district})")
+            for p in session.exec(select(Place).order_by(Place.name))
+        ]
+    )
     form.years.choices = year_choices(candidate_years(session))
 
 

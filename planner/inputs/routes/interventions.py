@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import render_template, url_for
 from sqlmodel import Session, select
+from wtforms.fields.choices import SelectChoice
 
 from models import DemandType, Intervention, InterventionEffect
 from planner.auth.roles import EDITORS, READERS, role_required
 from planner.db import get_session
 from planner.inputs import service
-from planner.inputs.forms import EffectForm, InterventionForm
+from planner.inputs.forms import EffectForm, InterventionForm, options
 from planner.inputs.interventions import effect_snapshot
 from planner.inputs.listing import capacity_rows, contract_rows, effect_counts, effect_rows
 from planner.inputs.routes import bp
@@ -174,8 +175,11 @@ def delete_effect(effect_id: int) -> Any:
     )
 
 
-def _demand_type_choices(session: Session) -> list[tuple[str, str]]:
-    return [("", "Choose a demand type")] + [
-        (str(d.id), f"{d.name} (per {d.unit})")
-        for d in session.exec(select(DemandType).order_by(DemandType.name))
-    ]
+def _demand_type_choices(session: Session) -> list[SelectChoice]:
+    return options(
+        [("", "Choose a demand type")]
+        + [
+            (str(d.id), f"{d.name} (per {d.unit})")
+            for d in session.exec(select(DemandType).order_by(DemandType.name))
+        ]
+    )

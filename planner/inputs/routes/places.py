@@ -11,7 +11,7 @@ from models import CapacityOverride, Intervention, Place, PlacePopulation
 from planner.auth.roles import EDITORS, READERS, role_required
 from planner.db import get_session
 from planner.inputs import service
-from planner.inputs.forms import CapacityForm, PlaceForm, PopulationForm
+from planner.inputs.forms import CapacityForm, PlaceForm, PopulationForm, options
 from planner.inputs.listing import capacity_rows, contract_rows, population_totals, populations
 from planner.inputs.places import target_groups
 from planner.inputs.routes import bp
@@ -178,10 +178,13 @@ def new_capacity(place_id: int) -> Any:
     session = get_session()
     record = fetch(session, Place, place_id, "place")
     form = CapacityForm()
-    form.intervention_id.choices = [("", "Choose an intervention")] + [
-        (str(i.id), f"{i.name} (default {i.capacity or 'no limit'})")
-        for i in session.exec(select(Intervention).order_by(Intervention.name))
-    ]
+    form.intervention_id.choices = options(
+        [("", "Choose an intervention")]
+        + [
+            (str(i.id), f"{i.name} (default {i.capacity or 'no limit'})")
+            for i in session.exec(select(Intervention).order_by(Intervention.name))
+        ]
+    )
     created = attempt(
         form,
         lambda: service.save_capacity_override(session, place_id, form.to_fields(), actor=actor()),

@@ -1,0 +1,41 @@
+"""The audit log page (administrators only): who changed what, when, before and after."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from models.vocabulary import Role
+from planner.audit.search import (
+    AuditFilter,
+    changes,
+    entity_choices,
+    find_events,
+    parse_date,
+    user_choices,
+)
+from planner.auth.roles import role_required
+from planner.db import get_session
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index() -> str:
+    session = get_session()
+    page_text = request.args.get("page", "1")
+    wanted = AuditFilter(
+        entity=request.args.get("entity", ""),
+        user=request.args.get("user", ""),
+        date_from=parse_date(request.args.get("from")),
+        date_to=parse_date(request.args.get("to")),
+        page=int(page_text) if page_text.isdigit() else 1,
+    )
+    return render_template(
+        "audit/index.html",
+        found=find_events(session, wanted),
+        wanted=wanted,
+        entities=entity_choices(session),
+        users=user_choices(session),
+        changes=changes,
+    )

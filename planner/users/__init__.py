@@ -1,0 +1,1 @@
+"""User administration: accounts, roles, place leads' places, deactivation, password resets."""

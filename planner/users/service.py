@@ -1,0 +1,231 @@
+"""Managing who can sign in: roles, the places a place lead sees, deactivation, passwords.
+
+Every change is audited (never the password itself) and saved in one transaction. The
+partnership always keeps at least one active administrator, and an administrator cannot lock
+themself out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, func, select
+from werkzeug.security import generate_password_hash
+
+from models import Place, User, UserPlace
+from models.fields import field_errors
+from models.user import UserBase, UserCreate
+from models.vocabulary import Role
+from planner.audit.service import Actor, record_change
+from planner.auth.service import AccountError, create_user
+
+
+@dataclass(frozen=True)
+class Account:
+    user: User
+    places: list[Place]
+
+
+def accounts(session: Session) -> list[Account]:
+    """Everyone who can (or could) sign in, active first, by name."""
+    places_by_user: dict[int, list[Place]] = {}
+    for link, place in session.exec(
+        select(UserPlace, Place).join(Place, UserPlace.place_id == Place.id).order_by(Place.name)  # type: ignore[arg-type]
+    ):
+        places_by_user.setdefault(link.user_id, []).append(place)
+    users = session.exec(select(User).order_by(User.active.desc(), User.name)).all()  # type: ignore[attr-defined]
+    return [Account(user, places_by_user.get(user.id, [])) for user in users]  # type: ignore[arg-type]
+
+
+def account(session: Session, user_id: int) -> Account:
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"There is no user with id {user_id}")
+    places = session.exec(
+        select(Place)
+        .join(UserPlace, UserPlace.place_id == Place.id)  # type: ignore[arg-type]
+        .where(UserPlace.user_id == user_id)
+        .order_by(Place.name)
+    ).all()
+    return Account(user, list(places))
+
+
+def create_account(
+    session: Session,
+    fields: Mapping[str, Any],
+    place_ids: Iterable[object] = (),
+    *,
+    actor: Actor | None = None,
+) -> User:
+    """Create a user with a first password (fields: email, name, role, password)."""
+    chosen = _checked_places(session, fields.get("role"), place_ids)
+    try:
+        UserCreate.model_validate(dict(fields))
+    except ValidationError as error:
+        raise AccountError(field_errors(error)) from error
+    return create_user(session, dict(fields), place_ids=chosen, actor=actor)
+
+
+def update_account(
+    session: Session,
+    user_id: int,
+    fields: Mapping[str, Any],
+    place_ids: Iterable[object] = (),
+    *,
+    actor: Actor | None = None,
+) -> User:
+    """Change a user's name, role and (for place leads) places."""
+    current = account(session, user_id)
+    user = current.user
+    try:
+        details = UserBase.model_validate(
+            {
+                "email": user.email,
+                "name": fields.get("name", user.name),
+                "role": fields.get("role", user.role),
+                "active": user.active,
+            }
+        )
+    except ValidationError as error:
+        raise AccountError(field_errors(error)) from error
+    chosen = _checked_places(session, details.role, place_ids)
+    if user.role == Role.ADMIN and details.role != Role.ADMIN:
+        if getattr(actor, "id", None) == user.id:
+            raise AccountError({"role": "You cannot remove your own administrator role"})
+        _keep_an_admin(session, user)
+    before = _public(current)
+    user.name = details.name
+    user.role = details.role
+    for link in session.exec(select(UserPlace).where(UserPlace.user_id == user.id)).all():
+        session.delete(link)
+    session.flush()
+    for place_id in chosen:
+        session.add(UserPlace(user_id=user.id, place_id=place_id))  # type: ignore[arg-type]
+    session.add(user)
+    session.flush()
+    record_change(
+        session,
+        actor,
+        "update",
+        "user",
+        user.id,
+        before,
+        _public(account(session, user_id)),
+        f"Changed {user.name}'s account",
+    )
+    _commit(session)
+    return user
+
+
+def set_active(session: Session, user_id: int, active: bool, *, actor: Actor | None = None) -> User:
+    """Deactivate a user (they can no longer sign in; their history stays) or reactivate them."""
+    current = account(session, user_id)
+    user = current.user
+    if not active:
+        if getattr(actor, "id", None) == user.id:
+            raise AccountError({"__all__": "You cannot deactivate your own account"})
+        if user.role == Role.ADMIN:
+            _keep_an_admin(session, user)
+    before = _public(current)
+    user.active = active
+    session.add(user)
+    record_change(
+        session,
+        actor,
+        "update",
+        "user",
+        user.id,
+        before,
+        {**before, "active": active},
+        f"{'Reactivated' if active else 'Deactivated'} {user.name}",
+    )
+    _commit(session)
+    return user
+
+
+def reset_password(
+    session: Session, user_id: int, password: str, *, actor: Actor | None = None
+) -> User:
+    """Give a user a new password (at least 10 characters) to pass on to them securely."""
+    user = account(session, user_id).user
+    try:
+        UserCreate.model_validate(
+            {"email": user.email, "name": user.name, "role": user.role, "password": password}
+        )
+    except ValidationError as error:
+        errors = field_errors(error)
+        if "password" in errors:
+            raise AccountError(
+                {"password": "The new password must be at least 10 characters"}
+            ) from error
+        raise AccountError(errors) from error
+    user.password_hash = generate_password_hash(password)
+    session.add(user)
+    record_change(
+        session,
+        actor,
+        "update",
+        "user",
+        user.id,
+        None,
+        None,
+        f"Reset {user.name}'s password",
+    )
+    _commit(session)
+    return user
+
+
+def place_choices(session: Session) -> list[tuple[str, str]]:
+    return [
+        (str(place.id), f"{place.name} ({place.district})")
+        for place in session.exec(select(Place).order_by(Place.district, Place.name))
+    ]
+
+
+def _checked_places(session: Session, role: object, place_ids: Iterable[object]) -> list[int]:
+    """Place leads see only their places, so they need at least one; others need none."""
+    chosen: list[int] = []
+    for raw in place_ids:
+        try:
+            place = session.get(Place, int(str(raw)))
+        except ValueError:
+            place = None
+        if place is None:
+            raise AccountError({"places": f"There is no place with id {raw}"})
+        chosen.append(place.id)  # type: ignore[arg-type]
+    if str(role) == Role.PLACE_LEAD and not chosen:
+        raise AccountError({"places": "Choose at least one place for a place lead to see"})
+    return chosen if str(role) == Role.PLACE_LEAD else []
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    others = session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.active, User.id != user.id)  # type: ignore[arg-type]
+    ).one()
+    if not others:
+        raise AccountError(
+            {"role": f"{user.name} is the only active administrator; make someone else one first"}
+        )
+
+
+def _public(current: Account) -> dict[str, Any]:
+    return {
+        "email": current.user.email,
+        "name": current.user.name,
+        "role": str(current.user.role),
+        "active": current.user.active,
+        "places": [place.name for place in current.places],
+    }
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
