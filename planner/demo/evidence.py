@@ -103,7 +103,8 @@ DEMAND_TYPES: tuple[DemoDemandType, ...] = (
         cost_published="24 November 2025",
         description=(
             "Police crime-response workforce cost per violence-with-injury offence: a police-only "
-            "fiscal cost. The economic and social cost (£14,050, 2015/16) is not added."
+            "fiscal cost. The economic and social cost (£14,050, 2015/16) is not added. Not "
+            "inflated."
         ),
         cost_shares={POLICE: "100"},
     ),

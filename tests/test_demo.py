@@ -1,0 +1,195 @@
+"""The demo partnership: what it holds, where its figures come from, and loading it twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlmodel import func, select
+
+from models import (
+    AuditEvent,
+    BudgetLine,
+    CostShare,
+    DemandType,
+    ExistingContract,
+    Intervention,
+    Partner,
+    Place,
+    Scenario,
+    User,
+    UserPlace,
+)
+from models.intervention import InterventionCategory
+from models.vocabulary import PartnerKind, Role
+from planner.auth.service import authenticate
+from planner.db import new_session
+from planner.demo.content import DEMO_PASSWORD
+from planner.demo.evidence import PRISON_AWARENESS
+from planner.demo.loader import DemoError, ensure_demo, load_demo
+from tests.conftest import empty_database, make_app
+
+COUNCILS = {"Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"}
+
+
+@pytest.fixture(scope="module")
+def demo(postgres_url: str | None, tmp_path_factory: Any) -> Iterator[tuple[Flask, list[str]]]:
+    """One app per module, the demo loaded by `ensure_demo` into an empty database."""
+    folder = tmp_path_factory.mktemp("demo")
+    app = make_app(postgres_url or f"sqlite:///{folder / 'planner.sqlite'}", folder)
+    empty_database(app)
+    with app.app_context():
+        lines = ensure_demo()
+    yield app, lines
+    empty_database(app)
+
+
+@pytest.fixture
+def demo_app(demo: tuple[Flask, list[str]]) -> Flask:
+    return demo[0]
+
+
+def count(app: Flask, table: type) -> int:
+    with app.app_context(), new_session() as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+def test_serve_demo_loads_an_empty_database_and_prints_the_sign_ins(
+    demo: tuple[Flask, list[str]],
+) -> None:
+    _app, lines = demo
+    text = "\n".join(lines)
+    assert text.startswith("Loaded the demo partnership")
+    assert DEMO_PASSWORD in text
+    for email in ("admin@demo.example", "commissioner@demo.example", "finance@demo.example"):
+        assert email in text
+    assert "placelead@demo.example" in text and "Bradford Moor" in text
+
+
+def test_demo_holds_a_west_yorkshire_partnership(demo_app: Flask) -> None:
+    with demo_app.app_context(), new_session() as session:
+        partners = session.exec(select(Partner)).all()
+        kinds = {partner.kind for partner in partners}
+        councils = [p for p in partners if p.kind == PartnerKind.LOCAL_AUTHORITY]
+        places = session.exec(select(Place)).all()
+        interventions = session.exec(select(Intervention)).all()
+        scenarios = {s.name: s for s in session.exec(select(Scenario)).all()}
+        lines = session.exec(select(BudgetLine)).all()
+        contracts = session.exec(select(ExistingContract)).all()
+        councils_fund_own_district = all(
+            line.districts == [council.district]
+            for council in councils
+            for line in council.budget_lines
+        )
+    assert kinds == {
+        PartnerKind.POLICE,
+        PartnerKind.LOCAL_AUTHORITY,
+        PartnerKind.NHS,
+        PartnerKind.VIOLENCE_REDUCTION_UNIT,
+        PartnerKind.VOLUNTARY_SECTOR,
+    }
+    assert {council.district for council in councils} == COUNCILS
+    assert 12 <= len(places) <= 20 and {place.district for place in places} == COUNCILS
+    assert 12 <= len(interventions) <= 20
+    assert {i.category for i in interventions} >= set(InterventionCategory) - {
+        InterventionCategory.OTHER
+    }
+    assert 5 <= count(demo_app, DemandType) <= 8
+    assert set(scenarios) == {"Pooled 2026-29", "Each partner alone", "Strong evidence only"}
+    assert scenarios["Each partner alone"].funding_mode == "separate"
+    assert scenarios["Strong evidence only"].min_evidence_rating == "3"
+    assert {line.year for line in lines} == {2026, 2027, 2028}
+    assert any(line.minimum for line in lines) and any(line.ring_fence for line in lines)
+    assert councils_fund_own_district
+    assert contracts
+
+
+def test_prison_awareness_is_rated_ne(demo_app: Flask) -> None:
+    with demo_app.app_context(), new_session() as session:
+        harmful = session.exec(
+            select(Intervention).where(Intervention.name == PRISON_AWARENESS)
+        ).one()
+    assert harmful.evidence_rating == "NE"
+    assert "harmful" in harmful.description.lower()
+
+
+def test_every_cost_share_totals_one_hundred_percent(demo_app: Flask) -> None:
+    with demo_app.app_context(), new_session() as session:
+        totals = session.exec(
+            select(CostShare.demand_type_id, func.sum(CostShare.share_percent)).group_by(
+                CostShare.demand_type_id
+            )
+        ).all()
+    assert len(totals) == count(demo_app, DemandType)
+    assert all(Decimal(total) == Decimal(100) for _demand, total in totals)
+
+
+def test_ratings_and_unit_costs_name_their_sources(demo_app: Flask) -> None:
+    with demo_app.app_context(), new_session() as session:
+        interventions = session.exec(select(Intervention)).all()
+        demand_types = session.exec(select(DemandType)).all()
+    for intervention in interventions:
+        assert intervention.rating_source and intervention.rating_date, intervention.name
+        assert intervention.rating_url.startswith("http"), intervention.name
+        assert intervention.illustrative and "Illustrative" in intervention.description
+    eif = [i for i in interventions if i.rating_source.startswith("EIF")]
+    assert len(eif) >= 8 and all(i.cost_rating for i in eif)
+    for demand in demand_types:
+        assert demand.price_year and demand.cost_source and demand.cost_published, demand.name
+        assert demand.cost_source_url.startswith("http"), demand.name
+        assert "inflated" in demand.description, demand.name
+
+
+def test_each_role_has_a_demo_sign_in(demo_app: Flask) -> None:
+    with demo_app.app_context(), new_session() as session:
+        users = {user.role: user for user in session.exec(select(User)).all()}
+        assert set(users) == set(Role)
+        lead_places = session.exec(
+            select(UserPlace).where(UserPlace.user_id == users[Role.PLACE_LEAD].id)
+        ).all()
+        assert authenticate(session, "finance@demo.example", DEMO_PASSWORD) is not None
+    assert len(lead_places) == 2
+
+
+def test_loading_again_refuses_and_changes_nothing(demo_app: Flask) -> None:
+    before = count(demo_app, Partner), count(demo_app, AuditEvent)
+    with demo_app.app_context(), pytest.raises(DemoError, match="--reset"):
+        load_demo()
+    assert (count(demo_app, Partner), count(demo_app, AuditEvent)) == before
+
+
+def test_planner_demo_twice_fails_in_one_line(demo_app: Flask) -> None:
+    result = demo_app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "already holds a partnership" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_serve_demo_on_a_partnership_keeps_it_and_its_sign_ins(demo_app: Flask) -> None:
+    before = count(demo_app, Partner), count(demo_app, User)
+    with demo_app.app_context():
+        lines = ensure_demo()
+    assert "was not loaded" in lines[0]
+    assert any("already there" in line for line in lines)
+    assert (count(demo_app, Partner), count(demo_app, User)) == before
+
+
+def test_reset_replaces_everything_with_the_demo(demo_app: Flask) -> None:
+    with demo_app.app_context(), new_session() as session:
+        session.add(Partner(name="A partner of our own"))
+        session.commit()
+    partners = count(demo_app, Partner)
+    with demo_app.app_context():
+        lines = load_demo(reset=True)
+    assert lines[0].startswith("Loaded the demo partnership")
+    assert count(demo_app, Partner) == partners - 1
+    with demo_app.app_context(), new_session() as session:
+        assert (
+            session.exec(select(Partner).where(Partner.name == "A partner of our own")).first()
+            is None
+        )
+        events = session.exec(select(AuditEvent).where(AuditEvent.entity == "demo")).all()
+    assert len(events) == 1 and "after deleting every record" in events[0].summary
