@@ -1,0 +1,1 @@
+"""The place-based team view: what the agreed plan allocates to each place, and its delivery."""

@@ -1,0 +1,68 @@
+"""The place summary as CSV: one row per intervention and year, ready for a spreadsheet.
+
+Text that a spreadsheet would read as a formula (starting =, +, -, @, tab or return) is
+prefixed with an apostrophe, so names typed by users can never run as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from planner.teams.service import PlaceSummary
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+HEADERS = [
+    "Place",
+    "District",
+    "Financial year",
+    "Intervention",
+    "Target group",
+    "People planned",
+    "Eligible population",
+    "Provider capacity",
+    "Capacity used (%)",
+    "Cost (£)",
+    "Funded by (£)",
+    "Commissioning dates",
+    "Value of demand avoided (£)",
+    "People started",
+    "People completed",
+    "Agreed plan",
+]
+
+
+def safe_text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def place_summary_csv(summary: PlaceSummary) -> str:
+    """The CSV text of a place summary (empty of rows, with headers, if nothing is agreed)."""
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    plan = f"Plan {summary.plan.id}: {summary.plan.scenario_name}" if summary.plan else ""
+    for row in summary.rows:
+        writer.writerow(
+            [
+                safe_text(summary.place.name),
+                safe_text(summary.place.district),
+                row.year_label,
+                safe_text(row.intervention),
+                safe_text(row.target_group),
+                f"{row.participants:.1f}",
+                "" if row.eligible is None else f"{row.eligible:.0f}",
+                "" if row.capacity is None else f"{row.capacity:.0f}",
+                "" if row.capacity_used is None else f"{100 * row.capacity_used:.1f}",
+                f"{row.cost:.2f}",
+                safe_text("; ".join(f"{f.partner}: {f.amount:.2f}" for f in row.funders)),
+                safe_text("; ".join(f"{f.partner}: {f.commissioning}" for f in row.funders)),
+                f"{row.value:.2f}",
+                "" if row.started is None else row.started,
+                "" if row.completed is None else row.completed,
+                safe_text(plan),
+            ]
+        )
+    return output.getvalue()

@@ -1,0 +1,125 @@
+"""Place-based team pages: the places a user may see, a one-page summary of each (printable and
+as CSV), and recording delivery. Place leads see only their own places, on every route."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from models import Intervention
+from models.vocabulary import Role
+from planner.auth.roles import can
+from planner.db import get_session
+from planner.delivery.agreement import agreed_plan, current_agreement
+from planner.delivery.forms import DeliveryForm
+from planner.delivery.service import OutsideYourPlaces, PlaceScope, record_delivery
+from planner.inputs.validation import InputError, InputNotFound
+from planner.teams.csv_export import place_summary_csv
+from planner.teams.service import (
+    PlaceSummary,
+    funding_rows,
+    intervention_rows,
+    place_summary,
+    place_totals,
+    visible_places,
+)
+
+bp = Blueprint("teams", __name__, url_prefix="/place-teams")
+
+# Who may record delivery: place leads for their own places, and commissioners and
+# administrators for any place. Finance leads read only.
+RECORDERS = (Role.PLACE_LEAD, Role.COMMISSIONER, Role.ADMIN)
+
+
+def user_scope() -> PlaceScope:
+    """The places the signed-in user may see: a place lead's own, or all (None)."""
+    return list(current_user.place_ids) if current_user.role == Role.PLACE_LEAD else None
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    session = get_session()
+    places = visible_places(session, user_scope())
+    return render_template(
+        "teams/index.html",
+        places=places,
+        totals=place_totals(session, places),
+        plan=agreed_plan(session),
+        agreement=current_agreement(session),
+    )
+
+
+@bp.get("/<int:place_id>")
+@login_required
+def show(place_id: int):  # type: ignore[no-untyped-def]
+    return _summary_page(_summary(place_id))
+
+
+@bp.get("/<int:place_id>/summary.csv")
+@login_required
+def summary_csv(place_id: int):  # type: ignore[no-untyped-def]
+    summary = _summary(place_id)
+    filename = "".join(c if c.isalnum() else "-" for c in summary.place.name).strip("-").lower()
+    return Response(
+        place_summary_csv(summary),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="place-summary-{filename}.csv"'},
+    )
+
+
+@bp.post("/<int:place_id>/delivery")
+@login_required
+def record(place_id: int):  # type: ignore[no-untyped-def]
+    if current_user.role not in RECORDERS:
+        abort(403)
+    summary = _summary(place_id)
+    form = DeliveryForm()
+    if not form.validate_on_submit():
+        errors = {name: messages[0] for name, messages in form.errors.items()}
+        return _summary_page(summary, errors, form), 422
+    fields = {
+        "place_id": place_id,
+        "intervention_id": form.intervention_id.data,
+        "year": form.year.data,
+        "started": form.started.data,
+        "completed": form.completed.data or 0,
+        "notes": form.notes.data or "",
+    }
+    try:
+        record_delivery(get_session(), fields, actor=current_user, scope=user_scope())
+    except InputError as error:
+        get_session().rollback()
+        return _summary_page(summary, error.errors, form), 422
+    flash("Delivery recorded.", "success")
+    return redirect(url_for("teams.show", place_id=place_id) + "#planned-delivered-heading")
+
+
+def _summary(place_id: int) -> PlaceSummary:
+    try:
+        return place_summary(get_session(), place_id, user_scope())
+    except InputNotFound:
+        abort(404)
+    except OutsideYourPlaces:
+        abort(403)
+
+
+def _summary_page(
+    summary: PlaceSummary, errors: dict[str, str] | None = None, form: DeliveryForm | None = None
+) -> tuple[str, int] | str:
+    session = get_session()
+    interventions = session.exec(select(Intervention).order_by(Intervention.name)).all()
+    years = sorted({section.year for section in summary.years}) or sorted(
+        set((summary.plan.result or {}).get("years") or []) if summary.plan else set()
+    )
+    return render_template(
+        "teams/place.html",
+        summary=summary,
+        errors=errors or {},
+        form=form,
+        can_record=can(*RECORDERS),
+        interventions=interventions,
+        years=years,
+        submitted=request.form if errors else {},
+        intervention_rows=intervention_rows(summary),
+        funding_rows=funding_rows(summary),
+    )
