@@ -360,8 +360,16 @@ class _Importer:
         """Demand types with their cost shares: a demand type's shares are replaced by the rows
         the Cost shares sheet gives for it, and must total 100%."""
         groups: dict[str, list[tuple[SheetRow, dict[str, Any]]]] = {}
+        # A demand type whose shares name a partner whose own row failed is left alone: its
+        # shares cannot be checked until that row is fixed, and nothing is saved meanwhile.
+        blocked = {
+            _key_text(values["demand_type"])
+            for row, values in share_rows
+            if self._depends_on_failed(row.sheet, values)
+        }
         for row, values in share_rows:
-            if self._depends_on_failed(row.sheet, values):
+            if _key_text(values["demand_type"]) in blocked:
+                self.failed.add(self._key("demand type", values["demand_type"]))
                 continue
             partner = by_name(self.session, Partner, values["partner"])
             if partner is None:

@@ -44,7 +44,10 @@ def write_checks(
     headline: Mapping[str, str],
 ) -> None:
     """Budgets not exceeded, committed minimums met, fairness met, evidence rules kept and totals
-    reconciled: one row each, green when the live figures pass and red when they do not."""
+    reconciled: one row each, green when the live figures pass and red when they do not.
+
+    Each allocation's payments are kept to the penny, so a partner's yearly total can differ
+    from the solver's by a few pence: budgets and minimums are checked to the pound."""
     write_header(sheet, 1, ["Check", "About", "Result"])
     checks: list[tuple[str, str, str]] = []
     for limit in view.budget_limits:
@@ -55,18 +58,18 @@ def write_checks(
         maximum = round(limit.maximum, 2)
         checks.append(
             (
-                f"Budget not exceeded (at most £{maximum:,.2f})",
+                f"Budget not exceeded (at most £{maximum:,.2f}, to the pound)",
                 about,
-                f'=IF({cell}<={maximum}+0.005,"OK",{_problem(f"{cell}-{maximum}", "over budget")})',
+                f'=IF({cell}<{maximum}+0.5,"OK",{_problem(f"{cell}-{maximum}", "over budget")})',
             )
         )
         if limit.minimum > 0:
             minimum = round(limit.minimum, 2)
             checks.append(
                 (
-                    f"Committed minimum met (at least £{minimum:,.2f})",
+                    f"Committed minimum met (at least £{minimum:,.2f}, to the pound)",
                     about,
-                    f'=IF({cell}>={minimum}-0.005,"OK",{_problem(f"{minimum}-{cell}", "below the committed minimum")})',
+                    f'=IF({cell}>{minimum}-0.5,"OK",{_problem(f"{minimum}-{cell}", "below the committed minimum")})',
                 )
             )
     for key, cell in partners.met_cells.items():
