@@ -3,7 +3,8 @@ shape, and an OpenAPI 3 document generated from these views (served at /api/v1/o
 
 from flask_openapi3 import APIBlueprint
 
+from planner.api.delivery import DELIVERY_BLUEPRINTS
 from planner.api.inputs import INPUT_BLUEPRINTS
 from planner.api.tokens import bp as tokens_bp
 
-API_BLUEPRINTS: list[APIBlueprint] = [tokens_bp, *INPUT_BLUEPRINTS]
+API_BLUEPRINTS: list[APIBlueprint] = [tokens_bp, *INPUT_BLUEPRINTS, *DELIVERY_BLUEPRINTS]
