@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
 from models.vocabulary import Role
 from planner.audit.search import (
@@ -38,4 +38,11 @@ def index() -> str:
         entities=entity_choices(session),
         users=user_choices(session),
         changes=changes,
+        page_url=lambda number: url_for(
+            "audit.index",
+            entity=wanted.entity,
+            user=wanted.user,
+            page=number,
+            **{"from": request.args.get("from", ""), "to": request.args.get("to", "")},
+        ),
     )

@@ -65,7 +65,10 @@ def create_account(
     try:
         UserCreate.model_validate(dict(fields))
     except ValidationError as error:
-        raise AccountError(field_errors(error)) from error
+        errors = field_errors(error)
+        if "password" in errors and fields.get("password"):
+            errors["password"] = "must be at least 10 characters"
+        raise AccountError(errors) from error
     return create_user(session, dict(fields), place_ids=chosen, actor=actor)
 
 
