@@ -13,8 +13,11 @@ of terms instead of one term per participant variable.
 
 from __future__ import annotations
 
+import numpy as np
+
+from optimiser.block import ParticipantBlock
 from optimiser.evidence import evidence_level
-from optimiser.inputs import Intervention, Place, PlanningInputs
+from optimiser.inputs import Intervention, PlanningInputs
 from optimiser.lp import EQ, Terms, expression
 from optimiser.model import Model
 from optimiser.rules.delivery import add_capacity
@@ -58,6 +61,7 @@ def build(
         relax_programmes=relax_programmes,
         fixed_programmes=fixed_programmes,
     )
+    model.reach, model.capacity_limited = reach_matrix(inputs)
     model.excluded = exclusion_reasons(model)
     add_participant_variables(model)
     add_programme_variables(model)
@@ -85,7 +89,7 @@ def exclusion_reasons(model: Model) -> dict[str, str]:
     rules = model.rules
     minimum = evidence_level(rules.min_evidence_rating)
     reasons: dict[str, str] = {}
-    for intervention in model.interventions.values():
+    for number, intervention in enumerate(model.interventions.values()):
         level = evidence_level(intervention.evidence_rating)
         if level == 0:
             reasons[intervention.key] = "ne"
@@ -95,7 +99,7 @@ def exclusion_reasons(model: Model) -> dict[str, str]:
             rules.bcr_threshold
         ):
             reasons[intervention.key] = "bcr"
-        elif not any(_reach(place, intervention) > 0 for place in model.inputs.places):
+        elif not (model.reach[number] > 0).any():
             reasons[intervention.key] = "no_population"
         elif not any(
             _may_fund(line.ring_fence, intervention) for line in model.budget_lines.values()
@@ -110,11 +114,30 @@ def benefit_cost_ratio(model: Model, intervention: Intervention) -> float:
     return value / intervention.unit_cost
 
 
-def _reach(place: Place, intervention: Intervention) -> float:
-    """Most participants a place can have in a year: eligible people within capacity."""
-    population = place.population.get(intervention.target_group, 0.0)
-    capacity = place.capacity.get(intervention.key, intervention.capacity)
-    return population if capacity is None else min(population, capacity)
+def reach_matrix(inputs: PlanningInputs) -> tuple[np.ndarray, np.ndarray]:
+    """Most participants per intervention and place in a year, and where capacity sets it.
+
+    The reach is the eligible population of the intervention's target group
+    within the provider's capacity (the place's override, or the
+    intervention's default). Both arrays are (interventions x places).
+    """
+    interventions, places = inputs.interventions, inputs.places
+    eligible = {
+        group: np.array([place.population.get(group, 0.0) for place in places], dtype=np.float64)
+        for group in {intervention.target_group for intervention in interventions}
+    }
+    population = np.zeros((len(interventions), len(places)))
+    for number, intervention in enumerate(interventions):
+        population[number] = eligible[intervention.target_group]
+    default = [np.inf if i.capacity is None else i.capacity for i in interventions]
+    capacity = np.repeat(np.array(default, dtype=np.float64)[:, None], len(places), axis=1)
+    index = {intervention.key: number for number, intervention in enumerate(interventions)}
+    for where, place in enumerate(places):
+        for key, amount in place.capacity.items():
+            if key in index:
+                capacity[index[key], where] = amount
+    reach = np.minimum(population, capacity)
+    return reach, reach != population
 
 
 def _may_fund(ring_fence: tuple[str, ...], intervention: Intervention) -> bool:
@@ -139,30 +162,22 @@ def add_participant_variables(model: Model) -> None:
 
     The reachable population is the eligible population within the provider's
     capacity, so capacity and reach are column bounds, not rows (36,000 fewer
-    rows at partnership scale); ``add_capacity`` records them for the
+    rows at partnership scale); ``model.reach`` keeps them for the
     explanations. Segments model diminishing returns: the first people
     reached are at highest risk, so later slices carry smaller multipliers.
+    The participants are one block of array columns (see ``optimiser.block``).
     """
-    shares = model.rules.segment_shares
-    for intervention in model.interventions.values():
-        if intervention.key in model.excluded:
-            continue
-        for place in model.inputs.places:
-            reach = _reach(place, intervention)
-            if reach <= 0:
-                continue
-            limited_by = (
-                "reach" if reach == place.population.get(intervention.target_group) else "capacity"
-            )
-            for year in model.rules.years:
-                model.reach_limits[(intervention.key, place.key, year)] = (limited_by, reach)
-            prefix = f"x|{intervention.key}|{place.key}|"
-            for year in model.rules.years:
-                for segment, share in enumerate(shares):
-                    if share > 0:
-                        model.participants[(intervention.key, place.key, year, segment)] = (
-                            model.variable(f"{prefix}{year}|{segment}", 0.0, share * reach)
-                        )
+    reach = model.reach.copy()
+    for number, key in enumerate(model.interventions):
+        if key in model.excluded:
+            reach[number] = 0.0
+    model.participants = ParticipantBlock.grid(
+        tuple(model.interventions),
+        tuple(place.key for place in model.inputs.places),
+        model.rules.years,
+        model.rules.segment_shares,
+        reach,
+    )
 
 
 def add_programme_variables(model: Model) -> None:
@@ -172,13 +187,14 @@ def add_programme_variables(model: Model) -> None:
     """
     if not model.rules.whole_programme:
         return
-    seen: set[tuple[str, str, int]] = set()
-    for intervention_key, place_key, year, _segment in model.participants:
-        intervention = model.interventions[intervention_key]
+    block = model.block
+    needs = np.array(
+        [i.fixed_cost > 0 or i.min_cohort > 0 for i in model.interventions.values()], dtype=bool
+    )
+    first = block.first_of_delivery()
+    for column in first[needs[block.intervention[first]]].tolist():
+        intervention_key, place_key, year, _segment = block.key(column)
         key = (intervention_key, place_key, year)
-        if key in seen or (intervention.fixed_cost <= 0 and intervention.min_cohort <= 0):
-            continue
-        seen.add(key)
         name = f"y|{intervention_key}|{place_key}|{year}"
         if model.fixed_programmes is not None:
             value = round(model.fixed_programmes.get(key, 0.0))
@@ -187,6 +203,7 @@ def add_programme_variables(model: Model) -> None:
             model.runs[key] = model.variable(name, 0.0, 1.0)
         else:
             model.runs[key] = model.variable(name, 0.0, 1.0, integer=True)
+        model.run_columns[key] = column
 
 
 def add_funding_variables(model: Model) -> None:
@@ -196,17 +213,29 @@ def add_funding_variables(model: Model) -> None:
     geography, evidence) and there is someone to serve: a variable that must
     be zero should not exist.
     """
+    block = model.block
+    districts = sorted({place.district for place in model.inputs.places})
+    model.zone_names = ("all", *districts)
     for year in model.rules.years:
         model.zones[year] = funding_zones(model, year)
-    served = {(i, model.zone_of(place, year), year) for i, place, year, _s in model.participants}
+    restricted = np.array([model.zones[year] != ("all",) for year in block.years], dtype=bool)
+    district_of = np.array(
+        [1 + districts.index(place.district) for place in model.inputs.places], dtype=np.int32
+    )
+    model.column_zone = np.where(restricted[block.period], district_of[block.place], 0)
+    served = np.zeros((len(model.interventions), len(block.years), len(model.zone_names)), bool)
+    served[block.intervention, block.period, model.column_zone] = True
+    model.served = served
+    zone_number = {zone: n for n, zone in enumerate(model.zone_names)}
+    period = {year: n for n, year in enumerate(block.years)}
     for line in model.budget_lines.values():
-        for intervention in model.interventions.values():
+        for number, intervention in enumerate(model.interventions.values()):
             if intervention.key in model.excluded or not _may_fund(line.ring_fence, intervention):
                 continue
             for zone in model.zones[line.year]:
                 if line.districts and zone not in line.districts:
                     continue
-                if (intervention.key, zone, line.year) not in served:
+                if not served[number, period[line.year], zone_number[zone]]:
                     continue
                 var = model.variable(f"f|{line.key}|{intervention.key}|{zone}")
                 model.funding[(line.key, intervention.key, zone)] = var
@@ -214,38 +243,60 @@ def add_funding_variables(model: Model) -> None:
                 model.funding_index.setdefault(index_key, []).append(var)
 
 
+def effect_table(model: Model) -> np.ndarray:
+    """Demand avoided per participant: (intervention, period, segment, demand type).
+
+    One ``effect_per_participant`` per (intervention, year, segment), never per column.
+    """
+    block = model.block
+    demand = {d.key: n for n, d in enumerate(model.inputs.demand_types)}
+    table = np.zeros(
+        (
+            len(model.interventions),
+            len(block.years),
+            len(model.rules.segment_shares),
+            len(demand),
+        )
+    )
+    for number, intervention in enumerate(model.interventions.values()):
+        if intervention.key in model.excluded:
+            continue
+        for period, year in enumerate(block.years):
+            for segment in block.segments:
+                units = model.effect_per_participant(intervention, year, segment)
+                for demand_key, amount in units.items():
+                    table[number, period, segment, demand[demand_key]] = amount
+    return table
+
+
 def add_aggregates(model: Model) -> None:
     """Demand reduction per demand type, spend per place, contribution per partner, total."""
-    reduction_terms: dict[str, Terms] = {d.key: [] for d in model.inputs.demand_types}
-    # One look-up per (intervention, year, segment), not per participant variable.
-    effects: dict[tuple[str, int, int], list[tuple[Terms, float]]] = {}
-    for (intervention_key, _place, year, segment), var in model.participants.items():
-        key = (intervention_key, year, segment)
-        targets = effects.get(key)
-        if targets is None:
-            units = model.effect_per_participant(
-                model.interventions[intervention_key], year, segment
-            )
-            targets = effects[key] = [(reduction_terms[d], -u) for d, u in units.items()]
-        for terms, coefficient in targets:
-            terms.append((var, coefficient))
+    block = model.block
+    units = effect_table(model)[block.intervention, block.period, block.segment]
+    columns, demand = np.nonzero(units)
+    rows = []
     for demand_type in model.inputs.demand_types:
         total = model.variable(f"reduction|{demand_type.key}")
         model.reduction[demand_type.key] = total
-        terms = [(total, 1.0), *reduction_terms[demand_type.key]]
-        model.add("reduction", (demand_type.key,), terms, EQ, 0.0)
+        rows.append(model.add("reduction", (demand_type.key,), [(total, 1.0)], EQ, 0.0))
+    block.attach([r.constraint for r in rows], demand, columns, -units[columns, demand])
+    del units
 
     if model.rules.need_floor > 0 or model.rules.place_caps:
-        spend_terms: dict[str, Terms] = {place.key: [] for place in model.inputs.places}
-        unit_costs = {key: -i.unit_cost for key, i in model.interventions.items()}
-        for (intervention_key, place, _year, _segment), var in model.participants.items():
-            spend_terms[place].append((var, unit_costs[intervention_key]))
+        fixed_costs: dict[str, Terms] = {place.key: [] for place in model.inputs.places}
         for (intervention_key, place, _year), var in model.runs.items():
-            spend_terms[place].append((var, -model.interventions[intervention_key].fixed_cost))
-        for place_key, terms in spend_terms.items():
+            fixed_costs[place].append((var, -model.interventions[intervention_key].fixed_cost))
+        rows = []
+        for place_key, terms in fixed_costs.items():
             var = model.variable(f"spend|{place_key}")
             model.place_spend[place_key] = var
-            model.add("place_spend", (place_key,), [(var, 1.0), *terms], EQ, 0.0)
+            rows.append(model.add("place_spend", (place_key,), [(var, 1.0), *terms], EQ, 0.0))
+        block.attach(
+            [r.constraint for r in rows],
+            block.place,
+            np.arange(len(block)),
+            -model.unit_costs()[block.intervention],
+        )
 
     contribution_terms: dict[str, Terms] = {p.key: [] for p in model.inputs.partners}
     for (line_key, _i, _zone), var in model.funding.items():

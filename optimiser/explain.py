@@ -6,11 +6,11 @@ plan they are not unique, so every estimate reads "about".
 
 from __future__ import annotations
 
-from collections import defaultdict
+import numpy as np
 
 from optimiser.model import DEFINITIONS, Model, Row
 from optimiser.plan import BindingConstraint
-from optimiser.solve import reduced_cost, shadow_price, value
+from optimiser.solve import shadow_price, value
 from optimiser.wording import (
     Gain,
     about_money,
@@ -25,13 +25,7 @@ SHADOW_TOLERANCE = 1e-7
 
 
 def _name(model: Model, kind: str, key: str) -> str:
-    lookup = {
-        "partner": {p.key: p.name for p in model.inputs.partners},
-        "intervention": {i.key: i.name for i in model.inputs.interventions},
-        "place": {p.key: p.name for p in model.inputs.places},
-        "demand": {d.key: d.name for d in model.inputs.demand_types},
-    }[kind]
-    return lookup.get(key, key)
+    return model.names[kind].get(key, key)
 
 
 def _budget_label(model: Model, line_key: str) -> str:
@@ -221,18 +215,18 @@ def _reach_limits(model: Model, gain: Gain) -> list[BindingConstraint]:
     segment by its share, so its value is the share-weighted sum of the
     (negative) reduced costs of the segments at their bounds.
     """
-    shares = model.rules.segment_shares
-    prices: dict[tuple[str, str, int], float] = defaultdict(float)
-    for (intervention, place, year, segment), var in model.participants.items():
-        cost = reduced_cost(var)
-        if cost < -SHADOW_TOLERANCE:
-            prices[(intervention, place, year)] += shares[segment] * -cost
+    block = model.block
+    shares = np.asarray(model.rules.segment_shares, dtype=np.float64)
+    reduced_costs = block.reduced_cost_array()
+    at_bound = reduced_costs < -SHADOW_TOLERANCE
+    weighted = np.where(at_bound, shares[block.segment] * -reduced_costs, 0.0)
+    prices = block.per_delivery(weighted)
+    first = block.first_of_delivery()
     found = []
-    for keys, price in prices.items():
-        if price <= SHADOW_TOLERANCE:
-            continue
-        intervention, place, year = keys
-        kind, _limit = model.reach_limits.get(keys, ("reach", 0.0))
+    for delivery in np.flatnonzero(prices > SHADOW_TOLERANCE).tolist():
+        price = float(prices[delivery])
+        intervention, place, year, _segment = block.key(int(first[delivery]))
+        kind, _limit = model.reach_limit(intervention, place)
         where = (
             f"{_name(model, 'intervention', intervention)} in {_name(model, 'place', place)} "
             f"in {financial_year(year)}"

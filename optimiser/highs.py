@@ -1,29 +1,32 @@
-"""HiGHS through PuLP, with the model handed over in one call.
+"""HiGHS through PuLP, with the model and the participant block handed over in one go.
 
-PuLP 3.3's ``pulp.HiGHS`` adds columns and rows to highspy one call at a
-time and sorts variables by name on every pass; at partnership scale that
-is most of PuLP's overhead. ``OneCallHiGHS`` passes column bounds, costs and
-the row matrix as arrays (``addVars``, ``changeColsCost``, ``addRows``) and
-reads the solution back as arrays. It also records the precise HiGHS model
-status, because PuLP 3.3 reports a time-limited solution as "optimal".
+``BlockHiGHS`` is a ``pulp.HiGHS`` that passes the PuLP model's column
+bounds, costs and row matrix as arrays (``addVars``, ``changeColsCost``,
+``addRows``), then appends the participant block's columns with their
+coefficients in those rows (``addCols``), and reads the solution back as
+arrays: the block's values and reduced costs stay numpy arrays, and only the
+few thousand PuLP variables get ``varValue`` and ``dj`` set one by one. It
+records the precise HiGHS model status, because PuLP 3.3 reports a
+time-limited solution as "optimal".
 
-PuLP 4 already builds the HiGHS model in one call and reports time limits
-properly, so ``make_solver`` uses the stock class there.
+The same class runs on PuLP 3.3 (where it replaces PuLP's hand-over, which
+adds columns and rows one call at a time and sorts variables by name) and on
+PuLP 4 (whose own hand-over is already one call; there only the block is
+added, and PuLP's status and statistics are kept).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import pulp
 from pulp import LpProblem
 
+from optimiser.block import ParticipantBlock
 from optimiser.lp import PULP_4
-
-_index = attrgetter("index")
 
 
 @dataclass(frozen=True)
@@ -36,103 +39,202 @@ class HighsOutcome:
     mip_gap: float | None
 
 
-class OneCallHiGHS(pulp.HiGHS):
-    """``pulp.HiGHS`` whose model hand-over and read-back use whole arrays (PuLP 3.x)."""
+def _bound(value: float | None, infinity: float) -> float:
+    return infinity if value is None else float(value)
 
-    name = "OneCallHiGHS"
+
+def pass_model(
+    highs: Any,
+    variables: Sequence[Any],
+    constraints: Sequence[Any],
+    problem: LpProblem,
+    block: ParticipantBlock | None,
+    *,
+    mip: bool,
+    column_of: Callable[[Any], int],
+    row_of: Callable[[Any], int],
+) -> None:
+    """Columns (PuLP's, then the block's), costs and rows to HiGHS in four calls.
+
+    ``column_of`` and ``row_of`` give a PuLP variable's column and a PuLP
+    constraint's row; PuLP's variables are columns ``0..len(variables)-1``
+    and its constraints rows ``0..len(constraints)-1``.
+    """
+    import highspy
+
+    inf = highspy.kHighsInf
+    count = len(variables)
+    lower = np.array([_bound(v.lowBound, -inf) for v in variables], dtype=np.float64)
+    upper = np.array([_bound(v.upBound, inf) for v in variables], dtype=np.float64)
+    cost = np.zeros(count)
+    objective = problem.objective
+    if objective is not None:
+        for var, coefficient in objective.items():
+            cost[column_of(var)] = coefficient
+    highs.addVars(count, lower, upper)
+    highs.changeColsCost(count, np.arange(count, dtype=np.int32), cost)
+    if problem.sense == pulp.LpMaximize:
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    if objective is not None and objective.constant:
+        highs.changeObjectiveOffset(float(objective.constant))
+    if mip:
+        integers = [column_of(v) for v in variables if v.cat == pulp.LpInteger]
+        if integers:
+            highs.changeColsIntegrality(
+                len(integers),
+                np.array(integers, dtype=np.int32),
+                np.full(len(integers), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
+            )
+    starts = np.zeros(len(constraints), dtype=np.int32)
+    lows = np.empty(len(constraints))
+    highs_ = np.empty(len(constraints))
+    indices: list[int] = []
+    values: list[float] = []
+    for row, constraint in enumerate(constraints):
+        starts[row] = len(indices)
+        for var, coefficient in constraint.items():
+            indices.append(column_of(var))
+            values.append(coefficient)
+        lows[row] = _bound(constraint.getLb(), -inf)
+        highs_[row] = _bound(constraint.getUb(), inf)
+    highs.addRows(
+        len(constraints),
+        lows,
+        highs_,
+        len(indices),
+        starts,
+        np.array(indices, dtype=np.int32),
+        np.array(values, dtype=np.float64),
+    )
+    if block is not None and len(block):
+        _add_block(highs, block, row_of)
+
+
+def _add_block(highs: Any, block: ParticipantBlock, row_of: Callable[[Any], int]) -> None:
+    """The participant columns, with their coefficients in rows already passed."""
+    handle, columns, coefficients = block.entries()
+    rows_of_handles = np.array([row_of(c) for c in block.rows], dtype=np.int32)
+    count = len(block)
+    starts = np.zeros(count, dtype=np.int32)
+    np.cumsum(np.bincount(columns, minlength=count)[:-1], out=starts[1:])
+    highs.addCols(
+        count,
+        np.zeros(count),
+        np.zeros(count),
+        block.upper,
+        len(coefficients),
+        starts,
+        rows_of_handles[handle] if len(handle) else np.zeros(0, dtype=np.int32),
+        coefficients,
+    )
+
+
+def read_outcome(highs: Any, *, mip: bool) -> HighsOutcome:
+    """The model status, and the objective and gap when HiGHS has a feasible solution."""
+    import highspy
+
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    return HighsOutcome(
+        model_status=highs.getModelStatus().name,
+        has_solution=bool(has_solution),
+        objective=float(info.objective_function_value) if has_solution else None,
+        mip_gap=float(info.mip_gap) if mip and has_solution else None,
+    )
+
+
+def read_block(highs: Any, block: ParticipantBlock | None, first_column: int) -> Any:
+    """Participants and reduced costs into the block as arrays; returns the solution."""
+    solution = highs.getSolution()
+    if block is not None:
+        end = first_column + len(block)
+        block.values = np.asarray(solution.col_value, dtype=np.float64)[first_column:end]
+        block.reduced_costs = np.asarray(solution.col_dual, dtype=np.float64)[first_column:end]
+    return solution
+
+
+class BlockHiGHS(pulp.HiGHS):
+    """``pulp.HiGHS`` that also solves for a participant block (``optimiser.block``)."""
+
+    name = "BlockHiGHS"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.block: ParticipantBlock | None = None
         self.outcome: HighsOutcome | None = None
+        self._columns: list[Any] = []
 
-    @staticmethod
-    def _variables(lp: LpProblem) -> list[Any]:
-        # Registration order, not lp.variables(): that sorts a million names by text.
+    def _is_mip(self, variables: Sequence[Any]) -> bool:
+        return bool(self.mip) and any(v.cat == pulp.LpInteger for v in variables)
+
+    # -- PuLP 4: its own one-call hand-over of PuLP's part, plus the block --
+
+    def _build_pulp_4(self, lp: LpProblem) -> None:
+        variables = lp.exported_variables()
+        self._columns = variables
+        column = {v.id: n for n, v in enumerate(variables)}
+        pass_model(
+            lp.solverModel,
+            variables,
+            lp.constraints(),
+            lp,
+            self.block,
+            mip=bool(self.mip),
+            column_of=lambda var: column[var.id],
+            row_of=lambda constraint: constraint.id,
+        )
+
+    # -- PuLP 3.3: the whole hand-over and read-back --
+
+    def _build_pulp_3(self, lp: LpProblem) -> None:
         if lp.objective is not None:
             lp._add_variables(lp.objective.keys())
-        return lp._variables
-
-    def buildSolverModel(self, lp: LpProblem) -> None:  # noqa: N802 (PuLP's name)
-        import highspy
-
-        inf = highspy.kHighsInf
-        variables = self._variables(lp)
-        count = len(variables)
+        # Registration order, not lp.variables(): that sorts every name on each call.
+        variables = list(lp._variables)
+        self._columns = variables
         for index, var in enumerate(variables):
             var.index = index
-        lower = np.array(
-            [-inf if v.lowBound is None else v.lowBound for v in variables], dtype=np.float64
-        )
-        upper = np.array(
-            [inf if v.upBound is None else v.upBound for v in variables], dtype=np.float64
-        )
-        sense = -1.0 if lp.sense == pulp.LpMaximize else 1.0
-        cost = np.zeros(count)
-        if lp.objective is not None:
-            for var, coefficient in lp.objective.items():
-                cost[var.index] = sense * coefficient
-        solver = lp.solverModel
-        solver.addVars(count, lower, upper)
-        solver.changeColsCost(count, np.arange(count, dtype=np.int32), cost)
-        if self.mip:
-            integers = [v.index for v in variables if v.cat == pulp.LpInteger]
-            if integers:
-                solver.changeColsIntegrality(
-                    len(integers),
-                    np.array(integers, dtype=np.int32),
-                    np.full(len(integers), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
-                )
-        self._add_rows(lp, solver, inf)
-
-    @staticmethod
-    def _add_rows(lp: LpProblem, solver: Any, inf: float) -> None:
         constraints = list(lp._constraints.values())
-        starts = np.zeros(len(constraints), dtype=np.int32)
-        lows = np.empty(len(constraints))
-        highs = np.empty(len(constraints))
-        indices: list[int] = []
-        values: list[float] = []
         for row, constraint in enumerate(constraints):
             constraint.index = row
-            starts[row] = len(indices)
-            expr = constraint.expr
-            indices.extend(map(_index, expr.keys()))
-            values.extend(expr.values())
-            low, high = constraint.getLb(), constraint.getUb()
-            lows[row] = -inf if low is None else low
-            highs[row] = inf if high is None else high
-        solver.addRows(
-            len(constraints),
-            lows,
-            highs,
-            len(indices),
-            starts,
-            np.array(indices, dtype=np.int32),
-            np.array(values, dtype=np.float64),
+        pass_model(
+            lp.solverModel,
+            variables,
+            constraints,
+            lp,
+            self.block,
+            mip=bool(self.mip),
+            column_of=lambda var: var.index,
+            row_of=lambda constraint: constraint.index,
         )
 
-    def findSolutionValues(self, lp: LpProblem) -> tuple[int, int]:  # noqa: N802
+    def buildSolverModel(self, lp: LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        if PULP_4:
+            self._build_pulp_4(lp)
+        else:
+            self._build_pulp_3(lp)
+
+    def findSolutionValues(self, lp: LpProblem) -> Any:  # noqa: N802
+        highs = lp.solverModel
+        self.outcome = read_outcome(highs, mip=self._is_mip(self._columns))
+        if PULP_4:
+            found = super().findSolutionValues(lp)
+            if self.outcome.has_solution:
+                read_block(highs, self.block, len(self._columns))
+            return found
+        return self._read_pulp_3(lp, highs)
+
+    def _read_pulp_3(self, lp: LpProblem, highs: Any) -> tuple[int, int]:
         import highspy
 
-        solver = lp.solverModel
-        status = solver.getModelStatus()
-        info = solver.getInfo()
-        has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-        is_mip = self.mip and any(v.cat == pulp.LpInteger for v in self._variables(lp))
-        self.outcome = HighsOutcome(
-            model_status=status.name,
-            has_solution=bool(has_solution),
-            objective=float(info.objective_function_value) if has_solution else None,
-            mip_gap=float(info.mip_gap) if is_mip and has_solution else None,
-        )
-        if has_solution:
-            solution = solver.getSolution()
-            for var, value, dual in zip(
-                self._variables(lp),
-                np.asarray(solution.col_value).tolist(),
-                np.asarray(solution.col_dual).tolist(),
-                strict=True,
-            ):
+        outcome = self.outcome
+        assert outcome is not None
+        if outcome.has_solution:
+            solution = read_block(highs, self.block, len(self._columns))
+            count = len(self._columns)
+            values = np.asarray(solution.col_value[:count]).tolist()
+            duals = np.asarray(solution.col_dual[:count]).tolist()
+            for var, value, dual in zip(self._columns, values, duals, strict=True):
                 var.varValue = value
                 var.dj = dual
             row_values = np.asarray(solution.row_value).tolist()
@@ -144,15 +246,18 @@ class OneCallHiGHS(pulp.HiGHS):
                 if constraint.sense == pulp.LpConstraintLE:
                     constraint.slack = -constraint.slack
         kind = highspy.HighsModelStatus
+        status = highs.getModelStatus()
         if status == kind.kOptimal:
             return 1, 1
         if status in (kind.kInfeasible, kind.kUnboundedOrInfeasible):
             return -1, -1
         if status == kind.kUnbounded:
             return -2, -2
-        return (1, 2) if has_solution else (0, 0)
+        return (1, 2) if outcome.has_solution else (0, 0)
 
-    def actualSolve(self, lp: LpProblem) -> int:  # noqa: N802
+    def actualSolve(self, lp: LpProblem, **kwargs: Any) -> Any:  # noqa: N802
+        if PULP_4:
+            return super().actualSolve(lp, **kwargs)
         self.createAndConfigureSolver(lp)
         self.buildSolverModel(lp)
         self.callSolver(lp)
@@ -161,8 +266,18 @@ class OneCallHiGHS(pulp.HiGHS):
         return status
 
 
-def make_solver(time_limit: float | None, *, mip: bool = True, **options: Any) -> Any:
-    """A quiet in-process HiGHS solver with a time limit (seconds)."""
-    if PULP_4:
-        return pulp.HiGHS(msg=False, timeLimit=time_limit, mip=mip, **options)
-    return OneCallHiGHS(msg=False, timeLimit=time_limit, mip=mip, **options)
+# The name the previous hand-over had; kept for code that imports it.
+OneCallHiGHS = BlockHiGHS
+
+
+def make_solver(
+    time_limit: float | None,
+    *,
+    mip: bool = True,
+    block: ParticipantBlock | None = None,
+    **options: Any,
+) -> BlockHiGHS:
+    """A quiet in-process HiGHS solver with a time limit (seconds), for a model and its block."""
+    solver = BlockHiGHS(msg=False, timeLimit=time_limit, mip=mip, **options)
+    solver.block = block
+    return solver

@@ -49,13 +49,13 @@ def add_row(problem: LpProblem, terms: Terms, sense: int, rhs: float, name: str)
     """Add ``sum(terms) <sense> rhs`` under ``name`` and return the PuLP constraint."""
     expr = expression(terms)
     if PULP_4:
+        # addConstraint's own return: PuLP 4 rewrites characters such as "-" in names,
+        # so looking the row up by our name would miss it.
         if sense == LE:
-            problem.addConstraint(expr <= rhs, name)
-        elif sense == GE:
-            problem.addConstraint(expr >= rhs, name)
-        else:
-            problem.addConstraint(expr == rhs, name)
-        return problem.get_constraint_by_name(name)
+            return problem.addConstraint(expr <= rhs, name)
+        if sense == GE:
+            return problem.addConstraint(expr >= rhs, name)
+        return problem.addConstraint(expr == rhs, name)
     constraint = LpConstraint(expr, sense, name=name, rhs=rhs)
     problem.addConstraint(constraint)
     return constraint

@@ -9,10 +9,13 @@ dual value or a slack back into a sentence without parsing names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 from pulp import LpMinimize, LpProblem, LpVariable
 
+from optimiser.block import ParticipantBlock
 from optimiser.evidence import confidence
 from optimiser.inputs import BudgetLine, Intervention, Place, PlanningInputs
 from optimiser.lp import EQ, GE, LE, Terms, add_row, new_variable
@@ -61,7 +64,7 @@ class Model:
     interventions: dict[str, Intervention] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)
-    participants: dict[tuple[str, str, int, int], LpVariable] = field(default_factory=dict)
+    participants: ParticipantBlock | None = None
     funding: dict[tuple[str, str, str], LpVariable] = field(default_factory=dict)
     funding_index: dict[tuple[str, str, int], list[LpVariable]] = field(default_factory=dict)
     runs: dict[tuple[str, str, int], LpVariable] = field(default_factory=dict)
@@ -70,11 +73,20 @@ class Model:
     contribution: dict[str, LpVariable] = field(default_factory=dict)
     total_spend: LpVariable | None = None
     rows: dict[str, Row] = field(default_factory=dict)
-    reach_limits: dict[tuple[str, str, int], tuple[str, float]] = field(default_factory=dict)
+    # Most participants per intervention and place in a year (interventions x places, in
+    # input order), and whether provider capacity rather than the eligible population sets it.
+    reach: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    capacity_limited: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     slacks: dict[str, list[tuple[LpVariable, int]]] = field(default_factory=dict)
     effects: dict[tuple[str, int, int], dict[str, float]] = field(default_factory=dict)
     objective_weights: dict[str, float] = field(default_factory=dict)
     zones: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # Funding zones: "all", then the districts; each participant column's zone number, and
+    # which (intervention, period, zone) have participants to pay for.
+    zone_names: tuple[str, ...] = ("all",)
+    column_zone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    served: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
+    run_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
     @classmethod
     def empty(
@@ -121,6 +133,30 @@ class Model:
         model.interventions = {i.key: i for i in inputs.interventions}
         model.places = {p.key: p for p in inputs.places}
         return model
+
+    @cached_property
+    def names(self) -> dict[str, dict[str, str]]:
+        """Display names by kind ("partner", "intervention", "place", "demand") and key."""
+        inputs = self.inputs
+        return {
+            "partner": {p.key: p.name for p in inputs.partners},
+            "intervention": {i.key: i.name for i in inputs.interventions},
+            "place": {p.key: p.name for p in inputs.places},
+            "demand": {d.key: d.name for d in inputs.demand_types},
+        }
+
+    @property
+    def block(self) -> ParticipantBlock:
+        """The participant variables (after ``add_participant_variables``)."""
+        assert self.participants is not None, "add_participant_variables comes first"
+        return self.participants
+
+    def reach_limit(self, intervention: str, place: str) -> tuple[str, float]:
+        """What limits participants of an intervention in a place: ("capacity" or "reach", most)."""
+        i = self.block.intervention_index[intervention]
+        where = self.block.place_index[place]
+        kind = "capacity" if self.capacity_limited[i, where] else "reach"
+        return kind, float(self.reach[i, where])
 
     def variable(
         self, name: str, low: float | None = 0.0, up: float | None = None, *, integer: bool = False
@@ -201,6 +237,10 @@ class Model:
         """What one more participant adds to the objective, in objective units."""
         units = self.effect_per_participant(intervention, year, segment)
         return sum(self.objective_weights.get(d, 0.0) * amount for d, amount in units.items())
+
+    def unit_costs(self) -> np.ndarray:
+        """Cost per participant of each intervention, in ``interventions`` order."""
+        return np.array([i.unit_cost for i in self.interventions.values()], dtype=np.float64)
 
     def zone_of(self, place_key: str, year: int) -> str:
         """The funding zone (district, or "all") whose money pays for a place."""

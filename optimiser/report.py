@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from optimiser.evidence import base_rating
 from optimiser.model import Model
 from optimiser.plan import (
@@ -28,45 +30,56 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
     """Participants, cost and funding by partner for each intervention, place and year.
 
     Partners fund an intervention per year and funding zone; each place's
-    share of that money is in proportion to its delivery cost.
+    share of that money is in proportion to its delivery cost. Participants
+    and costs are added up as arrays over the participant block; sentences
+    and records are made only for deliveries that happen.
     """
-    participants: dict[tuple[str, str, int], float] = defaultdict(float)
-    for (intervention, place, year, _segment), var in model.participants.items():
-        participants[(intervention, place, year)] += value(var)
-    costs: dict[tuple[str, str, int], float] = {}
-    zone_cost: dict[tuple[str, int, str], float] = defaultdict(float)
-    for key, served in participants.items():
-        intervention, place, year = key
-        details = model.interventions[intervention]
-        run = model.runs.get(key)
-        cost = details.unit_cost * served + (details.fixed_cost * value(run) if run else 0.0)
-        costs[key] = cost
-        zone_cost[(intervention, year, model.zone_of(place, year))] += cost
+    block = model.block
+    first = block.first_of_delivery()
+    intervention, place, period = block.intervention[first], block.place[first], block.period[first]
+    participants = block.per_delivery(block.value_array())
+    costs = model.unit_costs()[intervention] * participants
+    for key, run in model.runs.items():
+        fixed_cost = model.interventions[key[0]].fixed_cost
+        costs[model.run_columns[key] // len(block.segments)] += fixed_cost * value(run)
+    zone = model.column_zone[first]
+    shape = (len(model.interventions), len(block.years), len(model.zone_names))
+    zone_key = np.ravel_multi_index((intervention, period, zone), shape)
+    zone_cost = np.bincount(zone_key, weights=costs, minlength=int(np.prod(shape)))
     zone_money: dict[tuple[str, int, str], dict[str, float]] = defaultdict(
         lambda: defaultdict(float)
     )
-    for (line_key, intervention, zone), var in model.funding.items():
+    for (line_key, intervention_key, zone_name), var in model.funding.items():
         line = model.budget_lines[line_key]
-        zone_money[(intervention, line.year, zone)][line.partner] += value(var)
+        zone_money[(intervention_key, line.year, zone_name)][line.partner] += value(var)
+    happening = np.flatnonzero((participants >= TINY) | (costs >= TINY)).tolist()
+    keys = {
+        delivery: (
+            block.intervention_keys[intervention[delivery]],
+            block.place_keys[place[delivery]],
+            block.years[period[delivery]],
+        )
+        for delivery in happening
+    }
     result = []
-    for key in sorted(participants):
-        intervention, place, year = key
-        if participants[key] < TINY and costs[key] < TINY:
-            continue
-        zone_key = (intervention, year, model.zone_of(place, year))
-        fraction = costs[key] / zone_cost[zone_key] if zone_cost[zone_key] > 0 else 0.0
+    for delivery in sorted(happening, key=keys.__getitem__):
+        intervention_key, place_key, year = keys[delivery]
+        total = zone_cost[zone_key[delivery]]
+        cost = float(costs[delivery])
+        fraction = cost / total if total > 0 else 0.0
+        money = zone_money[(intervention_key, year, model.zone_names[zone[delivery]])]
         funding = tuple(
             PartnerFunding(partner, _pounds(amount * fraction))
-            for partner, amount in sorted(zone_money[zone_key].items())
+            for partner, amount in sorted(money.items())
             if amount * fraction > 0.005
         )
         result.append(
             Allocation(
-                intervention=intervention,
-                place=place,
+                intervention=intervention_key,
+                place=place_key,
                 year=year,
-                participants=round(participants[key], 4),
-                cost=_pounds(costs[key]),
+                participants=round(float(participants[delivery]), 4),
+                cost=_pounds(cost),
                 funding=funding,
             )
         )

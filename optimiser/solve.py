@@ -2,7 +2,7 @@
 
 The solver's status is mapped to ``SolveStatus`` and checked properly: with a
 time limit PuLP 3.3 can say "optimal" for a solution that is only feasible,
-so the HiGHS model status (or PuLP 4's solve statistics) decides.
+so the HiGHS model status decides (on PuLP 3 and 4 alike).
 """
 
 from __future__ import annotations
@@ -40,32 +40,12 @@ def _status_from_highs(outcome: Any) -> SolveStatus:
     return SolveStatus.ERROR
 
 
-def _status_from_pulp(problem: Any, returned: Any) -> tuple[SolveStatus, bool]:
-    """PuLP 4 returns LpSolveStats; PuLP 3 sets problem.status and problem.sol_status."""
-    if hasattr(returned, "has_solution"):
-        code, has_solution = int(returned.status), bool(returned.has_solution)
-        proven = code == 1
-    else:
-        code = int(problem.status)
-        has_solution = int(problem.sol_status) in (1, 2)
-        proven = int(problem.sol_status) == 1
-    if code == 1 and proven:
-        return SolveStatus.OPTIMAL, True
-    if code == -1:
-        return SolveStatus.INFEASIBLE, False
-    if code == -2:
-        return SolveStatus.UNBOUNDED, False
-    if has_solution:
-        return SolveStatus.TIME_LIMIT, True
-    return SolveStatus.ERROR, False
-
-
 def solve_model(model: Model, time_limit: float | None = 60.0, **options: Any) -> SolveResult:
     """Solve with HiGHS in process, quietly, within ``time_limit`` seconds.
 
     ``options`` go to HiGHS as named options (e.g. ``solver="ipm"``).
     """
-    solver = make_solver(time_limit, **options)
+    solver = make_solver(time_limit, block=model.participants, **options)
     started = time.perf_counter()
     try:
         with quiet_stdout():
@@ -73,16 +53,12 @@ def solve_model(model: Model, time_limit: float | None = 60.0, **options: Any) -
     except Exception as error:  # the solver failed: report, never crash the plan
         return SolveResult(SolveStatus.ERROR, None, None, time.perf_counter() - started, str(error))
     seconds = time.perf_counter() - started
-    outcome = getattr(solver, "outcome", None)
-    if outcome is not None:
-        status = _status_from_highs(outcome)
-        detail, gap = outcome.model_status, outcome.mip_gap
-        objective = outcome.objective
-    else:
-        status, _ = _status_from_pulp(model.problem, returned)
-        detail = str(getattr(returned, "status_str", status.value))
-        gap = getattr(returned, "gap_rel", None)
-        objective = model.problem.objective.value() if status.has_plan else None
+    outcome = solver.outcome
+    if outcome is None:  # HiGHS never ran
+        return SolveResult(SolveStatus.ERROR, None, None, seconds, f"solver returned {returned}")
+    status = _status_from_highs(outcome)
+    detail, gap = outcome.model_status, outcome.mip_gap
+    objective = outcome.objective
     if objective is not None and not model.diagnosing:
         objective = -objective  # the model minimises minus the benefit
     return SolveResult(status, objective, gap, seconds, detail)
@@ -109,11 +85,9 @@ def reduced_cost(var: Any) -> float:
 
 def model_size(model: Model) -> ModelSize:
     rows = [row.constraint for row in model.rows.values()]
-    nonzeros = sum(
-        len(constraint.expr if hasattr(constraint, "expr") else constraint) for constraint in rows
-    )
+    nonzeros = model.block.nonzeros + sum(len(constraint.keys()) for constraint in rows)
     variables = (
-        len(model.participants)
+        len(model.block)
         + len(model.funding)
         + len(model.runs)
         + len(model.reduction)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 from pulp import LpVariable
 
 from optimiser.build import benefit_cost_ratio
@@ -40,9 +41,6 @@ def not_funded(
     """
     funded = {a.intervention for a in plan_allocations if a.cost > 0.005}
     money_for = _money_by_intervention(model) if solved else {}
-    served: dict[str, list[tuple[tuple[str, str, int, int], LpVariable]]] = defaultdict(list)
-    for var_key, var in model.participants.items():
-        served[var_key[0]].append((var_key, var))
     result = []
     for key, intervention in model.interventions.items():
         if key in funded:
@@ -60,7 +58,7 @@ def not_funded(
             sentence = f"{intervention.name} is not funded: {text}."
             result.append(NotFunded(key, intervention.name, reason, sentence))
         elif solved:
-            result.append(_outcompeted(model, key, served[key], money_for))
+            result.append(_outcompeted(model, key, money_for))
     return tuple(result)
 
 
@@ -75,33 +73,37 @@ def _money_by_intervention(model: Model) -> dict[tuple[str, int, str], list[LpVa
 def _outcompeted(
     model: Model,
     key: str,
-    served: list[tuple[tuple[str, str, int, int], LpVariable]],
     money_for: dict[tuple[str, int, str], list[LpVariable]],
 ) -> NotFunded:
     """How much more effective, or cheaper, an unfunded intervention would need to be."""
     intervention = model.interventions[key]
     name = intervention.name
-    best: tuple[float, float, tuple[str, str, int, int]] | None = None
-    cheapest_money: dict[tuple[str, int, str], float] = {}
-    for var_key, var in served:
-        _i, place, year, _segment = var_key
-        zone = model.zone_of(place, year)
-        funding_vars = money_for.get((key, year, zone), [])
-        if not funding_vars:
-            continue
-        cheapest = cheapest_money.get((key, year, zone))
-        if cheapest is None:
-            cheapest = cheapest_money[(key, year, zone)] = min(map(reduced_cost, funding_vars))
-        gap = reduced_cost(var) + intervention.unit_cost * cheapest
-        funding_row = model.rows.get(f"funding|{key}|{year}|{zone}")
-        # Value of a pound here: the money's reduced cost plus the funding balance's dual.
-        pound = cheapest - shadow_price(funding_row) if funding_row is not None else cheapest
-        if best is None or gap < best[0]:
-            best = (gap, pound, var_key)
-    if best is None:
+    block = model.block
+    # Per (year, zone): the cheapest money's reduced cost, and the value of a pound there
+    # (that reduced cost plus the funding balance's dual).
+    cheapest = np.full((len(block.years), len(model.zone_names)), np.nan)
+    pound = np.full_like(cheapest, np.nan)
+    for period, year in enumerate(block.years):
+        for zone_number, zone in enumerate(model.zone_names):
+            funding_vars = money_for.get((key, year, zone))
+            if not funding_vars:
+                continue
+            cheapest[period, zone_number] = min(map(reduced_cost, funding_vars))
+            funding_row = model.rows.get(f"funding|{key}|{year}|{zone}")
+            pound[period, zone_number] = cheapest[period, zone_number] - (
+                shadow_price(funding_row) if funding_row is not None else 0.0
+            )
+    columns = block.columns_of(key)
+    periods, zones = block.period[columns], model.column_zone[columns]
+    gaps = block.reduced_cost_array()[columns] + intervention.unit_cost * cheapest[periods, zones]
+    if not len(gaps) or np.isnan(gaps).all():
         sentence = f"{name} is not funded: no budget line may pay for it where it can be delivered."
         return NotFunded(key, name, "no_budget", sentence)
-    gap, pound, (_i, _place, year, segment) = best
+    best = int(np.nanargmin(gaps))  # the first of equals, in column order
+    gap = float(gaps[best])
+    year = block.years[periods[best]]
+    segment = int(block.segment[columns[best]])
+    pound_here = float(pound[periods[best], zones[best]])
     if gap <= TOLERANCE:
         sentence = (
             f"{name} is not funded, but it ties with the funded programmes: it could enter the "
@@ -114,8 +116,8 @@ def _outcompeted(
     if per_participant > 0:
         increase = gap / per_participant
         parts.append(f"about {percent(increase)} more effective")
-    if pound > TOLERANCE and gap / pound < intervention.unit_cost:
-        cheaper = gap / pound
+    if pound_here > TOLERANCE and gap / pound_here < intervention.unit_cost:
+        cheaper = gap / pound_here
         parts.append(
             f"about {about_money(cheaper)} cheaper per participant "
             f"({about_money(intervention.unit_cost - cheaper)} instead of "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 from pulp import LpVariable
 
 from optimiser.lp import EQ, GE, LE, Terms
@@ -14,23 +15,33 @@ def add_funding_balance(model: Model) -> None:
     """Money spent on each intervention each year equals the cost of delivering it.
 
     ``sum_b f[b,i,t] = unit_cost * participants (+ fixed_cost * programmes)``,
-    per district where some budget line pays only for its own district.
+    per district where some budget line pays only for its own district. One
+    row per (intervention, year, zone) with participants to pay for.
     """
-    delivery: dict[tuple[str, int, str], Terms] = defaultdict(list)
-    for (intervention_key, place, year, _segment), var in model.participants.items():
-        unit_cost = model.interventions[intervention_key].unit_cost
-        delivery[(intervention_key, year, model.zone_of(place, year))].append((var, -unit_cost))
-    for (intervention_key, place, year), var in model.runs.items():
-        fixed_cost = model.interventions[intervention_key].fixed_cost
-        if fixed_cost > 0:
-            zone = model.zone_of(place, year)
-            delivery[(intervention_key, year, zone)].append((var, -fixed_cost))
+    block = model.block
+    keys = list(model.interventions)
     money: dict[tuple[str, int, str], Terms] = defaultdict(list)
     for (line_key, intervention_key, zone), var in model.funding.items():
         year = model.budget_lines[line_key].year
         money[(intervention_key, year, zone)].append((var, 1.0))
-    for key, cost_terms in delivery.items():
-        model.add("funding", key, [*money.get(key, []), *cost_terms], EQ, 0.0)
+    for (intervention_key, place, year), var in model.runs.items():
+        fixed_cost = model.interventions[intervention_key].fixed_cost
+        if fixed_cost > 0:
+            zone = model.zone_of(place, year)
+            money[(intervention_key, year, zone)].append((var, -fixed_cost))
+    served = model.served
+    row_number = np.full(served.shape, -1, dtype=np.int64)
+    row_number[served] = np.arange(int(served.sum()))
+    rows = []
+    for number, period, zone in zip(*np.nonzero(served), strict=True):
+        key = (keys[number], block.years[period], model.zone_names[zone])
+        rows.append(model.add("funding", key, money.get(key, []), EQ, 0.0).constraint)
+    block.attach(
+        rows,
+        row_number[block.intervention, block.period, model.column_zone],
+        np.arange(len(block)),
+        -model.unit_costs()[block.intervention],
+    )
 
 
 def funding_by_line(model: Model) -> dict[str, list[LpVariable]]:
@@ -94,6 +105,7 @@ def add_commissioning_windows(model: Model) -> None:
 
 
 def _add_place_contracts(model: Model) -> None:
+    block = model.block
     for contract in model.inputs.contracts:
         if contract.place is None or contract.amount_per_year <= 0:
             continue
@@ -101,16 +113,23 @@ def _add_place_contracts(model: Model) -> None:
         for year in contract.years:
             if year not in model.rules.years:
                 continue
-            terms: Terms = [
-                (var, intervention.unit_cost)
-                for (i, place, t, _s), var in model.participants.items()
-                if i == contract.intervention and place == contract.place and t == year
-            ]
+            columns = np.flatnonzero(
+                (block.intervention == block.intervention_index[contract.intervention])
+                & (block.place == block.place_index[contract.place])
+                & (block.period == block.years.index(year))
+            )
+            terms: Terms = []
             run = model.runs.get((contract.intervention, contract.place, year))
             if run is not None and intervention.fixed_cost > 0:
                 terms.append((run, intervention.fixed_cost))
             keys = (contract.partner, contract.intervention, contract.place, year)
-            model.add("contract_place", keys, terms, GE, contract.amount_per_year)
+            row = model.add("contract_place", keys, terms, GE, contract.amount_per_year)
+            block.attach(
+                [row.constraint],
+                np.zeros(len(columns), dtype=np.int64),
+                columns,
+                np.full(len(columns), intervention.unit_cost),
+            )
 
 
 def add_caps(model: Model) -> None:
