@@ -9,8 +9,7 @@ problem by sheet, row and column.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event
@@ -19,6 +18,16 @@ from sqlmodel import Session, select
 from models import AuditEvent, CostShare, DemandType, ExistingContract, Intervention, Partner, Place
 from planner.audit.service import Actor, record_change
 from planner.excel import input_tables as tables
+from planner.excel.import_outcome import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    ImportPreview,
+    RowChange,
+    display,
+    key_text,
+    same_record,
+)
 from planner.excel.import_reader import (
     ParsedWorkbook,
     SheetProblem,
@@ -48,7 +57,6 @@ from planner.inputs.service import (
 )
 from planner.inputs.validation import financial_years
 
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Columns that name another record, and the kind of record they name.
 REFERENCES = {
     "partner": "partner",
@@ -56,62 +64,6 @@ REFERENCES = {
     "place": "place",
     "demand_type": "demand type",
 }
-_VOLATILE = {"id", "updated_at", "created_at"}
-
-
-@dataclass(frozen=True)
-class RowChange:
-    """What importing one row does."""
-
-    sheet: str
-    row: int
-    label: str
-    action: str
-
-
-@dataclass
-class ImportPreview:
-    """The outcome of an import (or of its rehearsal): changes per row, or the problems."""
-
-    problems: list[SheetProblem] = field(default_factory=list)
-    changes: list[RowChange] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def counts(self) -> list[tuple[str, int, int, int]]:
-        """(sheet, created, updated, unchanged) for each sheet with rows, in workbook order."""
-        found = []
-        for table in tables.INPUT_SHEETS:
-            actions = [change.action for change in self.changes if change.sheet == table.name]
-            if actions:
-                found.append(
-                    (
-                        table.name,
-                        actions.count(CREATE),
-                        actions.count(UPDATE),
-                        actions.count(UNCHANGED),
-                    )
-                )
-        return found
-
-    def total(self, action: str) -> int:
-        return sum(1 for change in self.changes if change.action == action)
-
-    def summary(self) -> str:
-        if self.problems:
-            return f"{len(self.problems)} problem(s) found; nothing was saved"
-        if self.applied:
-            return (
-                f"{self.total(CREATE)} created, {self.total(UPDATE)} updated, "
-                f"{self.total(UNCHANGED)} unchanged"
-            )
-        return (
-            f"{self.total(CREATE)} to create, {self.total(UPDATE)} to update, "
-            f"{self.total(UNCHANGED)} unchanged"
-        )
 
 
 def preview_import(
@@ -222,7 +174,7 @@ class _Importer:
             if bad:
                 self._mark_failed(row, values)
                 continue
-            key = tuple(_key_text(values.get(name)) for name in row.sheet.key)
+            key = tuple(key_text(values.get(name)) for name in row.sheet.key)
             if key in seen:
                 self._problem(
                     row,
@@ -265,14 +217,14 @@ class _Importer:
         changed nothing leaves no audit event behind."""
         if any(item.action == "create" for item in events):
             return CREATE
-        changed = [item for item in events if not _same(item.before, item.after, frozenset())]
+        changed = [item for item in events if not same_record(item.before, item.after, frozenset())]
         for item in events:
             if item not in changed:
                 if item in self.session.new:
                     self.session.expunge(item)
                 else:
                     self.session.delete(item)
-        if any(not _same(item.before, item.after, ignore) for item in changed):
+        if any(not same_record(item.before, item.after, ignore) for item in changed):
             return UPDATE
         return UNCHANGED
 
@@ -363,12 +315,12 @@ class _Importer:
         # A demand type whose shares name a partner whose own row failed is left alone: its
         # shares cannot be checked until that row is fixed, and nothing is saved meanwhile.
         blocked = {
-            _key_text(values["demand_type"])
+            key_text(values["demand_type"])
             for row, values in share_rows
             if self._depends_on_failed(row.sheet, values)
         }
         for row, values in share_rows:
-            if _key_text(values["demand_type"]) in blocked:
+            if key_text(values["demand_type"]) in blocked:
                 self.failed.add(self._key("demand type", values["demand_type"]))
                 continue
             partner = by_name(self.session, Partner, values["partner"])
@@ -376,9 +328,9 @@ class _Importer:
                 self._problem(row, "partner", f"There is no partner called '{values['partner']}'")
                 self._mark_failed(row, {"demand_type": values["demand_type"]})
                 continue
-            groups.setdefault(_key_text(values["demand_type"]), []).append((row, values))
+            groups.setdefault(key_text(values["demand_type"]), []).append((row, values))
         for row, values in type_rows:
-            group = groups.pop(_key_text(values["name"]), None)
+            group = groups.pop(key_text(values["name"]), None)
             self._demand_type(row, values, group)
         for group in groups.values():
             row, values = group[0]
@@ -439,7 +391,7 @@ class _Importer:
                 if old is None
                 else (
                     UNCHANGED
-                    if _same(str(old), str(share_values["share_percent"]), frozenset())
+                    if same_record(str(old), str(share_values["share_percent"]), frozenset())
                     else UPDATE
                 )
             )
@@ -514,11 +466,11 @@ class _Importer:
 
     @staticmethod
     def _key(kind: str, name: object) -> tuple[str, str]:
-        return (kind, _key_text(name))
+        return (kind, key_text(name))
 
     @staticmethod
     def _label(sheet: InputSheet, values: dict[str, Any]) -> str:
-        return " · ".join(_display(values.get(name)) for name in sheet.key if values.get(name))
+        return " · ".join(display(values.get(name)) for name in sheet.key if values.get(name))
 
 
 def _current_shares(session: Session, demand_type: DemandType | None) -> dict[int, Decimal]:
@@ -530,36 +482,3 @@ def _current_shares(session: Session, demand_type: DemandType | None) -> dict[in
             select(CostShare).where(CostShare.demand_type_id == demand_type.id)
         )
     }
-
-
-def _key_text(value: object) -> str:
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return " ".join(str(value if value is not None else "").split()).lower()
-
-
-def _display(value: object) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
-def _same(before: Any, after: Any, ignore: frozenset[str]) -> bool:
-    """Whether two audit snapshots describe the same record (money compared as amounts)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        keys = (set(before) | set(after)) - _VOLATILE - ignore
-        return all(_same(before.get(key), after.get(key), frozenset()) for key in keys)
-    if isinstance(before, list) and isinstance(after, list):
-        return len(before) == len(after) and all(
-            _same(b, a, frozenset()) for b, a in zip(before, after, strict=True)
-        )
-    return _number(before) == _number(after)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return value
