@@ -23,6 +23,7 @@ from models import Plan, PlanAllocation, PlanExplanation, PlanFunding, Scenario
 from models.fields import utc_now
 from models.plan import ExplanationKind, PlanStatus
 from models.scenario import FundingMode
+from optimiser.model import Model
 from planner.audit.service import record_change
 from planner.db import new_session
 from planner.logs import event
@@ -248,14 +249,18 @@ def allocation_values(
     """Money value of demand avoided by each allocation, by the optimiser's own figures.
 
     The first people reached are at highest risk, so participants fill the diminishing-returns
-    segments (equal slices of the people a place can reach) in order, as an optimal plan does.
+    segments (equal slices of the people a place can reach: its eligible population within
+    provider capacity) in order, as an optimal plan does.
     """
-    model = opt.build(inputs, rules)
+    model = Model.empty(inputs, rules)
     values = []
     for allocation in allocations:
         intervention = model.interventions[allocation.intervention]
-        key = (allocation.intervention, allocation.place, allocation.year)
-        _limited_by, reach = model.reach_limits.get(key, ("reach", 0.0))
+        place = model.places[allocation.place]
+        reach = place.population.get(intervention.target_group, 0.0)
+        capacity = place.capacity.get(intervention.key, intervention.capacity)
+        if capacity is not None:
+            reach = min(reach, capacity)
         remaining, value = allocation.participants, 0.0
         for segment, share in enumerate(rules.segment_shares):
             taken = min(remaining, share * reach)
