@@ -16,18 +16,32 @@ GREEN = "#00703c"
 ORANGE = "#f47738"
 PURPLE = "#4c2c92"
 GREY = "#505a5f"
-PARTNER_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, "#d4351c", "#28a197", "#912b88", GREY)
+PARTNER_COLOURS = (
+    BLUE,
+    ORANGE,
+    GREEN,
+    PURPLE,
+    "#d4351c",
+    "#28a197",
+    "#912b88",
+    GREY,
+    "#85994b",
+    "#f499be",
+    "#b58840",
+    "#5694ca",
+)
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"}
 
 
 def _layout(y_title: str, *, height: int = 360, **extra: Any) -> dict[str, Any]:
     return {
         "height": height,
-        "margin": {"l": 80, "r": 20, "t": 30, "b": 90},
+        "margin": {"l": 80, "r": 20, "t": 30, "b": 40},
         "font": FONT,
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "yaxis": {"title": {"text": y_title}, "gridcolor": "#dddddd", "tickprefix": "£"},
+        "xaxis": {"automargin": True, "tickangle": -35},
         "legend": {"orientation": "h", "y": 1.12},
         "barmode": "group",
         **extra,
@@ -35,26 +49,35 @@ def _layout(y_title: str, *, height: int = 360, **extra: Any) -> dict[str, Any]:
 
 
 def partners_chart(report: PlanReport) -> dict[str, Any]:
-    """Contribution against benefit for each partner (the wrong-pocket picture)."""
-    names = [p["name"] for p in report.partners]
+    """Contribution against benefit for each partner (the wrong-pocket picture), as horizontal
+    bars so that long partner names stay readable."""
+    partners = list(reversed(report.partners))  # plotly draws the first bar at the bottom
+    names = [p["name"] for p in partners]
+    layout = _layout("", height=max(320, 56 * len(names) + 100))
+    layout["xaxis"] = {"gridcolor": "#dddddd", "tickprefix": "£", "title": {"text": "Pounds"}}
+    layout["yaxis"] = {"automargin": True}
+    layout["margin"] = {"l": 20, "r": 20, "t": 40, "b": 60}
+    layout["legend"] = {"orientation": "h", "y": 1.08, "traceorder": "reversed"}
     return {
         "data": [
             {
                 "type": "bar",
-                "name": "Pays in",
-                "x": names,
-                "y": [p["contribution"] for p in report.partners],
-                "marker": {"color": BLUE},
+                "orientation": "h",
+                "name": "Benefit that falls to it",
+                "y": names,
+                "x": [p["benefit"] for p in partners],
+                "marker": {"color": GREEN, "pattern": {"shape": "/"}},
             },
             {
                 "type": "bar",
-                "name": "Benefit that falls to it",
-                "x": names,
-                "y": [p["benefit"] for p in report.partners],
-                "marker": {"color": GREEN, "pattern": {"shape": "/"}},
+                "orientation": "h",
+                "name": "Pays in",
+                "y": names,
+                "x": [p["contribution"] for p in partners],
+                "marker": {"color": BLUE},
             },
         ],
-        "layout": _layout("Pounds"),
+        "layout": layout,
     }
 
 
@@ -100,7 +123,7 @@ def evidence_chart(report: PlanReport) -> dict[str, Any]:
                 "textposition": "outside",
             }
         ],
-        "layout": _layout("Pounds", showlegend=False),
+        "layout": _layout("Pounds", showlegend=False, xaxis={"tickangle": 0}),
     }
 
 
@@ -119,7 +142,13 @@ def years_chart(report: PlanReport) -> dict[str, Any]:
             }
             for index, partner in enumerate(partners)
         ],
-        "layout": _layout("Pounds", barmode="stack"),
+        "layout": _layout(
+            "Pounds",
+            barmode="stack",
+            height=460,
+            xaxis={"automargin": True, "tickangle": 0},
+            legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
+        ),
     }
 
 

@@ -35,20 +35,20 @@ STATUS_TAGS = {
 RULE_FAMILIES = {
     "budget": "Budgets",
     "committed": "Committed minimum budgets",
-    "capacity": "Delivery capacity",
-    "runs": "Eligible population",
-    "cohort": "Minimum cohorts",
-    "window": "Commissioning windows",
-    "contract": "Existing contracts",
-    "contract_place": "Existing contracts",
+    "fairness": "Partner fairness",
     "evidence_share": "Share of spend on strong evidence",
     "portfolio_vfm": "Value for money of the whole plan",
     "cost_per_unit": "Cost per unit of demand avoided",
-    "fairness": "Partner fairness",
     "need_floor": "Place need floors",
     "cap_place": "Caps on places",
     "cap_intervention": "Caps on interventions",
     "cap_category": "Caps on categories",
+    "window": "Commissioning windows",
+    "contract": "Existing contracts",
+    "contract_place": "Existing contracts",
+    "capacity": "Delivery capacity",
+    "runs": "Eligible population",
+    "cohort": "Minimum cohorts",
 }
 
 
@@ -110,6 +110,7 @@ class PlanReport:
     partner_names: list[str] = field(default_factory=list)
     years: list[YearSpend] = field(default_factory=list)
     binding_groups: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    by_intervention: list[InterventionSummary] = field(default_factory=list)
 
     @property
     def status(self) -> PlanStatus:
@@ -299,16 +300,46 @@ def _years(plan: Plan, allocations: list[AllocationLine]) -> list[YearSpend]:
     ]
 
 
+@dataclass(frozen=True)
+class InterventionSummary:
+    """One intervention's allocations added up over places and years."""
+
+    intervention: str
+    places: int
+    participants: float
+    cost: float
+    value: float
+
+
 def _binding_groups(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Binding rules grouped by kind, the partnership's own choices (budgets, fairness, evidence)
+    before delivery limits, and within a kind the rule worth most when loosened first."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    order = {family: index for index, family in enumerate(RULE_FAMILIES)}
+    rank: dict[str, int] = {}
     for constraint in result.get("binding_constraints", []):
         family = str(constraint.get("family", ""))
-        groups[RULE_FAMILIES.get(family, family.replace("_", " ").capitalize() or "Other")].append(
-            constraint
-        )
+        label = RULE_FAMILIES.get(family, family.replace("_", " ").capitalize() or "Other")
+        groups[label].append(constraint)
+        rank[label] = min(rank.get(label, len(order)), order.get(family, len(order)))
     for constraints in groups.values():
         constraints.sort(key=lambda c: -abs(float(c.get("shadow_price") or 0)))
-    return sorted(groups.items(), key=lambda item: -abs(float(item[1][0].get("shadow_price") or 0)))
+    return sorted(groups.items(), key=lambda item: rank[item[0]])
+
+
+def _intervention_summaries(allocations: list[AllocationLine]) -> list[InterventionSummary]:
+    places: dict[str, set[str]] = defaultdict(set)
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for line in allocations:
+        places[line.intervention].add(line.place)
+        total = totals[line.intervention]
+        total[0] += line.participants
+        total[1] += line.cost
+        total[2] += line.value
+    return [
+        InterventionSummary(name, len(places[name]), *totals[name])
+        for name in sorted(totals, key=lambda name: -totals[name][1])
+    ]
 
 
 def build_report(plan: Plan) -> PlanReport:
@@ -321,4 +352,5 @@ def build_report(plan: Plan) -> PlanReport:
     report.funding, report.partner_names = _funding_lines(plan)
     report.years = _years(plan, report.allocations)
     report.binding_groups = _binding_groups(result)
+    report.by_intervention = _intervention_summaries(report.allocations)
     return report

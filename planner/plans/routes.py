@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import login_required
 
+from models.plan import PlanStatus
 from planner.auth.roles import READERS, role_required
 from planner.db import get_session
 from planner.plans.charts import plan_charts
@@ -36,6 +37,17 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 # Plotly's own bundle, shipped inside the plotly Python package: served from here so charts work
 # offline and nothing is fetched from a CDN.
 PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@bp.app_template_global()
+def status_label(status: str) -> str:
+    """A plan status in words (also inside imported macros, which see globals only)."""
+    return STATUS_LABELS.get(PlanStatus(status), str(status))
+
+
+@bp.app_template_global()
+def status_tag_class(status: str) -> str:
+    return STATUS_TAGS.get(PlanStatus(status), "tag-grey")
 
 
 @bp.app_context_processor

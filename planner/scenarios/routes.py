@@ -26,6 +26,7 @@ from planner.scenarios.service import (
     scenario_choices,
     update_scenario,
 )
+from planner.solving.service import run_plan, start_plan
 
 bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -138,8 +139,6 @@ def delete(scenario_id: int):  # type: ignore[no-untyped-def]
 def run(scenario_id: int):  # type: ignore[no-untyped-def]
     """Queue a plan for the scenario and solve it (in the background when configured)."""
     scenario = _scenario(scenario_id)
-    from planner.solving import run_plan, start_plan
-
     plan = start_plan(get_session(), scenario.id, current_user)
     run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined]
     return redirect(url_for("plans.progress", plan_id=plan.id))

@@ -1,0 +1,325 @@
+"""Plan pages: running a scenario, following its progress, reading the plan and its reasons (or the
+diagnosis when the rules clash), and comparing plans. The demo partnership is solved once per
+module, inline (SOLVE_IN_BACKGROUND is off in tests)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from models import BudgetLine, Partner, Plan, Scenario
+from models.plan import PlanStatus
+from models.vocabulary import Role
+from planner.db import new_session
+from planner.plans.routes import PLOTLY_BUNDLE
+from planner.scenarios.forms import form_values
+from planner.solving.service import start_plan
+from tests.planning_fixtures import demo_app_for_module, demo_client
+
+VRU = "West Yorkshire Violence Reduction Unit"
+
+
+@pytest.fixture(scope="module")
+def demo_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    yield from demo_app_for_module(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def commissioner(demo_app: Flask):  # type: ignore[no-untyped-def]
+    return demo_client(demo_app, Role.COMMISSIONER)
+
+
+def scenario_id(app: Flask, name: str) -> int:
+    with app.app_context(), new_session() as session:
+        return session.exec(select(Scenario.id).where(Scenario.name == name)).one()  # type: ignore[return-value]
+
+
+def run(client, app: Flask, name: str) -> int:  # type: ignore[no-untyped-def]
+    """Run a scenario through its page; the id of the plan it opens."""
+    response = client.post(f"/scenarios/{scenario_id(app, name)}/run")
+    assert response.status_code == 302
+    progress = re.fullmatch(r"/plans/(\d+)/progress", response.location)
+    assert progress, response.location
+    finished = client.get(response.location)
+    assert finished.status_code == 302 and finished.location == f"/plans/{progress.group(1)}"
+    return int(progress.group(1))
+
+
+@pytest.fixture(scope="module")
+def plans(demo_app: Flask, commissioner) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Plans of the demo's scenarios, and of one whose rules clash (the VRU must spend £50m in
+    2026/27 but its ring-fence allows only diversion and mentoring)."""
+    solved = {
+        name: run(commissioner, demo_app, name) for name in ("Pooled 2026-29", "Each partner alone")
+    }
+    with demo_app.app_context(), new_session() as session:
+        pooled = session.exec(select(Scenario).where(Scenario.name == "Pooled 2026-29")).one()
+        values = form_values(pooled)
+        vru_line = session.exec(
+            select(BudgetLine)
+            .join(Partner, Partner.id == BudgetLine.partner_id)  # type: ignore[arg-type]
+            .where(Partner.name == VRU, BudgetLine.year == 2026)
+        ).one()
+    values.update(
+        {
+            "name": "VRU must spend £50m",
+            f"budget-max-{vru_line.id}": "50000000",
+            f"budget-min-{vru_line.id}": "50000000",
+        }
+    )
+    assert commissioner.post("/scenarios/new", data=values).status_code == 302
+    solved["clash"] = run(commissioner, demo_app, "VRU must spend £50m")
+    return solved
+
+
+def stored(app: Flask, plan_id: int) -> Plan:
+    with app.app_context(), new_session() as session:
+        plan = session.get(Plan, plan_id)
+        assert plan is not None
+        return plan
+
+
+def money(amount: Decimal | float | None) -> str:
+    return f"£{float(amount or 0):,.0f}"
+
+
+def test_a_plan_shows_its_figures_tables_charts_and_reasons(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    plan = stored(demo_app, plans["Pooled 2026-29"])
+    assert plan.status == PlanStatus.OPTIMAL
+    page = commissioner.get(f"/plans/{plan.id}").data.decode()
+    assert "Best plan found" in page
+    for figure in (plan.total_spend, plan.total_benefit, plan.pooling_gain):
+        assert money(figure) in page
+    assert f"{plan.benefit_cost_ratio:.2f}" in page
+    for heading in (
+        "Demand avoided",
+        "Why the plan is what it is",
+        "Rules that limit the plan",
+        "Interventions not funded",
+        "Partners: what each pays and the benefit that falls to it",
+        "Value of pooling",
+        "Spend by place against need",
+        "Evidence behind the spend",
+        "Spend by year",
+        "Allocations by intervention, place and year",
+        "Who pays for each intervention",
+        "Solver details",
+    ):
+        assert heading in page, heading
+    # Sentences from the optimiser: a shadow price, an unfunded intervention, the pooling gain.
+    assert re.search(r"£[\d,]+ more from [^<]+ budget would add about £[\d,]+", page)
+    assert "is not funded: its evidence rating is NE" in page
+    assert "Pooling adds about" in page
+    # Every chart sits beside the table that carries its figures.
+    charts = json.loads(
+        re.search(
+            r'<script type="application/json" id="plan-charts">(.*?)</script>', page, re.S
+        ).group(1)  # type: ignore[union-attr]
+    )
+    assert set(charts) == {"chart-partners", "chart-places", "chart-evidence", "chart-years"}
+    for chart_id in charts:
+        assert f'id="{chart_id}"' in page
+    with demo_app.app_context(), new_session() as session:
+        rows = session.get(Plan, plan.id).allocations  # type: ignore[union-attr]
+        first = rows[0]
+        assert f"{len(rows)} rows" in page
+        assert first.intervention_name in page and first.place_name in page
+    assert "Variables" in page and f"{plan.variables:,}" in page
+
+
+def test_charts_use_plotly_served_by_the_app_itself(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    page = commissioner.get(f"/plans/{plans['Pooled 2026-29']}").data.decode()
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    assert any(source.startswith("/plans/plotly.min.js") for source in sources)
+    assert "/static/js/plan-charts.js" in sources
+    assert not any(source.startswith(("http:", "https:", "//")) for source in sources)
+    assert "<script>" not in page  # no inline code
+    bundle = commissioner.get("/plans/plotly.min.js")
+    assert bundle.status_code == 200
+    assert bundle.mimetype == "text/javascript"
+    assert len(bundle.data) == Path(PLOTLY_BUNDLE).stat().st_size
+
+
+def test_finance_leads_read_plans_and_see_the_excel_button(demo_app: Flask, plans) -> None:
+    finance = demo_client(demo_app, Role.FINANCE_LEAD)
+    page = finance.get(f"/plans/{plans['Pooled 2026-29']}")
+    assert page.status_code == 200
+    assert b"Download Excel workbook" in page.data
+    assert f"/plans/{plans['Pooled 2026-29']}/workbook.xlsx".encode() in page.data
+    assert finance.get("/plans/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/plans/", "/plans/1", "/plans/1/progress", "/plans/1/status", "/plans/compare?plan=1&plan=2"],
+)
+def test_place_leads_may_not_read_whole_plans(demo_app: Flask, plans, path: str) -> None:
+    assert demo_client(demo_app, Role.PLACE_LEAD).get(path).status_code == 403
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(demo_app: Flask, plans) -> None:
+    for path in ("/plans/", f"/plans/{plans['Pooled 2026-29']}", "/plans/plotly.min.js"):
+        response = demo_app.test_client().get(path)
+        assert response.status_code == 302 and "/sign-in" in response.location
+
+
+def test_rules_that_clash_show_the_diagnosis_not_an_error(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    plan = stored(demo_app, plans["clash"])
+    assert plan.status == PlanStatus.INFEASIBLE
+    response = commissioner.get(f"/plans/{plan.id}")
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert "The rules of this scenario cannot all be met" in page
+    assert plan.result["diagnosis"]["summary"] in page.replace("&#39;", "'")
+    assert VRU in page
+    assert "Change the scenario&#39;s rules" in page or "Change the scenario's rules" in page
+    assert "Download Excel workbook" not in page
+    assert 'id="plan-charts"' not in page
+
+
+def test_a_failed_plan_says_why(demo_app: Flask, commissioner) -> None:  # type: ignore[no-untyped-def]
+    with demo_app.app_context(), new_session() as session:
+        plan = Plan(
+            scenario_name="Broken",
+            status=PlanStatus.ERROR,
+            message="A place caps spend in a place that no longer exists (Nowhere).",
+        )
+        session.add(plan)
+        session.commit()
+        plan_id = plan.id
+    page = commissioner.get(f"/plans/{plan_id}").data.decode()
+    assert "No plan could be found" in page
+    assert "no longer exists (Nowhere)" in page
+
+
+def test_progress_page_works_without_javascript(demo_app: Flask, commissioner) -> None:  # type: ignore[no-untyped-def]
+    with demo_app.app_context(), new_session() as session:
+        queued = start_plan(session, scenario_id(demo_app, "Pooled 2026-29"), None)
+        plan_id = queued.id
+    assert commissioner.get(f"/plans/{plan_id}").location == f"/plans/{plan_id}/progress"
+    page = commissioner.get(f"/plans/{plan_id}/progress").data.decode()
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert f'href="/plans/{plan_id}/progress"' in page and "Check again" in page
+    assert "/static/js/plan-progress.js" in page
+    status = commissioner.get(f"/plans/{plan_id}/status")
+    assert status.json == {
+        "id": plan_id,
+        "status": "queued",
+        "label": "Waiting to start",
+        "finished": False,
+        "message": "",
+        "url": f"/plans/{plan_id}",
+    }
+    assert status.headers["Cache-Control"] == "no-store"
+
+
+def test_finished_plans_report_so(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    plan_id = plans["Each partner alone"]
+    status = commissioner.get(f"/plans/{plan_id}/status").json
+    assert status["finished"] is True and status["status"] == "optimal"
+    assert commissioner.get(f"/plans/{plan_id}/progress").location == f"/plans/{plan_id}"
+
+
+def test_stored_plans_read_the_same_after_inputs_change(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    plan_id = plans["Each partner alone"]
+    before = commissioner.get(f"/plans/{plan_id}").data.decode()
+    with demo_app.app_context(), new_session() as session:
+        police = session.exec(select(Partner).where(Partner.name == "West Yorkshire Police")).one()
+        police.name = "Renamed Police"
+        lines = session.exec(select(BudgetLine)).all()
+        recorded = {line.id: (line.maximum, line.minimum) for line in lines}
+        for line in lines:
+            line.maximum, line.minimum = Decimal(1), None
+        session.commit()
+    try:
+        after = commissioner.get(f"/plans/{plan_id}").data.decode()
+        assert "West Yorkshire Police" in after and "Renamed Police" not in after
+        strip = re.compile(r'name="csrf_token" value="[^"]+"')
+        assert strip.sub("", after) == strip.sub("", before)
+    finally:
+        with demo_app.app_context(), new_session() as session:
+            police = session.exec(select(Partner).where(Partner.name == "Renamed Police")).one()
+            police.name = "West Yorkshire Police"
+            for line in session.exec(select(BudgetLine)).all():
+                line.maximum, line.minimum = recorded[line.id]
+            session.commit()
+
+
+def test_plan_list_filters_by_scenario_and_offers_comparison(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    everything = commissioner.get("/plans/").data.decode()
+    for plan_id in plans.values():
+        assert f'id="compare-{plan_id}"' in everything
+    only = commissioner.get(f"/plans/?scenario={scenario_id(demo_app, 'Each partner alone')}")
+    page = only.data.decode()
+    assert f"Plan {plans['Each partner alone']}<" in page
+    assert f"Plan {plans['Pooled 2026-29']}<" not in page
+
+
+def test_comparison_shows_differences_in_words(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    base, other = plans["Pooled 2026-29"], plans["Each partner alone"]
+    response = commissioner.get(f"/plans/compare?plan={other}&plan={base}")
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert f"Each plan against plan {base} (Pooled 2026-29), the baseline" in page
+    for table in (
+        "Headline figures of each plan",
+        "Units of demand avoided, by type",
+        "What each partner pays in",
+        "Benefit that falls to each partner",
+        "Spend on each intervention, all years",
+        "Changed allocations by intervention and place",
+    ):
+        assert table in page, table
+    # Differences are spelt out with an arrow and a word, not only a colour.
+    assert re.search(r'class="change change-down">.*?£[\d,]+\s+less', page, re.S)
+    assert re.search(r'class="change change-(up|down)">.*?(more|less)', page, re.S)
+    assert "diff-down" in page
+
+
+def test_comparison_needs_two_to_four_known_plans(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    one = commissioner.get(f"/plans/compare?plan={plans['Pooled 2026-29']}")
+    assert one.status_code == 400
+    assert b"Choose at least two plans to compare" in one.data
+    many = "&".join(f"plan={n}" for n in range(1, 7))
+    assert b"Choose at most 4 plans" in commissioner.get(f"/plans/compare?{many}").data
+    assert commissioner.get("/plans/compare?plan=1&plan=99999").status_code == 404
+
+
+def test_unknown_plans_are_not_found(commissioner) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/plans/99999", "/plans/99999/progress", "/plans/99999/status"):
+        assert commissioner.get(path).status_code == 404
+
+
+def test_scenario_names_in_plans_are_escaped(demo_app: Flask, commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    name = "<script>alert('plan')</script>"
+    values = {**form_values(None), "name": name, "first_year": "2026", "horizon_years": "1"}
+    assert commissioner.post("/scenarios/new", data=values).status_code == 302
+    plan_id = run(commissioner, demo_app, name)
+    pages = [
+        commissioner.get(f"/plans/{plan_id}").data.decode(),
+        commissioner.get("/plans/").data.decode(),
+        commissioner.get(
+            f"/plans/compare?plan={plan_id}&plan={plans['Pooled 2026-29']}"
+        ).data.decode(),
+        commissioner.get(f"/scenarios/{scenario_id(demo_app, name)}").data.decode(),
+    ]
+    for page in pages:
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert(" in page
