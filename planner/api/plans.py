@@ -1,0 +1,155 @@
+"""Plans through the API: list and read them, run a scenario into a new plan, and export a plan
+as the finance team's Excel workbook. Solving and the workbook are the app's own services."""
+
+from typing import Any
+
+from flask import Response, current_app
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from models import Plan
+from models.plan import PlanStatus
+from models.timestamps import UtcTimestamp
+from planner.api.base import IdPath, api_blueprint, api_user
+from planner.api.errors import fail
+from planner.api.pagination import Page, PageQuery, paged
+from planner.auth.roles import EDITORS, EXPORTERS, READERS
+from planner.db import get_session
+from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filename
+from planner.excel.stored_plan import PlanNotExportable, plan_workbook_view
+from planner.inputs.validation import fetch
+from planner.solving.reading import plan_json
+from planner.solving.service import ScenarioNotFound, run_plan, start_plan
+
+bp = api_blueprint(
+    "plans", "Plans", "The optimiser's answers: run a scenario, read a plan, export it to Excel."
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PlanListItem(BaseModel):
+    id: int
+    scenario_id: int | None
+    scenario_name: str
+    status: PlanStatus
+    message: str
+    created_at: UtcTimestamp
+    created_by_name: str
+    finished_at: UtcTimestamp | None
+    total_spend: float | None
+    total_benefit: float | None
+    benefit_cost_ratio: float | None
+
+
+class PlanOut(BaseModel):
+    """A plan's headline figures and the optimiser's whole answer (see the plan page for the
+    same figures in words)."""
+
+    plan_id: int
+    scenario: str
+    status: PlanStatus
+    message: str
+    objective: float | None
+    objective_unit: str
+    total_spend: float | None
+    total_benefit: float | None
+    benefit_cost_ratio: float | None
+    pooling_gain: float | None
+    participants: float | None
+    years: list[int]
+    created_by: str
+    created_at: str | None
+    finished_at: str | None
+    allocations: list[dict[str, Any]]
+    partners: list[dict[str, Any]]
+    demand_reductions: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    evidence_mix: list[dict[str, Any]]
+    binding_constraints: list[dict[str, Any]]
+    not_funded: list[dict[str, Any]]
+    pooling: dict[str, Any] | None
+    diagnosis: dict[str, Any] | None
+    messages: list[str]
+    timings: dict[str, Any] | None
+    model_size: dict[str, Any] | None
+
+
+class PlanQuery(PageQuery):
+    scenario_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+
+
+def listed(plan: Plan) -> PlanListItem:
+    return PlanListItem(
+        id=plan.id,  # type: ignore[arg-type]
+        scenario_id=plan.scenario_id,
+        scenario_name=plan.scenario_name,
+        status=plan.status,
+        message=plan.message,
+        created_at=plan.created_at,
+        created_by_name=plan.created_by_name,
+        finished_at=plan.finished_at,
+        total_spend=None if plan.total_spend is None else float(plan.total_spend),
+        total_benefit=None if plan.total_benefit is None else float(plan.total_benefit),
+        benefit_cost_ratio=plan.benefit_cost_ratio,
+    )
+
+
+@bp.get("/plans", responses={200: Page[PlanListItem]})
+def list_plans(query: PlanQuery):
+    """Plans, newest first, optionally of one scenario."""
+    api_user(*READERS)
+    statement = select(Plan).order_by(col(Plan.created_at).desc(), col(Plan.id).desc())
+    if query.scenario_id is not None:
+        statement = statement.where(Plan.scenario_id == query.scenario_id)
+    return paged(get_session(), statement, query, listed)
+
+
+@bp.get("/plans/<int:id>", responses={200: PlanOut})
+def read_plan(path: IdPath):
+    """One plan: status, headline figures, allocations and who pays, demand avoided, binding
+    rules with shadow prices, why interventions were not funded, and the value of pooling."""
+    api_user(*READERS)
+    plan = fetch(get_session(), Plan, path.id, "plan")
+    return PlanOut.model_validate(plan_json(plan)).model_dump(mode="json")
+
+
+@bp.post("/scenarios/<int:id>/plans", responses={202: PlanListItem})
+def run_scenario(path: IdPath):
+    """Run a scenario: a new plan is stored with a snapshot of every input and solved (in the
+    background when the server is set to). Poll GET /plans/{id} until its status is final."""
+    user = api_user(*EDITORS)
+    session = get_session()
+    try:
+        plan = start_plan(session, path.id, user)
+    except ScenarioNotFound:
+        fail(404, f"There is no scenario with id {path.id}")
+    if plan.status == PlanStatus.QUEUED:
+        run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined, arg-type]
+        session.refresh(plan)
+    return listed(plan).model_dump(mode="json"), 202
+
+
+@bp.get(
+    "/plans/<int:id>/workbook",
+    responses={
+        200: {
+            "description": "The plan as an Excel workbook",
+            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def export_plan(path: IdPath):
+    """The plan as the Excel workbook finance leads download from the plan page."""
+    api_user(*EXPORTERS)
+    session = get_session()
+    plan = fetch(session, Plan, path.id, "plan")
+    try:
+        view = plan_workbook_view(session, plan)
+    except PlanNotExportable as refusal:
+        fail(422, str(refusal))
+    return Response(
+        build_plan_workbook(view),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{plan_workbook_filename(view)}"'},
+    )

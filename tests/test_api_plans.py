@@ -1,0 +1,105 @@
+"""Scenarios and plans through the API on the demo partnership: rules checked in words, a run
+solved and read back, the Excel export, and agreeing a plan."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlmodel import select
+
+from models import BudgetLine
+from planner.db import new_session
+from tests.test_place_view import LEAD, api_token, demo_app  # noqa: F401  (shared demo fixture)
+
+
+def test_scenario_rules_are_checked_in_words(demo_app: Flask) -> None:  # noqa: F811
+    headers = api_token(demo_app, "commissioner@demo.example")
+    client = demo_app.test_client()
+    wrong = client.post(
+        "/api/v1/scenarios",
+        json={"name": "Too strict", "min_evidence_rating": "NE", "horizon_years": 30},
+        headers=headers,
+    )
+    assert wrong.status_code == 422
+    fields = {error["field"] for error in wrong.json["errors"]}
+    assert {"horizon_years"} <= fields
+    unknown = client.post(
+        "/api/v1/scenarios",
+        json={
+            "name": "Override",
+            "budget_overrides": [{"budget_line_id": 999999, "maximum": "100"}],
+        },
+        headers=headers,
+    )
+    assert unknown.status_code == 422
+    assert unknown.json["errors"] == [
+        {"field": "budget_overrides", "message": "There is no budget line with id 999999"}
+    ]
+
+
+def test_run_read_export_and_agree_a_plan(demo_app: Flask) -> None:  # noqa: F811
+    headers = api_token(demo_app, "commissioner@demo.example")
+    client = demo_app.test_client()
+    with demo_app.app_context(), new_session() as session:
+        line = session.exec(select(BudgetLine)).first()
+    created = client.post(
+        "/api/v1/scenarios",
+        json={
+            "name": "API scenario",
+            "first_year": 2026,
+            "horizon_years": 2,
+            "budget_overrides": [
+                {"budget_line_id": line.id, "maximum": str(line.maximum), "minimum": None}  # type: ignore[union-attr]
+            ],
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.json
+    scenario_id = created.json["id"]
+    assert created.json["budget_overrides"][0]["budget_line_id"] == line.id  # type: ignore[union-attr]
+    renamed = client.patch(
+        f"/api/v1/scenarios/{scenario_id}",
+        json={"description": "From a partner system"},
+        headers=headers,
+    )
+    assert renamed.status_code == 200
+    assert renamed.json["budget_overrides"] == created.json["budget_overrides"]
+
+    run = client.post(f"/api/v1/scenarios/{scenario_id}/plans", headers=headers)
+    assert run.status_code == 202, run.json
+    plan_id = run.json["id"]
+    plan = client.get(f"/api/v1/plans/{plan_id}", headers=headers).json
+    assert plan["status"] == "optimal"
+    assert plan["years"] == [2026, 2027]
+    assert plan["allocations"] and plan["binding_constraints"] is not None
+    listed = client.get(f"/api/v1/plans?scenario_id={scenario_id}", headers=headers).json
+    assert [item["id"] for item in listed["items"]] == [plan_id]
+
+    finance = api_token(demo_app, "finance@demo.example")
+    workbook = client.get(f"/api/v1/plans/{plan_id}/workbook", headers=finance)
+    assert workbook.status_code == 200
+    assert workbook.mimetype.endswith("spreadsheetml.sheet")
+    assert workbook.data[:2] == b"PK"
+    assert (
+        client.get(
+            f"/api/v1/plans/{plan_id}/workbook", headers=api_token(demo_app, LEAD)
+        ).status_code
+        == 403
+    )
+
+    assert (
+        client.post(f"/api/v1/plans/{plan_id}/agreement", json={}, headers=finance).status_code
+        == 403
+    )
+    agreed = client.post(
+        f"/api/v1/plans/{plan_id}/agreement", json={"note": "Board, 12 March"}, headers=headers
+    )
+    assert agreed.status_code == 201
+    history = client.get("/api/v1/agreements", headers=headers).json
+    assert history["items"][0]["plan_id"] == plan_id and history["total"] >= 2
+    again = client.post(f"/api/v1/plans/{plan_id}/agreement", json={}, headers=headers)
+    assert (
+        again.status_code == 422 and "already the agreed plan" in again.json["errors"][0]["message"]
+    )
+
+    missing = client.post("/api/v1/scenarios/999999/plans", headers=headers)
+    assert missing.status_code == 404
