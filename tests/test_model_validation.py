@@ -126,3 +126,18 @@ def test_a_failed_save_changes_nothing(app: Flask) -> None:
         assert fresh.exec(select(DemandType)).first() is None
         assert fresh.exec(select(CostShare)).first() is None
         assert fresh.exec(select(func.count()).select_from(AuditEvent)).one() == audit_rows
+
+
+def test_every_problem_with_a_demand_type_is_reported_at_once(app: Flask) -> None:
+    with app.app_context(), new_session() as session:
+        police = service.create_partner(session, {"name": "West Yorkshire Police"})
+        with pytest.raises(InputError) as failed:
+            service.create_demand_type(
+                session,
+                {"name": "Police call-out", "unit": "call-out", "unit_cost": "-629"},
+                {police.id: "90"},
+            )
+        assert failed.value.errors == {
+            "unit_cost": "must be 0 or more",
+            "cost_shares": "Police call-out: cost shares total 90%, but must total 100%",
+        }

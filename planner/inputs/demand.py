@@ -46,9 +46,7 @@ def create_demand_type(
     `shares` maps a partner (by id, or by name as a string) to its percentage; blank or zero
     shares are left out, and the rest must total 100%.
     """
-    details = validated(DemandTypeCreate, merged(None, fields, DEMAND_FIELDS))
-    ensure_unique_name(session, DemandType, details.name, "a demand type")
-    checked = _checked_shares(session, details.name, shares)
+    details, checked = _checked(session, None, fields, shares)
     demand_type = DemandType(**details.model_dump())
     with saving(session, commit=commit):
         session.add(demand_type)
@@ -78,9 +76,7 @@ def update_demand_type(
 ) -> DemandType:
     """Change a demand type; with `shares` its cost shares are replaced, without they stay."""
     demand_type = fetch(session, DemandType, demand_type_id, "demand type")
-    details = validated(DemandTypeCreate, merged(demand_type, fields, DEMAND_FIELDS))
-    ensure_unique_name(session, DemandType, details.name, "a demand type", demand_type.id)
-    checked = None if shares is None else _checked_shares(session, details.name, shares)
+    details, checked = _checked(session, demand_type, fields, shares)
     before = demand_type_snapshot(session, demand_type)
     with saving(session, commit=commit):
         apply(demand_type, details)
@@ -184,6 +180,33 @@ def demand_type_snapshot(session: Session, demand_type: DemandType) -> dict[str,
         for partner, share in cost_shares(session, demand_type.id)  # type: ignore[arg-type]
     }
     return {**(snapshot(demand_type) or {}), "cost_shares": shares}
+
+
+def _checked(
+    session: Session,
+    demand_type: DemandType | None,
+    fields: Mapping[str, Any],
+    shares: Shares | None,
+) -> tuple[DemandTypeCreate, dict[int, Decimal] | None]:
+    """Check the demand type and its shares together, so every problem is reported at once."""
+    values = merged(demand_type, fields, DEMAND_FIELDS)
+    errors: dict[str, str] = {}
+    details = checked = None
+    try:
+        details = validated(DemandTypeCreate, values)
+        ensure_unique_name(
+            session, DemandType, details.name, "a demand type", demand_type and demand_type.id
+        )
+    except InputError as error:
+        errors.update(error.errors)
+    if shares is not None:
+        try:
+            checked = _checked_shares(session, str(values.get("name") or "").strip(), shares)
+        except InputError as error:
+            errors.update(error.errors)
+    if errors or details is None:
+        raise InputError(errors)
+    return details, checked
 
 
 def _checked_shares(session: Session, name: str, shares: Shares) -> dict[int, Decimal]:
