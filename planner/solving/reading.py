@@ -95,7 +95,9 @@ def summary_lines(plan: Plan) -> list[str]:
         lines += ["", "Not funded:"]
         lines += [f"  - {entry.sentence}" for entry in answer.not_funded]
     if answer.diagnosis is not None:
-        lines += ["", "Why the rules cannot all be met:", f"  {answer.diagnosis.summary}"]
+        lines += ["", "Why the rules cannot all be met:"]
+        if answer.diagnosis.summary != plan.message:
+            lines.append(f"  {answer.diagnosis.summary}")
         lines += [f"  - {clash.sentence}" for clash in answer.diagnosis.clashes]
     if answer.messages:
         lines += [""] + list(answer.messages)

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from flask import Flask, current_app
-from sqlmodel import Session, select
+from sqlalchemy import insert
+from sqlmodel import Session, SQLModel, select
 
 import optimiser as opt
 from models import Plan, PlanAllocation, PlanExplanation, PlanFunding, Scenario
@@ -216,31 +217,43 @@ def _store_allocations(session: Session, plan: Plan, answer: opt.Plan) -> None:
     districts = {place.key: place.district for place in inputs.places}
     values = allocation_values(inputs, rules, answer.allocations)
     funding: dict[tuple[str, str, int], float] = defaultdict(float)
+    rows = []
     for allocation, value in zip(answer.allocations, values, strict=True):
-        session.add(
-            PlanAllocation(
-                plan_id=plan.id,  # type: ignore[arg-type]
-                intervention_name=allocation.intervention,
-                place_name=allocation.place,
-                district=districts.get(allocation.place, ""),
-                year=allocation.year,
-                participants=allocation.participants,
-                cost=_pounds(allocation.cost),  # type: ignore[arg-type]
-                demand_avoided_value=_pounds(value),  # type: ignore[arg-type]
-            )
+        rows.append(
+            {
+                "plan_id": plan.id,
+                "intervention_name": allocation.intervention,
+                "place_name": allocation.place,
+                "district": districts.get(allocation.place, ""),
+                "year": allocation.year,
+                "participants": allocation.participants,
+                "cost": _pounds(allocation.cost),
+                "demand_avoided_value": _pounds(value),
+            }
         )
         for payment in allocation.funding:
             funding[(payment.partner, allocation.intervention, allocation.year)] += payment.amount
-    for (partner, intervention, year), amount in sorted(funding.items()):
-        session.add(
-            PlanFunding(
-                plan_id=plan.id,  # type: ignore[arg-type]
-                partner_name=partner,
-                intervention_name=intervention,
-                year=year,
-                amount=_pounds(amount),  # type: ignore[arg-type]
-            )
-        )
+    _insert(session, PlanAllocation, rows)
+    _insert(
+        session,
+        PlanFunding,
+        [
+            {
+                "plan_id": plan.id,
+                "partner_name": partner,
+                "intervention_name": intervention,
+                "year": year,
+                "amount": _pounds(amount),
+            }
+            for (partner, intervention, year), amount in sorted(funding.items())
+        ],
+    )
+
+
+def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Many rows in one statement: a plan at partnership scale has tens of thousands."""
+    if rows:
+        session.execute(insert(table), rows)
 
 
 def allocation_values(
@@ -272,14 +285,14 @@ def allocation_values(
 
 def _explanation(
     plan: Plan, kind: ExplanationKind, subject: str, sentence: str, value: float | None = None
-) -> PlanExplanation:
-    return PlanExplanation(
-        plan_id=plan.id,  # type: ignore[arg-type]
-        kind=kind,
-        subject=subject[:SUBJECT_LENGTH],
-        sentence=sentence[:SENTENCE_LENGTH],
-        value=value,
-    )
+) -> dict[str, Any]:
+    return {
+        "plan_id": plan.id,
+        "kind": kind,
+        "subject": subject[:SUBJECT_LENGTH],
+        "sentence": sentence[:SENTENCE_LENGTH],
+        "value": value,
+    }
 
 
 def _store_explanations(session: Session, plan: Plan, answer: opt.Plan) -> None:
@@ -312,4 +325,4 @@ def _store_explanations(session: Session, plan: Plan, answer: opt.Plan) -> None:
     rows += [
         _explanation(plan, ExplanationKind.NOTE, "note", message) for message in answer.messages
     ]
-    session.add_all(rows)
+    _insert(session, PlanExplanation, rows)
