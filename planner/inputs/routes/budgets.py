@@ -12,6 +12,7 @@ from planner.auth.roles import EDITORS, READERS, role_required
 from planner.db import get_session
 from planner.inputs import service
 from planner.inputs.budgets import describe
+from planner.inputs.calendar import current_financial_year
 from planner.inputs.contracts import contract_words
 from planner.inputs.forms import BudgetLineForm, ContractForm, options, year_choices
 from planner.inputs.listing import budget_matrix, candidate_years, contract_rows
@@ -33,6 +34,8 @@ def new_budget_line() -> Any:
     session = get_session()
     form = BudgetLineForm(partner_id=request.args.get("partner_id", ""))
     _budget_choices(session, form)
+    if not form.is_submitted():
+        form.year.data = str(_next_budget_year(session, request.args.get("partner_id")))
     created = attempt(
         form, lambda: service.create_budget_line(session, form.to_fields(), actor=actor())
     )
@@ -194,6 +197,22 @@ def _contract_choices(session: Session, form: ContractForm) -> None:
         ]
     )
     form.years.choices = year_choices(candidate_years(session))
+
+
+def _next_budget_year(session: Session, partner_id: str | None) -> int:
+    """The year a new line most likely is for: after the partner's last budget line, or the
+    first year the partnership plans."""
+    years = sorted(session.exec(select(BudgetLine.year)).all())
+    if partner_id and partner_id.isdigit():
+        own = [
+            line.year
+            for line in session.exec(
+                select(BudgetLine).where(BudgetLine.partner_id == int(partner_id))
+            )
+        ]
+        if own:
+            return max(own) + 1
+    return years[0] if years else current_financial_year()
 
 
 def _partner_choices(session: Session) -> list[tuple[str, str]]:
