@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from planner.plans.report import PlanReport
 
@@ -48,7 +50,11 @@ class Comparison:
     allocations: list[tuple[str, str, Figures]]  # intervention, place, spend
 
 
-def _money_by(reports: list[PlanReport], key_of, amount_of) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+def _money_by(
+    reports: list[PlanReport],
+    key_of: Callable[[PlanReport], Iterable[tuple[str, Any]]],
+    amount_of: Callable[[tuple[str, Any]], float],
+) -> dict[str, list[float]]:
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(reports))
     for index, report in enumerate(reports):
         for item in key_of(report):
@@ -59,7 +65,7 @@ def _money_by(reports: list[PlanReport], key_of, amount_of) -> dict[str, list[fl
 def compare_plans(reports: list[PlanReport]) -> Comparison:
     """Compare plans against the first: every figure, and only the allocations that changed."""
 
-    def figure(label: str, values: list[float | None], kind: str = "money") -> Figures:
+    def figure(label: str, values: Sequence[float | None], kind: str = "money") -> Figures:
         return Figures(label, tuple(values), kind)
 
     headline = [

@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from models.plan import PlanStatus
@@ -62,7 +63,7 @@ def plan_helpers() -> dict[str, object]:
 
 @bp.get("/")
 @role_required(*READERS)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     session = get_session()
     scenario_id = request.args.get("scenario", type=int)
     return render_template(
@@ -76,7 +77,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:plan_id>")
 @role_required(*READERS)
-def show(plan_id: int):  # type: ignore[no-untyped-def]
+def show(plan_id: int) -> ResponseReturnValue:
     plan = find_plan(get_session(), plan_id)
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
@@ -86,7 +87,7 @@ def show(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:plan_id>/progress")
 @role_required(*READERS)
-def progress(plan_id: int):  # type: ignore[no-untyped-def]
+def progress(plan_id: int) -> ResponseReturnValue:
     plan = find_plan(get_session(), plan_id)
     if plan.status.finished:
         return redirect(url_for("plans.show", plan_id=plan_id))
@@ -95,7 +96,7 @@ def progress(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:plan_id>/status")
 @role_required(*READERS)
-def status(plan_id: int):  # type: ignore[no-untyped-def]
+def status(plan_id: int) -> ResponseReturnValue:
     plan = find_plan(get_session(), plan_id)
     response = jsonify(plan_status(plan, url_for("plans.show", plan_id=plan_id)))
     response.headers["Cache-Control"] = "no-store"
@@ -104,7 +105,7 @@ def status(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/compare")
 @role_required(*READERS)
-def compare():  # type: ignore[no-untyped-def]
+def compare() -> ResponseReturnValue:
     plan_ids = request.args.getlist("plan", type=int)
     if len(set(plan_ids)) < 2 or len(set(plan_ids)) > MAX_COMPARED:
         session = get_session()
@@ -128,7 +129,7 @@ def compare():  # type: ignore[no-untyped-def]
 
 @bp.get("/plotly.min.js")
 @login_required
-def plotly_js():  # type: ignore[no-untyped-def]
+def plotly_js() -> ResponseReturnValue:
     return send_file(
         PLOTLY_BUNDLE, mimetype="text/javascript", max_age=30 * 24 * 3600, conditional=True
     )

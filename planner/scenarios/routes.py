@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from models import Scenario
@@ -38,7 +39,9 @@ def _scenario(scenario_id: int) -> Scenario:
     return scenario
 
 
-def _form_page(scenario: Scenario | None, values: dict[str, str], errors: dict[str, str]):  # type: ignore[no-untyped-def]
+def _form_page(
+    scenario: Scenario | None, values: dict[str, str], errors: dict[str, str]
+) -> ResponseReturnValue:
     choices = scenario_choices(get_session())
     return render_template(
         "scenarios/form.html",
@@ -55,13 +58,13 @@ def _form_page(scenario: Scenario | None, values: dict[str, str], errors: dict[s
 
 @bp.get("/")
 @role_required(*READERS)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template("scenarios/index.html", rows=list_scenarios(get_session()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(None, form_values(None), {})
     session = get_session()
@@ -77,7 +80,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:scenario_id>")
 @role_required(*READERS)
-def show(scenario_id: int):  # type: ignore[no-untyped-def]
+def show(scenario_id: int) -> ResponseReturnValue:
     scenario = _scenario(scenario_id)
     session = get_session()
     choices = scenario_choices(session)
@@ -94,7 +97,7 @@ def show(scenario_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:scenario_id>/edit", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def edit(scenario_id: int):  # type: ignore[no-untyped-def]
+def edit(scenario_id: int) -> ResponseReturnValue:
     scenario = _scenario(scenario_id)
     if request.method == "GET":
         return _form_page(scenario, form_values(scenario), {})
@@ -111,7 +114,7 @@ def edit(scenario_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:scenario_id>/copy")
 @role_required(*EDITORS)
-def copy(scenario_id: int):  # type: ignore[no-untyped-def]
+def copy(scenario_id: int) -> ResponseReturnValue:
     copied = copy_scenario(get_session(), _scenario(scenario_id), current_user)
     flash(f"Copied to ‘{copied.name}’. Change its rules below.", "success")
     return redirect(url_for("scenarios.edit", scenario_id=copied.id))
@@ -119,7 +122,7 @@ def copy(scenario_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:scenario_id>/delete", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def delete(scenario_id: int):  # type: ignore[no-untyped-def]
+def delete(scenario_id: int) -> ResponseReturnValue:
     scenario = _scenario(scenario_id)
     session = get_session()
     if request.method == "GET":
@@ -136,9 +139,9 @@ def delete(scenario_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:scenario_id>/run")
 @role_required(*EDITORS)
-def run(scenario_id: int):  # type: ignore[no-untyped-def]
+def run(scenario_id: int) -> ResponseReturnValue:
     """Queue a plan for the scenario and solve it (in the background when configured)."""
-    scenario = _scenario(scenario_id)
-    plan = start_plan(get_session(), scenario.id, current_user)
-    run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined]
+    _scenario(scenario_id)  # 404 for an unknown scenario, before anything is stored
+    plan = start_plan(get_session(), scenario_id, current_user)
+    run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined,arg-type]
     return redirect(url_for("plans.progress", plan_id=plan.id))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from copy import deepcopy
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models import (
     BudgetLine,
@@ -56,7 +57,7 @@ def list_scenarios(session: Session) -> list[tuple[Scenario, int, Plan | None]]:
     rows = []
     for scenario in scenarios:
         latest = session.exec(
-            select(Plan).where(Plan.scenario_id == scenario.id).order_by(Plan.id.desc())  # type: ignore[union-attr]
+            select(Plan).where(Plan.scenario_id == scenario.id).order_by(col(Plan.id).desc())
         ).first()
         rows.append((scenario, counts.get(scenario.id, 0), latest))
     return rows
@@ -69,7 +70,7 @@ def scenario_choices(session: Session) -> ScenarioChoices:
     places = session.exec(select(Place).order_by(Place.district, Place.name)).all()
     interventions = session.exec(select(Intervention).order_by(Intervention.name)).all()
     partner_names = {partner.id: partner.name for partner in partners}
-    lines = session.exec(select(BudgetLine).order_by(BudgetLine.year)).all()
+    lines = session.exec(select(BudgetLine).order_by(col(BudgetLine.year))).all()
     budget_lines = sorted(
         (
             BudgetLineChoice(
@@ -161,21 +162,32 @@ def _apply(scenario: Scenario, details: ScenarioCreate, submission: ScenarioSubm
     existing_caps = {(c.scope, c.target): c for c in scenario.caps}
     caps = []
     for scope, target, maximum in submission.caps:
-        cap = existing_caps.get((scope, target)) or ScenarioCap(
-            scope=scope, target=target, maximum=maximum
-        )
+        cap = existing_caps.get((scope, target)) or _new_cap(scope, target, maximum)
         cap.maximum = maximum
         caps.append(cap)
     scenario.caps = caps
 
 
 def _override(
-    existing: ScenarioBudgetOverride | None, line_id: int, maximum: Any, minimum: Any
+    existing: ScenarioBudgetOverride | None, line_id: int, maximum: Decimal, minimum: Decimal | None
 ) -> ScenarioBudgetOverride:
-    override = existing or ScenarioBudgetOverride(budget_line_id=line_id, maximum=maximum)
+    override = existing or _new_override(line_id, maximum, minimum)
     override.maximum = maximum
     override.minimum = minimum
     return override
+
+
+# New caps and overrides get their scenario_id from the scenario's relationship when it is saved.
+def _new_cap(scope: CapScope, target: str, maximum: Decimal) -> ScenarioCap:
+    return ScenarioCap(scope=scope, target=target, maximum=maximum)  # type: ignore[call-arg]
+
+
+def _new_override(
+    line_id: int, maximum: Decimal, minimum: Decimal | None
+) -> ScenarioBudgetOverride:
+    return ScenarioBudgetOverride(  # type: ignore[call-arg]
+        budget_line_id=line_id, maximum=maximum, minimum=minimum
+    )
 
 
 def create_scenario(session: Session, submission: ScenarioSubmission, actor: Actor) -> Scenario:
@@ -239,14 +251,9 @@ def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenari
     copy = Scenario(**fields)
     copy.name = copy_name(session, original.name)
     copy.budget_overrides = [
-        ScenarioBudgetOverride(
-            budget_line_id=o.budget_line_id, maximum=o.maximum, minimum=o.minimum
-        )
-        for o in original.budget_overrides
+        _new_override(o.budget_line_id, o.maximum, o.minimum) for o in original.budget_overrides
     ]
-    copy.caps = [
-        ScenarioCap(scope=c.scope, target=c.target, maximum=c.maximum) for c in original.caps
-    ]
+    copy.caps = [_new_cap(c.scope, c.target, c.maximum) for c in original.caps]
     session.add(copy)
     session.flush()
     record_change(
@@ -283,6 +290,6 @@ def delete_scenario(session: Session, scenario: Scenario, actor: Actor) -> None:
 def plans_of(session: Session, scenario_id: int) -> list[Plan]:
     return list(
         session.exec(
-            select(Plan).where(Plan.scenario_id == scenario_id).order_by(Plan.id.desc())  # type: ignore[union-attr]
+            select(Plan).where(Plan.scenario_id == scenario_id).order_by(col(Plan.id).desc())
         ).all()
     )

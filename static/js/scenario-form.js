@@ -27,3 +27,10 @@
   }
   update();
 }());
+
+/* After a failed save, move focus to the list of problems so screen readers announce it. */
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+}());
