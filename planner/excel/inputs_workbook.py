@@ -28,7 +28,12 @@ from models import (
     PlacePopulation,
 )
 from models.intervention import InterventionCategory
-from models.vocabulary import MONTH_NAMES, PARTNER_KIND_LABELS, financial_year_label
+from models.vocabulary import (
+    MONTH_NAMES,
+    PARTNER_KIND_LABELS,
+    BudgetStatus,
+    financial_year_label,
+)
 from planner.excel.cells import (
     MONEY,
     WRAP,
@@ -182,9 +187,7 @@ def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "year": financial_year_label(b.year),
                 "maximum": b.maximum,
                 "minimum": b.minimum,
-                "status": str(
-                    b.status.value if hasattr(b.status, "value") else b.status
-                ).capitalize(),
+                "status": BudgetStatus(b.status).value.capitalize(),
                 "ring_fence": ", ".join(category_label.get(c, c) for c in b.ring_fence),
                 "districts": ", ".join(b.districts),
             }

@@ -210,7 +210,7 @@ def _write_value(sheet: Worksheet, row: int, column_index: int, value: Any) -> N
     elif isinstance(value, int | float):
         cell.value = value
     elif isinstance(value, list):
-        safe_cell_text(cell, ", ".join(_compact(item) for item in value))
+        safe_cell_text(cell, ", ".join(_compact(item) for item in value) if value else "None")
     elif isinstance(value, Mapping):
         safe_cell_text(cell, "; ".join(f"{key}: {_compact(item)}" for key, item in value.items()))
     else:
