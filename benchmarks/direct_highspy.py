@@ -3,7 +3,7 @@
 This is what a competent engineer would write without PuLP: read the
 partnership's inputs, build the columns, bounds, costs and constraint matrix
 with numpy (vectorised over the participant block, plain loops over the few
-hundred funding columns), hand the model to HiGHS in one ``passModel`` call,
+hundred funding columns), hand the model to HiGHS in two array calls (rows, then columns with their entries),
 solve, and read the solution back as arrays. It builds exactly the rows and
 columns of ``optimiser.build`` for the rules the benchmark scenario uses
 (evidence share, portfolio value for money, partner fairness, need floor,
@@ -37,6 +37,7 @@ class DirectResult:
     build: float
     solve: float
     read_back: float
+    highs: Any  # the solved highspy.Highs, for comparing the LP with ours
 
     @property
     def total(self) -> float:
@@ -184,24 +185,21 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
     for ge_row in (r_evidence, r_portfolio, *r_fairness[fair_partners], *r_floor[floors]):
         row_upper[ge_row] = np.inf
 
-    # Coordinates of the participant block: demand reduction, place spend, funding balance.
-    x_units = units[x_i, x_t, np.searchsorted(segments, x_s)]  # (n_x, demand types)
-    hit_x, hit_d = np.nonzero(x_units)
-    parts_rows = [r_reduction + hit_d, funding_row[x_i, x_t, x_zone]]
-    parts_cols = [hit_x, np.arange(n_x)]
-    parts_vals = [-x_units[hit_x, hit_d], -unit_cost[x_i]]
-    if spend_rows:
-        parts_rows.append(r_spend + x_l)
-        parts_cols.append(np.arange(n_x))
-        parts_vals.append(-unit_cost[x_i])
-
-    # Funding columns f[b, i, zone]: a plain loop, a few thousand at most.
+    # Columns: money f[b, i, zone] first (a plain loop: a few thousand at most), then the
+    # aggregates, then the participants, each column's entries in row order.
     partner_index = {p.key: n for n, p in enumerate(partners)}
     strong = [evidence_level(i.evidence_rating) >= 3 for i in chosen]
-    f_rows: list[int] = []
-    f_cols: list[int] = []
-    f_vals: list[float] = []
-    column = n_x
+    m_rows: list[int] = []
+    m_cols: list[int] = []
+    m_vals: list[float] = []
+
+    def add(col: int, entries: list[tuple[int, float]]) -> None:
+        for r, v in entries:
+            m_rows.append(r)
+            m_cols.append(col)
+            m_vals.append(v)
+
+    column = 0
     for line_number, line in enumerate(lines):
         t = years.index(line.year)
         for n, intervention in enumerate(chosen):
@@ -211,31 +209,14 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
                 if (line.districts and zone not in line.districts) or not served[n, t, z]:
                     continue
                 entries = [
-                    (funding_row[n, t, z], 1.0),
                     (r_contribution + partner_index[line.partner], -1.0),
+                    (funding_row[n, t, z], 1.0),
                     (r_budget + line_number, 1.0),
                 ]
                 if strong[n] and r_evidence >= 0:
                     entries.append((r_evidence, 1.0))
-                for r, v in entries:
-                    f_rows.append(r)
-                    f_cols.append(column)
-                    f_vals.append(v)
+                add(column, entries)
                 column += 1
-    n_f = column - n_x
-
-    # Aggregate columns: reduction per demand type, spend per place, contribution, total.
-    a_rows: list[int] = []
-    a_cols: list[int] = []
-    a_vals: list[float] = []
-    cost = np.zeros(0)
-
-    def add(col: int, entries: list[tuple[int, float]]) -> None:
-        for r, v in entries:
-            a_rows.append(r)
-            a_cols.append(col)
-            a_vals.append(v)
-
     reduction_cols = column + np.arange(n_d)
     for d, demand in enumerate(demand_types):
         entries = [(r_reduction + d, 1.0)]
@@ -268,49 +249,62 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
     entries.extend((r_floor[n], -rules.need_floor * need_share[n]) for n in floors)
     add(column, entries)
     column += 1
-    n_cols = column
+
+    # The participant block, vectorised: demand reduction, place spend, funding balance.
+    first_x = column
+    n_cols = first_x + n_x
+    x_units = units[x_i, x_t, np.searchsorted(segments, x_s)]  # (n_x, demand types)
+    hit_x, hit_d = np.nonzero(x_units)
+    x_columns = np.arange(first_x, n_cols)
+    parts = [(r_reduction + hit_d, first_x + hit_x, -x_units[hit_x, hit_d])]
+    if spend_rows:
+        parts.append((r_spend + x_l, x_columns, -unit_cost[x_i]))
+    parts.append((funding_row[x_i, x_t, x_zone], x_columns, -unit_cost[x_i]))
+    del x_units
+
     cost = np.zeros(n_cols)
     cost[reduction_cols] = [-d.unit_cost for d in demand_types]  # minimise minus the value
     upper = np.full(n_cols, np.inf)
-    upper[:n_x] = x_upper
+    upper[first_x:] = x_upper
 
-    # Column-wise matrix: the coordinates are already grouped by column block, so a
-    # stable sort by column is cheap.
-    rows_all = np.concatenate([*parts_rows, f_rows, a_rows]).astype(np.int32)
-    cols_all = np.concatenate([*parts_cols, f_cols, a_cols]).astype(np.int32)
-    vals_all = np.concatenate([*parts_vals, f_vals, a_vals])
+    # Column-wise matrix: every part is in column order and the parts are in row order,
+    # so a stable sort by column gives each column's entries sorted by row.
+    rows_all = np.concatenate([m_rows, *(r for r, _c, _v in parts)]).astype(np.int32)
+    cols_all = np.concatenate([m_cols, *(c for _r, c, _v in parts)]).astype(np.int32)
+    vals_all = np.concatenate([m_vals, *(v for _r, _c, v in parts)])
     order = np.argsort(cols_all, kind="stable")
     starts = np.zeros(n_cols + 1, dtype=np.int32)
     np.cumsum(np.bincount(cols_all, minlength=n_cols), out=starts[1:])
 
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, n_rows
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.zeros(n_cols)
-    lp.col_upper_ = upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = starts
-    lp.a_matrix_.index_ = rows_all[order]
-    lp.a_matrix_.value_ = vals_all[order]
+    # highspy's array calls take numpy buffers as they are (assigning HighsLp fields
+    # converts element by element): the empty rows, then every column with its entries.
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
     for name, setting in options.items():
         solver.setOptionValue(name, setting)
-    solver.passModel(lp)
+    empty = np.zeros(0, dtype=np.int32)
+    solver.addRows(n_rows, row_lower, row_upper, 0, empty, empty, np.zeros(0))
+    solver.addCols(
+        n_cols,
+        cost,
+        np.zeros(n_cols),
+        upper,
+        len(vals_all),
+        starts[:-1],
+        rows_all[order],
+        vals_all[order],
+    )
     built = time.perf_counter()
     solver.run()
     solved = time.perf_counter()
+    # Read back as arrays: values, reduced costs and duals, participants per delivery.
     solution = solver.getSolution()
     values = np.asarray(solution.col_value)
     reduced_costs = np.asarray(solution.col_dual)
     duals = np.asarray(solution.row_dual)
-    assert len(values) == len(reduced_costs) == n_cols and len(duals) == n_rows
-    participants = values[:n_x].reshape(len(pair_i), n_years, n_segments).sum(axis=2)
-    del participants  # read back as an array by (intervention, place) and year
+    participants = values[first_x:].reshape(-1, n_segments).sum(axis=1)
     finished = time.perf_counter()
-    del n_f
+    assert len(reduced_costs) == n_cols and len(duals) == n_rows and len(participants)
     return DirectResult(
         status=solver.getModelStatus().name,
         objective=-solver.getInfo().objective_function_value,
@@ -320,4 +314,5 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
         build=built - started,
         solve=solved - built,
         read_back=finished - solved,
+        highs=solver,
     )

@@ -162,8 +162,8 @@ class ParticipantBlock:
         self.rows.extend(constraints)
         self._entries.append(
             (
-                np.asarray(row, dtype=np.int64) + offset,
-                np.asarray(columns, dtype=np.int64),
+                np.asarray(row, dtype=np.int32) + np.int32(offset),
+                np.asarray(columns, dtype=np.int32),
                 np.asarray(coefficients, dtype=np.float64),
             )
         )
@@ -172,17 +172,22 @@ class ParticipantBlock:
     def nonzeros(self) -> int:
         return sum(len(columns) for _row, columns, _values in self._entries)
 
-    def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All coefficients as (index into ``rows``, column, value), sorted by column."""
+    def column_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The coefficients column by column: (column starts, index into ``rows``, value).
+
+        Each attach is in column order, so a stable sort by column merges a few
+        sorted runs, and each column's entries keep the order they were attached.
+        """
+        starts = np.zeros(len(self), dtype=np.int32)
         if not self._entries:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0)
-        rows = np.concatenate([row for row, _c, _v in self._entries])
+            return starts, np.zeros(0, dtype=np.int32), np.zeros(0)
         columns = np.concatenate([c for _r, c, _v in self._entries])
-        values = np.concatenate([v for _r, _c, v in self._entries])
-        # Each attach is already in column order: a stable sort merges the runs quickly.
+        np.cumsum(np.bincount(columns, minlength=len(self))[:-1], out=starts[1:])
         order = np.argsort(columns, kind="stable")
-        return rows[order], columns[order], values[order]
+        del columns
+        rows = np.concatenate([row for row, _c, _v in self._entries])[order]
+        values = np.concatenate([v for _r, _c, v in self._entries])[order]
+        return starts, rows, values
 
     # -- after solving --
 

@@ -243,44 +243,56 @@ def add_funding_variables(model: Model) -> None:
                 model.funding_index.setdefault(index_key, []).append(var)
 
 
-def effect_table(model: Model) -> np.ndarray:
-    """Demand avoided per participant: (intervention, period, segment, demand type).
+def effect_slots(model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """Demand avoided per participant, per (intervention, period, segment), in slots.
 
-    One ``effect_per_participant`` per (intervention, year, segment), never per column.
+    Slot ``k`` holds the k-th demand type that a participant's effect reduces
+    (in demand-type order) and the amount; an unused slot has demand type -1.
+    There are as many slots as the most demand types one intervention reduces
+    (one to three in practice), so the tables stay small, and
+    ``effect_per_participant`` runs once per (intervention, year, segment),
+    never per column. Both arrays are (interventions x periods x segments x slots).
     """
     block = model.block
     demand = {d.key: n for n, d in enumerate(model.inputs.demand_types)}
-    table = np.zeros(
-        (
-            len(model.interventions),
-            len(block.years),
-            len(model.rules.segment_shares),
-            len(demand),
-        )
-    )
+    shape = (len(model.interventions), len(block.years), len(model.rules.segment_shares))
+    found: dict[tuple[int, int, int], list[tuple[int, float]]] = {}
     for number, intervention in enumerate(model.interventions.values()):
         if intervention.key in model.excluded:
             continue
         for period, year in enumerate(block.years):
             for segment in block.segments:
                 units = model.effect_per_participant(intervention, year, segment)
-                for demand_key, amount in units.items():
-                    table[number, period, segment, demand[demand_key]] = amount
-    return table
+                found[(number, period, segment)] = sorted(
+                    (demand[key], amount) for key, amount in units.items()
+                )
+    slots = max((len(effects) for effects in found.values()), default=0)
+    demand_type = np.full((*shape, slots), -1, dtype=np.int32)
+    amount = np.zeros((*shape, slots))
+    for where, effects in found.items():
+        for slot, (demand_number, per_participant) in enumerate(effects):
+            demand_type[(*where, slot)] = demand_number
+            amount[(*where, slot)] = per_participant
+    return demand_type, amount
 
 
 def add_aggregates(model: Model) -> None:
     """Demand reduction per demand type, spend per place, contribution per partner, total."""
     block = model.block
-    units = effect_table(model)[block.intervention, block.period, block.segment]
-    columns, demand = np.nonzero(units)
     rows = []
     for demand_type in model.inputs.demand_types:
         total = model.variable(f"reduction|{demand_type.key}")
         model.reduction[demand_type.key] = total
         rows.append(model.add("reduction", (demand_type.key,), [(total, 1.0)], EQ, 0.0))
-    block.attach([r.constraint for r in rows], demand, columns, -units[columns, demand])
-    del units
+    demand, amount = effect_slots(model)
+    periods, segments = demand.shape[1], demand.shape[2]
+    combination = (block.intervention * periods + block.period) * segments + block.segment
+    for slot in range(demand.shape[3]):
+        reduced = demand[..., slot].ravel()[combination]
+        columns = np.flatnonzero(reduced >= 0)
+        per_participant = amount[..., slot].ravel()[combination[columns]]
+        block.attach([r.constraint for r in rows], reduced[columns], columns, -per_participant)
+    del combination
 
     if model.rules.need_floor > 0 or model.rules.place_caps:
         fixed_costs: dict[str, Terms] = {place.key: [] for place in model.inputs.places}

@@ -17,6 +17,7 @@ added, and PuLP's status and statistics are kept).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,11 +113,9 @@ def pass_model(
 
 def _add_block(highs: Any, block: ParticipantBlock, row_of: Callable[[Any], int]) -> None:
     """The participant columns, with their coefficients in rows already passed."""
-    handle, columns, coefficients = block.entries()
+    starts, handle, coefficients = block.column_matrix()
     rows_of_handles = np.array([row_of(c) for c in block.rows], dtype=np.int32)
     count = len(block)
-    starts = np.zeros(count, dtype=np.int32)
-    np.cumsum(np.bincount(columns, minlength=count)[:-1], out=starts[1:])
     highs.addCols(
         count,
         np.zeros(count),
@@ -143,14 +142,24 @@ def read_outcome(highs: Any, *, mip: bool) -> HighsOutcome:
     )
 
 
-def read_block(highs: Any, block: ParticipantBlock | None, first_column: int) -> Any:
-    """Participants and reduced costs into the block as arrays; returns the solution."""
+def read_solution(
+    highs: Any, block: ParticipantBlock | None, first_column: int
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """HiGHS's solution, and every column's value and reduced cost as arrays.
+
+    The block's slices of the arrays go into the block.
+
+    highspy turns each solution vector into a Python list when it is read, so
+    each is read once.
+    """
     solution = highs.getSolution()
+    values = np.asarray(solution.col_value, dtype=np.float64)
+    reduced_costs = np.asarray(solution.col_dual, dtype=np.float64)
     if block is not None:
         end = first_column + len(block)
-        block.values = np.asarray(solution.col_value, dtype=np.float64)[first_column:end]
-        block.reduced_costs = np.asarray(solution.col_dual, dtype=np.float64)[first_column:end]
-    return solution
+        block.values = values[first_column:end]
+        block.reduced_costs = reduced_costs[first_column:end]
+    return solution, values, reduced_costs
 
 
 class BlockHiGHS(pulp.HiGHS):
@@ -163,6 +172,8 @@ class BlockHiGHS(pulp.HiGHS):
         self.block: ParticipantBlock | None = None
         self.outcome: HighsOutcome | None = None
         self._columns: list[Any] = []
+        # Seconds spent handing the model over, in HiGHS, and reading the solution back.
+        self.phases: dict[str, float] = {}
 
     def _is_mip(self, variables: Sequence[Any]) -> bool:
         return bool(self.mip) and any(v.cat == pulp.LpInteger for v in variables)
@@ -209,18 +220,32 @@ class BlockHiGHS(pulp.HiGHS):
         )
 
     def buildSolverModel(self, lp: LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        started = time.perf_counter()
         if PULP_4:
             self._build_pulp_4(lp)
         else:
             self._build_pulp_3(lp)
+        self.phases["hand_over"] = time.perf_counter() - started
+
+    def callSolver(self, lp: LpProblem) -> None:  # noqa: N802
+        started = time.perf_counter()
+        super().callSolver(lp)
+        self.phases["highs"] = time.perf_counter() - started
 
     def findSolutionValues(self, lp: LpProblem) -> Any:  # noqa: N802
+        started = time.perf_counter()
+        try:
+            return self._find_solution_values(lp)
+        finally:
+            self.phases["read_back"] = time.perf_counter() - started
+
+    def _find_solution_values(self, lp: LpProblem) -> Any:
         highs = lp.solverModel
         self.outcome = read_outcome(highs, mip=self._is_mip(self._columns))
         if PULP_4:
             found = super().findSolutionValues(lp)
             if self.outcome.has_solution:
-                read_block(highs, self.block, len(self._columns))
+                read_solution(highs, self.block, len(self._columns))
             return found
         return self._read_pulp_3(lp, highs)
 
@@ -230,15 +255,18 @@ class BlockHiGHS(pulp.HiGHS):
         outcome = self.outcome
         assert outcome is not None
         if outcome.has_solution:
-            solution = read_block(highs, self.block, len(self._columns))
+            solution, values, reduced_costs = read_solution(highs, self.block, len(self._columns))
             count = len(self._columns)
-            values = np.asarray(solution.col_value[:count]).tolist()
-            duals = np.asarray(solution.col_dual[:count]).tolist()
-            for var, value, dual in zip(self._columns, values, duals, strict=True):
+            for var, value, dual in zip(
+                self._columns,
+                values[:count].tolist(),
+                reduced_costs[:count].tolist(),
+                strict=True,
+            ):
                 var.varValue = value
                 var.dj = dual
-            row_values = np.asarray(solution.row_value).tolist()
-            row_duals = np.asarray(solution.row_dual).tolist()
+            row_values = list(solution.row_value)
+            row_duals = list(solution.row_dual)
             for constraint in lp._constraints.values():
                 constraint.pi = row_duals[constraint.index]
                 # PuLP's own convention: constant is on the left-hand side.

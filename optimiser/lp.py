@@ -71,7 +71,12 @@ def new_variable(
 ) -> LpVariable:
     """A variable created by (and, in PuLP 4, owned by) the problem."""
     category = pulp.LpInteger if integer else pulp.LpContinuous
-    return problem.add_variable(name, low, up, cat=category)
+    var = problem.add_variable(name, low, up, cat=category)
+    if not PULP_4:
+        # Registered now, so that columns follow creation order as in PuLP 4
+        # (PuLP 3 would register it when it first appears in a row).
+        problem._add_variables((var,))
+    return var
 
 
 @contextlib.contextmanager
