@@ -439,3 +439,12 @@ def test_a_scenario_can_be_made_before_any_budgets_exist(app: Flask) -> None:
         "/scenarios/new", data={**form_values(None), "name": "Empty", "first_year": "2026"}
     )
     assert response.status_code == 302
+
+
+def test_a_first_year_outside_the_budgets_stays_selected(demo_app: Flask, commissioner) -> None:
+    blank = {**form_values(None), "name": "Looking back", "first_year": "2020"}
+    assert commissioner.post("/scenarios/new", data=blank).status_code == 302
+    scenario = scenario_named(demo_app, "Looking back")
+    assert scenario is not None and scenario.first_year == 2020
+    page = commissioner.get(f"/scenarios/{scenario.id}/edit").data.decode()
+    assert '<option value="2020" selected>2020/21</option>' in page

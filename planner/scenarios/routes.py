@@ -43,6 +43,10 @@ def _form_page(
     scenario: Scenario | None, values: dict[str, str], errors: dict[str, str]
 ) -> ResponseReturnValue:
     choices = scenario_choices(get_session())
+    chosen_year = values.get("first_year", "")
+    if chosen_year.isdigit() and int(chosen_year) not in choices.years:
+        choices.years.append(int(chosen_year))  # a scenario set up before today's budgets
+        choices.years.sort()
     return render_template(
         "scenarios/form.html",
         scenario=scenario,
