@@ -238,6 +238,7 @@ def test_stored_plans_read_the_same_after_inputs_change(
 ) -> None:  # type: ignore[no-untyped-def]
     plan_id = plans["Each partner alone"]
     before = commissioner.get(f"/plans/{plan_id}").data.decode()
+    assert "What pooling would add" in before  # this scenario had each partner plan alone
     with demo_app.app_context(), new_session() as session:
         police = session.exec(select(Partner).where(Partner.name == "West Yorkshire Police")).one()
         police.name = "Renamed Police"

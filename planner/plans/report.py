@@ -178,6 +178,12 @@ class PlanReport:
         return float(pooling["value_of_pooling"]) if pooling else None
 
     @property
+    def partners_alone(self) -> bool:
+        """Whether the scenario had each partner plan alone (the baseline without pooling)."""
+        scenario = (self.plan.inputs or {}).get("scenario") or {}
+        return scenario.get("funding_mode") == "separate"
+
+    @property
     def messages(self) -> list[str]:
         return list(self.result.get("messages", []))
 
