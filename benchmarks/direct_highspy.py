@@ -37,6 +37,7 @@ class DirectResult:
     build: float
     solve: float
     read_back: float
+    iterations: int
     highs: Any  # the solved highspy.Highs, for comparing the LP with ours
 
     @property
@@ -305,14 +306,18 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
     participants = values[first_x:].reshape(-1, n_segments).sum(axis=1)
     finished = time.perf_counter()
     assert len(reduced_costs) == n_cols and len(duals) == n_rows and len(participants)
+    info = solver.getInfo()
     return DirectResult(
         status=solver.getModelStatus().name,
-        objective=-solver.getInfo().objective_function_value,
+        objective=-info.objective_function_value,
         columns=n_cols,
         rows=n_rows,
         nonzeros=len(vals_all),
         build=built - started,
         solve=solved - built,
         read_back=finished - solved,
+        iterations=int(info.simplex_iteration_count)
+        + int(info.ipm_iteration_count)
+        + int(info.pdlp_iteration_count),
         highs=solver,
     )

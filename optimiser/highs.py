@@ -38,6 +38,7 @@ class HighsOutcome:
     has_solution: bool  # a primal feasible solution is available
     objective: float | None
     mip_gap: float | None
+    iterations: int = 0  # simplex, interior-point or PDLP iterations, for diagnostics
 
 
 def _bound(value: float | None, infinity: float) -> float:
@@ -139,6 +140,9 @@ def read_outcome(highs: Any, *, mip: bool) -> HighsOutcome:
         has_solution=bool(has_solution),
         objective=float(info.objective_function_value) if has_solution else None,
         mip_gap=float(info.mip_gap) if mip and has_solution else None,
+        iterations=int(info.simplex_iteration_count)
+        + int(info.ipm_iteration_count)
+        + int(info.pdlp_iteration_count),
     )
 
 
