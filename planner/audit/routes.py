@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request, url_for
 
 from models.vocabulary import Role
@@ -38,11 +40,16 @@ def index() -> str:
         entities=entity_choices(session),
         users=user_choices(session),
         changes=changes,
-        page_url=lambda number: url_for(
-            "audit.index",
-            entity=wanted.entity,
-            user=wanted.user,
-            page=number,
-            **{"from": request.args.get("from", ""), "to": request.args.get("to", "")},
-        ),
+        page_url=lambda number: url_for("audit.index", **_filters(number)),
     )
+
+
+def _filters(page: int) -> dict[str, Any]:
+    """The current filters, for links to another page of results."""
+    return {
+        "entity": request.args.get("entity", ""),
+        "user": request.args.get("user", ""),
+        "from": request.args.get("from", ""),
+        "to": request.args.get("to", ""),
+        "page": page,
+    }

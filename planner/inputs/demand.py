@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import CostShare, DemandType, Intervention, InterventionEffect, Partner, Scenario
 from models.demand import CostShareCreate, DemandTypeCreate
@@ -51,7 +51,7 @@ def create_demand_type(
     with saving(session, commit=commit):
         session.add(demand_type)
         session.flush()
-        _replace_shares(session, demand_type, checked)
+        _replace_shares(session, demand_type, checked or {})
         record_change(
             session,
             actor,
@@ -167,11 +167,12 @@ def delete_demand_type(
 def cost_shares(session: Session, demand_type_id: int) -> list[tuple[Partner, Decimal]]:
     """Each partner's share of a demand type's cost, largest first."""
     rows = session.exec(
-        select(Partner, CostShare.share_percent)
-        .join(CostShare, CostShare.partner_id == Partner.id)  # type: ignore[arg-type]
+        select(Partner, CostShare)
+        .join(CostShare, col(CostShare.partner_id) == col(Partner.id))
         .where(CostShare.demand_type_id == demand_type_id)
     ).all()
-    return sorted(rows, key=lambda row: (-row[1], row[0].name))  # type: ignore[return-value]
+    shares = [(partner, share.share_percent) for partner, share in rows]
+    return sorted(shares, key=lambda row: (-row[1], row[0].name))
 
 
 def demand_type_snapshot(session: Session, demand_type: DemandType) -> dict[str, Any]:
@@ -195,7 +196,11 @@ def _checked(
     try:
         details = validated(DemandTypeCreate, values)
         ensure_unique_name(
-            session, DemandType, details.name, "a demand type", demand_type and demand_type.id
+            session,
+            DemandType,
+            details.name,
+            "a demand type",
+            demand_type.id if demand_type else None,
         )
     except InputError as error:
         errors.update(error.errors)

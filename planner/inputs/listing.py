@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     BudgetLine,
@@ -62,7 +62,7 @@ class BudgetMatrix:
 def partner_rows(session: Session) -> list[PartnerRow]:
     cycles = {cycle.partner_id: cycle for cycle in session.exec(select(CommissioningCycle))}
     lines: dict[int, list[BudgetLine]] = defaultdict(list)
-    for line in session.exec(select(BudgetLine).order_by(BudgetLine.year)):
+    for line in session.exec(select(BudgetLine).order_by(col(BudgetLine.year))):
         lines[line.partner_id].append(line)
     return [
         PartnerRow(partner, cycles.get(partner.id), lines.get(partner.id, []))  # type: ignore[arg-type]
@@ -75,7 +75,7 @@ def partner_row(session: Session, partner: Partner) -> PartnerRow:
         select(CommissioningCycle).where(CommissioningCycle.partner_id == partner.id)
     ).first()
     lines = session.exec(
-        select(BudgetLine).where(BudgetLine.partner_id == partner.id).order_by(BudgetLine.year)
+        select(BudgetLine).where(BudgetLine.partner_id == partner.id).order_by(col(BudgetLine.year))
     ).all()
     return PartnerRow(partner, cycle, list(lines))
 

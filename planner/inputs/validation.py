@@ -163,7 +163,7 @@ def saving(session: Session, *, commit: bool = True) -> Iterator[None]:
         raise
 
 
-def financial_year(value: object, field: str) -> object:
+def financial_year(value: object, field: str) -> int | None:
     """A financial year given as 2026, '2026' or '2026/27' -> 2026 (blank left for the schema
     to call missing)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -180,4 +180,4 @@ def financial_years(value: object, field: str) -> list[int]:
         return []
     items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
     years = [financial_year(item, field) for item in items]
-    return sorted({year for year in years if year is not None})  # type: ignore[type-var]
+    return sorted({year for year in years if year is not None})

@@ -20,17 +20,17 @@ SUMMARY_TOP = "main"
 
 def actor() -> Any:
     """The signed-in user, recorded in the audit log."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def attempt(form: FlaskForm, save: Callable[[], T]) -> T | None:
     """When the form is posted, save it through a service; on an InputError put each reason
     next to its field and into the form's error summary, and return None."""
-    form.problems = {}  # type: ignore[attr-defined]
+    form.problems = {}
     if not form.is_submitted():
         return None
     if not form.validate():
-        form.problems = {  # type: ignore[attr-defined]
+        form.problems = {
             name: f"{short_label(form[name])} {' '.join(errors)}"
             for name, errors in form.errors.items()
         }
@@ -53,7 +53,7 @@ def show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
             problems[key] = sentence
         else:
             problems[SUMMARY_TOP if key == "__all__" else key] = message[:1].upper() + message[1:]
-    form.problems = problems  # type: ignore[attr-defined]
+    form.problems = problems
 
 
 def sentence_for(field: Any, message: str) -> str:

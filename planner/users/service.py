@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 from werkzeug.security import generate_password_hash
 
 from models import Place, User, UserPlace
 from models.fields import field_errors
 from models.user import UserBase, UserCreate
 from models.vocabulary import Role
-from planner.audit.service import Actor, record_change
-from planner.auth.service import AccountError, create_user
+from planner.audit.service import record_change
+from planner.auth.service import AccountError, SignedInUser, create_user
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def create_account(
     fields: Mapping[str, Any],
     place_ids: Iterable[object] = (),
     *,
-    actor: Actor | None = None,
+    actor: SignedInUser | None = None,
 ) -> User:
     """Create a user with a first password (fields: email, name, role, password)."""
     chosen = _checked_places(session, fields.get("role"), place_ids)
@@ -78,7 +78,7 @@ def update_account(
     fields: Mapping[str, Any],
     place_ids: Iterable[object] = (),
     *,
-    actor: Actor | None = None,
+    actor: SignedInUser | None = None,
 ) -> User:
     """Change a user's name, role and (for place leads) places."""
     current = account(session, user_id)
@@ -123,7 +123,9 @@ def update_account(
     return user
 
 
-def set_active(session: Session, user_id: int, active: bool, *, actor: Actor | None = None) -> User:
+def set_active(
+    session: Session, user_id: int, active: bool, *, actor: SignedInUser | None = None
+) -> User:
     """Deactivate a user (they can no longer sign in; their history stays) or reactivate them."""
     current = account(session, user_id)
     user = current.user
@@ -150,7 +152,7 @@ def set_active(session: Session, user_id: int, active: bool, *, actor: Actor | N
 
 
 def reset_password(
-    session: Session, user_id: int, password: str, *, actor: Actor | None = None
+    session: Session, user_id: int, password: str, *, actor: SignedInUser | None = None
 ) -> User:
     """Give a user a new password (at least 10 characters) to pass on to them securely."""
     user = account(session, user_id).user
@@ -208,7 +210,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
     others = session.exec(
         select(func.count())
         .select_from(User)
-        .where(User.role == Role.ADMIN, User.active, User.id != user.id)  # type: ignore[arg-type]
+        .where(User.role == Role.ADMIN, col(User.active), User.id != user.id)
     ).one()
     if not others:
         raise AccountError(

@@ -4,6 +4,7 @@ place leads have no access. Each module covers one kind of record."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint
 
@@ -15,7 +16,7 @@ bp = Blueprint("inputs", __name__, url_prefix="/inputs")
 
 
 @bp.errorhandler(InputNotFound)
-def not_found(error: InputNotFound):  # type: ignore[no-untyped-def]
+def not_found(error: InputNotFound) -> Any:
     return render_error(404, str(error))
 
 
