@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,7 +22,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def money_field(*, default: Any = ..., ge: Decimal | int = 0, **kwargs: Any) -> Any:
+def money_field(*, default: Any = ..., ge: float = 0, **kwargs: Any) -> Any:
     """A Decimal field in pounds with pence precision, never negative unless `ge` says so."""
     return Field(
         default=default,

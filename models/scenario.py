@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -29,7 +30,7 @@ class FundingMode(StrEnum):
     SEPARATE = "separate"
 
 
-def _ratio_field(default: float, description: str, *, le: float = 1.0) -> object:
+def _ratio_field(default: float, description: str, *, le: float = 1.0) -> Any:
     return Field(default=default, ge=0, le=le, description=description)
 
 
