@@ -9,7 +9,7 @@ system can show the messages without knowing which endpoint it called.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from flask import Response, jsonify
 from pydantic import BaseModel, ValidationError
@@ -31,7 +31,7 @@ class ErrorResponse(BaseModel):
 class ApiProblem(Exception):
     """Raised by an API view to answer with an error in the stable shape."""
 
-    def __init__(self, status: int, errors: Mapping[str | None, str]) -> None:
+    def __init__(self, status: int, errors: Mapping[Any, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.status = status
         self.errors = dict(errors)
@@ -41,7 +41,7 @@ def fail(status: int, message: str, field: str | None = None) -> NoReturn:
     raise ApiProblem(status, {field: message})
 
 
-def error_response(status: int, errors: Mapping[str | None, str]) -> tuple[Response, int]:
+def error_response(status: int, errors: Mapping[Any, str]) -> tuple[Response, int]:
     details = [
         {"field": None if field in (None, "__all__") else field, "message": message}
         for field, message in errors.items()
@@ -63,7 +63,7 @@ def validation_failed(error: ValidationError) -> Response:
     """flask-openapi3 calls this when a request's path, query or body does not validate (and
     aborts with the response it returns)."""
     if any(problem["type"] in _ROOT_PROBLEMS and not problem["loc"] for problem in error.errors()):
-        errors: Mapping[str | None, str] = {
+        errors: Mapping[Any, str] = {
             None: "The request body must be a JSON object (Content-Type: application/json)"
         }
     else:

@@ -24,13 +24,11 @@ bp = api_blueprint(
     "scenarios", "Scenarios", "Named sets of assumptions and rules the optimiser turns into plans."
 )
 
-MONEY = {"ge": 0, "max_digits": 14, "decimal_places": 2}
-
 
 class BudgetOverrideItem(BaseModel):
     budget_line_id: int = Field(ge=1, le=2_147_483_647)
-    maximum: Decimal = Field(**MONEY)  # type: ignore[arg-type]
-    minimum: Decimal | None = Field(default=None, **MONEY)  # type: ignore[arg-type]
+    maximum: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    minimum: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
 
 class CapItem(BaseModel):
@@ -38,7 +36,7 @@ class CapItem(BaseModel):
     target: str = Field(
         min_length=1, max_length=160, description="Place or intervention id, or a category."
     )
-    maximum: Decimal = Field(**MONEY)  # type: ignore[arg-type]
+    maximum: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
 
 
 class ScenarioBody(ScenarioCreate):

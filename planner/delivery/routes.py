@@ -8,9 +8,11 @@ from planner.db import get_session
 from planner.delivery.agreement import agree_plan, agreeable_plans, agreed_plan, agreement_history
 from planner.delivery.forms import AgreePlanForm
 from planner.delivery.service import delivery_against_plan
+from planner.delivery.templating import register as register_template_helpers
 from planner.inputs.validation import InputError, InputNotFound
 
 bp = Blueprint("delivery", __name__, url_prefix="/agreed-plan")
+bp.record_once(lambda state: register_template_helpers(state.app))
 
 
 @bp.get("/")

@@ -237,6 +237,42 @@ class DeliveryLine:
         return f"{share:.0%} of planned started"
 
 
+@dataclass(frozen=True)
+class PlaceDelivery:
+    """Planned against delivered, added up for one place."""
+
+    place: str
+    place_id: int | None
+    planned: float
+    started: int
+    completed: int
+    recorded: int
+    rows: int
+
+    @property
+    def started_share(self) -> float | None:
+        return self.started / self.planned if self.planned >= 0.5 else None
+
+
+def delivery_by_place(lines: list[DeliveryLine]) -> list[PlaceDelivery]:
+    """The lines added up per place, for the partnership-wide view."""
+    places: dict[str, list[DeliveryLine]] = {}
+    for line in lines:
+        places.setdefault(line.place, []).append(line)
+    return [
+        PlaceDelivery(
+            place=name,
+            place_id=rows[0].place_id,
+            planned=sum(line.planned for line in rows),
+            started=sum(line.started or 0 for line in rows),
+            completed=sum(line.completed or 0 for line in rows),
+            recorded=sum(1 for line in rows if line.recorded),
+            rows=len(rows),
+        )
+        for name, rows in sorted(places.items())
+    ]
+
+
 def delivery_against_plan(
     session: Session, plan_id: int, place_ids: PlaceScope = None
 ) -> list[DeliveryLine]:

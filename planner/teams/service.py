@@ -139,7 +139,7 @@ def place_summary(session: Session, place_id: int, scope: PlaceScope) -> PlaceSu
         return summary
     lines = [line for line in build_report(plan).allocations if line.place == place.name]
     facts = _SolvedWith.read(plan)
-    delivery = delivery_against_plan(session, plan.id, [place.id])  # type: ignore[arg-type]
+    delivery = delivery_against_plan(session, plan.id, [place.id])  # type: ignore[arg-type, list-item]
     delivered = {(line.intervention, line.year): line for line in delivery}
     rows_by_year: dict[int, list[PlaceAllocation]] = defaultdict(list)
     for line in lines:
