@@ -19,7 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from planner.config import ENV_PREFIX, DefaultConfig, finish_config
     from planner.core.errors import register_error_pages
     from planner.extensions import csrf, login_manager
-    from planner.features import BLUEPRINTS, register_cli
+    from planner.features import BLUEPRINTS, register_cli, register_template_helpers
 
     # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views.
     app = OpenAPI(
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.register_blueprint(blueprint)
     register_error_pages(app)
     register_cli(app)
+    register_template_helpers(app)
 
     if app.config["AUTO_MIGRATE"]:
         with app.app_context():

@@ -67,4 +67,9 @@ def register_cli(app: Flask) -> None:
 
     for command in commands():
         app.cli.add_command(command)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Navigation, and `has_endpoint` so a page offers a link only where the feature exists."""
     app.jinja_env.globals["nav_links"] = nav_links
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in current_app.view_functions

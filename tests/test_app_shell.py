@@ -119,3 +119,12 @@ def test_users_create_rejects_short_password(runner) -> None:
     )
     assert result.exit_code != 0
     assert "password: must be at least" in result.output or "password" in result.output
+
+
+def test_home_offers_each_role_its_starting_points(sign_in_as) -> None:
+    commissioner = sign_in_as(Role.COMMISSIONER).get("/").get_data(as_text=True)
+    assert 'href="/scenarios/"' in commissioner
+    assert 'href="/plans/"' in commissioner
+    place_lead = sign_in_as(Role.PLACE_LEAD).get("/").get_data(as_text=True)
+    assert 'href="/scenarios/"' not in place_lead
+    assert "Place teams" in place_lead
