@@ -66,20 +66,23 @@ def _check_supported(inputs: PlanningInputs, rules: ScenarioRules) -> None:
 def effect_units(inputs: PlanningInputs, rules: ScenarioRules, chosen: list[Any]) -> np.ndarray:
     """Demand avoided per participant, shape (intervention, year, segment, demand type)."""
     demand_index = {d.key: n for n, d in enumerate(inputs.demand_types)}
-    years = np.arange(rules.horizon_years)
     multipliers = np.array(rules.segment_multipliers)
-    units = np.zeros((len(chosen), len(years), len(multipliers), len(demand_index)))
+    units = np.zeros((len(chosen), rules.horizon_years, len(multipliers), len(demand_index)))
     for n, intervention in enumerate(chosen):
-        weight = confidence(intervention.evidence_rating, rules.confidence)
+        weights = confidence(intervention.evidence_rating, rules.confidence) * multipliers
         for effect in intervention.effects:
-            after = np.array(effect.years_after)
-            when = years[:, None] + after[None, :]
-            factors = np.where(
-                when < rules.appraisal_years, (1 + rules.discount_rate) ** -when.astype(float), 0.0
-            ).sum(axis=1)
-            amount = weight * effect.reduction_per_participant * factors
+            factors = np.array(
+                [
+                    sum(
+                        (1 + rules.discount_rate) ** -(start + after)
+                        for after in effect.years_after
+                        if start + after < rules.appraisal_years
+                    )
+                    for start in range(rules.horizon_years)
+                ]
+            )
             units[n, :, :, demand_index[effect.demand_type]] += (
-                amount[:, None] * multipliers[None, :]
+                weights[None, :] * effect.reduction_per_participant * factors[:, None]
             )
     return units
 
@@ -149,7 +152,8 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
     # Rows, in blocks.
     n_d, n_l, n_p = len(demand_types), len(places), len(partners)
     need = np.array([place.need_index for place in places])
-    need_share = need / need.sum() if need.sum() > 0 else np.zeros(n_l)
+    total_need = sum(place.need_index for place in places)
+    need_share = need / total_need if total_need > 0 else np.zeros(n_l)
     floors = np.flatnonzero(need_share > 0) if rules.need_floor > 0 else np.array([], int)
     spend_rows = rules.need_floor > 0
     row = 0
