@@ -56,8 +56,11 @@ def pass_model(
     column_of: Callable[[Any], int],
     row_of: Callable[[Any], int],
 ) -> None:
-    """Columns (PuLP's, then the block's), costs and rows to HiGHS in four calls.
+    """Rows, then PuLP's columns, then the block's, to HiGHS as arrays.
 
+    Everything goes in column-wise, the layout HiGHS solves with: the rows
+    first with their bounds only, then each batch of columns with its
+    coefficients (``addCols``), so HiGHS never transposes the matrix.
     ``column_of`` and ``row_of`` give a PuLP variable's column and a PuLP
     constraint's row; PuLP's variables are columns ``0..len(variables)-1``
     and its constraints rows ``0..len(constraints)-1``.
@@ -65,6 +68,11 @@ def pass_model(
     import highspy
 
     inf = highspy.kHighsInf
+    lows = np.array([_bound(c.getLb(), -inf) for c in constraints], dtype=np.float64)
+    highs_ = np.array([_bound(c.getUb(), inf) for c in constraints], dtype=np.float64)
+    empty = np.zeros(0, dtype=np.int32)
+    highs.addRows(len(constraints), lows, highs_, 0, empty, empty, np.zeros(0))
+
     count = len(variables)
     lower = np.array([_bound(v.lowBound, -inf) for v in variables], dtype=np.float64)
     upper = np.array([_bound(v.upBound, inf) for v in variables], dtype=np.float64)
@@ -73,8 +81,29 @@ def pass_model(
     if objective is not None:
         for var, coefficient in objective.items():
             cost[column_of(var)] = coefficient
-    highs.addVars(count, lower, upper)
-    highs.changeColsCost(count, np.arange(count, dtype=np.int32), cost)
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
+    for constraint in constraints:
+        row = row_of(constraint)
+        for var, coefficient in constraint.items():
+            rows.append(row)
+            columns.append(column_of(var))
+            values.append(coefficient)
+    column_array = np.array(columns, dtype=np.int32)
+    by_column = np.argsort(column_array, kind="stable")
+    starts = np.zeros(count, dtype=np.int32)
+    np.cumsum(np.bincount(column_array, minlength=count)[:-1], out=starts[1:])
+    highs.addCols(
+        count,
+        cost,
+        lower,
+        upper,
+        len(values),
+        starts,
+        np.array(rows, dtype=np.int32)[by_column],
+        np.array(values, dtype=np.float64)[by_column],
+    )
     if problem.sense == pulp.LpMaximize:
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     if objective is not None and objective.constant:
@@ -87,27 +116,6 @@ def pass_model(
                 np.array(integers, dtype=np.int32),
                 np.full(len(integers), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
             )
-    starts = np.zeros(len(constraints), dtype=np.int32)
-    lows = np.empty(len(constraints))
-    highs_ = np.empty(len(constraints))
-    indices: list[int] = []
-    values: list[float] = []
-    for row, constraint in enumerate(constraints):
-        starts[row] = len(indices)
-        for var, coefficient in constraint.items():
-            indices.append(column_of(var))
-            values.append(coefficient)
-        lows[row] = _bound(constraint.getLb(), -inf)
-        highs_[row] = _bound(constraint.getUb(), inf)
-    highs.addRows(
-        len(constraints),
-        lows,
-        highs_,
-        len(indices),
-        starts,
-        np.array(indices, dtype=np.int32),
-        np.array(values, dtype=np.float64),
-    )
     if block is not None and len(block):
         _add_block(highs, block, row_of)
 
