@@ -63,12 +63,24 @@ def _check_supported(inputs: PlanningInputs, rules: ScenarioRules) -> None:
         raise ValueError(f"the direct benchmark model does not implement: {', '.join(used)}")
 
 
-def effect_units(inputs: PlanningInputs, rules: ScenarioRules, chosen: list[Any]) -> np.ndarray:
-    """Demand avoided per participant, shape (intervention, year, segment, demand type)."""
+def effect_units(
+    inputs: PlanningInputs, rules: ScenarioRules, chosen: list[Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Demand avoided per participant, by effect slot.
+
+    Returns each intervention's demand types, (intervention, slot), padded
+    with -1, and the amounts, (intervention, year, segment, slot): an
+    intervention reduces one to three demand types, so slots are much
+    smaller than a dense demand-type axis over a million columns.
+    """
     demand_index = {d.key: n for n, d in enumerate(inputs.demand_types)}
+    affected = [sorted({demand_index[e.demand_type] for e in i.effects}) for i in chosen]
+    slots = max((len(d) for d in affected), default=0)
+    demand = np.full((len(chosen), slots), -1)
     multipliers = np.array(rules.segment_multipliers)
-    units = np.zeros((len(chosen), rules.horizon_years, len(multipliers), len(demand_index)))
+    units = np.zeros((len(chosen), rules.horizon_years, len(multipliers), slots))
     for n, intervention in enumerate(chosen):
+        demand[n, : len(affected[n])] = affected[n]
         weights = confidence(intervention.evidence_rating, rules.confidence) * multipliers
         for effect in intervention.effects:
             factors = np.array(
@@ -81,10 +93,11 @@ def effect_units(inputs: PlanningInputs, rules: ScenarioRules, chosen: list[Any]
                     for start in range(rules.horizon_years)
                 ]
             )
-            units[n, :, :, demand_index[effect.demand_type]] += (
+            slot = affected[n].index(demand_index[effect.demand_type])
+            units[n, :, :, slot] += (
                 weights[None, :] * effect.reduction_per_participant * factors[:, None]
             )
-    return units
+    return demand, units
 
 
 def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any) -> DirectResult:
@@ -125,7 +138,7 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
         reaches.append(reach)
     reach = np.array(reaches)  # (intervention, place)
     unit_cost = np.array([i.unit_cost for i in chosen])
-    units = effect_units(inputs, rules, chosen)
+    effect_demand, units = effect_units(inputs, rules, chosen)
 
     # Participant columns x[i, l, t, s]: every reachable (i, l), every year and segment.
     shares = np.array(rules.segment_shares)
@@ -258,14 +271,16 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
     # The participant block, vectorised: demand reduction, place spend, funding balance.
     first_x = column
     n_cols = first_x + n_x
-    x_units = units[x_i, x_t, np.searchsorted(segments, x_s)]  # (n_x, demand types)
-    hit_x, hit_d = np.nonzero(x_units)
     x_columns = np.arange(first_x, n_cols)
-    parts = [(r_reduction + hit_d, first_x + hit_x, -x_units[hit_x, hit_d])]
+    parts = []
+    for slot in range(units.shape[3]):
+        amount = units[x_i, x_t, x_s, slot]
+        hit = np.flatnonzero(amount)
+        rows = r_reduction + effect_demand[x_i[hit], slot]
+        parts.append((rows, first_x + hit, -amount[hit]))
     if spend_rows:
         parts.append((r_spend + x_l, x_columns, -unit_cost[x_i]))
     parts.append((funding_row[x_i, x_t, x_zone], x_columns, -unit_cost[x_i]))
-    del x_units
 
     cost = np.zeros(n_cols)
     cost[reduction_cols] = [-d.unit_cost for d in demand_types]  # minimise minus the value
