@@ -3,6 +3,8 @@ with populations and capacity overrides."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Flask
 from markupsafe import escape
 from sqlmodel import select
@@ -10,6 +12,7 @@ from sqlmodel import select
 from models import (
     CapacityOverride,
     CostShare,
+    DeliveryRecord,
     DemandType,
     Intervention,
     InterventionEffect,
@@ -18,6 +21,8 @@ from models import (
 )
 from models.vocabulary import Role
 from planner.db import new_session
+from planner.delivery.service import record_delivery
+from planner.inputs import service
 from tests.test_inputs import audit_events, page, seed
 
 DEMAND = {"name": "A&E attendance", "unit": "attendance", "unit_cost": "£114"}
@@ -254,6 +259,53 @@ def test_place_with_a_contract_or_place_lead_cannot_be_deleted(app: Flask, sign_
         "Dewsbury cannot be deleted: 1 existing contract (Kirklees Council) delivers there; "
         "place lead Place lead looks after it" in refused
     )
+
+
+def test_place_or_intervention_with_delivery_records_cannot_be_deleted(
+    app: Flask, sign_in_as
+) -> None:
+    """Delivery a place team recorded would be lost with its place or intervention: refused in
+    words, on the confirmation page and on the post, and nothing is deleted."""
+    with app.app_context(), new_session() as session:
+        batley = service.create_place(session, {"name": "Batley", "district": "Kirklees"})
+        service.save_population(
+            session,
+            batley.id,
+            {"target_group": "young people aged 10-17 at risk", "population": 80},
+        )
+        mentoring = service.create_intervention(
+            session,
+            {
+                "name": "Mentoring",
+                "target_group": "young people aged 10-17 at risk",
+                "unit_cost": 900,
+            },
+        )
+        place_id, intervention_id = batley.id, mentoring.id
+        record_delivery(
+            session,
+            {"place_id": place_id, "intervention_id": intervention_id, "year": 2026, "started": 9},
+            actor=SimpleNamespace(id=None, name="Place lead"),
+        )
+    client = sign_in_as(Role.COMMISSIONER)
+    place_reason = (
+        "Batley cannot be deleted: its place-based team has recorded delivering Mentoring there "
+        "(1 delivery record), which deleting it would lose"
+    )
+    assert place_reason in page(client.get(f"/inputs/places/{place_id}/delete"))
+    refused_place = client.post(f"/inputs/places/{place_id}/delete")
+    assert refused_place.status_code == 409 and place_reason in page(refused_place)
+    intervention_reason = (
+        "Mentoring cannot be deleted: place-based teams have recorded delivering it in Batley "
+        "(1 delivery record), which deleting it would lose"
+    )
+    refused_intervention = client.post(f"/inputs/interventions/{intervention_id}/delete")
+    assert refused_intervention.status_code == 409
+    assert intervention_reason in page(refused_intervention)
+    with app.app_context(), new_session() as session:
+        assert session.get(Place, place_id) is not None
+        assert session.get(Intervention, intervention_id) is not None
+        assert len(session.exec(select(DeliveryRecord)).all()) == 1
 
 
 def test_user_text_is_escaped_on_catalogue_pages(app: Flask, sign_in_as) -> None:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from models import (
     CapacityOverride,
+    DeliveryRecord,
     DemandType,
     ExistingContract,
     Intervention,
@@ -138,6 +139,17 @@ def intervention_uses(session: Session, intervention: Intervention) -> list[str]
     ).all()
     if capped:
         uses.append(f"scenario {join_words(sorted(capped))} caps spending on it")
+    delivered = session.exec(
+        select(Place.name)
+        .join(DeliveryRecord, DeliveryRecord.place_id == Place.id)  # type: ignore[arg-type]
+        .where(DeliveryRecord.intervention_id == intervention.id)
+    ).all()
+    if delivered:
+        # Deleting the intervention would silently drop what place teams recorded as delivered.
+        uses.append(
+            f"place-based teams have recorded delivering it in {join_words(sorted(set(delivered)))} "
+            f"({counted(len(delivered), 'delivery record')}), which deleting it would lose"
+        )
     return uses
 
 

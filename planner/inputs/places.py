@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from models import (
     CapacityOverride,
+    DeliveryRecord,
     ExistingContract,
     Intervention,
     Partner,
@@ -124,6 +125,18 @@ def place_uses(session: Session, place: Place) -> list[str]:
     ).all()
     if capped:
         uses.append(f"scenario {join_words(sorted(capped))} caps spending there")
+    delivered = session.exec(
+        select(Intervention.name)
+        .join(DeliveryRecord, DeliveryRecord.intervention_id == Intervention.id)  # type: ignore[arg-type]
+        .where(DeliveryRecord.place_id == place.id)
+    ).all()
+    if delivered:
+        # Deleting the place would silently drop what its team recorded as delivered.
+        uses.append(
+            f"its place-based team has recorded delivering "
+            f"{join_words(sorted(set(delivered)))} there "
+            f"({counted(len(delivered), 'delivery record')}), which deleting it would lose"
+        )
     return uses
 
 
