@@ -14,23 +14,28 @@ from models import (
     AuditEvent,
     BudgetLine,
     CostShare,
+    DeliveryRecord,
     DemandType,
     ExistingContract,
     Intervention,
     Partner,
     Place,
+    Plan,
     Scenario,
     User,
     UserPlace,
 )
 from models.intervention import InterventionCategory
+from models.plan import PlanStatus
 from models.vocabulary import PartnerKind, Role
 from planner.auth.service import authenticate
 from planner.db import new_session
+from planner.delivery.agreement import current_agreement
+from planner.delivery.service import delivery_against_plan
 from planner.demo.content import DEMO_PASSWORD
 from planner.demo.evidence import PRISON_AWARENESS
 from planner.demo.loader import DemoError, ensure_demo, load_demo
-from tests.conftest import empty_database, make_app
+from tests.conftest import empty_database, make_app, sign_in
 
 COUNCILS = {"Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"}
 
@@ -152,6 +157,45 @@ def test_each_role_has_a_demo_sign_in(demo_app: Flask) -> None:
         ).all()
         assert authenticate(session, "finance@demo.example", DEMO_PASSWORD) is not None
     assert len(lead_places) == 2
+
+
+def test_demo_comes_with_an_agreed_plan_and_delivery_under_way(demo_app: Flask) -> None:
+    """The first scenario is solved and agreed by the demo administrator (audited), and the
+    place lead has recorded about half the planned people started in 2026/27 for a few of the
+    plan's allocations in their own places only."""
+    with demo_app.app_context(), new_session() as session:
+        agreement = current_agreement(session)
+        assert agreement is not None and agreement.scenario_name == "Pooled 2026-29"
+        assert agreement.agreed_by_name == "Alex Admin (demo)"
+        plan = session.get(Plan, agreement.plan_id)
+        assert plan is not None and plan.status == PlanStatus.OPTIMAL and plan.total_spend
+        agreed = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "agree", AuditEvent.entity == "plan")
+        ).one()
+        assert agreed.user_name == "Alex Admin (demo)" and agreed.entity_id == str(plan.id)
+        lead = session.exec(select(User).where(User.role == Role.PLACE_LEAD)).one()
+        lead_places = set(
+            session.exec(select(UserPlace.place_id).where(UserPlace.user_id == lead.id)).all()
+        )
+        records = session.exec(select(DeliveryRecord)).all()
+        lines = [line for line in delivery_against_plan(session, plan.id) if line.recorded]
+    assert {record.place_id for record in records} == lead_places
+    assert {record.year for record in records} == {2026}
+    assert 4 <= len(records) <= 12
+    assert all(0 < record.completed < record.started for record in records)
+    assert len(lines) == len(records)
+    assert all(line.planned >= 1 and 0.4 <= line.started_share <= 0.65 for line in lines)  # type: ignore[operator]
+
+    client = demo_app.test_client()
+    sign_in(client, "placelead@demo.example", DEMO_PASSWORD)
+    place_id = next(iter(lead_places))
+    page = client.get(f"/place-teams/{place_id}").get_data(as_text=True)
+    assert "Planned against delivered" in page and "Pooled 2026-29" in page
+    assert f"{lines[0].started:,}" in page and "of planned started" in page
+    commissioner = demo_app.test_client()
+    sign_in(commissioner, "commissioner@demo.example", DEMO_PASSWORD)
+    plans = commissioner.get("/plans/").get_data(as_text=True)
+    assert f"/plans/{plan.id}" in plans
 
 
 def test_loading_again_refuses_and_changes_nothing(demo_app: Flask) -> None:

@@ -48,6 +48,7 @@ from models.vocabulary import BudgetStatus
 from planner.audit.service import record_change
 from planner.db import new_session
 from planner.demo import evidence, partnership
+from planner.demo.agreed import agree_demo_plan
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 
 
@@ -56,7 +57,8 @@ class DemoError(Exception):
 
 
 def load_demo(reset: bool = False) -> list[str]:
-    """Load the demo partnership and its sign-ins; return the lines to print.
+    """Load the demo partnership and its sign-ins, then solve and agree its first scenario with
+    some delivery recorded against it (see `planner.demo.agreed`); return the lines to print.
 
     Without `reset`, refuses (changing nothing) when the database already holds a partnership,
     so a second run can never mix the demo into real data. With `reset`, every record is deleted
@@ -81,6 +83,8 @@ def load_demo(reset: bool = False) -> list[str]:
             + (" after deleting every record" if reset else ""),
         )
         session.commit()
+    # The partnership is saved first: its agreed plan is solved from what was just committed.
+    agreed = agree_demo_plan()
     return [
         "Loaded the demo partnership, modelled on West Yorkshire with illustrative figures: "
         f"{counts['partners']} partners, {counts['places']} places, "
@@ -88,8 +92,9 @@ def load_demo(reset: bool = False) -> list[str]:
         f"{counts['scenarios']} scenarios.",
         "Unit costs are fiscal costs in their sources' own price years (2011/12 to 2022/23, some "
         "unstated), not inflated; costs per participant, effects and budgets are illustrative.",
+        *agreed,
         *_sign_in_lines(sign_ins),
-        f'Try: planner solve "{partnership.SCENARIOS[0].name}"',
+        f'Try: planner solve "{partnership.SCENARIOS[2].name}"',
     ]
 
 
