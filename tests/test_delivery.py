@@ -14,6 +14,7 @@ from models.plan import PlanAllocation, PlanStatus
 from models.vocabulary import Role
 from planner.db import new_session
 from planner.delivery.service import delivery_against_plan
+from planner.plans.service import plan_delivery
 from tests.test_api_tokens import bearer, token_for
 
 
@@ -196,3 +197,28 @@ def test_agreeing_a_plan_keeps_the_history(app: Flask, partnership, sign_in_as) 
     assert history["items"][0]["note"] == "Board 12 March"
     page = finance.get("/agreed-plan/").get_data(as_text=True)
     assert "Strong evidence" in page and "Current" in page
+
+
+def test_plan_page_shows_delivery_for_the_agreed_plan_or_delivery_recorded(
+    app: Flask, partnership, sign_in_as
+) -> None:
+    """Nothing for a plan nobody agreed and nobody delivered against; delivery once it is
+    recorded against the plan's allocations (not agreed); and the agreed flag once agreed."""
+    with app.app_context(), new_session() as session:
+        plan = session.get(Plan, partnership["plan"])
+        assert plan_delivery(session, plan) is None  # type: ignore[arg-type]
+    token = token_for(app, Role.COMMISSIONER)
+    assert record(app, token, partnership, started=30, completed=20).status_code == 201
+    with app.app_context(), new_session() as session:
+        plan = session.get(Plan, partnership["plan"])
+        delivered = plan_delivery(session, plan)  # type: ignore[arg-type]
+    assert delivered is not None and not delivered.agreed
+    assert [(line.planned, line.started) for line in delivered.lines] == [(40.0, 30), (50.0, None)]
+    commissioner = sign_in_as(Role.COMMISSIONER)
+    assert (
+        commissioner.post("/agreed-plan/", data={"plan_id": partnership["plan"]}).status_code == 302
+    )
+    with app.app_context(), new_session() as session:
+        plan = session.get(Plan, partnership["plan"])
+        delivered = plan_delivery(session, plan)  # type: ignore[arg-type]
+    assert delivered is not None and delivered.agreed

@@ -18,6 +18,8 @@ from models import BudgetLine, Partner, Plan, Scenario
 from models.plan import PlanStatus
 from models.vocabulary import Role
 from planner.db import new_session
+from planner.delivery.agreement import agreed_plan
+from planner.delivery.service import delivery_against_plan
 from planner.plans.routes import PLOTLY_BUNDLE
 from planner.scenarios.forms import form_values
 from planner.solving.service import start_plan
@@ -136,6 +138,33 @@ def test_a_plan_shows_its_figures_tables_charts_and_reasons(
         assert f"{len(rows)} rows" in page
         assert first.intervention_name in page and first.place_name in page
     assert "Variables" in page and f"{plan.variables:,}" in page
+
+
+def test_the_agreed_plan_shows_planned_against_delivered(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    """The demo's agreed plan carries the delivery its place lead recorded; a plan that found no
+    allocation has nothing to deliver and no such section."""
+    with demo_app.app_context(), new_session() as session:
+        agreed = agreed_plan(session)
+        assert agreed is not None
+        recorded = [line for line in delivery_against_plan(session, agreed.id) if line.recorded]  # type: ignore[arg-type]
+    assert recorded
+    page = commissioner.get(f"/plans/{agreed.id}").data.decode()
+    assert "Planned against delivered" in page and 'href="#planned-delivered-heading"' in page
+    assert "Agreed plan</span>" in page and "This is not the agreed plan" not in page
+    started = sum(line.started or 0 for line in recorded)
+    assert f"{started:,} started so far" in page
+    for line in recorded:
+        row = (
+            f"<td>{line.intervention}</td><td>{line.place}</td><td>{line.year_label}</td>\n"
+            f'        <td class="numeric">{line.planned:,.0f}</td>\n'
+            f'        <td class="numeric">{line.started:,}</td>\n'
+            f'        <td class="numeric">{line.completed:,}</td>'
+        )
+        assert row in page, row
+    clash = commissioner.get(f"/plans/{plans['clash']}").data.decode()
+    assert "Planned against delivered" not in clash and "Agreed plan</span>" not in clash
 
 
 def test_charts_use_plotly_served_by_the_app_itself(commissioner, plans) -> None:  # type: ignore[no-untyped-def]

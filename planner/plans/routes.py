@@ -28,6 +28,7 @@ from planner.plans.service import (
     MAX_COMPARED,
     find_plan,
     list_plans,
+    plan_delivery,
     plan_status,
     plans_to_compare,
     scenario_filter_choices,
@@ -78,11 +79,18 @@ def index() -> ResponseReturnValue:
 @bp.get("/<int:plan_id>")
 @role_required(*READERS)
 def show(plan_id: int) -> ResponseReturnValue:
-    plan = find_plan(get_session(), plan_id)
+    session = get_session()
+    plan = find_plan(session, plan_id)
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
     report = build_report(plan)
-    return render_template("plans/show.html", report=report, plan=plan, charts=plan_charts(report))
+    return render_template(
+        "plans/show.html",
+        report=report,
+        plan=plan,
+        charts=plan_charts(report),
+        delivery=plan_delivery(session, plan),
+    )
 
 
 @bp.get("/<int:plan_id>/progress")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort
 from sqlmodel import Session, select
 
 from models import Plan, Scenario
+from planner.delivery.agreement import agreed_plan
+from planner.delivery.service import DeliveryLine, delivery_against_plan
 from planner.plans.report import STATUS_LABELS
 
 MAX_COMPARED = 4
@@ -19,6 +22,27 @@ def find_plan(session: Session, plan_id: int) -> Plan:
     if plan is None:
         abort(404)
     return plan
+
+
+@dataclass(frozen=True)
+class PlanDelivery:
+    """Planned against delivered for one plan, and whether it is the plan teams deliver."""
+
+    agreed: bool
+    lines: list[DeliveryLine]
+
+
+def plan_delivery(session: Session, plan: Plan) -> PlanDelivery | None:
+    """Planned against delivered, for the agreed plan or a plan whose allocations have delivery
+    recorded against them; None for any other plan (a what-if with nothing delivered)."""
+    if not plan.status.has_allocation:
+        return None
+    agreed = agreed_plan(session)
+    is_agreed = agreed is not None and agreed.id == plan.id
+    lines = delivery_against_plan(session, plan.id)  # type: ignore[arg-type]
+    if is_agreed or any(line.recorded and line.planned >= 0.5 for line in lines):
+        return PlanDelivery(agreed=is_agreed, lines=lines)
+    return None
 
 
 def list_plans(session: Session, scenario_id: int | None = None) -> list[Plan]:
