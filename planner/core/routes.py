@@ -1,9 +1,10 @@
 """The home page and the health check."""
 
 from flask import Blueprint, jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from planner.core.service import partnership_overview
+from models.vocabulary import Role
+from planner.core.service import agreed_plan_summary, led_places, partnership_overview
 from planner.db import database_is_reachable, get_session
 
 bp = Blueprint("core", __name__)
@@ -12,7 +13,14 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @login_required
 def home() -> str:
-    return render_template("core/home.html", overview=partnership_overview(get_session()))
+    session = get_session()
+    is_place_lead = current_user.role == Role.PLACE_LEAD
+    return render_template(
+        "core/home.html",
+        overview=partnership_overview(session),
+        agreed=agreed_plan_summary(session),
+        my_places=led_places(session, current_user.place_ids) if is_place_lead else [],
+    )
 
 
 @bp.get("/health")
