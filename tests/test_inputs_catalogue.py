@@ -85,6 +85,8 @@ def test_demand_types_with_cost_shares(app: Flask, sign_in_as) -> None:
         assert [(share.partner_id, share.share_percent) for share in shares] == [
             (ids["police"], 100)
         ]
+    listed = page(client.get("/inputs/demand-types"))
+    assert "West Yorkshire Police 100%" in listed and "1E+2" not in listed
     assert client.post(f"/inputs/demand-types/{demand_type.id}/delete").status_code == 302
 
 

@@ -163,6 +163,9 @@ def test_the_agreed_plan_shows_planned_against_delivered(
             f'        <td class="numeric">{line.completed:,}</td>'
         )
         assert row in page, row
+    listed = commissioner.get("/plans/").data.decode()
+    assert listed.count("Agreed</span>") == 1
+    assert f'Plan {agreed.id}</a><br><span class="tag tag-green">Agreed</span>' in listed
     clash = commissioner.get(f"/plans/{plans['clash']}").data.decode()
     assert "Planned against delivered" not in clash and "Agreed plan</span>" not in clash
 

@@ -26,6 +26,7 @@ from planner.plans.compare import compare_plans
 from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
 from planner.plans.service import (
     MAX_COMPARED,
+    agreed_plan_id,
     find_plan,
     list_plans,
     plan_delivery,
@@ -73,6 +74,7 @@ def index() -> ResponseReturnValue:
         scenarios=scenario_filter_choices(session),
         scenario_id=scenario_id,
         max_compared=MAX_COMPARED,
+        agreed_plan_id=agreed_plan_id(session),
     )
 
 
@@ -128,6 +130,7 @@ def compare() -> ResponseReturnValue:
             scenarios=scenario_filter_choices(session),
             scenario_id=None,
             max_compared=MAX_COMPARED,
+            agreed_plan_id=agreed_plan_id(session),
             compare_error=problem,
             chosen=set(plan_ids),
         ), 400

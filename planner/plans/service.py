@@ -45,6 +45,12 @@ def plan_delivery(session: Session, plan: Plan) -> PlanDelivery | None:
     return None
 
 
+def agreed_plan_id(session: Session) -> int | None:
+    """The id of the plan the partnership agreed, to mark it in lists (None if none)."""
+    plan = agreed_plan(session)
+    return plan.id if plan else None
+
+
 def list_plans(session: Session, scenario_id: int | None = None) -> list[Plan]:
     """Plans newest first, optionally of one scenario only."""
     query = select(Plan).order_by(Plan.id.desc())  # type: ignore[union-attr]
