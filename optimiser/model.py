@@ -52,6 +52,11 @@ class Model:
     The objective is negated (minimise -benefit) because PuLP 3.3 with HiGHS
     flips the signs of duals on maximisation; minimising keeps the signs
     textbook and tested.
+
+    The participants x[i,l,t,s], nearly all of the columns, are one block of
+    array columns (``participants``, see ``optimiser.block``) whose
+    coefficients are attached to PuLP rows; every other variable and every
+    row is PuLP's.
     """
 
     inputs: PlanningInputs
