@@ -289,9 +289,14 @@ def build_and_solve(inputs: PlanningInputs, rules: ScenarioRules, **options: Any
 
     # Column-wise matrix: every part is in column order and the parts are in row order,
     # so a stable sort by column gives each column's entries sorted by row.
-    rows_all = np.concatenate([m_rows, *(r for r, _c, _v in parts)]).astype(np.int32)
-    cols_all = np.concatenate([m_cols, *(c for _r, c, _v in parts)]).astype(np.int32)
-    vals_all = np.concatenate([m_vals, *(v for _r, _c, v in parts)])
+    rows_all = np.concatenate(
+        [np.array(m_rows, dtype=np.int32), *(r.astype(np.int32) for r, _c, _v in parts)]
+    )
+    cols_all = np.concatenate(
+        [np.array(m_cols, dtype=np.int32), *(c.astype(np.int32) for _r, c, _v in parts)]
+    )
+    vals_all = np.concatenate([np.array(m_vals), *(v for _r, _c, v in parts)])
+    del parts
     order = np.argsort(cols_all, kind="stable")
     starts = np.zeros(n_cols + 1, dtype=np.int32)
     np.cumsum(np.bincount(cols_all, minlength=n_cols), out=starts[1:])
