@@ -306,10 +306,6 @@ class BlockHiGHS(pulp.HiGHS):
         return status
 
 
-# The name the previous hand-over had; kept for code that imports it.
-OneCallHiGHS = BlockHiGHS
-
-
 def make_solver(
     time_limit: float | None,
     *,
