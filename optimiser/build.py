@@ -17,7 +17,7 @@ import numpy as np
 
 from optimiser.block import ParticipantBlock
 from optimiser.evidence import evidence_level
-from optimiser.inputs import Intervention, PlanningInputs
+from optimiser.inputs import BudgetLine, Intervention, PlanningInputs
 from optimiser.lp import EQ, Terms, expression
 from optimiser.model import Model
 from optimiser.rules.delivery import add_capacity
@@ -26,6 +26,7 @@ from optimiser.rules.money import (
     add_caps,
     add_commissioning_windows,
     add_funding_balance,
+    held_at_nothing,
 )
 from optimiser.rules.value import (
     add_evidence_rules,
@@ -210,8 +211,10 @@ def add_funding_variables(model: Model) -> None:
     """f[b,i,zone]: money from budget line b for intervention i (in b's year).
 
     A variable exists only where the line may fund the intervention (ring-fence,
-    geography, evidence) and there is someone to serve: a variable that must
-    be zero should not exist.
+    geography, evidence), there is someone to serve, and the partner's
+    commissioning window does not hold the money at nothing (closed, with no
+    contract and nothing it could have paid the year before): a variable that
+    must be zero should not exist.
     """
     block = model.block
     districts = sorted({place.district for place in model.inputs.places})
@@ -228,6 +231,7 @@ def add_funding_variables(model: Model) -> None:
     model.served = served
     zone_number = {zone: n for n, zone in enumerate(model.zone_names)}
     period = {year: n for n, year in enumerate(block.years)}
+    candidates: list[tuple[BudgetLine, str, str]] = []
     for line in model.budget_lines.values():
         for number, intervention in enumerate(model.interventions.values()):
             if intervention.key in model.excluded or not _may_fund(line.ring_fence, intervention):
@@ -237,10 +241,17 @@ def add_funding_variables(model: Model) -> None:
                     continue
                 if not served[number, period[line.year], zone_number[zone]]:
                     continue
-                var = model.variable(f"f|{line.key}|{intervention.key}|{zone}")
-                model.funding[(line.key, intervention.key, zone)] = var
-                index_key = (line.partner, intervention.key, line.year)
-                model.funding_index.setdefault(index_key, []).append(var)
+                candidates.append((line, intervention.key, zone))
+    fundable = {(line.partner, key, line.year) for line, key, _zone in candidates}
+    # In a diagnosis a closed window is a rule that may be broken, so its money stays.
+    model.held_by_window = set() if model.diagnosing else held_at_nothing(model, fundable)
+    for line, intervention_key, zone in candidates:
+        index_key = (line.partner, intervention_key, line.year)
+        if index_key in model.held_by_window:
+            continue
+        var = model.variable(f"f|{line.key}|{intervention_key}|{zone}")
+        model.funding[(line.key, intervention_key, zone)] = var
+        model.funding_index.setdefault(index_key, []).append(var)
 
 
 def effect_slots(model: Model) -> tuple[np.ndarray, np.ndarray]:

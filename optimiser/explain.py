@@ -124,9 +124,10 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
     if family == "window":
         step = money_step(max(total, 10.0))
         direction = "more" if price > 0 else "less"
+        level = sum(value(var) for var, _ in model.partner_funding(*keys))
         return (
-            f"{_sentence_case(describe_rule(model, row))} binds: {money(step)} {direction} "
-            f"would add {gain(step * abs(price))}."
+            f"{_sentence_case(describe_rule(model, row))} ({money(level)}) binds: "
+            f"{money(step)} {direction} would add {gain(step * abs(price))}."
         )
     if row.sense == 1:  # a floor (committed minimum, contract, cohort): less would help
         step = money_step(max(row.rhs, 10.0))

@@ -72,6 +72,8 @@ class Model:
     participants: ParticipantBlock | None = None
     funding: dict[tuple[str, str, str], LpVariable] = field(default_factory=dict)
     funding_index: dict[tuple[str, str, int], list[LpVariable]] = field(default_factory=dict)
+    # (partner, intervention, year) a closed commissioning window holds at nothing: no money.
+    held_by_window: set[tuple[str, str, int]] = field(default_factory=set)
     runs: dict[tuple[str, str, int], LpVariable] = field(default_factory=dict)
     reduction: dict[str, LpVariable] = field(default_factory=dict)
     place_spend: dict[str, LpVariable] = field(default_factory=dict)

@@ -70,6 +70,22 @@ def _money_by_intervention(model: Model) -> dict[tuple[str, int, str], list[LpVa
     return money
 
 
+def _no_money_sentence(model: Model, key: str) -> str:
+    """Why no money may pay for an intervention: geography and ring-fences, or closed windows."""
+    name = model.interventions[key].name
+    held = sorted(
+        {partner for partner, intervention, _year in model.held_by_window if intervention == key}
+    )
+    if not held:
+        return f"{name} is not funded: no budget line may pay for it where it can be delivered."
+    partners = ", ".join(model.names["partner"].get(p, p) for p in held)
+    return (
+        f"{name} is not funded: the only budget lines that may pay for it where it can be "
+        "delivered belong to partners whose commissioning windows are closed and who have no "
+        f"existing contract for it ({partners})."
+    )
+
+
 def _outcompeted(
     model: Model,
     key: str,
@@ -97,8 +113,7 @@ def _outcompeted(
     periods, zones = block.period[columns], model.column_zone[columns]
     gaps = block.reduced_cost_array()[columns] + intervention.unit_cost * cheapest[periods, zones]
     if not len(gaps) or np.isnan(gaps).all():
-        sentence = f"{name} is not funded: no budget line may pay for it where it can be delivered."
-        return NotFunded(key, name, "no_budget", sentence)
+        return NotFunded(key, name, "no_budget", _no_money_sentence(model, key))
     best = int(np.nanargmin(gaps))  # the first of equals, in column order
     gap = float(gaps[best])
     year = block.years[periods[best]]

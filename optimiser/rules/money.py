@@ -72,6 +72,34 @@ def contracted(model: Model) -> dict[tuple[str, str, int], float]:
     return amounts
 
 
+def held_at_nothing(model: Model, fundable: set[tuple[str, str, int]]) -> set[tuple[str, str, int]]:
+    """(partner, intervention, year) whose money a closed commissioning window holds at nothing.
+
+    In a closed year a partner's funding of an intervention equals last year's,
+    and in a closed first year its existing contracts. With no contract that
+    year and no money it could have paid the year before, the funding can only
+    be zero, so it gets no variable (and no window row to read as a binding
+    rule). ``fundable`` is where some budget line may pay at all. A contract
+    in a closed year keeps its money, so a contract the window cannot honour
+    still shows as a clash.
+    """
+    amounts = contracted(model)
+    years = model.rules.years
+    held: set[tuple[str, str, int]] = set()
+    for cycle in model.inputs.cycles:
+        for intervention_key in model.interventions:
+            possible_before = False
+            for year in years:
+                keys = (cycle.partner, intervention_key, year)
+                possible = keys in fundable and (
+                    year in cycle.open_years or amounts.get(keys, 0.0) > 0 or possible_before
+                )
+                if keys in fundable and not possible:
+                    held.add(keys)
+                possible_before = possible
+    return held
+
+
 def add_commissioning_windows(model: Model) -> None:
     """Outside its window a partner's funding of each intervention stays where it was.
 

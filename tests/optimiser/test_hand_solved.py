@@ -187,7 +187,7 @@ def test_closed_commissioning_window_freezes_funding_at_existing_contract():
     assert window.shadow_price == pytest.approx(0.25)
     assert window.sentence == (
         "Partner P's closed commissioning window in 2026/27, which holds its funding of B at "
-        "its existing contracts binds: £10 more would add about £2.50 of demand avoided."
+        "its existing contracts (£30) binds: £10 more would add about £2.50 of demand avoided."
     )
 
 
