@@ -91,12 +91,12 @@ def test_a_refused_change_leaves_the_session_untouched(app: Flask) -> None:
 
 def test_a_failure_while_saving_rolls_everything_back(app: Flask, monkeypatch) -> None:
     """If the audit row cannot be written the change is not saved either."""
-    import planner.inputs.partners as partners
+    import planner.inputs.named as named_records
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(partners, "record_change", broken)
+    monkeypatch.setattr(named_records, "record_change", broken)
     with app.app_context(), new_session() as session:
         with pytest.raises(RuntimeError):
             service.create_partner(session, {"name": "Leeds City Council"})

@@ -14,12 +14,12 @@ from models.demand import CostShareCreate, DemandTypeCreate
 from models.fields import field_errors
 from models.rules import check_cost_shares
 from planner.audit.service import Actor, record_change, snapshot
+from planner.inputs.named import NamedKind, delete_named
 from planner.inputs.validation import (
     InputError,
     apply,
     by_name,
     check_rule,
-    deletion_refusal,
     editable_fields,
     ensure_unique_name,
     fetch,
@@ -141,29 +141,6 @@ def demand_type_uses(session: Session, demand_type: DemandType) -> list[str]:
     return uses
 
 
-def delete_demand_type(
-    session: Session, demand_type_id: int, *, actor: Actor | None = None, commit: bool = True
-) -> None:
-    """Delete a demand type no intervention effect or scenario uses (its cost shares go too)."""
-    demand_type = fetch(session, DemandType, demand_type_id, "demand type")
-    uses = demand_type_uses(session, demand_type)
-    if uses:
-        raise InputError({"__all__": deletion_refusal(demand_type.name, uses)})
-    before = demand_type_snapshot(session, demand_type)
-    with saving(session, commit=commit):
-        session.delete(demand_type)
-        record_change(
-            session,
-            actor,
-            "delete",
-            "demand_type",
-            demand_type_id,
-            before,
-            None,
-            f"Deleted demand type {demand_type.name}",
-        )
-
-
 def cost_shares(session: Session, demand_type_id: int) -> list[tuple[Partner, Decimal]]:
     """Each partner's share of a demand type's cost, largest first."""
     rows = session.exec(
@@ -181,6 +158,24 @@ def demand_type_snapshot(session: Session, demand_type: DemandType) -> dict[str,
         for partner, share in cost_shares(session, demand_type.id)  # type: ignore[arg-type]
     }
     return {**(snapshot(demand_type) or {}), "cost_shares": shares}
+
+
+DEMAND_TYPE = NamedKind(
+    table=DemandType,
+    schema=DemandTypeCreate,
+    entity="demand_type",
+    label="demand type",
+    a_label="a demand type",
+    uses=demand_type_uses,
+    audited=demand_type_snapshot,
+)
+
+
+def delete_demand_type(
+    session: Session, demand_type_id: int, *, actor: Actor | None = None, commit: bool = True
+) -> None:
+    """Delete a demand type no intervention effect or scenario uses (its cost shares go too)."""
+    delete_named(session, DEMAND_TYPE, demand_type_id, actor=actor, commit=commit)
 
 
 def _checked(

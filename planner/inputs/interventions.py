@@ -21,14 +21,19 @@ from models import (
 from models.intervention import InterventionCreate, InterventionEffectCreate
 from models.scenario import CapScope, Scenario
 from planner.audit.service import Actor, record_change, snapshot
+from planner.inputs.named import (
+    NamedKind,
+    create_named,
+    delete_named,
+    update_named,
+    upsert_named,
+)
 from planner.inputs.validation import (
     InputError,
     apply,
     by_name,
     counted,
-    deletion_refusal,
     editable_fields,
-    ensure_unique_name,
     fetch,
     join_words,
     merged,
@@ -37,72 +42,7 @@ from planner.inputs.validation import (
     validated,
 )
 
-INTERVENTION_FIELDS = editable_fields(InterventionCreate)
 EFFECT_FIELDS = editable_fields(InterventionEffectCreate)
-
-
-def create_intervention(
-    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
-) -> Intervention:
-    """Add an intervention (fields as InterventionCreate: name, category, target_group,
-    unit_cost, fixed_cost, min_cohort, capacity, evidence_rating, cost_rating, rating source,
-    date and address, illustrative...)."""
-    details = validated(InterventionCreate, merged(None, fields, INTERVENTION_FIELDS))
-    ensure_unique_name(session, Intervention, details.name, "an intervention")
-    intervention = Intervention(**details.model_dump())
-    with saving(session, commit=commit):
-        session.add(intervention)
-        session.flush()
-        record_change(
-            session,
-            actor,
-            "create",
-            "intervention",
-            intervention.id,
-            None,
-            intervention,
-            f"Added intervention {intervention.name}",
-        )
-    return intervention
-
-
-def update_intervention(
-    session: Session,
-    intervention_id: int,
-    fields: Mapping[str, Any],
-    *,
-    actor: Actor | None = None,
-    commit: bool = True,
-) -> Intervention:
-    """Change an intervention; fields not given keep their value."""
-    intervention = fetch(session, Intervention, intervention_id, "intervention")
-    details = validated(InterventionCreate, merged(intervention, fields, INTERVENTION_FIELDS))
-    ensure_unique_name(session, Intervention, details.name, "an intervention", intervention.id)
-    before = snapshot(intervention)
-    with saving(session, commit=commit):
-        apply(intervention, details)
-        session.add(intervention)
-        record_change(
-            session,
-            actor,
-            "update",
-            "intervention",
-            intervention.id,
-            before,
-            intervention,
-            f"Changed intervention {intervention.name}",
-        )
-    return intervention
-
-
-def upsert_intervention(
-    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
-) -> Intervention:
-    """Create the intervention called fields['name'] or update it (for imports)."""
-    existing = by_name(session, Intervention, str(fields.get("name", "")))
-    if existing is None:
-        return create_intervention(session, fields, actor=actor, commit=commit)
-    return update_intervention(session, existing.id, fields, actor=actor, commit=commit)  # type: ignore[arg-type]
 
 
 def intervention_uses(session: Session, intervention: Intervention) -> list[str]:
@@ -153,27 +93,49 @@ def intervention_uses(session: Session, intervention: Intervention) -> list[str]
     return uses
 
 
+INTERVENTION = NamedKind(
+    table=Intervention,
+    schema=InterventionCreate,
+    entity="intervention",
+    label="intervention",
+    a_label="an intervention",
+    uses=intervention_uses,
+)
+
+
+def create_intervention(
+    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
+) -> Intervention:
+    """Add an intervention (fields as InterventionCreate: name, category, target_group,
+    unit_cost, fixed_cost, min_cohort, capacity, evidence_rating, cost_rating, rating source,
+    date and address, illustrative...)."""
+    return create_named(session, INTERVENTION, fields, actor=actor, commit=commit)
+
+
+def update_intervention(
+    session: Session,
+    intervention_id: int,
+    fields: Mapping[str, Any],
+    *,
+    actor: Actor | None = None,
+    commit: bool = True,
+) -> Intervention:
+    """Change an intervention; fields not given keep their value."""
+    return update_named(session, INTERVENTION, intervention_id, fields, actor=actor, commit=commit)
+
+
+def upsert_intervention(
+    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
+) -> Intervention:
+    """Create the intervention called fields['name'] or update it (for imports)."""
+    return upsert_named(session, INTERVENTION, fields, actor=actor, commit=commit)
+
+
 def delete_intervention(
     session: Session, intervention_id: int, *, actor: Actor | None = None, commit: bool = True
 ) -> None:
     """Delete an intervention that no contract, effect, place or scenario refers to."""
-    intervention = fetch(session, Intervention, intervention_id, "intervention")
-    uses = intervention_uses(session, intervention)
-    if uses:
-        raise InputError({"__all__": deletion_refusal(intervention.name, uses)})
-    before = snapshot(intervention)
-    with saving(session, commit=commit):
-        session.delete(intervention)
-        record_change(
-            session,
-            actor,
-            "delete",
-            "intervention",
-            intervention_id,
-            before,
-            None,
-            f"Deleted intervention {intervention.name}",
-        )
+    delete_named(session, INTERVENTION, intervention_id, actor=actor, commit=commit)
 
 
 def save_effect(

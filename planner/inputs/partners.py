@@ -18,14 +18,17 @@ from models import (
 )
 from models.partner import CommissioningCycleCreate, PartnerCreate
 from planner.audit.service import Actor, record_change, snapshot
+from planner.inputs.named import (
+    NamedKind,
+    create_named,
+    delete_named,
+    update_named,
+    upsert_named,
+)
 from planner.inputs.validation import (
-    InputError,
     apply,
-    by_name,
     counted,
-    deletion_refusal,
     editable_fields,
-    ensure_unique_name,
     fetch,
     financial_years,
     join_words,
@@ -34,63 +37,7 @@ from planner.inputs.validation import (
     validated,
 )
 
-PARTNER_FIELDS = editable_fields(PartnerCreate)
 CYCLE_FIELDS = editable_fields(CommissioningCycleCreate, "partner_id")
-
-
-def create_partner(
-    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
-) -> Partner:
-    """Add a partner (an organisation that contributes money) to the partnership."""
-    details = validated(PartnerCreate, merged(None, fields, PARTNER_FIELDS))
-    ensure_unique_name(session, Partner, details.name, "a partner")
-    partner = Partner(**details.model_dump())
-    with saving(session, commit=commit):
-        session.add(partner)
-        session.flush()
-        record_change(
-            session, actor, "create", "partner", partner.id, None, partner, f"Added {partner.name}"
-        )
-    return partner
-
-
-def update_partner(
-    session: Session,
-    partner_id: int,
-    fields: Mapping[str, Any],
-    *,
-    actor: Actor | None = None,
-    commit: bool = True,
-) -> Partner:
-    """Change a partner's name, kind, district or notes; fields not given keep their value."""
-    partner = fetch(session, Partner, partner_id, "partner")
-    details = validated(PartnerCreate, merged(partner, fields, PARTNER_FIELDS))
-    ensure_unique_name(session, Partner, details.name, "a partner", partner.id)
-    before = snapshot(partner)
-    with saving(session, commit=commit):
-        apply(partner, details)
-        session.add(partner)
-        record_change(
-            session,
-            actor,
-            "update",
-            "partner",
-            partner.id,
-            before,
-            partner,
-            f"Changed {partner.name}",
-        )
-    return partner
-
-
-def upsert_partner(
-    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
-) -> Partner:
-    """Create the partner called fields['name'], or update it if it exists (for imports)."""
-    existing = by_name(session, Partner, str(fields.get("name", "")))
-    if existing is None:
-        return create_partner(session, fields, actor=actor, commit=commit)
-    return update_partner(session, existing.id, fields, actor=actor, commit=commit)  # type: ignore[arg-type]
 
 
 def partner_uses(session: Session, partner: Partner) -> list[str]:
@@ -118,20 +65,49 @@ def partner_uses(session: Session, partner: Partner) -> list[str]:
     return uses
 
 
+PARTNER = NamedKind(
+    table=Partner,
+    schema=PartnerCreate,
+    entity="partner",
+    label="partner",
+    a_label="a partner",
+    uses=partner_uses,
+    # A partner's name speaks for itself in the audit log: "Added Kirklees Council".
+    label_in_summary=False,
+)
+
+
+def create_partner(
+    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
+) -> Partner:
+    """Add a partner (an organisation that contributes money) to the partnership."""
+    return create_named(session, PARTNER, fields, actor=actor, commit=commit)
+
+
+def update_partner(
+    session: Session,
+    partner_id: int,
+    fields: Mapping[str, Any],
+    *,
+    actor: Actor | None = None,
+    commit: bool = True,
+) -> Partner:
+    """Change a partner's name, kind, district or notes; fields not given keep their value."""
+    return update_named(session, PARTNER, partner_id, fields, actor=actor, commit=commit)
+
+
+def upsert_partner(
+    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
+) -> Partner:
+    """Create the partner called fields['name'], or update it if it exists (for imports)."""
+    return upsert_named(session, PARTNER, fields, actor=actor, commit=commit)
+
+
 def delete_partner(
     session: Session, partner_id: int, *, actor: Actor | None = None, commit: bool = True
 ) -> None:
     """Delete a partner that nothing uses any more (its commissioning cycle goes with it)."""
-    partner = fetch(session, Partner, partner_id, "partner")
-    uses = partner_uses(session, partner)
-    if uses:
-        raise InputError({"__all__": deletion_refusal(partner.name, uses)})
-    before = snapshot(partner)
-    with saving(session, commit=commit):
-        session.delete(partner)
-        record_change(
-            session, actor, "delete", "partner", partner_id, before, None, f"Deleted {partner.name}"
-        )
+    delete_named(session, PARTNER, partner_id, actor=actor, commit=commit)
 
 
 def save_cycle(

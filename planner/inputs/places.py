@@ -22,14 +22,19 @@ from models import (
 from models.place import CapacityOverrideBase, PlaceCreate, PlacePopulationBase
 from models.scenario import CapScope, Scenario
 from planner.audit.service import Actor, record_change, snapshot
+from planner.inputs.named import (
+    NamedKind,
+    create_named,
+    delete_named,
+    update_named,
+    upsert_named,
+)
 from planner.inputs.validation import (
     InputError,
     apply,
     by_name,
     counted,
-    deletion_refusal,
     editable_fields,
-    ensure_unique_name,
     fetch,
     join_words,
     merged,
@@ -38,63 +43,7 @@ from planner.inputs.validation import (
     validated,
 )
 
-PLACE_FIELDS = editable_fields(PlaceCreate)
 POPULATION_FIELDS = editable_fields(PlacePopulationBase)
-
-
-def create_place(
-    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
-) -> Place:
-    """Add a place (fields: name, district, need_index, description)."""
-    details = validated(PlaceCreate, merged(None, fields, PLACE_FIELDS))
-    ensure_unique_name(session, Place, details.name, "a place")
-    place = Place(**details.model_dump())
-    with saving(session, commit=commit):
-        session.add(place)
-        session.flush()
-        record_change(
-            session, actor, "create", "place", place.id, None, place, f"Added place {place.name}"
-        )
-    return place
-
-
-def update_place(
-    session: Session,
-    place_id: int,
-    fields: Mapping[str, Any],
-    *,
-    actor: Actor | None = None,
-    commit: bool = True,
-) -> Place:
-    """Change a place; fields not given keep their value."""
-    place = fetch(session, Place, place_id, "place")
-    details = validated(PlaceCreate, merged(place, fields, PLACE_FIELDS))
-    ensure_unique_name(session, Place, details.name, "a place", place.id)
-    before = snapshot(place)
-    with saving(session, commit=commit):
-        apply(place, details)
-        session.add(place)
-        record_change(
-            session,
-            actor,
-            "update",
-            "place",
-            place.id,
-            before,
-            place,
-            f"Changed place {place.name}",
-        )
-    return place
-
-
-def upsert_place(
-    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
-) -> Place:
-    """Create the place called fields['name'] or update it (for imports)."""
-    existing = by_name(session, Place, str(fields.get("name", "")))
-    if existing is None:
-        return create_place(session, fields, actor=actor, commit=commit)
-    return update_place(session, existing.id, fields, actor=actor, commit=commit)  # type: ignore[arg-type]
 
 
 def place_uses(session: Session, place: Place) -> list[str]:
@@ -140,20 +89,47 @@ def place_uses(session: Session, place: Place) -> list[str]:
     return uses
 
 
+PLACE = NamedKind(
+    table=Place,
+    schema=PlaceCreate,
+    entity="place",
+    label="place",
+    a_label="a place",
+    uses=place_uses,
+)
+
+
+def create_place(
+    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
+) -> Place:
+    """Add a place (fields: name, district, need_index, description)."""
+    return create_named(session, PLACE, fields, actor=actor, commit=commit)
+
+
+def update_place(
+    session: Session,
+    place_id: int,
+    fields: Mapping[str, Any],
+    *,
+    actor: Actor | None = None,
+    commit: bool = True,
+) -> Place:
+    """Change a place; fields not given keep their value."""
+    return update_named(session, PLACE, place_id, fields, actor=actor, commit=commit)
+
+
+def upsert_place(
+    session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
+) -> Place:
+    """Create the place called fields['name'] or update it (for imports)."""
+    return upsert_named(session, PLACE, fields, actor=actor, commit=commit)
+
+
 def delete_place(
     session: Session, place_id: int, *, actor: Actor | None = None, commit: bool = True
 ) -> None:
     """Delete a place and its populations and capacities, if nothing else refers to it."""
-    place = fetch(session, Place, place_id, "place")
-    uses = place_uses(session, place)
-    if uses:
-        raise InputError({"__all__": deletion_refusal(place.name, uses)})
-    before = snapshot(place)
-    with saving(session, commit=commit):
-        session.delete(place)
-        record_change(
-            session, actor, "delete", "place", place_id, before, None, f"Deleted place {place.name}"
-        )
+    delete_named(session, PLACE, place_id, actor=actor, commit=commit)
 
 
 def save_population(
