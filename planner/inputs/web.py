@@ -1,5 +1,6 @@
-"""What the input pages share: saving a posted form through a service, showing its errors in
-words next to each field and in a summary, and the confirm-then-delete page."""
+"""What the input pages share: the form page that saves a posted form through a service,
+showing its errors in words next to each field and in a summary, and the confirm-then-delete
+page."""
 
 from __future__ import annotations
 
@@ -98,6 +99,23 @@ def confirm_delete(
         blocked=blocked,
         back_url=back_url,
     ), (409 if blocked and form.is_submitted() else 200)
+
+
+def form_page(
+    form: FlaskForm,
+    save: Callable[[], T | None],
+    done: Callable[[T], tuple[str, str]],
+    **page: Any,
+) -> Any:
+    """One input's form page. When posted, save it through a service and move on, saying what
+    was saved (`done` gives the message and the address for what `save` returned); otherwise,
+    or when the service refuses it, show the form with `page`'s title, caption, intro, submit
+    label and back link (again with the reasons, next to each field)."""
+    record = attempt(form, save)
+    if record:
+        message, url = done(record)
+        return saved(message, url)
+    return render_template("inputs/form.html", form=form, **page)
 
 
 def saved(message: str, url: str) -> Any:

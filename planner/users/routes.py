@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
 
+from models import User
 from models.vocabulary import Role
 from planner.auth.roles import role_required
 from planner.auth.service import AccountError
 from planner.db import get_session
 from planner.inputs.forms import ConfirmForm, options
-from planner.inputs.web import actor, attempt, saved, show_errors
+from planner.inputs.web import actor, form_page, show_errors
 from planner.users import service
 from planner.users.forms import AccountForm, NewAccountForm, PasswordForm
 
@@ -32,20 +35,19 @@ def new() -> Any:
     session = get_session()
     form = NewAccountForm(role=Role.COMMISSIONER.value)
     form.places.choices = options(service.place_choices(session))
-    created = _attempt(
+    return form_page(
         form,
-        lambda: service.create_account(
-            session, form.to_fields(), form.places.data or [], actor=actor()
+        save=_showing_account_errors(
+            form,
+            lambda: service.create_account(
+                session, form.to_fields(), form.places.data or [], actor=actor()
+            ),
         ),
-    )
-    if created:
-        return saved(
-            f"Created an account for {created.name} ({created.email}).", url_for("users.index")
-        )
-    return render_template(
-        "inputs/form.html",
+        done=lambda created: (
+            f"Created an account for {created.name} ({created.email}).",
+            url_for("users.index"),
+        ),
         back_url=url_for("users.index"),
-        form=form,
         title="Add a user",
         submit="Create account",
     )
@@ -61,18 +63,16 @@ def edit(user_id: int) -> Any:
     if not form.is_submitted():
         form.role.data = str(current.user.role)
         form.places.data = [str(place.id) for place in current.places]
-    changed = _attempt(
+    return form_page(
         form,
-        lambda: service.update_account(
-            session, user_id, form.to_fields(), form.places.data or [], actor=actor()
+        save=_showing_account_errors(
+            form,
+            lambda: service.update_account(
+                session, user_id, form.to_fields(), form.places.data or [], actor=actor()
+            ),
         ),
-    )
-    if changed:
-        return saved(f"Saved {changed.name}'s account.", url_for("users.index"))
-    return render_template(
-        "inputs/form.html",
+        done=lambda changed: (f"Saved {changed.name}'s account.", url_for("users.index")),
         back_url=url_for("users.index"),
-        form=form,
         account=current,
         title=f"Change {current.user.name}'s account",
         submit="Save changes",
@@ -87,21 +87,19 @@ def password(user_id: int) -> Any:
     current = _account(user_id)
     form = PasswordForm()
 
-    def reset() -> Any:
+    def reset() -> User:
         if (form.password.data or "") != (form.confirm.data or ""):
             raise AccountError({"confirm": "The two passwords do not match"})
         return service.reset_password(session, user_id, form.password.data or "", actor=actor())
 
-    done = _attempt(form, reset)
-    if done:
-        return saved(
-            f"Set a new password for {done.name}. Pass it on to them securely.",
+    return form_page(
+        form,
+        save=_showing_account_errors(form, reset),
+        done=lambda user: (
+            f"Set a new password for {user.name}. Pass it on to them securely.",
             url_for("users.index"),
-        )
-    return render_template(
-        "inputs/form.html",
+        ),
         back_url=url_for("users.index"),
-        form=form,
         account=current,
         title=f"Reset {current.user.name}'s password",
         submit="Set new password",
@@ -143,14 +141,14 @@ def _account(user_id: int) -> service.Account:
         abort(404)
 
 
-def _attempt(form: Any, save: Any) -> Any:
-    """As the input pages do, but for AccountError."""
+def _showing_account_errors(form: FlaskForm, save: Callable[[], User]) -> Callable[[], User | None]:
+    """`save`, with an account's problems shown on the form as the input pages show theirs."""
 
-    def wrapped() -> Any:
+    def saving() -> User | None:
         try:
             return save()
         except AccountError as error:
             show_errors(form, error.errors)
             return None
 
-    return attempt(form, wrapped)
+    return saving

@@ -107,19 +107,15 @@ def update_account(
     session.flush()
     for place_id in chosen:
         session.add(UserPlace(user_id=user.id, place_id=place_id))  # type: ignore[arg-type]
-    session.add(user)
     session.flush()
-    record_change(
+    _save_change(
         session,
         actor,
-        "update",
-        "user",
-        user.id,
+        user,
         before,
         _public(account(session, user_id)),
         f"Changed {user.name}'s account",
     )
-    _commit(session)
     return user
 
 
@@ -136,18 +132,8 @@ def set_active(
             _keep_an_admin(session, user)
     before = _public(current)
     user.active = active
-    session.add(user)
-    record_change(
-        session,
-        actor,
-        "update",
-        "user",
-        user.id,
-        before,
-        {**before, "active": active},
-        f"{'Reactivated' if active else 'Deactivated'} {user.name}",
-    )
-    _commit(session)
+    summary = f"{'Reactivated' if active else 'Deactivated'} {user.name}"
+    _save_change(session, actor, user, before, {**before, "active": active}, summary)
     return user
 
 
@@ -168,18 +154,8 @@ def reset_password(
             ) from error
         raise AccountError(errors) from error
     user.password_hash = generate_password_hash(password)
-    session.add(user)
-    record_change(
-        session,
-        actor,
-        "update",
-        "user",
-        user.id,
-        None,
-        None,
-        f"Reset {user.name}'s password",
-    )
-    _commit(session)
+    # The audit log says a password was reset, never what it was or became.
+    _save_change(session, actor, user, None, None, f"Reset {user.name}'s password")
     return user
 
 
@@ -228,8 +204,18 @@ def _public(current: Account) -> dict[str, Any]:
     }
 
 
-def _commit(session: Session) -> None:
+def _save_change(
+    session: Session,
+    actor: SignedInUser | None,
+    user: User,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    summary: str,
+) -> None:
+    """Save a change to an account with its audit event, in one transaction."""
     try:
+        session.add(user)
+        record_change(session, actor, "update", "user", user.id, before, after, summary)
         session.commit()
     except BaseException:
         session.rollback()

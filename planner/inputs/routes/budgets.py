@@ -19,7 +19,7 @@ from planner.inputs.listing import budget_matrix, candidate_years, contract_rows
 from planner.inputs.places import districts
 from planner.inputs.routes import bp
 from planner.inputs.validation import fetch
-from planner.inputs.web import actor, attempt, confirm_delete, saved
+from planner.inputs.web import actor, confirm_delete, form_page
 
 
 @bp.get("/budget-lines")
@@ -36,17 +36,13 @@ def new_budget_line() -> Any:
     _budget_choices(session, form)
     if not form.is_submitted():
         form.year.data = str(_next_budget_year(session, request.args.get("partner_id")))
-    created = attempt(
-        form, lambda: service.create_budget_line(session, form.to_fields(), actor=actor())
-    )
-    if created:
-        return saved(
-            f"Added {describe(session.get(Partner, created.partner_id), created)}.",  # type: ignore[arg-type]
+    return form_page(
+        form,
+        save=lambda: service.create_budget_line(session, form.to_fields(), actor=actor()),
+        done=lambda created: (
+            f"Added {describe(fetch(session, Partner, created.partner_id, 'partner'), created)}.",
             _back_to_partner(created.partner_id),
-        )
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        ),
         title="Add a budget line",
         submit="Add budget line",
         back_url=_back_to_partner(request.args.get("partner_id")),
@@ -63,19 +59,20 @@ def edit_budget_line(line_id: int) -> Any:
     if not form.is_submitted():
         form.ring_fence.data = list(line.ring_fence)
         form.districts.data = list(line.districts)
-    changed = attempt(
-        form, lambda: service.update_budget_line(session, line_id, form.to_fields(), actor=actor())
-    )
-    partner = session.get(Partner, line.partner_id)
-    if changed:
-        return saved(f"Saved {describe(partner, changed)}.", _back_to_partner(line.partner_id))  # type: ignore[arg-type]
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    # The line's description as it was, before any change is saved.
+    caption = describe(fetch(session, Partner, line.partner_id, "partner"), line)
+    back = _back_to_partner(line.partner_id)
+    return form_page(
+        form,
+        save=lambda: service.update_budget_line(session, line_id, form.to_fields(), actor=actor()),
+        done=lambda changed: (
+            f"Saved {describe(fetch(session, Partner, changed.partner_id, 'partner'), changed)}.",
+            back,
+        ),
         title="Change a budget line",
-        caption=describe(partner, line),  # type: ignore[arg-type]
+        caption=caption,
         submit="Save changes",
-        back_url=_back_to_partner(line.partner_id),
+        back_url=back,
     )
 
 
@@ -110,17 +107,13 @@ def new_contract() -> Any:
         intervention_id=request.args.get("intervention_id", ""),
     )
     _contract_choices(session, form)
-    created = attempt(
-        form, lambda: service.create_contract(session, form.to_fields(), actor=actor())
-    )
-    if created:
-        return saved(
+    return form_page(
+        form,
+        save=lambda: service.create_contract(session, form.to_fields(), actor=actor()),
+        done=lambda created: (
             f"Added {contract_words(session, created)['description']}.",
             url_for("inputs.contracts"),
-        )
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        ),
         title="Add an existing contract",
         submit="Add contract",
         back_url=url_for("inputs.contracts"),
@@ -139,17 +132,13 @@ def edit_contract(contract_id: int) -> Any:
     if not form.is_submitted():
         form.years.data = [str(year) for year in contract.years]
         form.place_id.data = str(contract.place_id or "")
-    changed = attempt(
-        form, lambda: service.update_contract(session, contract_id, form.to_fields(), actor=actor())
-    )
-    if changed:
-        return saved(
+    return form_page(
+        form,
+        save=lambda: service.update_contract(session, contract_id, form.to_fields(), actor=actor()),
+        done=lambda changed: (
             f"Saved {contract_words(session, changed)['description']}.",
             url_for("inputs.contracts"),
-        )
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        ),
         title="Change an existing contract",
         caption=contract_words(session, contract)["description"],
         submit="Save changes",

@@ -17,7 +17,7 @@ from planner.inputs.interventions import effect_snapshot
 from planner.inputs.listing import capacity_rows, contract_rows, effect_counts, effect_rows
 from planner.inputs.routes import bp
 from planner.inputs.validation import fetch
-from planner.inputs.web import actor, attempt, confirm_delete, saved
+from planner.inputs.web import actor, confirm_delete, form_page
 
 
 @bp.get("/interventions")
@@ -48,17 +48,13 @@ def intervention(intervention_id: int) -> str:
 @role_required(*EDITORS)
 def new_intervention() -> Any:
     form = InterventionForm(illustrative=True, duration_weeks="12", evidence_rating="NL2")
-    created = attempt(
-        form, lambda: service.create_intervention(get_session(), form.to_fields(), actor=actor())
-    )
-    if created:
-        return saved(
+    return form_page(
+        form,
+        save=lambda: service.create_intervention(get_session(), form.to_fields(), actor=actor()),
+        done=lambda created: (
             f"Added {created.name}. Now record its expected effects on demand.",
             url_for("inputs.intervention", intervention_id=created.id),
-        )
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        ),
         title="Add an intervention",
         submit="Add intervention",
         back_url=url_for("inputs.interventions"),
@@ -73,18 +69,13 @@ def edit_intervention(intervention_id: int) -> Any:
     form = InterventionForm(obj=record)
     if not form.is_submitted():
         form.cost_rating.data = str(record.cost_rating or "")
-    changed = attempt(
+    back = url_for("inputs.intervention", intervention_id=intervention_id)
+    return form_page(
         form,
-        lambda: service.update_intervention(
+        save=lambda: service.update_intervention(
             session, intervention_id, form.to_fields(), actor=actor()
         ),
-    )
-    back = url_for("inputs.intervention", intervention_id=intervention_id)
-    if changed:
-        return saved(f"Saved {changed.name}.", back)
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        done=lambda changed: (f"Saved {changed.name}.", back),
         title=f"Change {record.name}",
         caption="Intervention",
         submit="Save changes",
@@ -114,16 +105,11 @@ def new_effect(intervention_id: int) -> Any:
     record = fetch(session, Intervention, intervention_id, "intervention")
     form = EffectForm(years_after="1")
     form.demand_type_id.choices = _demand_type_choices(session)
-    created = attempt(
-        form,
-        lambda: service.save_effect(session, intervention_id, form.to_fields(), actor=actor()),
-    )
     back = url_for("inputs.intervention", intervention_id=intervention_id)
-    if created:
-        return saved(f"Saved the effect of {record.name}.", back)
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    return form_page(
+        form,
+        save=lambda: service.save_effect(session, intervention_id, form.to_fields(), actor=actor()),
+        done=lambda _effect: (f"Saved the effect of {record.name}.", back),
         title="Add an expected effect",
         caption=record.name,
         submit="Save effect",
@@ -141,16 +127,12 @@ def edit_effect(effect_id: int) -> Any:
     form.demand_type_id.choices = _demand_type_choices(session)
     if not form.is_submitted():
         form.years_after.data = ", ".join(str(year) for year in effect.years_after)
-    changed = attempt(
-        form, lambda: service.update_effect(session, effect_id, form.to_fields(), actor=actor())
-    )
     back = url_for("inputs.intervention", intervention_id=effect.intervention_id)
-    if changed:
-        return saved("Saved the expected effect.", back)
     words = effect_snapshot(session, effect)
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    return form_page(
+        form,
+        save=lambda: service.update_effect(session, effect_id, form.to_fields(), actor=actor()),
+        done=lambda _effect: ("Saved the expected effect.", back),
         title=f"Change the effect on {words['demand_type']}",
         caption=words["intervention"],
         submit="Save effect",

@@ -14,7 +14,7 @@ from planner.inputs.forms import CycleForm, PartnerForm, year_choices
 from planner.inputs.listing import candidate_years, contract_rows, partner_row, partner_rows
 from planner.inputs.routes import bp
 from planner.inputs.validation import fetch
-from planner.inputs.web import actor, attempt, confirm_delete, saved
+from planner.inputs.web import actor, confirm_delete, form_page
 
 
 @bp.get("/partners")
@@ -39,17 +39,13 @@ def partner(partner_id: int) -> str:
 @role_required(*EDITORS)
 def new_partner() -> Any:
     form = PartnerForm()
-    created = attempt(
-        form, lambda: service.create_partner(get_session(), form.to_fields(), actor=actor())
-    )
-    if created:
-        return saved(
+    return form_page(
+        form,
+        save=lambda: service.create_partner(get_session(), form.to_fields(), actor=actor()),
+        done=lambda created: (
             f"Added {created.name}. Now record its commissioning cycle and budget lines.",
             url_for("inputs.partner", partner_id=created.id),
-        )
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        ),
         title="Add a partner",
         submit="Add partner",
         back_url=url_for("inputs.partners"),
@@ -62,19 +58,15 @@ def edit_partner(partner_id: int) -> Any:
     session = get_session()
     record = fetch(session, Partner, partner_id, "partner")
     form = PartnerForm(obj=record)
-    changed = attempt(
+    back = url_for("inputs.partner", partner_id=partner_id)
+    return form_page(
         form,
-        lambda: service.update_partner(session, partner_id, form.to_fields(), actor=actor()),
-    )
-    if changed:
-        return saved(f"Saved {changed.name}.", url_for("inputs.partner", partner_id=partner_id))
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        save=lambda: service.update_partner(session, partner_id, form.to_fields(), actor=actor()),
+        done=lambda changed: (f"Saved {changed.name}.", back),
         title=f"Change {record.name}",
         caption="Partner",
         submit="Save changes",
-        back_url=url_for("inputs.partner", partner_id=partner_id),
+        back_url=back,
     )
 
 
@@ -90,21 +82,15 @@ def edit_cycle(partner_id: int) -> Any:
         form.budget_setting_month.data = str(cycle.budget_setting_month)
         form.open_years.data = [str(year) for year in cycle.open_years]
         form.contract_length_years.data = str(cycle.contract_length_years)
-    done = attempt(
-        form, lambda: service.save_cycle(session, partner_id, form.to_fields(), actor=actor())
-    )
-    if done:
-        return saved(
-            f"Saved {record.name}'s commissioning cycle.",
-            url_for("inputs.partner", partner_id=partner_id),
-        )
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    back = url_for("inputs.partner", partner_id=partner_id)
+    return form_page(
+        form,
+        save=lambda: service.save_cycle(session, partner_id, form.to_fields(), actor=actor()),
+        done=lambda _cycle: (f"Saved {record.name}'s commissioning cycle.", back),
         title="Commissioning cycle",
         caption=record.name,
         submit="Save commissioning cycle",
-        back_url=url_for("inputs.partner", partner_id=partner_id),
+        back_url=back,
     )
 
 

@@ -16,7 +16,7 @@ from planner.inputs.listing import capacity_rows, contract_rows, population_tota
 from planner.inputs.places import target_groups
 from planner.inputs.routes import bp
 from planner.inputs.validation import fetch
-from planner.inputs.web import actor, attempt, confirm_delete, saved
+from planner.inputs.web import actor, confirm_delete, form_page
 
 
 @bp.get("/places")
@@ -52,17 +52,13 @@ def place(place_id: int) -> str:
 @role_required(*EDITORS)
 def new_place() -> Any:
     form = PlaceForm(need_index="1")
-    created = attempt(
-        form, lambda: service.create_place(get_session(), form.to_fields(), actor=actor())
-    )
-    if created:
-        return saved(
+    return form_page(
+        form,
+        save=lambda: service.create_place(get_session(), form.to_fields(), actor=actor()),
+        done=lambda created: (
             f"Added {created.name}. Now record its eligible populations.",
             url_for("inputs.place", place_id=created.id),
-        )
-    return render_template(
-        "inputs/form.html",
-        form=form,
+        ),
         title="Add a place",
         submit="Add place",
         back_url=url_for("inputs.places"),
@@ -75,15 +71,11 @@ def edit_place(place_id: int) -> Any:
     session = get_session()
     record = fetch(session, Place, place_id, "place")
     form = PlaceForm(obj=record)
-    changed = attempt(
-        form, lambda: service.update_place(session, place_id, form.to_fields(), actor=actor())
-    )
     back = url_for("inputs.place", place_id=place_id)
-    if changed:
-        return saved(f"Saved {changed.name}.", back)
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    return form_page(
+        form,
+        save=lambda: service.update_place(session, place_id, form.to_fields(), actor=actor()),
+        done=lambda changed: (f"Saved {changed.name}.", back),
         title=f"Change {record.name}",
         caption="Place",
         submit="Save changes",
@@ -112,15 +104,14 @@ def new_population(place_id: int) -> Any:
     session = get_session()
     record = fetch(session, Place, place_id, "place")
     form = PopulationForm()
-    created = attempt(
-        form, lambda: service.save_population(session, place_id, form.to_fields(), actor=actor())
-    )
     back = url_for("inputs.place", place_id=place_id)
-    if created:
-        return saved(f"Saved {record.name}'s population of {created.target_group}.", back)
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    return form_page(
+        form,
+        save=lambda: service.save_population(session, place_id, form.to_fields(), actor=actor()),
+        done=lambda created: (
+            f"Saved {record.name}'s population of {created.target_group}.",
+            back,
+        ),
         title="Add an eligible population",
         caption=record.name,
         submit="Save population",
@@ -137,16 +128,16 @@ def edit_population(population_id: int) -> Any:
     row = fetch(session, PlacePopulation, population_id, "population")
     record = fetch(session, Place, row.place_id, "place")
     form = PopulationForm(obj=row)
-    changed = attempt(
-        form,
-        lambda: service.update_population(session, population_id, form.to_fields(), actor=actor()),
-    )
     back = url_for("inputs.place", place_id=record.id)
-    if changed:
-        return saved(f"Saved {record.name}'s population of {changed.target_group}.", back)
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    return form_page(
+        form,
+        save=lambda: service.update_population(
+            session, population_id, form.to_fields(), actor=actor()
+        ),
+        done=lambda changed: (
+            f"Saved {record.name}'s population of {changed.target_group}.",
+            back,
+        ),
         title="Change an eligible population",
         caption=record.name,
         submit="Save population",
@@ -185,16 +176,13 @@ def new_capacity(place_id: int) -> Any:
             for i in session.exec(select(Intervention).order_by(Intervention.name))
         ]
     )
-    created = attempt(
-        form,
-        lambda: service.save_capacity_override(session, place_id, form.to_fields(), actor=actor()),
-    )
     back = url_for("inputs.place", place_id=place_id)
-    if created:
-        return saved(f"Saved the capacity override in {record.name}.", back)
-    return render_template(
-        "inputs/form.html",
-        form=form,
+    return form_page(
+        form,
+        save=lambda: service.save_capacity_override(
+            session, place_id, form.to_fields(), actor=actor()
+        ),
+        done=lambda _override: (f"Saved the capacity override in {record.name}.", back),
         title="Set a provider's capacity",
         caption=record.name,
         submit="Save capacity",
