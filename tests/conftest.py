@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -31,9 +32,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """A throw-away PostgreSQL database for this run, or None to use SQLite."""
+@contextmanager
+def throwaway_postgres_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A new PostgreSQL database on the server given by --database-url, dropped afterwards; or
+    None when the suite runs on SQLite."""
     server_url = request.config.getoption("--database-url")
     if not server_url or not server_url.startswith("postgres"):
         yield None
@@ -44,10 +46,19 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     base, _, _ = server_url.rpartition("/")
-    yield f"{base}/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A throw-away PostgreSQL database for this run, or None to use SQLite."""
+    with throwaway_postgres_database(request) as url:
+        yield url
 
 
 @pytest.fixture

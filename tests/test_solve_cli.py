@@ -8,7 +8,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,8 +16,7 @@ from sqlmodel import select
 from models import Plan
 from planner.db import new_session
 from planner.demo.evidence import PRISON_AWARENESS
-from planner.demo.loader import load_demo
-from tests.conftest import empty_database, make_app
+from tests.planning_fixtures import demo_app_for_module
 
 DOCUMENTED_KEYS = {
     "plan_id",
@@ -40,14 +38,10 @@ DOCUMENTED_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def demo_app(postgres_url: str | None, tmp_path_factory: Any) -> Iterator[Flask]:
-    folder = tmp_path_factory.mktemp("solve_cli")
-    app = make_app(postgres_url or f"sqlite:///{folder / 'planner.sqlite'}", folder)
-    empty_database(app)
-    with app.app_context():
-        load_demo()
-    yield app
-    empty_database(app)
+def demo_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    yield from demo_app_for_module(request, tmp_path_factory)
 
 
 def test_solve_prints_a_readable_summary_and_stores_the_plan(demo_app: Flask) -> None:

@@ -27,24 +27,19 @@ from models.intervention import InterventionCategory
 from models.plan import ExplanationKind, PlanStatus
 from planner.db import new_session
 from planner.demo.evidence import PRISON_AWARENESS
-from planner.demo.loader import load_demo
 from planner.demo.partnership import SCENARIOS, VRU
 from planner.solving.inputs import planning_inputs
 from planner.solving.reading import plan_json, stored_plan
 from planner.solving.service import run_plan, start_plan
 from planner.solving.snapshot import inputs_from_snapshot
-from tests.conftest import empty_database, make_app
+from tests.planning_fixtures import demo_app_for_module
 
 
 @pytest.fixture(scope="module")
-def demo_app(postgres_url: str | None, tmp_path_factory: Any) -> Iterator[Flask]:
-    folder = tmp_path_factory.mktemp("solving")
-    app = make_app(postgres_url or f"sqlite:///{folder / 'planner.sqlite'}", folder)
-    empty_database(app)
-    with app.app_context():
-        load_demo()
-    yield app
-    empty_database(app)
+def demo_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    yield from demo_app_for_module(request, tmp_path_factory)
 
 
 def scenario_id(app: Flask, name: str) -> int:
