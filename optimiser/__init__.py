@@ -55,6 +55,7 @@ from optimiser.report import (
     allocations,
     demand_reductions,
     evidence_mix,
+    floor_note,
     partner_outcomes,
     place_outcomes,
 )
@@ -154,6 +155,8 @@ def optimise(
                 relaxation_objective
             )
         messages.append("Shadow prices are from the linear program with programme choices fixed.")
+    if rules.need_floor > 0:
+        messages.extend(floor_note(model))
     if result.status is SolveStatus.TIME_LIMIT:
         messages.append(
             "The solver stopped at the time limit: this plan is feasible, not proven best."

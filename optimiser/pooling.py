@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from optimiser.build import build
 from optimiser.inputs import PlanningInputs
 from optimiser.plan import PartnerAlone, PoolingComparison
+from optimiser.rules.value import need_shares
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import solve_model, value
 from optimiser.wording import Gain
@@ -17,8 +19,17 @@ def partner_alone(
 ) -> PartnerAlone:
     """The same rules solved with only one partner's budget lines and contracts.
 
-    A partner whose rules cannot be met alone counts as achieving nothing.
+    Alone, the need floor spreads over the places the partner's own money may
+    reach (see ``need_shares``). A partner whose rules cannot be met alone
+    counts as achieving nothing.
     """
+    return solve_alone(inputs, rules, partner, time_limit)[0]
+
+
+def solve_alone(
+    inputs: PlanningInputs, rules: ScenarioRules, partner: str, time_limit: float
+) -> tuple[PartnerAlone, frozenset[str]]:
+    """A partner's plan alone, and the places its need floor covers."""
     alone = replace(
         inputs,
         budget_lines=tuple(line for line in inputs.budget_lines if line.partner == partner),
@@ -28,13 +39,15 @@ def partner_alone(
     result = solve_model(model, time_limit)
     objective = result.objective if result.status.has_plan and result.objective else 0.0
     spend = value(model.total_spend) if result.status.has_plan else 0.0
-    return PartnerAlone(
+    covered = frozenset(place for place, share in need_shares(model).items() if share > 0)
+    outcome = PartnerAlone(
         partner=partner,
         name=inputs.partner(partner).name,
         status=result.status,
         objective=round(objective, 6),
         spend=round(spend, 2),
     )
+    return outcome, covered
 
 
 def compare_pooling(
@@ -45,11 +58,12 @@ def compare_pooling(
     time_limit: float = 60,
 ) -> PoolingComparison:
     """Pooled plan against the sum of the partners' plans alone, in objective units."""
-    alone = tuple(
-        partner_alone(inputs, rules, partner.key, time_limit=time_limit)
+    solved = [
+        solve_alone(inputs, rules, partner.key, time_limit)
         for partner in inputs.partners
         if any(line.partner == partner.key for line in inputs.budget_lines)
-    )
+    ]
+    alone = tuple(outcome for outcome, _covered in solved)
     total = sum(result.objective for result in alone)
     gain = Gain(inputs, rules)
     difference = pooled_objective - total
@@ -62,7 +76,7 @@ def compare_pooling(
     else:
         sentence = (
             f"The partners alone add up to {apart} against {pooled} pooled only because "
-            "each of them, alone, counts on the same provider capacity and eligible people."
+            f"{shortfall_reason(rules, [places for outcome, places in solved if outcome.objective > 0])}."
         )
     return PoolingComparison(
         pooled_objective=round(pooled_objective, 6),
@@ -71,3 +85,21 @@ def compare_pooling(
         value_of_pooling=round(difference, 6),
         sentence=sentence,
     )
+
+
+def shortfall_reason(rules: ScenarioRules, covered: Sequence[Collection[str]]) -> str:
+    """Why the partners alone can add up to more than the pool, as a clause.
+
+    Alone, each partner counts on the same provider capacity and eligible
+    people. And with a need floor, a partner alone spreads it over the
+    places its own money may reach (``covered``), while the pool must meet it
+    in every place any partner's money may reach.
+    """
+    capacity = "each of them, alone, counts on the same provider capacity and eligible people"
+    everywhere = set().union(*covered) if covered else set()
+    if rules.need_floor > 0 and any(set(places) < everywhere for places in covered):
+        return (
+            f"{capacity}, and a partner alone meets the need floor only in the places its own "
+            "budget may pay for, while the pooled plan must meet it in every place"
+        )
+    return capacity

@@ -144,6 +144,26 @@ def place_outcomes(
     )
 
 
+def floor_note(model: Model, named: int = 5) -> list[str]:
+    """A note naming the places in need that the need floor leaves out, if any.
+
+    The floor spreads over the places the budget lines' money may reach; a
+    place in need that no money may reach is left out rather than forcing
+    spend everywhere down to nothing.
+    """
+    shares = need_shares(model)
+    left_out = [p.name for p in model.inputs.places if p.need_index > 0 and shares[p.key] <= 0]
+    if not left_out:
+        return []
+    names = ", ".join(left_out[:named])
+    if len(left_out) > named:
+        names += f" and {len(left_out) - named} more"
+    return [
+        "The need floor spreads over the places the budget lines may pay for where someone can "
+        f"be served; it leaves out {names}."
+    ]
+
+
 def evidence_mix(
     model: Model, plan_allocations: tuple[Allocation, ...]
 ) -> tuple[EvidenceShare, ...]:

@@ -8,6 +8,7 @@ constrained.
 
 from __future__ import annotations
 
+import numpy as np
 from pulp import LpVariable
 
 from optimiser.evidence import evidence_level
@@ -79,15 +80,39 @@ def add_partner_fairness(model: Model) -> None:
 
 
 def need_shares(model: Model) -> dict[str, float]:
-    """Each place's share of total need (need index over the sum of need indices)."""
-    total = sum(place.need_index for place in model.inputs.places)
-    if total <= 0:
-        return {place.key: 0.0 for place in model.inputs.places}
-    return {place.key: place.need_index / total for place in model.inputs.places}
+    """Each place's share of need among the places the plan's money may reach.
+
+    Money may reach a place where someone can be served by an intervention
+    that a budget line with money may pay for there (its ring-fence,
+    districts and commissioning window allow it). The need floor spreads
+    over those places only: a floor where no money may go could only be met
+    by spending nothing anywhere. For a council planning alone that funds
+    only its own district, they are its district's places, shares renormalised.
+    """
+    block = model.block
+    period = {year: n for n, year in enumerate(block.years)}
+    zone_number = {zone: n for n, zone in enumerate(model.zone_names)}
+    paid = np.zeros(model.served.shape, dtype=bool)
+    for line_key, intervention_key, zone in model.funding:
+        line = model.budget_lines[line_key]
+        if line.maximum > 0:
+            where = (block.intervention_index[intervention_key], period[line.year])
+            paid[(*where, zone_number[zone])] = True
+    reachable = np.zeros(len(block.place_keys), dtype=bool)
+    reachable[block.place[paid[block.intervention, block.period, model.column_zone]]] = True
+    need = np.array([place.need_index for place in model.inputs.places]) * reachable
+    total = float(need.sum())
+    return {
+        place.key: float(need[number]) / total if total > 0 else 0.0
+        for number, place in enumerate(model.inputs.places)
+    }
 
 
 def add_place_fairness(model: Model) -> None:
-    """Spend in each place at least phi x total spend x the place's share of need."""
+    """Spend in each place at least phi x total spend x the place's share of need.
+
+    Shares are among the places the budget lines may pay for (``need_shares``).
+    """
     phi = model.rules.need_floor
     if phi <= 0:
         return

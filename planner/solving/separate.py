@@ -13,6 +13,7 @@ import dataclasses
 from collections import defaultdict
 
 import optimiser as opt
+from optimiser.pooling import shortfall_reason
 from optimiser.wording import Gain
 
 # Exclusions that come from the scenario's rules, the same whoever plans: quote them as they are.
@@ -70,6 +71,10 @@ def combine(
         "Each partner planned alone with only its own budget lines and contracts, under the "
         "scenario's rules; the figures add the partners' plans together."
     ]
+    if rules.need_floor > 0:
+        messages.append(
+            "Alone, each partner meets the need floor in the places its own budget may pay for."
+        )
     over = _over_capacity(inputs, allocations)
     if over:
         messages.append(
@@ -197,14 +202,23 @@ def _places(
     solved: dict[str, opt.Plan],
     allocations: tuple[opt.Allocation, ...],
 ) -> tuple[opt.PlaceOutcome, ...]:
-    """Spend per place added up; the need shares are the optimiser's, the same in every plan."""
+    """Spend per place added up, against need over the places any partner's money may reach.
+
+    Alone, each partner's need shares and floors cover only the places its own money may
+    reach: the shares here cover those places' union, as the pooled plan's do, and each
+    place's floor is the partners' own floors there added up (what the plans were held to).
+    """
     spend: dict[str, float] = defaultdict(float)
     for allocation in allocations:
         spend[allocation.place] += allocation.cost
     total = sum(spend.values())
-    need_shares = {
-        outcome.place: outcome.need_share for plan in solved.values() for outcome in plan.places
-    }
+    reached = {o.place for plan in solved.values() for o in plan.places if o.need_share > 0}
+    need = {place.key: place.need_index for place in inputs.places if place.key in reached}
+    need_shares = {key: index / sum(need.values()) for key, index in need.items()}
+    floors: dict[str, float] = defaultdict(float)
+    for plan in solved.values():
+        for outcome in plan.places:
+            floors[outcome.place] += outcome.need_floor or 0.0
     result = []
     for place in inputs.places:
         need_share = need_shares.get(place.key, 0.0)
@@ -214,10 +228,8 @@ def _places(
                 name=place.name,
                 spend=round(spend[place.key], 2),
                 spend_share=round(spend[place.key] / total, 6) if total > 0 else 0.0,
-                need_share=need_share,
-                need_floor=round(rules.need_floor * need_share * total, 2)
-                if rules.need_floor > 0
-                else None,
+                need_share=round(need_share, 6),
+                need_floor=round(floors[place.key], 2) if rules.need_floor > 0 else None,
             )
         )
     return tuple(result)
@@ -346,10 +358,14 @@ def _pooling(
             f"({pooled_text} pooled against {alone_text} with each partner alone)."
         )
     else:
+        covered = [
+            {o.place for o in plan.places if o.need_share > 0}
+            for plan in alone.values()
+            if plan.status.has_plan and (plan.objective or 0.0) > 0
+        ]
         sentence = (
             f"The partners alone add up to {alone_text} against {pooled_text} pooled only "
-            "because each of them, alone, counts on the same provider capacity and eligible "
-            "people."
+            f"because {shortfall_reason(rules, covered)}."
         )
     return opt.PoolingComparison(
         pooled_objective=round(pooled.objective, 6),

@@ -1,0 +1,77 @@
+"""The "Each partner alone" scenario with a need floor: each partner meets it where it may pay.
+
+Pure: the partners' plans are solved by the optimiser and added up by planner/solving/separate.py,
+with no app or database.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import optimiser as opt
+from planner.solving.separate import optimise_separately
+
+
+def _partnership() -> opt.PlanningInputs:
+    """Kirklees Council £100 for Kirklees places only; the police £40 anywhere.
+
+    Huddersfield (Kirklees) and Halifax (Calderdale) have equal need; one programme costs £10
+    and avoids 3 units of £1 demand per participant.
+    """
+    return opt.PlanningInputs(
+        partners=(
+            opt.Partner("k", "Kirklees Council", district="Kirklees"),
+            opt.Partner("w", "West Yorkshire Police"),
+        ),
+        budget_lines=(
+            opt.BudgetLine("k", 2026, 100, districts=("Kirklees",)),
+            opt.BudgetLine("w", 2026, 40),
+        ),
+        demand_types=(opt.DemandType("d", "Demand", 1.0, {"k": 0.5, "w": 0.5}),),
+        interventions=(
+            opt.Intervention(
+                key="a",
+                name="A",
+                category="family",
+                target_group="children",
+                unit_cost=10,
+                evidence_rating="4",
+                effects=(opt.Effect("d", 3, (0,)),),
+            ),
+        ),
+        places=(
+            opt.Place("h", "Huddersfield", "Kirklees", {"children": 1000}),
+            opt.Place("c", "Halifax", "Calderdale", {"children": 1000}),
+        ),
+    )
+
+
+def test_each_partner_alone_meets_the_need_floor_where_its_budget_may_pay():
+    """Floor phi = 0.5. Alone, the council's floor covers Huddersfield only: it spends its £100
+    there (30 avoided). The police's covers both places, a quarter of its spend each at least:
+    £40 (12 avoided). Added up: £140, 42 avoided. Each place's floor is the partners' own
+    floors added up: Huddersfield 50 + 10 = £60, Halifax £10."""
+    rules = opt.ScenarioRules(
+        first_year=2026,
+        discount_rate=0.0,
+        segment_shares=(1.0,),
+        segment_multipliers=(1.0,),
+        need_floor=0.5,
+    )
+    plan = optimise_separately(_partnership(), rules, time_limit=10)
+
+    assert plan.status is opt.SolveStatus.OPTIMAL
+    assert plan.objective == pytest.approx(42)
+    assert plan.total_spend == pytest.approx(140)
+    places = {p.place: p for p in plan.places}
+    assert places["h"].need_share == places["c"].need_share == 0.5
+    assert places["h"].need_floor == pytest.approx(60)
+    assert places["c"].need_floor == pytest.approx(10)
+    for place in plan.places:
+        assert place.need_floor is not None and place.spend >= place.need_floor - 0.01
+    assert (
+        "Alone, each partner meets the need floor in the places its own budget may pay for."
+        in plan.messages
+    )
+    assert plan.pooling is not None
+    assert {a.partner: a.objective for a in plan.pooling.alone} == pytest.approx({"k": 30, "w": 12})
