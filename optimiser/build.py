@@ -296,6 +296,7 @@ def add_aggregates(model: Model) -> None:
         model.reduction[demand_type.key] = total
         rows.append(model.add("reduction", (demand_type.key,), [(total, 1.0)], EQ, 0.0))
     demand, amount = effect_slots(model)
+    model.effect_demand, model.effect_amount = demand, amount
     periods, segments = demand.shape[1], demand.shape[2]
     combination = (block.intervention * periods + block.period) * segments + block.segment
     for slot in range(demand.shape[3]):

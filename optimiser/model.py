@@ -86,6 +86,10 @@ class Model:
     capacity_limited: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     slacks: dict[str, list[tuple[LpVariable, int]]] = field(default_factory=dict)
     effects: dict[tuple[str, int, int], dict[str, float]] = field(default_factory=dict)
+    # Demand avoided per participant in slots (see ``build.effect_slots``): the demand type
+    # number and amount, each (interventions x periods x segments x slots).
+    effect_demand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0), np.int32))
+    effect_amount: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0)))
     objective_weights: dict[str, float] = field(default_factory=dict)
     zones: dict[int, tuple[str, ...]] = field(default_factory=dict)
     # Funding zones: "all", then the districts; each participant column's zone number, and

@@ -34,8 +34,23 @@ class PartnerFunding:
 
 
 @dataclass(frozen=True)
+class DemandAvoided:
+    """Demand of one type that one allocation avoids (expected, confidence-weighted,
+    discounted, as the objective counts it) and its money value at unit cost."""
+
+    demand_type: str
+    units: float
+    value: float
+
+
+@dataclass(frozen=True)
 class Allocation:
-    """Participants served by one intervention in one place in one year, and who pays."""
+    """Participants served by one intervention in one place in one year, and who pays.
+
+    ``value_of_demand_avoided`` is the money value of the demand it avoids, the figure
+    the objective and the value rules count (None in plans stored before it was kept);
+    the allocations' values add up to the plan's ``value_of_demand_avoided``.
+    """
 
     intervention: str
     place: str
@@ -43,6 +58,8 @@ class Allocation:
     participants: float
     cost: float
     funding: tuple[PartnerFunding, ...]
+    value_of_demand_avoided: float | None = None
+    demand_avoided: tuple[DemandAvoided, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from optimiser.evidence import base_rating
 from optimiser.model import Model
 from optimiser.plan import (
     Allocation,
+    DemandAvoided,
     DemandReduction,
     EvidenceShare,
     PartnerFunding,
@@ -52,7 +53,12 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
     for (line_key, intervention_key, zone_name), var in model.funding.items():
         line = model.budget_lines[line_key]
         zone_money[(intervention_key, line.year, zone_name)][line.partner] += value(var)
-    happening = np.flatnonzero((participants >= TINY) | (costs >= TINY)).tolist()
+    happening_array = np.flatnonzero((participants >= TINY) | (costs >= TINY))
+    units, values = demand_avoided(model, happening_array)
+    pence = to_pence(values)
+    happening = happening_array.tolist()
+    row_of = {delivery: row for row, delivery in enumerate(happening)}
+    demand_types = model.inputs.demand_types
     keys = {
         delivery: (
             block.intervention_keys[intervention[delivery]],
@@ -73,6 +79,16 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
             for partner, amount in sorted(money.items())
             if amount * fraction > 0.005
         )
+        row = row_of[delivery]
+        avoided = tuple(
+            DemandAvoided(
+                demand.key,
+                round(float(units[row, number]), 6),
+                _pounds(demand.unit_cost * float(units[row, number])),
+            )
+            for number, demand in enumerate(demand_types)
+            if units[row, number] > 0
+        )
         result.append(
             Allocation(
                 intervention=intervention_key,
@@ -81,9 +97,56 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
                 participants=round(float(participants[delivery]), 4),
                 cost=_pounds(cost),
                 funding=funding,
+                value_of_demand_avoided=float(pence[row]) / 100,
+                demand_avoided=avoided,
             )
         )
     return tuple(result)
+
+
+def demand_avoided(model: Model, deliveries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Demand avoided by some deliveries: units per demand type, and their money value.
+
+    The same expected, confidence-weighted, discounted figures as the
+    ``reduction`` aggregates the objective counts, taken from the participants
+    of each delivery's segments. Returns units (deliveries x demand types, in
+    input order) and the value of each delivery at unit cost.
+    """
+    block = model.block
+    segments = max(len(block.segments), 1)
+    columns = (block.first_of_delivery()[deliveries][:, None] + np.arange(segments)).ravel()
+    row = np.repeat(np.arange(len(deliveries)), segments)
+    people = block.value_array()[columns]
+    where = (block.intervention[columns], block.period[columns], block.segment[columns])
+    demand_count = len(model.inputs.demand_types)
+    flat = np.zeros(len(deliveries) * demand_count)
+    for slot in range(model.effect_demand.shape[-1]):
+        demand = model.effect_demand[(*where, slot)]
+        used = demand >= 0
+        np.add.at(
+            flat,
+            row[used] * demand_count + demand[used],
+            people[used] * model.effect_amount[(*where, slot)][used],
+        )
+    units = flat.reshape(len(deliveries), demand_count)
+    unit_costs = np.array([d.unit_cost for d in model.inputs.demand_types], dtype=np.float64)
+    return units, units @ unit_costs
+
+
+def to_pence(amounts: np.ndarray) -> np.ndarray:
+    """Whole pence, each within a penny of its amount, adding up to the rounded total.
+
+    Largest remainders take the odd pennies, so a column of rounded values
+    adds up to its rounded total as a finance lead expects.
+    """
+    if not len(amounts):
+        return np.zeros(0, dtype=np.int64)
+    exact = np.maximum(amounts, 0.0) * 100
+    pence = np.floor(exact).astype(np.int64)
+    short = int(round(float(exact.sum()))) - int(pence.sum())
+    if short > 0:
+        pence[np.argsort(pence - exact, kind="stable")[:short]] += 1
+    return pence
 
 
 def demand_reductions(model: Model) -> tuple[DemandReduction, ...]:

@@ -73,5 +73,8 @@ def test_each_partner_alone_meets_the_need_floor_where_its_budget_may_pay():
         "Alone, each partner meets the need floor in the places its own budget may pay for."
         in plan.messages
     )
+    # The partners' allocations add up, with the value of demand each avoids.
+    assert sum(a.value_of_demand_avoided or 0 for a in plan.allocations) == pytest.approx(42)
+    assert sum(d.units for a in plan.allocations for d in a.demand_avoided) == pytest.approx(42)
     assert plan.pooling is not None
     assert {a.partner: a.objective for a in plan.pooling.alone} == pytest.approx({"k": 30, "w": 12})

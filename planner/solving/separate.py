@@ -132,14 +132,22 @@ def _combined_status(alone: dict[str, opt.Plan]) -> opt.SolveStatus:
 def _allocations(plans: object) -> tuple[opt.Allocation, ...]:
     participants: dict[tuple[str, str, int], float] = defaultdict(float)
     cost: dict[tuple[str, str, int], float] = defaultdict(float)
+    value: dict[tuple[str, str, int], float] = defaultdict(float)
     funding: dict[tuple[str, str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    avoided: dict[tuple[str, str, int], dict[str, list[float]]] = defaultdict(
+        lambda: defaultdict(lambda: [0.0, 0.0])
+    )
     for plan in plans:  # type: ignore[attr-defined]
         for allocation in plan.allocations:
             key = (allocation.intervention, allocation.place, allocation.year)
             participants[key] += allocation.participants
             cost[key] += allocation.cost
+            value[key] += allocation.value_of_demand_avoided or 0.0
             for payment in allocation.funding:
                 funding[key][payment.partner] += payment.amount
+            for demand in allocation.demand_avoided:
+                avoided[key][demand.demand_type][0] += demand.units
+                avoided[key][demand.demand_type][1] += demand.value
     return tuple(
         opt.Allocation(
             intervention=key[0],
@@ -150,6 +158,11 @@ def _allocations(plans: object) -> tuple[opt.Allocation, ...]:
             funding=tuple(
                 opt.PartnerFunding(partner, round(amount, 2))
                 for partner, amount in sorted(funding[key].items())
+            ),
+            value_of_demand_avoided=round(value[key], 2),
+            demand_avoided=tuple(
+                opt.DemandAvoided(demand, round(units, 6), round(amount, 2))
+                for demand, (units, amount) in avoided[key].items()
             ),
         )
         for key in sorted(participants)

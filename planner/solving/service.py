@@ -24,7 +24,6 @@ from models import Plan, PlanAllocation, PlanExplanation, PlanFunding, Scenario
 from models.fields import utc_now
 from models.plan import ExplanationKind, PlanStatus
 from models.scenario import FundingMode
-from optimiser.model import Model
 from planner.audit.service import record_change
 from planner.db import new_session
 from planner.logs import event
@@ -213,12 +212,11 @@ def _status_message(answer: opt.Plan) -> str:
 
 
 def _store_allocations(session: Session, plan: Plan, answer: opt.Plan) -> None:
-    inputs, rules = inputs_from_snapshot(plan.inputs)
+    inputs, _rules = inputs_from_snapshot(plan.inputs)
     districts = {place.key: place.district for place in inputs.places}
-    values = allocation_values(inputs, rules, answer.allocations)
     funding: dict[tuple[str, str, int], float] = defaultdict(float)
     rows = []
-    for allocation, value in zip(answer.allocations, values, strict=True):
+    for allocation in answer.allocations:
         rows.append(
             {
                 "plan_id": plan.id,
@@ -228,7 +226,7 @@ def _store_allocations(session: Session, plan: Plan, answer: opt.Plan) -> None:
                 "year": allocation.year,
                 "participants": allocation.participants,
                 "cost": _pounds(allocation.cost),
-                "demand_avoided_value": _pounds(value),
+                "demand_avoided_value": _pounds(allocation.value_of_demand_avoided or 0.0),
             }
         )
         for payment in allocation.funding:
@@ -254,33 +252,6 @@ def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]])
     """Many rows in one statement: a plan at partnership scale has tens of thousands."""
     if rows:
         session.execute(insert(table), rows)
-
-
-def allocation_values(
-    inputs: opt.PlanningInputs, rules: opt.ScenarioRules, allocations: tuple[opt.Allocation, ...]
-) -> list[float]:
-    """Money value of demand avoided by each allocation, by the optimiser's own figures.
-
-    The first people reached are at highest risk, so participants fill the diminishing-returns
-    segments (equal slices of the people a place can reach: its eligible population within
-    provider capacity) in order, as an optimal plan does.
-    """
-    model = Model.empty(inputs, rules)
-    values = []
-    for allocation in allocations:
-        intervention = model.interventions[allocation.intervention]
-        place = model.places[allocation.place]
-        reach = place.population.get(intervention.target_group, 0.0)
-        capacity = place.capacity.get(intervention.key, intervention.capacity)
-        if capacity is not None:
-            reach = min(reach, capacity)
-        remaining, value = allocation.participants, 0.0
-        for segment, share in enumerate(rules.segment_shares):
-            taken = min(remaining, share * reach)
-            value += taken * model.value_per_participant(intervention, allocation.year, segment)
-            remaining -= taken
-        values.append(max(value, 0.0))
-    return values
 
 
 def _explanation(
