@@ -222,3 +222,55 @@ def test_plan_page_shows_delivery_for_the_agreed_plan_or_delivery_recorded(
         plan = session.get(Plan, partnership["plan"])
         delivered = plan_delivery(session, plan)  # type: ignore[arg-type]
     assert delivered is not None and delivered.agreed
+
+
+def test_deleting_a_delivery_record_from_the_place_page(
+    app: Flask, partnership, sign_in_as
+) -> None:
+    """The place lead deletes their own place's record after a confirmation page (CSRF-checked,
+    audited); finance leads, other places' leads and a record of another place are refused."""
+    dewsbury, batley = partnership["dewsbury"], partnership["batley"]
+    assert (
+        sign_in_as(Role.COMMISSIONER)
+        .post("/agreed-plan/", data={"plan_id": partnership["plan"]})
+        .status_code
+        == 302
+    )
+    lead = sign_in_as(Role.PLACE_LEAD, place_ids=[dewsbury])
+    figures = {"intervention_id": partnership["intervention"], "year": "2026", "started": "12"}
+    assert lead.post(f"/place-teams/{dewsbury}/delivery", data=figures).status_code == 302
+    with app.app_context(), new_session() as session:
+        record_id = session.exec(select(DeliveryRecord.id)).one()
+    delete_url = f"/place-teams/{dewsbury}/delivery/{record_id}/delete"
+    assert delete_url in lead.get(f"/place-teams/{dewsbury}").get_data(as_text=True)
+    confirm = lead.get(delete_url)
+    assert confirm.status_code == 200
+    assert (
+        "Are you sure you want to delete the delivery record of Incredible Years in Dewsbury, "
+        "2026/27?" in confirm.get_data(as_text=True)
+    )
+
+    assert sign_in_as(Role.FINANCE_LEAD).post(delete_url).status_code == 403
+    other_lead = sign_in_as(Role.PLACE_LEAD, place_ids=[batley])
+    assert other_lead.post(delete_url).status_code == 403
+    assert other_lead.post(f"/place-teams/{batley}/delivery/{record_id}/delete").status_code == 404
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert lead.post(delete_url).status_code == 400  # no CSRF token: refused
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context(), new_session() as session:
+        assert session.get(DeliveryRecord, record_id) is not None
+
+    deleted = lead.post(delete_url)
+    assert deleted.status_code == 302
+    assert deleted.location.endswith(f"/place-teams/{dewsbury}#planned-delivered-heading")
+    with app.app_context(), new_session() as session:
+        assert session.get(DeliveryRecord, record_id) is None
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "delivery", AuditEvent.action == "delete")
+        ).one()
+    assert event.before["started"] == 12 and event.user_name == "Place lead"  # type: ignore[index]
+    assert event.summary == ("Deleted the delivery record of Incredible Years in Dewsbury, 2026/27")
+    page = lead.get(f"/place-teams/{dewsbury}").get_data(as_text=True)
+    assert delete_url not in page

@@ -25,6 +25,7 @@ from planner.inputs.validation import (
     fetch,
     financial_year,
     reference,
+    saving,
     validated,
 )
 
@@ -113,23 +114,34 @@ def update_delivery(
 def delete_delivery(
     session: Session, record_id: int, *, actor: Actor, scope: PlaceScope = None
 ) -> None:
+    """Delete a delivery record (recorded by mistake, or against the wrong intervention or
+    year); the audit log keeps its figures. A place lead may delete only their places' records."""
     record = find_delivery(session, record_id, scope)
     place = fetch(session, Place, record.place_id, "place")
     intervention = fetch(session, Intervention, record.intervention_id, "intervention")
     before = _snapshot(place, intervention, record)
-    session.delete(record)
-    record_change(
-        session,
-        actor,
-        "delete",
-        "delivery",
-        record_id,
-        before,
-        None,
-        f"Deleted the delivery record of {intervention.name} in {place.name}, "
-        f"{financial_year_label(record.year)}",
+    with saving(session):
+        session.delete(record)
+        record_change(
+            session,
+            actor,
+            "delete",
+            "delivery",
+            record_id,
+            before,
+            None,
+            f"Deleted {delivery_words(session, record)}",
+        )
+
+
+def delivery_words(session: Session, record: DeliveryRecord) -> str:
+    """'the delivery record of Incredible Years in Dewsbury, 2026/27'."""
+    place = fetch(session, Place, record.place_id, "place")
+    intervention = fetch(session, Intervention, record.intervention_id, "intervention")
+    return (
+        f"the delivery record of {intervention.name} in {place.name}, "
+        f"{financial_year_label(record.year)}"
     )
-    session.commit()
 
 
 def find_delivery(session: Session, record_id: int, scope: PlaceScope = None) -> DeliveryRecord:
@@ -208,6 +220,8 @@ class DeliveryLine:
     completed: int | None
     intervention_id: int | None
     place_id: int | None
+    # The delivery record behind `started` and `completed`, when one has been recorded.
+    record_id: int | None = None
 
     @property
     def year_label(self) -> str:
@@ -326,6 +340,7 @@ def delivery_against_plan(
                 completed=record.completed if record else None,
                 intervention_id=intervention.id if intervention else None,
                 place_id=place.id if place else None,
+                record_id=record.id if record else None,
             )
         )
     return lines

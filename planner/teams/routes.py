@@ -1,18 +1,28 @@
 """Place-based team pages: the places a user may see, a one-page summary of each (printable and
-as CSV), and recording delivery. Place leads see only their own places, on every route."""
+as CSV), and recording (or deleting) delivery. Place leads see only their own places, on every route."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from models import Intervention
+from models import Intervention, Place
 from models.vocabulary import Role
 from planner.auth.roles import can
 from planner.db import get_session
 from planner.delivery.agreement import agreed_plan, current_agreement
 from planner.delivery.forms import DeliveryForm
-from planner.delivery.service import OutsideYourPlaces, PlaceScope, record_delivery
-from planner.inputs.validation import InputError, InputNotFound
+from planner.delivery.service import (
+    OutsideYourPlaces,
+    PlaceScope,
+    check_scope,
+    delete_delivery,
+    delivery_words,
+    find_delivery,
+    record_delivery,
+)
+from planner.inputs.validation import InputError, InputNotFound, fetch
+from planner.inputs.web import actor, confirm_delete
 from planner.teams.csv_export import place_summary_csv
 from planner.teams.service import (
     PlaceSummary,
@@ -37,7 +47,7 @@ def user_scope() -> PlaceScope:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     session = get_session()
     places = visible_places(session, user_scope())
     return render_template(
@@ -51,13 +61,13 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:place_id>")
 @login_required
-def show(place_id: int):  # type: ignore[no-untyped-def]
+def show(place_id: int) -> ResponseReturnValue:
     return _summary_page(_summary(place_id))
 
 
 @bp.get("/<int:place_id>/summary.csv")
 @login_required
-def summary_csv(place_id: int):  # type: ignore[no-untyped-def]
+def summary_csv(place_id: int) -> ResponseReturnValue:
     summary = _summary(place_id)
     filename = "".join(c if c.isalnum() else "-" for c in summary.place.name).strip("-").lower()
     return Response(
@@ -69,7 +79,7 @@ def summary_csv(place_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:place_id>/delivery")
 @login_required
-def record(place_id: int):  # type: ignore[no-untyped-def]
+def record(place_id: int) -> ResponseReturnValue:
     if current_user.role not in RECORDERS:
         abort(403)
     summary = _summary(place_id)
@@ -94,6 +104,35 @@ def record(place_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("teams.show", place_id=place_id) + "#planned-delivered-heading")
 
 
+@bp.route("/<int:place_id>/delivery/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_record(place_id: int, record_id: int) -> ResponseReturnValue:
+    """Ask, then delete a delivery record of this place (recorded by mistake, or against the
+    wrong intervention or year); the audit log keeps a copy."""
+    if current_user.role not in RECORDERS:
+        abort(403)
+    session = get_session()
+    try:
+        fetch(session, Place, place_id, "place")
+        check_scope(place_id, user_scope())
+        record = find_delivery(session, record_id, user_scope())
+    except InputNotFound:
+        abort(404)
+    except OutsideYourPlaces:
+        abort(403)
+    if record.place_id != place_id:
+        abort(404)
+    back = url_for("teams.show", place_id=place_id) + "#planned-delivered-heading"
+    return confirm_delete(
+        what=delivery_words(session, record),
+        kind="delivery record",
+        uses=[],
+        delete=lambda: delete_delivery(session, record_id, actor=actor(), scope=user_scope()),
+        back_url=back,
+        done_url=back,
+    )
+
+
 def _summary(place_id: int) -> PlaceSummary:
     try:
         return place_summary(get_session(), place_id, user_scope())
@@ -105,7 +144,7 @@ def _summary(place_id: int) -> PlaceSummary:
 
 def _summary_page(
     summary: PlaceSummary, errors: dict[str, str] | None = None, form: DeliveryForm | None = None
-) -> tuple[str, int] | str:
+) -> str:
     session = get_session()
     interventions = session.exec(select(Intervention).order_by(Intervention.name)).all()
     years = sorted({section.year for section in summary.years}) or sorted(
