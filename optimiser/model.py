@@ -88,6 +88,8 @@ class Model:
     effects: dict[tuple[str, int, int], dict[str, float]] = field(default_factory=dict)
     # Demand avoided per participant in slots (see ``build.effect_slots``): the demand type
     # number and amount, each (interventions x periods x segments x slots).
+    # Each place's share of need among the places money may reach (``rules.value.need_shares``).
+    need_shares: dict[str, float] | None = None
     effect_demand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0), np.int32))
     effect_amount: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0, 0)))
     objective_weights: dict[str, float] = field(default_factory=dict)

@@ -89,6 +89,8 @@ def need_shares(model: Model) -> dict[str, float]:
     by spending nothing anywhere. For a council planning alone that funds
     only its own district, they are its district's places, shares renormalised.
     """
+    if model.need_shares is not None:
+        return model.need_shares
     block = model.block
     period = {year: n for n, year in enumerate(block.years)}
     zone_number = {zone: n for n, zone in enumerate(model.zone_names)}
@@ -100,12 +102,14 @@ def need_shares(model: Model) -> dict[str, float]:
             paid[(*where, zone_number[zone])] = True
     reachable = np.zeros(len(block.place_keys), dtype=bool)
     reachable[block.place[paid[block.intervention, block.period, model.column_zone]]] = True
-    need = np.array([place.need_index for place in model.inputs.places]) * reachable
-    total = float(need.sum())
-    return {
-        place.key: float(need[number]) / total if total > 0 else 0.0
-        for number, place in enumerate(model.inputs.places)
-    }
+    # Shares as plain float arithmetic, summed in place order (as the direct benchmark does).
+    reached = [place for place, here in zip(model.inputs.places, reachable, strict=True) if here]
+    total = sum(place.need_index for place in reached)
+    shares = {place.key: 0.0 for place in model.inputs.places}
+    if total > 0:
+        shares.update({place.key: place.need_index / total for place in reached})
+    model.need_shares = shares
+    return shares
 
 
 def add_place_fairness(model: Model) -> None:
