@@ -57,6 +57,7 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
     units, values = demand_avoided(model, happening_array)
     pence = to_pence(values)
     happening = happening_array.tolist()
+    units_of = units.tolist()  # plain floats: rounding numpy scalars one by one is slow
     row_of = {delivery: row for row, delivery in enumerate(happening)}
     demand_types = model.inputs.demand_types
     keys = {
@@ -70,7 +71,7 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
     result = []
     for delivery in sorted(happening, key=keys.__getitem__):
         intervention_key, place_key, year = keys[delivery]
-        total = zone_cost[zone_key[delivery]]
+        total = float(zone_cost[zone_key[delivery]])
         cost = float(costs[delivery])
         fraction = cost / total if total > 0 else 0.0
         money = zone_money[(intervention_key, year, model.zone_names[zone[delivery]])]
@@ -81,13 +82,9 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
         )
         row = row_of[delivery]
         avoided = tuple(
-            DemandAvoided(
-                demand.key,
-                round(float(units[row, number]), 6),
-                _pounds(demand.unit_cost * float(units[row, number])),
-            )
-            for number, demand in enumerate(demand_types)
-            if units[row, number] > 0
+            DemandAvoided(demand.key, round(amount, 6), _pounds(demand.unit_cost * amount))
+            for demand, amount in zip(demand_types, units_of[row], strict=True)
+            if amount > 0
         )
         result.append(
             Allocation(
