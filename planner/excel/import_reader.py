@@ -12,7 +12,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from planner.excel.input_tables import INPUT_SHEETS, InputColumn, InputSheet
+from planner.excel.input_columns import InputColumn, InputSheet
+from planner.excel.input_tables import INPUT_SHEETS
 
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000

@@ -8,15 +8,15 @@ problem by sheet, row and column.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from models import AuditEvent, CostShare, DemandType, ExistingContract, Intervention, Partner, Place
+from models import AuditEvent, CostShare, DemandType, Partner
 from planner.audit.service import Actor, record_change
+from planner.excel import import_rows
 from planner.excel import input_tables as tables
 from planner.excel.import_outcome import (
     CREATE,
@@ -36,26 +36,14 @@ from planner.excel.import_reader import (
     is_absent,
     read_input_workbook,
 )
+from planner.excel.import_rows import RowImport
 from planner.excel.input_cells import CellProblem, read_cell
-from planner.excel.input_tables import InputSheet
+from planner.excel.input_columns import InputSheet
 from planner.inputs.service import (
     InputError,
     by_name,
-    create_contract,
-    named,
-    save_budget_line,
-    save_capacity_override,
-    save_cycle,
-    save_effect,
-    save_population,
-    update_contract,
-    update_demand_type,
     upsert_demand_type,
-    upsert_intervention,
-    upsert_partner,
-    upsert_place,
 )
-from planner.inputs.validation import financial_years
 
 # Columns that name another record, and the kind of record they name.
 REFERENCES = {
@@ -125,20 +113,20 @@ class _Importer:
         event.listen(self.session, "transient_to_pending", listener)
         try:
             for table, apply_row in (
-                (tables.PARTNERS, self._partner),
-                (tables.CYCLES, self._cycle),
-                (tables.INTERVENTIONS, self._intervention),
-                (tables.PLACES, self._place),
+                (tables.PARTNERS, import_rows.partner),
+                (tables.CYCLES, import_rows.cycle),
+                (tables.INTERVENTIONS, import_rows.intervention),
+                (tables.PLACES, import_rows.place),
             ):
                 for row, values in rows.get(table.name, []):
                     self._attempt(row, values, apply_row)
             self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
             for table, apply_row in (
-                (tables.EFFECTS, self._effect),
-                (tables.POPULATIONS, self._population),
-                (tables.CAPACITIES, self._capacity),
-                (tables.BUDGET_LINES, self._budget_line),
-                (tables.CONTRACTS, self._contract),
+                (tables.EFFECTS, import_rows.effect),
+                (tables.POPULATIONS, import_rows.population),
+                (tables.CAPACITIES, import_rows.capacity),
+                (tables.BUDGET_LINES, import_rows.budget_line),
+                (tables.CONTRACTS, import_rows.contract),
             ):
                 for row, values in rows.get(table.name, []):
                     self._attempt(row, values, apply_row)
@@ -192,7 +180,7 @@ class _Importer:
         self,
         row: SheetRow,
         values: dict[str, Any],
-        apply_row: Callable[[dict[str, Any]], None],
+        apply_row: RowImport,
         *,
         ignore: frozenset[str] = frozenset(),
     ) -> str | None:
@@ -201,7 +189,7 @@ class _Importer:
             return None
         start = len(self.events)
         try:
-            apply_row(values)
+            apply_row(self.session, self.actor, values)
         except InputError as error:
             self._input_problems(row, error)
             self._mark_failed(row, values)
@@ -227,82 +215,6 @@ class _Importer:
         if any(not same_record(item.before, item.after, ignore) for item in changed):
             return UPDATE
         return UNCHANGED
-
-    def _partner(self, values: dict[str, Any]) -> None:
-        upsert_partner(self.session, values, actor=self.actor, commit=False)
-
-    def _cycle(self, values: dict[str, Any]) -> None:
-        partner = named(self.session, Partner, values["partner"], "partner", "partner")
-        fields = {k: v for k, v in values.items() if k != "partner"}
-        save_cycle(self.session, partner.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
-
-    def _intervention(self, values: dict[str, Any]) -> None:
-        upsert_intervention(self.session, values, actor=self.actor, commit=False)
-
-    def _place(self, values: dict[str, Any]) -> None:
-        upsert_place(self.session, values, actor=self.actor, commit=False)
-
-    def _effect(self, values: dict[str, Any]) -> None:
-        intervention = named(
-            self.session, Intervention, values["intervention"], "intervention", "intervention"
-        )
-        named(self.session, DemandType, values["demand_type"], "demand_type", "demand type")
-        fields = {k: v for k, v in values.items() if k != "intervention"}
-        save_effect(self.session, intervention.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
-
-    def _population(self, values: dict[str, Any]) -> None:
-        place = named(self.session, Place, values["place"], "place", "place")
-        fields = {k: v for k, v in values.items() if k != "place"}
-        save_population(self.session, place.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
-
-    def _capacity(self, values: dict[str, Any]) -> None:
-        place = named(self.session, Place, values["place"], "place", "place")
-        named(self.session, Intervention, values["intervention"], "intervention", "intervention")
-        fields = {k: v for k, v in values.items() if k != "place"}
-        save_capacity_override(self.session, place.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
-
-    def _budget_line(self, values: dict[str, Any]) -> None:
-        partner = named(self.session, Partner, values["partner"], "partner", "partner")
-        fields = {k: v for k, v in values.items() if k != "partner"}
-        save_budget_line(
-            self.session, {**fields, "partner_id": partner.id}, actor=self.actor, commit=False
-        )
-
-    def _contract(self, values: dict[str, Any]) -> None:
-        """Contracts have no name: the same partner, intervention, place and years is the same
-        contract (so changing its amount updates it)."""
-        partner = named(self.session, Partner, values["partner"], "partner", "partner")
-        intervention = named(
-            self.session, Intervention, values["intervention"], "intervention", "intervention"
-        )
-        place = None
-        if values.get("place"):
-            place = named(self.session, Place, values["place"], "place", "place")
-        years = financial_years(values.get("years"), "years")
-        fields = {
-            **{k: v for k, v in values.items() if k not in ("partner", "intervention", "place")},
-            "partner_id": partner.id,
-            "intervention_id": intervention.id,
-            "place_id": place.id if place else None,
-            "years": years,
-        }
-        existing = next(
-            (
-                contract
-                for contract in self.session.exec(
-                    select(ExistingContract).where(
-                        ExistingContract.partner_id == partner.id,
-                        ExistingContract.intervention_id == intervention.id,
-                    )
-                )
-                if contract.place_id == fields["place_id"] and sorted(contract.years) == years
-            ),
-            None,
-        )
-        if existing is None:
-            create_contract(self.session, fields, actor=self.actor, commit=False)
-        else:
-            update_contract(self.session, existing.id, fields, actor=self.actor, commit=False)  # type: ignore[arg-type]
 
     def _demand_types(
         self,
@@ -340,14 +252,14 @@ class _Importer:
                     row, "demand_type", f"There is no demand type called '{values['demand_type']}'"
                 )
                 continue
-            self._demand_type(None, {"name": existing.name}, group, existing)
+            # Only the demand type's shares change: its own fields keep their values.
+            self._demand_type(None, {"name": existing.name}, group)
 
     def _demand_type(
         self,
         row: SheetRow | None,
         values: dict[str, Any],
         group: list[tuple[SheetRow, dict[str, Any]]] | None,
-        existing: DemandType | None = None,
     ) -> None:
         if group is not None and self._key("demand type", values["name"]) in self.failed:
             return
@@ -360,17 +272,7 @@ class _Importer:
             }
         start = len(self.events)
         try:
-            if existing is not None:
-                update_demand_type(
-                    self.session,
-                    existing.id,
-                    {},
-                    shares,
-                    actor=self.actor,
-                    commit=False,  # type: ignore[arg-type]
-                )
-            else:
-                upsert_demand_type(self.session, values, shares, actor=self.actor, commit=False)
+            upsert_demand_type(self.session, values, shares, actor=self.actor, commit=False)
         except InputError as error:
             self._share_problems(row, group, error)
             if row is not None:
@@ -385,7 +287,7 @@ class _Importer:
             )
         for share_row, share_values in group or []:
             partner = by_name(self.session, Partner, share_values["partner"])
-            old = before.get(partner.id) if partner else None  # type: ignore[union-attr]
+            old = before.get(partner.id) if partner is not None and partner.id is not None else None
             action = (
                 CREATE
                 if old is None

@@ -9,7 +9,7 @@ from typing import Any
 
 from models.intervention import InterventionCategory
 from models.vocabulary import EVIDENCE_RATINGS, MONTH_NAMES, PARTNER_KIND_LABELS, BudgetStatus
-from planner.excel.input_tables import CATEGORY_LABELS, KIND_LABELS, InputColumn
+from planner.excel.input_columns import CATEGORY_LABELS, KIND_LABELS, InputColumn
 
 
 class CellProblem(ValueError):

@@ -7,68 +7,28 @@ workbook exported today imports tomorrow without a change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from models.intervention import InterventionCategory
-from models.vocabulary import (
-    EVIDENCE_RATINGS,
-    MONTH_NAMES,
-    PARTNER_KIND_LABELS,
-    BudgetStatus,
+from models.vocabulary import EVIDENCE_RATINGS, MONTH_NAMES
+from planner.excel.input_columns import (
+    CATEGORY_LABELS,
+    DEMAND_TYPE_NAMED,
+    INTERVENTION_NAMED,
+    KIND_LABELS,
+    PARTNER_NAMED,
+    PLACE_NAMED,
+    STATUS_LABELS,
+    YES_NO,
+    InputColumn,
+    InputSheet,
 )
-
-YES_NO = ("Yes", "No")
-KIND_LABELS = tuple(PARTNER_KIND_LABELS.values())
-CATEGORY_LABELS = tuple(category.label for category in InterventionCategory)
-STATUS_LABELS = tuple(status.value.capitalize() for status in BudgetStatus)
-
-
-@dataclass(frozen=True)
-class InputColumn:
-    """One column of an input sheet.
-
-    `field` is the input service's field name; `kind` says how to read the cell; `blank` is
-    what an empty cell means; `choices` a fixed list and `choices_from` the sheet whose names
-    the cell must be one of (both become drop-down lists in Excel).
-    """
-
-    header: str
-    field: str
-    note: str
-    kind: str = "text"
-    required: bool = False
-    blank: Any = ""
-    choices: tuple[str, ...] = ()
-    choices_from: str = ""
-    width: float = 18
-
-
-@dataclass(frozen=True)
-class InputSheet:
-    """One input table as a worksheet; `key` names the columns that identify a row."""
-
-    name: str
-    about: str
-    columns: tuple[InputColumn, ...]
-    key: tuple[str, ...]
-
-    def column_for(self, field: str) -> InputColumn | None:
-        return next((column for column in self.columns if column.field == field), None)
-
-
-def _text(header: str, field: str, note: str, **extra: Any) -> InputColumn:
-    return InputColumn(header, field, note, **extra)
-
 
 PARTNERS = InputSheet(
     "Partners",
     "Organisations that put money into the pool. The name identifies the partner everywhere.",
     (
-        _text(
+        InputColumn(
             "Name", "name", "The partner's name, e.g. Calderdale Council.", required=True, width=36
         ),
-        _text(
+        InputColumn(
             "Kind",
             "kind",
             "Police, Local authority, NHS body, ...",
@@ -77,13 +37,13 @@ PARTNERS = InputSheet(
             choices=KIND_LABELS,
             width=26,
         ),
-        _text(
+        InputColumn(
             "District",
             "district",
             "For a council: the district it covers. Blank for partnership-wide bodies.",
             blank=None,
         ),
-        _text("Notes", "notes", "Anything worth knowing.", width=40),
+        InputColumn("Notes", "notes", "Anything worth knowing.", width=40),
     ),
     ("name",),
 )
@@ -91,15 +51,8 @@ CYCLES = InputSheet(
     "Commissioning cycles",
     "When each partner can make or change commissioning decisions.",
     (
-        _text(
-            "Partner",
-            "partner",
-            "A partner named on the Partners sheet.",
-            required=True,
-            choices_from="Partners",
-            width=36,
-        ),
-        _text(
+        PARTNER_NAMED,
+        InputColumn(
             "Budget-setting month",
             "budget_setting_month",
             "The month the partner sets its budget, e.g. March.",
@@ -107,7 +60,7 @@ CYCLES = InputSheet(
             required=True,
             choices=MONTH_NAMES,
         ),
-        _text(
+        InputColumn(
             "Open years",
             "open_years",
             "Financial years in which it can let or vary contracts, e.g. 2026/27, 2028/29.",
@@ -115,7 +68,7 @@ CYCLES = InputSheet(
             blank=[],
             width=30,
         ),
-        _text(
+        InputColumn(
             "Contract length (years)",
             "contract_length_years",
             "Usual length of a contract it lets.",
@@ -129,30 +82,23 @@ BUDGET_LINES = InputSheet(
     "Budget lines",
     "Money each partner can put into the pool in each financial year.",
     (
-        _text(
-            "Partner",
-            "partner",
-            "A partner named on the Partners sheet.",
-            required=True,
-            choices_from="Partners",
-            width=36,
-        ),
-        _text("Financial year", "year", "Like 2026/27.", kind="year", required=True),
-        _text(
+        PARTNER_NAMED,
+        InputColumn("Financial year", "year", "Like 2026/27.", kind="year", required=True),
+        InputColumn(
             "Maximum (£)",
             "maximum",
             "Most the partner can contribute that year.",
             kind="money",
             required=True,
         ),
-        _text(
+        InputColumn(
             "Committed minimum (£)",
             "minimum",
             "Amount the partner has committed to spend; blank if none.",
             kind="money",
             blank=None,
         ),
-        _text(
+        InputColumn(
             "Status",
             "status",
             "Indicative or Confirmed.",
@@ -160,7 +106,7 @@ BUDGET_LINES = InputSheet(
             blank="indicative",
             choices=STATUS_LABELS,
         ),
-        _text(
+        InputColumn(
             "Ring-fenced to categories",
             "ring_fence",
             "Intervention categories this money may fund, separated by commas; blank for any.",
@@ -168,7 +114,7 @@ BUDGET_LINES = InputSheet(
             blank=[],
             width=30,
         ),
-        _text(
+        InputColumn(
             "Districts",
             "districts",
             "Districts whose places this money may fund, separated by commas; blank for all.",
@@ -183,23 +129,9 @@ CONTRACTS = InputSheet(
     "Existing contracts",
     "Money partners have already committed to an intervention (and place).",
     (
-        _text(
-            "Partner",
-            "partner",
-            "A partner named on the Partners sheet.",
-            required=True,
-            choices_from="Partners",
-            width=36,
-        ),
-        _text(
-            "Intervention",
-            "intervention",
-            "An intervention named on the Interventions sheet.",
-            required=True,
-            choices_from="Interventions",
-            width=36,
-        ),
-        _text(
+        PARTNER_NAMED,
+        INTERVENTION_NAMED,
+        InputColumn(
             "Place",
             "place",
             "A place named on the Places sheet; blank for all places.",
@@ -207,7 +139,7 @@ CONTRACTS = InputSheet(
             choices_from="Places",
             width=24,
         ),
-        _text(
+        InputColumn(
             "Financial years",
             "years",
             "Years the contract covers, e.g. 2026/27, 2027/28.",
@@ -215,14 +147,14 @@ CONTRACTS = InputSheet(
             required=True,
             width=26,
         ),
-        _text(
+        InputColumn(
             "Annual amount (£)",
             "annual_amount",
             "Amount committed in each of those years.",
             kind="money",
             required=True,
         ),
-        _text("Notes", "notes", "Anything worth knowing.", width=30),
+        InputColumn("Notes", "notes", "Anything worth knowing.", width=30),
     ),
     ("partner", "intervention", "place", "years"),
 )
@@ -230,16 +162,18 @@ DEMAND_TYPES = InputSheet(
     "Demand types",
     "Units of demand on services and what one unit costs the public purse.",
     (
-        _text("Name", "name", "e.g. Domestic abuse police call-out.", required=True, width=36),
-        _text("Unit", "unit", "What one unit is, e.g. call-out.", required=True),
-        _text(
+        InputColumn(
+            "Name", "name", "e.g. Domestic abuse police call-out.", required=True, width=36
+        ),
+        InputColumn("Unit", "unit", "What one unit is, e.g. call-out.", required=True),
+        InputColumn(
             "Unit cost (£)", "unit_cost", "Fiscal cost of one unit.", kind="money", required=True
         ),
-        _text("Price year", "price_year", "Price year of the unit cost, e.g. 2023/24."),
-        _text("Cost source", "cost_source", "Who published the unit cost.", width=30),
-        _text("Source link", "cost_source_url", "Web address of the source.", width=30),
-        _text("Published", "cost_published", "When it was published."),
-        _text("Description", "description", "What counts as one unit.", width=40),
+        InputColumn("Price year", "price_year", "Price year of the unit cost, e.g. 2023/24."),
+        InputColumn("Cost source", "cost_source", "Who published the unit cost.", width=30),
+        InputColumn("Source link", "cost_source_url", "Web address of the source.", width=30),
+        InputColumn("Published", "cost_published", "When it was published."),
+        InputColumn("Description", "description", "What counts as one unit.", width=40),
     ),
     ("name",),
 )
@@ -248,23 +182,9 @@ COST_SHARES = InputSheet(
     "The share of each demand type's unit cost that falls on each partner. A demand type's "
     "shares are replaced by the rows given here and must total 100%.",
     (
-        _text(
-            "Demand type",
-            "demand_type",
-            "A demand type named on the Demand types sheet.",
-            required=True,
-            choices_from="Demand types",
-            width=36,
-        ),
-        _text(
-            "Partner",
-            "partner",
-            "A partner named on the Partners sheet.",
-            required=True,
-            choices_from="Partners",
-            width=36,
-        ),
-        _text(
+        DEMAND_TYPE_NAMED,
+        PARTNER_NAMED,
+        InputColumn(
             "Share (%)",
             "share_percent",
             "Percentage of the unit cost it bears, 0 to 100.",
@@ -278,8 +198,8 @@ INTERVENTIONS = InputSheet(
     "Interventions",
     "Programmes that can be commissioned, with their costs and evidence ratings.",
     (
-        _text("Name", "name", "The programme's name.", required=True, width=36),
-        _text(
+        InputColumn("Name", "name", "The programme's name.", required=True, width=36),
+        InputColumn(
             "Category",
             "category",
             "Family support, Parenting, Mentoring, ...",
@@ -288,43 +208,45 @@ INTERVENTIONS = InputSheet(
             choices=CATEGORY_LABELS,
             width=22,
         ),
-        _text(
+        InputColumn(
             "Target group",
             "target_group",
             "Who it serves; places record their eligible population per target group.",
             required=True,
             width=22,
         ),
-        _text("Unit cost (£)", "unit_cost", "Cost per participant.", kind="money", required=True),
-        _text(
+        InputColumn(
+            "Unit cost (£)", "unit_cost", "Cost per participant.", kind="money", required=True
+        ),
+        InputColumn(
             "Set-up cost (£)",
             "fixed_cost",
             "Cost each time it runs in a place and year; blank if none.",
             kind="money",
             blank=None,
         ),
-        _text(
+        InputColumn(
             "Minimum cohort",
             "min_cohort",
             "Fewest participants for a viable run.",
             kind="number",
             blank=0,
         ),
-        _text(
+        InputColumn(
             "Capacity per place per year",
             "capacity",
             "Participants a provider can take.",
             kind="number",
             blank=0,
         ),
-        _text(
+        InputColumn(
             "Duration (weeks)",
             "duration_weeks",
             "How long the programme lasts.",
             kind="number",
             blank=12,
         ),
-        _text(
+        InputColumn(
             "Evidence rating",
             "evidence_rating",
             "Early Intervention Foundation Guidebook "
@@ -333,7 +255,7 @@ INTERVENTIONS = InputSheet(
             required=True,
             choices=EVIDENCE_RATINGS,
         ),
-        _text(
+        InputColumn(
             "Cost rating",
             "cost_rating",
             "1 (low) to 5 (high); blank if unknown.",
@@ -341,10 +263,10 @@ INTERVENTIONS = InputSheet(
             blank=None,
             choices=("1", "2", "3", "4", "5"),
         ),
-        _text("Rating source", "rating_source", "Where the rating comes from.", width=26),
-        _text("Rating date", "rating_date", "When the rating was published."),
-        _text("Rating link", "rating_url", "Web address of the rating.", width=30),
-        _text(
+        InputColumn("Rating source", "rating_source", "Where the rating comes from.", width=26),
+        InputColumn("Rating date", "rating_date", "When the rating was published."),
+        InputColumn("Rating link", "rating_url", "Web address of the rating.", width=30),
+        InputColumn(
             "Illustrative figures",
             "illustrative",
             "Yes if the costs and effects are illustrative rather than published.",
@@ -352,7 +274,7 @@ INTERVENTIONS = InputSheet(
             blank=True,
             choices=YES_NO,
         ),
-        _text("Description", "description", "What the programme does.", width=40),
+        InputColumn("Description", "description", "What the programme does.", width=40),
     ),
     ("name",),
 )
@@ -360,30 +282,16 @@ EFFECTS = InputSheet(
     "Effects",
     "Expected demand avoided per participant, for each intervention and demand type.",
     (
-        _text(
-            "Intervention",
-            "intervention",
-            "An intervention named on the Interventions sheet.",
-            required=True,
-            choices_from="Interventions",
-            width=36,
-        ),
-        _text(
-            "Demand type",
-            "demand_type",
-            "A demand type named on the Demand types sheet.",
-            required=True,
-            choices_from="Demand types",
-            width=36,
-        ),
-        _text(
+        INTERVENTION_NAMED,
+        DEMAND_TYPE_NAMED,
+        InputColumn(
             "Reduction per participant",
             "reduction_per_participant",
             "Units avoided per participant in each of the years after.",
             kind="number",
             required=True,
         ),
-        _text(
+        InputColumn(
             "Years after taking part",
             "years_after",
             "e.g. 1, 2, 3 (1 = the year after participation).",
@@ -397,18 +305,18 @@ PLACES = InputSheet(
     "Places",
     "Geographies where place-based teams deliver.",
     (
-        _text(
+        InputColumn(
             "Name", "name", "The place's name, e.g. a ward or locality.", required=True, width=30
         ),
-        _text("District", "district", "The district it lies in.", required=True),
-        _text(
+        InputColumn("District", "district", "The district it lies in.", required=True),
+        InputColumn(
             "Need index",
             "need_index",
             "Relative need from risk indicators; 1 = average.",
             kind="number",
             blank=1.0,
         ),
-        _text("Description", "description", "Anything worth knowing.", width=40),
+        InputColumn("Description", "description", "Anything worth knowing.", width=40),
     ),
     ("name",),
 )
@@ -416,22 +324,15 @@ POPULATIONS = InputSheet(
     "Populations",
     "Eligible population of each target group in each place.",
     (
-        _text(
-            "Place",
-            "place",
-            "A place named on the Places sheet.",
-            required=True,
-            choices_from="Places",
-            width=30,
-        ),
-        _text(
+        PLACE_NAMED,
+        InputColumn(
             "Target group",
             "target_group",
             "As named on the Interventions sheet.",
             required=True,
             width=22,
         ),
-        _text(
+        InputColumn(
             "Eligible population",
             "population",
             "People who could take part.",
@@ -445,23 +346,9 @@ CAPACITIES = InputSheet(
     "Capacity overrides",
     "A provider's capacity for one intervention in one place, replacing its default.",
     (
-        _text(
-            "Place",
-            "place",
-            "A place named on the Places sheet.",
-            required=True,
-            choices_from="Places",
-            width=30,
-        ),
-        _text(
-            "Intervention",
-            "intervention",
-            "An intervention named on the Interventions sheet.",
-            required=True,
-            choices_from="Interventions",
-            width=36,
-        ),
-        _text(
+        PLACE_NAMED,
+        INTERVENTION_NAMED,
+        InputColumn(
             "Capacity",
             "capacity",
             "Participants per year in this place.",

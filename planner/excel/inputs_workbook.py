@@ -43,7 +43,8 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
-from planner.excel.input_tables import INPUT_SHEETS, InputColumn, InputSheet
+from planner.excel.input_columns import InputColumn, InputSheet
+from planner.excel.input_tables import INPUT_SHEETS
 
 # Drop-down lists and validations reach this far down each sheet.
 MAX_INPUT_ROWS = 5000
