@@ -45,6 +45,7 @@ from planner.excel.cells import (
 )
 from planner.excel.input_columns import InputColumn, InputSheet
 from planner.excel.input_tables import INPUT_SHEETS
+from planner.inputs.named import named_by_id
 
 # Drop-down lists and validations reach this far down each sheet.
 MAX_INPUT_ROWS = 5000
@@ -154,12 +155,10 @@ def _write_value(cell: Any, col: InputColumn, value: Any) -> None:
 
 def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
     """Every current input, as the inputs workbook's rows ({sheet name: [{field: value}]})."""
-    partners = {p.id: p for p in session.exec(select(Partner).order_by(Partner.name))}
-    interventions = {
-        i.id: i for i in session.exec(select(Intervention).order_by(Intervention.name))
-    }
-    places = {p.id: p for p in session.exec(select(Place).order_by(Place.name))}
-    demand_types = {d.id: d for d in session.exec(select(DemandType).order_by(DemandType.name))}
+    partners = named_by_id(session, Partner)
+    interventions = named_by_id(session, Intervention)
+    places = named_by_id(session, Place)
+    demand_types = named_by_id(session, DemandType)
     category_label = {category.value: category.label for category in InterventionCategory}
     rows: dict[str, list[dict[str, Any]]] = {
         "Partners": [

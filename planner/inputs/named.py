@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import DemandType, Intervention, Partner, Place
 from models.demand import DemandTypeCreate
@@ -178,3 +178,9 @@ def _update(
             f"Changed {kind.title(record)}",
         )
     return record
+
+
+def named_by_id(session: Session, table: type[Named]) -> dict[int | None, Named]:
+    """Every record of a named kind by id, in name order: for turning the ids other tables
+    hold into the names a commissioner knows (the optimiser's keys, the workbook's cells)."""
+    return {record.id: record for record in session.exec(select(table).order_by(table.name))}

@@ -31,6 +31,7 @@ from models import (
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
+from planner.inputs.named import named_by_id
 
 
 class PlanningInputError(ValueError):
@@ -51,15 +52,11 @@ def planning_inputs(
     replace an intervention's default capacity in their place; cost shares become fractions.
     Raises PlanningInputError when the records break a rule the optimiser relies on.
     """
-    partners = {p.id: p for p in session.exec(select(Partner).order_by(Partner.name)).all()}
+    partners = named_by_id(session, Partner)
     names = {partner_id: partner.name for partner_id, partner in partners.items()}
-    interventions = {
-        i.id: i for i in session.exec(select(Intervention).order_by(Intervention.name)).all()
-    }
-    places = {p.id: p for p in session.exec(select(Place).order_by(Place.name)).all()}
-    demand_types = {
-        d.id: d for d in session.exec(select(DemandType).order_by(DemandType.name)).all()
-    }
+    interventions = named_by_id(session, Intervention)
+    places = named_by_id(session, Place)
+    demand_types = named_by_id(session, DemandType)
     years = set(scenario.years)
     try:
         inputs = opt.PlanningInputs(
