@@ -19,6 +19,7 @@ from models.delivery import DeliveryRecordCreate
 from models.fields import utc_now
 from models.vocabulary import financial_year_label
 from planner.audit.service import Actor, record_change
+from planner.core.years import InFinancialYear
 from planner.inputs.validation import (
     InputError,
     InputNotFound,
@@ -209,7 +210,7 @@ def _snapshot(
 
 
 @dataclass(frozen=True)
-class DeliveryLine:
+class DeliveryLine(InFinancialYear):
     """Planned against delivered for one intervention in one place in one financial year."""
 
     intervention: str
@@ -222,10 +223,6 @@ class DeliveryLine:
     place_id: int | None
     # The delivery record behind `started` and `completed`, when one has been recorded.
     record_id: int | None = None
-
-    @property
-    def year_label(self) -> str:
-        return financial_year_label(self.year)
 
     @property
     def recorded(self) -> bool:

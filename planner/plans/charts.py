@@ -129,7 +129,7 @@ def evidence_chart(report: PlanReport) -> dict[str, Any]:
 
 def years_chart(report: PlanReport) -> dict[str, Any]:
     """Spend by year, stacked by the partner who pays."""
-    labels = [year.label for year in report.years]
+    labels = [year.year_label for year in report.years]
     partners = report.partner_names
     return {
         "data": [

@@ -11,6 +11,7 @@ from typing import Any
 from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
+from planner.core.years import InFinancialYear
 
 STATUS_LABELS = {
     PlanStatus.QUEUED: "Waiting to start",
@@ -53,7 +54,7 @@ RULE_FAMILIES = {
 
 
 @dataclass(frozen=True)
-class AllocationLine:
+class AllocationLine(InFinancialYear):
     """One row of the allocation table: who is served by what, where, when, and who pays."""
 
     intervention: str
@@ -65,13 +66,9 @@ class AllocationLine:
     value: float
     paid_by: tuple[tuple[str, float], ...]
 
-    @property
-    def year_label(self) -> str:
-        return financial_year_label(self.year)
-
 
 @dataclass(frozen=True)
-class FundingLine:
+class FundingLine(InFinancialYear):
     """What each partner pays towards one intervention in one year."""
 
     intervention: str
@@ -82,21 +79,13 @@ class FundingLine:
     def total(self) -> float:
         return sum(self.amounts.values())
 
-    @property
-    def year_label(self) -> str:
-        return financial_year_label(self.year)
-
 
 @dataclass(frozen=True)
-class YearSpend:
+class YearSpend(InFinancialYear):
     year: int
     total: float
     by_partner: dict[str, float]
     participants: float
-
-    @property
-    def label(self) -> str:
-        return financial_year_label(self.year)
 
 
 @dataclass

@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from models.scenario import DEFAULT_CONFIDENCE, DEFAULT_SEGMENT_MULTIPLIERS, CapScope, Scenario
-from models.vocabulary import ObjectiveChoice, financial_year_label, parse_financial_year
+from models.vocabulary import ObjectiveChoice, parse_financial_year
+from planner.core.years import InFinancialYear
 
 CONFIDENCE_LEVELS = ("4", "3", "2", "NL2")
 FUNDABLE_RATINGS = ("4", "3", "2", "NL2")
@@ -141,16 +142,12 @@ class CapTarget:
 
 
 @dataclass(frozen=True)
-class BudgetLineChoice:
+class BudgetLineChoice(InFinancialYear):
     id: int
     partner: str
     year: int
     maximum: Decimal
     minimum: Decimal | None
-
-    @property
-    def year_label(self) -> str:
-        return financial_year_label(self.year)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 import optimiser as opt
 from models import Place, Plan, PlanAgreement
 from models.vocabulary import financial_year_label
+from planner.core.years import InFinancialYear
 from planner.delivery.agreement import agreed_plan, current_agreement
 from planner.delivery.service import DeliveryLine, PlaceScope, check_scope, delivery_against_plan
 from planner.inputs.calendar import budget_setting_date
@@ -35,7 +36,7 @@ class Funder:
 
 
 @dataclass(frozen=True)
-class PlaceAllocation:
+class PlaceAllocation(InFinancialYear):
     """One intervention in this place in one year."""
 
     intervention: str
@@ -57,19 +58,11 @@ class PlaceAllocation:
             return None
         return self.participants / self.capacity
 
-    @property
-    def year_label(self) -> str:
-        return financial_year_label(self.year)
-
 
 @dataclass(frozen=True)
-class YearSection:
+class YearSection(InFinancialYear):
     year: int
     rows: list[PlaceAllocation]
-
-    @property
-    def label(self) -> str:
-        return financial_year_label(self.year)
 
     @property
     def participants(self) -> float:
