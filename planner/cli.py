@@ -6,13 +6,16 @@ Each command exits non-zero with a one-line reason when its input is wrong.
 from __future__ import annotations
 
 import os
-import sys
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from models.vocabulary import Role
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def main() -> None:
@@ -29,13 +32,13 @@ def main() -> None:
     cli.main(prog_name="planner")
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app() -> Flask:
     from planner import create_app
 
     return create_app()
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Stop with a one-line reason and a non-zero exit code."""
     raise click.ClickException(message)
 
@@ -186,4 +189,4 @@ def commands() -> list[click.Command]:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 from flask_login import current_user
 
 
@@ -43,7 +43,7 @@ def configure(app: Flask) -> None:
         g.request_started = time.perf_counter()
 
     @app.after_request
-    def log_request(response):  # type: ignore[no-untyped-def]
+    def log_request(response: Response) -> Response:
         if request.path.startswith("/static"):
             return response
         elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from models.vocabulary import Role
 from planner.api.errors import ApiProblem, ErrorResponse, error_response, problem_response
-from planner.auth.service import SignedInUser, load_signed_in_user
+from planner.auth.service import SignedInUser, signed_in
 from planner.db import get_session
 from planner.extensions import csrf
 from planner.inputs.validation import InputError, InputNotFound
@@ -96,7 +96,7 @@ def _sign_in_by_token() -> None:
                 "account closed. Create a new token on the API tokens page."
             },
         )
-    g.api_user = load_signed_in_user(session, user.id)  # type: ignore[arg-type]
+    g.api_user = signed_in(session, user)
 
 
 def api_user(*roles: Role) -> SignedInUser:

@@ -213,7 +213,7 @@ def _refuse_outside(error: OutsideYourPlaces) -> Any:
     return error_response(403, {None: str(error)})
 
 
-delivery_bp.register_error_handler(OutsideYourPlaces, _refuse_outside)  # type: ignore[arg-type]
+delivery_bp.register_error_handler(OutsideYourPlaces, _refuse_outside)
 
 
 @delivery_bp.get("/delivery-records", responses={200: Page[DeliveryRecordPublic]})

@@ -3,11 +3,12 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 
 from planner.auth.forms import SignInForm
 from planner.auth.roles import can
-from planner.auth.service import authenticate, load_signed_in_user
+from planner.auth.service import SignedInUser, authenticate, load_signed_in_user, signed_in
 from planner.db import get_session
 from planner.extensions import login_manager
 
@@ -15,7 +16,7 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str):  # type: ignore[no-untyped-def]
+def load_user(user_id: str) -> SignedInUser | None:
     return load_signed_in_user(get_session(), int(user_id)) if user_id.isdigit() else None
 
 
@@ -25,7 +26,7 @@ def role_checks() -> dict[str, object]:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = SignInForm()
     error = None
     if form.validate_on_submit():
@@ -33,13 +34,13 @@ def login():  # type: ignore[no-untyped-def]
         if user is None:
             error = "The email address or password is not right"
         else:
-            login_user(load_signed_in_user(get_session(), user.id), remember=form.remember.data)
+            login_user(signed_in(get_session(), user), remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, error=error), 200 if error is None else 401
 
 
 @bp.post("/sign-out")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     logout_user()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))

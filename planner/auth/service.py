@@ -18,7 +18,9 @@ class SignedInUser(UserMixin):
     """The session's view of a user: just what pages need, detached from the database."""
 
     def __init__(self, user: User, place_ids: list[int]) -> None:
-        self.id = user.id
+        if user.id is None:
+            raise ValueError("Only a saved user can sign in")
+        self.id: int = user.id
         self.email = user.email
         self.name = user.name
         self.role = Role(user.role)
@@ -39,9 +41,15 @@ class AccountError(ValueError):
 
 
 def load_signed_in_user(session: Session, user_id: int) -> SignedInUser | None:
+    """The user with this id as signed in, or None for no such user or a deactivated one."""
     user = session.get(User, user_id)
     if user is None or not user.active:
         return None
+    return signed_in(session, user)
+
+
+def signed_in(session: Session, user: User) -> SignedInUser:
+    """A saved user as signed in, with the places they lead."""
     place_ids = session.exec(select(UserPlace.place_id).where(UserPlace.user_id == user.id)).all()
     return SignedInUser(user, list(place_ids))
 

@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -26,7 +27,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(code: int, detail: str | None = None) -> ResponseReturnValue:
     title, advice = EXPLANATIONS.get(code, EXPLANATIONS[500])
     if wants_json():
         return jsonify({"errors": [{"field": None, "message": detail or title}]}), code
@@ -35,14 +36,14 @@ def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyp
 
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_failed(error: CSRFError) -> ResponseReturnValue:
         return render_error(
             400,
             "The form had expired or did not come from this site. Go back, reload and try again.",
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         detail = error.description if code in (400, 413) and error.description else None
         if code == 400 and detail and detail.startswith("The browser (or proxy)"):
@@ -50,6 +51,6 @@ def register_error_pages(app: Flask) -> None:
         return render_error(code, detail)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(error: Exception) -> ResponseReturnValue:
         logging.getLogger("planner").exception("unhandled error")
         return render_error(500)

@@ -1,6 +1,7 @@
 """The home page and the health check."""
 
 from flask import Blueprint, jsonify, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from models.vocabulary import Role
@@ -24,7 +25,7 @@ def home() -> str:
 
 
 @bp.get("/health")
-def health():  # type: ignore[no-untyped-def]
+def health() -> ResponseReturnValue:
     reachable = database_is_reachable()
     body = {"status": "ok" if reachable else "unavailable", "database": reachable}
     return jsonify(body), 200 if reachable else 503

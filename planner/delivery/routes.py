@@ -1,6 +1,7 @@
 """The agreed plan page: which plan the partnership agreed, the history, and delivery against it."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from planner.auth.roles import EDITORS, READERS, can, role_required
@@ -17,13 +18,13 @@ bp.record_once(lambda state: register_template_helpers(state.app))
 
 @bp.get("/")
 @role_required(*READERS)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return _page(AgreePlanForm())
 
 
 @bp.post("/")
 @role_required(*EDITORS)
-def agree():  # type: ignore[no-untyped-def]
+def agree() -> ResponseReturnValue:
     form = AgreePlanForm()
     if not form.validate_on_submit():
         return _page(form, errors={"plan_id": "Choose the plan to agree"}), 422

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from models import Intervention, Place, Plan, PlanAllocation, User
 from models.plan import PlanStatus
 from models.vocabulary import Role, financial_year_label
-from planner.auth.service import SignedInUser, load_signed_in_user
+from planner.auth.service import SignedInUser, signed_in
 from planner.db import new_session
 from planner.delivery.agreement import agree_plan
 from planner.delivery.service import record_delivery
@@ -69,10 +69,9 @@ def _demo_sign_in(role: Role) -> DemoSignIn:
 def _demo_user(session: Session, role: Role) -> SignedInUser:
     """The demo sign-in with this role, acting through the services as if signed in."""
     user = session.exec(select(User).where(User.email == _demo_sign_in(role).email)).one()
-    signed_in = load_signed_in_user(session, user.id)  # type: ignore[arg-type]
-    if signed_in is None:
+    if not user.active:
         raise LookupError(f"the demo {role.label} sign-in is not active")
-    return signed_in
+    return signed_in(session, user)
 
 
 def _record_delivery(

@@ -13,6 +13,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -46,7 +47,7 @@ def _workbook(content: bytes, filename: str) -> Response:
 
 @bp.get("/plans/<int:plan_id>/workbook.xlsx")
 @role_required(*EXPORTERS)
-def download_plan(plan_id: int):  # type: ignore[no-untyped-def]
+def download_plan(plan_id: int) -> ResponseReturnValue:
     """The plan as an Excel workbook for finance leads."""
     session = get_session()
     plan = session.get(Plan, plan_id)
@@ -63,14 +64,14 @@ def download_plan(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/inputs/template.xlsx")
 @role_required(*EXPORTERS)
-def download_template():  # type: ignore[no-untyped-def]
+def download_template() -> ResponseReturnValue:
     """A blank inputs workbook with notes and drop-down lists."""
     return _workbook(build_inputs_workbook(), "partnership-inputs-template.xlsx")
 
 
 @bp.get("/inputs/current.xlsx")
 @role_required(*EXPORTERS)
-def download_inputs():  # type: ignore[no-untyped-def]
+def download_inputs() -> ResponseReturnValue:
     """Every current input, in the template's shape (import it back and nothing changes)."""
     return _workbook(build_current_inputs_workbook(get_session()), "partnership-inputs.xlsx")
 
@@ -79,7 +80,9 @@ def _pending() -> PendingImports:
     return PendingImports(current_app.instance_path)
 
 
-def _upload_page(form: UploadForm, error: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _upload_page(
+    form: UploadForm, error: str | None = None, status: int = 200
+) -> ResponseReturnValue:
     limit_mb = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
     return render_template("excel/import.html", form=form, error=error, limit_mb=limit_mb), (
         max(status, 400) if error else status
@@ -88,13 +91,13 @@ def _upload_page(form: UploadForm, error: str | None = None, status: int = 200):
 
 @bp.get("/inputs/import")
 @role_required(*EDITORS)
-def import_inputs():  # type: ignore[no-untyped-def]
+def import_inputs() -> ResponseReturnValue:
     return _upload_page(UploadForm())
 
 
 @bp.post("/inputs/import")
 @role_required(*EDITORS)
-def upload_inputs():  # type: ignore[no-untyped-def]
+def upload_inputs() -> ResponseReturnValue:
     """Check the uploaded workbook and show what importing it would change."""
     form = UploadForm()
     if not form.validate_on_submit():
@@ -118,7 +121,7 @@ def upload_inputs():  # type: ignore[no-untyped-def]
 
 @bp.post("/inputs/import/confirm")
 @role_required(*EDITORS)
-def confirm_import():  # type: ignore[no-untyped-def]
+def confirm_import() -> ResponseReturnValue:
     """Import the workbook the user has just previewed, or cancel it."""
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -153,7 +156,7 @@ def confirm_import():  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def too_large(_error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
     limit_mb = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
     return _upload_page(
         UploadForm(formdata=None),

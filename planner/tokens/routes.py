@@ -1,6 +1,7 @@
 """The "API tokens" page: each user creates and revokes their own tokens."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from planner.db import get_session
@@ -12,13 +13,13 @@ bp = Blueprint("tokens", __name__, url_prefix="/account/api-tokens")
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return _page(NewTokenForm())
 
 
 @bp.post("/")
 @login_required
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     form = NewTokenForm()
     if not form.validate_on_submit():
         return _page(form), 422
@@ -34,7 +35,7 @@ def create():  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:token_id>/revoke")
 @login_required
-def revoke(token_id: int):  # type: ignore[no-untyped-def]
+def revoke(token_id: int) -> ResponseReturnValue:
     token = revoke_token(get_session(), current_user.id, token_id, actor=current_user)
     if token is None:
         abort(404)
