@@ -94,7 +94,8 @@ class ScenarioRules:
     - ``partner_fairness`` (alpha): benefit falling to each partner at least
       alpha x its contribution; ``partner_fairness_overrides`` per partner.
     - ``need_floor`` (phi): spend in each place at least phi x total spend x
-      the place's share of need.
+      the place's share of need, shared among the places the budget lines'
+      money may reach (for a partner alone: the places its own budget may pay for).
     - ``place_caps``, ``intervention_caps``, ``category_caps``: most spend over the horizon.
     - ``objective``: VALUE, PRIORITY (``priority_weights`` per demand type) or
       SINGLE (``objective_demand_type``).
