@@ -5,8 +5,8 @@ constraints as ``prob.addConstraint(expr <= rhs, name)``; PuLP 3.3 is fastest
 with ``LpConstraint(expr, sense, name=..., rhs=...)``. Both create variables
 through ``prob.add_variable``. Every row is built once from (variable,
 coefficient) pairs with each variable once: an ``LpAffineExpression`` given
-the same variable twice keeps only one coefficient, so callers that may
-repeat a variable merge their terms first (``merged``).
+the same variable twice keeps only one coefficient, so every row's terms are
+built from distinct variables (each family's rows list each variable once).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pulp
@@ -28,14 +28,6 @@ EQ = 0  # pulp.LpConstraintEQ
 GE = 1  # pulp.LpConstraintGE
 
 Terms = list[tuple[LpVariable, float]]
-
-
-def merged(terms: Iterable[tuple[LpVariable, float]]) -> Terms:
-    """Add up the coefficients of a variable that appears more than once."""
-    total: dict[LpVariable, float] = {}
-    for var, coef in terms:
-        total[var] = total.get(var, 0.0) + coef
-    return list(total.items())
 
 
 def expression(terms: Terms) -> LpAffineExpression:

@@ -100,6 +100,7 @@ class Model:
     column_zone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     served: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
     run_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    variable_count: int = 0
 
     @classmethod
     def empty(
@@ -172,9 +173,17 @@ class Model:
         return kind, float(self.reach[i, where])
 
     def variable(
-        self, name: str, low: float | None = 0.0, up: float | None = None, *, integer: bool = False
+        self, label: str, low: float | None = 0.0, up: float | None = None, *, integer: bool = False
     ) -> LpVariable:
-        return new_variable(self.problem, name, low, up, integer=integer)
+        """A new PuLP variable; ``label`` says what it is, for readers of the build code.
+
+        PuLP gets an index-based name ("v12"), not the label: PuLP rewrites
+        characters such as space, "-", "+" and "/" to "_", so labels built from
+        names that differ only by punctuation ("A-B", "A B") would collide. The
+        rows' records (``Row``) carry the readable keys that explanations use.
+        """
+        self.variable_count += 1
+        return new_variable(self.problem, f"v{self.variable_count}", low, up, integer=integer)
 
     def add(
         self,
@@ -192,6 +201,8 @@ class Model:
         diagnosis finds the smallest set of breaches that makes the rules fit.
         """
         name = "|".join([family, *(str(k) for k in keys)])
+        if name in self.rows:  # only if a key itself holds "|": keep every row apart
+            name = f"{name}#{len(self.rows)}"
         if self.diagnosing and family not in DEFINITIONS and family not in PHYSICAL:
             terms = list(terms)
             slack_terms: list[tuple[LpVariable, int]] = []
@@ -201,7 +212,8 @@ class Model:
                 slack_terms.append((self.variable(f"over|{name}"), -1))
             terms.extend((var, float(direction)) for var, direction in slack_terms)
             self.slacks[name] = slack_terms
-        constraint = add_row(self.problem, terms, sense, rhs, name)
+        # PuLP's own name is the row's number (see ``variable``); ``Row.name`` stays readable.
+        constraint = add_row(self.problem, terms, sense, rhs, f"r{len(self.rows)}")
         row = Row(name, family, keys, sense, rhs, constraint, coefficient)
         self.rows[name] = row
         return row
