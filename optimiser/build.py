@@ -46,6 +46,7 @@ def build(
     diagnosing: bool = False,
     relax_programmes: bool = False,
     fixed_programmes: dict[tuple[str, str, int], float] | None = None,
+    free_programmes: frozenset[str] = frozenset(),
 ) -> Model:
     """The whole optimisation model of DOMAIN.md for one scenario.
 
@@ -53,7 +54,8 @@ def build(
     breaches instead of maximising benefit. ``relax_programmes`` makes the
     whole-programme switches continuous (the linear relaxation);
     ``fixed_programmes`` fixes them at a mixed-integer solution so that the
-    remaining linear program yields duals.
+    remaining linear program yields duals, except the switches of the
+    interventions in ``free_programmes``, which stay whole (binary).
     """
     model = Model.empty(
         inputs,
@@ -61,6 +63,7 @@ def build(
         diagnosing=diagnosing,
         relax_programmes=relax_programmes,
         fixed_programmes=fixed_programmes,
+        free_programmes=free_programmes,
     )
     model.reach, model.capacity_limited = reach_matrix(inputs)
     model.excluded = exclusion_reasons(model)
@@ -184,7 +187,9 @@ def add_participant_variables(model: Model) -> None:
 def add_programme_variables(model: Model) -> None:
     """y[i,l,t] in whole-programme mode: does the programme run here this year?
 
-    Only interventions with a set-up cost or a minimum cohort need one.
+    Only interventions with a set-up cost or a minimum cohort need one. Each
+    is binary, or continuous in [0, 1] for the linear relaxation, or fixed at
+    a plan's choice (except for ``free_programmes``).
     """
     if not model.rules.whole_programme:
         return
@@ -197,7 +202,7 @@ def add_programme_variables(model: Model) -> None:
         intervention_key, place_key, year, _segment = block.key(column)
         key = (intervention_key, place_key, year)
         name = f"y|{intervention_key}|{place_key}|{year}"
-        if model.fixed_programmes is not None:
+        if model.fixed_programmes is not None and intervention_key not in model.free_programmes:
             value = round(model.fixed_programmes.get(key, 0.0))
             model.runs[key] = model.variable(name, value, value)
         elif model.relax_programmes:
@@ -345,15 +350,32 @@ def objective_weights(inputs: PlanningInputs, rules: ScenarioRules) -> dict[str,
     return {d.key: d.unit_cost for d in inputs.demand_types}
 
 
+# In a diagnosis, which rule gives way when breaking either would cost the same: promises to
+# spend first, then the scenario's own rules, then contracts and windows, budget maximums last.
+# The steps are far too small to prefer a larger breach of one rule over a smaller one of another.
+GIVE_WAY_ORDER = ("committed", "policy", "contract", "contract_place", "window", "budget")
+TIE_BREAK = 1e-5
+
+
+def breach_penalty(family: str) -> float:
+    """Penalty per pound of breach of a rule in a diagnosis: 1, plus a tie-break by family."""
+    rank = GIVE_WAY_ORDER.index(family if family in GIVE_WAY_ORDER else "policy")
+    return 1.0 + TIE_BREAK * rank
+
+
 def set_objective(model: Model) -> None:
     """Maximise weighted demand reduction, written as minimising its negative.
 
     In a diagnosis the objective is instead the total breach of the rules, in
-    pounds.
+    pounds (with ``breach_penalty``'s tie-break between equal breaches).
     """
     model.objective_weights = objective_weights(model.inputs, model.rules)
     if model.diagnosing:
-        terms = [(var, 1.0) for slack in model.slacks.values() for var, _direction in slack]
+        terms = [
+            (var, breach_penalty(model.rows[name].family))
+            for name, slack in model.slacks.items()
+            for var, _direction in slack
+        ]
     else:
         terms = [
             (model.reduction[d], -weight) for d, weight in model.objective_weights.items() if weight

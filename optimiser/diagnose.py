@@ -1,49 +1,77 @@
 """When the rules cannot all be met: which rules clash, and by how much.
 
 The same model is solved again with penalised slack on every labelled rule
-(one penalty per pound of breach). The rules left with slack are the ones
-that cannot be met; the other rules that are tight in that solve (non-zero
-dual) are the ones they clash with. Physical limits (capacity, reach) are
-never relaxed: the rules have to fit them.
+(one penalty per pound of breach, see ``build.breach_penalty``): the rules left
+with slack are the ones that cannot be met. In whole-programme mode this
+solve keeps programmes whole (a mixed-integer program), so a clash that
+exists only because a programme must pay its set-up cost or take its minimum
+cohort is found, and named.
+
+Each clash is then attributed on its own: the diagnosis is solved once more
+with that rule held (no slack), and the rules that have to give way instead
+are the ones it clashes with. If nothing can give way instead, the rule
+clashes with the physical limits (provider capacity, eligible people, whole
+programmes) or with the rules that exclude interventions before solving.
+Physical limits are never relaxed: the rules have to fit them.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from optimiser.build import build
+from optimiser.clash_words import (
+    committed_reach,
+    exclusions_for,
+    joined,
+    programme_phrase,
+)
 from optimiser.explain import describe_rule
 from optimiser.inputs import PlanningInputs
-from optimiser.model import DEFINITIONS, Model, Row
+from optimiser.model import Model, Row
 from optimiser.plan import Clash, Diagnosis
 from optimiser.scenario import ScenarioRules
-from optimiser.solve import shadow_price, solve_model, value
-from optimiser.wording import financial_year, money
+from optimiser.solve import SolveResult, solve_model, value
+from optimiser.wording import money
 
 BREACH_TOLERANCE = 0.01  # pounds
+FRACTION_TOLERANCE = 1e-6  # a programme switch strictly between 0 and 1
+ATTRIBUTED = 12  # clashes attributed one by one (one solve each); the rest are listed as found
+PHYSICAL_LIMITS = "provider capacity and the eligible people it may reach"
 
 
-def diagnose(inputs: PlanningInputs, rules: ScenarioRules, *, time_limit: float = 60) -> Diagnosis:
-    """Find the smallest breaches of the rules that would make them fit together."""
-    model = build(inputs, rules, diagnosing=True, relax_programmes=rules.whole_programme)
-    result = solve_model(model, time_limit)
+def diagnose(
+    inputs: PlanningInputs,
+    rules: ScenarioRules,
+    *,
+    time_limit: float = 60,
+    **highs_options: Any,
+) -> Diagnosis:
+    """Find the smallest breaches of the rules that would make them fit together.
+
+    ``highs_options`` go to HiGHS in every solve of the diagnosis.
+    """
+    model = build(inputs, rules, diagnosing=True)
+    result = solve_model(model, time_limit, **highs_options)
     if not result.status.has_plan:
+        return Diagnosis(summary=_unfinished(result), clashes=())
+    breaches = _breached(model)
+    if not breaches:
         return Diagnosis(
             summary=(
-                "The rules cannot all be met, and the diagnosis could not finish "
-                f"({result.status.value}: {result.detail})."
+                "The solver reported the rules as infeasible, but relaxing them found no breach; "
+                "the model may be numerically unstable."
             ),
             clashes=(),
         )
-    tight = [
-        row
-        for row in model.rows.values()
-        if row.family not in DEFINITIONS
-        and abs(shadow_price(row)) > 1e-7
-        and row.name not in _breached(model)
-    ]
+    programmes = _whole_programme_clashes(inputs, rules, model, breaches, time_limit, highs_options)
     clashes = []
-    for name, shortfall in _breached(model).items():
+    for number, (name, shortfall) in enumerate(breaches.items()):
         row = model.rows[name]
-        others = tuple(describe_rule(model, other) for other in tight)
+        others: tuple[str, ...] = ()
+        if number < ATTRIBUTED:
+            others = _clashes_with(model, row, breaches, time_limit, highs_options)
+        others += tuple(phrase for phrase in programmes.get(name, ()) if phrase not in others)
         clashes.append(
             Clash(
                 row=name,
@@ -53,21 +81,25 @@ def diagnose(inputs: PlanningInputs, rules: ScenarioRules, *, time_limit: float 
                 clashes_with=others,
             )
         )
-    if not clashes:
-        summary = (
-            "The solver reported the rules as infeasible, but relaxing them found no breach; "
-            "the model may be numerically unstable."
-        )
-    else:
-        total = sum(clash.shortfall for clash in clashes)
-        summary = (
-            f"The rules cannot all be met: {len(clashes)} rule"
-            f"{'s' if len(clashes) != 1 else ''} would have to give way, by {money(total)} in all."
-        )
+    total = sum(clash.shortfall for clash in clashes)
+    summary = (
+        f"The rules cannot all be met: {len(clashes)} rule"
+        f"{'s' if len(clashes) != 1 else ''} would have to give way, by {money(total)} in all."
+    )
+    if len(clashes) > ATTRIBUTED:
+        summary += f" The rules each clash is with are named for the first {ATTRIBUTED}."
     return Diagnosis(summary=summary, clashes=tuple(clashes))
 
 
+def _unfinished(result: SolveResult) -> str:
+    return (
+        "The rules cannot all be met, and the diagnosis could not finish "
+        f"({result.status.value}: {result.detail})."
+    )
+
+
 def _breached(model: Model) -> dict[str, float]:
+    """Pounds of breach of each rule left with slack, by row name."""
     breaches = {}
     for name, slack_terms in model.slacks.items():
         amount = sum(value(var) for var, _direction in slack_terms)
@@ -76,54 +108,102 @@ def _breached(model: Model) -> dict[str, float]:
     return breaches
 
 
+def _clashes_with(
+    model: Model,
+    row: Row,
+    breaches: dict[str, float],
+    time_limit: float,
+    highs_options: dict[str, Any],
+) -> tuple[str, ...]:
+    """The rules that must give way if this one is held, or what else it runs into.
+
+    Solves the diagnosis again with the rule's slack fixed at nothing: the
+    rules breached more than in the diagnosis (``breaches``) take its place,
+    while a clash elsewhere, breached as before, is no part of this one. The
+    model's values are those of this solve afterwards: read breaches first.
+    """
+    slack = model.slacks[row.name]
+    for var, _direction in slack:
+        var.upBound = 0.0
+    try:
+        held = solve_model(model, time_limit, **highs_options)
+        given_way = _breached(model) if held.status.has_plan else {}
+    finally:
+        for var, _direction in slack:
+            var.upBound = None
+    others = tuple(
+        describe_rule(model, model.rows[name])
+        for name, amount in given_way.items()
+        if name != row.name and amount > breaches.get(name, 0.0) + BREACH_TOLERANCE
+    )
+    excluded = exclusions_for(model, row)
+    if others or excluded or held.status.has_plan:
+        return others + excluded
+    # Nothing else can give way: the rule runs into limits that are never relaxed.
+    if row.family == "committed":
+        reach = committed_reach(model, row.keys[0])
+        return (reach,) if reach else (PHYSICAL_LIMITS,)
+    return (PHYSICAL_LIMITS,)
+
+
+def _whole_programme_clashes(
+    inputs: PlanningInputs,
+    rules: ScenarioRules,
+    model: Model,
+    breaches: dict[str, float],
+    time_limit: float,
+    highs_options: dict[str, Any],
+) -> dict[str, tuple[str, ...]]:
+    """For each clash that exists only because programmes must run whole: the programmes.
+
+    The diagnosis is solved again with programme switches continuous (as if
+    a programme could run in part, paying part of its set-up cost and taking
+    part of its minimum cohort). A rule breached less that way clashes with
+    the whole-programme requirement; the programmes named are those the
+    relaxed diagnosis runs in part.
+    """
+    if not model.is_mip:
+        return {}
+    relaxed = build(inputs, rules, diagnosing=True, relax_programmes=True)
+    if not solve_model(relaxed, time_limit, **highs_options).status.has_plan:
+        return {}
+    relaxed_breaches = _breached(relaxed)
+    part_run = [
+        keys
+        for keys, var in relaxed.runs.items()
+        if FRACTION_TOLERANCE < value(var) < 1 - FRACTION_TOLERANCE
+    ]
+    if not part_run:
+        return {}
+    part_run.sort(key=lambda keys: (-_cost_to_run(model, keys[0]), keys))
+    phrases = tuple(programme_phrase(model, keys) for keys in part_run[:3])
+    return {
+        name: phrases
+        for name, amount in breaches.items()
+        if relaxed_breaches.get(name, 0.0) < amount - BREACH_TOLERANCE
+    }
+
+
+def _cost_to_run(model: Model, intervention_key: str) -> float:
+    intervention = model.interventions[intervention_key]
+    return intervention.fixed_cost + intervention.unit_cost * intervention.min_cohort
+
+
 def _clash_sentence(model: Model, row: Row, shortfall: float, others: tuple[str, ...]) -> str:
     rule = describe_rule(model, row)
     rule = rule[0].upper() + rule[1:]
-    if row.family == "committed":
-        reach = _committed_reach(model, row.keys[0])
-        if reach is not None:
-            return f"{rule} cannot be spent: {reach}."
-        return f"{rule} cannot be spent: {money(shortfall)} of it has nowhere to go."
-    if row.sense == -1:
+    reach = committed_reach(model, row.keys[0]) if row.family == "committed" else None
+    if row.family == "committed" and reach is not None:
+        text = f"{rule} cannot be spent: {reach}."
+        others = tuple(other for other in others if other != reach)
+    elif row.family == "committed":
+        text = f"{rule} cannot be spent: {money(shortfall)} of it has nowhere to go."
+    elif row.sense == -1:
         text = f"{rule} would be exceeded by {money(shortfall)}."
     elif row.sense == 1:
         text = f"{rule} cannot be met: it is {money(shortfall)} short."
     else:
         text = f"{rule} cannot be kept: it is {money(shortfall)} out."
     if others:
-        text += " It clashes with " + "; ".join(others) + "."
+        text += f" It clashes with {joined(others)}."
     return text
-
-
-def _committed_reach(model: Model, line_key: str) -> str | None:
-    """What a budget line could pay for at most: "its ring-fence allows only ... costs £310,000".
-
-    Adds up, for every intervention and place the line may fund, the cost of
-    serving as many people as providers and the eligible population allow.
-    Returns None when that is not what stops the money being spent.
-    """
-    line = model.budget_lines[line_key]
-    reach = 0.0
-    for intervention in model.interventions.values():
-        if intervention.key in model.excluded:
-            continue
-        if line.ring_fence and intervention.category not in line.ring_fence:
-            continue
-        for place in model.inputs.places:
-            if line.districts and place.district not in line.districts:
-                continue
-            population = place.population.get(intervention.target_group, 0.0)
-            capacity = place.capacity.get(intervention.key, intervention.capacity)
-            people = population if capacity is None else min(population, capacity)
-            if people > 0:
-                reach += intervention.unit_cost * people + intervention.fixed_cost
-    if reach >= line.committed_minimum:
-        return None
-    where = " and ".join(line.districts) if line.districts else "the partnership's places"
-    if line.ring_fence:
-        kinds = " and ".join(line.ring_fence)
-        return f"its ring-fence allows only {kinds} programmes, whose capacity in {where} costs {money(reach)}"
-    return (
-        f"the programmes it may fund in {where} have capacity costing only {money(reach)} "
-        f"in {financial_year(line.year)}"
-    )

@@ -6,10 +6,13 @@ plan they are not unique, so every estimate reads "about".
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from optimiser.highs import Ranging, ranging, row_number
 from optimiser.model import DEFINITIONS, Model, Row
-from optimiser.plan import BindingConstraint
+from optimiser.plan import NO_LIMIT, BindingConstraint
 from optimiser.solve import shadow_price, value
 from optimiser.wording import (
     Gain,
@@ -189,32 +192,75 @@ def significant_step(amount: float) -> float:
 
 
 def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ...]:
-    """Every rule or limit with a non-zero shadow price, largest effect first."""
+    """Every rule or limit with a non-zero shadow price, the largest shadow price first.
+
+    Ordered by the shadow price's size (in absolute value), then by kind of
+    rule and id, so equal prices always come in the same order. Each carries
+    its final value and limit and, for a linear program, how far the limit can
+    move with the same shadow price (HiGHS ranging). In whole-programme mode
+    the reach and cohort rows of a programme fixed not to run are left out:
+    they are tight only because the programme is off, not a limit to relax.
+    """
+    found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
     found = []
     for row in model.rows.values():
         if row.family in DEFINITIONS:
             continue
+        if row.family in ("runs", "cohort") and model.programme_off(row.keys):
+            continue
         price = shadow_price(row)
         if abs(price) <= SHADOW_TOLERANCE:
             continue
+        increase, decrease = _row_allowance(row, found_ranging)
         found.append(
             BindingConstraint(
                 row=row.name,
                 family=row.family,
                 shadow_price=price,
                 sentence=_sentence(model, row, price, gain),
+                label=_sentence_case(describe_rule(model, row)),
+                activity=_activity(model, row),
+                limit=row.rhs,
+                allowable_increase=increase,
+                allowable_decrease=decrease,
             )
         )
-    found.extend(_reach_limits(model, gain))
-    return tuple(sorted(found, key=lambda b: (b.family, b.row)))
+    found.extend(_reach_limits(model, gain, found_ranging))
+    return tuple(sorted(found, key=lambda b: (-round(abs(b.shadow_price), 9), b.family, b.row)))
 
 
-def _reach_limits(model: Model, gain: Gain) -> list[BindingConstraint]:
+def _activity(model: Model, row: Row) -> float | None:
+    """A row's final value (its left-hand side at the plan), from HiGHS's row values."""
+    if model.row_values is None:
+        return None
+    return float(model.row_values[row_number(row.constraint)])
+
+
+def _allowance(change: float) -> float:
+    return NO_LIMIT if not math.isfinite(change) or change >= NO_LIMIT else max(change, 0.0)
+
+
+def _row_allowance(row: Row, found: Ranging | None) -> tuple[float | None, float | None]:
+    """How far a row's limit can rise and fall with the same shadow price (None: unknown)."""
+    if found is None:
+        return None, None
+    number = row_number(row.constraint)
+    return (
+        _allowance(float(found.row_up[number]) - row.rhs),
+        _allowance(row.rhs - float(found.row_down[number])),
+    )
+
+
+def _reach_limits(
+    model: Model, gain: Gain, found_ranging: Ranging | None
+) -> list[BindingConstraint]:
     """Capacity and eligible population, priced from the participant variables' reduced costs.
 
     They are column bounds, not rows: one more place of capacity widens each
     segment by its share, so its value is the share-weighted sum of the
-    (negative) reduced costs of the segments at their bounds.
+    (negative) reduced costs of the segments at their bounds. Ranging is
+    given when one segment alone is at its bound (widening the others moves
+    nothing); with several at once HiGHS's per-column ranging does not apply.
     """
     block = model.block
     shares = np.asarray(model.rules.segment_shares, dtype=np.float64)
@@ -223,21 +269,55 @@ def _reach_limits(model: Model, gain: Gain) -> list[BindingConstraint]:
     weighted = np.where(at_bound, shares[block.segment] * -reduced_costs, 0.0)
     prices = block.per_delivery(weighted)
     first = block.first_of_delivery()
+    participants = block.per_delivery(block.value_array())
     found = []
     for delivery in np.flatnonzero(prices > SHADOW_TOLERANCE).tolist():
         price = float(prices[delivery])
         intervention, place, year, _segment = block.key(int(first[delivery]))
-        kind, _limit = model.reach_limit(intervention, place)
+        if model.programme_off((intervention, place, year)):
+            continue
+        kind, limit = model.reach_limit(intervention, place)
         where = (
             f"{_name(model, 'intervention', intervention)} in {_name(model, 'place', place)} "
             f"in {financial_year(year)}"
         )
+        group = model.interventions[intervention].target_group
         if kind == "capacity":
             sentence = f"One more participant place on {where} would add {gain(price)}."
+            label = f"The capacity of {where} ({about_number(limit)} participants)"
         else:
-            group = model.interventions[intervention].target_group
             sentence = f"One more eligible person ({group}) for {where} would add {gain(price)}."
+            label = f"The eligible {group} for {where} ({about_number(limit)} people)"
+        segments = int(first[delivery]) + np.arange(len(block.segments))
+        increase, decrease = _column_allowance(model, segments, at_bound, found_ranging)
         found.append(
-            BindingConstraint(f"{kind}|{intervention}|{place}|{year}", kind, price, sentence)
+            BindingConstraint(
+                f"{kind}|{intervention}|{place}|{year}",
+                kind,
+                price,
+                sentence,
+                label=label,
+                activity=round(float(participants[delivery]), 6),
+                limit=limit,
+                allowable_increase=increase,
+                allowable_decrease=decrease,
+            )
         )
     return found
+
+
+def _column_allowance(
+    model: Model, segments: np.ndarray, at_bound: np.ndarray, found: Ranging | None
+) -> tuple[float | None, float | None]:
+    """Ranging of a reach limit from its one binding segment's column bound, else unknown."""
+    binding = segments[at_bound[segments]]
+    if found is None or len(binding) != 1 or model.first_block_column is None:
+        return None, None
+    column = int(binding[0])
+    share = float(model.rules.segment_shares[int(model.block.segment[column])])
+    upper = float(model.block.upper[column])
+    number = model.first_block_column + column
+    return (
+        _allowance((float(found.column_up[number]) - upper) / share),
+        _allowance((upper - float(found.column_down[number])) / share),
+    )

@@ -17,6 +17,7 @@ added, and PuLP's status and statistics are kept).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -143,14 +144,59 @@ def read_outcome(highs: Any, *, mip: bool) -> HighsOutcome:
 
     info = highs.getInfo()
     has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    gap = float(info.mip_gap)
     return HighsOutcome(
         model_status=highs.getModelStatus().name,
         has_solution=bool(has_solution),
         objective=float(info.objective_function_value) if has_solution else None,
-        mip_gap=float(info.mip_gap) if mip and has_solution else None,
+        # HiGHS reports an infinite gap when it has no bound to measure against: no gap known.
+        mip_gap=gap if mip and has_solution and math.isfinite(gap) else None,
         iterations=int(info.simplex_iteration_count)
         + int(info.ipm_iteration_count)
         + int(info.pdlp_iteration_count),
+    )
+
+
+def row_number(constraint: Any) -> int:
+    """A PuLP constraint's row in the HiGHS model (as ``BlockHiGHS`` passed it)."""
+    return int(constraint.id if PULP_4 else constraint.index)
+
+
+@dataclass(frozen=True)
+class Ranging:
+    """How far each row's and column's active bound can rise and fall with the same basis.
+
+    The values each bound can reach up and down (infinite for no limit)
+    before the shadow prices and reduced costs change, by HiGHS row and
+    column number.
+    """
+
+    row_up: np.ndarray
+    row_down: np.ndarray
+    column_up: np.ndarray
+    column_down: np.ndarray
+
+
+def ranging(highs: Any) -> Ranging | None:
+    """HiGHS's ranging of a solved linear program, or None when it has none to give.
+
+    None for a mixed-integer model, without a basis, or when the solve did
+    not finish. It costs a fraction of the solve (about 0.08 s for 112,000
+    columns against 0.6 s solving), so it is asked for only to explain a plan.
+    """
+    import highspy
+
+    try:
+        status, found = highs.getRanging()
+    except Exception:  # noqa: BLE001 (ranging is a nicety: never fail a plan over it)
+        return None
+    if status != highspy.HighsStatus.kOk:
+        return None
+    return Ranging(
+        row_up=np.asarray(found.row_bound_up.value_, dtype=np.float64),
+        row_down=np.asarray(found.row_bound_dn.value_, dtype=np.float64),
+        column_up=np.asarray(found.col_bound_up.value_, dtype=np.float64),
+        column_down=np.asarray(found.col_bound_dn.value_, dtype=np.float64),
     )
 
 
@@ -183,9 +229,16 @@ class BlockHiGHS(pulp.HiGHS):
         super().__init__(*args, **kwargs)
         self.block: ParticipantBlock | None = None
         self.outcome: HighsOutcome | None = None
+        # Each HiGHS row's final value (activity), by row number, once solved.
+        self.row_values: np.ndarray | None = None
         self._columns: list[Any] = []
         # Seconds spent handing the model over, in HiGHS, and reading the solution back.
         self.phases: dict[str, float] = {}
+
+    @property
+    def first_block_column(self) -> int:
+        """HiGHS's column number of the participant block's first column."""
+        return len(self._columns)
 
     def _is_mip(self, variables: Sequence[Any]) -> bool:
         return bool(self.mip) and any(v.cat == pulp.LpInteger for v in variables)
@@ -257,7 +310,10 @@ class BlockHiGHS(pulp.HiGHS):
         if PULP_4:
             found = super().findSolutionValues(lp)
             if self.outcome.has_solution:
-                read_solution(highs, self.block, len(self._columns))
+                solution, _values, _reduced_costs = read_solution(
+                    highs, self.block, len(self._columns)
+                )
+                self.row_values = np.asarray(solution.row_value, dtype=np.float64)
             return found
         return self._read_pulp_3(lp, highs)
 
@@ -277,7 +333,8 @@ class BlockHiGHS(pulp.HiGHS):
             ):
                 var.varValue = value
                 var.dj = dual
-            row_values = list(solution.row_value)
+            self.row_values = np.asarray(solution.row_value, dtype=np.float64)
+            row_values = self.row_values.tolist()
             row_duals = list(solution.row_dual)
             for constraint in lp._constraints.values():
                 constraint.pi = row_duals[constraint.index]

@@ -370,16 +370,24 @@ class PlanningInputs:
                 raise InputError(f"{label}: place {contract.place!r} is unknown")
 
     def partner(self, key: str) -> Partner:
-        return next(p for p in self.partners if p.key == key)
+        return _find(self.partners, key, "partner")
 
     def intervention(self, key: str) -> Intervention:
-        return next(i for i in self.interventions if i.key == key)
+        return _find(self.interventions, key, "intervention")
 
     def place(self, key: str) -> Place:
-        return next(p for p in self.places if p.key == key)
+        return _find(self.places, key, "place")
 
     def demand_type(self, key: str) -> DemandType:
-        return next(d for d in self.demand_types if d.key == key)
+        return _find(self.demand_types, key, "demand type")
 
     def budget_line(self, key: str) -> BudgetLine:
-        return next(b for b in self.budget_lines if b.key == key)
+        return _find(self.budget_lines, key, "budget line")
+
+
+def _find(items: tuple[Any, ...], key: str, what: str) -> Any:
+    """The item with this key, or InputError naming what was looked for."""
+    for item in items:
+        if item.key == key:
+            return item
+    raise InputError(f"no {what} has the key {key!r}")

@@ -65,6 +65,8 @@ class Model:
     diagnosing: bool = False
     relax_programmes: bool = False
     fixed_programmes: dict[tuple[str, str, int], float] | None = None
+    # Interventions whose programme switches stay binary when the others are fixed.
+    free_programmes: frozenset[str] = frozenset()
     budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
     interventions: dict[str, Intervention] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
@@ -101,6 +103,10 @@ class Model:
     served: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
     run_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     variable_count: int = 0
+    # Each row's final value after solving, by HiGHS row number (``highs.row_number``).
+    row_values: np.ndarray | None = None
+    # HiGHS's column number of the participant block's first column, once solved.
+    first_block_column: int | None = None
 
     @classmethod
     def empty(
@@ -111,6 +117,7 @@ class Model:
         diagnosing: bool = False,
         relax_programmes: bool = False,
         fixed_programmes: dict[tuple[str, str, int], float] | None = None,
+        free_programmes: frozenset[str] = frozenset(),
     ) -> Model:
         """A model with no variables yet, and the scenario's budget overrides applied."""
         model = cls(
@@ -120,6 +127,7 @@ class Model:
             diagnosing=diagnosing,
             relax_programmes=relax_programmes,
             fixed_programmes=fixed_programmes,
+            free_programmes=free_programmes,
         )
         overrides = {o.budget_line: o for o in rules.budget_overrides}
         for line in inputs.budget_lines:
@@ -158,6 +166,18 @@ class Model:
             "place": {p.key: p.name for p in inputs.places},
             "demand": {d.key: d.name for d in inputs.demand_types},
         }
+
+    @property
+    def is_mip(self) -> bool:
+        """Whether some programme switches are whole (binary: neither relaxed nor fixed)."""
+        if not self.runs or self.relax_programmes:
+            return False
+        return self.fixed_programmes is None or bool(self.free_programmes)
+
+    def programme_off(self, keys: tuple[str, str, int]) -> bool:
+        """Whether a programme is fixed not to run here this year (whole-programme LP)."""
+        run = self.runs.get(keys)
+        return run is not None and run.upBound is not None and run.upBound <= 0
 
     @property
     def block(self) -> ParticipantBlock:

@@ -8,6 +8,7 @@ strings, tuples as lists) and ``plan_from_dict`` reloads them.
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass
@@ -104,14 +105,34 @@ class EvidenceShare:
     share: float
 
 
+# An allowable change with no limit, as Excel Solver's sensitivity report shows it.
+NO_LIMIT = 1e30
+
+
 @dataclass(frozen=True)
 class BindingConstraint:
-    """A rule that limits the plan, its shadow price, and what it means in words."""
+    """A rule that limits the plan, its shadow price, and what it means in words.
+
+    ``row`` is the rule's internal id (family and keys, e.g. ``budget|p-2026``);
+    ``label`` names it in words. Like Excel Solver's sensitivity report:
+    ``activity`` is the rule's final value (the left-hand side at the plan) and
+    ``limit`` its right-hand side, in the rule's own units (pounds for money
+    rules, participants for capacity; 0 for rules written as a ratio to spend);
+    ``allowable_increase`` and ``allowable_decrease`` say how far the limit can
+    move before the shadow price changes (``NO_LIMIT`` for no limit; None
+    where the solver gives no ranging, e.g. whole-programme plans). Plans
+    stored before these were kept load with them empty.
+    """
 
     row: str
     family: str
     shadow_price: float
     sentence: str
+    label: str = ""
+    activity: float | None = None
+    limit: float | None = None
+    allowable_increase: float | None = None
+    allowable_decrease: float | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +237,8 @@ class Plan:
 
 
 def _to_jsonable(item: Any) -> Any:
+    if isinstance(item, float) and not math.isfinite(item):
+        return None  # JSON has no infinity or NaN (e.g. a MIP gap HiGHS could not measure)
     if dataclasses.is_dataclass(item) and not isinstance(item, type):
         return {f.name: _to_jsonable(getattr(item, f.name)) for f in dataclasses.fields(item)}
     if isinstance(item, Enum):
@@ -226,7 +249,7 @@ def _to_jsonable(item: Any) -> Any:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    """The plan as JSON-ready dicts: money as numbers, enums as strings."""
+    """The plan as JSON-ready dicts: money as numbers, enums as strings, no infinities."""
     result: dict[str, Any] = _to_jsonable(plan)
     return result
 

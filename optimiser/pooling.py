@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
+from typing import Any
 
 from optimiser.build import build
 from optimiser.inputs import PlanningInputs
@@ -15,7 +16,12 @@ from optimiser.wording import Gain
 
 
 def partner_alone(
-    inputs: PlanningInputs, rules: ScenarioRules, partner: str, *, time_limit: float = 60
+    inputs: PlanningInputs,
+    rules: ScenarioRules,
+    partner: str,
+    *,
+    time_limit: float = 60,
+    **highs_options: Any,
 ) -> PartnerAlone:
     """The same rules solved with only one partner's budget lines and contracts.
 
@@ -23,20 +29,34 @@ def partner_alone(
     reach (see ``need_shares``). A partner whose rules cannot be met alone
     counts as achieving nothing.
     """
-    return solve_alone(inputs, rules, partner, time_limit)[0]
+    return solve_alone(inputs, rules, partner, time_limit, **highs_options)[0]
 
 
-def solve_alone(
-    inputs: PlanningInputs, rules: ScenarioRules, partner: str, time_limit: float
-) -> tuple[PartnerAlone, frozenset[str]]:
-    """A partner's plan alone, and the places its need floor covers."""
+def alone_with(
+    inputs: PlanningInputs, rules: ScenarioRules, partner: str
+) -> tuple[PlanningInputs, ScenarioRules]:
+    """The partnership as one partner sees it alone: its budget lines, contracts and overrides."""
     alone = replace(
         inputs,
         budget_lines=tuple(line for line in inputs.budget_lines if line.partner == partner),
         contracts=tuple(c for c in inputs.contracts if c.partner == partner),
     )
-    model = build(alone, rules)
-    result = solve_model(model, time_limit)
+    own_lines = {line.key for line in alone.budget_lines}
+    overrides = tuple(o for o in rules.budget_overrides if o.budget_line in own_lines)
+    return alone, replace(rules, budget_overrides=overrides)
+
+
+def solve_alone(
+    inputs: PlanningInputs,
+    rules: ScenarioRules,
+    partner: str,
+    time_limit: float,
+    **highs_options: Any,
+) -> tuple[PartnerAlone, frozenset[str]]:
+    """A partner's plan alone, and the places its need floor covers."""
+    alone, alone_rules = alone_with(inputs, rules, partner)
+    model = build(alone, alone_rules)
+    result = solve_model(model, time_limit, **highs_options)
     objective = result.objective if result.status.has_plan and result.objective else 0.0
     spend = value(model.total_spend) if result.status.has_plan else 0.0
     covered = frozenset(place for place, share in need_shares(model).items() if share > 0)
@@ -56,10 +76,14 @@ def compare_pooling(
     pooled_objective: float,
     *,
     time_limit: float = 60,
+    **highs_options: Any,
 ) -> PoolingComparison:
-    """Pooled plan against the sum of the partners' plans alone, in objective units."""
+    """Pooled plan against the sum of the partners' plans alone, in objective units.
+
+    ``highs_options`` go to HiGHS in each partner's solve, as in the pooled one.
+    """
     solved = [
-        solve_alone(inputs, rules, partner.key, time_limit)
+        solve_alone(inputs, rules, partner.key, time_limit, **highs_options)
         for partner in inputs.partners
         if any(line.partner == partner.key for line in inputs.budget_lines)
     ]

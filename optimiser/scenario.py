@@ -160,6 +160,11 @@ class ScenarioRules:
         object.__setattr__(
             self, "segment_multipliers", tuple(float(m) for m in self.segment_multipliers)
         )
+        for multiplier in self.segment_multipliers:
+            if multiplier < 0 or not math.isfinite(multiplier):
+                raise InputError(
+                    f"scenario rules: segment_multipliers must be at least 0, got {multiplier:g}"
+                )
         if len(self.segment_shares) != len(self.segment_multipliers) or not self.segment_shares:
             raise InputError("scenario rules: segment_shares and segment_multipliers must match")
         if abs(sum(self.segment_shares) - 1) > 1e-6 or min(self.segment_shares) < 0:

@@ -11,57 +11,143 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from optimiser.highs import make_solver
-from optimiser.lp import quiet_stdout
+from optimiser.highs import HighsOutcome, make_solver
+from optimiser.lp import expression, quiet_stdout
 from optimiser.model import Model
 from optimiser.plan import ModelSize, SolveStatus
 
 
 @dataclass(frozen=True)
 class SolveResult:
-    """What one solve produced: status, objective in its own units, gap and time."""
+    """What one solve produced: status, objective in its own units, gap and time.
+
+    ``note`` says in words why the solver stopped when it did not prove a plan
+    best (which limit, or what failed); it is empty for an optimal plan.
+    """
 
     status: SolveStatus
     objective: float | None  # benefit maximised (or, in a diagnosis, breach minimised)
     mip_gap: float | None
     seconds: float
     detail: str
+    note: str = ""
 
 
-def _status_from_highs(outcome: Any) -> SolveStatus:
-    if outcome.model_status == "kOptimal":
-        return SolveStatus.OPTIMAL
-    if outcome.model_status in ("kInfeasible", "kUnboundedOrInfeasible"):
-        return SolveStatus.INFEASIBLE
-    if outcome.model_status == "kUnbounded":
-        return SolveStatus.UNBOUNDED
-    if outcome.has_solution:
-        return SolveStatus.TIME_LIMIT
-    return SolveStatus.ERROR
+# HiGHS stops that leave a feasible, unproven plan: what stopped it, in words.
+EARLY_STOPS = {
+    "kTimeLimit": "at the time limit",
+    "kIterationLimit": "at its iteration limit",
+    "kSolutionLimit": "at its limit on the number of solutions to find",
+    "kInterrupt": "because it was interrupted",
+    "kHighsInterrupt": "because it was interrupted",
+    "kObjectiveBound": "at the objective bound it was given",
+    "kObjectiveTarget": "at the objective target it was given",
+    "kMemoryLimit": "at its memory limit",
+    "kUnknown": "without being able to prove the plan best",
+}
+FAILURES = {
+    "kNotset": "the solver did not run",
+    "kLoadError": "the model could not be loaded into the solver",
+    "kModelError": "the solver found the model malformed",
+    "kPresolveError": "the solver failed while simplifying the model (presolve)",
+    "kSolveError": "the solver failed while solving",
+    "kPostsolveError": "the solver failed while recovering the solution (postsolve)",
+    "kModelEmpty": "the model is empty",
+}
+
+
+def _status_from_highs(outcome: Any) -> tuple[SolveStatus, str]:
+    """The plan's status from HiGHS's model status, and a note in words when it is not optimal.
+
+    Limits and interruptions count as stopped early (``TIME_LIMIT``) only
+    when HiGHS holds a feasible plan, and the note says which limit it was;
+    without one they are errors. ``kUnboundedOrInfeasible`` is resolved by
+    ``solve_model`` before it gets here (see ``_unbounded_or_infeasible``).
+    """
+    status = outcome.model_status
+    if status == "kOptimal":
+        return SolveStatus.OPTIMAL, ""
+    if status == "kInfeasible":
+        return SolveStatus.INFEASIBLE, "The rules cannot all be met."
+    if status == "kUnbounded":
+        return SolveStatus.UNBOUNDED, (
+            "The plan's benefit has no upper limit: some money or participants are not limited "
+            "by any budget, capacity or population."
+        )
+    if status in EARLY_STOPS:
+        stop = EARLY_STOPS[status]
+        if outcome.has_solution:
+            return SolveStatus.TIME_LIMIT, (
+                f"The solver stopped {stop}: this plan is feasible, not proven best."
+            )
+        return SolveStatus.ERROR, f"The solver stopped {stop} before finding any feasible plan."
+    failure = FAILURES.get(status, f"the solver ended with status {status}")
+    return SolveStatus.ERROR, f"No plan: {failure}."
 
 
 def solve_model(model: Model, time_limit: float | None = 60.0, **options: Any) -> SolveResult:
     """Solve with HiGHS in process, quietly, within ``time_limit`` seconds.
 
-    ``options`` go to HiGHS as named options (e.g. ``solver="ipm"``).
+    ``options`` go to HiGHS as named options (e.g. ``solver="ipm"``). When
+    HiGHS can only say "unbounded or infeasible", the model is solved once
+    more with no objective to tell which.
     """
+    result = _solve(model, time_limit, **options)
+    if result.detail == "kUnboundedOrInfeasible":
+        return _unbounded_or_infeasible(model, result, time_limit, **options)
+    return result
+
+
+def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResult:
     solver = make_solver(time_limit, block=model.participants, **options)
     started = time.perf_counter()
     try:
         with quiet_stdout():
             returned = model.problem.solve(solver)
     except Exception as error:  # the solver failed: report, never crash the plan
-        return SolveResult(SolveStatus.ERROR, None, None, time.perf_counter() - started, str(error))
+        seconds = time.perf_counter() - started
+        return SolveResult(SolveStatus.ERROR, None, None, seconds, str(error), f"No plan: {error}.")
     seconds = time.perf_counter() - started
     outcome = solver.outcome
     if outcome is None:  # HiGHS never ran
-        return SolveResult(SolveStatus.ERROR, None, None, seconds, f"solver returned {returned}")
-    status = _status_from_highs(outcome)
-    detail, gap = outcome.model_status, outcome.mip_gap
+        detail = f"solver returned {returned}"
+        return SolveResult(SolveStatus.ERROR, None, None, seconds, detail, f"No plan: {detail}.")
+    model.row_values = solver.row_values
+    model.first_block_column = solver.first_block_column
+    status, note = _status_from_highs(outcome)
     objective = outcome.objective
     if objective is not None and not model.diagnosing:
         objective = -objective  # the model minimises minus the benefit
-    return SolveResult(status, objective, gap, seconds, detail)
+    return SolveResult(status, objective, outcome.mip_gap, seconds, outcome.model_status, note)
+
+
+def _unbounded_or_infeasible(
+    model: Model, first: SolveResult, time_limit: float | None, **options: Any
+) -> SolveResult:
+    """Tell an unbounded model from an infeasible one: solve for any plan, objective set aside.
+
+    With no objective nothing can be unbounded, so a feasible answer means
+    the benefit was unbounded and an infeasible one that the rules clash.
+    """
+    objective = model.problem.objective
+    model.problem.setObjective(expression([]))
+    try:
+        check = _solve(model, time_limit, **options)
+    finally:
+        model.problem.setObjective(objective)
+    seconds = first.seconds + check.seconds
+    detail = f"kUnboundedOrInfeasible, then {check.detail} with no objective"
+    if check.status is SolveStatus.OPTIMAL:
+        status, note = _status_from_highs(HighsOutcome("kUnbounded", False, None, None))
+    elif check.status is SolveStatus.INFEASIBLE:
+        status, note = SolveStatus.INFEASIBLE, "The rules cannot all be met."
+    else:
+        status = SolveStatus.ERROR
+        note = (
+            "No plan: the solver could not tell whether the rules clash or the plan is unbounded."
+        )
+    # Neither answer has a plan to keep: the values the check left are of no plan.
+    return SolveResult(status, None, None, seconds, detail, note)
 
 
 def value(var: Any) -> float:
@@ -96,7 +182,5 @@ def model_size(model: Model) -> ModelSize:
         + 1
         + sum(len(slack) for slack in model.slacks.values())
     )
-    integers = (
-        0 if (model.relax_programmes or model.fixed_programmes is not None) else len(model.runs)
-    )
+    integers = sum(1 for var in model.runs.values() if var.isInteger())
     return ModelSize(variables, len(rows), nonzeros, integers)

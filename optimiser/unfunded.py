@@ -10,6 +10,7 @@ the dual of the funding balance between them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 import numpy as np
 from pulp import LpVariable
@@ -17,10 +18,13 @@ from pulp import LpVariable
 from optimiser.build import benefit_cost_ratio
 from optimiser.model import Model
 from optimiser.plan import Allocation, NotFunded
+from optimiser.programmes import RunningCost
+from optimiser.scenario import ObjectiveKind
 from optimiser.solve import reduced_cost, shadow_price
-from optimiser.wording import about_money, money, percent
+from optimiser.wording import Gain, about_money, about_number, financial_year, money, percent
 
 TOLERANCE = 1e-7
+LOSS_TOLERANCE = 1e-6  # objective units: a smaller loss from running a programme is a tie
 
 EXCLUDED = {
     "ne": "its evidence rating is NE (found not effective or harmful), and NE programmes are "
@@ -33,11 +37,20 @@ EXCLUDED = {
 
 
 def not_funded(
-    model: Model, plan_allocations: tuple[Allocation, ...], *, solved: bool = True
+    model: Model,
+    plan_allocations: tuple[Allocation, ...],
+    *,
+    solved: bool = True,
+    running: Mapping[str, RunningCost] | None = None,
+    gain: Gain | None = None,
 ) -> tuple[NotFunded, ...]:
     """For each intervention with no allocation: the rule that excluded it, or what it lacks.
 
-    Without a solved plan only the exclusions, known before solving, are listed.
+    Without a solved plan (or without shadow prices to judge by) only the
+    exclusions, known before solving, are listed. In whole-programme mode a
+    programme switched off everywhere is judged by ``running``: what forcing
+    it on in its best place costs the plan (``programmes.running_costs``),
+    worded by ``gain``.
     """
     funded = {a.intervention for a in plan_allocations if a.cost > 0.005}
     money_for = _money_by_intervention(model) if solved else {}
@@ -57,9 +70,71 @@ def not_funded(
             )
             sentence = f"{intervention.name} is not funded: {text}."
             result.append(NotFunded(key, intervention.name, reason, sentence))
+        elif running and key in running and gain is not None:
+            result.append(_not_repaid(model, key, running[key], gain))
         elif solved:
             result.append(_outcompeted(model, key, money_for))
     return tuple(result)
+
+
+def _programme_figures(model: Model, key: str) -> tuple[str, str]:
+    """ "its set-up cost of £20 and minimum cohort of 12", and its verb ("are" or "is")."""
+    intervention = model.interventions[key]
+    parts = []
+    if intervention.fixed_cost > 0:
+        parts.append(f"set-up cost of {money(intervention.fixed_cost)}")
+    if intervention.min_cohort > 0:
+        parts.append(f"minimum cohort of {about_number(intervention.min_cohort)}")
+    return "its " + " and ".join(parts), "are" if len(parts) > 1 else "is"
+
+
+def _not_repaid(model: Model, key: str, cost: RunningCost, gain: Gain) -> NotFunded:
+    """A programme switched off everywhere: what running it in its best place would cost."""
+    name = model.interventions[key].name
+    figures, verb = _programme_figures(model, key)
+    if cost.loss is None:
+        sentence = (
+            f"{name} is not funded: it cannot run anywhere within the rules with {figures}, "
+            "with the other programmes as planned."
+        )
+        return NotFunded(key, name, "outcompeted", sentence)
+    where = (
+        f"{model.names['place'].get(str(cost.place), str(cost.place))} in "
+        f"{financial_year(int(cost.year or 0))}"
+    )
+    if cost.runs == 2:
+        where += " and 1 more place or year"
+    elif cost.runs > 2:
+        where += f" and {cost.runs - 1} more places or years"
+    held = "with the other programmes as planned"
+    unproven = "" if cost.proven else " (the solver stopped early on this check: it may be less)"
+    if cost.loss > LOSS_TOLERANCE:
+        sentence = (
+            f"{name} is not funded: {figures} {verb} not repaid: running it in its best place, "
+            f"{where}, would lower the plan's {_objective_words(gain)} by "
+            f"{_amount(gain, cost.loss)}, {held}{unproven}."
+        )
+    elif cost.loss >= -LOSS_TOLERANCE:
+        sentence = (
+            f"{name} is not funded, but running it in {where} would leave the plan's "
+            f"{_objective_words(gain)} about the same, {held}: it ties with the funded programmes."
+        )
+    else:
+        sentence = (
+            f"{name} is not funded, but running it in {where} would raise the plan's "
+            f"{_objective_words(gain)} by {_amount(gain, -cost.loss)}, {held}: the solver "
+            "stopped before proving the plan best."
+        )
+    return NotFunded(key, name, "outcompeted", sentence, reduced_cost=max(cost.loss, 0.0))
+
+
+def _objective_words(gain: Gain) -> str:
+    return "value" if gain.kind is ObjectiveKind.VALUE else "objective"
+
+
+def _amount(gain: Gain, amount: float) -> str:
+    """ "about £3" for the plan's value; "about 2.5 A&E attendances avoided" otherwise."""
+    return f"about {about_money(amount)}" if gain.kind is ObjectiveKind.VALUE else gain(amount)
 
 
 def _money_by_intervention(model: Model) -> dict[tuple[str, int, str], list[LpVariable]]:

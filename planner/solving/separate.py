@@ -1,8 +1,8 @@
 """A "separate" scenario: each partner plans alone with its own budget, as happens without pooling.
 
 The optimiser's comparison with partners alone reports only each partner's objective and spend,
-so this module solves each partner's own plan with the optimiser (only that partner's budget lines
-and contracts, the same rules), then adds the plans up into one Plan of the same shape as a
+so this module solves each partner's own plan with the optimiser (only that partner's budget lines,
+contracts and budget overrides, the same rules), then adds the plans up into one Plan of the same shape as a
 pooled one, so every page and export reads it the same way. The pooled plan of the same rules
 is solved too, to say what pooling would add.
 """
@@ -13,21 +13,12 @@ import dataclasses
 from collections import defaultdict
 
 import optimiser as opt
-from optimiser.pooling import shortfall_reason
+from optimiser.pooling import alone_with, shortfall_reason
 from optimiser.wording import Gain
 
 # Exclusions that come from the scenario's rules, the same whoever plans: quote them as they are.
 RULE_EXCLUSIONS = ("ne", "rating", "bcr", "no_population")
 CAPACITY_TOLERANCE = 1e-6
-
-
-def partner_inputs(inputs: opt.PlanningInputs, partner: str) -> opt.PlanningInputs:
-    """The partnership as one partner sees it alone: only its budget lines and contracts."""
-    return dataclasses.replace(
-        inputs,
-        budget_lines=tuple(line for line in inputs.budget_lines if line.partner == partner),
-        contracts=tuple(c for c in inputs.contracts if c.partner == partner),
-    )
 
 
 def optimise_separately(
@@ -43,7 +34,7 @@ def optimise_separately(
     ]
     alone = {
         partner.key: opt.optimise(
-            partner_inputs(inputs, partner.key), rules, time_limit=time_limit, compare_pooling=False
+            *alone_with(inputs, rules, partner.key), time_limit=time_limit, compare_pooling=False
         )
         for partner in funding_partners
     }

@@ -284,7 +284,9 @@ def test_infeasible_commitment_is_diagnosed_with_names_and_money():
 
 def test_clashing_rules_are_named_together():
     """Partner P committed £100 but the scenario caps family programmes at £70: the
-    commitment is £30 short, and the cap is the rule it clashes with."""
+    commitment is £30 short, and the cap is the rule it clashes with. Breaking either by
+    £30 costs the same; a promise to spend gives way before the scenario's own rules.
+    Held to its £100, the commitment makes the cap give way: that is the clash."""
     inputs = partnership(
         (BudgetLine("p", 2026, 200, committed_minimum=100),),
         (intervention("a", 10, 3),),
@@ -295,10 +297,10 @@ def test_clashing_rules_are_named_together():
     assert plan.status is SolveStatus.INFEASIBLE
     assert plan.diagnosis is not None
     (clash,) = plan.diagnosis.clashes
+    assert clash.row == "committed|p-2026"
     assert clash.shortfall == pytest.approx(30)
-    # Breaking either rule by £30 costs the same; whichever gives way names the other.
-    other = {
-        "committed|p-2026": "the cap of £70 on family programmes",
-        "cap_category|family": "Partner P's committed minimum of £100 in 2026/27",
-    }[clash.row]
-    assert other in clash.clashes_with
+    assert clash.clashes_with == ("the cap of £70 on family programmes",)
+    assert clash.sentence == (
+        "Partner P's committed minimum of £100 in 2026/27 cannot be spent: £30 of it has "
+        "nowhere to go. It clashes with the cap of £70 on family programmes."
+    )

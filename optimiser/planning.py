@@ -1,0 +1,157 @@
+"""``optimise``: build, solve, explain and compare with partners alone, into one Plan."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from optimiser.build import build
+from optimiser.checks import check_rules
+from optimiser.diagnose import diagnose
+from optimiser.explain import binding_constraints
+from optimiser.inputs import PlanningInputs
+from optimiser.model import Model
+from optimiser.plan import Allocation, BindingConstraint, Plan, SolveStatus, Timings
+from optimiser.pooling import compare_pooling as pooling_comparison
+from optimiser.programmes import RunningCost, choices, explained_lp, running_costs, switched_off
+from optimiser.report import (
+    allocations,
+    demand_reductions,
+    evidence_mix,
+    floor_note,
+    partner_outcomes,
+    place_outcomes,
+)
+from optimiser.scenario import ScenarioRules
+from optimiser.solve import SolveResult, model_size, solve_model
+from optimiser.unfunded import not_funded
+from optimiser.wording import Gain
+
+NO_SENSITIVITY = (
+    "The solver did not prove this plan best, so shadow prices and reduced costs are not "
+    "available: no rule is listed as binding, and unfunded programmes are listed only where a "
+    "rule excludes them."
+)
+
+
+def optimise(
+    inputs: PlanningInputs,
+    rules: ScenarioRules,
+    *,
+    time_limit: float = 60,
+    compare_pooling: bool = True,
+    **highs_options: Any,
+) -> Plan:
+    """The allocation that maximises expected demand reduction under the scenario's rules.
+
+    Returns a Plan with allocations, benefits by partner, places and evidence,
+    the binding rules with shadow prices in words, why each unfunded
+    intervention is not funded, the value of pooling, and (when the rules
+    cannot all be met) a diagnosis of which rules clash. ``time_limit`` is
+    seconds per solve; ``highs_options`` go to HiGHS (e.g. ``solver="ipm"``)
+    in every solve: the plan, its explanations, the diagnosis and the
+    partners alone. Raises InputError when a rule names something the
+    inputs lack (``check_rules``).
+    """
+    check_rules(inputs, rules)
+    started = time.perf_counter()
+    model = build(inputs, rules)
+    built = time.perf_counter()
+    result: SolveResult = solve_model(model, time_limit, **highs_options)
+    solved = time.perf_counter()
+    gain = Gain(inputs, rules)
+    messages: list[str] = []
+    if result.status is not SolveStatus.OPTIMAL and result.note:
+        messages.append(result.note)
+    relaxation_objective = relaxation_gap = None
+    explained_model, explained = model, result
+    running: dict[str, RunningCost] = {}
+    plan_allocations: tuple[Allocation, ...] = ()
+    if result.status.has_plan:
+        plan_allocations = allocations(model)
+    if rules.whole_programme and result.status.has_plan and model.runs:
+        explained_model, explained, relaxation_objective = explained_lp(
+            inputs, rules, model, time_limit, **highs_options
+        )
+        if relaxation_objective and result.objective is not None:
+            relaxation_gap = max(0.0, (relaxation_objective - result.objective)) / abs(
+                relaxation_objective
+            )
+        messages.append("Shadow prices are from the linear program with programme choices fixed.")
+        running = _running_costs(
+            inputs, rules, model, result, plan_allocations, time_limit, highs_options
+        )
+    if rules.need_floor > 0:
+        messages.extend(floor_note(model))
+    sensitivity = explained.status is SolveStatus.OPTIMAL
+    if result.status.has_plan and not sensitivity:
+        messages.append(NO_SENSITIVITY)
+    diagnosis = None
+    if result.status is SolveStatus.INFEASIBLE:
+        diagnosis = diagnose(inputs, rules, time_limit=time_limit, **highs_options)
+    binding: tuple[BindingConstraint, ...] = ()
+    if result.status.has_plan and sensitivity:
+        binding = binding_constraints(explained_model, gain)
+    unfunded = not_funded(
+        explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
+    )
+    explained_at = time.perf_counter()
+    pooling = None
+    if compare_pooling and result.status.has_plan and result.objective is not None:
+        pooling = pooling_comparison(
+            inputs, rules, result.objective, time_limit=time_limit, **highs_options
+        )
+    finished = time.perf_counter()
+    total_spend = sum(a.cost for a in plan_allocations)
+    reductions = demand_reductions(model) if result.status.has_plan else ()
+    return Plan(
+        status=result.status,
+        solver_detail=result.detail,
+        objective=result.objective,
+        objective_kind=rules.objective.value,
+        objective_unit=gain.unit,
+        years=rules.years,
+        total_spend=round(total_spend, 2),
+        value_of_demand_avoided=round(sum(r.value for r in reductions), 2),
+        participants=round(sum(a.participants for a in plan_allocations), 4),
+        allocations=plan_allocations,
+        demand_reductions=reductions,
+        partners=partner_outcomes(model) if result.status.has_plan else (),
+        places=place_outcomes(model, plan_allocations) if result.status.has_plan else (),
+        evidence_mix=evidence_mix(model, plan_allocations),
+        binding_constraints=binding,
+        not_funded=unfunded,
+        model_size=model_size(model),
+        timings=Timings(
+            build=built - started,
+            solve=solved - built,
+            explain=explained_at - solved,
+            pooling=finished - explained_at,
+            total=finished - started,
+        ),
+        pooling=pooling,
+        diagnosis=diagnosis,
+        mip_gap=result.mip_gap,
+        relaxation_objective=relaxation_objective,
+        relaxation_gap=relaxation_gap,
+        messages=tuple(messages),
+    )
+
+
+def _running_costs(
+    inputs: PlanningInputs,
+    rules: ScenarioRules,
+    model: Model,
+    result: SolveResult,
+    plan_allocations: tuple[Allocation, ...],
+    time_limit: float,
+    highs_options: dict[str, Any],
+) -> dict[str, RunningCost]:
+    """What running each programme the whole-programme plan switched off would cost it."""
+    funded = {a.intervention for a in plan_allocations if a.cost > 0.005}
+    off = switched_off(model, funded)
+    if not off or result.objective is None:
+        return {}
+    return running_costs(
+        inputs, rules, choices(model), result.objective, off, time_limit, **highs_options
+    )
