@@ -78,3 +78,21 @@ def test_each_partner_alone_meets_the_need_floor_where_its_budget_may_pay():
     assert sum(d.units for a in plan.allocations for d in a.demand_avoided) == pytest.approx(42)
     assert plan.pooling is not None
     assert {a.partner: a.objective for a in plan.pooling.alone} == pytest.approx({"k": 30, "w": 12})
+
+
+def test_each_partner_alone_keeps_its_own_budget_override():
+    """The scenario raises the police's £40 to £60 (an override of its budget line). Alone,
+    the council keeps its £100 (the police's override is no business of its own plan, and is
+    not an unknown budget line) and the police plans with £60: 30 + 18 = 48 avoided."""
+    rules = opt.ScenarioRules(
+        first_year=2026,
+        discount_rate=0.0,
+        segment_shares=(1.0,),
+        segment_multipliers=(1.0,),
+        budget_overrides=(opt.BudgetOverride("w-2026", maximum=60),),
+    )
+    plan = optimise_separately(_partnership(), rules, time_limit=10)
+
+    assert plan.status is opt.SolveStatus.OPTIMAL
+    assert plan.objective == pytest.approx(48)
+    assert {p.partner: p.contribution for p in plan.partners} == {"k": 100, "w": 60}

@@ -50,7 +50,9 @@ def planning_inputs(
 
     Budget lines, contracts and cycles are limited to the scenario's horizon; capacity overrides
     replace an intervention's default capacity in their place; cost shares become fractions.
-    Raises PlanningInputError when the records break a rule the optimiser relies on.
+    Raises PlanningInputError when the records break a rule the optimiser relies on, or the
+    scenario's rules name something the partnership lacks (a cap on a category no intervention
+    is in, for example).
     """
     partners = named_by_id(session, Partner)
     names = {partner_id: partner.name for partner_id, partner in partners.items()}
@@ -74,6 +76,7 @@ def planning_inputs(
             contracts=_contracts(session, names, interventions, places, years),
         )
         rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
+        opt.check_rules(inputs, rules)
     except opt.InputError as error:
         raise PlanningInputError(f"The inputs cannot be planned with: {error}.") from error
     return inputs, rules
