@@ -115,7 +115,7 @@ def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResul
     model.row_values = solver.row_values
     model.first_block_column = solver.first_block_column
     status, note = _status_from_highs(outcome)
-    objective = outcome.objective
+    objective = outcome.objective if status.has_plan else None
     if objective is not None and not model.diagnosing:
         objective = -objective  # the model minimises minus the benefit
     return SolveResult(status, objective, outcome.mip_gap, seconds, outcome.model_status, note)

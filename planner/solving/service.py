@@ -207,7 +207,9 @@ def _status_message(answer: opt.Plan) -> str:
     if answer.status is opt.SolveStatus.UNBOUNDED:
         return "The rules leave the plan without a limit: a budget or capacity is missing."
     if answer.status is opt.SolveStatus.ERROR:
-        return f"The solver could not find a plan ({answer.solver_detail})."
+        # The optimiser's note says which limit stopped the solver, or what failed.
+        stopped = " ".join(answer.messages)
+        return stopped or f"The solver could not find a plan ({answer.solver_detail})."
     return " ".join(answer.messages) if answer.status is opt.SolveStatus.TIME_LIMIT else ""
 
 

@@ -53,8 +53,7 @@ def _inputs():  # type: ignore[no-untyped-def]
         ),
         (
             {"max_cost_per_unit": CostPerUnitRule("ae", 100)},
-            "scenario rules: most cost per unit of demand type 'ae' — no demand type has that "
-            "name",
+            "scenario rules: most cost per unit of demand type 'ae' — no demand type has that name",
         ),
         (
             {"objective": ObjectiveKind.PRIORITY, "priority_weights": {"ae": 2}},
