@@ -7,13 +7,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlmodel import select
 
-from models import Plan
+from models import Intervention, Plan, Scenario
 from planner.db import new_session
 from planner.demo.evidence import PRISON_AWARENESS
 from tests.planning_fixtures import demo_app_for_module
@@ -34,6 +35,9 @@ DOCUMENTED_KEYS = {
     "pooling",
     "timings",
     "model_size",
+    "mip_gap",
+    "relaxation_objective",
+    "relaxation_gap",
 }
 
 
@@ -93,6 +97,7 @@ def test_solve_json_is_the_only_thing_on_standard_output(demo_app: Flask, tmp_pa
     assert all({"shadow_price", "sentence"} <= set(b) for b in document["binding_constraints"])
     assert any(row["reason"] == "ne" for row in document["not_funded"])
     assert {"contribution", "benefit"} <= set(document["partners"][0])
+    assert document["mip_gap"] is None and document["relaxation_gap"] is None  # a linear program
 
 
 def test_an_unknown_scenario_fails_in_one_line(demo_app: Flask) -> None:
@@ -102,3 +107,47 @@ def test_an_unknown_scenario_fails_in_one_line(demo_app: Flask) -> None:
     assert len(lines) == 1
     assert 'there is no scenario called "No such scenario"' in lines[0]
     assert "Pooled 2026-29" in lines[0]  # it names the scenarios there are
+
+
+def test_whole_programme_plan_reports_its_gaps_in_the_summary_and_json(demo_app: Flask) -> None:
+    """A copy of "Strong evidence only" in whole-programme mode, with a set-up cost and a
+    minimum cohort on Incredible Years Preschool: a mixed-integer plan, whose summary and JSON
+    give the solver's gap and the linear relaxation's objective and gap."""
+    with demo_app.app_context(), new_session() as session:
+        original = session.exec(
+            select(Scenario).where(Scenario.name == "Strong evidence only")
+        ).one()
+        fields = original.model_dump(exclude={"id", "created_at", "updated_at"})
+        session.add(Scenario(**{**fields, "name": "Whole programmes", "whole_programme": True}))
+        programme = session.exec(
+            select(Intervention).where(Intervention.name == "Incredible Years Preschool")
+        ).one()
+        kept = (programme.fixed_cost, programme.min_cohort)
+        programme.fixed_cost, programme.min_cohort = Decimal(5000), 8
+        session.commit()
+    try:
+        runner = demo_app.test_cli_runner()
+        text = runner.invoke(args=["solve", "Whole programmes"])
+        document = json.loads(runner.invoke(args=["solve", "Whole programmes", "--json"]).output)
+    finally:
+        with demo_app.app_context(), new_session() as session:
+            programme = session.exec(
+                select(Intervention).where(Intervention.name == "Incredible Years Preschool")
+            ).one()
+            programme.fixed_cost, programme.min_cohort = kept
+            session.commit()
+
+    assert text.exit_code == 0, text.output
+    assert document["status"] == "optimal"
+    assert document["model_size"]["integer_variables"] > 0
+    assert document["mip_gap"] is not None and 0 <= document["mip_gap"] < 1e-3
+    assert document["relaxation_objective"] >= document["objective"] - 1e-6
+    assert 0 <= document["relaxation_gap"] < 1
+    line = next(line for line in text.output.splitlines() if line.startswith("Whole programmes (a"))
+    assert line == (
+        "Whole programmes (a mixed-integer plan): within "
+        f"{document['mip_gap'] * 100:.2f}% of the best possible (the solver's gap); if "
+        "programmes could run in part, the linear relaxation would reach "
+        f"£{round(document['relaxation_objective']):,} of demand avoided, and this plan is "
+        f"{document['relaxation_gap'] * 100:.2f}% below it."
+    )

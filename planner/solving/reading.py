@@ -28,7 +28,12 @@ RESULT_KEYS = (
     "messages",
     "timings",
     "model_size",
+    "mip_gap",
+    "relaxation_objective",
+    "relaxation_gap",
 )
+# Keys of `plan_json` that hold one figure, or null (whole-programme plans only).
+WHOLE_PROGRAMME_KEYS = ("mip_gap", "relaxation_objective", "relaxation_gap")
 TOP_INTERVENTIONS = 10
 
 
@@ -45,11 +50,14 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     finished_at, then allocations (intervention, place, year, participants, cost, funding by
     partner), partners (contribution and benefit), demand_reductions, places, evidence_mix,
     binding_constraints (with shadow_price and sentence), not_funded (with reason and sentence),
-    pooling, diagnosis, messages, timings (seconds) and model_size.
+    pooling, diagnosis, messages, timings (seconds), model_size, and for whole-programme plans
+    mip_gap (the solver's proven gap), relaxation_objective and relaxation_gap (the linear
+    relaxation's objective and how far the plan is below it), null otherwise.
     """
     result = plan.result or {}
     empty: dict[str, Any] = {key: [] for key in RESULT_KEYS}
     empty.update({"pooling": None, "diagnosis": None, "timings": None, "model_size": None})
+    empty.update({key: None for key in WHOLE_PROGRAMME_KEYS})
     return {
         "plan_id": plan.id,
         "scenario": plan.scenario_name,
@@ -101,6 +109,10 @@ def summary_lines(plan: Plan) -> list[str]:
         lines += [f"  - {clash.sentence}" for clash in answer.diagnosis.clashes]
     if answer.messages:
         lines += [""] + list(answer.messages)
+    if answer.status.has_plan and (
+        answer.mip_gap is not None or answer.relaxation_objective is not None
+    ):
+        lines += ["", _whole_programme(answer)]
     size, timings = answer.model_size, answer.timings
     lines += [
         "",
@@ -123,12 +135,33 @@ def _headline(plan: Plan, answer: opt.Plan) -> list[str]:
     ]
 
 
-def _objective(answer: opt.Plan) -> str:
-    if answer.objective is None:
+def _objective(answer: opt.Plan, objective: float | None = None) -> str:
+    figure = answer.objective if objective is None else objective
+    if figure is None:
         return "none"
     if answer.objective_kind == opt.ObjectiveKind.VALUE.value:
-        return f"{money(answer.objective)} of demand avoided"
-    return f"{answer.objective:,.1f} {answer.objective_unit}"
+        return f"{money(figure)} of demand avoided"
+    return f"{figure:,.1f} {answer.objective_unit}"
+
+
+def _whole_programme(answer: opt.Plan) -> str:
+    """The mixed-integer plan's gaps: to the best possible, and to the divisible relaxation."""
+    parts = []
+    if answer.mip_gap is not None:
+        parts.append(f"within {_percent(answer.mip_gap)} of the best possible (the solver's gap)")
+    if answer.relaxation_objective is not None:
+        relaxation = (
+            "if programmes could run in part, the linear relaxation would reach "
+            f"{_objective(answer, answer.relaxation_objective)}"
+        )
+        if answer.relaxation_gap is not None:
+            relaxation += f", and this plan is {_percent(answer.relaxation_gap)} below it"
+        parts.append(relaxation)
+    return "Whole programmes (a mixed-integer plan): " + "; ".join(parts) + "."
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:.2f}%"
 
 
 def _interventions(answer: opt.Plan) -> list[str]:
