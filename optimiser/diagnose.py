@@ -79,6 +79,7 @@ def diagnose(
                 shortfall=round(shortfall, 2),
                 sentence=_clash_sentence(model, row, shortfall, others),
                 clashes_with=others,
+                label=_sentence_case(describe_rule(model, row)),
             )
         )
     total = sum(clash.shortfall for clash in clashes)
@@ -189,9 +190,12 @@ def _cost_to_run(model: Model, intervention_key: str) -> float:
     return intervention.fixed_cost + intervention.unit_cost * intervention.min_cohort
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _clash_sentence(model: Model, row: Row, shortfall: float, others: tuple[str, ...]) -> str:
-    rule = describe_rule(model, row)
-    rule = rule[0].upper() + rule[1:]
+    rule = _sentence_case(describe_rule(model, row))
     reach = committed_reach(model, row.keys[0]) if row.family == "committed" else None
     if row.family == "committed" and reach is not None:
         text = f"{rule} cannot be spent: {reach}."

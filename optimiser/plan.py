@@ -150,13 +150,18 @@ class NotFunded:
 
 @dataclass(frozen=True)
 class Clash:
-    """A rule that cannot be met alongside the others, and by how much."""
+    """A rule that cannot be met alongside the others, and by how much.
+
+    ``row`` is the rule's internal id, ``label`` names it in words (empty in
+    plans stored before it was kept).
+    """
 
     row: str
     family: str
     shortfall: float
     sentence: str
     clashes_with: tuple[str, ...]
+    label: str = ""
 
 
 @dataclass(frozen=True)

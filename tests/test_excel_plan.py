@@ -185,10 +185,27 @@ def test_sensitivity_lists_every_binding_rule_and_each_unfunded_intervention(
     workbook, view
 ) -> None:  # type: ignore[no-untyped-def]
     cells = [row for row in workbook["Sensitivity"].iter_rows(values_only=True)]
-    rules = {row[0]: row for row in cells}
+    assert cells[0][:8] == (
+        "Rule",
+        "Kind of rule",
+        "Final value",
+        f"Shadow price ({view.result.objective_unit} per unit)",
+        "Limit (R.H. side)",
+        "Allowable increase",
+        "Allowable decrease",
+        "What it means",
+    )
+    rules = {row[8]: row for row in cells if len(row) > 8 and row[8]}
     for binding in view.result.binding_constraints:
-        assert rules[binding.row][3] == binding.sentence
-        assert rules[binding.row][2] == pytest.approx(binding.shadow_price, abs=1e-6)
+        found = rules[binding.row]
+        assert found[0] == binding.label and "|" not in found[0]
+        assert found[7] == binding.sentence
+        assert found[3] == pytest.approx(binding.shadow_price, abs=1e-6)
+        assert found[2] == pytest.approx(binding.activity, abs=1e-4)
+        assert found[4] == pytest.approx(binding.limit, abs=1e-4)
+    budget = next(b for b in view.result.binding_constraints if b.family == "budget")
+    increase = rules[budget.row][5]
+    assert increase == "No limit" or increase == pytest.approx(budget.allowable_increase, abs=1e-4)
     unfunded = {row[0]: row for row in cells}
     for item in view.result.not_funded:
         assert unfunded[item.name][5] == item.sentence

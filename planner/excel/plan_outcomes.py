@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimiser import NO_LIMIT
 from planner.excel.cells import (
     BOLD,
     PERCENT,
@@ -179,21 +180,54 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
 
 
 def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
-    """Like Excel Solver's sensitivity report: the rules that bind, each with its shadow price and
-    what it means, then each intervention not funded with its reduced cost and why."""
+    """Like Excel Solver's sensitivity report: the rules that bind, each with its final value,
+    shadow price, right-hand side and allowable increase and decrease, and what it means; then
+    each intervention not funded with its reduced cost and why; then, for a plan whose rules
+    cannot all be met, the clashes. Rules read by name; their internal ids stay in a narrow
+    last column, for audit."""
     plan = view.result
     unit = plan.objective_unit or "£ of demand avoided"
-    headers = ["Rule", "Kind of rule", f"Shadow price ({unit} per unit)", "What it means"]
+    family_label = FAMILY_LABELS.get
+    no_limit = "No limit"
+
+    def rule_label(label: str, rule_id: str) -> str:
+        # Plans stored before rules had labels: the named items of the id, in its order.
+        return label or ", ".join(rule_id.split("|")[1:]) or rule_id
+
+    def figure(row: int, column: int, amount: float | None) -> None:
+        if amount is None:
+            return
+        if amount >= NO_LIMIT:
+            safe_cell_text(sheet.cell(row, column), no_limit)
+        else:
+            sheet.cell(row, column, round(amount, 4)).number_format = "#,##0.00"
+
+    headers = [
+        "Rule",
+        "Kind of rule",
+        "Final value",
+        f"Shadow price ({unit} per unit)",
+        "Limit (R.H. side)",
+        "Allowable increase",
+        "Allowable decrease",
+        "What it means",
+        "Rule id",
+    ]
     write_header(sheet, 1, headers)
     row = 1
     for row, binding in enumerate(plan.binding_constraints, start=2):
-        safe_cell_text(sheet.cell(row, 1), binding.row)
+        safe_cell_text(sheet.cell(row, 1), rule_label(binding.label, binding.row))
         safe_cell_text(
             sheet.cell(row, 2),
-            FAMILY_LABELS.get(binding.family, binding.family.replace("_", " ").capitalize()),
+            family_label(binding.family, binding.family.replace("_", " ").capitalize()),
         )
-        sheet.cell(row, 3, round(binding.shadow_price, 6)).number_format = "#,##0.0000"
-        safe_cell_text(sheet.cell(row, 4), binding.sentence).alignment = WRAP
+        figure(row, 3, binding.activity)
+        sheet.cell(row, 4, round(binding.shadow_price, 6)).number_format = "#,##0.0000"
+        figure(row, 5, binding.limit)
+        figure(row, 6, binding.allowable_increase)
+        figure(row, 7, binding.allowable_decrease)
+        safe_cell_text(sheet.cell(row, 8), binding.sentence).alignment = WRAP
+        safe_cell_text(sheet.cell(row, 9), binding.row)
     if not plan.binding_constraints:
         row = 2
         safe_cell_text(
@@ -207,7 +241,10 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
     note = safe_cell_text(
         sheet.cell(row, 1),
         "Shadow prices are 'about': they hold for small changes, and where several rules bind at "
-        "once other values could be equally right.",
+        "once other values could be equally right. Final value and limit are in the rule's own "
+        "units (pounds, or participants for capacity; 0 for rules written as a share of spend). "
+        "Allowable increase and decrease: how far the limit can move before the shadow price "
+        "changes (blank where the solver gives none, as for whole-programme plans).",
     )
     note.alignment = WRAP
     row += 2
@@ -245,18 +282,23 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
         row += 1
         safe_cell_text(sheet.cell(row, 1), plan.diagnosis.summary).alignment = WRAP
         row += 1
-        write_header(sheet, row, ["Rule", "Kind of rule", "Shortfall", "What it means"])
+        write_header(
+            sheet,
+            row,
+            ["Rule", "Kind of rule", "Shortfall", "What it means"] + [""] * 4 + ["Rule id"],
+        )
         for clash in plan.diagnosis.clashes:
             row += 1
-            safe_cell_text(sheet.cell(row, 1), clash.row)
-            safe_cell_text(sheet.cell(row, 2), FAMILY_LABELS.get(clash.family, clash.family))
+            safe_cell_text(sheet.cell(row, 1), rule_label(clash.label, clash.row))
+            safe_cell_text(sheet.cell(row, 2), family_label(clash.family, clash.family))
             sheet.cell(row, 3, round(clash.shortfall, 2)).number_format = "#,##0.00"
             safe_cell_text(sheet.cell(row, 4), clash.sentence).alignment = WRAP
+            safe_cell_text(sheet.cell(row, 9), clash.row)
     finish_table(
         sheet,
         header_row=1,
         last_row=last_binding,
-        last_column=4,
+        last_column=len(headers),
         filters=False,
-        widths={1: 34, 2: 30, 3: 18, 4: 70, 6: 70},
+        widths={1: 40, 2: 30, 3: 14, 4: 40, 5: 14, 6: 60, 7: 14, 8: 70, 9: 16},
     )

@@ -304,3 +304,29 @@ def test_clashing_rules_are_named_together():
         "Partner P's committed minimum of £100 in 2026/27 cannot be spent: £30 of it has "
         "nowhere to go. It clashes with the cap of £70 on family programmes."
     )
+
+
+def test_binding_rules_carry_final_value_limit_and_ranging_like_excel_solver():
+    """P £100. A: £10, 3 avoided, capacity 6; B: £20, 5 avoided, 1,000 children to reach.
+    A fills its 6 places (£60), B takes £40 (2 people). The budget (final value £100, limit
+    £100, shadow 0.25) keeps that price while B has room to grow or shrink: up by
+    998 x £20 = £19,960 (B reaches all 1,000), down by £40 (B to nothing). A's capacity
+    (0.5 a place) holds from 0 places up to 10, when A alone takes the £100: up 4, down 6.
+    The larger shadow price comes first."""
+    inputs = partnership(
+        (BudgetLine("p", 2026, 100),),
+        (intervention("a", 10, 3, capacity=6), intervention("b", 20, 5)),
+        partners=(Partner("p", "Partner P"),),
+    )
+    plan = optimise(inputs, simple_rules(), compare_pooling=False)
+
+    capacity, budget = plan.binding_constraints
+    assert (capacity.row, budget.row) == ("capacity|a|l|2026", "budget|p-2026")
+    assert budget.label == "Partner P's 2026/27 budget of £100"
+    assert (budget.activity, budget.limit) == (pytest.approx(100), 100)
+    assert budget.allowable_increase == pytest.approx(19_960)
+    assert budget.allowable_decrease == pytest.approx(40)
+    assert capacity.label == "The capacity of A in Halifax in 2026/27 (6 participants)"
+    assert (capacity.activity, capacity.limit) == (pytest.approx(6), 6)
+    assert capacity.allowable_increase == pytest.approx(4)
+    assert capacity.allowable_decrease == pytest.approx(6)

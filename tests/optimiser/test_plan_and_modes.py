@@ -131,6 +131,23 @@ def test_plan_round_trips_through_json():
     assert plan_from_dict(stored) == plan
 
 
+def test_plans_stored_before_labels_and_ranging_still_load():
+    """A plan stored before binding rules and clashes had labels, final values, limits and
+    ranging loads with those empty."""
+    inputs = partnership(
+        (BudgetLine("p", 2026, 100),), (intervention("a", 10, 3),), partners=ONE_PARTNER
+    )
+    stored = json.loads(json.dumps(plan_to_dict(optimise(inputs, simple_rules()))))
+    new_fields = ("label", "activity", "limit", "allowable_increase", "allowable_decrease")
+    for binding in stored["binding_constraints"]:
+        for name in new_fields:
+            del binding[name]
+    (binding,) = plan_from_dict(stored).binding_constraints
+    assert binding.row == "budget|p-2026"
+    assert (binding.label, binding.activity, binding.limit) == ("", None, None)
+    assert binding.allowable_increase is binding.allowable_decrease is None
+
+
 def test_infeasible_plan_round_trips_with_its_diagnosis():
     inputs = partnership(
         (BudgetLine("p", 2026, 200, committed_minimum=100),),
