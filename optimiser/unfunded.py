@@ -161,6 +161,13 @@ def _no_money_sentence(model: Model, key: str) -> str:
     )
 
 
+def _counts_for_nothing(name: str) -> str:
+    return (
+        f"{name} is not funded: its expected effect counts for nothing under this scenario's "
+        "weights, evidence confidence and appraisal period."
+    )
+
+
 def _outcompeted(
     model: Model,
     key: str,
@@ -194,6 +201,13 @@ def _outcompeted(
     year = block.years[periods[best]]
     segment = int(block.segment[columns[best]])
     pound_here = float(pound[periods[best], zones[best]])
+    fundable = ~np.isnan(gaps)
+    segments = block.segment[columns][fundable]
+    starts = {(int(p), int(s)) for p, s in zip(periods[fundable], segments, strict=True)}
+    if all(
+        model.objective_per_participant(intervention, block.years[p], s) <= 0 for p, s in starts
+    ):
+        return NotFunded(key, name, "outcompeted", _counts_for_nothing(name), reduced_cost=gap)
     if gap <= TOLERANCE:
         sentence = (
             f"{name} is not funded, but it ties with the funded programmes: it could enter the "
@@ -214,10 +228,7 @@ def _outcompeted(
             f"{money(intervention.unit_cost)})"
         )
     if not parts:
-        sentence = (
-            f"{name} is not funded: its expected effect counts for nothing under this "
-            "scenario's weights and evidence confidence."
-        )
+        sentence = _counts_for_nothing(name)
     else:
         sentence = (
             f"{name} is not funded: it was outcompeted. It would need to be "

@@ -97,7 +97,8 @@ def test_diminishing_returns_fill_the_best_segment_first():
 
 def test_single_demand_objective_speaks_in_that_demand():
     """Objective: A&E attendances only. A avoids 3 per £10 of another demand, B 5 per £20
-    of A&E: all £100 to B, 25 attendances; £10 more adds 2.5."""
+    of A&E: all £100 to B, 25 attendances; £10 more adds 2.5. A's call-outs count for
+    nothing in this objective, so no price or effect would bring it in."""
     inputs = partnership(
         (BudgetLine("p", 2026, 100),),
         (intervention("a", 10, 3, demand="other"), intervention("b", 20, 5, demand="ae")),
@@ -113,6 +114,13 @@ def test_single_demand_objective_speaks_in_that_demand():
     (budget,) = plan.binding_constraints
     assert budget.sentence == (
         "£10 more from Partner P's 2026/27 budget would add about 2.5 A&E attendances avoided."
+    )
+    assert plan.objective_unit == "A&E attendances avoided"
+    assert plan.value_of_demand_avoided == pytest.approx(25)  # £1 a unit, either demand
+    (unfunded,) = plan.not_funded
+    assert unfunded.sentence == (
+        "A is not funded: its expected effect counts for nothing under this scenario's weights, "
+        "evidence confidence and appraisal period."
     )
 
 
