@@ -138,10 +138,6 @@ class ParticipantBlock:
         """Add up a per-column array over each delivery's segments."""
         return per_column.reshape(-1, max(len(self.segments), 1)).sum(axis=1)
 
-    def delivery_of(self) -> np.ndarray:
-        """The delivery number of each column."""
-        return np.arange(len(self)) // max(len(self.segments), 1)
-
     # -- coefficients in PuLP rows --
 
     def attach(

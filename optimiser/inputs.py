@@ -118,6 +118,12 @@ class CommissioningCycle:
     other years its funding of each intervention stays at last year's level
     (or, in the first planning year, at its existing contracts). A partner with
     no cycle can change its commissioning every year.
+
+    ``budget_setting_month`` and ``contract_length_years`` have no part in the
+    optimisation: the windows already say when funding may change, and
+    outside them it continues at the contracted level however long the
+    contract. They are carried for the record of what a plan was solved with
+    and for the commissioning calendar (the planner's place pages read them).
     """
 
     partner: str
@@ -247,6 +253,11 @@ class Intervention:
     participants a provider can take per place per year (None: no limit
     other than the eligible population). ``evidence_rating`` is on the EIF
     Guidebook scale: 4, 4+, 3, 3+, 2, 2+, NL2 or NE.
+
+    ``duration_years`` (how long one participant's programme lasts) and
+    ``cost_rating`` are descriptive: the unit cost already covers the whole
+    programme and each effect's ``years_after`` says when it arrives, so the
+    model needs neither; they are kept in the plan's record of its inputs.
     """
 
     key: str

@@ -292,13 +292,6 @@ class Model:
         zones = self.zones[year]
         return "all" if zones == ("all",) else self.places[place_key].district
 
-    def lines_of(self, partner: str, year: int | None = None) -> list[BudgetLine]:
-        return [
-            line
-            for line in self.budget_lines.values()
-            if line.partner == partner and (year is None or line.year == year)
-        ]
-
     def partner_funding(self, partner: str, intervention: str, year: int) -> Terms:
         """Terms of a partner's money for one intervention in one year (all lines, zones)."""
         return [(var, 1.0) for var in self.funding_index.get((partner, intervention, year), [])]
