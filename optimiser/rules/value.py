@@ -84,10 +84,20 @@ def need_shares(model: Model) -> dict[str, float]:
 
     Money may reach a place where someone can be served by an intervention
     that a budget line with money may pay for there (its ring-fence,
-    districts and commissioning window allow it). The need floor spreads
-    over those places only: a floor where no money may go could only be met
-    by spending nothing anywhere. For a council planning alone that funds
-    only its own district, they are its district's places, shares renormalised.
+    districts and commissioning window allow it).
+
+    DOMAIN.md writes the floor with each place's share of need among all
+    places. This spreads it over the reachable places only, on purpose: the
+    floor is ``spend_l >= phi * total * share_l``, so a place with a share that
+    no money may reach holds its own spend at nothing and the total with it;
+    the floor could then only be met by spending nothing anywhere. For a
+    council planning alone that funds only its own district, the reachable
+    places are its district's, shares renormalised, so it meets the floor
+    there (test_alone_need_floor). The price: alone, a partner's floor covers
+    fewer places than the pool's, so the pooled plan can be worth less than a
+    partner's plan alone when the floor binds (the one exception in the
+    pooling property of test_properties); ``report.floor_note`` names the
+    places left out.
     """
     if model.need_shares is not None:
         return model.need_shares
