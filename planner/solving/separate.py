@@ -259,11 +259,11 @@ def _binding(
     solved: dict[str, opt.Plan], names: dict[str, str]
 ) -> tuple[opt.BindingConstraint, ...]:
     return tuple(
-        opt.BindingConstraint(
+        dataclasses.replace(
+            binding,
             row=f"{partner}|{binding.row}",
-            family=binding.family,
-            shadow_price=binding.shadow_price,
             sentence=f"{names[partner]}, planning alone: {binding.sentence}",
+            label=f"{names[partner]}, planning alone: {binding.label}" if binding.label else "",
         )
         for partner, plan in solved.items()
         for binding in plan.binding_constraints
