@@ -202,10 +202,11 @@ def _outcompeted(
     segment = int(block.segment[columns[best]])
     pound_here = float(pound[periods[best], zones[best]])
     fundable = ~np.isnan(gaps)
-    segments = block.segment[columns][fundable]
-    starts = {(int(p), int(s)) for p, s in zip(periods[fundable], segments, strict=True)}
+    # Each (year, segment) that money may pay for once, not each of its thousands of columns.
+    starts = np.unique(periods[fundable].astype(np.int64) * 256 + block.segment[columns][fundable])
     if all(
-        model.objective_per_participant(intervention, block.years[p], s) <= 0 for p, s in starts
+        model.objective_per_participant(intervention, block.years[start // 256], start % 256) <= 0
+        for start in starts.tolist()
     ):
         return NotFunded(key, name, "outcompeted", _counts_for_nothing(name), reduced_cost=gap)
     if gap <= TOLERANCE:
