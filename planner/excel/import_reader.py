@@ -1,7 +1,13 @@
 """Reading an uploaded inputs workbook safely: make sure it really is an .xlsx workbook (not an
 old .xls, a CSV, a macro workbook or a zip bomb) before openpyxl parses it, then read each input
 sheet's rows by column name, values only (formulas are never evaluated, only their saved
-results read)."""
+results read).
+
+openpyxl parses XML with defusedxml when it is installed (a dependency of this project), so
+entity declarations ("billion laughs") are refused rather than expanded. In read-only mode a
+sheet's XML is parsed row by row as it is read, so a damaged sheet fails while its rows are
+read, not when the workbook is opened: both places turn any parser failure into ImportRefused.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,15 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
+from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 
 from planner.excel.input_columns import InputColumn, InputSheet
 from planner.excel.input_tables import INPUT_SHEETS
 
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000
+# A 5 MB upload of real inputs unpacks to a few MB; these leave room while refusing zip bombs.
+MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
 MAX_ROWS_PER_SHEET = 5000
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_SIGNATURE = b"PK\x03\x04"
@@ -77,11 +85,16 @@ def check_is_xlsx(content: bytes) -> None:
         with zipfile.ZipFile(BytesIO(content)) as archive:
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
-            if len(entries) > MAX_ZIP_ENTRIES or (
-                sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES
-            ):
+            if len(entries) > MAX_ZIP_ENTRIES:
                 raise ImportRefused(
-                    "This workbook is too large to import once unpacked. Split it into smaller "
+                    f"This workbook holds too many parts to import (more than {MAX_ZIP_ENTRIES})."
+                    " Split it into smaller workbooks."
+                )
+            # The sizes the zip declares bound what reading it can unpack (zipfile stops there).
+            if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+                raise ImportRefused(
+                    "This workbook is too large to import once unpacked (more than "
+                    f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB). Split it into smaller "
                     "workbooks."
                 )
             if "mimetype" in names and "content.xml" in names:
@@ -114,11 +127,8 @@ def read_input_workbook(content: bytes) -> ParsedWorkbook:
     check_is_xlsx(content)
     try:
         workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001  (any parser failure means the same thing to the user)
-        raise ImportRefused(
-            "This workbook could not be read. Open it in Excel, save it as an Excel Workbook "
-            "(.xlsx) and try again."
-        ) from None
+    except Exception as error:  # noqa: BLE001  (any parser failure means the same to the user)
+        raise _unreadable(error, None) from None
     parsed = ParsedWorkbook()
     try:
         by_name = {name.strip().lower(): name for name in workbook.sheetnames}
@@ -129,10 +139,28 @@ def read_input_workbook(content: bytes) -> ParsedWorkbook:
                 "in this workbook. Start from the template on this page."
             )
         for table in found:
-            _read_sheet(workbook[by_name[table.name.lower()]], table, parsed)
+            try:
+                _read_sheet(workbook[by_name[table.name.lower()]], table, parsed)
+            except Exception as error:  # noqa: BLE001  (the sheet's XML is parsed as it is read)
+                raise _unreadable(error, table.name) from None
     finally:
         workbook.close()
     return parsed
+
+
+def _unreadable(error: BaseException, sheet: str | None) -> ImportRefused:
+    """The refusal for a workbook openpyxl cannot parse: unsafe XML, or a damaged file."""
+    again = "Open it in Excel, save it as an Excel Workbook (.xlsx) and try again."
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return ImportRefused(
+                "This workbook holds XML that Excel never writes (entity declarations), so it "
+                f"was not read. {again}"
+            )
+        cause = cause.__cause__ or cause.__context__
+    where = f"the {sheet} sheet" if sheet else "it"
+    return ImportRefused(f"This workbook is damaged: {where} could not be read. {again}")
 
 
 def _read_sheet(sheet: Any, table: InputSheet, parsed: ParsedWorkbook) -> None:
