@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,6 +20,7 @@ from tests.excel.plan_fixtures import (
     WILDCARD_PLACE,
     solved_view,
 )
+from tests.excel.recalculate import recalculate
 
 
 @pytest.fixture(scope="module")
@@ -37,34 +36,6 @@ def workbook_bytes(view) -> bytes:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def workbook(workbook_bytes: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(workbook_bytes))
-
-
-def recalculate(content: bytes, folder: Path) -> openpyxl.Workbook:
-    """Open the workbook in LibreOffice, let it work out every formula, and read the results."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("recalculating needs LibreOffice: install Debian's libreoffice-calc-nogui")
-    source = folder / "in" / "plan.xlsx"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_bytes(content)
-    out = folder / "out"
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{folder / 'profile'}",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return openpyxl.load_workbook(out / "plan.xlsx", data_only=True)
 
 
 @pytest.fixture(scope="module")

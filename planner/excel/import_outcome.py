@@ -9,6 +9,7 @@ from typing import Any
 
 from planner.excel import input_tables as tables
 from planner.excel.import_reader import SheetProblem
+from planner.inputs.validation import name_key
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 _VOLATILE = {"id", "updated_at", "created_at"}
@@ -70,9 +71,11 @@ class ImportPreview:
 
 
 def key_text(value: object) -> str:
+    """A row's identifying cell as the input services compare names (ignoring capitals and
+    extra spaces), so two rows are repeats exactly when they would name the same record."""
     if isinstance(value, list):
         return ",".join(str(item) for item in value)
-    return " ".join(str(value if value is not None else "").split()).lower()
+    return name_key(value)
 
 
 def display(value: object) -> str:

@@ -119,6 +119,11 @@ def write_checks(
             f'=IF(ABS({funding.total_by_year}-{rows.cost_total})<0.5,"OK",{_problem(f"{funding.total_by_year}-{rows.cost_total}", "difference")})',
         ),
         (
+            "Places' spend adds up to the total spend",
+            "Places against Allocations",
+            f'=IF(ABS({places.total_cell}-{rows.cost_total})<0.005,"OK",{_problem(f"{places.total_cell}-{rows.cost_total}", "difference")})',
+        ),
+        (
             "Funding by intervention adds up to funding by year",
             "Funding (intervention by partner) against Funding (partner by year)",
             f'=IF(ABS({funding.total_by_intervention}-{funding.total_by_year})<0.5,"OK",{_problem(f"{funding.total_by_intervention}-{funding.total_by_year}", "difference")})',

@@ -22,7 +22,7 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
-from planner.excel.plan_sheets import AllocationLayout, FundingLayout, sum_matching
+from planner.excel.plan_sheets import AllocationLayout, FundingLayout, case_twins, sum_matching
 from planner.excel.plan_view import PlanWorkbookView
 
 PARTNERS = "Partners"
@@ -127,6 +127,7 @@ class PlacesLayout:
     first_row: int = 2
     last_row: int = 2
     met_cells: dict[str, str] = field(default_factory=dict)
+    total_cell: str = ""
 
 
 def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout) -> PlacesLayout:
@@ -147,6 +148,7 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
     outcomes = {outcome.place: outcome for outcome in view.result.places}
     keys = list(outcomes) + [key for key in view.places if key not in outcomes]
     total_need = sum(view.place(key).need_index for key in keys) or 1.0
+    twins = case_twins(view.place(key).name for key in keys)
     layout = PlacesLayout()
     for row, key in enumerate(keys, start=2):
         place = view.place(key)
@@ -156,7 +158,9 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
         safe_cell_text(sheet.cell(row, 2), place.district)
         sheet.cell(row, 3, place.need_index).number_format = RATIO
         sheet.cell(row, 4, need_share).number_format = PERCENT
-        money_cell(sheet.cell(row, 5), sum_matching(rows.cost, rows.place, f"$A{row}", place.name))
+        money_cell(
+            sheet.cell(row, 5), sum_matching(rows.cost, rows.place, f"$A{row}", place.name, twins)
+        )
         sheet.cell(
             row, 6, f"=IF({rows.cost_total}>0,E{row}/{rows.cost_total},0)"
         ).number_format = PERCENT
@@ -173,6 +177,7 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
     safe_cell_text(sheet.cell(total_row, 1), "All places").font = BOLD
     cell = money_cell(sheet[f"E{total_row}"], f"=SUM(E2:E{layout.last_row})")
     cell.font = BOLD
+    layout.total_cell = f"{sheet_ref(PLACES)}$E${total_row}"
     ok_or_problem_formatting(sheet, f"I2:I{layout.last_row}")
     finish_table(sheet, header_row=1, last_row=layout.last_row, last_column=len(headers))
     return layout

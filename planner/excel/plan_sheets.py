@@ -4,6 +4,7 @@ summed from the allocation rows with SUMIFS so totals move when a finance lead e
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -89,17 +90,35 @@ class FundingLayout:
     total_by_intervention: str = ""
 
 
-def sum_matching(values: str, criteria_range: str, criteria_cell: str, criteria_text: str) -> str:
-    """A formula summing `values` where `criteria_range` equals the name in `criteria_cell`.
+def sum_matching(
+    values: str,
+    criteria_range: str,
+    criteria_cell: str,
+    criteria_text: str,
+    twins: Collection[str] = frozenset(),
+) -> str:
+    """A formula summing `values` where `criteria_range` holds the name in `criteria_cell`.
 
-    SUMIFS is what finance users expect, but it treats * ? ~ as wildcards and a leading < > = as
-    a comparison; a name containing them is matched exactly with SUMPRODUCT instead.
+    SUMIFS is what finance users expect, but it ignores capitals and treats * ? ~ as wildcards
+    and a leading < > = as a comparison. A name containing those, or one of `twins` (names in
+    the range that differ from another only in capitals), is matched exactly with EXACT instead,
+    so "Bradford East" and "bradford EAST" are never counted together.
     """
-    if any(mark in criteria_text for mark in _CRITERIA_SPECIALS) or criteria_text.startswith(
-        _CRITERIA_PREFIXES
+    if (
+        criteria_text in twins
+        or any(mark in criteria_text for mark in _CRITERIA_SPECIALS)
+        or criteria_text.startswith(_CRITERIA_PREFIXES)
     ):
-        return f"=SUMPRODUCT(--({criteria_range}={criteria_cell}),{values})"
+        return f"=SUMPRODUCT(--EXACT({criteria_range},{criteria_cell}),{values})"
     return f"=SUMIFS({values},{criteria_range},{criteria_cell})"
+
+
+def case_twins(names: Iterable[str]) -> frozenset[str]:
+    """The names that another name in `names` equals but for capitals."""
+    spellings: dict[str, set[str]] = {}
+    for name in names:
+        spellings.setdefault(name.casefold(), set()).add(name)
+    return frozenset(name for group in spellings.values() if len(group) > 1 for name in group)
 
 
 def exact_participants(allocation: Allocation, unit_cost: float, set_up: Decimal) -> float:
@@ -239,6 +258,7 @@ def write_funding(
         ["Intervention", *(view.partner_name(key) for key in partners), "Total (£)"],
     )
     funded = sorted({view.intervention(a.intervention).name for a in view.result.allocations})
+    twins = case_twins(funded)
     by_intervention_total = column(len(partners) + 2)
     for index, name in enumerate(funded):
         row = header_row + 1 + index
@@ -246,7 +266,7 @@ def write_funding(
         for offset, key in enumerate(partners):
             letter = column(2 + offset)
             values = rows.range_of(rows.partner_columns[key])
-            formula = sum_matching(values, rows.intervention, f"$A{row}", name)
+            formula = sum_matching(values, rows.intervention, f"$A{row}", name, twins)
             money_cell(sheet[f"{letter}{row}"], formula)
         money_cell(
             sheet[f"{by_intervention_total}{row}"], f"=SUM(B{row}:{column(len(partners) + 1)}{row})"
