@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -199,6 +199,11 @@ def largest_remainder(
 def to_pounds(amount: float | Decimal | None) -> Decimal:
     """A figure in pounds and pence."""
     return Decimal(str(amount or 0)).quantize(Decimal("0.01"))
+
+
+def whole_pounds(amount: Decimal) -> Decimal:
+    """To the nearest pound, halves up, as Excel's ROUND and number formats show it."""
+    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def text_list(values: Iterable[Any]) -> str:

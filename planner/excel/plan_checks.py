@@ -18,15 +18,19 @@ from planner.excel.cells import (
     ok_or_problem_formatting,
     print_setup,
     safe_cell_text,
+    to_pounds,
     write_header,
     write_title,
 )
+from planner.excel.payments import Payments
 from planner.excel.plan_outcomes import PartnersLayout, PlacesLayout
 from planner.excel.plan_sheets import AllocationLayout, FundingLayout
 from planner.excel.plan_view import PlanWorkbookView
 
 CHECKS = "Checks"
 INPUTS = "Inputs"
+# Figures in pence, compared as floating-point numbers: within half a penny is the same penny.
+HALF_PENNY = 0.005
 
 
 def _problem(amount: str, words: str) -> str:
@@ -34,9 +38,22 @@ def _problem(amount: str, words: str) -> str:
     return f'"Problem: £"&TEXT({amount},"#,##0.00")&" {words}"'
 
 
+def _same(
+    check: str, about: str, cell: str, other: str, *, words: str = "difference"
+) -> tuple[str, str, str]:
+    """A check that two totals agree to the penny."""
+    difference = f"{cell}-{other}"
+    return (
+        check,
+        about,
+        f'=IF(ABS({difference})<{HALF_PENNY},"OK",{_problem(difference, words)})',
+    )
+
+
 def write_checks(
     sheet: Worksheet,
     view: PlanWorkbookView,
+    payments: Payments,
     rows: AllocationLayout,
     funding: FundingLayout,
     partners: PartnersLayout,
@@ -46,8 +63,11 @@ def write_checks(
     """Budgets not exceeded, committed minimums met, fairness met, evidence rules kept and totals
     reconciled: one row each, green when the live figures pass and red when they do not.
 
-    Each allocation's payments are kept to the penny, so a partner's yearly total can differ
-    from the solver's by a few pence: budgets and minimums are checked to the pound."""
+    Payments are shared out so that each partner's yearly total is the solver's to the penny
+    (`planner.excel.payments`), so budgets, minimums and totals are checked to the penny. The
+    rules (fairness, need floor, evidence share, value for money) compare figures rounded
+    separately, such as a partner's benefit against what it pays, so they are checked to the
+    pound."""
     write_header(sheet, 1, ["Check", "About", "Result"])
     checks: list[tuple[str, str, str]] = []
     for limit in view.budget_limits:
@@ -58,18 +78,18 @@ def write_checks(
         maximum = round(limit.maximum, 2)
         checks.append(
             (
-                f"Budget not exceeded (at most £{maximum:,.2f}, to the pound)",
+                f"Budget not exceeded (at most £{maximum:,.2f})",
                 about,
-                f'=IF({cell}<{maximum}+0.5,"OK",{_problem(f"{cell}-{maximum}", "over budget")})',
+                f'=IF({cell}<={maximum}+{HALF_PENNY},"OK",{_problem(f"{cell}-{maximum}", "over budget")})',
             )
         )
         if limit.minimum > 0:
             minimum = round(limit.minimum, 2)
             checks.append(
                 (
-                    f"Committed minimum met (at least £{minimum:,.2f}, to the pound)",
+                    f"Committed minimum met (at least £{minimum:,.2f})",
                     about,
-                    f'=IF({cell}>{minimum}-0.5,"OK",{_problem(f"{minimum}-{cell}", "below the committed minimum")})',
+                    f'=IF({cell}>={minimum}-{HALF_PENNY},"OK",{_problem(f"{minimum}-{cell}", "below the committed minimum")})',
                 )
             )
     for key, cell in partners.met_cells.items():
@@ -107,33 +127,64 @@ def write_checks(
             )
         )
     unpaid = rows.range_of(rows.unpaid_column)
+    solved = payments.total
+    moved = sum(
+        1
+        for allocation in view.result.allocations
+        if payments.cost(allocation) != to_pounds(allocation.cost)
+    )
+    as_solved = (
+        f"The optimiser's total, £{view.result.total_spend:,.2f}, adds up each allocation's cost "
+        f"rounded to the penny; {moved} costs here are a penny from the plan's so that each "
+        "partner's yearly payments are the solver's to the penny"
+        if moved
+        else "Allocations against the optimiser's answer"
+    )
     checks += [
         (
             "Partners' payments cover every allocation's cost",
             "Allocations: Cost not paid is zero on every row",
-            f'=IF(SUMPRODUCT(--(ABS({unpaid})>=0.01))=0,"OK","Problem: "&SUMPRODUCT(--(ABS({unpaid})>=0.01))&" rows are not fully paid for")',
+            f'=IF(SUMPRODUCT(--(ABS({unpaid})>={HALF_PENNY}))=0,"OK","Problem: "&SUMPRODUCT(--(ABS({unpaid})>={HALF_PENNY}))&" rows are not fully paid for")',
         ),
-        (
+        _same(
             "Funding by year adds up to the allocations' cost",
             "Funding (partner by year) against Allocations",
-            f'=IF(ABS({funding.total_by_year}-{rows.cost_total})<0.5,"OK",{_problem(f"{funding.total_by_year}-{rows.cost_total}", "difference")})',
+            funding.total_by_year,
+            rows.cost_total,
         ),
-        (
-            "Places' spend adds up to the total spend",
-            "Places against Allocations",
-            f'=IF(ABS({places.total_cell}-{rows.cost_total})<0.005,"OK",{_problem(f"{places.total_cell}-{rows.cost_total}", "difference")})',
-        ),
-        (
+        _same(
             "Funding by intervention adds up to funding by year",
             "Funding (intervention by partner) against Funding (partner by year)",
-            f'=IF(ABS({funding.total_by_intervention}-{funding.total_by_year})<0.5,"OK",{_problem(f"{funding.total_by_intervention}-{funding.total_by_year}", "difference")})',
+            funding.total_by_intervention,
+            funding.total_by_year,
         ),
-        (
-            f"Allocations add up to the plan's total spend as solved (£{view.result.total_spend:,.2f})",
-            "Allocations against the optimiser's answer",
-            f'=IF(ABS({rows.cost_total}-{round(view.result.total_spend, 2)})<0.5,"OK",{_problem(f"{rows.cost_total}-{round(view.result.total_spend, 2)}", "changed since the plan was solved")})',
+        _same(
+            "Places' spend adds up to the total spend",
+            "Places against Allocations",
+            places.total_cell,
+            rows.cost_total,
+        ),
+        _same(
+            f"Allocations add up to the plan's spend as solved (£{solved:,.2f})",
+            as_solved,
+            rows.cost_total,
+            str(solved),
+            words="changed since the plan was solved",
         ),
     ]
+    spend = headline["Total spend (£)"]
+    for label in (
+        "Spend by financial year, in whole pounds",
+        "Spend by evidence rating, in whole pounds",
+    ):
+        table = headline[label]
+        checks.append(
+            (
+                f"Summary: {label[0].lower()}{label[1:]} adds up to the total spend",
+                "Summary tables (as solved) against the live total spend",
+                f'=IF(ABS({table}-{spend})<0.5,"OK",{_problem(f"{table}-{spend}", "difference")})',
+            )
+        )
     for row, (check, about, formula) in enumerate(checks, start=2):
         safe_cell_text(sheet.cell(row, 1), check).alignment = WRAP
         safe_cell_text(sheet.cell(row, 2), about).alignment = WRAP

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimiser.plan import PlaceOutcome
 from planner.excel.cells import (
     BOLD,
     PERCENT,
@@ -165,7 +166,7 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
             row, 6, f"=IF({rows.cost_total}>0,E{row}/{rows.cost_total},0)"
         ).number_format = PERCENT
         sheet.cell(row, 7, f'=IF(D{row}>0,F{row}/D{row},"")').number_format = RATIO
-        money_cell(sheet.cell(row, 8), f"=ROUND({view.need_floor}*{rows.cost_total}*D{row},2)")
+        money_cell(sheet.cell(row, 8), _need_floor(view, outcome, rows, row))
         sheet.cell(
             row,
             9,
@@ -181,6 +182,18 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
     ok_or_problem_formatting(sheet, f"I2:I{layout.last_row}")
     finish_table(sheet, header_row=1, last_row=layout.last_row, last_column=len(headers))
     return layout
+
+
+def _need_floor(
+    view: PlanWorkbookView, outcome: PlaceOutcome | None, rows: AllocationLayout, row: int
+) -> str:
+    """The least a place may get, live: the plan's floor for it, moving in step with the total
+    spend. (Worked out from the need share shown, rounded to six places, it could be pounds out
+    on a large plan.)"""
+    solved = rows.cost_as_written
+    if outcome is not None and outcome.need_floor is not None and solved > 0:
+        return f"=ROUND({round(outcome.need_floor, 2)}*{rows.cost_total}/{solved},2)"
+    return f"=ROUND({view.need_floor}*{rows.cost_total}*D{row},2)"
 
 
 def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:

@@ -21,18 +21,17 @@ from planner.excel.cells import (
     PROBLEM_FONT,
     column,
     finish_table,
-    largest_remainder,
     money_cell,
     safe_cell_text,
     sheet_ref,
     to_pounds,
     write_header,
 )
+from planner.excel.payments import Payments
 from planner.excel.plan_view import PlanWorkbookView
 
 ALLOCATIONS = "Allocations"
 FUNDING = "Funding"
-PENNY = Decimal("0.01")
 # SUMIFS reads these as wildcards or comparisons; names containing them are matched exactly.
 _CRITERIA_SPECIALS = ("*", "?", "~")
 _CRITERIA_PREFIXES = ("<", ">", "=")
@@ -62,6 +61,7 @@ class AllocationLayout:
     partner_columns: dict[str, str] = field(default_factory=dict)
     paid_column: str = ""
     unpaid_column: str = ""
+    cost_as_written: Decimal = Decimal(0)  # the allocations' total cost before anyone edits it
 
     def range_of(self, letter: str) -> str:
         return f"{sheet_ref(ALLOCATIONS)}${letter}${self.first_row}:${letter}${self.last_row}"
@@ -121,15 +121,17 @@ def case_twins(names: Iterable[str]) -> frozenset[str]:
     return frozenset(name for group in spellings.values() if len(group) > 1 for name in group)
 
 
-def exact_participants(allocation: Allocation, unit_cost: float, set_up: Decimal) -> float:
-    """Participants to full precision, so that participants x unit cost gives the plan's cost.
+def exact_participants(
+    allocation: Allocation, unit_cost: float, set_up: Decimal, cost: Decimal
+) -> float:
+    """Participants to full precision, so that participants x unit cost gives the cost shown.
 
-    The optimiser rounds participants to four places but costs the unrounded figure; writing the
-    unrounded figure back keeps the live cost formula equal to the plan's cost to the penny.
+    The optimiser rounds participants to four places but costs the unrounded figure; working
+    participants back from the cost keeps the live cost formula equal to it to the penny.
     """
     if unit_cost <= 0:
         return allocation.participants
-    return float((Decimal(str(allocation.cost)) - set_up) / Decimal(str(unit_cost)))
+    return float((cost - set_up) / Decimal(str(unit_cost)))
 
 
 def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
@@ -141,20 +143,19 @@ def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
     return part if part >= 1 else Decimal(0)
 
 
-def partner_payments(allocation: Allocation, partners: list[str]) -> list[Decimal]:
-    """What each partner pays for one allocation, in pence, adding up exactly to its cost."""
-    amounts = {funding.partner: funding.amount for funding in allocation.funding}
-    paid = [amounts.get(partner, 0.0) for partner in partners]
-    if sum(paid) <= 0:
-        return [Decimal(0)] * len(partners)
-    cost = to_pounds(allocation.cost)
-    scale = float(cost) / sum(paid)
-    return largest_remainder([amount * scale for amount in paid], cost, PENNY)
+def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> float | None:
+    """The value of demand an allocation avoids: the optimiser's own figure, or for plans stored
+    before allocations carried it, the figure stored beside the plan's allocation rows."""
+    if allocation.value_of_demand_avoided is not None:
+        return allocation.value_of_demand_avoided
+    return view.demand_avoided.get((allocation.intervention, allocation.place, allocation.year))
 
 
-def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLayout:
+def write_allocations(
+    sheet: Worksheet, view: PlanWorkbookView, payments: Payments
+) -> AllocationLayout:
     """One row per intervention, place and year: participants, unit cost, a live cost formula,
-    evidence, expected demand avoided, and what each partner pays."""
+    evidence, expected demand avoided, and what each partner pays (`payments`, to the penny)."""
     partners = view.partner_keys()
     headers = [*FIXED_COLUMNS, *(f"Paid by {view.partner_name(key)} (£)" for key in partners)]
     headers += ["Paid in total (£)", "Cost not paid (£)"]
@@ -178,17 +179,19 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
         safe_cell_text(sheet.cell(row, 5), intervention.evidence_rating)
         safe_cell_text(sheet.cell(row, 6), intervention.evidence_level)
         participants = sheet.cell(
-            row, 7, exact_participants(allocation, intervention.unit_cost, set_up)
+            row,
+            7,
+            exact_participants(
+                allocation, intervention.unit_cost, set_up, payments.cost(allocation)
+            ),
         )
         participants.number_format = PEOPLE
         money_cell(sheet.cell(row, 8), to_pounds(intervention.unit_cost))
         money_cell(sheet.cell(row, 9), set_up)
         money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")
-        avoided = view.demand_avoided.get(
-            (allocation.intervention, allocation.place, allocation.year)
-        )
+        avoided = demand_avoided_value(view, allocation)
         money_cell(sheet.cell(row, 11), to_pounds(avoided) if avoided is not None else None)
-        for key, amount in zip(partners, partner_payments(allocation, partners), strict=True):
+        for key, amount in zip(partners, payments.pounds(allocation), strict=True):
             letter = partner_columns[key]
             money_cell(sheet[f"{letter}{row}"], amount)
         if partners:
@@ -210,7 +213,9 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
         _not_zero_rule(unpaid_column),
     )
     finish_table(sheet, header_row=1, last_row=last_row, last_column=len(headers))
-    return AllocationLayout(2, last_row, total_row, partner_columns, paid_column, unpaid_column)
+    return AllocationLayout(
+        2, last_row, total_row, partner_columns, paid_column, unpaid_column, payments.total
+    )
 
 
 def _not_zero_rule(letter: str) -> FormulaRule:

@@ -11,6 +11,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
 
+from planner.excel.payments import plan_payments
 from planner.excel.plan_checks import CHECKS, INPUTS, write_checks, write_inputs
 from planner.excel.plan_outcomes import (
     PARTNERS,
@@ -35,13 +36,16 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     sheets[SUMMARY].title = SUMMARY
     for name in SHEET_ORDER[1:]:
         sheets[name] = workbook.create_sheet(name)
-    rows = write_allocations(sheets[ALLOCATIONS], view)
+    payments = plan_payments(view)
+    rows = write_allocations(sheets[ALLOCATIONS], view, payments)
     funding = write_funding(sheets[FUNDING], view, rows)
     partners = write_partners(sheets[PARTNERS], view, funding)
     places = write_places(sheets[PLACES], view, rows)
     write_sensitivity(sheets[SENSITIVITY], view)
-    headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
-    write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)
+    headline = write_summary(
+        sheets[SUMMARY], view, payments, rows, funding, partners, sheets[PARTNERS]
+    )
+    write_checks(sheets[CHECKS], view, payments, rows, funding, partners, places, headline)
     write_inputs(sheets[INPUTS], view)
     workbook.properties.title = f"Plan: {view.scenario_name}"[:250]
     workbook.properties.creator = "Pooled commissioning planner"
