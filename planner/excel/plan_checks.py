@@ -1,12 +1,9 @@
-"""The plan workbook's Checks sheet (a pooled-fund style checklist, each row a live formula that
-reads OK or names the problem) and Inputs sheet (every input the plan was solved with, so the
-workbook stands alone as an audit record)."""
+"""The plan workbook's Checks sheet: a pooled-fund style checklist, each row a live formula that
+reads OK or names the problem."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -16,11 +13,9 @@ from planner.excel.cells import (
     WRAP,
     finish_table,
     ok_or_problem_formatting,
-    print_setup,
     safe_cell_text,
     to_pounds,
     write_header,
-    write_title,
 )
 from planner.excel.payments import Payments
 from planner.excel.plan_outcomes import PartnersLayout, PlacesLayout
@@ -28,7 +23,6 @@ from planner.excel.plan_sheets import AllocationLayout, FundingLayout
 from planner.excel.plan_view import PlanWorkbookView
 
 CHECKS = "Checks"
-INPUTS = "Inputs"
 # Figures in pence, compared as floating-point numbers: within half a penny is the same penny.
 HALF_PENNY = 0.005
 
@@ -199,85 +193,3 @@ def write_checks(
     )
     ok_or_problem_formatting(sheet, f"C2:C{overall}")
     finish_table(sheet, header_row=1, last_row=last, last_column=3, widths={1: 60, 2: 48, 3: 44})
-
-
-def write_inputs(sheet: Worksheet, view: PlanWorkbookView) -> None:
-    """Every input and rule the plan was solved with, as stored with the plan."""
-    write_title(sheet, 1, "Every input and rule this plan was solved with")
-    safe_cell_text(
-        sheet.cell(2, 1),
-        "Copied from the plan's record when it was solved; later changes to the inputs do not "
-        "change this sheet.",
-    )
-    row = 3
-    for key, value in view.inputs.items():
-        row = _write_section(sheet, row + 1, _label(key), value)
-    sheet.column_dimensions["A"].width = 34
-    for letter in "BCDEFGHIJKLMNOP":
-        sheet.column_dimensions[letter].width = 20
-    print_setup(sheet, header_row=None, landscape=True)
-
-
-def _write_section(sheet: Worksheet, row: int, title: str, value: Any) -> int:
-    """Write one part of the snapshot: a table for a list of records, rows of settings for a
-    record, with nested parts as their own sections. Returns the last row written."""
-    if isinstance(value, list) and value and all(isinstance(item, Mapping) for item in value):
-        write_title(sheet, row, title, section=True)
-        headers: list[str] = []
-        for item in value:
-            headers += [key for key in item if key not in headers]
-        write_header(sheet, row + 1, [_label(header) for header in headers])
-        row += 1
-        for item in value:
-            row += 1
-            for index, header in enumerate(headers, start=1):
-                _write_value(sheet, row, index, item.get(header))
-        return row + 1
-    if isinstance(value, Mapping):
-        simple = {k: v for k, v in value.items() if not _is_nested(v)}
-        nested = {k: v for k, v in value.items() if _is_nested(v)}
-        if simple:
-            write_title(sheet, row, title, section=True)
-            for key, item in simple.items():
-                row += 1
-                safe_cell_text(sheet.cell(row, 1), _label(str(key))).font = BOLD
-                _write_value(sheet, row, 2, item)
-            row += 1
-        for key, item in nested.items():
-            row = _write_section(sheet, row + 1, f"{title}: {_label(str(key))}", item)
-        return row
-    write_title(sheet, row, title, section=True)
-    _write_value(sheet, row + 1, 1, value)
-    return row + 2
-
-
-def _is_nested(value: Any) -> bool:
-    return isinstance(value, Mapping) or (
-        isinstance(value, list) and bool(value) and all(isinstance(item, Mapping) for item in value)
-    )
-
-
-def _write_value(sheet: Worksheet, row: int, column_index: int, value: Any) -> None:
-    cell = sheet.cell(row, column_index)
-    if value is None:
-        return
-    if isinstance(value, bool):
-        safe_cell_text(cell, "Yes" if value else "No")
-    elif isinstance(value, int | float):
-        cell.value = value
-    elif isinstance(value, list):
-        safe_cell_text(cell, ", ".join(_compact(item) for item in value) if value else "None")
-    elif isinstance(value, Mapping):
-        safe_cell_text(cell, "; ".join(f"{key}: {_compact(item)}" for key, item in value.items()))
-    else:
-        safe_cell_text(cell, value)
-
-
-def _compact(value: Any) -> str:
-    if isinstance(value, Mapping | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
-
-
-def _label(key: str) -> str:
-    return key.replace("_", " ").strip().capitalize()

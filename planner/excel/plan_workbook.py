@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
 
 from planner.excel.payments import plan_payments
-from planner.excel.plan_checks import CHECKS, INPUTS, write_checks, write_inputs
+from planner.excel.plan_checks import CHECKS, write_checks
+from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
     PARTNERS,
     PLACES,
