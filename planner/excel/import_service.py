@@ -34,6 +34,7 @@ from planner.excel.import_reader import (
     SheetRow,
     column_header,
     is_absent,
+    is_uncalculated,
     read_input_workbook,
 )
 from planner.excel.import_rows import RowImport
@@ -45,6 +46,9 @@ from planner.inputs.service import (
     upsert_demand_type,
 )
 
+UNCALCULATED = (
+    "holds a formula with no saved value; type the value in or save the file in Excel first"
+)
 # Columns that name another record, and the kind of record they name.
 REFERENCES = {
     "partner": "partner",
@@ -153,6 +157,10 @@ class _Importer:
             for col in row.sheet.columns:
                 raw = row.cells.get(col.field)
                 if is_absent(raw):
+                    continue
+                if is_uncalculated(raw):
+                    self._problem(row, col.field, UNCALCULATED)
+                    bad = True
                     continue
                 try:
                     values[col.field] = read_cell(col, raw)

@@ -44,7 +44,7 @@ from planner.excel.cells import (
     write_title,
 )
 from planner.excel.input_columns import InputColumn, InputSheet
-from planner.excel.input_tables import INPUT_SHEETS
+from planner.excel.input_tables import ABOUT_SHEET, INPUT_SHEETS
 from planner.inputs.named import named_by_id
 
 # Drop-down lists and validations reach this far down each sheet.
@@ -57,7 +57,7 @@ def build_inputs_workbook(rows: InputRows | None = None) -> bytes:
     column and drop-down lists; filled with `rows` ({sheet name: [{field: value}]}) or blank."""
     workbook = Workbook()
     about = workbook.active
-    about.title = "About"
+    about.title = ABOUT_SHEET
     _write_about(about)
     for table in INPUT_SHEETS:
         sheet = workbook.create_sheet(table.name)
