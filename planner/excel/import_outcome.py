@@ -112,12 +112,13 @@ def field_changes(
             if same_record(before.get(key), after.get(key), frozenset()):
                 continue
             col = sheet.column_for(key)
-            header = col.header if col is not None else key.replace("_", " ").capitalize()
+            if col is None:
+                continue  # words the audit log keeps beside the columns, such as a description
             found.append(
-                FieldChange(header, shown(col, before.get(key)), shown(col, after.get(key)))
+                FieldChange(col.header, shown(col, before.get(key)), shown(col, after.get(key)))
             )
     order = {col.header: index for index, col in enumerate(sheet.columns)}
-    return tuple(sorted(found, key=lambda change: order.get(change.column, len(order))))
+    return tuple(sorted(found, key=lambda change: order[change.column]))
 
 
 def shown(col: InputColumn | None, value: Any) -> str:

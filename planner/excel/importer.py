@@ -5,6 +5,7 @@ unchanged, and every problem by sheet, row and column. The caller owns the trans
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event
@@ -14,6 +15,7 @@ from models import AuditEvent, CostShare, DemandType, Partner
 from planner.audit.service import Actor
 from planner.excel import import_rows
 from planner.excel import input_tables as tables
+from planner.excel.import_contracts import ContractMatch, match_contracts
 from planner.excel.import_outcome import (
     CREATE,
     UNCHANGED,
@@ -86,16 +88,28 @@ class Importer:
                 (tables.POPULATIONS, import_rows.population),
                 (tables.CAPACITIES, import_rows.capacity),
                 (tables.BUDGET_LINES, import_rows.budget_line),
-                (tables.CONTRACTS, import_rows.contract),
             ):
                 for row, values in rows.get(table.name, []):
                     self._attempt(row, values, apply_row)
+            self._contracts(rows.get(tables.CONTRACTS.name, []))
         finally:
             event.remove(self.session, "transient_to_pending", listener)
         order = {table.name: index for index, table in enumerate(tables.INPUT_SHEETS)}
         self.outcome.problems.sort(key=lambda p: (order.get(p.sheet, 99), p.row or 0))
         self.outcome.changes.sort(key=lambda c: (order.get(c.sheet, 99), c.row))
         return self.outcome
+
+    def _contracts(self, rows: list[tuple[SheetRow, dict[str, Any]]]) -> None:
+        """Contract rows, each updating the existing contract it is (by partner, intervention,
+        place and overlapping years) or adding one."""
+        matches = match_contracts(self.session, rows)
+        for row, values in rows:
+            match = matches.get(row.number, ContractMatch())
+            if match.problem:
+                if not self._depends_on_failed(row.sheet, values):
+                    self._problem(row, "years", match.problem)
+                continue
+            self._attempt(row, values, partial(import_rows.contract, existing=match.existing))
 
     def _capture(self, _session: Session, instance: object) -> None:
         if isinstance(instance, AuditEvent):

@@ -43,6 +43,7 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
+from planner.excel.import_contracts import ABOUT_CONTRACTS
 from planner.excel.input_columns import InputColumn, InputSheet
 from planner.excel.input_tables import ABOUT_SHEET, INPUT_SHEETS
 from planner.inputs.named import named_by_id
@@ -75,7 +76,9 @@ def _write_about(sheet: Worksheet) -> None:
         "Each sheet after this one is one table of inputs. Row 1 holds the column names: keep "
         "them as they are. Hover over a column name to read what it means.",
         "Names identify records: a row whose name already exists updates that record, a new "
-        "name creates one. Nothing is deleted by an import.",
+        "name creates one (names are compared ignoring capitals and extra spaces). Nothing is "
+        "deleted by an import.",
+        ABOUT_CONTRACTS,
         "Money is in pounds. Financial years are written like 2026/27. Lists go in one cell, "
         "separated by commas.",
         "The import checks every row before it changes anything: if any row has a problem, it "
@@ -84,8 +87,9 @@ def _write_about(sheet: Worksheet) -> None:
     for row, line in enumerate(lines, start=3):
         safe_cell_text(sheet.cell(row, 1), line).alignment = WRAP
         sheet.row_dimensions[row].height = 32
-    write_header(sheet, 8, ["Sheet", "What it holds"])
-    for row, table in enumerate(INPUT_SHEETS, start=9):
+    header_row = 4 + len(lines)
+    write_header(sheet, header_row, ["Sheet", "What it holds"])
+    for row, table in enumerate(INPUT_SHEETS, start=header_row + 1):
         safe_cell_text(sheet.cell(row, 1), table.name)
         safe_cell_text(sheet.cell(row, 2), table.about).alignment = WRAP
     sheet.column_dimensions["A"].width = 100

@@ -21,6 +21,7 @@ from models import Plan
 from planner.auth.roles import EDITORS, EXPORTERS, role_required
 from planner.db import get_session
 from planner.excel.forms import ConfirmForm, UploadForm
+from planner.excel.import_contracts import ABOUT_CONTRACTS
 from planner.excel.import_reader import ImportRefused
 from planner.excel.import_service import (
     InputsChanged,
@@ -89,9 +90,14 @@ def _upload_page(
     form: UploadForm, error: str | None = None, status: int = 200
 ) -> ResponseReturnValue:
     limit_mb = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
-    return render_template("excel/import.html", form=form, error=error, limit_mb=limit_mb), (
-        max(status, 400) if error else status
+    page = render_template(
+        "excel/import.html",
+        form=form,
+        error=error,
+        limit_mb=limit_mb,
+        contracts_note=ABOUT_CONTRACTS,
     )
+    return page, (max(status, 400) if error else status)
 
 
 @bp.get("/inputs/import")
@@ -129,7 +135,12 @@ def _preview_page(content: bytes, filename: str, *, stale: bool = False) -> Resp
     token = _pending().keep(content, current_user.id, filename, fingerprint) if preview.ok else ""
     confirm = ConfirmForm(formdata=None, token=token)
     page = render_template(
-        "excel/preview.html", preview=preview, filename=filename, confirm=confirm, stale=stale
+        "excel/preview.html",
+        preview=preview,
+        filename=filename,
+        confirm=confirm,
+        stale=stale,
+        contracts_note=ABOUT_CONTRACTS,
     )
     return page, (409 if stale else 200) if preview.ok else 400
 
@@ -169,7 +180,11 @@ def confirm_import() -> ResponseReturnValue:
     if not outcome.ok:
         # The inputs changed since the preview in a way that breaks a row: show every problem.
         return render_template(
-            "excel/preview.html", preview=outcome, filename=waiting.filename, confirm=None
+            "excel/preview.html",
+            preview=outcome,
+            filename=waiting.filename,
+            confirm=None,
+            contracts_note=ABOUT_CONTRACTS,
         ), 400
     event("inputs_imported", user_id=current_user.id, summary=outcome.summary())
     flash(f"Imported {waiting.filename}: {outcome.summary()}.", "success")
