@@ -50,6 +50,10 @@ from planner.inputs.named import named_by_id
 
 # Drop-down lists and validations reach this far down each sheet.
 MAX_INPUT_ROWS = 5000
+# Rows given their column's number format (and filter) before anyone fills them in.
+FORMATTED_ROWS = 500
+TEXT = "@"
+CELL_FORMATS = {"money": MONEY, "year": TEXT, "years": TEXT}
 InputRows = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
@@ -105,15 +109,18 @@ def _write_table(sheet: Worksheet, table: InputSheet, rows: Sequence[Mapping[str
         sheet.cell(1, index).comment = comment
         sheet.column_dimensions[column(index)].width = col.width
         letter = column(index)
-        if col.kind == "money":
-            for row in range(2, len(rows) + 2):
-                sheet[f"{letter}{row}"].number_format = MONEY
+        number_format = CELL_FORMATS.get(col.kind)
+        if number_format:
+            # Formatted ahead of being filled in, so a blank template shows pounds as pounds
+            # and keeps 2026/27 as text rather than letting Excel read it as a date.
+            for row in range(2, max(len(rows), FORMATTED_ROWS) + 2):
+                sheet[f"{letter}{row}"].number_format = number_format
         _add_validation(sheet, col, letter)
     for row, record in enumerate(rows, start=2):
         for index, col in enumerate(table.columns, start=1):
             _write_value(sheet.cell(row, index), col, record.get(col.field))
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{column(len(table.columns))}{max(len(rows) + 1, 2)}"
+    sheet.auto_filter.ref = f"A1:{column(len(table.columns))}{max(len(rows), FORMATTED_ROWS) + 1}"
     print_setup(sheet, header_row=1, landscape=True)
 
 

@@ -148,7 +148,7 @@ def write_checks(
         ),
         _same(
             "Funding by intervention adds up to funding by year",
-            "Funding (intervention by partner) against Funding (partner by year)",
+            "Funding by intervention (intervention by partner) against Funding (partner by year)",
             funding.total_by_intervention,
             funding.total_by_year,
         ),

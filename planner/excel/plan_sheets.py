@@ -1,6 +1,7 @@
 """The plan workbook's money sheets: Allocations (one row per intervention, place and year, with a
-live cost formula and what each partner pays) and Funding (partner by year and by intervention,
-summed from the allocation rows with SUMIFS so totals move when a finance lead edits a row)."""
+live cost formula and what each partner pays), Funding (partner by year) and Funding by
+intervention (intervention by partner), both summed from the allocation rows with SUMIFS so
+totals move when a finance lead edits a row."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from planner.excel.plan_view import PlanWorkbookView
 
 ALLOCATIONS = "Allocations"
 FUNDING = "Funding"
+FUNDING_BY_INTERVENTION = "Funding by intervention"
 # SUMIFS reads these as wildcards or comparisons; names containing them are matched exactly.
 _CRITERIA_SPECIALS = ("*", "?", "~")
 _CRITERIA_PREFIXES = ("<", ">", "=")
@@ -225,8 +227,8 @@ def _not_zero_rule(letter: str) -> FormulaRule:
 def write_funding(
     sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout
 ) -> FundingLayout:
-    """Partner x financial year, then intervention x partner, each cell a SUMIFS over the
-    allocation rows, with row and column totals."""
+    """Partner x financial year, each cell a SUMIFS over the allocation rows, with row and
+    column totals."""
     layout = FundingLayout()
     partners = view.partner_keys()
     years = view.years
@@ -243,55 +245,53 @@ def write_funding(
             layout.partner_year[(key, year)] = f"{here}${letter}${row}"
         money_cell(sheet[f"{total_column}{row}"], f"=SUM(B{row}:{column(len(years) + 1)}{row})")
         layout.partner_total[key] = f"{here}${total_column}${row}"
-    total_row = 2 + len(partners)
+    last_partner = 1 + len(partners)
+    # A blank row keeps the total out of the filter's range, so sorting never moves it.
+    total_row = last_partner + 2
     safe_cell_text(sheet.cell(total_row, 1), "All partners").font = BOLD
     for offset in range(len(years) + 1):
         letter = column(2 + offset)
         cell = money_cell(
-            sheet[f"{letter}{total_row}"], f"=SUM({letter}2:{letter}{max(total_row - 1, 2)})"
+            sheet[f"{letter}{total_row}"], f"=SUM({letter}2:{letter}{max(last_partner, 2)})"
         )
         cell.font = BOLD
         if offset < len(years):
             layout.year_total[years[offset]] = f"{here}${letter}${total_row}"
     layout.total_by_year = f"{here}${total_column}${total_row}"
+    finish_table(
+        sheet, header_row=1, last_row=last_partner, last_column=len(years) + 2, widths={1: 40}
+    )
+    return layout
 
-    header_row = total_row + 3
-    safe_cell_text(sheet.cell(header_row - 1, 1), "Funding by intervention and partner").font = BOLD
+
+def write_funding_by_intervention(
+    sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout, layout: FundingLayout
+) -> None:
+    """Intervention x partner, each cell summed from the allocation rows, with totals; its
+    grand total goes into `layout` for the Checks sheet."""
+    partners = view.partner_keys()
     write_header(
-        sheet,
-        header_row,
-        ["Intervention", *(view.partner_name(key) for key in partners), "Total (£)"],
+        sheet, 1, ["Intervention", *(view.partner_name(key) for key in partners), "Total (£)"]
     )
     funded = sorted({view.intervention(a.intervention).name for a in view.result.allocations})
     twins = case_twins(funded)
-    by_intervention_total = column(len(partners) + 2)
-    for index, name in enumerate(funded):
-        row = header_row + 1 + index
+    total_column = column(len(partners) + 2)
+    for row, name in enumerate(funded, start=2):
         safe_cell_text(sheet.cell(row, 1), name)
         for offset, key in enumerate(partners):
             letter = column(2 + offset)
             values = rows.range_of(rows.partner_columns[key])
             formula = sum_matching(values, rows.intervention, f"$A{row}", name, twins)
             money_cell(sheet[f"{letter}{row}"], formula)
-        money_cell(
-            sheet[f"{by_intervention_total}{row}"], f"=SUM(B{row}:{column(len(partners) + 1)}{row})"
-        )
-    last_row = header_row + max(len(funded), 1)
-    sum_row = last_row + 1
+        money_cell(sheet[f"{total_column}{row}"], f"=SUM(B{row}:{column(len(partners) + 1)}{row})")
+    last_row = 1 + max(len(funded), 1)
+    sum_row = last_row + 2
     safe_cell_text(sheet.cell(sum_row, 1), "All interventions").font = BOLD
     for offset in range(len(partners) + 1):
         letter = column(2 + offset)
-        cell = money_cell(
-            sheet[f"{letter}{sum_row}"], f"=SUM({letter}{header_row + 1}:{letter}{last_row})"
-        )
+        cell = money_cell(sheet[f"{letter}{sum_row}"], f"=SUM({letter}2:{letter}{last_row})")
         cell.font = BOLD
-    layout.total_by_intervention = f"{here}${by_intervention_total}${sum_row}"
+    layout.total_by_intervention = f"{sheet_ref(FUNDING_BY_INTERVENTION)}${total_column}${sum_row}"
     finish_table(
-        sheet,
-        header_row=1,
-        last_row=total_row,
-        last_column=len(years) + 2,
-        filters=False,
-        widths={1: 40},
+        sheet, header_row=1, last_row=last_row, last_column=len(partners) + 2, widths={1: 40}
     )
-    return layout
