@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from models.vocabulary import financial_year_label
-from planner.excel.cells import largest_remainder, safe_sheet_name
+from planner.excel.cells import largest_remainder
 from planner.excel.plan_workbook import SHEET_ORDER, build_plan_workbook
 from tests.excel.plan_fixtures import (
     INJECTED_INTERVENTION,
@@ -191,13 +191,6 @@ def test_largest_remainder_rounding_keeps_the_total() -> None:
     rounded = largest_remainder(amounts, Decimal(4), Decimal(1))
     assert rounded == [Decimal(2), Decimal(1), Decimal(1)]  # ties go to the first
     assert sum(largest_remainder([0.333, 0.333, 0.334], Decimal("1.00"), Decimal("0.01"))) == 1
-
-
-def test_sheet_names_are_safe() -> None:
-    assert safe_sheet_name("Plan: 2026/27 [draft]*?") == "Plan  2026 27  draft"
-    assert len(safe_sheet_name("x" * 50)) == 31
-    assert safe_sheet_name("Summary", ["summary"]) == "Summary (2)"
-    assert safe_sheet_name("'quoted'") == "quoted"
 
 
 @pytest.mark.libreoffice

@@ -1,5 +1,5 @@
 """How every cell the app writes to Excel looks and behaves: safe text, money, headers, widths,
-printing, and rounding that reconciles to the pound.
+printing, and rounding that reconciles to the pound. Sheet names are fixed words, never data.
 
 Every user string goes through `safe_cell_text()`, so a partner called "=HYPERLINK(...)" is shown
 as text and can never run as a formula.
@@ -7,7 +7,6 @@ as text and can never run as a formula.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,6 +16,8 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.core.spreadsheet_text import starts_like_formula
 
 MONEY = '"£"#,##0.00;[Red]-"£"#,##0.00'
 WHOLE_POUNDS = '"£"#,##0;[Red]-"£"#,##0'
@@ -34,10 +35,6 @@ PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 PROBLEM_FONT = Font(color="9C0006", bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-# A spreadsheet (or a CSV saved from it) treats text starting with these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-MAX_SHEET_NAME = 31
 MAX_COLUMN_WIDTH = 60
 
 
@@ -51,23 +48,9 @@ def safe_cell_text(cell: Cell, text: object) -> Cell:
     value = "" if text is None else str(text)
     cell.value = value
     cell.data_type = "s"
-    if value.startswith(FORMULA_TRIGGERS) or value.startswith("'"):
+    if starts_like_formula(value) or value.startswith("'"):
         cell.quotePrefix = True
     return cell
-
-
-def safe_sheet_name(name: str, taken: Iterable[str] = ()) -> str:
-    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\, not starting or ending
-    with an apostrophe, not blank, and unique (case-insensitively) among `taken`."""
-    cleaned = _SHEET_NAME_FORBIDDEN.sub(" ", name).strip().strip("'").strip() or "Sheet"
-    cleaned = cleaned[:MAX_SHEET_NAME].rstrip().rstrip("'")
-    existing = {sheet.lower() for sheet in taken}
-    candidate, number = cleaned, 2
-    while candidate.lower() in existing:
-        suffix = f" ({number})"
-        candidate = cleaned[: MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
-        number += 1
-    return candidate
 
 
 def sheet_ref(sheet: Worksheet | str) -> str:
