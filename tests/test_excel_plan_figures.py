@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import pytest
@@ -229,6 +229,17 @@ def test_recalculated_figures_equal_the_plan_to_the_penny(recalculated, workbook
     }
     for outcome in view.result.partners:
         assert contributions[outcome.name] == money(outcome.contribution)
+    partners = {
+        row[0]: row for row in recalculated["Partners"].iter_rows(min_row=2, values_only=True)
+    }
+    for outcome in view.result.partners:
+        row = partners[outcome.name]
+        if outcome.benefit_ratio is not None:
+            assert row[3] == pytest.approx(outcome.benefit_ratio, abs=1e-4), outcome.name
+        alpha = view.fairness[outcome.partner]
+        required = Decimal(str(alpha * outcome.contribution)).quantize(PENNY, ROUND_HALF_UP)
+        assert money(row[5]) == required, "Excel's ROUND takes halves up"
+        assert row[7] == ("OK" if alpha > 0 else "No rule"), outcome.name
     places = {
         row[0]: row
         for row in recalculated["Places"].iter_rows(min_row=2, values_only=True)
