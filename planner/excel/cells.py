@@ -36,6 +36,7 @@ PROBLEM_FONT = Font(color="9C0006", bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 MAX_COLUMN_WIDTH = 60
+WIDE_SHEET = 250  # characters of column width across; wider tables print on A3, two pages across
 
 
 def safe_cell_text(cell: Cell, text: object) -> Cell:
@@ -101,6 +102,15 @@ def finish_table(
         sheet.auto_filter.ref = f"A{header_row}:{column(last_column)}{last_row}"
     fit_columns(sheet, widths or {})
     print_setup(sheet, header_row=header_row, landscape=landscape)
+    total_width = sum(
+        sheet.column_dimensions[column(index)].width or 8.43 for index in range(1, last_column + 1)
+    )
+    if total_width > WIDE_SHEET:
+        # Fitted to one A4 page, a table this wide prints too small to read: A3, two pages
+        # across, with the first column on each.
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
+        sheet.page_setup.fitToWidth = 2
+        sheet.print_title_cols = "A:A"
 
 
 def fit_columns(sheet: Worksheet, widths: dict[int, float]) -> None:
