@@ -21,6 +21,7 @@ from planner.excel.import_outcome import FieldChange
 from planner.excel.import_service import apply_import, preview_import
 from planner.excel.inputs_workbook import build_current_inputs_workbook, build_inputs_workbook
 from planner.inputs import service
+from tests.excel.workbook_files import add_row
 
 
 @pytest.fixture
@@ -88,8 +89,8 @@ def test_changing_a_contracts_years_on_its_row_changes_that_contract(
 
 def test_a_second_row_overlapping_a_contract_is_refused(app: Flask, inputs: bytes) -> None:
     def another(sheet) -> None:  # type: ignore[no-untyped-def]
-        sheet.append(
-            ["West Yorkshire Police", "Focused deterrence", None, "2027/28, 2028/29", 100000]
+        add_row(
+            sheet, ["West Yorkshire Police", "Focused deterrence", None, "2027/28, 2028/29", 100000]
         )
 
     with app.app_context(), new_session() as session:
@@ -103,7 +104,7 @@ def test_a_second_row_overlapping_a_contract_is_refused(app: Flask, inputs: byte
 
 def test_a_contract_for_other_years_is_a_contract_of_its_own(app: Flask, inputs: bytes) -> None:
     def later(sheet) -> None:  # type: ignore[no-untyped-def]
-        sheet.append(["West Yorkshire Police", "Focused deterrence", None, "2028/29", 100000])
+        add_row(sheet, ["West Yorkshire Police", "Focused deterrence", None, "2028/29", 100000])
 
     with app.app_context(), new_session() as session:
         outcome = apply_import(session, with_contract_rows(inputs, later))
@@ -114,8 +115,8 @@ def test_a_contract_for_other_years_is_a_contract_of_its_own(app: Flask, inputs:
 
 def test_two_new_rows_sharing_a_year_are_refused(app: Flask, inputs: bytes) -> None:
     def two(sheet) -> None:  # type: ignore[no-untyped-def]
-        sheet.append(["West Yorkshire Police", "Mentoring", None, "2026/27, 2027/28", 1000])
-        sheet.append(["West Yorkshire Police", "Mentoring", None, "2027/28", 2000])
+        add_row(sheet, ["West Yorkshire Police", "Mentoring", None, "2026/27, 2027/28", 1000])
+        add_row(sheet, ["West Yorkshire Police", "Mentoring", None, "2027/28", 2000])
 
     with app.app_context(), new_session() as session:
         outcome = preview_import(session, with_contract_rows(inputs, two))
@@ -130,8 +131,9 @@ def test_a_contract_left_off_the_sheet_still_counts(app: Flask, inputs: bytes) -
     """A fresh template that names the contract's years differently is that contract, and the
     preview says its years change; one overlapping two contracts must say which it is."""
     workbook = openpyxl.load_workbook(io.BytesIO(build_inputs_workbook()))
-    workbook["Existing contracts"].append(
-        ["West Yorkshire Police", "Focused deterrence", None, "2027/28", 250000]
+    add_row(
+        workbook["Existing contracts"],
+        ["West Yorkshire Police", "Focused deterrence", None, "2027/28", 250000],
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 
 from planner.db import new_session
-from planner.excel.import_service import UNCALCULATED, preview_import
+from planner.excel.import_service import preview_import
+from planner.excel.importer import UNCALCULATED
 from planner.excel.inputs_workbook import build_current_inputs_workbook
 from planner.inputs import service
 from tests.excel.recalculate import convert

@@ -25,6 +25,7 @@ from planner.inputs import service
 from planner.inputs.validation import InputError, by_name
 from tests.excel.plan_fixtures import small_partnership
 from tests.excel.recalculate import recalculate
+from tests.excel.workbook_files import add_row
 
 IGNORING = "(names are compared ignoring capitals and extra spaces)"
 
@@ -97,7 +98,7 @@ def test_import_treats_other_capitals_as_the_same_record(app: Flask) -> None:
         workbook = openpyxl.load_workbook(io.BytesIO(build_current_inputs_workbook(session)))
         places = workbook["Places"]
         places["C2"] = 1.5
-        places.append(["bradford EAST", "Bradford", 2])
+        add_row(places, ["bradford EAST", "Bradford", 2])
         buffer = io.BytesIO()
         workbook.save(buffer)
         outcome = preview_import(session, buffer.getvalue())

@@ -58,3 +58,17 @@ def workbook_zip(extra: dict[str, bytes]) -> bytes:
         for name, data in extra.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+def add_row(sheet, values: list[object]) -> int:  # type: ignore[no-untyped-def]
+    """Fill the first empty row below the header, as someone typing would (openpyxl's append
+    goes below the template's 500 formatted rows); returns its number."""
+    width = max(sheet.max_column, len(values))
+    row = next(
+        number
+        for number in range(2, sheet.max_row + 2)
+        if all(sheet.cell(number, index).value is None for index in range(1, width + 1))
+    )
+    for index, value in enumerate(values, start=1):
+        sheet.cell(row, index, value)
+    return row
