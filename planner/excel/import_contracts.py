@@ -91,10 +91,10 @@ def _match_holder(
             matches[number] = ContractMatch(free[0].id)
         elif overlapping:
             taken = overlapping[0]
+            given_on = claimed.get(taken.id) if taken.id is not None else None
             matches[number] = ContractMatch(
                 problem=f"overlaps the existing contract for {years_span(sorted(taken.years))} "
-                f"(row {claimed[taken.id]}); change its years on that row instead of adding "
-                "another"
+                f"(row {given_on}); change its years on that row instead of adding another"
             )
         else:
             matches[number] = ContractMatch(None)

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from optimiser import Allocation
 from planner.excel.plan_view import BudgetLimit, PlanWorkbookView
@@ -129,8 +130,8 @@ def group_targets(
             targets[group] = reported
             # Each reported payment is within half a penny of what the solver paid.
             slack = len(amounts) // 2 + 1
-            limit = limits.get(group)
-            bounds = (limit.maximum, limit.minimum) if limit is not None else ()
+            line = limits.get(group)
+            bounds = (line.maximum, line.minimum) if line is not None else ()
             for bound in (_pence(bound) for bound in bounds if bound > 0):
                 if abs(reported - bound) <= slack:
                     targets[group] = bound
@@ -194,13 +195,18 @@ def _settle(year: _Year) -> None:
 
     for move in (swap, nudge):
         for index, rows in enumerate(year.funders):
-            order = sorted(rows, key=lambda row, index=index: (row.moved, -row.paid[index]))
+            order = sorted(rows, key=partial(_least_moved_largest_first, index=index))
             progress = True
             while year.need[index] and progress:
                 progress = False
                 for row in order:
                     if year.need[index] and (move is nudge or year.need[index] > 0):
                         progress = move(row, index) or progress
+
+
+def _least_moved_largest_first(row: _Row, index: int) -> tuple[int, int]:
+    """Spread the pennies: allocations not yet moved first, then those the partner pays most."""
+    return (row.moved, -row.paid[index])
 
 
 def _sign(number: int) -> int:
