@@ -4,17 +4,14 @@ layout, and (with LibreOffice) recalculated totals that equal the plan's to the 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from models.vocabulary import financial_year_label
-from planner.excel.cells import largest_remainder, safe_sheet_name
+from planner.excel.cells import largest_remainder
 from planner.excel.plan_workbook import SHEET_ORDER, build_plan_workbook
 from tests.excel.plan_fixtures import (
     INJECTED_INTERVENTION,
@@ -22,6 +19,7 @@ from tests.excel.plan_fixtures import (
     WILDCARD_PLACE,
     solved_view,
 )
+from tests.excel.recalculate import recalculate, soffice
 
 
 @pytest.fixture(scope="module")
@@ -37,34 +35,6 @@ def workbook_bytes(view) -> bytes:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def workbook(workbook_bytes: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(workbook_bytes))
-
-
-def recalculate(content: bytes, folder: Path) -> openpyxl.Workbook:
-    """Open the workbook in LibreOffice, let it work out every formula, and read the results."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("recalculating needs LibreOffice: install Debian's libreoffice-calc-nogui")
-    source = folder / "in" / "plan.xlsx"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_bytes(content)
-    out = folder / "out"
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{folder / 'profile'}",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return openpyxl.load_workbook(out / "plan.xlsx", data_only=True)
 
 
 @pytest.fixture(scope="module")
@@ -119,17 +89,21 @@ def test_allocation_rows_match_the_plan_with_a_live_cost_formula(workbook, view)
         for a in view.result.allocations
     }
     partners = view.partner_keys()
+    moved = 0
     for number, row in enumerate(rows, start=2):
         allocation = expected[(row[0], row[1], row[3])]
         assert row[4] == view.intervention(allocation.intervention).evidence_rating
         assert row[9] == f"=ROUND(G{number}*H{number}+I{number},2)"
         cost = round(Decimal(str(row[6])) * Decimal(str(row[7])) + Decimal(str(row[8])), 2)
-        assert cost == Decimal(str(allocation.cost))
+        # The plan's cost, or a penny from it where the rounding of a year's costs goes.
+        assert abs(cost - Decimal(str(allocation.cost))) <= Decimal("0.01")
+        moved += cost != Decimal(str(allocation.cost))
         payments = [Decimal(str(value)) for value in row[11 : 11 + len(partners)]]
-        assert sum(payments) == Decimal(str(allocation.cost)), "payments add up to the cost"
+        assert sum(payments) == cost, "payments add up to the cost"
         paid = {f.partner: f.amount for f in allocation.funding}
         for key, payment in zip(partners, payments, strict=True):
-            assert abs(float(payment) - paid.get(key, 0.0)) < 0.02
+            assert abs(float(payment) - paid.get(key, 0.0)) < 0.015
+    assert moved <= len(view.years) * len(partners)
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
     assert sheet["J2"].number_format.startswith('"£"#,##0.00')
@@ -236,13 +210,6 @@ def test_largest_remainder_rounding_keeps_the_total() -> None:
     assert sum(largest_remainder([0.333, 0.333, 0.334], Decimal("1.00"), Decimal("0.01"))) == 1
 
 
-def test_sheet_names_are_safe() -> None:
-    assert safe_sheet_name("Plan: 2026/27 [draft]*?") == "Plan  2026 27  draft"
-    assert len(safe_sheet_name("x" * 50)) == 31
-    assert safe_sheet_name("Summary", ["summary"]) == "Summary (2)"
-    assert safe_sheet_name("'quoted'") == "quoted"
-
-
 @pytest.mark.libreoffice
 def test_recalculated_totals_equal_the_plan_to_the_pound(recalculated, view) -> None:  # type: ignore[no-untyped-def]
     plan = view.result
@@ -251,7 +218,13 @@ def test_recalculated_totals_equal_the_plan_to_the_pound(recalculated, view) -> 
     assert abs(total_row[9] - plan.total_spend) < 1
     funding = {row[0]: row for row in recalculated["Funding"].iter_rows(values_only=True) if row[0]}
     assert abs(funding["All partners"][len(view.years) + 1] - plan.total_spend) < 1
-    assert abs(funding["All interventions"][len(view.partner_keys()) + 1] - plan.total_spend) < 1
+    by_intervention = {
+        row[0]: row
+        for row in recalculated["Funding by intervention"].iter_rows(values_only=True)
+        if row[0]
+    }
+    total = by_intervention["All interventions"][len(view.partner_keys()) + 1]
+    assert abs(total - plan.total_spend) < 1
     contributions = {
         row[0]: row[1]
         for row in recalculated["Partners"].iter_rows(min_row=2, values_only=True)
@@ -292,13 +265,11 @@ def test_changing_a_number_moves_the_totals_and_the_checks_turn_red(
     assert checks["All checks"].startswith("Problem")
 
 
-def test_finance_lead_downloads_a_solved_demo_plan(app, sign_in_as, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The real thing: the demo partnership, solved and stored, exported through the route and
-    the command line, with its totals recalculated by LibreOffice when it is installed."""
+def solved_demo_plan(app) -> tuple[int, float, str]:  # type: ignore[no-untyped-def]
+    """The demo partnership's pooled scenario, solved and stored: (plan id, total, scenario)."""
     from sqlmodel import select
 
     from models import Scenario
-    from models.vocabulary import Role
     from planner.db import new_session
     from planner.demo.loader import load_demo
     from planner.solving.service import solve_plan, start_plan
@@ -310,7 +281,15 @@ def test_finance_lead_downloads_a_solved_demo_plan(app, sign_in_as, tmp_path) ->
                 select(Scenario).where(Scenario.funding_mode == "pooled")
             ).first()
             plan = solve_plan(session, start_plan(session, scenario.id, None).id)
-            plan_id, total, name = plan.id, float(plan.total_spend), scenario.name
+            return plan.id, float(plan.total_spend), scenario.name
+
+
+def test_finance_lead_downloads_a_solved_demo_plan(app, sign_in_as, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The real thing: the demo partnership, solved and stored, exported through the route and
+    the command line."""
+    from models.vocabulary import Role
+
+    plan_id, _total, name = solved_demo_plan(app)
     response = sign_in_as(Role.FINANCE_LEAD).get(f"/plans/{plan_id}/workbook.xlsx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -328,15 +307,29 @@ def test_finance_lead_downloads_a_solved_demo_plan(app, sign_in_as, tmp_path) ->
     assert f"plan {plan_id}" in result.output
     missing = app.test_cli_runner().invoke(args=["export", "No such scenario", str(path)])
     assert missing.exit_code != 0 and "no scenario called" in missing.output
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        recalculated = recalculate(path.read_bytes(), tmp_path)
-        totals = next(
-            r for r in recalculated["Allocations"].iter_rows(values_only=True) if r[0] == "Total"
-        )
-        assert abs(totals[9] - total) < 1
-        checks = [
-            row[2]
-            for row in recalculated["Checks"].iter_rows(min_row=2, values_only=True)
-            if row[2]
-        ]
-        assert all(check == "OK" for check in checks), checks
+
+
+@pytest.mark.libreoffice
+def test_the_demo_plan_recalculates_with_every_check_ok(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The demo plan's workbook, recalculated by LibreOffice: totals equal the plan's and every
+    check reads OK (skipped, naming the package to install, where LibreOffice is missing)."""
+    soffice()
+    plan_id, total, _name = solved_demo_plan(app)
+    path = tmp_path / "plan.xlsx"
+    result = app.test_cli_runner().invoke(args=["export", str(plan_id), str(path)])
+    assert result.exit_code == 0, result.output
+    recalculated = recalculate(path.read_bytes(), tmp_path)
+    totals = next(
+        r for r in recalculated["Allocations"].iter_rows(values_only=True) if r[0] == "Total"
+    )
+    assert abs(totals[9] - total) < 1
+    checks = [
+        row[2] for row in recalculated["Checks"].iter_rows(min_row=2, values_only=True) if row[2]
+    ]
+    assert len(checks) > 30 and all(check == "OK" for check in checks), checks
+
+
+def test_without_libreoffice_recalculating_skips_naming_the_package(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("tests.excel.recalculate.shutil.which", lambda _name: None)
+    with pytest.raises(pytest.skip.Exception, match="libreoffice-calc-nogui"):
+        soffice()

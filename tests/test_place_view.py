@@ -162,11 +162,11 @@ def test_summary_page_prints_and_downloads(demo_app: Flask) -> None:
 
 
 def test_csv_cannot_carry_formulas(demo_app: Flask, sign_in_as: Any = None) -> None:
-    from planner.teams.csv_export import safe_text
+    from planner.core.spreadsheet_text import safe_csv_text
 
-    assert safe_text('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
-    assert safe_text("-1+2") == "'-1+2"
-    assert safe_text("Bradford Moor") == "Bradford Moor"
+    assert safe_csv_text('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert safe_csv_text("-1+2") == "'-1+2"
+    assert safe_csv_text("Bradford Moor") == "Bradford Moor"
 
 
 def test_agreed_plan_page_for_readers_only(demo_app: Flask) -> None:

@@ -1,5 +1,5 @@
 """How every cell the app writes to Excel looks and behaves: safe text, money, headers, widths,
-printing, and rounding that reconciles to the pound.
+printing, and rounding that reconciles to the pound. Sheet names are fixed words, never data.
 
 Every user string goes through `safe_cell_text()`, so a partner called "=HYPERLINK(...)" is shown
 as text and can never run as a formula.
@@ -7,9 +7,8 @@ as text and can never run as a formula.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -17,6 +16,8 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.core.spreadsheet_text import starts_like_formula
 
 MONEY = '"£"#,##0.00;[Red]-"£"#,##0.00'
 WHOLE_POUNDS = '"£"#,##0;[Red]-"£"#,##0'
@@ -34,11 +35,8 @@ PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 PROBLEM_FONT = Font(color="9C0006", bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-# A spreadsheet (or a CSV saved from it) treats text starting with these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-MAX_SHEET_NAME = 31
 MAX_COLUMN_WIDTH = 60
+WIDE_SHEET = 250  # characters of column width across; wider tables print on A3, two pages across
 
 
 def safe_cell_text(cell: Cell, text: object) -> Cell:
@@ -51,23 +49,9 @@ def safe_cell_text(cell: Cell, text: object) -> Cell:
     value = "" if text is None else str(text)
     cell.value = value
     cell.data_type = "s"
-    if value.startswith(FORMULA_TRIGGERS) or value.startswith("'"):
+    if starts_like_formula(value) or value.startswith("'"):
         cell.quotePrefix = True
     return cell
-
-
-def safe_sheet_name(name: str, taken: Iterable[str] = ()) -> str:
-    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\, not starting or ending
-    with an apostrophe, not blank, and unique (case-insensitively) among `taken`."""
-    cleaned = _SHEET_NAME_FORBIDDEN.sub(" ", name).strip().strip("'").strip() or "Sheet"
-    cleaned = cleaned[:MAX_SHEET_NAME].rstrip().rstrip("'")
-    existing = {sheet.lower() for sheet in taken}
-    candidate, number = cleaned, 2
-    while candidate.lower() in existing:
-        suffix = f" ({number})"
-        candidate = cleaned[: MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
-        number += 1
-    return candidate
 
 
 def sheet_ref(sheet: Worksheet | str) -> str:
@@ -118,6 +102,15 @@ def finish_table(
         sheet.auto_filter.ref = f"A{header_row}:{column(last_column)}{last_row}"
     fit_columns(sheet, widths or {})
     print_setup(sheet, header_row=header_row, landscape=landscape)
+    total_width = sum(
+        sheet.column_dimensions[column(index)].width or 8.43 for index in range(1, last_column + 1)
+    )
+    if total_width > WIDE_SHEET:
+        # Fitted to one A4 page, a table this wide prints too small to read: A3, two pages
+        # across, with the first column on each.
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
+        sheet.page_setup.fitToWidth = 2
+        sheet.print_title_cols = "A:A"
 
 
 def fit_columns(sheet: Worksheet, widths: dict[int, float]) -> None:
@@ -199,6 +192,11 @@ def largest_remainder(
 def to_pounds(amount: float | Decimal | None) -> Decimal:
     """A figure in pounds and pence."""
     return Decimal(str(amount or 0)).quantize(Decimal("0.01"))
+
+
+def whole_pounds(amount: Decimal) -> Decimal:
+    """To the nearest pound, halves up, as Excel's ROUND and number formats show it."""
+    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def text_list(values: Iterable[Any]) -> str:

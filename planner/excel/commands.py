@@ -103,7 +103,8 @@ def import_command(path: str, dry_run: bool) -> None:
     for change in outcome.changes:
         if change.action != "unchanged" and outcome.ok:
             word = "new" if change.action == "create" else "changed"
-            click.echo(f"  {change.sheet}, row {change.row}: {change.label} ({word})")
+            fields = f": {change.describe()}" if change.fields else ""
+            click.echo(f"  {change.sheet}, row {change.row}: {change.label} ({word}){fields}")
     if not outcome.ok:
         for problem in outcome.problems:
             click.echo(f"  {problem}", err=True)

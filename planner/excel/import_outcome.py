@@ -1,27 +1,54 @@
-"""What an import does, row by row: the changes it makes (or would make) and the problems that
-stop it, and how two audit snapshots are compared to tell a change from a re-statement."""
+"""What an import does, row by row: the changes it makes (or would make), column by column, and
+the problems that stop it, and how two audit snapshots are compared to tell a change from a
+re-statement."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.intervention import InterventionCategory
+from models.vocabulary import MONTH_NAMES, PARTNER_KIND_LABELS, financial_year_label
 from planner.excel import input_tables as tables
 from planner.excel.import_reader import SheetProblem
+from planner.excel.input_columns import InputColumn, InputSheet
+from planner.inputs.validation import name_key
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 _VOLATILE = {"id", "updated_at", "created_at"}
+_CATEGORIES = {category.value: category.label for category in InterventionCategory}
+_WORDS = {
+    "kind": {kind.value: label for kind, label in PARTNER_KIND_LABELS.items()},
+    "category": _CATEGORIES,
+    "categories": _CATEGORIES,
+    "status": {"indicative": "Indicative", "confirmed": "Confirmed"},
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One column of a row whose value the import changes, as the sheet shows it."""
+
+    column: str
+    before: str
+    after: str
 
 
 @dataclass(frozen=True)
 class RowChange:
-    """What importing one row does."""
+    """What importing one row does; for a changed record, which columns change."""
 
     sheet: str
     row: int
     label: str
     action: str
+    fields: tuple[FieldChange, ...] = ()
+
+    def describe(self) -> str:
+        """'Need index: 1.4 → 2.5; Notes: blank → Leads the panel'."""
+        return "; ".join(f"{f.column}: {f.before} → {f.after}" for f in self.fields)
 
 
 @dataclass
@@ -69,10 +96,66 @@ class ImportPreview:
         )
 
 
+def field_changes(
+    sheet: InputSheet, events: Iterable[Any], ignore: frozenset[str] = frozenset()
+) -> tuple[FieldChange, ...]:
+    """The columns whose values the audit events' before and after snapshots differ in, in the
+    sheet's column order."""
+    found: list[FieldChange] = []
+    for item in events:
+        before, after = item.before, item.after
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            continue
+        for key in after:
+            if key in _VOLATILE or key in ignore or key.endswith("_id"):
+                continue
+            if same_record(before.get(key), after.get(key), frozenset()):
+                continue
+            col = sheet.column_for(key)
+            if col is None:
+                continue  # words the audit log keeps beside the columns, such as a description
+            found.append(
+                FieldChange(col.header, shown(col, before.get(key)), shown(col, after.get(key)))
+            )
+    order = {col.header: index for index, col in enumerate(sheet.columns)}
+    return tuple(sorted(found, key=lambda change: order[change.column]))
+
+
+def shown(col: InputColumn | None, value: Any) -> str:
+    """A stored value as the sheet's column shows it: £1,234.50, 2026/27, Local authority."""
+    if value is None or value == "" or value == []:
+        return "blank"
+    kind = col.kind if col is not None else "text"
+    if isinstance(value, list):
+        return ", ".join(shown(col, item) for item in value)
+    if kind == "money":
+        amount = as_number(value)
+        return f"£{amount:,.2f}" if isinstance(amount, Decimal) else str(value)
+    if kind in ("year", "years") and str(value).isdigit():
+        return financial_year_label(int(value))
+    if kind == "month" and str(value).isdigit() and 1 <= int(value) <= 12:
+        return MONTH_NAMES[int(value) - 1]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if kind == "number":
+        return number_text(value)
+    return _WORDS.get(kind, {}).get(str(value), str(value))
+
+
+def number_text(value: object) -> str:
+    """A number without trailing zeros: Decimal('80.00') -> '80', 12.5 -> '12.5'."""
+    amount = as_number(value)
+    if isinstance(amount, Decimal) and amount.is_finite():
+        return f"{amount.normalize():f}"
+    return str(value)
+
+
 def key_text(value: object) -> str:
+    """A row's identifying cell as the input services compare names (ignoring capitals and
+    extra spaces), so two rows are repeats exactly when they would name the same record."""
     if isinstance(value, list):
         return ",".join(str(item) for item in value)
-    return " ".join(str(value if value is not None else "").split()).lower()
+    return name_key(value)
 
 
 def display(value: object) -> str:

@@ -1,23 +1,36 @@
 """Reading an uploaded inputs workbook safely: make sure it really is an .xlsx workbook (not an
 old .xls, a CSV, a macro workbook or a zip bomb) before openpyxl parses it, then read each input
 sheet's rows by column name, values only (formulas are never evaluated, only their saved
-results read)."""
+results read).
+
+openpyxl parses XML with defusedxml when it is installed (a dependency of this project), so
+entity declarations ("billion laughs") are refused rather than expanded. In read-only mode a
+sheet's XML is parsed row by row as it is read, so a damaged sheet fails while its rows are
+read, not when the workbook is opened: both places turn any parser failure into ImportRefused.
+"""
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from io import BytesIO
+from itertools import zip_longest
 from typing import Any
 
+from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 
 from planner.excel.input_columns import InputColumn, InputSheet
-from planner.excel.input_tables import INPUT_SHEETS
+from planner.excel.input_tables import ABOUT_SHEET, INPUT_SHEETS
 
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000
+# A 5 MB upload of real inputs unpacks to a few MB; these leave room while refusing zip bombs.
+MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
 MAX_ROWS_PER_SHEET = 5000
+# The sheets the inputs template has: the About sheet, then one per input table.
+TEMPLATE_SHEETS = (ABOUT_SHEET, *(table.name for table in INPUT_SHEETS))
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -77,11 +90,16 @@ def check_is_xlsx(content: bytes) -> None:
         with zipfile.ZipFile(BytesIO(content)) as archive:
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
-            if len(entries) > MAX_ZIP_ENTRIES or (
-                sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES
-            ):
+            if len(entries) > MAX_ZIP_ENTRIES:
                 raise ImportRefused(
-                    "This workbook is too large to import once unpacked. Split it into smaller "
+                    f"This workbook holds too many parts to import (more than {MAX_ZIP_ENTRIES})."
+                    " Split it into smaller workbooks."
+                )
+            # The sizes the zip declares bound what reading it can unpack (zipfile stops there).
+            if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+                raise ImportRefused(
+                    "This workbook is too large to import once unpacked (more than "
+                    f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB). Split it into smaller "
                     "workbooks."
                 )
             if "mimetype" in names and "content.xml" in names:
@@ -109,40 +127,91 @@ def read_input_workbook(content: bytes) -> ParsedWorkbook:
     """The rows of every input sheet found in the workbook, by field name.
 
     Sheets are found by name (any case); columns by their name in row 1 (a trailing * marking
-    a required column is optional). Other sheets and columns are ignored.
+    a required column is optional). A sheet or column the template does not have is a problem,
+    not silently ignored: a misspelt "Place" sheet would otherwise import nothing.
+
+    Cells are read as their saved values. A formula Excel never worked out (a workbook written
+    by a program and not yet saved in Excel) has no saved value, so the workbook is read a
+    second time for its formulas, to say so rather than call the cell empty.
     """
     check_is_xlsx(content)
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001  (any parser failure means the same thing to the user)
-        raise ImportRefused(
-            "This workbook could not be read. Open it in Excel, save it as an Excel Workbook "
-            "(.xlsx) and try again."
-        ) from None
+        values = load_workbook(BytesIO(content), read_only=True, data_only=True)
+        formulas = load_workbook(BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # noqa: BLE001  (any parser failure means the same to the user)
+        raise _unreadable(error, None) from None
     parsed = ParsedWorkbook()
     try:
-        by_name = {name.strip().lower(): name for name in workbook.sheetnames}
+        by_name = {name.strip().lower(): name for name in values.sheetnames}
         found = [table for table in INPUT_SHEETS if table.name.lower() in by_name]
         if not found:
             raise ImportRefused(
                 "None of the input sheets (" + ", ".join(t.name for t in INPUT_SHEETS) + ") is "
                 "in this workbook. Start from the template on this page."
             )
+        known = {name.lower() for name in TEMPLATE_SHEETS}
+        for name in values.sheetnames:
+            if name.strip().lower() not in known:
+                parsed.problems.append(
+                    SheetProblem(name, None, "", _unknown("sheet", name, TEMPLATE_SHEETS))
+                )
         for table in found:
-            _read_sheet(workbook[by_name[table.name.lower()]], table, parsed)
+            name = by_name[table.name.lower()]
+            try:
+                _read_sheet(values[name], formulas[name], table, parsed)
+            except Exception as error:  # noqa: BLE001  (the sheet's XML is parsed as it is read)
+                raise _unreadable(error, table.name) from None
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
     return parsed
 
 
-def _read_sheet(sheet: Any, table: InputSheet, parsed: ParsedWorkbook) -> None:
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+def _unknown(what: str, given: str, expected: Sequence[str]) -> str:
+    """'not a sheet this template has; expected one of ...', with a near match if there is one."""
+    reason = f"not a {what} this template has; expected one of {', '.join(expected)}"
+    near = get_close_matches(given.strip().lower(), [name.lower() for name in expected], n=1)
+    if near:
+        spelt = next(name for name in expected if name.lower() == near[0])
+        reason += f". Did you mean {spelt}?"
+    return reason
+
+
+def _unreadable(error: BaseException, sheet: str | None) -> ImportRefused:
+    """The refusal for a workbook openpyxl cannot parse: unsafe XML, or a damaged file."""
+    again = "Open it in Excel, save it as an Excel Workbook (.xlsx) and try again."
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return ImportRefused(
+                "This workbook holds XML that Excel never writes (entity declarations), so it "
+                f"was not read. {again}"
+            )
+        cause = cause.__cause__ or cause.__context__
+    where = f"the {sheet} sheet" if sheet else "it"
+    return ImportRefused(f"This workbook is damaged: {where} could not be read. {again}")
+
+
+def _read_sheet(sheet: Any, formulas: Any, table: InputSheet, parsed: ParsedWorkbook) -> None:
+    rows = zip_longest(
+        sheet.iter_rows(values_only=True), formulas.iter_rows(values_only=True), fillvalue=()
+    )
+    header, _ = next(rows, ((), ()))
+    header = header or ()
     positions: dict[str, int] = {}
     wanted = {_plain(col.header): col for col in table.columns}
     for index, title in enumerate(header):
-        col = wanted.get(_plain(str(title))) if title is not None else None
-        if col is not None and col.field not in positions:
+        if title is None or not str(title).strip():
+            continue
+        col = wanted.get(_plain(str(title)))
+        if col is None:
+            headers = [col.header for col in table.columns]
+            reason = _unknown("column", str(title), headers)
+            parsed.problems.append(SheetProblem(table.name, 1, str(title).strip(), reason))
+        elif col.field in positions:
+            reason = "this column appears twice; keep one"
+            parsed.problems.append(SheetProblem(table.name, 1, col.header, reason))
+        else:
             positions[col.field] = index
     missing = [col for col in table.columns if col.required and col.field not in positions]
     for col in missing:
@@ -154,10 +223,8 @@ def _read_sheet(sheet: Any, table: InputSheet, parsed: ParsedWorkbook) -> None:
     if missing:
         return
     found: list[SheetRow] = []
-    for number, values in enumerate(rows, start=2):
-        cells = {
-            fld: values[index] if index < len(values) else None for fld, index in positions.items()
-        }
+    for number, (values, written) in enumerate(rows, start=2):
+        cells = {fld: _cell(values, written, index) for fld, index in positions.items()}
         if all(
             value is None or (isinstance(value, str) and not value.strip())
             for value in cells.values()
@@ -177,6 +244,30 @@ def _read_sheet(sheet: Any, table: InputSheet, parsed: ParsedWorkbook) -> None:
             cells.setdefault(col.field, _ABSENT)
         found.append(SheetRow(table, number, cells))
     parsed.rows[table.name] = found
+
+
+def _cell(values: tuple[Any, ...], written: tuple[Any, ...], index: int) -> Any:
+    """A cell's saved value; a formula with no saved value is marked as such."""
+    value = values[index] if index < len(values) else None
+    if value is None and index < len(written):
+        formula = written[index]
+        if isinstance(formula, str) and formula.startswith("="):
+            return _UNCALCULATED
+    return value
+
+
+class _Uncalculated:
+    """A formula cell Excel never worked out: there is no value to import."""
+
+    def __repr__(self) -> str:
+        return "<formula without a saved value>"
+
+
+_UNCALCULATED = _Uncalculated()
+
+
+def is_uncalculated(value: object) -> bool:
+    return value is _UNCALCULATED
 
 
 class _Absent:

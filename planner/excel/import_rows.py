@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from models import DemandType, ExistingContract, Intervention, Partner, Place
+from models import DemandType, Intervention, Partner, Place
 from planner.audit.service import Actor
 from planner.inputs.service import (
     create_contract,
@@ -72,37 +72,25 @@ def budget_line(session: Session, actor: Actor | None, values: dict[str, Any]) -
     save_budget_line(session, fields, actor=actor, commit=False)
 
 
-def contract(session: Session, actor: Actor | None, values: dict[str, Any]) -> None:
-    """Contracts have no name: the same partner, intervention, place and years is the same
-    contract (so changing its amount updates it)."""
+def contract(
+    session: Session, actor: Actor | None, values: dict[str, Any], existing: int | None = None
+) -> None:
+    """Update the contract `existing` (the one `import_contracts` matched this row to), or
+    create a contract when the row matches none."""
     payer = _partner(session, values)
     programme = _intervention(session, values)
     where = _place(session, values) if values.get("place") else None
-    years = financial_years(values.get("years"), "years")
     fields = {
         **_without(values, "partner", "intervention", "place"),
         "partner_id": payer.id,
         "intervention_id": programme.id,
         "place_id": where.id if where else None,
-        "years": years,
+        "years": financial_years(values.get("years"), "years"),
     }
-    existing = next(
-        (
-            recorded
-            for recorded in session.exec(
-                select(ExistingContract).where(
-                    ExistingContract.partner_id == payer.id,
-                    ExistingContract.intervention_id == programme.id,
-                )
-            )
-            if recorded.place_id == fields["place_id"] and sorted(recorded.years) == years
-        ),
-        None,
-    )
     if existing is None:
         create_contract(session, fields, actor=actor, commit=False)
     else:
-        update_contract(session, existing.id, fields, actor=actor, commit=False)  # type: ignore[arg-type]
+        update_contract(session, existing, fields, actor=actor, commit=False)
 
 
 def _partner(session: Session, values: dict[str, Any]) -> Partner:

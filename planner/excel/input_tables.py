@@ -359,6 +359,9 @@ CAPACITIES = InputSheet(
     ("place", "intervention"),
 )
 
+# The first sheet of the inputs workbook: what the workbook is and how to fill it in.
+ABOUT_SHEET = "About"
+
 # In workbook order: what a reader fills in first comes first.
 INPUT_SHEETS: tuple[InputSheet, ...] = (
     PARTNERS,

@@ -43,12 +43,17 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
+from planner.excel.import_contracts import ABOUT_CONTRACTS
 from planner.excel.input_columns import InputColumn, InputSheet
-from planner.excel.input_tables import INPUT_SHEETS
+from planner.excel.input_tables import ABOUT_SHEET, INPUT_SHEETS
 from planner.inputs.named import named_by_id
 
 # Drop-down lists and validations reach this far down each sheet.
 MAX_INPUT_ROWS = 5000
+# Rows given their column's number format (and filter) before anyone fills them in.
+FORMATTED_ROWS = 500
+TEXT = "@"
+CELL_FORMATS = {"money": MONEY, "year": TEXT, "years": TEXT}
 InputRows = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
@@ -57,7 +62,7 @@ def build_inputs_workbook(rows: InputRows | None = None) -> bytes:
     column and drop-down lists; filled with `rows` ({sheet name: [{field: value}]}) or blank."""
     workbook = Workbook()
     about = workbook.active
-    about.title = "About"
+    about.title = ABOUT_SHEET
     _write_about(about)
     for table in INPUT_SHEETS:
         sheet = workbook.create_sheet(table.name)
@@ -75,7 +80,9 @@ def _write_about(sheet: Worksheet) -> None:
         "Each sheet after this one is one table of inputs. Row 1 holds the column names: keep "
         "them as they are. Hover over a column name to read what it means.",
         "Names identify records: a row whose name already exists updates that record, a new "
-        "name creates one. Nothing is deleted by an import.",
+        "name creates one (names are compared ignoring capitals and extra spaces). Nothing is "
+        "deleted by an import.",
+        ABOUT_CONTRACTS,
         "Money is in pounds. Financial years are written like 2026/27. Lists go in one cell, "
         "separated by commas.",
         "The import checks every row before it changes anything: if any row has a problem, it "
@@ -84,8 +91,9 @@ def _write_about(sheet: Worksheet) -> None:
     for row, line in enumerate(lines, start=3):
         safe_cell_text(sheet.cell(row, 1), line).alignment = WRAP
         sheet.row_dimensions[row].height = 32
-    write_header(sheet, 8, ["Sheet", "What it holds"])
-    for row, table in enumerate(INPUT_SHEETS, start=9):
+    header_row = 4 + len(lines)
+    write_header(sheet, header_row, ["Sheet", "What it holds"])
+    for row, table in enumerate(INPUT_SHEETS, start=header_row + 1):
         safe_cell_text(sheet.cell(row, 1), table.name)
         safe_cell_text(sheet.cell(row, 2), table.about).alignment = WRAP
     sheet.column_dimensions["A"].width = 100
@@ -101,15 +109,18 @@ def _write_table(sheet: Worksheet, table: InputSheet, rows: Sequence[Mapping[str
         sheet.cell(1, index).comment = comment
         sheet.column_dimensions[column(index)].width = col.width
         letter = column(index)
-        if col.kind == "money":
-            for row in range(2, len(rows) + 2):
-                sheet[f"{letter}{row}"].number_format = MONEY
+        number_format = CELL_FORMATS.get(col.kind)
+        if number_format:
+            # Formatted ahead of being filled in, so a blank template shows pounds as pounds
+            # and keeps 2026/27 as text rather than letting Excel read it as a date.
+            for row in range(2, max(len(rows), FORMATTED_ROWS) + 2):
+                sheet[f"{letter}{row}"].number_format = number_format
         _add_validation(sheet, col, letter)
     for row, record in enumerate(rows, start=2):
         for index, col in enumerate(table.columns, start=1):
             _write_value(sheet.cell(row, index), col, record.get(col.field))
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{column(len(table.columns))}{max(len(rows) + 1, 2)}"
+    sheet.auto_filter.ref = f"A1:{column(len(table.columns))}{max(len(rows), FORMATTED_ROWS) + 1}"
     print_setup(sheet, header_row=1, landscape=True)
 
 

@@ -19,9 +19,13 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 @dataclass(frozen=True)
 class PendingImport:
+    """An upload waiting for confirmation, with the inputs' fingerprint its preview was made
+    against."""
+
     token: str
     content: bytes
     filename: str
+    fingerprint: str = ""
 
 
 class PendingImports:
@@ -30,13 +34,21 @@ class PendingImports:
     def __init__(self, instance_path: str | Path) -> None:
         self.folder = Path(instance_path) / "pending_imports"
 
-    def keep(self, content: bytes, user_id: int | None, filename: str) -> str:
-        """Store an upload for `user_id`; returns the token the confirm form carries."""
+    def keep(
+        self, content: bytes, user_id: int | None, filename: str, fingerprint: str = ""
+    ) -> str:
+        """Store an upload for `user_id`, previewed against the inputs' `fingerprint`; returns
+        the token the confirm form carries."""
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._forget_old()
         token = secrets.token_urlsafe(32)
         (self.folder / f"{token}.xlsx").write_bytes(content)
-        meta = {"user_id": user_id, "filename": filename[:200], "at": time.time()}
+        meta = {
+            "user_id": user_id,
+            "filename": filename[:200],
+            "fingerprint": fingerprint,
+            "at": time.time(),
+        }
         (self.folder / f"{token}.json").write_text(json.dumps(meta))
         return token
 
@@ -52,7 +64,9 @@ class PendingImports:
             return None
         if meta.get("user_id") != user_id or time.time() - meta.get("at", 0) > MAX_AGE_SECONDS:
             return None
-        return PendingImport(token, content, str(meta.get("filename", "")))
+        return PendingImport(
+            token, content, str(meta.get("filename", "")), str(meta.get("fingerprint", ""))
+        )
 
     def discard(self, token: str) -> None:
         if _TOKEN.match(token or ""):

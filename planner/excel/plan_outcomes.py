@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimiser import NO_LIMIT
+from optimiser.plan import PlaceOutcome
 from planner.excel.cells import (
     BOLD,
     PERCENT,
@@ -23,7 +24,7 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
-from planner.excel.plan_sheets import AllocationLayout, FundingLayout, sum_matching
+from planner.excel.plan_sheets import AllocationLayout, FundingLayout, case_twins, sum_matching
 from planner.excel.plan_view import PlanWorkbookView
 
 PARTNERS = "Partners"
@@ -128,6 +129,7 @@ class PlacesLayout:
     first_row: int = 2
     last_row: int = 2
     met_cells: dict[str, str] = field(default_factory=dict)
+    total_cell: str = ""
 
 
 def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout) -> PlacesLayout:
@@ -148,6 +150,7 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
     outcomes = {outcome.place: outcome for outcome in view.result.places}
     keys = list(outcomes) + [key for key in view.places if key not in outcomes]
     total_need = sum(view.place(key).need_index for key in keys) or 1.0
+    twins = case_twins(view.place(key).name for key in keys)
     layout = PlacesLayout()
     for row, key in enumerate(keys, start=2):
         place = view.place(key)
@@ -157,12 +160,14 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
         safe_cell_text(sheet.cell(row, 2), place.district)
         sheet.cell(row, 3, place.need_index).number_format = RATIO
         sheet.cell(row, 4, need_share).number_format = PERCENT
-        money_cell(sheet.cell(row, 5), sum_matching(rows.cost, rows.place, f"$A{row}", place.name))
+        money_cell(
+            sheet.cell(row, 5), sum_matching(rows.cost, rows.place, f"$A{row}", place.name, twins)
+        )
         sheet.cell(
             row, 6, f"=IF({rows.cost_total}>0,E{row}/{rows.cost_total},0)"
         ).number_format = PERCENT
         sheet.cell(row, 7, f'=IF(D{row}>0,F{row}/D{row},"")').number_format = RATIO
-        money_cell(sheet.cell(row, 8), f"=ROUND({view.need_floor}*{rows.cost_total}*D{row},2)")
+        money_cell(sheet.cell(row, 8), _need_floor(view, outcome, rows, row))
         sheet.cell(
             row,
             9,
@@ -174,9 +179,22 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
     safe_cell_text(sheet.cell(total_row, 1), "All places").font = BOLD
     cell = money_cell(sheet[f"E{total_row}"], f"=SUM(E2:E{layout.last_row})")
     cell.font = BOLD
+    layout.total_cell = f"{sheet_ref(PLACES)}$E${total_row}"
     ok_or_problem_formatting(sheet, f"I2:I{layout.last_row}")
     finish_table(sheet, header_row=1, last_row=layout.last_row, last_column=len(headers))
     return layout
+
+
+def _need_floor(
+    view: PlanWorkbookView, outcome: PlaceOutcome | None, rows: AllocationLayout, row: int
+) -> str:
+    """The least a place may get, live: the plan's floor for it, moving in step with the total
+    spend. (Worked out from the need share shown, rounded to six places, it could be pounds out
+    on a large plan.)"""
+    solved = rows.cost_as_written
+    if outcome is not None and outcome.need_floor is not None and solved > 0:
+        return f"=ROUND({round(outcome.need_floor, 2)}*{rows.cost_total}/{solved},2)"
+    return f"=ROUND({view.need_floor}*{rows.cost_total}*D{row},2)"
 
 
 def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:

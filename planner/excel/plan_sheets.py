@@ -1,9 +1,11 @@
 """The plan workbook's money sheets: Allocations (one row per intervention, place and year, with a
-live cost formula and what each partner pays) and Funding (partner by year and by intervention,
-summed from the allocation rows with SUMIFS so totals move when a finance lead edits a row)."""
+live cost formula and what each partner pays), Funding (partner by year) and Funding by
+intervention (intervention by partner), both summed from the allocation rows with SUMIFS so
+totals move when a finance lead edits a row."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,18 +22,18 @@ from planner.excel.cells import (
     PROBLEM_FONT,
     column,
     finish_table,
-    largest_remainder,
     money_cell,
     safe_cell_text,
     sheet_ref,
     to_pounds,
     write_header,
 )
+from planner.excel.payments import Payments
 from planner.excel.plan_view import PlanWorkbookView
 
 ALLOCATIONS = "Allocations"
 FUNDING = "Funding"
-PENNY = Decimal("0.01")
+FUNDING_BY_INTERVENTION = "Funding by intervention"
 # SUMIFS reads these as wildcards or comparisons; names containing them are matched exactly.
 _CRITERIA_SPECIALS = ("*", "?", "~")
 _CRITERIA_PREFIXES = ("<", ">", "=")
@@ -61,6 +63,7 @@ class AllocationLayout:
     partner_columns: dict[str, str] = field(default_factory=dict)
     paid_column: str = ""
     unpaid_column: str = ""
+    cost_as_written: Decimal = Decimal(0)  # the allocations' total cost before anyone edits it
 
     def range_of(self, letter: str) -> str:
         return f"{sheet_ref(ALLOCATIONS)}${letter}${self.first_row}:${letter}${self.last_row}"
@@ -89,28 +92,48 @@ class FundingLayout:
     total_by_intervention: str = ""
 
 
-def sum_matching(values: str, criteria_range: str, criteria_cell: str, criteria_text: str) -> str:
-    """A formula summing `values` where `criteria_range` equals the name in `criteria_cell`.
+def sum_matching(
+    values: str,
+    criteria_range: str,
+    criteria_cell: str,
+    criteria_text: str,
+    twins: Collection[str] = frozenset(),
+) -> str:
+    """A formula summing `values` where `criteria_range` holds the name in `criteria_cell`.
 
-    SUMIFS is what finance users expect, but it treats * ? ~ as wildcards and a leading < > = as
-    a comparison; a name containing them is matched exactly with SUMPRODUCT instead.
+    SUMIFS is what finance users expect, but it ignores capitals and treats * ? ~ as wildcards
+    and a leading < > = as a comparison. A name containing those, or one of `twins` (names in
+    the range that differ from another only in capitals), is matched exactly with EXACT instead,
+    so "Bradford East" and "bradford EAST" are never counted together.
     """
-    if any(mark in criteria_text for mark in _CRITERIA_SPECIALS) or criteria_text.startswith(
-        _CRITERIA_PREFIXES
+    if (
+        criteria_text in twins
+        or any(mark in criteria_text for mark in _CRITERIA_SPECIALS)
+        or criteria_text.startswith(_CRITERIA_PREFIXES)
     ):
-        return f"=SUMPRODUCT(--({criteria_range}={criteria_cell}),{values})"
+        return f"=SUMPRODUCT(--EXACT({criteria_range},{criteria_cell}),{values})"
     return f"=SUMIFS({values},{criteria_range},{criteria_cell})"
 
 
-def exact_participants(allocation: Allocation, unit_cost: float, set_up: Decimal) -> float:
-    """Participants to full precision, so that participants x unit cost gives the plan's cost.
+def case_twins(names: Iterable[str]) -> frozenset[str]:
+    """The names that another name in `names` equals but for capitals."""
+    spellings: dict[str, set[str]] = {}
+    for name in names:
+        spellings.setdefault(name.casefold(), set()).add(name)
+    return frozenset(name for group in spellings.values() if len(group) > 1 for name in group)
 
-    The optimiser rounds participants to four places but costs the unrounded figure; writing the
-    unrounded figure back keeps the live cost formula equal to the plan's cost to the penny.
+
+def exact_participants(
+    allocation: Allocation, unit_cost: float, set_up: Decimal, cost: Decimal
+) -> float:
+    """Participants to full precision, so that participants x unit cost gives the cost shown.
+
+    The optimiser rounds participants to four places but costs the unrounded figure; working
+    participants back from the cost keeps the live cost formula equal to it to the penny.
     """
     if unit_cost <= 0:
         return allocation.participants
-    return float((Decimal(str(allocation.cost)) - set_up) / Decimal(str(unit_cost)))
+    return float((cost - set_up) / Decimal(str(unit_cost)))
 
 
 def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
@@ -122,20 +145,19 @@ def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
     return part if part >= 1 else Decimal(0)
 
 
-def partner_payments(allocation: Allocation, partners: list[str]) -> list[Decimal]:
-    """What each partner pays for one allocation, in pence, adding up exactly to its cost."""
-    amounts = {funding.partner: funding.amount for funding in allocation.funding}
-    paid = [amounts.get(partner, 0.0) for partner in partners]
-    if sum(paid) <= 0:
-        return [Decimal(0)] * len(partners)
-    cost = to_pounds(allocation.cost)
-    scale = float(cost) / sum(paid)
-    return largest_remainder([amount * scale for amount in paid], cost, PENNY)
+def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> float | None:
+    """The value of demand an allocation avoids: the optimiser's own figure, or for plans stored
+    before allocations carried it, the figure stored beside the plan's allocation rows."""
+    if allocation.value_of_demand_avoided is not None:
+        return allocation.value_of_demand_avoided
+    return view.demand_avoided.get((allocation.intervention, allocation.place, allocation.year))
 
 
-def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLayout:
+def write_allocations(
+    sheet: Worksheet, view: PlanWorkbookView, payments: Payments
+) -> AllocationLayout:
     """One row per intervention, place and year: participants, unit cost, a live cost formula,
-    evidence, expected demand avoided, and what each partner pays."""
+    evidence, expected demand avoided, and what each partner pays (`payments`, to the penny)."""
     partners = view.partner_keys()
     headers = [*FIXED_COLUMNS, *(f"Paid by {view.partner_name(key)} (£)" for key in partners)]
     headers += ["Paid in total (£)", "Cost not paid (£)"]
@@ -159,17 +181,19 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
         safe_cell_text(sheet.cell(row, 5), intervention.evidence_rating)
         safe_cell_text(sheet.cell(row, 6), intervention.evidence_level)
         participants = sheet.cell(
-            row, 7, exact_participants(allocation, intervention.unit_cost, set_up)
+            row,
+            7,
+            exact_participants(
+                allocation, intervention.unit_cost, set_up, payments.cost(allocation)
+            ),
         )
         participants.number_format = PEOPLE
         money_cell(sheet.cell(row, 8), to_pounds(intervention.unit_cost))
         money_cell(sheet.cell(row, 9), set_up)
         money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")
-        avoided = view.demand_avoided.get(
-            (allocation.intervention, allocation.place, allocation.year)
-        )
+        avoided = demand_avoided_value(view, allocation)
         money_cell(sheet.cell(row, 11), to_pounds(avoided) if avoided is not None else None)
-        for key, amount in zip(partners, partner_payments(allocation, partners), strict=True):
+        for key, amount in zip(partners, payments.pounds(allocation), strict=True):
             letter = partner_columns[key]
             money_cell(sheet[f"{letter}{row}"], amount)
         if partners:
@@ -191,7 +215,9 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
         _not_zero_rule(unpaid_column),
     )
     finish_table(sheet, header_row=1, last_row=last_row, last_column=len(headers))
-    return AllocationLayout(2, last_row, total_row, partner_columns, paid_column, unpaid_column)
+    return AllocationLayout(
+        2, last_row, total_row, partner_columns, paid_column, unpaid_column, payments.total
+    )
 
 
 def _not_zero_rule(letter: str) -> FormulaRule:
@@ -201,8 +227,8 @@ def _not_zero_rule(letter: str) -> FormulaRule:
 def write_funding(
     sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout
 ) -> FundingLayout:
-    """Partner x financial year, then intervention x partner, each cell a SUMIFS over the
-    allocation rows, with row and column totals."""
+    """Partner x financial year, each cell a SUMIFS over the allocation rows, with row and
+    column totals."""
     layout = FundingLayout()
     partners = view.partner_keys()
     years = view.years
@@ -219,54 +245,53 @@ def write_funding(
             layout.partner_year[(key, year)] = f"{here}${letter}${row}"
         money_cell(sheet[f"{total_column}{row}"], f"=SUM(B{row}:{column(len(years) + 1)}{row})")
         layout.partner_total[key] = f"{here}${total_column}${row}"
-    total_row = 2 + len(partners)
+    last_partner = 1 + len(partners)
+    # A blank row keeps the total out of the filter's range, so sorting never moves it.
+    total_row = last_partner + 2
     safe_cell_text(sheet.cell(total_row, 1), "All partners").font = BOLD
     for offset in range(len(years) + 1):
         letter = column(2 + offset)
         cell = money_cell(
-            sheet[f"{letter}{total_row}"], f"=SUM({letter}2:{letter}{max(total_row - 1, 2)})"
+            sheet[f"{letter}{total_row}"], f"=SUM({letter}2:{letter}{max(last_partner, 2)})"
         )
         cell.font = BOLD
         if offset < len(years):
             layout.year_total[years[offset]] = f"{here}${letter}${total_row}"
     layout.total_by_year = f"{here}${total_column}${total_row}"
+    finish_table(
+        sheet, header_row=1, last_row=last_partner, last_column=len(years) + 2, widths={1: 40}
+    )
+    return layout
 
-    header_row = total_row + 3
-    safe_cell_text(sheet.cell(header_row - 1, 1), "Funding by intervention and partner").font = BOLD
+
+def write_funding_by_intervention(
+    sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout, layout: FundingLayout
+) -> None:
+    """Intervention x partner, each cell summed from the allocation rows, with totals; its
+    grand total goes into `layout` for the Checks sheet."""
+    partners = view.partner_keys()
     write_header(
-        sheet,
-        header_row,
-        ["Intervention", *(view.partner_name(key) for key in partners), "Total (£)"],
+        sheet, 1, ["Intervention", *(view.partner_name(key) for key in partners), "Total (£)"]
     )
     funded = sorted({view.intervention(a.intervention).name for a in view.result.allocations})
-    by_intervention_total = column(len(partners) + 2)
-    for index, name in enumerate(funded):
-        row = header_row + 1 + index
+    twins = case_twins(funded)
+    total_column = column(len(partners) + 2)
+    for row, name in enumerate(funded, start=2):
         safe_cell_text(sheet.cell(row, 1), name)
         for offset, key in enumerate(partners):
             letter = column(2 + offset)
             values = rows.range_of(rows.partner_columns[key])
-            formula = sum_matching(values, rows.intervention, f"$A{row}", name)
+            formula = sum_matching(values, rows.intervention, f"$A{row}", name, twins)
             money_cell(sheet[f"{letter}{row}"], formula)
-        money_cell(
-            sheet[f"{by_intervention_total}{row}"], f"=SUM(B{row}:{column(len(partners) + 1)}{row})"
-        )
-    last_row = header_row + max(len(funded), 1)
-    sum_row = last_row + 1
+        money_cell(sheet[f"{total_column}{row}"], f"=SUM(B{row}:{column(len(partners) + 1)}{row})")
+    last_row = 1 + max(len(funded), 1)
+    sum_row = last_row + 2
     safe_cell_text(sheet.cell(sum_row, 1), "All interventions").font = BOLD
     for offset in range(len(partners) + 1):
         letter = column(2 + offset)
-        cell = money_cell(
-            sheet[f"{letter}{sum_row}"], f"=SUM({letter}{header_row + 1}:{letter}{last_row})"
-        )
+        cell = money_cell(sheet[f"{letter}{sum_row}"], f"=SUM({letter}2:{letter}{last_row})")
         cell.font = BOLD
-    layout.total_by_intervention = f"{here}${by_intervention_total}${sum_row}"
+    layout.total_by_intervention = f"{sheet_ref(FUNDING_BY_INTERVENTION)}${total_column}${sum_row}"
     finish_table(
-        sheet,
-        header_row=1,
-        last_row=total_row,
-        last_column=len(years) + 2,
-        filters=False,
-        widths={1: 40},
+        sheet, header_row=1, last_row=last_row, last_column=len(partners) + 2, widths={1: 40}
     )
-    return layout

@@ -22,9 +22,11 @@ from planner.excel.cells import (
     print_setup,
     safe_cell_text,
     to_pounds,
+    whole_pounds,
     write_header,
     write_title,
 )
+from planner.excel.payments import Payments
 from planner.excel.plan_outcomes import PartnersLayout
 from planner.excel.plan_sheets import AllocationLayout, FundingLayout
 from planner.excel.plan_view import PlanWorkbookView
@@ -38,6 +40,7 @@ POUND = Decimal(1)
 def write_summary(
     sheet: Worksheet,
     view: PlanWorkbookView,
+    payments: Payments,
     rows: AllocationLayout,
     funding: FundingLayout,
     partners: PartnersLayout,
@@ -80,9 +83,9 @@ def write_summary(
     row += 2
     write_title(sheet, row, "Headline figures", section=True)
     headline: dict[str, str] = {}
-    value_total = to_pounds(plan.value_of_demand_avoided).quantize(POUND)
+    value_total = whole_pounds(to_pounds(plan.value_of_demand_avoided))
     lines: list[tuple[str, object, str]] = [
-        ("Total spend (£)", f"={rows.cost_total}", WHOLE_POUNDS),
+        ("Total spend (£)", f"=ROUND({rows.cost_total},0)", WHOLE_POUNDS),
         ("Value of demand avoided (£)", value_total, WHOLE_POUNDS),
         ("Benefit-cost ratio", "", RATIO),
         ("Participants", f"={rows.participants_total}", PEOPLE),
@@ -107,20 +110,29 @@ def write_summary(
     safe_cell_text(
         sheet.cell(row, 1),
         "Total spend and participants are live: they follow the Allocations sheet. The value of "
-        "demand avoided is the plan as solved (expected, confidence-weighted and discounted).",
+        "demand avoided is the plan as solved (expected, confidence-weighted and discounted). "
+        "The tables below are the plan as solved in whole pounds that add up to their totals "
+        "(largest-remainder rounding), with the live figure to the penny beside each.",
     ).alignment = WRAP
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-    sheet.row_dimensions[row].height = 45
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    sheet.row_dimensions[row].height = 60
 
+    spend_total = whole_pounds(payments.total)
     row = _demand_table(sheet, view, row + 2, value_total)
-    year_first, year_last, row = _spend_by_year(sheet, view, funding, row + 2)
-    level_first, level_last, row = _spend_by_level(sheet, rows, row + 2)
+    year_first, year_last, row, year_total = _spend_by_year(
+        sheet, view, payments, funding, row + 2, spend_total
+    )
+    level_first, level_last, row, level_total = _spend_by_level(
+        sheet, view, payments, rows, row + 2, spend_total
+    )
+    headline["Spend by financial year, in whole pounds"] = year_total
+    headline["Spend by evidence rating, in whole pounds"] = level_total
     row = _rules_and_messages(sheet, view, row + 2)
 
     _charts(sheet, partners, partners_sheet, (year_first, year_last), (level_first, level_last))
     sheet.column_dimensions["A"].width = 52
     sheet.column_dimensions["B"].width = 40
-    sheet.column_dimensions["C"].width = 16
+    sheet.column_dimensions["C"].width = 22
     print_setup(sheet, header_row=None, landscape=True)
     return {label: f"'{SUMMARY}'!${cell[0]}${cell[1:]}" for label, cell in headline.items()}
 
@@ -145,29 +157,83 @@ def _demand_table(sheet: Worksheet, view: PlanWorkbookView, row: int, value_tota
 
 
 def _spend_by_year(
-    sheet: Worksheet, view: PlanWorkbookView, funding: FundingLayout, row: int
-) -> tuple[int, int, int]:
-    write_title(sheet, row, "Spend by financial year", section=True)
-    write_header(sheet, row + 1, ["Financial year", "Spend (£)"])
+    sheet: Worksheet,
+    view: PlanWorkbookView,
+    payments: Payments,
+    funding: FundingLayout,
+    row: int,
+    total: Decimal,
+) -> tuple[int, int, int, str]:
+    """Spend in each year in whole pounds adding up to the total, beside the live Funding
+    figure; returns the first and last rows, the row reached and the whole-pound total's cell."""
+    spend = dict.fromkeys(view.years, Decimal(0))
+    for allocation in view.result.allocations:
+        spend[allocation.year] = spend.get(allocation.year, Decimal(0)) + payments.cost(allocation)
+    lines = [
+        (label, spend.get(year, Decimal(0)), f"={funding.year_total[year]}")
+        for year, label in zip(view.years, view.year_labels, strict=True)
+    ]
+    return _whole_pound_table(
+        sheet, row, "Spend by financial year", "Financial year", "All years", lines, total
+    )
+
+
+def _spend_by_level(
+    sheet: Worksheet,
+    view: PlanWorkbookView,
+    payments: Payments,
+    rows: AllocationLayout,
+    row: int,
+    total: Decimal,
+) -> tuple[int, int, int, str]:
+    """Spend at each evidence level in whole pounds adding up to the total, beside the live
+    figure summed from the allocation rows."""
+    spend = dict.fromkeys(EVIDENCE_LEVELS, Decimal(0))
+    for allocation in view.result.allocations:
+        level = view.intervention(allocation.intervention).evidence_level
+        spend[level] = spend.get(level, Decimal(0)) + payments.cost(allocation)
+    lines = [
+        (level, amount, f'=SUMIFS({rows.cost},{rows.level},"{level}")')
+        for level, amount in spend.items()
+    ]
+    return _whole_pound_table(
+        sheet,
+        row,
+        "Spend by evidence rating",
+        "Evidence level (a + rating counts at its level)",
+        "All levels",
+        lines,
+        total,
+    )
+
+
+def _whole_pound_table(
+    sheet: Worksheet,
+    row: int,
+    title: str,
+    first_header: str,
+    total_label: str,
+    lines: list[tuple[str, Decimal, str]],
+    total: Decimal,
+) -> tuple[int, int, int, str]:
+    """A table of (label, amount as solved, live formula) rows with a total row: the amounts in
+    whole pounds by largest remainder, so the rows shown add up to the total shown."""
+    write_title(sheet, row, title, section=True)
+    write_header(sheet, row + 1, [first_header, "Spend (£)", "Live, to the penny (£)"])
+    rounded = largest_remainder([amount for _label, amount, _live in lines], total, POUND)
     first = row + 2
     row += 1
-    for year, label in zip(view.years, view.year_labels, strict=True):
+    for (label, _amount, live), whole in zip(lines, rounded, strict=True):
         row += 1
         safe_cell_text(sheet.cell(row, 1), label)
-        money_cell(sheet.cell(row, 2), f"={funding.year_total[year]}", whole=True)
-    return first, row, row
-
-
-def _spend_by_level(sheet: Worksheet, rows: AllocationLayout, row: int) -> tuple[int, int, int]:
-    write_title(sheet, row, "Spend by evidence rating", section=True)
-    write_header(sheet, row + 1, ["Evidence level (a + rating counts at its level)", "Spend (£)"])
-    first = row + 2
+        money_cell(sheet.cell(row, 2), whole, whole=True)
+        money_cell(sheet.cell(row, 3), live)
+    last = row
     row += 1
-    for level in EVIDENCE_LEVELS:
-        row += 1
-        safe_cell_text(sheet.cell(row, 1), level)
-        money_cell(sheet.cell(row, 2), f"=SUMIFS({rows.cost},{rows.level},A{row})", whole=True)
-    return first, row, row
+    safe_cell_text(sheet.cell(row, 1), total_label).font = BOLD
+    money_cell(sheet.cell(row, 2), f"=SUM(B{first}:B{last})", whole=True).font = BOLD
+    money_cell(sheet.cell(row, 3), f"=SUM(C{first}:C{last})").font = BOLD
+    return first, last, row, f"B{row}"
 
 
 def _rules_and_messages(sheet: Worksheet, view: PlanWorkbookView, row: int) -> int:
@@ -220,7 +286,7 @@ def _charts(
     by_year.title = "Spend by financial year"
     by_year.y_axis.numFmt = "£#,##0"
     by_year.add_data(
-        Reference(sheet, min_col=2, min_row=years[0] - 1, max_row=years[1]), titles_from_data=True
+        Reference(sheet, min_col=3, min_row=years[0] - 1, max_row=years[1]), titles_from_data=True
     )
     by_year.set_categories(Reference(sheet, min_col=1, min_row=years[0], max_row=years[1]))
     by_year.legend = None
@@ -230,7 +296,7 @@ def _charts(
     by_level = PieChart()
     by_level.title = "Spend by evidence rating"
     by_level.add_data(
-        Reference(sheet, min_col=2, min_row=levels[0] - 1, max_row=levels[1]), titles_from_data=True
+        Reference(sheet, min_col=3, min_row=levels[0] - 1, max_row=levels[1]), titles_from_data=True
     )
     by_level.set_categories(Reference(sheet, min_col=1, min_row=levels[0], max_row=levels[1]))
     by_level.height, by_level.width = 8, 18

@@ -10,8 +10,12 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.excel.plan_checks import CHECKS, INPUTS, write_checks, write_inputs
+from planner.excel.cells import column
+from planner.excel.payments import plan_payments
+from planner.excel.plan_checks import CHECKS, write_checks
+from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
     PARTNERS,
     PLACES,
@@ -20,28 +24,50 @@ from planner.excel.plan_outcomes import (
     write_places,
     write_sensitivity,
 )
-from planner.excel.plan_sheets import ALLOCATIONS, FUNDING, write_allocations, write_funding
+from planner.excel.plan_sheets import (
+    ALLOCATIONS,
+    FUNDING,
+    FUNDING_BY_INTERVENTION,
+    write_allocations,
+    write_funding,
+    write_funding_by_intervention,
+)
 from planner.excel.plan_summary import SUMMARY, write_summary
 from planner.excel.plan_view import PlanWorkbookView
 
-SHEET_ORDER = (SUMMARY, ALLOCATIONS, FUNDING, PARTNERS, PLACES, SENSITIVITY, CHECKS, INPUTS)
+SHEET_ORDER = (
+    SUMMARY,
+    ALLOCATIONS,
+    FUNDING,
+    FUNDING_BY_INTERVENTION,
+    PARTNERS,
+    PLACES,
+    SENSITIVITY,
+    CHECKS,
+    INPUTS,
+)
 
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
-    """The plan as an .xlsx file: Summary, Allocations, Funding, Partners, Places, Sensitivity,
-    Checks and Inputs."""
+    """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
+    Partners, Places, Sensitivity, Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
     for name in SHEET_ORDER[1:]:
         sheets[name] = workbook.create_sheet(name)
-    rows = write_allocations(sheets[ALLOCATIONS], view)
+    payments = plan_payments(view)
+    rows = write_allocations(sheets[ALLOCATIONS], view, payments)
     funding = write_funding(sheets[FUNDING], view, rows)
+    write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
     partners = write_partners(sheets[PARTNERS], view, funding)
     places = write_places(sheets[PLACES], view, rows)
     write_sensitivity(sheets[SENSITIVITY], view)
-    headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
-    write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)
+    filter_binding_rules(sheets[SENSITIVITY], view)
+    headline = write_summary(
+        sheets[SUMMARY], view, payments, rows, funding, partners, sheets[PARTNERS]
+    )
+    write_checks(sheets[CHECKS], view, payments, rows, funding, partners, places, headline)
     write_inputs(sheets[INPUTS], view)
     workbook.properties.title = f"Plan: {view.scenario_name}"[:250]
     workbook.properties.creator = "Pooled commissioning planner"
@@ -50,6 +76,17 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def filter_binding_rules(sheet: Worksheet, view: PlanWorkbookView) -> None:
+    """Filter buttons on the Sensitivity sheet's table of binding rules: as many columns as its
+    header row has, one row per binding rule (set here, beside the sheet's own writer)."""
+    if not view.result.binding_constraints:
+        return
+    width = 0
+    while sheet.cell(1, width + 1).value is not None:
+        width += 1
+    sheet.auto_filter.ref = f"A1:{column(width)}{1 + len(view.result.binding_constraints)}"
 
 
 def plan_workbook_filename(view: PlanWorkbookView) -> str:

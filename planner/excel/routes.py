@@ -21,8 +21,14 @@ from models import Plan
 from planner.auth.roles import EDITORS, EXPORTERS, role_required
 from planner.db import get_session
 from planner.excel.forms import ConfirmForm, UploadForm
+from planner.excel.import_contracts import ABOUT_CONTRACTS
 from planner.excel.import_reader import ImportRefused
-from planner.excel.import_service import apply_import, preview_import
+from planner.excel.import_service import (
+    InputsChanged,
+    apply_import,
+    inputs_fingerprint,
+    preview_import,
+)
 from planner.excel.inputs_workbook import build_current_inputs_workbook, build_inputs_workbook
 from planner.excel.pending import PendingImports
 from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filename
@@ -84,9 +90,14 @@ def _upload_page(
     form: UploadForm, error: str | None = None, status: int = 200
 ) -> ResponseReturnValue:
     limit_mb = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
-    return render_template("excel/import.html", form=form, error=error, limit_mb=limit_mb), (
-        max(status, 400) if error else status
+    page = render_template(
+        "excel/import.html",
+        form=form,
+        error=error,
+        limit_mb=limit_mb,
+        contracts_note=ABOUT_CONTRACTS,
     )
+    return page, (max(status, 400) if error else status)
 
 
 @bp.get("/inputs/import")
@@ -109,14 +120,29 @@ def upload_inputs() -> ResponseReturnValue:
         raise RequestEntityTooLarge()
     filename = (upload.filename or "workbook.xlsx")[:200]
     try:
-        preview = preview_import(get_session(), content, actor=current_user)
+        return _preview_page(content, filename)
     except ImportRefused as refusal:
         return _upload_page(form, str(refusal))
-    token = _pending().keep(content, current_user.id, filename) if preview.ok else ""
-    confirm = ConfirmForm(token=token)
-    return render_template(
-        "excel/preview.html", preview=preview, filename=filename, confirm=confirm
-    ), (200 if preview.ok else 400)
+
+
+def _preview_page(content: bytes, filename: str, *, stale: bool = False) -> ResponseReturnValue:
+    """What importing the workbook would change, with the confirm form if nothing is wrong;
+    `stale` says the inputs changed after an earlier preview of it."""
+    session = get_session()
+    # Taken before the rehearsal: a change saved meanwhile makes the confirm look again.
+    fingerprint = inputs_fingerprint(session)
+    preview = preview_import(session, content, actor=current_user)
+    token = _pending().keep(content, current_user.id, filename, fingerprint) if preview.ok else ""
+    confirm = ConfirmForm(formdata=None, token=token)
+    page = render_template(
+        "excel/preview.html",
+        preview=preview,
+        filename=filename,
+        confirm=confirm,
+        stale=stale,
+        contracts_note=ABOUT_CONTRACTS,
+    )
+    return page, (409 if stale else 200) if preview.ok else 400
 
 
 @bp.post("/inputs/import/confirm")
@@ -137,18 +163,28 @@ def confirm_import() -> ResponseReturnValue:
             "That upload has expired or was already imported. Upload the workbook again.", "error"
         )
         return redirect(url_for("excel.import_inputs"))
+    pending.discard(waiting.token)
     try:
         outcome = apply_import(
-            get_session(), waiting.content, actor=current_user, filename=waiting.filename
+            get_session(),
+            waiting.content,
+            actor=current_user,
+            filename=waiting.filename,
+            previewed_at=waiting.fingerprint,
         )
     except ImportRefused as refusal:
-        pending.discard(waiting.token)
         return _upload_page(UploadForm(), str(refusal))
-    pending.discard(waiting.token)
+    except InputsChanged:
+        # Someone changed the inputs after the preview: show what the import would do now.
+        return _preview_page(waiting.content, waiting.filename, stale=True)
     if not outcome.ok:
         # The inputs changed since the preview in a way that breaks a row: show every problem.
         return render_template(
-            "excel/preview.html", preview=outcome, filename=waiting.filename, confirm=None
+            "excel/preview.html",
+            preview=outcome,
+            filename=waiting.filename,
+            confirm=None,
+            contracts_note=ABOUT_CONTRACTS,
         ), 400
     event("inputs_imported", user_id=current_user.id, summary=outcome.summary())
     flash(f"Imported {waiting.filename}: {outcome.summary()}.", "success")

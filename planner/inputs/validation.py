@@ -81,10 +81,36 @@ def reference(
         raise InputError({field: str(missing)}) from None
 
 
-def by_name(session: Session, table: type[Record], name: str) -> Record | None:
-    """The record called `name` (names are unique for partners, places and the like)."""
+def name_key(name: object) -> str:
+    """A name as names are compared: ignoring capitals and extra spaces, so "Bradford East" and
+    "bradford  EAST " are the same place (a spreadsheet's SUMIFS, and people, read them alike)."""
+    return " ".join(str(name if name is not None else "").split()).casefold()
+
+
+def _same_named(session: Session, table: type[Record], name: str) -> list[tuple[int, str]]:
+    """(id, name) of every record whose name is `name` ignoring capitals and extra spaces.
+
+    Compared in Python, not SQL: SQLite lower-cases only ASCII letters. The named tables hold
+    tens or hundreds of rows, so reading their names is cheap.
+    """
+    wanted = name_key(name)
     column = table.name  # type: ignore[attr-defined]
-    return session.exec(select(table).where(column == str(name).strip())).first()
+    rows = session.exec(select(table.id, column)).all()  # type: ignore[attr-defined]
+    return [(record_id, recorded) for record_id, recorded in rows if name_key(recorded) == wanted]
+
+
+def by_name(session: Session, table: type[Record], name: str) -> Record | None:
+    """The record called `name`, ignoring capitals and extra spaces (names are unique for
+    partners, places and the like); a name spelt exactly as given wins over a near one."""
+    text = str(name).strip()
+    if not text:
+        return None
+    column = table.name  # type: ignore[attr-defined]
+    exact = session.exec(select(table).where(column == text)).first()
+    if exact is not None:
+        return exact
+    found = _same_named(session, table, text)
+    return session.get(table, found[0][0]) if found else None
 
 
 def named(session: Session, table: type[Record], name: str, field: str, label: str) -> Record:
@@ -98,10 +124,19 @@ def named(session: Session, table: type[Record], name: str, field: str, label: s
 def ensure_unique_name(
     session: Session, table: type[Record], name: str, label: str, current_id: int | None = None
 ) -> None:
-    """Names identify partners, interventions, places and demand types, so they must differ."""
-    existing = by_name(session, table, name)
-    if existing is not None and existing.id != current_id:  # type: ignore[attr-defined]
-        raise InputError({"name": f"There is already {label} called '{name}'"})
+    """Names identify partners, interventions, places and demand types, so they must differ, and
+    by more than capitals or spacing."""
+    others = [
+        recorded
+        for record_id, recorded in _same_named(session, table, name)
+        if record_id != current_id
+    ]
+    if not others:
+        return
+    reason = f"There is already {label} called '{others[0]}'"
+    if others[0] != str(name).strip():
+        reason += " (names are compared ignoring capitals and extra spaces)"
+    raise InputError({"name": reason})
 
 
 def merged(record: SQLModel | None, fields: Mapping[str, Any], editable: set[str]) -> dict:

@@ -1,7 +1,8 @@
 """The place summary as CSV: one row per intervention and year, ready for a spreadsheet.
 
 Text that a spreadsheet would read as a formula (starting =, +, -, @, tab or return) is
-prefixed with an apostrophe, so names typed by users can never run as formulas.
+prefixed with an apostrophe (`planner.core.spreadsheet_text`, shared with the Excel workbooks),
+so names typed by users can never run as formulas.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
+from planner.core.spreadsheet_text import safe_csv_text
 from planner.teams.service import PlaceSummary
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = [
     "Place",
@@ -33,11 +33,6 @@ HEADERS = [
 ]
 
 
-def safe_text(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
 def place_summary_csv(summary: PlaceSummary) -> str:
     """The CSV text of a place summary (empty of rows, with headers, if nothing is agreed)."""
     output = io.StringIO()
@@ -47,22 +42,22 @@ def place_summary_csv(summary: PlaceSummary) -> str:
     for row in summary.rows:
         writer.writerow(
             [
-                safe_text(summary.place.name),
-                safe_text(summary.place.district),
+                safe_csv_text(summary.place.name),
+                safe_csv_text(summary.place.district),
                 row.year_label,
-                safe_text(row.intervention),
-                safe_text(row.target_group),
+                safe_csv_text(row.intervention),
+                safe_csv_text(row.target_group),
                 f"{row.participants:.1f}",
                 "" if row.eligible is None else f"{row.eligible:.0f}",
                 "" if row.capacity is None else f"{row.capacity:.0f}",
                 "" if row.capacity_used is None else f"{100 * row.capacity_used:.1f}",
                 f"{row.cost:.2f}",
-                safe_text("; ".join(f"{f.partner}: {f.amount:.2f}" for f in row.funders)),
-                safe_text("; ".join(f"{f.partner}: {f.commissioning}" for f in row.funders)),
+                safe_csv_text("; ".join(f"{f.partner}: {f.amount:.2f}" for f in row.funders)),
+                safe_csv_text("; ".join(f"{f.partner}: {f.commissioning}" for f in row.funders)),
                 f"{row.value:.2f}",
                 "" if row.started is None else row.started,
                 "" if row.completed is None else row.completed,
-                safe_text(plan),
+                safe_csv_text(plan),
             ]
         )
     return output.getvalue()

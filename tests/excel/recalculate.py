@@ -1,0 +1,54 @@
+"""Recalculating a workbook as Excel would: LibreOffice headless opens it, works out every
+formula and saves a copy whose cells hold the results, which openpyxl then reads."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+NEEDS_LIBREOFFICE = (
+    "recalculating the workbook needs LibreOffice: install Debian's libreoffice-calc-nogui "
+    "(apt-get install libreoffice-calc-nogui)"
+)
+
+
+def soffice() -> str:
+    """LibreOffice's command, or skip the test saying which package to install."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        pytest.skip(NEEDS_LIBREOFFICE)
+    return found
+
+
+def convert(content: bytes, folder: Path, to: str = "xlsx") -> Path:
+    """Save `content` through LibreOffice as `to` (xlsx or pdf); returns the converted file."""
+    source = folder / "in" / "plan.xlsx"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_bytes(content)
+    out = folder / "out"
+    subprocess.run(
+        [
+            soffice(),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out / f"plan.{to}"
+
+
+def recalculate(content: bytes, folder: Path) -> openpyxl.Workbook:
+    """The workbook with every formula's result, as LibreOffice worked it out."""
+    return openpyxl.load_workbook(convert(content, folder), data_only=True)

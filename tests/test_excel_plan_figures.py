@@ -1,0 +1,261 @@
+"""The plan workbook's figures against the plan they came from: expected demand avoided on every
+allocation, each partner's yearly payments equal to the solver's to the penny, Summary tables in
+whole pounds that add up to their totals, Partners' benefit and fairness, Places' need share and
+floor; and, recalculated by LibreOffice, every check reading OK to the penny."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+import openpyxl
+import pytest
+
+from models.vocabulary import financial_year_label
+from planner.excel.cells import to_pounds, whole_pounds
+from planner.excel.payments import plan_payments
+from planner.excel.plan_view import PlanWorkbookView
+from planner.excel.plan_workbook import build_plan_workbook
+from tests.excel.plan_fixtures import solved_view
+from tests.excel.recalculate import recalculate
+
+PENNY = Decimal("0.01")
+
+
+@pytest.fixture(scope="module")
+def view() -> PlanWorkbookView:
+    return solved_view()
+
+
+@pytest.fixture(scope="module")
+def content(view: PlanWorkbookView) -> bytes:
+    return build_plan_workbook(view)
+
+
+@pytest.fixture(scope="module")
+def workbook(content: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def money(value: object) -> Decimal:
+    return Decimal(str(value)).quantize(PENNY)
+
+
+def allocation_rows(workbook: openpyxl.Workbook) -> list[tuple]:
+    rows = []
+    for row in workbook["Allocations"].iter_rows(min_row=2, values_only=True):
+        if row[0] is None:
+            break
+        rows.append(row)
+    return rows
+
+
+def partner_year_totals(workbook: openpyxl.Workbook, view: PlanWorkbookView) -> dict:
+    """What Funding's SUMIFS add up: each partner's column of Allocations, year by year."""
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in allocation_rows(workbook):
+        for offset, partner in enumerate(view.partner_keys()):
+            totals[(partner, row[3])] += money(row[11 + offset])
+    return totals
+
+
+def summary_table(workbook: openpyxl.Workbook, title: str) -> dict[str, tuple]:
+    """A Summary table's rows by label, up to and including its total row."""
+    sheet = workbook["Summary"]
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(index for index, row in enumerate(rows) if row[0] == title) + 2
+    found = {}
+    for row in rows[start:]:
+        if row[0] is None:
+            break
+        found[row[0]] = row
+    return found
+
+
+def test_expected_demand_avoided_is_the_optimisers_figure(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    assert not view.demand_avoided, "built straight from the optimiser: nothing stored"
+    by_key = {
+        (
+            view.intervention(a.intervention).name,
+            view.place(a.place).name,
+            financial_year_label(a.year),
+        ): a
+        for a in view.result.allocations
+    }
+    shown = [
+        (money(row[10]), by_key[(row[0], row[1], row[3])]) for row in allocation_rows(workbook)
+    ]
+    for value, allocation in shown:
+        assert value == to_pounds(allocation.value_of_demand_avoided)
+    assert sum(value for value, _ in shown) == to_pounds(view.result.value_of_demand_avoided)
+
+
+def test_plans_stored_before_allocations_carried_it_use_the_stored_figure(view) -> None:  # type: ignore[no-untyped-def]
+    allocations = tuple(
+        dataclasses.replace(a, value_of_demand_avoided=None) for a in view.result.allocations
+    )
+    stored = {(a.intervention, a.place, a.year): 100.0 + n for n, a in enumerate(allocations)}
+    older = dataclasses.replace(
+        view,
+        result=dataclasses.replace(view.result, allocations=allocations),
+        demand_avoided=stored,
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(build_plan_workbook(older)))
+    values = sorted(money(row[10]) for row in allocation_rows(workbook))
+    assert values == sorted(money(value) for value in stored.values())
+
+
+def test_each_partners_yearly_payments_are_the_solvers_to_the_penny(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    totals = partner_year_totals(workbook, view)
+    reported: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for allocation in view.result.allocations:
+        for funding in allocation.funding:
+            reported[(funding.partner, financial_year_label(allocation.year))].append(
+                funding.amount
+            )
+    held = 0
+    for limit in view.budget_limits:
+        group = (limit.partner, financial_year_label(limit.year))
+        total = totals[group]
+        assert total <= money(limit.maximum), group
+        assert total >= money(limit.minimum), group
+        amounts = reported[group]
+        # Within the rounding of the payments the optimiser reported...
+        assert abs(total - money(sum(amounts))) <= PENNY * (len(amounts) // 2 + 1)
+        # ...and exactly on the budget where the solver held the partner at it.
+        if abs(money(sum(amounts)) - money(limit.maximum)) <= PENNY * (len(amounts) // 2 + 1):
+            assert total == money(limit.maximum), group
+            held += 1
+    assert held >= 7, "the fixture holds most budgets at their maximum"
+    assert money(sum(reported[("council", "2028/29")])) == Decimal("89999.99")
+    assert totals[("council", "2028/29")] == Decimal("90000.00"), "a penny of drift, put right"
+    for outcome in view.result.partners:
+        paid = sum(
+            amount for (partner, _year), amount in totals.items() if partner == outcome.partner
+        )
+        assert paid == money(outcome.contribution), outcome.name
+
+
+def test_funding_cells_sum_those_columns_by_year(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    funding = workbook["Funding"]
+    assert [funding.cell(1, 2 + n).value for n in range(len(view.years))] == view.year_labels
+    police_column = workbook["Allocations"].cell(1, 12).value
+    assert police_column == "Paid by West Yorkshire Police (£)"
+    assert funding["B2"].value == ("=SUMIFS('Allocations'!$L$2:$L$19,'Allocations'!$D$2:$D$19,B$1)")
+
+
+def test_every_allocation_is_paid_in_full_within_a_penny_of_its_plan_cost(view) -> None:  # type: ignore[no-untyped-def]
+    payments = plan_payments(view)
+    for allocation in view.result.allocations:
+        cost = payments.cost(allocation)
+        assert sum(payments.pounds(allocation)) == cost
+        assert abs(cost - to_pounds(allocation.cost)) <= PENNY
+    assert payments.total == sum(money(o.contribution) for o in view.result.partners)
+
+
+def test_summary_spend_by_year_and_rating_add_up_in_whole_pounds(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    payments = plan_payments(view)
+    total = whole_pounds(payments.total)
+    by_year = summary_table(workbook, "Spend by financial year")
+    exact_by_year: dict[str, Decimal] = defaultdict(Decimal)
+    for allocation in view.result.allocations:
+        exact_by_year[financial_year_label(allocation.year)] += to_pounds(allocation.cost)
+    for label in view.year_labels:
+        shown = by_year[label][1]
+        assert shown == int(shown) and abs(Decimal(shown) - exact_by_year[label]) < 1
+    assert sum(Decimal(by_year[label][1]) for label in view.year_labels) == total
+    assert by_year["All years"][1].startswith("=SUM(B")
+    by_level = summary_table(workbook, "Spend by evidence rating")
+    mix = {share.rating: Decimal(str(share.spend)) for share in view.result.evidence_mix}
+    for level, spend in mix.items():
+        assert abs(Decimal(by_level[level][1]) - spend) < 1, level
+    assert sum(Decimal(by_level[level][1]) for level in mix) == total
+    assert by_level["All levels"][1].startswith("=SUM(B")
+    assert abs(total - Decimal(str(view.result.total_spend))) <= 1
+
+
+def test_partners_show_benefit_ratio_and_fairness_against_the_plan(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    rows = {
+        row[0]: row for row in workbook["Partners"].iter_rows(min_row=2, values_only=True) if row[0]
+    }
+    for number, outcome in enumerate(view.result.partners, start=2):
+        row = rows[outcome.name]
+        assert money(row[2]) == to_pounds(outcome.benefit)
+        assert row[3] == f'=IF(B{number}>0,C{number}/B{number},"")'
+        alpha = view.fairness[outcome.partner]
+        assert row[4] == alpha
+        assert row[5] == f"=ROUND(E{number}*B{number},2)"
+        if alpha > 0:
+            assert (
+                row[6]
+                == f"Benefit falling to {outcome.name} must be at least {alpha:g} times what it pays"
+            )
+        else:
+            assert row[6] == "No fairness rule for this partner"
+    assert view.fairness["evil"] == 0.5
+
+
+def test_places_show_need_share_and_the_plans_floor(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    payments = plan_payments(view)
+    rows = {
+        row[0]: row for row in workbook["Places"].iter_rows(min_row=2, values_only=True) if row[0]
+    }
+    for outcome in view.result.places:
+        row = rows[outcome.name]
+        assert row[3] == outcome.need_share
+        assert row[7] == (
+            f"=ROUND({round(outcome.need_floor, 2)}*'Allocations'!$J$21/{payments.total},2)"
+        )
+
+
+@pytest.fixture(scope="module")
+def recalculated(content: bytes, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    return recalculate(content, tmp_path_factory.mktemp("figures"))
+
+
+@pytest.mark.libreoffice
+def test_recalculated_figures_equal_the_plan_to_the_penny(recalculated, workbook, view) -> None:  # type: ignore[no-untyped-def]
+    totals = partner_year_totals(workbook, view)
+    funding = recalculated["Funding"]
+    for index, partner in enumerate(view.partner_keys(), start=2):
+        for offset, label in enumerate(view.year_labels, start=2):
+            assert money(funding.cell(index, offset).value) == totals[(partner, label)]
+    contributions = {
+        row[0]: money(row[1])
+        for row in recalculated["Partners"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    for outcome in view.result.partners:
+        assert contributions[outcome.name] == money(outcome.contribution)
+    partners = {
+        row[0]: row for row in recalculated["Partners"].iter_rows(min_row=2, values_only=True)
+    }
+    for outcome in view.result.partners:
+        row = partners[outcome.name]
+        if outcome.benefit_ratio is not None:
+            assert row[3] == pytest.approx(outcome.benefit_ratio, abs=1e-4), outcome.name
+        alpha = view.fairness[outcome.partner]
+        required = Decimal(str(alpha * outcome.contribution)).quantize(PENNY, ROUND_HALF_UP)
+        assert money(row[5]) == required, "Excel's ROUND takes halves up"
+        assert row[7] == ("OK" if alpha > 0 else "No rule"), outcome.name
+    places = {
+        row[0]: row
+        for row in recalculated["Places"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    for outcome in view.result.places:
+        assert money(places[outcome.name][7]) == to_pounds(outcome.need_floor)
+    by_year = summary_table(recalculated, "Spend by financial year")
+    assert (
+        by_year["All years"][1]
+        == recalculated["Summary"][
+            "B"
+            + str(next(c.row for c in recalculated["Summary"]["A"] if c.value == "Total spend (£)"))
+        ].value
+    )
+    checks = {
+        row[0]: row[2] for row in recalculated["Checks"].iter_rows(values_only=True) if row[0]
+    }
+    assert all(result == "OK" for check, result in checks.items() if check != "Check"), checks
