@@ -75,11 +75,10 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "SOLVE_IN_BACKGROUND": False,
         "LOG_LEVEL": "WARNING",
+        "INSTANCE_PATH": str(tmp_path),
         **overrides,
     }
-    app = create_app(config)
-    app.instance_path = str(tmp_path)
-    return app
+    return create_app(config)
 
 
 def empty_database(app: Flask) -> None:
