@@ -84,7 +84,7 @@ _PLAIN_REASONS = {
     "int_from_float": "must be a whole number",
     "float_parsing": "must be a number",
     "missing": "is required",
-    "string_too_short": "is required",
+    "string_too_short": "must be at least {min_length} characters",
     "string_too_long": "must be at most {max_length} characters",
     "enum": "must be one of: {expected}",
     "literal_error": "must be one of: {expected}",
@@ -100,6 +100,12 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     for problem in error.errors():
         field = ".".join(str(part) for part in problem.get("loc", ())) or "__all__"
         template = _PLAIN_REASONS.get(problem["type"])
+        if (
+            problem["type"] == "string_too_short"
+            and (problem.get("ctx") or {}).get("min_length", 1) <= 1
+        ):
+            # A text that must not be empty is simply missing.
+            template = _PLAIN_REASONS["missing"]
         if template:
             try:
                 reason = template.format(**(problem.get("ctx") or {}))
