@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy import JSON, Column, Numeric
 from sqlmodel import Field
 
@@ -70,6 +71,17 @@ def blank_to_none(value: object) -> object:
         value = value.strip()
         return value or None
     return value
+
+
+def broken_on(schema: str, field: str, message: str, value: object) -> ValidationError:
+    """A rule about the whole record, reported against the field the user should change (a
+    plain ValueError from a model validator would belong to no field)."""
+    # The message is shown as written: braces in it are not placeholders.
+    template = message.replace("{", "{{").replace("}", "}}")
+    problem = InitErrorDetails(
+        type=PydanticCustomError("value_error", template), loc=(field,), input=value
+    )
+    return ValidationError.from_exception_data(schema, [problem])
 
 
 _PLAIN_REASONS = {

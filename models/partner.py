@@ -8,6 +8,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import (
     blank_to_none,
+    broken_on,
     json_list_field,
     money_field,
     optional_money_field,
@@ -113,9 +114,12 @@ class BudgetLineBase(SQLModel):
     @model_validator(mode="after")
     def minimum_not_above_maximum(self) -> "BudgetLineBase":
         if self.minimum is not None and self.minimum > self.maximum:
-            raise ValueError(
+            raise broken_on(
+                type(self).__name__,
+                "minimum",
                 f"The committed minimum (£{self.minimum:,.2f}) is more than the maximum "
-                f"(£{self.maximum:,.2f}) for {financial_year_label(self.year)}"
+                f"(£{self.maximum:,.2f}) for {financial_year_label(self.year)}",
+                self.minimum,
             )
         return self
 

@@ -80,6 +80,19 @@ def test_validation_errors_name_the_field(editor) -> None:
     )
     assert line.status_code == 422
     assert {"field": "maximum", "message": "must be 0 or more"} in line.json["errors"]
+    above = client.post(
+        "/api/v1/budget-lines",
+        json={"partner_id": partner.json["id"], "year": 2026, "maximum": "500", "minimum": "600"},
+        headers=headers,
+    )
+    assert above.status_code == 422
+    assert above.json["errors"] == [
+        {
+            "field": "minimum",
+            "message": "The committed minimum (£600.00) is more than the maximum (£500.00) "
+            "for 2026/27",
+        }
+    ]
     duplicate = client.post("/api/v1/partners", json={"name": "Kirklees Council"}, headers=headers)
     assert duplicate.status_code == 422
     assert duplicate.json["errors"][0]["field"] == "name"

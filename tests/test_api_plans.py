@@ -34,6 +34,23 @@ def test_scenario_rules_are_checked_in_words(demo_app: Flask) -> None:  # noqa: 
     assert unknown.json["errors"] == [
         {"field": "budget_overrides", "message": "There is no budget line with id 999999"}
     ]
+    single = client.post(
+        "/api/v1/scenarios", json={"name": "One type", "objective": "single"}, headers=headers
+    )
+    assert single.status_code == 422
+    assert single.json["errors"] == [
+        {
+            "field": "single_demand_type_id",
+            "message": "choose the demand type to optimise when optimising one type only",
+        }
+    ]
+    half_cap = client.post(
+        "/api/v1/scenarios", json={"name": "Cap", "max_cost_per_unit": "900"}, headers=headers
+    )
+    assert half_cap.status_code == 422
+    assert [error["field"] for error in half_cap.json["errors"]] == [
+        "max_cost_per_unit_demand_type_id"
+    ]
 
 
 def test_run_read_export_and_agree_a_plan(demo_app: Flask) -> None:  # noqa: F811
