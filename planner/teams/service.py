@@ -148,7 +148,7 @@ def place_summary(session: Session, place_id: int, scope: PlaceScope) -> PlaceSu
             )
         )
     summary.years = [YearSection(year, rows_by_year[year]) for year in sorted(rows_by_year)]
-    summary.demand = facts.demand(lines)
+    summary.demand = facts.demand(_place_entries(plan, place.name))
     summary.delivery = delivery
     return summary
 
@@ -255,43 +255,34 @@ class _SolvedWith:
             )
         return "Continues as contracted; no later window recorded"
 
-    def demand(self, lines: list[AllocationLine]) -> list[DemandLine]:
-        """Split each allocation's value of demand avoided across the demand types its
-        intervention affects, in proportion to each type's undiscounted value per participant,
-        so the place's figures add up to the plan's."""
+    def demand(self, entries: list[dict[str, Any]]) -> list[DemandLine]:
+        """Demand avoided in the place per demand type: the optimiser's own figures for each
+        allocation (confidence-weighted and discounted, as the plan counts them) added up, so
+        the place's figures are the plan's."""
         units: dict[str, float] = defaultdict(float)
         values: dict[str, float] = defaultdict(float)
-        for line in lines:
-            intervention = self.interventions.get(line.intervention)
-            if intervention is None or line.value <= 0:
-                continue
-            weights = {
-                effect.demand_type: effect.reduction_per_participant
-                * len(effect.years_after)
-                * self.demand_types[effect.demand_type].unit_cost
-                for effect in intervention.effects
-                if effect.demand_type in self.demand_types
-            }
-            total = sum(weights.values())
-            if total <= 0:
-                continue
-            for key, weight in weights.items():
-                value = line.value * weight / total
-                values[key] += value
-                unit_cost = self.demand_types[key].unit_cost
-                units[key] += value / unit_cost if unit_cost else 0.0
-        return sorted(
-            (
-                DemandLine(
-                    self.demand_types[key].name,
-                    self.demand_types[key].unit,
-                    units[key],
-                    values[key],
-                )
-                for key in values
-            ),
-            key=lambda line: -line.value,
-        )
+        for entry in entries:
+            for avoided in entry.get("demand_avoided") or []:
+                key = str(avoided["demand_type"])
+                units[key] += float(avoided["units"])
+                values[key] += float(avoided["value"])
+        lines = []
+        for key, value in values.items():
+            demand_type = self.demand_types.get(key)
+            name, unit = (demand_type.name, demand_type.unit) if demand_type else (key, "")
+            lines.append(DemandLine(name, unit, units[key], value))
+        return sorted(lines, key=lambda line: -line.value)
+
+
+def _place_entries(plan: Plan, place_name: str) -> list[dict[str, Any]]:
+    """The plan's stored allocations in one place (the result names places by key)."""
+    result = plan.result or {}
+    names = {str(place["place"]): place["name"] for place in result.get("places", [])}
+    return [
+        entry
+        for entry in result.get("allocations", [])
+        if names.get(str(entry["place"]), str(entry["place"])) == place_name
+    ]
 
 
 def _short_month(date_text: str) -> str:
