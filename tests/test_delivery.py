@@ -352,3 +352,31 @@ def test_delivery_not_in_the_plan_is_kept_and_shown_so(app: Flask, partnership) 
     assert [(line.planned, line.started, line.progress) for line in batley] == [
         (0.0, 8, "Not in the plan")
     ]
+
+
+def test_a_place_lead_reads_delivery_against_the_agreed_plan_only(app: Flask, partnership) -> None:
+    with app.app_context(), new_session() as session:
+        other = Plan(scenario_name="Draft", status=PlanStatus.OPTIMAL, result={"years": [2026]})
+        session.add(other)
+        session.commit()
+        other_id = other.id
+    lead = bearer(token_for(app, Role.PLACE_LEAD, place_ids=[partnership["dewsbury"]]))
+    client = app.test_client()
+    refusal = {
+        "errors": [
+            {
+                "field": None,
+                "message": "Place leads can see planned against delivered for the agreed plan only",
+            }
+        ]
+    }
+    before = client.get(f"/api/v1/plans/{partnership['plan']}/delivery", headers=lead)
+    assert before.status_code == 403 and before.json == refusal
+    agree(app, partnership["plan"])
+    agreed = client.get(f"/api/v1/plans/{partnership['plan']}/delivery", headers=lead)
+    assert agreed.status_code == 200
+    assert [row["planned"] for row in agreed.json["items"]] == [40.0, 50.0]
+    draft = client.get(f"/api/v1/plans/{other_id}/delivery", headers=lead)
+    assert draft.status_code == 403 and draft.json == refusal
+    finance = bearer(token_for(app, Role.FINANCE_LEAD))
+    assert client.get(f"/api/v1/plans/{other_id}/delivery", headers=finance).status_code == 200
