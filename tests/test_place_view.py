@@ -200,6 +200,19 @@ def test_summary_page_prints_and_downloads(demo_app: Flask) -> None:
     assert rows and {row["Place"] for row in rows} == {"Little Horton"}
     assert all(row["Financial year"].startswith("20") for row in rows)
     assert all(row["Funded by (£)"] for row in rows)
+    # Demand avoided per demand type, one column each, adding up to the page's table.
+    headers = api_token(demo_app, "commissioner@demo.example")
+    summary = (
+        demo_app.test_client()
+        .get(f"/api/v1/place-summaries/{ids['Little Horton']}", headers=headers)
+        .json
+    )
+    assert summary["demand_reduction"]
+    for demand in summary["demand_reduction"]:
+        column = f"{demand['demand_type']} avoided ({demand['unit']})"
+        assert sum(float(row[column]) for row in rows) == pytest.approx(
+            demand["units"], abs=0.001 * len(rows) + 0.001
+        )
 
 
 def test_csv_cannot_carry_formulas(demo_app: Flask, sign_in_as: Any = None) -> None:

@@ -9,7 +9,7 @@ Excel workbook even after the live inputs change.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -24,6 +24,7 @@ from planner.inputs.calendar import budget_setting_date
 from planner.inputs.validation import fetch
 from planner.plans.report import AllocationLine, build_report
 from planner.solving.snapshot import inputs_from_snapshot
+from planner.teams.demand import DemandLine, demand_by_allocation, demand_lines, place_entries
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class PlaceAllocation(InFinancialYear):
     funders: tuple[Funder, ...]
     started: int | None = None
     completed: int | None = None
+    # Units of each demand type (by name) this allocation is expected to avoid.
+    demand_avoided: dict[str, float] = field(default_factory=dict)
 
     @property
     def capacity_used(self) -> float | None:
@@ -75,16 +78,6 @@ class YearSection(InFinancialYear):
     @property
     def value(self) -> float:
         return sum(row.value for row in self.rows)
-
-
-@dataclass(frozen=True)
-class DemandLine:
-    """Demand expected to be avoided in this place, for one demand type."""
-
-    name: str
-    unit: str
-    units: float
-    value: float
 
 
 @dataclass
@@ -134,21 +127,24 @@ def place_summary(session: Session, place_id: int, scope: PlaceScope) -> PlaceSu
     facts = _SolvedWith.read(plan)
     delivery = delivery_against_plan(session, plan.id, [place.id])  # type: ignore[arg-type, list-item]
     delivered = {(line.intervention, line.year): line for line in delivery}
+    entries = place_entries(plan, place.name)
+    demand_types = facts.demand_types
+    avoided = demand_by_allocation(entries, facts.interventions.values(), demand_types)
     rows_by_year: dict[int, list[PlaceAllocation]] = defaultdict(list)
     for line in lines:
         if line.participants < 0.005 and line.cost < 0.005:
             continue
         record = delivered.get((line.intervention, line.year))
-        rows_by_year[line.year].append(
-            facts.allocation(
-                place.name,
-                line,
-                record.started if record else None,
-                record.completed if record else None,
-            )
+        allocation = facts.allocation(
+            place.name,
+            line,
+            record.started if record else None,
+            record.completed if record else None,
         )
+        units = avoided.get((line.intervention, line.year), {})
+        rows_by_year[line.year].append(replace(allocation, demand_avoided=units))
     summary.years = [YearSection(year, rows_by_year[year]) for year in sorted(rows_by_year)]
-    summary.demand = facts.demand(_place_entries(plan, place.name))
+    summary.demand = demand_lines(entries, demand_types)
     summary.delivery = delivery
     return summary
 
@@ -254,35 +250,6 @@ class _SolvedWith:
                 f"{_short_month(budget_setting_date(later[0], month))})"
             )
         return "Continues as contracted; no later window recorded"
-
-    def demand(self, entries: list[dict[str, Any]]) -> list[DemandLine]:
-        """Demand avoided in the place per demand type: the optimiser's own figures for each
-        allocation (confidence-weighted and discounted, as the plan counts them) added up, so
-        the place's figures are the plan's."""
-        units: dict[str, float] = defaultdict(float)
-        values: dict[str, float] = defaultdict(float)
-        for entry in entries:
-            for avoided in entry.get("demand_avoided") or []:
-                key = str(avoided["demand_type"])
-                units[key] += float(avoided["units"])
-                values[key] += float(avoided["value"])
-        lines = []
-        for key, value in values.items():
-            demand_type = self.demand_types.get(key)
-            name, unit = (demand_type.name, demand_type.unit) if demand_type else (key, "")
-            lines.append(DemandLine(name, unit, units[key], value))
-        return sorted(lines, key=lambda line: -line.value)
-
-
-def _place_entries(plan: Plan, place_name: str) -> list[dict[str, Any]]:
-    """The plan's stored allocations in one place (the result names places by key)."""
-    result = plan.result or {}
-    names = {str(place["place"]): place["name"] for place in result.get("places", [])}
-    return [
-        entry
-        for entry in result.get("allocations", [])
-        if names.get(str(entry["place"]), str(entry["place"])) == place_name
-    ]
 
 
 def _short_month(date_text: str) -> str:
