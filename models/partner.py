@@ -110,6 +110,9 @@ class BudgetLineBase(SQLModel):
     districts: list[str] = json_list_field(
         description="Districts whose places this money may fund; empty means all places."
     )
+    illustrative: bool = Field(
+        default=False, description="The amounts are illustrative, not the partner's budget."
+    )
 
     @model_validator(mode="after")
     def minimum_not_above_maximum(self) -> "BudgetLineBase":

@@ -12,7 +12,13 @@ from tests.conftest import PASSWORD, add_user
 
 def test_config_comes_from_prefixed_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("PLANNER_SOLVE_TIME_LIMIT", "17")
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "TESTING": True})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+        }
+    )
     assert app.config["SOLVE_TIME_LIMIT"] == 17
 
 

@@ -207,6 +207,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
             "status": BudgetStatus.CONFIRMED if budget.confirmed else BudgetStatus.INDICATIVE,
             "ring_fence": [str(category) for category in budget.ring_fence],
             "districts": list(budget.districts),
+            "illustrative": True,
         }
         what = f"budget line of {budget.partner} for {budget.year}"
         session.add(BudgetLine(**_validated(BudgetLineCreate, fields, what)))
@@ -222,6 +223,7 @@ def _add_places(session: Session) -> dict[str, Place]:
             "district": demo.district,
             "need_index": demo.need_index,
             "description": demo.description,
+            "illustrative": True,
         }
         place = Place(**_validated(PlaceCreate, fields, f"place {demo.name}"))
         session.add(place)

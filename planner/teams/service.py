@@ -25,6 +25,7 @@ from planner.inputs.validation import fetch
 from planner.plans.report import AllocationLine, build_report
 from planner.solving.snapshot import inputs_from_snapshot
 from planner.teams.demand import DemandLine, demand_by_allocation, demand_lines, place_entries
+from planner.teams.sources import RatingSource, rating_sources
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class PlaceSummary:
     years: list[YearSection] = field(default_factory=list)
     demand: list[DemandLine] = field(default_factory=list)
     delivery: list[DeliveryLine] = field(default_factory=list)
+    # The evidence rating each intervention had when the plan was solved, with its source.
+    ratings: dict[str, RatingSource] = field(default_factory=dict)
 
     @property
     def participants(self) -> float:
@@ -146,6 +149,7 @@ def place_summary(session: Session, place_id: int, scope: PlaceScope) -> PlaceSu
     summary.years = [YearSection(year, rows_by_year[year]) for year in sorted(rows_by_year)]
     summary.demand = demand_lines(entries, demand_types)
     summary.delivery = delivery
+    summary.ratings = rating_sources(plan)
     return summary
 
 
