@@ -16,6 +16,7 @@ import pytest
 from models.vocabulary import financial_year_label
 from planner.excel.cells import largest_remainder, safe_sheet_name
 from planner.excel.plan_workbook import SHEET_ORDER, build_plan_workbook
+from tests.conftest import missing_system_package
 from tests.excel.plan_fixtures import (
     INJECTED_INTERVENTION,
     INJECTED_PARTNER,
@@ -43,7 +44,9 @@ def recalculate(content: bytes, folder: Path) -> openpyxl.Workbook:
     """Open the workbook in LibreOffice, let it work out every formula, and read the results."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.skip("recalculating needs LibreOffice: install Debian's libreoffice-calc-nogui")
+        missing_system_package(
+            "recalculating needs LibreOffice: install Debian's libreoffice-calc-nogui"
+        )
     source = folder / "in" / "plan.xlsx"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_bytes(content)
