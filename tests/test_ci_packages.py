@@ -10,12 +10,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-NEEDS_A_PACKAGE = '''
+NEEDS_A_PACKAGE = """
 from tests.conftest import missing_system_package
 
 def test_needs_a_missing_package():
     missing_system_package("needs Debian's example-package")
-'''
+"""
 
 
 def run_pytest(tmp_path: Path, required: str | None) -> subprocess.CompletedProcess[str]:
