@@ -11,7 +11,10 @@ Sources: /work/shared/data in the project's reference data, copied here with the
 - Intervention types from the Youth Endowment Fund Toolkit carry no EIF rating: the demo maps
   YEF's impact and confidence onto the EIF scale (said in each description) and keeps YEF as the
   source. Prison awareness programmes are rated harmful by YEF, hence NE: never funded.
-- Costs per participant, capacities and effect sizes are illustrative, and labelled so.
+- Costs per participant, capacities and effect sizes are illustrative, and labelled so. Costs
+  per participant are pitched against the costs of demand in 2022/23 prices (they were raised
+  by a quarter when those moved to one price year, keeping the demo's programmes as good or as
+  poor value as before).
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "turns two. Published outcomes: child health and development, reduced maltreatment "
             "risk and A&E visits, school readiness."
         ),
-        unit_cost=3200,
+        unit_cost=4000,
         capacity=40,
         duration_weeks=130,
         evidence_rating="4+",
@@ -91,7 +94,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Weekly parent groups for parents worried about the behaviour of a child aged 3-6. "
             "Published outcomes: fewer and less intense behaviour problems, improved reading."
         ),
-        unit_cost=450,
+        unit_cost=560,
         capacity=120,
         duration_weeks=18,
         evidence_rating="4+",
@@ -112,7 +115,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Weekly groups for parents of 2-3 year olds, typically in disadvantaged communities. "
             "Published outcome: child behaviour (preliminary evidence only)."
         ),
-        unit_cost=400,
+        unit_cost=500,
         capacity=80,
         duration_weeks=12,
         evidence_rating="2+",
@@ -134,7 +137,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "difficulties and a child aged 1-3. Published outcomes: child behaviour, parent-child "
             "interaction (preliminary evidence only)."
         ),
-        unit_cost=300,
+        unit_cost=380,
         capacity=60,
         duration_weeks=14,
         evidence_rating="2",
@@ -152,7 +155,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Small parent groups plus phone consultations for parents of children up to 12 with "
             "behaviour concerns. Published outcomes: fewer behaviour and emotional problems."
         ),
-        unit_cost=90,
+        unit_cost=110,
         capacity=250,
         duration_weeks=8,
         evidence_rating="3+",
@@ -173,7 +176,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "A short assessment and feedback phase, then tailored Everyday Parenting sessions. "
             "Published outcomes: child behaviour, fewer internalising problems, parenting."
         ),
-        unit_cost=350,
+        unit_cost=440,
         capacity=100,
         duration_weeks=12,
         evidence_rating="3",
@@ -195,7 +198,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "of emotional problems, developmental delay or abuse and neglect. Published outcomes: "
             "reduced maltreatment risk, emotional and behavioural outcomes."
         ),
-        unit_cost=4500,
+        unit_cost=5620,
         capacity=25,
         duration_weeks=40,
         evidence_rating="3",
@@ -218,7 +221,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "teacher. Rated 3+* (mixed findings). Published outcomes: classroom behaviour, less "
             "antisocial behaviour, later substance misuse."
         ),
-        unit_cost=45,
+        unit_cost=60,
         capacity=600,
         duration_weeks=39,
         evidence_rating="3+",
@@ -239,7 +242,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "A universal social and emotional learning curriculum taught by teachers to pupils "
             "aged 6-12. Published outcomes: social and emotional competence, less aggression."
         ),
-        unit_cost=60,
+        unit_cost=80,
         capacity=600,
         duration_weeks=39,
         evidence_rating="3+",
@@ -262,7 +265,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "substance misuse, often referred by youth justice. Rated 3+* (mixed findings). "
             "Published outcomes: less offending and substance misuse, better family functioning."
         ),
-        unit_cost=950,
+        unit_cost=1190,
         capacity=40,
         duration_weeks=16,
         evidence_rating="3+",
@@ -286,7 +289,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "custody. Rated 4+* (mixed findings). Published outcomes: less offending, fewer "
             "out-of-home placements, better mental health."
         ),
-        unit_cost=6500,
+        unit_cost=8120,
         capacity=20,
         duration_weeks=20,
         evidence_rating="4+",
@@ -312,7 +315,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 rating="2", finding="moderate impact on violence, about 26% less crime"
             ),
         ),
-        unit_cost=1200,
+        unit_cost=1500,
         capacity=60,
         duration_weeks=52,
         evidence_rating="2",
@@ -340,7 +343,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 "as reported by a third party",
             ),
         ),
-        unit_cost=700,
+        unit_cost=880,
         capacity=50,
         duration_weeks=16,
         evidence_rating="2",
@@ -365,7 +368,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 rating="3", finding="high impact, about 33% less crime, with high confidence"
             ),
         ),
-        unit_cost=2500,
+        unit_cost=3120,
         capacity=30,
         duration_weeks=26,
         evidence_rating="3",
@@ -389,7 +392,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 rating="2", finding="high impact on violence; confidence not stated in its text"
             ),
         ),
-        unit_cost=800,
+        unit_cost=1000,
         capacity=50,
         duration_weeks=12,
         evidence_rating="2",
@@ -416,7 +419,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 finding="high impact, about 45% lower risk, but resting on only four studies",
             ),
         ),
-        unit_cost=1400,
+        unit_cost=1750,
         capacity=40,
         duration_weeks=16,
         evidence_rating="2",
@@ -444,7 +447,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 "limited",
             ),
         ),
-        unit_cost=500,
+        unit_cost=620,
         capacity=40,
         duration_weeks=12,
         evidence_rating="NL2",
@@ -466,7 +469,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Endowment Fund: they may increase involvement in crime. Kept in the demo to show "
             "that an NE programme is never funded, whatever its cost."
         ),
-        unit_cost=150,
+        unit_cost=190,
         capacity=100,
         duration_weeks=1,
         evidence_rating="NE",
