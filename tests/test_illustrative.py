@@ -1,6 +1,6 @@
-"""Illustrative figures are labelled: the demo marks its budgets and places (as it does its
-interventions), the pages tag them, forms and the API can set the flag, and the footer names
-the kinds in use only when there are any."""
+"""Illustrative figures are labelled on the demo partnership: it marks its budgets and places (as
+it does its interventions), the pages tag them, and the footer names the kinds in use.
+`test_illustrative_inputs.py` has the same without the demo (a database of the tests' own)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ from flask import Flask
 from sqlmodel import select
 
 from models import BudgetLine, Place
-from models.vocabulary import Role
 from planner.db import new_session
-from planner.inputs import service
-from tests.test_api_tokens import bearer, token_for
 from tests.test_demo import demo, demo_app  # noqa: F401  (the module's demo partnership)
 from tests.test_place_view import LEAD, browser
 
@@ -60,49 +57,3 @@ def test_place_summary_shows_each_ratings_source_and_date(demo_app: Flask) -> No
     page = browser(demo_app, LEAD).get(f"/place-teams/{bradford_moor.id}").get_data(as_text=True)
     assert '<span class="note rating-source"><a href="https://' in page
     assert "(EIF Guidebook (Foundations), " in page or "(Youth Endowment Fund Toolkit, " in page
-
-
-def test_no_footer_without_illustrative_records(app: Flask, sign_in_as) -> None:
-    with app.app_context(), new_session() as session:
-        partner = service.create_partner(session, {"name": "Kirklees Council"})
-        service.create_place(session, {"name": "Batley East", "district": "Kirklees"})
-        service.create_budget_line(
-            session, {"partner_id": partner.id, "year": 2026, "maximum": 1000}
-        )
-    page = sign_in_as(Role.COMMISSIONER).get("/inputs/places").get_data(as_text=True)
-    assert FOOTER not in page
-    assert PLACE_TAG not in page
-    assert "Evidence ratings are on the Early Intervention Foundation Guidebook scale" in page
-
-
-def test_forms_and_the_api_set_the_flag(app: Flask, sign_in_as) -> None:
-    client = sign_in_as(Role.COMMISSIONER)
-    added = client.post(
-        "/inputs/places/new",
-        data={"name": "Park", "district": "Calderdale", "need_index": "1.2", "illustrative": "y"},
-    )
-    assert added.status_code == 302
-    with app.app_context(), new_session() as session:
-        park = session.exec(select(Place).where(Place.name == "Park")).one()
-    assert park.illustrative is True
-    headers = bearer(token_for(app, Role.COMMISSIONER))
-    api = app.test_client()
-    partner = api.post("/api/v1/partners", json={"name": "Calderdale Council"}, headers=headers)
-    line = api.post(
-        "/api/v1/budget-lines",
-        json={
-            "partner_id": partner.json["id"],
-            "year": 2026,
-            "maximum": "10",
-            "illustrative": True,
-        },
-        headers=headers,
-    )
-    assert line.status_code == 201, line.json
-    assert line.json["illustrative"] is True
-    place = api.post(
-        "/api/v1/places", json={"name": "Ovenden", "district": "Calderdale"}, headers=headers
-    )
-    assert place.status_code == 201 and place.json["illustrative"] is False
-    page = client.get("/inputs/places").get_data(as_text=True)
-    assert FOOTER + "budget lines; places&#39; eligible populations and need." in page
