@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy import JSON, Column, Numeric
 from sqlmodel import Field
 
@@ -72,6 +73,17 @@ def blank_to_none(value: object) -> object:
     return value
 
 
+def broken_on(schema: str, field: str, message: str, value: object) -> ValidationError:
+    """A rule about the whole record, reported against the field the user should change (a
+    plain ValueError from a model validator would belong to no field)."""
+    # The message is shown as written: braces in it are not placeholders.
+    template = message.replace("{", "{{").replace("}", "}}")
+    problem = InitErrorDetails(
+        type=PydanticCustomError("value_error", template), loc=(field,), input=value
+    )
+    return ValidationError.from_exception_data(schema, [problem])
+
+
 _PLAIN_REASONS = {
     "greater_than_equal": "must be {ge} or more",
     "greater_than": "must be more than {gt}",
@@ -84,7 +96,7 @@ _PLAIN_REASONS = {
     "int_from_float": "must be a whole number",
     "float_parsing": "must be a number",
     "missing": "is required",
-    "string_too_short": "is required",
+    "string_too_short": "must be at least {min_length} characters",
     "string_too_long": "must be at most {max_length} characters",
     "enum": "must be one of: {expected}",
     "literal_error": "must be one of: {expected}",
@@ -100,6 +112,12 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     for problem in error.errors():
         field = ".".join(str(part) for part in problem.get("loc", ())) or "__all__"
         template = _PLAIN_REASONS.get(problem["type"])
+        if (
+            problem["type"] == "string_too_short"
+            and (problem.get("ctx") or {}).get("min_length", 1) <= 1
+        ):
+            # A text that must not be empty is simply missing.
+            template = _PLAIN_REASONS["missing"]
         if template:
             try:
                 reason = template.format(**(problem.get("ctx") or {}))

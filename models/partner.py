@@ -8,6 +8,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import (
     blank_to_none,
+    broken_on,
     json_list_field,
     money_field,
     optional_money_field,
@@ -109,13 +110,19 @@ class BudgetLineBase(SQLModel):
     districts: list[str] = json_list_field(
         description="Districts whose places this money may fund; empty means all places."
     )
+    illustrative: bool = Field(
+        default=False, description="The amounts are illustrative, not the partner's budget."
+    )
 
     @model_validator(mode="after")
     def minimum_not_above_maximum(self) -> "BudgetLineBase":
         if self.minimum is not None and self.minimum > self.maximum:
-            raise ValueError(
+            raise broken_on(
+                type(self).__name__,
+                "minimum",
                 f"The committed minimum (£{self.minimum:,.2f}) is more than the maximum "
-                f"(£{self.maximum:,.2f}) for {financial_year_label(self.year)}"
+                f"(£{self.maximum:,.2f}) for {financial_year_label(self.year)}",
+                self.minimum,
             )
         return self
 

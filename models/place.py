@@ -17,6 +17,10 @@ class PlaceBase(SQLModel):
         description="Relative need built from risk indicators; 1 = average.",
     )
     description: str = Field(default="", max_length=2000)
+    illustrative: bool = Field(
+        default=False,
+        description="Eligible populations, need and capacity are illustrative, not local data.",
+    )
 
     _strip = field_validator("name", "district", mode="before")(strip_text)
 

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import (
+    broken_on,
     json_dict_field,
     money_field,
     optional_money_field,
@@ -131,10 +132,29 @@ class ScenarioBase(SQLModel):
 
     @model_validator(mode="after")
     def objective_has_its_inputs(self) -> "ScenarioBase":
+        schema = type(self).__name__
         if self.objective == ObjectiveChoice.SINGLE and self.single_demand_type_id is None:
-            raise ValueError("choose the demand type to optimise when optimising one type only")
-        if (self.max_cost_per_unit is None) != (self.max_cost_per_unit_demand_type_id is None):
-            raise ValueError("a cost-per-unit cap needs both a demand type and an amount")
+            raise broken_on(
+                schema,
+                "single_demand_type_id",
+                "choose the demand type to optimise when optimising one type only",
+                None,
+            )
+        if self.max_cost_per_unit is None and self.max_cost_per_unit_demand_type_id is not None:
+            raise broken_on(
+                schema,
+                "max_cost_per_unit",
+                "a cost-per-unit cap needs both a demand type and an amount: give the amount",
+                None,
+            )
+        if self.max_cost_per_unit is not None and self.max_cost_per_unit_demand_type_id is None:
+            raise broken_on(
+                schema,
+                "max_cost_per_unit_demand_type_id",
+                "a cost-per-unit cap needs both a demand type and an amount: choose the demand "
+                "type",
+                None,
+            )
         return self
 
     def confidence(self) -> dict[str, float]:
@@ -176,9 +196,12 @@ class ScenarioBudgetOverrideBase(SQLModel):
     @model_validator(mode="after")
     def minimum_not_above_maximum(self) -> "ScenarioBudgetOverrideBase":
         if self.minimum is not None and self.minimum > self.maximum:
-            raise ValueError(
+            raise broken_on(
+                type(self).__name__,
+                "minimum",
                 f"The committed minimum (£{self.minimum:,.2f}) is more than the maximum "
-                f"(£{self.maximum:,.2f})"
+                f"(£{self.maximum:,.2f})",
+                self.minimum,
             )
         return self
 

@@ -13,23 +13,35 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then PLANNER_* environment variables, then `config`."""
+    """Build the app: defaults, then DATABASE_URL and PLANNER_* environment variables, then
+    `config` (which may also name the INSTANCE_PATH). Raises ConfigError for a setting it cannot
+    start with."""
     from planner import db, logs
     from planner.api.docs import configure_docs, openapi_options
-    from planner.config import ENV_PREFIX, DefaultConfig, finish_config
+    from planner.config import (
+        ENV_PREFIX,
+        DefaultConfig,
+        environment_database_url,
+        finish_config,
+        instance_folder,
+    )
     from planner.core.errors import register_error_pages
     from planner.extensions import csrf, login_manager
     from planner.features import BLUEPRINTS, register_cli, register_template_helpers
 
-    # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views.
+    # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views. The
+    # instance folder is chosen here, not by Flask: for a `pip install .` Flask would put it
+    # inside the virtual environment, lost with it.
     app = OpenAPI(
         __name__,
         static_folder=str(STATIC_DIR),
         static_url_path="/static",
+        instance_path=instance_folder(config),
         instance_relative_config=True,
         **openapi_options(),
     )
     app.config.from_object(DefaultConfig)
+    app.config["DATABASE_URL"] = environment_database_url()
     app.config.from_prefixed_env(ENV_PREFIX)
     app.config.update(config or {})
     finish_config(app.config, app.instance_path)

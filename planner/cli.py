@@ -1,16 +1,20 @@
 """The `planner` command: serve the app, migrate the database, load the demo, manage users.
 
-Each command exits non-zero with a one-line reason when its input is wrong.
+Each command exits non-zero with a one-line reason when its input is wrong, and so does any
+command when the configuration is unusable or the database cannot be reached: those are caught
+once, here, rather than in every command.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
 
 from models.vocabulary import Role
 
@@ -18,18 +22,91 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def main() -> None:
+class PlannerGroup(FlaskGroup):
+    """Flask's command group, with the app's start-up and database failures told in one line."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        with _one_line_reasons(ctx):
+            return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except Exception as error:  # noqa: BLE001  (--help still lists what it can)
+            click.echo(f"Error: {startup_reason(ctx, error) or error}", err=True)
+            return sorted(AppGroup.list_commands(self, ctx))
+        return super().list_commands(ctx)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_reasons(ctx):
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _one_line_reasons(ctx: click.Context) -> Iterator[None]:
+    """Turn a configuration or database failure into click's one-line error and exit code 1."""
+    try:
+        yield
+    except click.ClickException:
+        raise
+    except Exception as error:
+        reason = startup_reason(ctx, error)
+        if reason is None:
+            raise
+        raise click.ClickException(reason) from None
+
+
+def startup_reason(ctx: click.Context, error: BaseException) -> str | None:
+    """A one-line reason for a failure any command can meet, or None for any other failure."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from planner.config import ConfigError
+
+    if isinstance(error, ConfigError):
+        return str(error)
+    where = _database_address(ctx)
+    if isinstance(error, OperationalError):
+        return f"could not reach the database{where}: {_first_line(error.orig or error)}"
+    if isinstance(error, SQLAlchemyError):
+        return f"the database{where} refused the request: {_first_line(error.orig or error)}"
+    if isinstance(error, CommandError):
+        return f"could not migrate the database{where}: {_first_line(error)}"
+    if isinstance(error, PermissionError):
+        return f"could not use {error.filename}: permission denied (set PLANNER_INSTANCE_PATH)"
+    return None
+
+
+def _database_address(ctx: click.Context) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        url = make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001  (the address only adds detail to the reason)
+        return ""
+    return f" at {url}"
+
+
+def _first_line(error: object) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def main(args: list[str] | None = None) -> None:
     """Entry point of the `planner` console script."""
     # The demo and the production server both build the app here, not from FLASK_APP.
     os.environ.setdefault("FLASK_RUN_FROM_CLI", "false")
-    cli = FlaskGroup(
+    planner_cli().main(args=args, prog_name="planner")
+
+
+def planner_cli() -> PlannerGroup:
+    return PlannerGroup(
         create_app=_create_app,
         add_default_commands=True,
         add_version_option=False,
         load_dotenv=False,
         help="Plan pooled early-intervention budgets across a partnership.",
     )
-    cli.main(prog_name="planner")
 
 
 def _create_app() -> Flask:

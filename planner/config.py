@@ -1,19 +1,48 @@
 """Configuration: defaults here, overridden by PLANNER_* environment variables and by create_app's
-mapping. `DATABASE_URL` (unprefixed, as hosting platforms set it) also selects the database."""
+mapping. `DATABASE_URL` (unprefixed, as hosting platforms set it) also selects the database.
+
+The instance folder (SQLite database, secret key, pending imports) is `PLANNER_INSTANCE_PATH`, or
+`instance/` under the directory the planner is started from: never inside the installed package,
+where rebuilding the virtual environment would lose the database and the secret key.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "PLANNER"
+INSTANCE_PATH_VARIABLE = "PLANNER_INSTANCE_PATH"
+
+# Settings that are on or off, and the words an environment variable may use for each.
+BOOLEAN_SETTINGS = (
+    "AUTO_MIGRATE",
+    "LOG_JSON",
+    "SOLVE_IN_BACKGROUND",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "REMEMBER_COOKIE_SECURE",
+    "REMEMBER_COOKIE_HTTPONLY",
+    "WTF_CSRF_ENABLED",
+    "TESTING",
+    "DEBUG",
+)
+INTEGER_SETTINGS = ("SOLVE_TIME_LIMIT", "MAX_CONTENT_LENGTH")
+TRUE_WORDS = ("on", "true", "yes", "1")
+FALSE_WORDS = ("off", "false", "no", "0")
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
+
+
+class ConfigError(ValueError):
+    """A setting the planner cannot start with; the message names the variable."""
 
 
 class DefaultConfig:
     SECRET_KEY: str | None = None
-    DATABASE_URL: str | None = os.environ.get("DATABASE_URL")
+    DATABASE_URL: str | None = None
     # The embedded SQLite default migrates itself on start; a shared PostgreSQL is upgraded on
     # purpose with `planner db upgrade`.
     AUTO_MIGRATE: bool | None = None
@@ -28,6 +57,18 @@ class DefaultConfig:
     LOG_JSON = False
 
 
+def instance_folder(config: Mapping[str, Any] | None = None) -> str:
+    """The instance folder: create_app's INSTANCE_PATH, else PLANNER_INSTANCE_PATH, else
+    `instance/` in the current working directory. Always absolute, as Flask requires."""
+    chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get(INSTANCE_PATH_VARIABLE)
+    return str(Path(chosen or Path.cwd() / "instance").expanduser().resolve())
+
+
+def environment_database_url() -> str | None:
+    """DATABASE_URL as hosting platforms set it, read when the app is built (not on import)."""
+    return os.environ.get("DATABASE_URL") or None
+
+
 def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL URLs written the usual way."""
     for prefix in ("postgres://", "postgresql://"):
@@ -38,6 +79,13 @@ def normalise_database_url(url: str) -> str:
 
 def sqlite_url(instance_path: str | Path) -> str:
     return f"sqlite:///{Path(instance_path) / 'planner.sqlite'}"
+
+
+def default_database_url(instance_path: str | Path) -> str:
+    """The database the app uses when nothing else is configured: DATABASE_URL or
+    PLANNER_DATABASE_URL, else the SQLite file in the instance folder."""
+    url = environment_database_url() or os.environ.get(f"{ENV_PREFIX}_DATABASE_URL")
+    return normalise_database_url(url or sqlite_url(instance_path))
 
 
 def instance_secret_key(instance_path: str | Path) -> str:
@@ -53,12 +101,52 @@ def instance_secret_key(instance_path: str | Path) -> str:
     return key
 
 
-def finish_config(config: dict[str, Any], instance_path: str) -> None:
-    """Fill in the settings whose defaults depend on the instance folder."""
+def as_boolean(name: str, value: object) -> bool:
+    """An on/off setting as a bool; refuses anything that is not clearly on or off."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(
+        f"{ENV_PREFIX}_{name} must be on or off (or true/false, yes/no, 1/0), not '{value}'"
+    )
+
+
+def as_integer(name: str, value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}_{name} must be a whole number, not '{value}'") from None
+
+
+def check_database_url(url: str) -> str:
+    scheme = url.partition(":")[0].partition("+")[0].lower()
+    if scheme not in DATABASE_SCHEMES or "://" not in url:
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        raise ConfigError(
+            "DATABASE_URL must be a PostgreSQL address (postgresql://user@host/dbname) or a "
+            f"SQLite file (sqlite:///path/planner.sqlite), not '{shown}'"
+        )
+    return normalise_database_url(url)
+
+
+def finish_config(config: MutableMapping[str, Any], instance_path: str) -> None:
+    """Check the settings and fill in those whose defaults depend on the instance folder."""
+    for name in BOOLEAN_SETTINGS:
+        if config.get(name) is not None:
+            config[name] = as_boolean(name, config[name])
+    for name in INTEGER_SETTINGS:
+        if config.get(name) is not None:
+            config[name] = as_integer(name, config[name])
     if not config.get("DATABASE_URL"):
         Path(instance_path).mkdir(parents=True, exist_ok=True)
         config["DATABASE_URL"] = sqlite_url(instance_path)
-    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    config["DATABASE_URL"] = check_database_url(str(config["DATABASE_URL"]))
     if config.get("AUTO_MIGRATE") is None:
         config["AUTO_MIGRATE"] = config["DATABASE_URL"].startswith("sqlite")
     if not config.get("SECRET_KEY"):

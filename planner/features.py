@@ -70,6 +70,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Navigation, and `has_endpoint` so a page offers a link only where the feature exists."""
+    """Navigation, `has_endpoint` so a page offers a link only where the feature exists, and
+    `illustrative_in_use` for the footer."""
+    from planner.core.illustrative import illustrative_in_use
+
     app.jinja_env.globals["nav_links"] = nav_links
+    app.jinja_env.globals["illustrative_in_use"] = illustrative_in_use
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in current_app.view_functions

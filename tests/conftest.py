@@ -10,7 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask
@@ -22,6 +22,17 @@ from planner import create_app
 from planner.config import normalise_database_url
 
 PASSWORD = "correct horse battery"
+
+# CI sets this: there, a missing Chromium or LibreOffice is a broken install, not a reason to
+# skip the tests that need them.
+REQUIRE_SYSTEM_PACKAGES = os.environ.get("CI_REQUIRE_SYSTEM_PACKAGES") == "1"
+
+
+def missing_system_package(reason: str, *, module_level: bool = False) -> NoReturn:
+    """Skip a test that needs a Debian package that is not installed, or fail it in CI."""
+    if REQUIRE_SYSTEM_PACKAGES:
+        pytest.fail(f"{reason} (CI_REQUIRE_SYSTEM_PACKAGES=1)", pytrace=False)
+    pytest.skip(reason, allow_module_level=module_level)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -75,11 +86,10 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "SOLVE_IN_BACKGROUND": False,
         "LOG_LEVEL": "WARNING",
+        "INSTANCE_PATH": str(tmp_path),
         **overrides,
     }
-    app = create_app(config)
-    app.instance_path = str(tmp_path)
-    return app
+    return create_app(config)
 
 
 def empty_database(app: Flask) -> None:

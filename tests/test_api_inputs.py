@@ -80,6 +80,19 @@ def test_validation_errors_name_the_field(editor) -> None:
     )
     assert line.status_code == 422
     assert {"field": "maximum", "message": "must be 0 or more"} in line.json["errors"]
+    above = client.post(
+        "/api/v1/budget-lines",
+        json={"partner_id": partner.json["id"], "year": 2026, "maximum": "500", "minimum": "600"},
+        headers=headers,
+    )
+    assert above.status_code == 422
+    assert above.json["errors"] == [
+        {
+            "field": "minimum",
+            "message": "The committed minimum (£600.00) is more than the maximum (£500.00) "
+            "for 2026/27",
+        }
+    ]
     duplicate = client.post("/api/v1/partners", json={"name": "Kirklees Council"}, headers=headers)
     assert duplicate.status_code == 422
     assert duplicate.json["errors"][0]["field"] == "name"
@@ -174,3 +187,33 @@ def test_role_rules_match_the_web_app(app: Flask, role: Role, method: str, statu
     assert response.status_code == status
     if status == 403:
         assert "does not allow" in response.json["errors"][0]["message"]
+
+
+def test_budget_line_districts_must_be_the_partnerships(editor) -> None:
+    client, headers = editor
+    partner = client.post(
+        "/api/v1/partners",
+        json={"name": "Kirklees Council", "district": "Kirklees"},
+        headers=headers,
+    ).json
+    client.post(
+        "/api/v1/places", json={"name": "Batley East", "district": "Kirklees"}, headers=headers
+    )
+    client.post("/api/v1/places", json={"name": "Park", "district": "Calderdale"}, headers=headers)
+    body = {"partner_id": partner["id"], "year": 2026, "maximum": "1000"}
+    atlantis = client.post(
+        "/api/v1/budget-lines", json={**body, "districts": ["Atlantis"]}, headers=headers
+    )
+    assert atlantis.status_code == 422
+    assert atlantis.json["errors"] == [
+        {
+            "field": "districts",
+            "message": "'Atlantis' is not the district of any place or partner; use one of: "
+            "Calderdale, Kirklees",
+        }
+    ]
+    saved = client.post(
+        "/api/v1/budget-lines", json={**body, "districts": [" kirklees "]}, headers=headers
+    )
+    assert saved.status_code == 201, saved.json
+    assert saved.json["districts"] == ["Kirklees"]

@@ -3,10 +3,14 @@ solved and read back, the Excel export, and agreeing a plan."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+import pytest
 from flask import Flask
 from sqlmodel import select
 
-from models import BudgetLine
+from models import BudgetLine, Plan
 from planner.db import new_session
 from tests.test_place_view import LEAD, api_token, demo_app  # noqa: F401  (shared demo fixture)
 
@@ -33,6 +37,23 @@ def test_scenario_rules_are_checked_in_words(demo_app: Flask) -> None:  # noqa: 
     assert unknown.status_code == 422
     assert unknown.json["errors"] == [
         {"field": "budget_overrides", "message": "There is no budget line with id 999999"}
+    ]
+    single = client.post(
+        "/api/v1/scenarios", json={"name": "One type", "objective": "single"}, headers=headers
+    )
+    assert single.status_code == 422
+    assert single.json["errors"] == [
+        {
+            "field": "single_demand_type_id",
+            "message": "choose the demand type to optimise when optimising one type only",
+        }
+    ]
+    half_cap = client.post(
+        "/api/v1/scenarios", json={"name": "Cap", "max_cost_per_unit": "900"}, headers=headers
+    )
+    assert half_cap.status_code == 422
+    assert [error["field"] for error in half_cap.json["errors"]] == [
+        "max_cost_per_unit_demand_type_id"
     ]
 
 
@@ -73,6 +94,25 @@ def test_run_read_export_and_agree_a_plan(demo_app: Flask) -> None:  # noqa: F81
     assert plan["allocations"] and plan["binding_constraints"] is not None
     listed = client.get(f"/api/v1/plans?scenario_id={scenario_id}", headers=headers).json
     assert [item["id"] for item in listed["items"]] == [plan_id]
+    # Money is pounds as a string with pence, here as in the rest of the API.
+    with demo_app.app_context(), new_session() as session:
+        stored = session.get(Plan, plan_id)
+        spend, benefit = f"{stored.total_spend:.2f}", f"{stored.total_benefit:.2f}"  # type: ignore[union-attr]
+    assert (plan["total_spend"], plan["total_benefit"]) == (spend, benefit)
+    assert (listed["items"][0]["total_spend"], listed["items"][0]["total_benefit"]) == (
+        spend,
+        benefit,
+    )
+    assert isinstance(plan["objective"], str) and isinstance(plan["pooling_gain"], str)
+    pence = re.compile(r"^-?\d+\.\d\d$")
+    first = plan["allocations"][0]
+    assert pence.match(first["cost"]) and pence.match(first["value_of_demand_avoided"])
+    assert all(pence.match(f["amount"]) for f in first["funding"])
+    assert all(pence.match(d["value"]) for d in first["demand_avoided"])
+    assert all(pence.match(p["contribution"]) for p in plan["partners"])
+    assert sum(Decimal(a["cost"]) for a in plan["allocations"]) == pytest.approx(
+        Decimal(spend), abs=Decimal("0.5")
+    )
 
     finance = api_token(demo_app, "finance@demo.example")
     workbook = client.get(f"/api/v1/plans/{plan_id}/workbook", headers=finance)

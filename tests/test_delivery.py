@@ -274,3 +274,109 @@ def test_deleting_a_delivery_record_from_the_place_page(
     assert event.summary == ("Deleted the delivery record of Incredible Years in Dewsbury, 2026/27")
     page = lead.get(f"/place-teams/{dewsbury}").get_data(as_text=True)
     assert delete_url not in page
+
+
+def test_completed_cannot_exceed_started(app: Flask, partnership) -> None:
+    token = token_for(app, Role.COMMISSIONER)
+    response = record(app, token, partnership, started=12, completed=13)
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {"field": "completed", "message": "cannot be more than the 12 people started"}
+    ]
+    with app.app_context(), new_session() as session:
+        assert session.exec(select(DeliveryRecord)).all() == []
+
+
+def agree(app: Flask, plan_id: int) -> None:
+    from types import SimpleNamespace
+
+    from planner.delivery.agreement import agree_plan
+
+    with app.app_context(), new_session() as session:
+        agree_plan(session, plan_id, SimpleNamespace(id=None, name="Commissioner"))
+
+
+def test_years_outside_the_agreed_plan_are_refused(app: Flask, partnership) -> None:
+    token = token_for(app, Role.COMMISSIONER)
+    # Before any plan is agreed there is no horizon to hold delivery to.
+    assert record(app, token, partnership, year=2029, started=1).status_code == 201
+    agree(app, partnership["plan"])
+    response = record(app, token, partnership, year=2028, started=5)
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {
+            "field": "year",
+            "message": "2028/29 is outside the agreed plan's years (2026/27 to 2027/28)",
+        }
+    ]
+    assert record(app, token, partnership, year=2027, started=5).status_code == 201
+
+
+def test_an_ne_rated_intervention_never_has_delivery(app: Flask, partnership) -> None:
+    with app.app_context(), new_session() as session:
+        harmful = Intervention(
+            name="Prison awareness",
+            target_group="Families",
+            unit_cost=Decimal("150"),
+            evidence_rating="NE",
+        )
+        session.add(harmful)
+        session.commit()
+        harmful_id = harmful.id
+    token = token_for(app, Role.COMMISSIONER)
+    response = record(app, token, partnership, intervention_id=harmful_id, started=3)
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {
+            "field": "intervention_id",
+            "message": "Prison awareness is rated NE (no effect, or harmful) and is never "
+            "funded, so no delivery of it can be recorded",
+        }
+    ]
+
+
+def test_delivery_not_in_the_plan_is_kept_and_shown_so(app: Flask, partnership) -> None:
+    """Batley has no allocation: a team may still run the programme there."""
+    with app.app_context(), new_session() as session:
+        session.add(
+            PlacePopulation(place_id=partnership["batley"], target_group="Families", population=50)
+        )
+        session.commit()
+    agree(app, partnership["plan"])
+    token = token_for(app, Role.COMMISSIONER)
+    saved = record(app, token, partnership, place_id=partnership["batley"], started=8)
+    assert saved.status_code == 201, saved.json
+    with app.app_context(), new_session() as session:
+        lines = delivery_against_plan(session, partnership["plan"])
+    batley = [line for line in lines if line.place == "Batley"]
+    assert [(line.planned, line.started, line.progress) for line in batley] == [
+        (0.0, 8, "Not in the plan")
+    ]
+
+
+def test_a_place_lead_reads_delivery_against_the_agreed_plan_only(app: Flask, partnership) -> None:
+    with app.app_context(), new_session() as session:
+        other = Plan(scenario_name="Draft", status=PlanStatus.OPTIMAL, result={"years": [2026]})
+        session.add(other)
+        session.commit()
+        other_id = other.id
+    lead = bearer(token_for(app, Role.PLACE_LEAD, place_ids=[partnership["dewsbury"]]))
+    client = app.test_client()
+    refusal = {
+        "errors": [
+            {
+                "field": None,
+                "message": "Place leads can see planned against delivered for the agreed plan only",
+            }
+        ]
+    }
+    before = client.get(f"/api/v1/plans/{partnership['plan']}/delivery", headers=lead)
+    assert before.status_code == 403 and before.json == refusal
+    agree(app, partnership["plan"])
+    agreed = client.get(f"/api/v1/plans/{partnership['plan']}/delivery", headers=lead)
+    assert agreed.status_code == 200
+    assert [row["planned"] for row in agreed.json["items"]] == [40.0, 50.0]
+    draft = client.get(f"/api/v1/plans/{other_id}/delivery", headers=lead)
+    assert draft.status_code == 403 and draft.json == refusal
+    finance = bearer(token_for(app, Role.FINANCE_LEAD))
+    assert client.get(f"/api/v1/plans/{other_id}/delivery", headers=finance).status_code == 200

@@ -143,9 +143,53 @@ def test_ratings_and_unit_costs_name_their_sources(demo_app: Flask) -> None:
     eif = [i for i in interventions if i.rating_source.startswith("EIF")]
     assert len(eif) >= 8 and all(i.cost_rating for i in eif)
     for demand in demand_types:
-        assert demand.price_year and demand.cost_source and demand.cost_published, demand.name
-        assert demand.cost_source_url.startswith("http"), demand.name
-        assert "inflated" in demand.description, demand.name
+        assert demand.cost_source and demand.cost_published, demand.name
+        assert demand.cost_source_url.startswith("https://"), demand.name
+        assert demand.price_year == "2022/23", demand.name
+        assert "Published as £" in demand.description, demand.name
+    addresses = [i.rating_url for i in interventions] + [d.cost_source_url for d in demand_types]
+    for address in addresses:
+        host = address.split("/")[2]
+        assert not host.endswith("."), address
+        assert host not in ("betshy.com", "studyres.com", "vdocument.in"), address
+
+
+def test_unit_costs_are_in_one_price_year(demo_app: Flask) -> None:
+    """Each published figure times deflator(2022/23) / deflator(its year), to the pound."""
+    from planner.demo.prices import GDP_DEFLATORS, in_demo_prices
+    from planner.demo.unit_costs import DEMAND_TYPES
+
+    assert in_demo_prices(Decimal("645"), 2016) == Decimal("777")  # 645 x 100 / 83.0
+    assert in_demo_prices(Decimal("334"), 2011) == Decimal("434")  # 334 x 100 / 76.9
+    assert in_demo_prices(Decimal("1260"), 2022) == Decimal("1260")
+    with pytest.raises(ValueError, match="no GDP deflator for 2030/31"):
+        in_demo_prices(Decimal("1"), 2030)
+    with demo_app.app_context(), new_session() as session:
+        stored = {d.name: d for d in session.exec(select(DemandType)).all()}
+    for published in DEMAND_TYPES:
+        demand = stored[published.name]
+        expected = Decimal(published.published_cost) * GDP_DEFLATORS[2022]
+        expected /= GDP_DEFLATORS[published.published_year]
+        assert abs(demand.unit_cost - expected) <= Decimal("0.5"), demand.name
+        assert f"£{int(published.published_cost):,}" in demand.description
+    foster = stored["Child in foster care for a year"]
+    assert foster.unit_cost == Decimal("40472")
+    assert foster.description.endswith(
+        "Published as £33,592 in 2016/17 prices; converted to 2022/23 prices with HM Treasury "
+        "GDP deflators (83.0 to 100.0): £40,472."
+    )
+    unstated = stored["Anti-social behaviour incident"]
+    assert "with no price year stated, taken as 2012/13 prices (" in unstated.description
+
+
+def test_the_demand_types_page_states_the_price_year(demo_app: Flask) -> None:
+    client = demo_app.test_client()
+    sign_in(client, "commissioner@demo.example", DEMO_PASSWORD)
+    page = client.get("/inputs/demand-types").get_data(as_text=True)
+    assert "Every unit cost is in 2022/23 prices." in page
+    assert "Price year: 2022/23" in page
+    assert "not stated by the source prices" not in page
+    assert "How this cost was worked out" in page
 
 
 def test_each_role_has_a_demo_sign_in(demo_app: Flask) -> None:

@@ -15,6 +15,7 @@ from models.fields import field_errors
 from models.intervention import InterventionCreate
 from models.partner import BudgetLineCreate
 from models.rules import RuleBroken, check_contract_years, check_cost_shares
+from models.scenario import ScenarioBudgetOverrideBase, ScenarioCreate
 from planner.db import new_session
 from planner.inputs import service
 from planner.inputs.validation import InputError
@@ -59,9 +60,29 @@ def test_budget_minimum_cannot_exceed_its_maximum() -> None:
     assert errors_of(
         BudgetLineCreate, {"partner_id": 1, "year": 2026, "maximum": "500000", "minimum": "600000"}
     ) == {
-        "__all__": "The committed minimum (£600,000.00) is more than the maximum (£500,000.00) "
+        "minimum": "The committed minimum (£600,000.00) is more than the maximum (£500,000.00) "
         "for 2026/27"
     }
+
+
+def test_scenario_rules_about_the_whole_record_name_their_field() -> None:
+    assert errors_of(ScenarioCreate, {"name": "One type", "objective": "single"}) == {
+        "single_demand_type_id": "choose the demand type to optimise when optimising one type only"
+    }
+    assert errors_of(ScenarioCreate, {"name": "Cap", "max_cost_per_unit_demand_type_id": 3}) == {
+        "max_cost_per_unit": "a cost-per-unit cap needs both a demand type and an amount: give "
+        "the amount"
+    }
+    assert errors_of(ScenarioCreate, {"name": "Cap", "max_cost_per_unit": "900"}) == {
+        "max_cost_per_unit_demand_type_id": "a cost-per-unit cap needs both a demand type and an "
+        "amount: choose the demand type"
+    }
+
+
+def test_a_scenario_budget_override_minimum_cannot_exceed_its_maximum() -> None:
+    assert errors_of(
+        ScenarioBudgetOverrideBase, {"budget_line_id": 1, "maximum": "100", "minimum": "150.5"}
+    ) == {"minimum": "The committed minimum (£150.50) is more than the maximum (£100.00)"}
 
 
 def test_contract_must_fall_within_the_horizon() -> None:

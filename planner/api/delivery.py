@@ -20,7 +20,7 @@ from planner.api.errors import error_response, fail
 from planner.api.pagination import Page, PageQuery, page_of_list, paged
 from planner.auth.roles import EDITORS
 from planner.db import get_session
-from planner.delivery.agreement import agree_plan
+from planner.delivery.agreement import agree_plan, agreed_plan
 from planner.delivery.service import (
     OutsideYourPlaces,
     PlaceScope,
@@ -89,9 +89,15 @@ class PlannedDelivered(BaseModel):
 @agreements_bp.get("/plans/<int:id>/delivery", responses={200: Page[PlannedDelivered]})
 def plan_delivery(path: IdPath, query: PageQuery):
     """Planned against delivered for a plan, per intervention, place and year (a place lead
-    sees only their places)."""
+    sees only the agreed plan, and only their places in it)."""
     user = api_user(*ALL_ROLES)
-    lines = delivery_against_plan(get_session(), path.id, scope_of(user))
+    session = get_session()
+    if user.role == Role.PLACE_LEAD:
+        # As on the web: a place lead sees the agreed plan only, never other plans' numbers.
+        agreed = agreed_plan(session)
+        if agreed is None or agreed.id != path.id:
+            fail(403, "Place leads can see planned against delivered for the agreed plan only")
+    lines = delivery_against_plan(session, path.id, scope_of(user))
     rows = [
         PlannedDelivered(
             intervention=line.intervention,

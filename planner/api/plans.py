@@ -1,6 +1,7 @@
 """Plans through the API: list and read them, run a scenario into a new plan, and export a plan
 as the finance team's Excel workbook. Solving and the workbook are the app's own services."""
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Response, current_app
@@ -27,6 +28,48 @@ bp = api_blueprint(
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# Money, as everywhere in the API, is pounds as a string with pence ("1234.56").
+Money = str
+MONEY_HEADLINES = ("objective", "total_spend", "total_benefit", "pooling_gain")
+# The money inside the optimiser's answer, by list (and list within it).
+MONEY_IN_RESULT: dict[str, tuple[str, ...]] = {
+    "allocations": ("cost", "value_of_demand_avoided"),
+    "allocations.funding": ("amount",),
+    "allocations.demand_avoided": ("value",),
+    "partners": ("contribution", "benefit"),
+    "places": ("spend",),
+    "evidence_mix": ("spend",),
+    "demand_reductions": ("value",),
+}
+
+
+def money_text(amount: Any) -> Money | None:
+    """Pounds as a string with pence; None stays None."""
+    if amount is None:
+        return None
+    return f"{Decimal(str(amount)).quantize(Decimal('0.01'))}"
+
+
+def _money_rows(rows: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
+    keys = MONEY_IN_RESULT.get(path, ())
+    changed = []
+    for row in rows:
+        row = {key: money_text(value) if key in keys else value for key, value in row.items()}
+        for key, value in row.items():
+            if f"{path}.{key}" in MONEY_IN_RESULT and isinstance(value, list):
+                row[key] = _money_rows(value, f"{path}.{key}")
+        changed.append(row)
+    return changed
+
+
+def with_money_as_text(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan JSON with its money as strings with pence, as the API promises."""
+    shown = {key: money_text(plan[key]) if key in MONEY_HEADLINES else plan[key] for key in plan}
+    for key in MONEY_IN_RESULT:
+        if "." not in key and isinstance(shown.get(key), list):
+            shown[key] = _money_rows(shown[key], key)
+    return shown
+
 
 class PlanListItem(BaseModel):
     id: int
@@ -37,25 +80,28 @@ class PlanListItem(BaseModel):
     created_at: UtcTimestamp
     created_by_name: str
     finished_at: UtcTimestamp | None
-    total_spend: float | None
-    total_benefit: float | None
+    total_spend: Money | None = Field(description="£, as a string with pence.")
+    total_benefit: Money | None = Field(description="£, as a string with pence.")
     benefit_cost_ratio: float | None
 
 
 class PlanOut(BaseModel):
     """A plan's headline figures and the optimiser's whole answer (see the plan page for the
-    same figures in words)."""
+    same figures in words). Money is pounds as a string with pence: the headline figures, and in
+    the answer allocations' cost, value_of_demand_avoided, funding amount and demand_avoided
+    value; partners' contribution and benefit; places' and evidence_mix's spend; and
+    demand_reductions' value."""
 
     plan_id: int
     scenario: str
     status: PlanStatus
     message: str
-    objective: float | None
+    objective: Money | None = Field(description="In objective_unit, as a string with 2 decimals.")
     objective_unit: str
-    total_spend: float | None
-    total_benefit: float | None
+    total_spend: Money | None = Field(description="£, as a string with pence.")
+    total_benefit: Money | None = Field(description="£, as a string with pence.")
     benefit_cost_ratio: float | None
-    pooling_gain: float | None
+    pooling_gain: Money | None = Field(description="£, as a string with pence.")
     participants: float | None
     years: list[int]
     created_by: str
@@ -89,8 +135,8 @@ def listed(plan: Plan) -> PlanListItem:
         created_at=plan.created_at,
         created_by_name=plan.created_by_name,
         finished_at=plan.finished_at,
-        total_spend=None if plan.total_spend is None else float(plan.total_spend),
-        total_benefit=None if plan.total_benefit is None else float(plan.total_benefit),
+        total_spend=money_text(plan.total_spend),
+        total_benefit=money_text(plan.total_benefit),
         benefit_cost_ratio=plan.benefit_cost_ratio,
     )
 
@@ -111,7 +157,7 @@ def read_plan(path: IdPath):
     rules with shadow prices, why interventions were not funded, and the value of pooling."""
     api_user(*READERS)
     plan = fetch(get_session(), Plan, path.id, "plan")
-    return PlanOut.model_validate(plan_json(plan)).model_dump(mode="json")
+    return PlanOut.model_validate(with_money_as_text(plan_json(plan))).model_dump(mode="json")
 
 
 @bp.post("/scenarios/<int:id>/plans", responses={202: PlanListItem})

@@ -20,6 +20,7 @@ from models.fields import utc_now
 from models.vocabulary import financial_year_label
 from planner.audit.service import Actor, record_change
 from planner.core.years import InFinancialYear
+from planner.delivery.agreement import agreed_plan
 from planner.inputs.validation import (
     InputError,
     InputNotFound,
@@ -167,6 +168,23 @@ def delivery_records(session: Session, scope: PlaceScope = None) -> Any:
 def _check_reach(
     session: Session, place: Place, intervention: Intervention, details: DeliveryRecordCreate
 ) -> None:
+    """Delivery that could not have happened is refused: more people than are eligible, more
+    completed than started, a year outside the agreed plan, or an intervention rated NE. Delivery
+    of something the plan does not fund here is allowed (teams do run other things) and shown as
+    not in the plan."""
+    errors: dict[str, str] = {}
+    if intervention.evidence_rating == "NE":
+        errors["intervention_id"] = (
+            f"{intervention.name} is rated NE (no effect, or harmful) and is never funded, so "
+            "no delivery of it can be recorded"
+        )
+    plan = agreed_plan(session)
+    years = sorted((plan.result or {}).get("years") or []) if plan is not None else []
+    if years and details.year not in years:
+        errors["year"] = (
+            f"{financial_year_label(details.year)} is outside the agreed plan's years "
+            f"({financial_year_label(years[0])} to {financial_year_label(years[-1])})"
+        )
     population = session.exec(
         select(PlacePopulation.population).where(
             PlacePopulation.place_id == place.id,
@@ -174,7 +192,6 @@ def _check_reach(
         )
     ).first()
     eligible = population or 0
-    errors: dict[str, str] = {}
     for field, label in (("started", "started"), ("completed", "completed")):
         count = getattr(details, field)
         if count <= eligible:
@@ -190,6 +207,10 @@ def _check_reach(
                 f"{count:,} people {label} is more than the {eligible:,} "
                 f"{intervention.target_group} eligible in {place.name}"
             )
+    if details.completed > details.started:
+        errors.setdefault(
+            "completed", f"cannot be more than the {details.started:,} people started"
+        )
     if errors:
         raise InputError(errors)
 
@@ -241,7 +262,7 @@ class DeliveryLine(InFinancialYear):
         if self.started is None:
             return "Not recorded yet"
         if self.planned < 0.5:
-            return "Delivered without a plan allocation"
+            return "Not in the plan"
         share = self.started / self.planned
         if share >= 1:
             return "Started as planned" if share < 1.05 else "More started than planned"

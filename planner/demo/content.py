@@ -91,17 +91,23 @@ class DemoPlace:
 
 @dataclass(frozen=True)
 class DemoDemandType:
-    """A unit of demand with its published fiscal unit cost and who bears it (percent)."""
+    """A unit of demand with its published fiscal unit cost and who bears it (percent).
+
+    The cost is kept as published, with its price year; the demo stores it converted to one
+    price year (`planner.demo.prices`), saying so in the description.
+    """
 
     name: str
     unit: str
-    unit_cost: str  # pounds, as text so the Decimal is exact
-    price_year: str
+    published_cost: str  # pounds as published, as text so the Decimal is exact
+    published_year: int  # its price year, by start year (2016 is 2016/17)
     cost_source: str
     cost_source_url: str
     cost_published: str
     description: str
     cost_shares: dict[str, str]  # partner name -> percent, as text
+    # When the source states no price year: the year assumed, and why.
+    year_assumed: str = ""
 
 
 @dataclass(frozen=True)

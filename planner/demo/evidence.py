@@ -1,9 +1,7 @@
-"""The demo's demand types (published fiscal unit costs) and interventions (published ratings).
+"""The demo's interventions, with their published evidence and cost ratings.
 
 Sources: /work/shared/data in the project's reference data, copied here with their addresses.
-- Unit costs are fiscal costs only (cashable, to an agency), never economic and social costs,
-  so no harm is counted twice. Each is in its source's own price year (2011/12 to 2022/23, some
-  unstated) and NOT inflated: the demo says so wherever it shows them.
+- Demand types and their published unit costs are in `planner.demo.unit_costs`.
 - Evidence and cost ratings are as published on the Early Intervention Foundation Guidebook
   (now kept by Foundations) at the review date shown, with the `+` the stored page text lost
   restored (Functional Family Therapy 3+*, Multisystemic Therapy 4+*, Family Nurse Partnership
@@ -13,7 +11,10 @@ Sources: /work/shared/data in the project's reference data, copied here with the
 - Intervention types from the Youth Endowment Fund Toolkit carry no EIF rating: the demo maps
   YEF's impact and confidence onto the EIF scale (said in each description) and keeps YEF as the
   source. Prison awareness programmes are rated harmful by YEF, hence NE: never funded.
-- Costs per participant, capacities and effect sizes are illustrative, and labelled so.
+- Costs per participant, capacities and effect sizes are illustrative, and labelled so. Costs
+  per participant are pitched against the costs of demand in 2022/23 prices (they were raised
+  by a quarter when those moved to one price year, keeping the demo's programmes as good or as
+  poor value as before).
 """
 
 from __future__ import annotations
@@ -28,199 +29,18 @@ from planner.demo.content import (
     VIOLENT_INJURY,
     YOUNG_FAMILIES,
     YOUNG_PEOPLE_AT_RISK,
-    DemoDemandType,
     DemoEffect,
     DemoIntervention,
 )
-from planner.demo.partnership import (
-    BRADFORD,
-    CALDERDALE,
-    ICB,
-    KIRKLEES,
-    LEEDS,
-    POLICE,
-    WAKEFIELD,
-)
-
-# --- Demand types ---------------------------------------------------------------------------
-
-ASB = "Anti-social behaviour incident"
-VIOLENCE = "Violence with injury"
-DOMESTIC_ABUSE = "Domestic abuse victim (police response)"
-FOSTER_CARE = "Child in foster care for a year"
-EXCLUSION = "Permanent school exclusion"
-FIRST_TIME_ENTRANT = "First-time entrant to youth justice"
-AE_ATTENDANCE = "A&E attendance"
-MENTAL_HEALTH_BED_DAY = "Mental health inpatient bed day"
-
-NEW_ECONOMY = (
-    "New Economy Manchester / DCLG Troubled Families Unit unit costs, as quoted by the Youth "
-    "Music Network blog (S. Glenister)"
-)
-NEW_ECONOMY_URL = (
-    "https://network.youthmusic.org.uk/learning/blogs/simon-glenister/"
-    "rather-how-much-you-cost-how-about-how-much-you-save"
-)
-
-# Costs borne by local authorities are split between the five councils in proportion to their
-# resident population (Census 2021: Leeds 812,000, Bradford 546,400, Kirklees 433,200,
-# Wakefield 353,300, Calderdale 206,600). The sources name no split: this is the demo's.
-COUNCILS_BY_POPULATION = {
-    BRADFORD: "23.24",
-    CALDERDALE: "8.79",
-    KIRKLEES: "18.42",
-    LEEDS: "34.53",
-    WAKEFIELD: "15.02",
-}
-
-DEMAND_TYPES: tuple[DemoDemandType, ...] = (
-    DemoDemandType(
-        name=ASB,
-        unit="incident needing police follow-up",
-        unit_cost="629",
-        price_year="not stated by the source",
-        cost_source=NEW_ECONOMY,
-        cost_source_url=NEW_ECONOMY_URL,
-        cost_published="not stated",
-        description=(
-            "Fiscal cost per anti-social behaviour incident requiring further action, from the "
-            "Greater Manchester unit-cost work; borne here by the police. Not inflated."
-        ),
-        cost_shares={POLICE: "100"},
-    ),
-    DemoDemandType(
-        name=VIOLENCE,
-        unit="police-recorded offence",
-        unit_cost="1260",
-        price_year="2022/23",
-        cost_source=(
-            "Home Office, Police costs methodology (Police Activity Survey technical note), Table 1"
-        ),
-        cost_source_url=(
-            "https://www.gov.uk/government/publications/police-activity-survey/"
-            "police-costs-methodology"
-        ),
-        cost_published="24 November 2025",
-        description=(
-            "Police crime-response workforce cost per violence-with-injury offence: a police-only "
-            "fiscal cost. The economic and social cost (£14,050, 2015/16) is not added. Not "
-            "inflated."
-        ),
-        cost_shares={POLICE: "100"},
-    ),
-    DemoDemandType(
-        name=DOMESTIC_ABUSE,
-        unit="victim (whole period of abuse)",
-        unit_cost="645",
-        price_year="2016/17",
-        cost_source=(
-            "Home Office (2019) The economic and social costs of domestic abuse, Research Report "
-            "107; police cost per victim as summarised by betshy.com"
-        ),
-        cost_source_url="https://betshy.com/2022/04/05/the-economic-cost-of-domestic-abuse-in-the-uk/",
-        cost_published="2019",
-        description=(
-            "Only the police response (£645) of the £34,015 economic and social cost per victim: "
-            "victims' harm and lost output are not fiscal costs and are not added. Not inflated."
-        ),
-        cost_shares={POLICE: "100"},
-    ),
-    DemoDemandType(
-        name=FOSTER_CARE,
-        unit="child-year in foster care",
-        unit_cost="33592",
-        price_year="2016/17",
-        cost_source=(
-            "PSSRU Unit Costs of Health and Social Care 2017 (p.86), as described on the PSSRU blog"
-        ),
-        cost_source_url=(
-            "https://www.pssru.ac.uk/blog/whats-new-the-unit-costs-publication-and-childrens-services/"
-        ),
-        cost_published="2017 (blog 19 February 2018)",
-        description=(
-            "£646 per child per week in foster care (allowances, administration, social workers) "
-            "times 52 weeks. Borne by children's social care, split between the councils by "
-            "population. Not inflated."
-        ),
-        cost_shares=dict(COUNCILS_BY_POPULATION),
-    ),
-    DemoDemandType(
-        name=EXCLUSION,
-        unit="permanent exclusion to a pupil referral unit",
-        unit_cost="13258",
-        price_year="not stated by the source",
-        cost_source=NEW_ECONOMY,
-        cost_source_url=NEW_ECONOMY_URL,
-        cost_published="not stated",
-        description=(
-            "Fiscal cost of a permanent exclusion to a pupil referral unit. The £370,000 lifetime "
-            "cost (IPPR 2017) includes lost tax and is not used. Split between the councils by "
-            "population. Not inflated."
-        ),
-        cost_shares=dict(COUNCILS_BY_POPULATION),
-    ),
-    DemoDemandType(
-        name=FIRST_TIME_ENTRANT,
-        unit="first-time entrant under 18 (first year after the offence)",
-        unit_cost="3620",
-        price_year="not stated by the source",
-        cost_source=(
-            "Centre for Justice Innovation, Valuing youth diversion: making the case (slide deck "
-            "accompanying the 2017 toolkit)"
-        ),
-        cost_source_url="https://studyres.com/doc/11930949/valuing-youth-diversion---making-the-case",
-        cost_published="2017",
-        description=(
-            "Criminal justice cost in the first year after a young person's first offence. The "
-            "source names no split: the demo assumes 40% police and 60% council youth justice "
-            "services (by population). Not inflated."
-        ),
-        cost_shares={
-            POLICE: "40",
-            BRADFORD: "13.94",
-            CALDERDALE: "5.27",
-            KIRKLEES: "11.05",
-            LEEDS: "20.73",
-            WAKEFIELD: "9.01",
-        },
-    ),
-    DemoDemandType(
-        name=AE_ATTENDANCE,
-        unit="attendance, not admitted",
-        unit_cost="114",
-        price_year="2013/14",
-        cost_source=(
-            "National Schedule of Reference Costs 2013-14, as tabulated in NICE NG94, Chapter 41 "
-            "Table 83"
-        ),
-        cost_source_url="https://ncbi.nlm.nih.gov./books/NBK564937/table/ch41.appi.tab2/?report=objectonly",
-        cost_published="2014 (reference costs), tabulated by NICE in 2018",
-        description=(
-            "NHS reference cost per emergency department attendance where the patient is not "
-            "admitted (weighted average of A&E types 01-03). Not inflated."
-        ),
-        cost_shares={ICB: "100"},
-    ),
-    DemoDemandType(
-        name=MENTAL_HEALTH_BED_DAY,
-        unit="admitted-patient bed day",
-        unit_cost="334",
-        price_year="2011/12",
-        cost_source=(
-            "NHS Reference Costs 2011-12 (mental health clusters), as reported by HSJ "
-            "(S. Gainsbury) and HFMA"
-        ),
-        cost_source_url=(
-            "https://www.hsj.co.uk/comment/sally-gainsbury-calculating-the-cost-of-mental-health/"
-            "5051719.article"
-        ),
-        cost_published="30 November 2012 (HFMA)",
-        description=(
-            "National average NHS cost per mental-health admitted-patient bed day (per day, not "
-            "per admission). The oldest price year in the demo. Not inflated."
-        ),
-        cost_shares={ICB: "100"},
-    ),
+from planner.demo.unit_costs import (
+    AE_ATTENDANCE,
+    ASB,
+    DOMESTIC_ABUSE,
+    EXCLUSION,
+    FIRST_TIME_ENTRANT,
+    FOSTER_CARE,
+    MENTAL_HEALTH_BED_DAY,
+    VIOLENCE,
 )
 
 # --- Interventions --------------------------------------------------------------------------
@@ -253,7 +73,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "turns two. Published outcomes: child health and development, reduced maltreatment "
             "risk and A&E visits, school readiness."
         ),
-        unit_cost=3200,
+        unit_cost=4000,
         capacity=40,
         duration_weeks=130,
         evidence_rating="4+",
@@ -274,7 +94,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Weekly parent groups for parents worried about the behaviour of a child aged 3-6. "
             "Published outcomes: fewer and less intense behaviour problems, improved reading."
         ),
-        unit_cost=450,
+        unit_cost=560,
         capacity=120,
         duration_weeks=18,
         evidence_rating="4+",
@@ -295,7 +115,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Weekly groups for parents of 2-3 year olds, typically in disadvantaged communities. "
             "Published outcome: child behaviour (preliminary evidence only)."
         ),
-        unit_cost=400,
+        unit_cost=500,
         capacity=80,
         duration_weeks=12,
         evidence_rating="2+",
@@ -317,7 +137,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "difficulties and a child aged 1-3. Published outcomes: child behaviour, parent-child "
             "interaction (preliminary evidence only)."
         ),
-        unit_cost=300,
+        unit_cost=380,
         capacity=60,
         duration_weeks=14,
         evidence_rating="2",
@@ -335,7 +155,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Small parent groups plus phone consultations for parents of children up to 12 with "
             "behaviour concerns. Published outcomes: fewer behaviour and emotional problems."
         ),
-        unit_cost=90,
+        unit_cost=110,
         capacity=250,
         duration_weeks=8,
         evidence_rating="3+",
@@ -356,7 +176,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "A short assessment and feedback phase, then tailored Everyday Parenting sessions. "
             "Published outcomes: child behaviour, fewer internalising problems, parenting."
         ),
-        unit_cost=350,
+        unit_cost=440,
         capacity=100,
         duration_weeks=12,
         evidence_rating="3",
@@ -378,7 +198,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "of emotional problems, developmental delay or abuse and neglect. Published outcomes: "
             "reduced maltreatment risk, emotional and behavioural outcomes."
         ),
-        unit_cost=4500,
+        unit_cost=5620,
         capacity=25,
         duration_weeks=40,
         evidence_rating="3",
@@ -401,7 +221,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "teacher. Rated 3+* (mixed findings). Published outcomes: classroom behaviour, less "
             "antisocial behaviour, later substance misuse."
         ),
-        unit_cost=45,
+        unit_cost=60,
         capacity=600,
         duration_weeks=39,
         evidence_rating="3+",
@@ -422,14 +242,14 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "A universal social and emotional learning curriculum taught by teachers to pupils "
             "aged 6-12. Published outcomes: social and emotional competence, less aggression."
         ),
-        unit_cost=60,
+        unit_cost=80,
         capacity=600,
         duration_weeks=39,
         evidence_rating="3+",
         cost_rating=1,
-        rating_source="EIF Guidebook (PDF export mirrored on vdocument.in)",
+        rating_source=EIF,
         rating_date="February 2018",
-        rating_url="https://vdocument.in/paths-elementary-curriculum-eif-guidebook.html",
+        rating_url="https://guidebook.eif.org.uk/",
         effects=_effects(
             (EXCLUSION, 0.0013, (2, 3, 4, 5)),
             (ASB, 0.01, (6, 7, 8, 9)),
@@ -445,7 +265,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "substance misuse, often referred by youth justice. Rated 3+* (mixed findings). "
             "Published outcomes: less offending and substance misuse, better family functioning."
         ),
-        unit_cost=950,
+        unit_cost=1190,
         capacity=40,
         duration_weeks=16,
         evidence_rating="3+",
@@ -469,7 +289,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "custody. Rated 4+* (mixed findings). Published outcomes: less offending, fewer "
             "out-of-home placements, better mental health."
         ),
-        unit_cost=6500,
+        unit_cost=8120,
         capacity=20,
         duration_weeks=20,
         evidence_rating="4+",
@@ -495,7 +315,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 rating="2", finding="moderate impact on violence, about 26% less crime"
             ),
         ),
-        unit_cost=1200,
+        unit_cost=1500,
         capacity=60,
         duration_weeks=52,
         evidence_rating="2",
@@ -523,7 +343,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 "as reported by a third party",
             ),
         ),
-        unit_cost=700,
+        unit_cost=880,
         capacity=50,
         duration_weeks=16,
         evidence_rating="2",
@@ -548,7 +368,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 rating="3", finding="high impact, about 33% less crime, with high confidence"
             ),
         ),
-        unit_cost=2500,
+        unit_cost=3120,
         capacity=30,
         duration_weeks=26,
         evidence_rating="3",
@@ -572,7 +392,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 rating="2", finding="high impact on violence; confidence not stated in its text"
             ),
         ),
-        unit_cost=800,
+        unit_cost=1000,
         capacity=50,
         duration_weeks=12,
         evidence_rating="2",
@@ -599,7 +419,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 finding="high impact, about 45% lower risk, but resting on only four studies",
             ),
         ),
-        unit_cost=1400,
+        unit_cost=1750,
         capacity=40,
         duration_weeks=16,
         evidence_rating="2",
@@ -627,7 +447,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
                 "limited",
             ),
         ),
-        unit_cost=500,
+        unit_cost=620,
         capacity=40,
         duration_weeks=12,
         evidence_rating="NL2",
@@ -649,7 +469,7 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
             "Endowment Fund: they may increase involvement in crime. Kept in the demo to show "
             "that an NE programme is never funded, whatever its cost."
         ),
-        unit_cost=150,
+        unit_cost=190,
         capacity=100,
         duration_weeks=1,
         evidence_rating="NE",

@@ -44,12 +44,13 @@ from models.place import PlaceCreate, PlacePopulationBase
 from models.rules import RuleBroken, check_contract_years, check_cost_shares
 from models.scenario import ScenarioCreate
 from models.user import UserCreate
-from models.vocabulary import BudgetStatus
+from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
 from planner.db import new_session
-from planner.demo import evidence, partnership
+from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
+from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
 
 class DemoError(Exception):
@@ -90,8 +91,9 @@ def load_demo(reset: bool = False) -> list[str]:
         f"{counts['partners']} partners, {counts['places']} places, "
         f"{counts['interventions']} interventions, {counts['demand_types']} demand types, "
         f"{counts['scenarios']} scenarios.",
-        "Unit costs are fiscal costs in their sources' own price years (2011/12 to 2022/23, some "
-        "unstated), not inflated; costs per participant, effects and budgets are illustrative.",
+        f"Unit costs are published fiscal costs in {financial_year_label(DEMO_PRICE_YEAR)} "
+        "prices (converted from their sources' price years with HM Treasury GDP deflators); "
+        "costs per participant, effects, budgets and places are illustrative.",
         *agreed,
         *_sign_in_lines(sign_ins),
         f'Try: planner solve "{partnership.SCENARIOS[2].name}"',
@@ -207,6 +209,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
             "status": BudgetStatus.CONFIRMED if budget.confirmed else BudgetStatus.INDICATIVE,
             "ring_fence": [str(category) for category in budget.ring_fence],
             "districts": list(budget.districts),
+            "illustrative": True,
         }
         what = f"budget line of {budget.partner} for {budget.year}"
         session.add(BudgetLine(**_validated(BudgetLineCreate, fields, what)))
@@ -222,6 +225,7 @@ def _add_places(session: Session) -> dict[str, Place]:
             "district": demo.district,
             "need_index": demo.need_index,
             "description": demo.description,
+            "illustrative": True,
         }
         place = Place(**_validated(PlaceCreate, fields, f"place {demo.name}"))
         session.add(place)
@@ -237,16 +241,22 @@ def _add_places(session: Session) -> dict[str, Place]:
 
 def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict[str, DemandType]:
     demand_types: dict[str, DemandType] = {}
-    for demo in evidence.DEMAND_TYPES:
+    for demo in unit_costs.DEMAND_TYPES:
+        published = Decimal(demo.published_cost)
         fields = {
             "name": demo.name,
             "unit": demo.unit,
-            "unit_cost": Decimal(demo.unit_cost),
-            "price_year": demo.price_year,
+            "unit_cost": in_demo_prices(published, demo.published_year),
+            "price_year": financial_year_label(DEMO_PRICE_YEAR),
             "cost_source": demo.cost_source,
             "cost_source_url": demo.cost_source_url,
             "cost_published": demo.cost_published,
-            "description": demo.description,
+            "description": " ".join(
+                (
+                    demo.description,
+                    conversion_words(published, demo.published_year, demo.year_assumed),
+                )
+            ),
         }
         demand_type = DemandType(**_validated(DemandTypeCreate, fields, f"demand type {demo.name}"))
         session.add(demand_type)

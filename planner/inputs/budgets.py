@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from models import BudgetLine, ExistingContract, Partner, Scenario, ScenarioBudgetOverride
+from models import BudgetLine, ExistingContract, Partner, Place, Scenario, ScenarioBudgetOverride
 from models.intervention import InterventionCategory
 from models.partner import BudgetLineCreate
 from models.rules import check_contracts_within_budget
@@ -178,7 +178,7 @@ def _checked(
                 + ", ".join(category.value for category in InterventionCategory)
             }
         )
-    details.districts = sorted({district.strip() for district in details.districts if district})
+    details.districts = _known_districts(session, details.districts)
     clash = session.exec(
         select(BudgetLine).where(
             BudgetLine.partner_id == partner.id,
@@ -202,6 +202,31 @@ def _checked(
         details.maximum,
     )
     return partner, details
+
+
+def partnership_districts(session: Session) -> list[str]:
+    """The districts the partnership works in: those of its places and partners."""
+    places = session.exec(select(Place.district)).all()
+    partners = session.exec(select(Partner.district)).all()
+    return sorted({district for district in (*places, *partners) if district})
+
+
+def _known_districts(session: Session, given: list[str]) -> list[str]:
+    """The districts a budget line names, spelled as the places and partners spell them; a
+    district no place or partner is in would quietly fund nothing, so it is refused."""
+    known = {district.lower(): district for district in partnership_districts(session)}
+    wanted = [district.strip() for district in given if district and district.strip()]
+    unknown = [district for district in wanted if district.lower() not in known]
+    if unknown:
+        choices = (
+            f"use one of: {', '.join(sorted(known.values()))}"
+            if known
+            else "add a place in that district first"
+        )
+        raise InputError(
+            {"districts": f"'{unknown[0]}' is not the district of any place or partner; {choices}"}
+        )
+    return sorted({known[district.lower()] for district in wanted})
 
 
 def _check_year_can_go(session: Session, partner: Partner, line: BudgetLine) -> None:

@@ -138,6 +138,7 @@ class BudgetLineForm(FlaskForm):
         "May fund places in these districts only",
         description="Tick none if the money may fund places anywhere in the partnership.",
     )
+    illustrative = BooleanField("The amount is illustrative, not the partner's budget")
 
     def to_fields(self) -> dict[str, Any]:
         return {
@@ -148,6 +149,7 @@ class BudgetLineForm(FlaskForm):
             "status": self.status.data,
             "ring_fence": self.ring_fence.data or [],
             "districts": self.districts.data or [],
+            "illustrative": bool(self.illustrative.data),
         }
 
 
@@ -300,6 +302,9 @@ class PlaceForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     description = TextAreaField("Description")
+    illustrative = BooleanField(
+        "Eligible populations, need and capacity are illustrative, not local data"
+    )
 
     def to_fields(self) -> dict[str, Any]:
         return {
@@ -307,6 +312,7 @@ class PlaceForm(FlaskForm):
             "district": self.district.data,
             "need_index": number_text(self.need_index.data),
             "description": self.description.data or "",
+            "illustrative": bool(self.illustrative.data),
         }
 
 

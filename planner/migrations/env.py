@@ -1,6 +1,6 @@
-"""Alembic environment: the tables come from `models`, the URL from the app or alembic.ini."""
-
-import os
+"""Alembic environment: the tables come from `models`; the database is the app's own (the
+connection `planner db upgrade` hands over, or, for the `alembic` command, the URL the app would
+use: DATABASE_URL, PLANNER_DATABASE_URL, or the SQLite file in the instance folder)."""
 
 from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
@@ -13,10 +13,14 @@ target_metadata = SQLModel.metadata
 
 
 def database_url() -> str:
-    from planner.config import normalise_database_url
+    from pathlib import Path
 
-    url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url") or ""
-    return normalise_database_url(url)
+    from planner.config import default_database_url, instance_folder
+
+    url = default_database_url(instance_folder())
+    if url.startswith("sqlite"):
+        Path(instance_folder()).mkdir(parents=True, exist_ok=True)
+    return url
 
 
 def run_migrations(connection: Connection) -> None:

@@ -1,4 +1,6 @@
-"""The place summary as CSV: one row per intervention and year, ready for a spreadsheet.
+"""The place summary as CSV: one row per intervention and year, ready for a spreadsheet, with
+the demand each is expected to avoid, one column per demand type (the page's demand reduction
+table is these columns added up).
 
 Text that a spreadsheet would read as a formula (starting =, +, -, @, tab or return) is
 prefixed with an apostrophe (`planner.core.spreadsheet_text`, shared with the Excel workbooks),
@@ -37,7 +39,10 @@ def place_summary_csv(summary: PlaceSummary) -> str:
     """The CSV text of a place summary (empty of rows, with headers, if nothing is agreed)."""
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    demand_types = [(line.name, line.unit) for line in summary.demand]
+    writer.writerow(
+        HEADERS + [safe_text(f"{name} avoided ({unit})") for name, unit in demand_types]
+    )
     plan = f"Plan {summary.plan.id}: {summary.plan.scenario_name}" if summary.plan else ""
     for row in summary.rows:
         writer.writerow(
@@ -59,5 +64,6 @@ def place_summary_csv(summary: PlaceSummary) -> str:
                 "" if row.completed is None else row.completed,
                 safe_csv_text(plan),
             ]
+            + [f"{row.demand_avoided.get(name, 0.0):.3f}" for name, _unit in demand_types]
         )
     return output.getvalue()

@@ -9,7 +9,7 @@ Excel workbook even after the live inputs change.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -24,6 +24,8 @@ from planner.inputs.calendar import budget_setting_date
 from planner.inputs.validation import fetch
 from planner.plans.report import AllocationLine, build_report
 from planner.solving.snapshot import inputs_from_snapshot
+from planner.teams.demand import DemandLine, demand_by_allocation, demand_lines, place_entries
+from planner.teams.sources import RatingSource, rating_sources
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class PlaceAllocation(InFinancialYear):
     funders: tuple[Funder, ...]
     started: int | None = None
     completed: int | None = None
+    # Units of each demand type (by name) this allocation is expected to avoid.
+    demand_avoided: dict[str, float] = field(default_factory=dict)
 
     @property
     def capacity_used(self) -> float | None:
@@ -77,16 +81,6 @@ class YearSection(InFinancialYear):
         return sum(row.value for row in self.rows)
 
 
-@dataclass(frozen=True)
-class DemandLine:
-    """Demand expected to be avoided in this place, for one demand type."""
-
-    name: str
-    unit: str
-    units: float
-    value: float
-
-
 @dataclass
 class PlaceSummary:
     place: Place
@@ -95,6 +89,8 @@ class PlaceSummary:
     years: list[YearSection] = field(default_factory=list)
     demand: list[DemandLine] = field(default_factory=list)
     delivery: list[DeliveryLine] = field(default_factory=list)
+    # The evidence rating each intervention had when the plan was solved, with its source.
+    ratings: dict[str, RatingSource] = field(default_factory=dict)
 
     @property
     def participants(self) -> float:
@@ -134,22 +130,26 @@ def place_summary(session: Session, place_id: int, scope: PlaceScope) -> PlaceSu
     facts = _SolvedWith.read(plan)
     delivery = delivery_against_plan(session, plan.id, [place.id])  # type: ignore[arg-type, list-item]
     delivered = {(line.intervention, line.year): line for line in delivery}
+    entries = place_entries(plan, place.name)
+    demand_types = facts.demand_types
+    avoided = demand_by_allocation(entries, facts.interventions.values(), demand_types)
     rows_by_year: dict[int, list[PlaceAllocation]] = defaultdict(list)
     for line in lines:
         if line.participants < 0.005 and line.cost < 0.005:
             continue
         record = delivered.get((line.intervention, line.year))
-        rows_by_year[line.year].append(
-            facts.allocation(
-                place.name,
-                line,
-                record.started if record else None,
-                record.completed if record else None,
-            )
+        allocation = facts.allocation(
+            place.name,
+            line,
+            record.started if record else None,
+            record.completed if record else None,
         )
+        units = avoided.get((line.intervention, line.year), {})
+        rows_by_year[line.year].append(replace(allocation, demand_avoided=units))
     summary.years = [YearSection(year, rows_by_year[year]) for year in sorted(rows_by_year)]
-    summary.demand = facts.demand(lines)
+    summary.demand = demand_lines(entries, demand_types)
     summary.delivery = delivery
+    summary.ratings = rating_sources(plan)
     return summary
 
 
@@ -254,44 +254,6 @@ class _SolvedWith:
                 f"{_short_month(budget_setting_date(later[0], month))})"
             )
         return "Continues as contracted; no later window recorded"
-
-    def demand(self, lines: list[AllocationLine]) -> list[DemandLine]:
-        """Split each allocation's value of demand avoided across the demand types its
-        intervention affects, in proportion to each type's undiscounted value per participant,
-        so the place's figures add up to the plan's."""
-        units: dict[str, float] = defaultdict(float)
-        values: dict[str, float] = defaultdict(float)
-        for line in lines:
-            intervention = self.interventions.get(line.intervention)
-            if intervention is None or line.value <= 0:
-                continue
-            weights = {
-                effect.demand_type: effect.reduction_per_participant
-                * len(effect.years_after)
-                * self.demand_types[effect.demand_type].unit_cost
-                for effect in intervention.effects
-                if effect.demand_type in self.demand_types
-            }
-            total = sum(weights.values())
-            if total <= 0:
-                continue
-            for key, weight in weights.items():
-                value = line.value * weight / total
-                values[key] += value
-                unit_cost = self.demand_types[key].unit_cost
-                units[key] += value / unit_cost if unit_cost else 0.0
-        return sorted(
-            (
-                DemandLine(
-                    self.demand_types[key].name,
-                    self.demand_types[key].unit,
-                    units[key],
-                    values[key],
-                )
-                for key in values
-            ),
-            key=lambda line: -line.value,
-        )
 
 
 def _short_month(date_text: str) -> str:

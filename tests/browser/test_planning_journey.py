@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from models.vocabulary import Role
 from planner.demo.content import DEMO_PASSWORD
+from tests.conftest import missing_system_package
 from tests.planning_fixtures import demo_app_for_module, demo_email
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,9 +23,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
 
 if not CHROMIUM.exists():
-    pytest.skip(
+    missing_system_package(
         "browser tests need Debian's chromium package (apt-get install chromium)",
-        allow_module_level=True,
+        module_level=True,
     )
 
 playwright_api = pytest.importorskip("playwright.sync_api")

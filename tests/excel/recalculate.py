@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
-import pytest
+
+from tests.conftest import missing_system_package
 
 NEEDS_LIBREOFFICE = (
     "recalculating the workbook needs LibreOffice: install Debian's libreoffice-calc-nogui "
@@ -20,7 +21,7 @@ def soffice() -> str:
     """LibreOffice's command, or skip the test saying which package to install."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None:
-        pytest.skip(NEEDS_LIBREOFFICE)
+        missing_system_package(NEEDS_LIBREOFFICE)
     return found
 
 
