@@ -7,6 +7,7 @@ once, here, rather than in every command.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,12 +145,31 @@ def serve_command(host: str, port: int, workers: int, threads: int, demo: bool) 
 
     upgrade_database()
     if demo:
-        from planner.demo.loader import ensure_demo
-
-        for line in ensure_demo():
-            click.echo(line)
+        _ensure_demo_in_a_process_of_its_own()
     click.echo(f"Serving on http://{host}:{port} with {workers} worker(s). Press Ctrl+C to stop.")
     serve(current_app._get_current_object(), host=host, port=port, workers=workers, threads=threads)  # type: ignore[attr-defined]
+
+
+def _ensure_demo_in_a_process_of_its_own() -> None:
+    """Load (and solve) the demo in a child process that ends before gunicorn forks its workers.
+
+    HiGHS starts a pool of threads the first time it solves; workers forked from a process that
+    holds them inherit a pool without its threads, and abort when they exit.
+    """
+    child = multiprocessing.get_context("spawn").Process(target=_ensure_demo)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        fail("the demo partnership could not be loaded (the reason is above)")
+
+
+def _ensure_demo() -> None:
+    from planner.demo.loader import ensure_demo
+
+    app = _create_app()
+    with app.app_context():
+        for line in ensure_demo():
+            click.echo(line)
 
 
 @click.group("db")
