@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from planner.api.docs import configure_docs, openapi_options
     from planner.config import ENV_PREFIX, DefaultConfig, finish_config
     from planner.core.errors import register_error_pages
+    from planner.core.ids import RecordIdConverter
     from planner.extensions import csrf, login_manager
     from planner.features import BLUEPRINTS, register_cli, register_template_helpers
 
@@ -29,6 +30,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         **openapi_options(),
     )
+    # Before any route is added: every <int:...> id is bounded to what the database can hold.
+    app.url_map.converters["int"] = RecordIdConverter
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env(ENV_PREFIX)
     app.config.update(config or {})

@@ -11,7 +11,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -20,6 +19,7 @@ from flask_login import login_required
 
 from models.plan import PlanStatus
 from planner.auth.roles import READERS, role_required
+from planner.core.ids import number_arg, number_args
 from planner.db import get_session
 from planner.plans.charts import plan_charts
 from planner.plans.compare import compare_plans
@@ -67,7 +67,7 @@ def plan_helpers() -> dict[str, object]:
 @role_required(*READERS)
 def index() -> ResponseReturnValue:
     session = get_session()
-    scenario_id = request.args.get("scenario", type=int)
+    scenario_id = number_arg("scenario", "scenario number")
     return render_template(
         "plans/index.html",
         plans=list_plans(session, scenario_id),
@@ -116,7 +116,7 @@ def status(plan_id: int) -> ResponseReturnValue:
 @bp.get("/compare")
 @role_required(*READERS)
 def compare() -> ResponseReturnValue:
-    plan_ids = request.args.getlist("plan", type=int)
+    plan_ids = number_args("plan", "plan number")
     if len(set(plan_ids)) < 2 or len(set(plan_ids)) > MAX_COMPARED:
         session = get_session()
         problem = (
