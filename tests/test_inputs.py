@@ -151,7 +151,7 @@ def test_partner_form_says_what_is_wrong(app: Flask, sign_in_as) -> None:
     seed(app)
     client = sign_in_as(Role.COMMISSIONER)
     blank = client.post("/inputs/partners/new", data={"name": "  ", "kind": "police"})
-    assert blank.status_code == 200
+    assert blank.status_code == 422
     assert "There is a problem" in page(blank)
     assert "Name is required" in page(blank)
     duplicate = client.post(

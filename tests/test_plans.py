@@ -328,7 +328,7 @@ def test_comparison_shows_differences_in_words(commissioner, plans) -> None:  # 
 
 def test_comparison_needs_two_to_four_known_plans(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
     one = commissioner.get(f"/plans/compare?plan={plans['Pooled 2026-29']}")
-    assert one.status_code == 400
+    assert one.status_code == 422
     assert b"Choose at least two plans to compare" in one.data
     many = "&".join(f"plan={n}" for n in range(1, 7))
     assert b"Choose at most 4 plans" in commissioner.get(f"/plans/compare?{many}").data

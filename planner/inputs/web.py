@@ -115,7 +115,12 @@ def form_page(
     if record:
         message, url = done(record)
         return saved(message, url)
-    return render_template("inputs/form.html", form=form, **page)
+    return render_template("inputs/form.html", form=form, **page), form_status(form)
+
+
+def form_status(form: FlaskForm) -> int:
+    """A form shown again after it was posted has problems to fix: 422, as on every page."""
+    return 422 if form.is_submitted() else 200
 
 
 def saved(message: str, url: str) -> Any:

@@ -133,7 +133,7 @@ def compare() -> ResponseReturnValue:
             agreed_plan_id=agreed_plan_id(session),
             compare_error=problem,
             chosen=set(plan_ids),
-        ), 400
+        ), 422
     reports = [build_report(plan) for plan in plans_to_compare(get_session(), plan_ids)]
     return render_template("plans/compare.html", comparison=compare_plans(reports))
 

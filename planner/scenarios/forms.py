@@ -19,6 +19,9 @@ from planner.core.years import InFinancialYear
 CONFIDENCE_LEVELS = ("4", "3", "2", "NL2")
 FUNDABLE_RATINGS = ("4", "3", "2", "NL2")
 BLANK_CAP_ROWS = 3
+# The caps table offers the saved caps and three blank rows; a posted row count is trusted only
+# that far, and never beyond this many rows (each row is a long list of places to choose from).
+MAX_CAP_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,18 @@ def form_values(scenario: Scenario | None) -> dict[str, str]:
     return values
 
 
+def cap_row_count(posted: object, saved_caps: int) -> int:
+    """How many rows of caps to read from a posted form and show again: the hidden `cap-rows`
+    the form posted back, if it is a small whole number, but no more than the form offered (the
+    saved caps and three blank rows, at most MAX_CAP_ROWS unless more caps are saved), so a forged
+    number neither fails nor builds a huge page."""
+    offered = max(min(saved_caps + BLANK_CAP_ROWS, MAX_CAP_ROWS), saved_caps)
+    text = str(posted or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
+        return offered
+    return max(min(int(text), offered), min(BLANK_CAP_ROWS, offered))
+
+
 class _Reader:
     """Reads typed values from the posted form, collecting a plain reason for each problem."""
 
@@ -445,8 +460,8 @@ def _read_budget_overrides(
 def _read_caps(read: _Reader, choices: ScenarioChoices) -> list[tuple[CapScope, str, Decimal]]:
     known = {target.value: target for target in choices.cap_targets}
     caps: dict[str, tuple[CapScope, str, Decimal]] = {}
-    rows = int(read.text("cap-rows")) if read.text("cap-rows").isdigit() else BLANK_CAP_ROWS
-    for row in range(min(rows, 200)):
+    # No scenario has more caps than there are things to cap.
+    for row in range(cap_row_count(read.text("cap-rows"), len(choices.cap_targets))):
         chosen = read.text(f"cap-{row}-target")
         amount = read.money(f"cap-{row}-maximum", "The cap")
         if not chosen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,6 +16,7 @@ from planner.scenarios.forms import (
     CONFIDENCE_LEVELS,
     FUNDABLE_RATINGS,
     NUMBER_RULES,
+    cap_row_count,
     form_values,
     parse_scenario_form,
 )
@@ -44,7 +47,7 @@ def _form_page(
 ) -> ResponseReturnValue:
     choices = scenario_choices(get_session())
     chosen_year = values.get("first_year", "")
-    if chosen_year.isdigit() and int(chosen_year) not in choices.years:
+    if re.fullmatch(r"[0-9]{4}", chosen_year) and int(chosen_year) not in choices.years:
         choices.years.append(int(chosen_year))  # a scenario set up before today's budgets
         choices.years.sort()
     return render_template(
@@ -56,8 +59,8 @@ def _form_page(
         rules=NUMBER_RULES,
         confidence_levels=CONFIDENCE_LEVELS,
         ratings=FUNDABLE_RATINGS,
-        cap_rows=int(values.get("cap-rows") or 3),
-    ), (400 if errors else 200)
+        cap_rows=cap_row_count(values.get("cap-rows"), len(scenario.caps) if scenario else 0),
+    ), (422 if errors else 200)
 
 
 @bp.get("/")
