@@ -496,3 +496,31 @@ def test_cap_row_count_is_bounded() -> None:
     assert cap_row_count("1000", 60) == 60  # never hides a saved cap
     assert cap_row_count("1000", 48) == MAX_CAP_ROWS
     assert cap_row_count("٣", 0) == 3  # digits, but not ASCII ones
+
+
+def test_the_time_limit_stays_within_the_servers_ceiling(demo_app: Flask, commissioner) -> None:
+    """The server stops every search at SOLVE_TIME_LIMIT (60 seconds in tests): the form says so
+    and refuses more, rather than saving a limit that would be cut short without a word."""
+    assert demo_app.config["SOLVE_TIME_LIMIT"] == 60
+    form = commissioner.get("/scenarios/new").data.decode()
+    assert "This server lets it search for at most 60 seconds." in form
+    too_long = {**form_values(None), "name": "Patient", "first_year": "2026"}
+    too_long["time_limit_seconds"] = "3600"
+    refused = commissioner.post("/scenarios/new", data=too_long)
+    assert refused.status_code == 422
+    assert errors_in(refused.data) == [
+        "Time limit must be between 1 and 60, the longest this server lets the optimiser search"
+    ]
+    assert scenario_named(demo_app, "Patient") is None
+    too_long["time_limit_seconds"] = "60"
+    assert commissioner.post("/scenarios/new", data=too_long).status_code == 302
+
+
+def test_a_lower_ceiling_lowers_a_new_scenarios_default(demo_app: Flask, commissioner) -> None:
+    demo_app.config["SOLVE_TIME_LIMIT"] = 20
+    try:
+        form = commissioner.get("/scenarios/new").data.decode()
+    finally:
+        demo_app.config["SOLVE_TIME_LIMIT"] = 60
+    assert "at most 20 seconds" in form
+    assert re.search(r'id="time_limit_seconds" name="time_limit_seconds" value="20"', form)

@@ -8,7 +8,7 @@ in words a commissioner understands.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,6 +36,7 @@ class NumberRule:
     maximum: float
     whole: bool = False
     percent: bool = False  # typed as a percentage, stored as a fraction
+    why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
 
     def default_text(self) -> str:
         default = Scenario.model_fields[self.name].default
@@ -129,6 +130,22 @@ NUMBER_RULES: dict[str, NumberRule] = {
         ),
     )
 }
+
+
+def number_rules(time_limit_ceiling: float | None = None) -> dict[str, NumberRule]:
+    """The numeric rules as this server offers them: the time limit never beyond the server's
+    own ceiling (SOLVE_TIME_LIMIT), since a longer search would be cut short there anyway."""
+    rule = NUMBER_RULES["time_limit_seconds"]
+    if time_limit_ceiling is None or time_limit_ceiling >= rule.maximum:
+        return NUMBER_RULES
+    ceiling = max(int(time_limit_ceiling), int(rule.minimum))
+    limited = replace(
+        rule,
+        maximum=ceiling,
+        hint=f"{rule.hint} This server lets it search for at most {ceiling} seconds.",
+        why_maximum="the longest this server lets the optimiser search",
+    )
+    return {**NUMBER_RULES, limited.name: limited}
 
 
 @dataclass(frozen=True)
@@ -262,7 +279,14 @@ class _Reader:
         return str(self.posted.get(name, "")).strip()
 
     def number(
-        self, name: str, label: str, low: float, high: float, *, whole: bool = False
+        self,
+        name: str,
+        label: str,
+        low: float,
+        high: float,
+        *,
+        whole: bool = False,
+        why_high: str = "",
     ) -> float | None:
         text = self.text(name).replace(",", "").removesuffix("%").strip()
         if not text:
@@ -278,6 +302,7 @@ class _Reader:
         if not low <= number <= high:
             self.errors[name] = (
                 f"{label} must be between {display_number(low)} and {display_number(high)}"
+                + (f", {why_high}" if why_high else "")
             )
             return None
         return int(number) if whole else number
@@ -312,8 +337,13 @@ class _Reader:
         return int(text)
 
 
-def parse_scenario_form(posted: Mapping[str, str], choices: ScenarioChoices) -> ScenarioSubmission:
-    """Read every rule from the posted form. Problems go to `errors`, keyed by input name."""
+def parse_scenario_form(
+    posted: Mapping[str, str],
+    choices: ScenarioChoices,
+    rules: Mapping[str, NumberRule] = NUMBER_RULES,
+) -> ScenarioSubmission:
+    """Read every rule from the posted form, each number within `rules` (see number_rules).
+    Problems go to `errors`, keyed by input name."""
     submission = ScenarioSubmission()
     read = _Reader(posted, submission.errors)
     fields = submission.fields
@@ -331,8 +361,15 @@ def parse_scenario_form(posted: Mapping[str, str], choices: ScenarioChoices) -> 
         submission.errors["min_evidence_rating"] = "Choose the weakest evidence rating to fund"
     fields["min_evidence_rating"] = rating
 
-    for name, rule in NUMBER_RULES.items():
-        number = read.number(name, rule.label, rule.minimum, rule.maximum, whole=rule.whole)
+    for name, rule in rules.items():
+        number = read.number(
+            name,
+            rule.label,
+            rule.minimum,
+            rule.maximum,
+            whole=rule.whole,
+            why_high=rule.why_maximum,
+        )
         if number is None and name not in submission.errors:
             submission.errors[name] = (
                 f"Enter the {rule.label.lower()} (default {rule.default_text()})"

@@ -15,9 +15,11 @@ from planner.scenarios.describe import describe_rules
 from planner.scenarios.forms import (
     CONFIDENCE_LEVELS,
     FUNDABLE_RATINGS,
-    NUMBER_RULES,
+    NumberRule,
     cap_row_count,
+    display_number,
     form_values,
+    number_rules,
     parse_scenario_form,
 )
 from planner.scenarios.service import (
@@ -56,11 +58,24 @@ def _form_page(
         values=values,
         errors=errors,
         choices=choices,
-        rules=NUMBER_RULES,
+        rules=_number_rules(),
         confidence_levels=CONFIDENCE_LEVELS,
         ratings=FUNDABLE_RATINGS,
         cap_rows=cap_row_count(values.get("cap-rows"), len(scenario.caps) if scenario else 0),
     ), (422 if errors else 200)
+
+
+def _number_rules() -> dict[str, NumberRule]:
+    return number_rules(current_app.config.get("SOLVE_TIME_LIMIT"))
+
+
+def _new_scenario_values() -> dict[str, str]:
+    """A new scenario's defaults, its time limit within what this server allows."""
+    values = form_values(None)
+    most = _number_rules()["time_limit_seconds"].maximum
+    if float(values["time_limit_seconds"]) > most:
+        values["time_limit_seconds"] = display_number(most)
+    return values
 
 
 @bp.get("/")
@@ -73,9 +88,9 @@ def index() -> ResponseReturnValue:
 @role_required(*EDITORS)
 def new() -> ResponseReturnValue:
     if request.method == "GET":
-        return _form_page(None, form_values(None), {})
+        return _form_page(None, _new_scenario_values(), {})
     session = get_session()
-    submission = parse_scenario_form(request.form, scenario_choices(session))
+    submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
     try:
         scenario = create_scenario(session, submission, current_user)
     except ScenarioError as error:
@@ -109,7 +124,7 @@ def edit(scenario_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(scenario, form_values(scenario), {})
     session = get_session()
-    submission = parse_scenario_form(request.form, scenario_choices(session))
+    submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
     try:
         update_scenario(session, scenario, submission, current_user)
     except ScenarioError as error:
