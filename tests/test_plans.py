@@ -53,6 +53,9 @@ def run(client, app: Flask, name: str) -> int:  # type: ignore[no-untyped-def]
     assert progress, response.location
     finished = client.get(response.location)
     assert finished.status_code == 302 and finished.location == f"/plans/{progress.group(1)}"
+    # Open the plan, as the browser would: that shows (and so clears) any message waiting, which
+    # would otherwise appear on whichever page a later test opens first.
+    assert client.get(finished.location).status_code == 200
     return int(progress.group(1))
 
 
@@ -356,3 +359,63 @@ def test_scenario_names_in_plans_are_escaped(demo_app: Flask, commissioner, plan
     for page in pages:
         assert "<script>alert" not in page
         assert "&lt;script&gt;alert(" in page
+
+
+def test_folded_rules_are_counted_in_words_of_their_own_kind() -> None:
+    from planner.plans.report import RULE_FAMILIES, BindingGroup, _binding_groups
+
+    rules = [{"family": "budget", "sentence": f"b{n}", "shadow_price": n} for n in range(23)]
+    rules += [{"family": "window", "sentence": f"w{n}", "shadow_price": 1} for n in range(59)]
+    rules += [{"family": "cap_place", "sentence": f"c{n}", "shadow_price": 1} for n in range(4)]
+    rules += [{"family": "brand_new", "sentence": "n", "shadow_price": 1}]
+    groups = {
+        group.family.heading: group for group in _binding_groups({"binding_constraints": rules})
+    }
+    assert groups["Budgets"].more == "20 more budget rules that hold the plan back"
+    assert groups["Budgets"].shown[0]["sentence"] == "b22"  # worth most when loosened, first
+    assert (
+        groups["Commissioning windows"].more
+        == "56 more commissioning-window rules that hold the plan back"
+    )
+    assert groups["Caps on places"].more == "1 more place cap that holds the plan back"
+    assert RULE_FAMILIES["capacity"].count(1) == "1 capacity limit"
+    assert groups["Brand new"].family.count(2) == "2 brand new rules"
+    assert isinstance(groups["Brand new"], BindingGroup) and not groups["Brand new"].folded
+
+
+def test_the_plan_page_words_folded_rules_by_their_kind(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    page = commissioner.get(f"/plans/{plans['Pooled 2026-29']}").data.decode()
+    folded = re.findall(r"<summary>(\d+ more [^<]+)</summary>", page)
+    assert folded, "the demo's pooled plan has more than three rules of some kind"
+    for summary in folded:
+        assert re.fullmatch(
+            r"1 more [a-z -]+ that holds the plan back|\d+ more [a-z -]+s that hold the plan back",
+            summary,
+        ), summary
+        assert "budgets rules" not in summary and "windows rules" not in summary
+
+
+def test_chart_labels_show_names_literally() -> None:
+    """Plotly reads <b>, <br> and <a> in labels as markup: names go in as entities instead."""
+    from models import Plan
+    from planner.plans.charts import chart_text, plan_charts
+    from planner.plans.report import AllocationLine, PlanReport, YearSpend
+
+    hostile = '<b>Police</b> & <a href="https://evil.example">Co</a><br>'
+    shown = '&lt;b&gt;Police&lt;/b&gt; &amp; &lt;a href="https://evil.example"&gt;Co&lt;/a&gt;&lt;br&gt;'
+    assert chart_text(hostile) == shown
+    result = {
+        "total_spend": 10.0,
+        "partners": [{"name": hostile, "contribution": 10.0, "benefit": 12.0}],
+        "places": [{"name": hostile, "spend_share": 1.0, "need_share": 1.0}],
+        "evidence_mix": [{"rating": "3", "spend": 10.0, "share": 1.0}],
+    }
+    report = PlanReport(plan=Plan(scenario_name="x", status=PlanStatus.OPTIMAL), result=result)
+    report.allocations = [AllocationLine("i", hostile, "", 2026, 1.0, 10.0, 12.0, ())]
+    report.years = [YearSpend(2026, 10.0, {hostile: 10.0}, 1.0)]
+    report.partner_names = [hostile]
+    charts = plan_charts(report)
+    assert charts["chart-partners"]["data"][0]["y"] == [shown]
+    assert charts["chart-places"]["data"][0]["x"] == [shown]
+    assert charts["chart-years"]["data"][0]["name"] == shown
+    assert "<b>" not in json.dumps(charts)
