@@ -244,21 +244,32 @@ def test_progress_page_works_without_javascript(demo_app: Flask, commissioner) -
     with demo_app.app_context(), new_session() as session:
         queued = start_plan(session, scenario_id(demo_app, "Pooled 2026-29"), None)
         plan_id = queued.id
-    assert commissioner.get(f"/plans/{plan_id}").location == f"/plans/{plan_id}/progress"
-    page = commissioner.get(f"/plans/{plan_id}/progress").data.decode()
-    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
-    assert f'href="/plans/{plan_id}/progress"' in page and "Check again" in page
-    assert "/static/js/plan-progress.js" in page
-    status = commissioner.get(f"/plans/{plan_id}/status")
-    assert status.json == {
-        "id": plan_id,
-        "status": "queued",
-        "label": "Waiting to start",
-        "finished": False,
-        "message": "",
-        "url": f"/plans/{plan_id}",
-    }
-    assert status.headers["Cache-Control"] == "no-store"
+    try:
+        assert commissioner.get(f"/plans/{plan_id}").location == f"/plans/{plan_id}/progress"
+        page = commissioner.get(f"/plans/{plan_id}/progress").data.decode()
+        assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+        assert f'href="/plans/{plan_id}/progress"' in page and "Check again" in page
+        assert "/static/js/plan-progress.js" in page
+        status = commissioner.get(f"/plans/{plan_id}/status")
+        ahead = status.json["ahead"]
+        assert status.json == {
+            "id": plan_id,
+            "status": "queued",
+            "label": "Waiting to start (next in line)"
+            if ahead == 0
+            else f"Waiting to start ({ahead} plan{'s' if ahead != 1 else ''} ahead)",
+            "ahead": ahead,
+            "finished": False,
+            "message": "",
+            "url": f"/plans/{plan_id}",
+        }
+        assert status.headers["Cache-Control"] == "no-store"
+    finally:
+        # Never solved: finish it, or running the scenario would follow this plan instead.
+        with demo_app.app_context(), new_session() as session:
+            plan = session.get(Plan, plan_id)
+            plan.status = PlanStatus.ERROR  # type: ignore[union-attr]
+            session.commit()
 
 
 def test_finished_plans_report_so(commissioner, plans) -> None:  # type: ignore[no-untyped-def]

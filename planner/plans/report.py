@@ -33,6 +33,7 @@ STATUS_TAGS = {
     PlanStatus.ERROR: "tag-red",
 }
 
+
 @dataclass(frozen=True)
 class RuleFamily:
     """A kind of rule the optimiser names in its rows ('budget|…'), as the plan page words it:

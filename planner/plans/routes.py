@@ -16,6 +16,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.plan import PlanStatus
 from planner.auth.roles import READERS, role_required
@@ -34,6 +35,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.solving.workers import give_up_on_interrupted_plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -61,6 +63,21 @@ def plan_helpers() -> dict[str, object]:
         "status_tags": STATUS_TAGS,
         "plotly_version": plotly.__version__,
     }
+
+
+@bp.before_app_request
+def give_up_on_runs_cut_short_by_a_restart() -> None:
+    """Once per app, on its first request (after any migration has run): plans a restart left
+    waiting or solving are marked interrupted, so no one, the API included, waits on them."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.extensions.get("plans_checked_since_start"):
+        return
+    app.extensions["plans_checked_since_start"] = True
+    session = get_session()
+    try:
+        give_up_on_interrupted_plans(session, app)
+    except SQLAlchemyError:  # a database not yet set up: nothing to give up on
+        session.rollback()
 
 
 @bp.get("/")
@@ -98,17 +115,22 @@ def show(plan_id: int) -> ResponseReturnValue:
 @bp.get("/<int:plan_id>/progress")
 @role_required(*READERS)
 def progress(plan_id: int) -> ResponseReturnValue:
-    plan = find_plan(get_session(), plan_id)
-    if plan.status.finished:
+    """Waiting or solving: the progress, polled. Failed: why, and a way to run it again. Any
+    other outcome: the plan itself."""
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    if plan.status.finished and plan.status != PlanStatus.ERROR:
         return redirect(url_for("plans.show", plan_id=plan_id))
-    return render_template("plans/progress.html", plan=plan)
+    status = plan_status(session, plan, url_for("plans.show", plan_id=plan_id))
+    return render_template("plans/progress.html", plan=plan, status=status)
 
 
 @bp.get("/<int:plan_id>/status")
 @role_required(*READERS)
 def status(plan_id: int) -> ResponseReturnValue:
-    plan = find_plan(get_session(), plan_id)
-    response = jsonify(plan_status(plan, url_for("plans.show", plan_id=plan_id)))
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    response = jsonify(plan_status(session, plan, url_for("plans.show", plan_id=plan_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

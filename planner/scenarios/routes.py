@@ -32,7 +32,7 @@ from planner.scenarios.service import (
     scenario_choices,
     update_scenario,
 )
-from planner.solving.service import run_plan, start_plan
+from planner.solving.service import plan_in_progress, run_plan, start_plan
 
 bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -162,8 +162,19 @@ def delete(scenario_id: int) -> ResponseReturnValue:
 @bp.post("/<int:scenario_id>/run")
 @role_required(*EDITORS)
 def run(scenario_id: int) -> ResponseReturnValue:
-    """Queue a plan for the scenario and solve it (in the background when configured)."""
-    _scenario(scenario_id)  # 404 for an unknown scenario, before anything is stored
-    plan = start_plan(get_session(), scenario_id, current_user)
-    run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined,arg-type]
+    """Queue a plan for the scenario and solve it (in the background when configured); while the
+    scenario already has a plan waiting or being solved, follow that one instead."""
+    scenario = _scenario(scenario_id)  # 404 for an unknown scenario, before anything is stored
+    session = get_session()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    under_way = plan_in_progress(session, app, scenario_id)
+    if under_way is not None:
+        flash(
+            f"‘{scenario.name}’ is already being planned (plan {under_way.id}), so no second run "
+            "was started. This page follows it; run the scenario again once it has finished.",
+            "info",
+        )
+        return redirect(url_for("plans.progress", plan_id=under_way.id))
+    plan = start_plan(session, scenario_id, current_user)
+    run_plan(app, plan.id)  # type: ignore[arg-type]
     return redirect(url_for("plans.progress", plan_id=plan.id))
