@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from models import BudgetLine, Partner, Plan, Scenario
+from models import BudgetLine, Partner, Place, Plan, Scenario
 from models.plan import PlanStatus
 from models.vocabulary import Role
 from planner.db import new_session
@@ -373,14 +373,14 @@ def test_scenario_names_in_plans_are_escaped(demo_app: Flask, commissioner, plan
 
 
 def test_folded_rules_are_counted_in_words_of_their_own_kind() -> None:
-    from planner.plans.report import RULE_FAMILIES, BindingGroup, _binding_groups
+    from planner.plans.binding import RULE_FAMILIES, BindingGroup, binding_groups
 
     rules = [{"family": "budget", "sentence": f"b{n}", "shadow_price": n} for n in range(23)]
     rules += [{"family": "window", "sentence": f"w{n}", "shadow_price": 1} for n in range(59)]
     rules += [{"family": "cap_place", "sentence": f"c{n}", "shadow_price": 1} for n in range(4)]
     rules += [{"family": "brand_new", "sentence": "n", "shadow_price": 1}]
     groups = {
-        group.family.heading: group for group in _binding_groups({"binding_constraints": rules})
+        group.family.heading: group for group in binding_groups({"binding_constraints": rules})
     }
     assert groups["Budgets"].more == "20 more budget rules that hold the plan back"
     assert groups["Budgets"].shown[0]["sentence"] == "b22"  # worth most when loosened, first
@@ -430,3 +430,141 @@ def test_chart_labels_show_names_literally() -> None:
     assert charts["chart-places"]["data"][0]["x"] == [shown]
     assert charts["chart-years"]["data"][0]["name"] == shown
     assert "<b>" not in json.dumps(charts)
+
+
+def rules_section(page: str) -> str:
+    found = re.search(r'<section aria-labelledby="rules">(.*?)</section>', page, re.S)
+    assert found, "the plan page has a section of the rules it was solved with"
+    return found.group(1)
+
+
+def test_the_plan_shows_the_rules_it_was_solved_with(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    page = commissioner.get(f"/plans/{plans['Each partner alone']}").data.decode()
+    rules = rules_section(page)
+    assert "Rules this plan was solved with" in rules and 'href="#rules"' in page
+    assert re.search(r"<dt>Funding</dt>\s*<dd[^>]*>Each partner alone", rules)
+    assert re.search(r"<dt>Years planned</dt>\s*<dd[^>]*>2026/27 to 2028/29 \(3 years\)", rules)
+    assert re.search(r"<dt>Time limit</dt>\s*<dd[^>]*>60 seconds", rules)
+    assert "Budgets it could use" in rules and "as recorded" in rules
+    # A clash's rules matter most: the diagnosis page shows them too, with the £50m budget.
+    clash = rules_section(commissioner.get(f"/plans/{plans['clash']}").data.decode())
+    assert re.search(
+        rf"<th scope=\"row\">{VRU}</th><td>2026/27</td><td class=\"num\">£50,000,000</td>"
+        r"<td class=\"num\">£50,000,000</td>\s*<td><span class=\"tag tag-yellow\">scenario</span>",
+        clash,
+    )
+
+
+def test_editing_the_scenario_after_solving_leaves_the_plans_rules_alone(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    plan_id = plans["Each partner alone"]
+    before = rules_section(commissioner.get(f"/plans/{plan_id}").data.decode())
+    scenario = scenario_id(demo_app, "Each partner alone")
+    with demo_app.app_context(), new_session() as session:
+        values = form_values(session.get(Scenario, scenario))
+        place = session.exec(select(Place).order_by(Place.name)).first()
+    edited = {
+        **values,
+        "funding_mode": "pooled",
+        "bcr_threshold": "2.5",
+        "time_limit_seconds": "30",
+        "cap-0-target": f"place:{place.id}",  # type: ignore[union-attr]
+        "cap-0-maximum": "1000",
+    }
+    try:
+        response = commissioner.post(f"/scenarios/{scenario}/edit", data=edited)
+        assert response.status_code == 302
+        now = commissioner.get(f"/scenarios/{scenario}").data.decode()
+        assert "2.5×" in now and "30 seconds" in now
+        after = rules_section(commissioner.get(f"/plans/{plan_id}").data.decode())
+        assert after == before
+        assert "2.5×" not in after and "30 seconds" not in after
+        assert "No caps: spend on any place" in after
+    finally:
+        restored = {**values, "cap-rows": edited.get("cap-rows", "3")}
+        commissioner.post(f"/scenarios/{scenario}/edit", data=restored)
+
+
+def test_comparison_shows_rules_years_places_evidence_and_moves_by_year(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    base, alone = plans["Pooled 2026-29"], plans["Each partner alone"]
+    page = commissioner.get(f"/plans/compare?plan={base}&plan={alone}").data.decode()
+    # Each partner alone is not pooled: the headline does not call its spend pooled.
+    assert '<th scope="row">Total spend</th>' in page and "Total pooled spend" not in page
+    # The rules that differ, from each plan's own snapshot, the difference marked in words.
+    rules = re.search(
+        r"<caption[^>]*>Scenario rules, caps and budgets that differ.*?</table>", page, re.S
+    )
+    assert rules, "a table of the rules that differ"
+    assert re.search(
+        r'<th scope="row">Funding</th>\s*<td class="">Pooled</td><td class="diff-changed">'
+        r'Each partner alone<br><span class="change change-differs">differs</span>',
+        rules.group(0),
+    )
+    assert "Weakest evidence funded" not in rules.group(0)  # the same in both: left out
+    # Spend by year, by place against need, and by evidence rating, each against the baseline.
+    for year in ("2026/27", "2027/28", "2028/29"):
+        assert f'<th scope="row">Spend in {year}</th>' in page
+    assert re.search(r"[\d.]+% of spend; [\d.]+% of need", page)
+    assert "Spend by evidence rating" in page
+    assert re.search(
+        r"<th scope=\"row\">Rated 4</th>\s*<td class=\"num\">\s*£[\d,]+\s*<br><span class=\"hint\">[1-9][\d.]*% of spend",
+        page,
+    )
+    moved = re.search(
+        r"Changed allocations by intervention, place and year</caption>(.*?)</table>", page, re.S
+    )
+    assert moved, "a table of what moved where and when"
+    assert re.search(r"<td>20\d\d/\d\d</td>", moved.group(1))
+    assert re.search(
+        r'class="num diff-(up|down)">\s*£[\d,]+<br>\s*<span class="change', moved.group(1)
+    )
+
+
+def test_comparing_pooled_plans_keeps_the_pooled_label(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    with demo_app.app_context(), new_session() as session:
+        agreed = agreed_plan(session)
+        assert agreed is not None and agreed.id != plans["Pooled 2026-29"]
+    page = commissioner.get(
+        f"/plans/compare?plan={agreed.id}&plan={plans['Pooled 2026-29']}"
+    ).data.decode()
+    assert '<th scope="row">Total pooled spend</th>' in page
+
+
+def test_comparison_of_plans_with_the_same_rules_says_so() -> None:
+    from planner.plans.rules import compare_rules
+
+    snapshot = {
+        "scenario": {"name": "A", "funding_mode": "pooled", "time_limit_seconds": 60},
+        "inputs": {"partners": [], "demand_types": [], "places": [], "budget_lines": []},
+        "rules": {
+            "first_year": 2026,
+            "horizon_years": 1,
+            "min_evidence_rating": "2",
+            "min_share_rated_3_plus": 0.0,
+            "bcr_threshold": 1.0,
+            "portfolio_vfm_ratio": 1.0,
+            "partner_fairness": 0.0,
+            "need_floor": 0.0,
+            "discount_rate": 0.035,
+            "appraisal_years": 10,
+            "segment_multipliers": [1.0, 0.8, 0.6],
+            "place_caps": {},
+        },
+    }
+    same = [Plan(scenario_name="A", inputs=snapshot), Plan(scenario_name="B", inputs=snapshot)]
+    assert compare_rules(same) == []
+    capped = {**snapshot, "rules": {**snapshot["rules"], "place_caps": {"Dewsbury": 5000}}}
+    capped["inputs"] = {
+        **snapshot["inputs"],
+        "places": [{"key": "Dewsbury", "name": "Dewsbury", "district": "Kirklees"}],
+    }
+    never = Plan(scenario_name="C", inputs={})
+    differences = compare_rules([same[0], Plan(scenario_name="D", inputs=capped), never])
+    cap = next(d for d in differences if d.label == "Cap on Dewsbury (Kirklees)")
+    assert cap.values == ("No cap", "£5,000", "Not known: never solved")
+    assert cap.differs(1) and cap.differs(2)

@@ -25,6 +25,7 @@ from planner.db import get_session
 from planner.plans.charts import plan_charts
 from planner.plans.compare import compare_plans
 from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
+from planner.plans.rules import solved_rules
 from planner.plans.service import (
     MAX_COMPARED,
     agreed_plan_id,
@@ -109,6 +110,7 @@ def show(plan_id: int) -> ResponseReturnValue:
         plan=plan,
         charts=plan_charts(report),
         delivery=plan_delivery(session, plan),
+        rules=solved_rules(plan),
     )
 
 
