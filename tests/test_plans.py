@@ -450,7 +450,7 @@ def test_the_plan_shows_the_rules_it_was_solved_with(commissioner, plans) -> Non
     clash = rules_section(commissioner.get(f"/plans/{plans['clash']}").data.decode())
     assert re.search(
         rf"<th scope=\"row\">{VRU}</th><td>2026/27</td><td class=\"num\">£50,000,000</td>"
-        r"<td class=\"num\">£50,000,000</td>\s*<td><span class=\"tag tag-yellow\">scenario</span>",
+        r"<td class=\"num\">£50,000,000</td>\s*<td><span class=\"tag tag-yellow\">scenario's figure</span>",
         clash,
     )
 
