@@ -509,7 +509,8 @@ def test_the_time_limit_stays_within_the_servers_ceiling(demo_app: Flask, commis
     refused = commissioner.post("/scenarios/new", data=too_long)
     assert refused.status_code == 422
     assert errors_in(refused.data) == [
-        "Time limit must be between 1 and 60, the longest this server lets the optimiser search"
+        "Time limit must be between 1 and 60 seconds, the longest this server lets the "
+        "optimiser search"
     ]
     assert scenario_named(demo_app, "Patient") is None
     too_long["time_limit_seconds"] = "60"

@@ -287,6 +287,7 @@ class _Reader:
         *,
         whole: bool = False,
         why_high: str = "",
+        unit: str = "",
     ) -> float | None:
         text = self.text(name).replace(",", "").removesuffix("%").strip()
         if not text:
@@ -302,6 +303,7 @@ class _Reader:
         if not low <= number <= high:
             self.errors[name] = (
                 f"{label} must be between {display_number(low)} and {display_number(high)}"
+                + (f" {unit}" if unit in ("years", "seconds") else "")
                 + (f", {why_high}" if why_high else "")
             )
             return None
@@ -369,6 +371,7 @@ def parse_scenario_form(
             rule.maximum,
             whole=rule.whole,
             why_high=rule.why_maximum,
+            unit=rule.unit,
         )
         if number is None and name not in submission.errors:
             submission.errors[name] = (
