@@ -182,6 +182,12 @@ def test_commissioner_changes_a_budget_runs_a_scenario_and_reads_the_plan(
     assert page.get_by_role("heading", name="Pooled 2026-29").is_visible()
     headline = page.locator(".headline").inner_text()
     assert "Total pooled spend" in headline and re.search(r"£[\d,]{6,}", headline)
+    # At 1280px every figure stays inside its card (£16,465,000 once spilled out).
+    cards = page.evaluate(
+        "() => [...document.querySelectorAll('.headline li')]"
+        ".map(card => [card.scrollWidth, card.clientWidth])"
+    )
+    assert len(cards) == 5 and all(inside <= width for inside, width in cards), cards
 
     # The new budget reached the plan: in the snapshot it was solved from, and on its page.
     with live_app.app_context(), new_session() as session:
