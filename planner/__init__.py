@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_folder,
     )
     from planner.core.errors import register_error_pages
+    from planner.core.ids import RecordIdConverter
     from planner.extensions import csrf, login_manager
     from planner.features import BLUEPRINTS, register_cli, register_template_helpers
 
@@ -40,6 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         **openapi_options(),
     )
+    # Before any route is added: every <int:...> id is bounded to what the database can hold.
+    app.url_map.converters["int"] = RecordIdConverter
     app.config.from_object(DefaultConfig)
     app.config["DATABASE_URL"] = environment_database_url()
     app.config.from_prefixed_env(ENV_PREFIX)

@@ -6,11 +6,12 @@ commissioning calendar: happy paths, errors in words, roles, CSRF and escaping.
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from markupsafe import escape
 from sqlmodel import select
 
-from models import AuditEvent, BudgetLine, ExistingContract, Partner
+from models import AuditEvent, BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.vocabulary import Role
 from planner.db import new_session
 from planner.inputs import service
@@ -151,7 +152,7 @@ def test_partner_form_says_what_is_wrong(app: Flask, sign_in_as) -> None:
     seed(app)
     client = sign_in_as(Role.COMMISSIONER)
     blank = client.post("/inputs/partners/new", data={"name": "  ", "kind": "police"})
-    assert blank.status_code == 200
+    assert blank.status_code == 422
     assert "There is a problem" in page(blank)
     assert "Name is required" in page(blank)
     duplicate = client.post(
@@ -439,3 +440,83 @@ def test_missing_records_are_not_found(app: Flask, sign_in_as) -> None:
     assert missing.status_code == 404
     assert "There is no partner with id 999" in page(missing)
     assert client.get("/inputs/budget-lines/999/edit").status_code == 404
+
+
+def test_commissioning_cycles_are_listed_with_their_actions(app: Flask, sign_in_as) -> None:
+    ids = seed(app)
+    editor = page(sign_in_as(Role.COMMISSIONER).get("/inputs/cycles"))
+    assert "<h1>Commissioning cycles</h1>" in editor
+    assert 'aria-current="page">Commissioning cycles</a>' in editor  # in the inputs menu
+    kirklees = ids["kirklees"]
+    assert f'href="/inputs/partners/{kirklees}/cycle"' in editor
+    assert f'href="/inputs/partners/{kirklees}/cycle/delete"' in editor
+    assert "February" in editor and "2026/27, 2028/29" in editor and "2 years" in editor
+    # The police have no cycle: it can be recorded, not deleted.
+    assert f'href="/inputs/partners/{ids["police"]}/cycle">Record' in editor
+    assert f'href="/inputs/partners/{ids["police"]}/cycle/delete"' not in editor
+    reader = page(sign_in_as(Role.FINANCE_LEAD).get("/inputs/cycles"))
+    assert "2026/27, 2028/29" in reader and "/cycle/delete" not in reader
+    assert sign_in_as(Role.PLACE_LEAD).get("/inputs/cycles").status_code == 403
+
+
+def test_a_cycle_is_deleted_after_asking_and_the_deletion_is_audited(
+    app: Flask, sign_in_as
+) -> None:
+    ids = seed(app)
+    client = sign_in_as(Role.COMMISSIONER)
+    url = f"/inputs/partners/{ids['kirklees']}/cycle/delete"
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    shown = page(confirm)
+    assert "Are you sure you want to delete Kirklees Council&#39;s commissioning cycle?" in shown
+    assert "plans treat every year as open for Kirklees Council" in shown
+    assert audit_events(app, "commissioning_cycle")[-1].action == "create"  # nothing deleted yet
+    done = client.post(url)
+    assert done.status_code == 302 and done.location == "/inputs/cycles"
+    with app.app_context(), new_session() as session:
+        assert session.exec(select(CommissioningCycle)).first() is None
+    event = audit_events(app, "commissioning_cycle")[-1]
+    assert event.action == "delete" and event.after is None
+    assert event.before["partner"] == "Kirklees Council"
+    assert event.before["open_years"] == [2026, 2028]
+    assert event.summary == "Deleted Kirklees Council's commissioning cycle"
+    assert event.user_name == "Commissioner"
+    assert "Deleted Kirklees Council&#39;s commissioning cycle." in page(
+        client.get("/inputs/cycles")
+    )
+    # Gone: there is nothing left to delete.
+    again = client.get(url)
+    assert again.status_code == 404
+    assert "Kirklees Council has no commissioning cycle recorded" in page(again)
+
+
+@pytest.mark.parametrize("role", [Role.FINANCE_LEAD, Role.PLACE_LEAD])
+def test_only_editors_may_delete_a_cycle(app: Flask, sign_in_as, role: Role) -> None:
+    ids = seed(app)
+    client = sign_in_as(role)
+    url = f"/inputs/partners/{ids['kirklees']}/cycle/delete"
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    with app.app_context(), new_session() as session:
+        assert session.exec(select(CommissioningCycle)).first() is not None
+
+
+def test_deleting_a_cycle_needs_the_csrf_token(csrf_app: Flask) -> None:
+    from tests.conftest import add_user
+
+    ids = seed(csrf_app)
+    email = add_user(csrf_app, Role.COMMISSIONER)
+    client = csrf_app.test_client()
+    token = page(client.get("/sign-in")).split('name="csrf_token" type="hidden" value="')[1]
+    client.post(
+        "/sign-in",
+        data={
+            "email": email,
+            "password": "correct horse battery",
+            "csrf_token": token.split('"')[0],
+        },
+    )
+    refused = client.post(f"/inputs/partners/{ids['kirklees']}/cycle/delete")
+    assert refused.status_code == 400
+    with csrf_app.app_context(), new_session() as session:
+        assert session.exec(select(CommissioningCycle)).first() is not None

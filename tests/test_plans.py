@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from models import BudgetLine, Partner, Plan, Scenario
+from models import BudgetLine, Partner, Place, Plan, Scenario
 from models.plan import PlanStatus
 from models.vocabulary import Role
 from planner.db import new_session
@@ -53,6 +53,9 @@ def run(client, app: Flask, name: str) -> int:  # type: ignore[no-untyped-def]
     assert progress, response.location
     finished = client.get(response.location)
     assert finished.status_code == 302 and finished.location == f"/plans/{progress.group(1)}"
+    # Open the plan, as the browser would: that shows (and so clears) any message waiting, which
+    # would otherwise appear on whichever page a later test opens first.
+    assert client.get(finished.location).status_code == 200
     return int(progress.group(1))
 
 
@@ -241,21 +244,32 @@ def test_progress_page_works_without_javascript(demo_app: Flask, commissioner) -
     with demo_app.app_context(), new_session() as session:
         queued = start_plan(session, scenario_id(demo_app, "Pooled 2026-29"), None)
         plan_id = queued.id
-    assert commissioner.get(f"/plans/{plan_id}").location == f"/plans/{plan_id}/progress"
-    page = commissioner.get(f"/plans/{plan_id}/progress").data.decode()
-    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
-    assert f'href="/plans/{plan_id}/progress"' in page and "Check again" in page
-    assert "/static/js/plan-progress.js" in page
-    status = commissioner.get(f"/plans/{plan_id}/status")
-    assert status.json == {
-        "id": plan_id,
-        "status": "queued",
-        "label": "Waiting to start",
-        "finished": False,
-        "message": "",
-        "url": f"/plans/{plan_id}",
-    }
-    assert status.headers["Cache-Control"] == "no-store"
+    try:
+        assert commissioner.get(f"/plans/{plan_id}").location == f"/plans/{plan_id}/progress"
+        page = commissioner.get(f"/plans/{plan_id}/progress").data.decode()
+        assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+        assert f'href="/plans/{plan_id}/progress"' in page and "Check again" in page
+        assert "/static/js/plan-progress.js" in page
+        status = commissioner.get(f"/plans/{plan_id}/status")
+        ahead = status.json["ahead"]
+        assert status.json == {
+            "id": plan_id,
+            "status": "queued",
+            "label": "Waiting to start (next in line)"
+            if ahead == 0
+            else f"Waiting to start ({ahead} plan{'s' if ahead != 1 else ''} ahead)",
+            "ahead": ahead,
+            "finished": False,
+            "message": "",
+            "url": f"/plans/{plan_id}",
+        }
+        assert status.headers["Cache-Control"] == "no-store"
+    finally:
+        # Never solved: finish it, or running the scenario would follow this plan instead.
+        with demo_app.app_context(), new_session() as session:
+            plan = session.get(Plan, plan_id)
+            plan.status = PlanStatus.ERROR  # type: ignore[union-attr]
+            session.commit()
 
 
 def test_finished_plans_report_so(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
@@ -328,7 +342,7 @@ def test_comparison_shows_differences_in_words(commissioner, plans) -> None:  # 
 
 def test_comparison_needs_two_to_four_known_plans(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
     one = commissioner.get(f"/plans/compare?plan={plans['Pooled 2026-29']}")
-    assert one.status_code == 400
+    assert one.status_code == 422
     assert b"Choose at least two plans to compare" in one.data
     many = "&".join(f"plan={n}" for n in range(1, 7))
     assert b"Choose at most 4 plans" in commissioner.get(f"/plans/compare?{many}").data
@@ -356,3 +370,201 @@ def test_scenario_names_in_plans_are_escaped(demo_app: Flask, commissioner, plan
     for page in pages:
         assert "<script>alert" not in page
         assert "&lt;script&gt;alert(" in page
+
+
+def test_folded_rules_are_counted_in_words_of_their_own_kind() -> None:
+    from planner.plans.binding import RULE_FAMILIES, BindingGroup, binding_groups
+
+    rules = [{"family": "budget", "sentence": f"b{n}", "shadow_price": n} for n in range(23)]
+    rules += [{"family": "window", "sentence": f"w{n}", "shadow_price": 1} for n in range(59)]
+    rules += [{"family": "cap_place", "sentence": f"c{n}", "shadow_price": 1} for n in range(4)]
+    rules += [{"family": "brand_new", "sentence": "n", "shadow_price": 1}]
+    groups = {
+        group.family.heading: group for group in binding_groups({"binding_constraints": rules})
+    }
+    assert groups["Budgets"].more == "20 more budget rules that hold the plan back"
+    assert groups["Budgets"].shown[0]["sentence"] == "b22"  # worth most when loosened, first
+    assert (
+        groups["Commissioning windows"].more
+        == "56 more commissioning-window rules that hold the plan back"
+    )
+    assert groups["Caps on places"].more == "1 more place cap that holds the plan back"
+    assert RULE_FAMILIES["capacity"].count(1) == "1 capacity limit"
+    assert groups["Brand new"].family.count(2) == "2 brand new rules"
+    assert isinstance(groups["Brand new"], BindingGroup) and not groups["Brand new"].folded
+
+
+def test_the_plan_page_words_folded_rules_by_their_kind(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    page = commissioner.get(f"/plans/{plans['Pooled 2026-29']}").data.decode()
+    folded = re.findall(r"<summary>(\d+ more [^<]+)</summary>", page)
+    assert folded, "the demo's pooled plan has more than three rules of some kind"
+    for summary in folded:
+        assert re.fullmatch(
+            r"1 more [a-z -]+ that holds the plan back|\d+ more [a-z -]+s that hold the plan back",
+            summary,
+        ), summary
+        assert "budgets rules" not in summary and "windows rules" not in summary
+
+
+def test_chart_labels_show_names_literally() -> None:
+    """Plotly reads <b>, <br> and <a> in labels as markup: names go in as entities instead."""
+    from models import Plan
+    from planner.plans.charts import chart_text, plan_charts
+    from planner.plans.report import AllocationLine, PlanReport, YearSpend
+
+    hostile = '<b>Police</b> & <a href="https://evil.example">Co</a><br>'
+    shown = '&lt;b&gt;Police&lt;/b&gt; &amp; &lt;a href="https://evil.example"&gt;Co&lt;/a&gt;&lt;br&gt;'
+    assert chart_text(hostile) == shown
+    result = {
+        "total_spend": 10.0,
+        "partners": [{"name": hostile, "contribution": 10.0, "benefit": 12.0}],
+        "places": [{"name": hostile, "spend_share": 1.0, "need_share": 1.0}],
+        "evidence_mix": [{"rating": "3", "spend": 10.0, "share": 1.0}],
+    }
+    report = PlanReport(plan=Plan(scenario_name="x", status=PlanStatus.OPTIMAL), result=result)
+    report.allocations = [AllocationLine("i", hostile, "", 2026, 1.0, 10.0, 12.0, ())]
+    report.years = [YearSpend(2026, 10.0, {hostile: 10.0}, 1.0)]
+    report.partner_names = [hostile]
+    charts = plan_charts(report)
+    assert charts["chart-partners"]["data"][0]["y"] == [shown]
+    assert charts["chart-places"]["data"][0]["x"] == [shown]
+    assert charts["chart-years"]["data"][0]["name"] == shown
+    assert "<b>" not in json.dumps(charts)
+
+
+def rules_section(page: str) -> str:
+    found = re.search(r'<section aria-labelledby="rules">(.*?)</section>', page, re.S)
+    assert found, "the plan page has a section of the rules it was solved with"
+    return found.group(1)
+
+
+def test_the_plan_shows_the_rules_it_was_solved_with(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    page = commissioner.get(f"/plans/{plans['Each partner alone']}").data.decode()
+    rules = rules_section(page)
+    assert "Rules this plan was solved with" in rules and 'href="#rules"' in page
+    assert re.search(r"<dt>Funding</dt>\s*<dd[^>]*>Each partner alone", rules)
+    assert re.search(r"<dt>Years planned</dt>\s*<dd[^>]*>2026/27 to 2028/29 \(3 years\)", rules)
+    assert re.search(r"<dt>Time limit</dt>\s*<dd[^>]*>60 seconds", rules)
+    assert "Budgets it could use" in rules and "as recorded" in rules
+    # A clash's rules matter most: the diagnosis page shows them too, with the £50m budget.
+    clash = rules_section(commissioner.get(f"/plans/{plans['clash']}").data.decode())
+    assert re.search(
+        rf"<th scope=\"row\">{VRU}</th><td>2026/27</td><td class=\"num\">£50,000,000</td>"
+        r"<td class=\"num\">£50,000,000</td>\s*<td><span class=\"tag tag-yellow\">scenario's figure</span>",
+        clash,
+    )
+
+
+def test_editing_the_scenario_after_solving_leaves_the_plans_rules_alone(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    plan_id = plans["Each partner alone"]
+    before = rules_section(commissioner.get(f"/plans/{plan_id}").data.decode())
+    scenario = scenario_id(demo_app, "Each partner alone")
+    with demo_app.app_context(), new_session() as session:
+        values = form_values(session.get(Scenario, scenario))
+        place = session.exec(select(Place).order_by(Place.name)).first()
+    edited = {
+        **values,
+        "funding_mode": "pooled",
+        "bcr_threshold": "2.5",
+        "time_limit_seconds": "30",
+        "cap-0-target": f"place:{place.id}",  # type: ignore[union-attr]
+        "cap-0-maximum": "1000",
+    }
+    try:
+        response = commissioner.post(f"/scenarios/{scenario}/edit", data=edited)
+        assert response.status_code == 302
+        now = commissioner.get(f"/scenarios/{scenario}").data.decode()
+        assert "2.5×" in now and "30 seconds" in now
+        after = rules_section(commissioner.get(f"/plans/{plan_id}").data.decode())
+        assert after == before
+        assert "2.5×" not in after and "30 seconds" not in after
+        assert "No caps: spend on any place" in after
+    finally:
+        restored = {**values, "cap-rows": edited.get("cap-rows", "3")}
+        commissioner.post(f"/scenarios/{scenario}/edit", data=restored)
+
+
+def test_comparison_shows_rules_years_places_evidence_and_moves_by_year(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    base, alone = plans["Pooled 2026-29"], plans["Each partner alone"]
+    page = commissioner.get(f"/plans/compare?plan={base}&plan={alone}").data.decode()
+    # Each partner alone is not pooled: the headline does not call its spend pooled.
+    assert '<th scope="row">Total spend</th>' in page and "Total pooled spend" not in page
+    # The rules that differ, from each plan's own snapshot, the difference marked in words.
+    rules = re.search(
+        r"<caption[^>]*>Scenario rules, caps and budgets that differ.*?</table>", page, re.S
+    )
+    assert rules, "a table of the rules that differ"
+    assert re.search(
+        r'<th scope="row">Funding</th>\s*<td class="">Pooled</td><td class="diff-changed">'
+        r'Each partner alone<br><span class="change change-differs">differs</span>',
+        rules.group(0),
+    )
+    assert "Weakest evidence funded" not in rules.group(0)  # the same in both: left out
+    # Spend by year, by place against need, and by evidence rating, each against the baseline.
+    for year in ("2026/27", "2027/28", "2028/29"):
+        assert f'<th scope="row">Spend in {year}</th>' in page
+    assert re.search(r"[\d.]+% of spend; [\d.]+% of need", page)
+    assert "Spend by evidence rating" in page
+    assert re.search(
+        r"<th scope=\"row\">Rated 4</th>\s*<td class=\"num\">\s*£[\d,]+\s*<br><span class=\"hint\">[1-9][\d.]*% of spend",
+        page,
+    )
+    moved = re.search(
+        r"Changed allocations by intervention, place and year</caption>(.*?)</table>", page, re.S
+    )
+    assert moved, "a table of what moved where and when"
+    assert re.search(r"<td>20\d\d/\d\d</td>", moved.group(1))
+    assert re.search(
+        r'class="num diff-(up|down)">\s*£[\d,]+<br>\s*<span class="change', moved.group(1)
+    )
+
+
+def test_comparing_pooled_plans_keeps_the_pooled_label(
+    demo_app: Flask, commissioner, plans
+) -> None:  # type: ignore[no-untyped-def]
+    with demo_app.app_context(), new_session() as session:
+        agreed = agreed_plan(session)
+        assert agreed is not None and agreed.id != plans["Pooled 2026-29"]
+    page = commissioner.get(
+        f"/plans/compare?plan={agreed.id}&plan={plans['Pooled 2026-29']}"
+    ).data.decode()
+    assert '<th scope="row">Total pooled spend</th>' in page
+
+
+def test_comparison_of_plans_with_the_same_rules_says_so() -> None:
+    from planner.plans.rules import compare_rules
+
+    snapshot = {
+        "scenario": {"name": "A", "funding_mode": "pooled", "time_limit_seconds": 60},
+        "inputs": {"partners": [], "demand_types": [], "places": [], "budget_lines": []},
+        "rules": {
+            "first_year": 2026,
+            "horizon_years": 1,
+            "min_evidence_rating": "2",
+            "min_share_rated_3_plus": 0.0,
+            "bcr_threshold": 1.0,
+            "portfolio_vfm_ratio": 1.0,
+            "partner_fairness": 0.0,
+            "need_floor": 0.0,
+            "discount_rate": 0.035,
+            "appraisal_years": 10,
+            "segment_multipliers": [1.0, 0.8, 0.6],
+            "place_caps": {},
+        },
+    }
+    same = [Plan(scenario_name="A", inputs=snapshot), Plan(scenario_name="B", inputs=snapshot)]
+    assert compare_rules(same) == []
+    capped = {**snapshot, "rules": {**snapshot["rules"], "place_caps": {"Dewsbury": 5000}}}
+    capped["inputs"] = {
+        **snapshot["inputs"],
+        "places": [{"key": "Dewsbury", "name": "Dewsbury", "district": "Kirklees"}],
+    }
+    never = Plan(scenario_name="C", inputs={})
+    differences = compare_rules([same[0], Plan(scenario_name="D", inputs=capped), never])
+    cap = next(d for d in differences if d.label == "Cap on Dewsbury (Kirklees)")
+    assert cap.values == ("No cap", "£5,000", "Not known: never solved")
+    assert cap.differs(1) and cap.differs(2)

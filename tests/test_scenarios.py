@@ -265,7 +265,7 @@ def test_mistakes_are_explained_next_to_the_field_and_nothing_is_saved(
         }
     )
     response = commissioner.post("/scenarios/new", data=form)
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = errors_in(response.data)
     assert "Years planned must be a number, like 5" in errors
     assert (
@@ -298,7 +298,7 @@ def test_names_must_be_unique(demo_app: Flask, commissioner) -> None:
     )
     assert same.status_code == 302
     clash = commissioner.post("/scenarios/new", data={**blank, "name": "Unique One"})
-    assert clash.status_code == 400
+    assert clash.status_code == 422
     assert "There is already a scenario called ‘unique ONE’; choose another name" in errors_in(
         clash.data
     )
@@ -448,3 +448,80 @@ def test_a_first_year_outside_the_budgets_stays_selected(demo_app: Flask, commis
     assert scenario is not None and scenario.first_year == 2020
     page = commissioner.get(f"/scenarios/{scenario.id}/edit").data.decode()
     assert '<option value="2020" selected>2020/21</option>' in page
+
+
+def cap_rows_shown(page: bytes) -> int:
+    return len(re.findall(r'<select class="input" id="cap-\d+-target"', page.decode()))
+
+
+@pytest.mark.parametrize(
+    ("posted", "shown"),
+    [("abc", 3), ("", 3), ("-1", 3), ("1.5", 3), ("99999999999999999999", 3), ("2", 3)],
+)
+def test_a_forged_cap_row_count_neither_fails_nor_grows_the_page(
+    commissioner, posted: str, shown: int
+) -> None:
+    """A new scenario's form offers three blank caps; whatever `cap-rows` says, it shows three
+    again with the reasons (here: no name)."""
+    form = {**form_values(None), "name": "", "first_year": "2026", "cap-rows": posted}
+    response = commissioner.post("/scenarios/new", data=form)
+    assert response.status_code == 422
+    assert cap_rows_shown(response.data) == shown
+    assert "Enter a name for the scenario" in errors_in(response.data)
+
+
+def test_cap_rows_follow_the_saved_caps_and_stop_at_fifty(demo_app: Flask, commissioner) -> None:
+    commissioner.post("/scenarios/new", data=full_form(demo_app, "Capped twice"))
+    scenario = scenario_named(demo_app, "Capped twice")
+    assert scenario is not None and len(scenario.caps) == 2
+    edit = commissioner.get(f"/scenarios/{scenario.id}/edit")
+    assert cap_rows_shown(edit.data) == 5  # two saved caps and three blank rows
+    with demo_app.app_context(), new_session() as session:
+        values = form_values(session.get(Scenario, scenario.id))
+    refused = commissioner.post(
+        f"/scenarios/{scenario.id}/edit", data={**values, "name": "", "cap-rows": "1000000"}
+    )
+    assert refused.status_code == 422
+    assert cap_rows_shown(refused.data) == 5
+    assert len(refused.data) < 2_000_000
+
+
+def test_cap_row_count_is_bounded() -> None:
+    from planner.scenarios.forms import MAX_CAP_ROWS, cap_row_count
+
+    assert cap_row_count("5", 2) == 5
+    assert cap_row_count("4", 2) == 4
+    assert cap_row_count("500", 2) == 5
+    assert cap_row_count(None, 0) == 3
+    assert cap_row_count("1000", 60) == 60  # never hides a saved cap
+    assert cap_row_count("1000", 48) == MAX_CAP_ROWS
+    assert cap_row_count("٣", 0) == 3  # digits, but not ASCII ones
+
+
+def test_the_time_limit_stays_within_the_servers_ceiling(demo_app: Flask, commissioner) -> None:
+    """The server stops every search at SOLVE_TIME_LIMIT (60 seconds in tests): the form says so
+    and refuses more, rather than saving a limit that would be cut short without a word."""
+    assert demo_app.config["SOLVE_TIME_LIMIT"] == 60
+    form = commissioner.get("/scenarios/new").data.decode()
+    assert "This server lets it search for at most 60 seconds." in form
+    too_long = {**form_values(None), "name": "Patient", "first_year": "2026"}
+    too_long["time_limit_seconds"] = "3600"
+    refused = commissioner.post("/scenarios/new", data=too_long)
+    assert refused.status_code == 422
+    assert errors_in(refused.data) == [
+        "Time limit must be between 1 and 60 seconds, the longest this server lets the "
+        "optimiser search"
+    ]
+    assert scenario_named(demo_app, "Patient") is None
+    too_long["time_limit_seconds"] = "60"
+    assert commissioner.post("/scenarios/new", data=too_long).status_code == 302
+
+
+def test_a_lower_ceiling_lowers_a_new_scenarios_default(demo_app: Flask, commissioner) -> None:
+    demo_app.config["SOLVE_TIME_LIMIT"] = 20
+    try:
+        form = commissioner.get("/scenarios/new").data.decode()
+    finally:
+        demo_app.config["SOLVE_TIME_LIMIT"] = 60
+    assert "at most 20 seconds" in form
+    assert re.search(r'id="time_limit_seconds" name="time_limit_seconds" value="20"', form)

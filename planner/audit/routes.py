@@ -16,6 +16,7 @@ from planner.audit.search import (
     user_choices,
 )
 from planner.auth.roles import role_required
+from planner.core.ids import number_arg
 from planner.db import get_session
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -25,13 +26,12 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 @role_required(Role.ADMIN)
 def index() -> str:
     session = get_session()
-    page_text = request.args.get("page", "1")
     wanted = AuditFilter(
         entity=request.args.get("entity", ""),
         user=request.args.get("user", ""),
         date_from=parse_date(request.args.get("from")),
         date_to=parse_date(request.args.get("to")),
-        page=int(page_text) if page_text.isdigit() else 1,
+        page=number_arg("page", "page number", default=1) or 1,
     )
     return render_template(
         "audit/index.html",

@@ -36,7 +36,9 @@ def login() -> ResponseReturnValue:
         else:
             login_user(signed_in(get_session(), user), remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form, error=error), 200 if error is None else 401
+    # Wrong details: 401; a form posted with a field missing or malformed: 422.
+    status = 401 if error else (422 if form.is_submitted() else 200)
+    return render_template("auth/login.html", form=form, error=error), status
 
 
 @bp.post("/sign-out")

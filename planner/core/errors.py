@@ -5,7 +5,10 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+
+from planner.db import get_session
 
 EXPLANATIONS = {
     400: ("Something in that request was not right", "Check what you entered and try again."),
@@ -40,6 +43,18 @@ def register_error_pages(app: Flask) -> None:
         return render_error(
             400,
             "The form had expired or did not come from this site. Go back, reload and try again.",
+        )
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def number_too_large(error: Exception) -> ResponseReturnValue:
+        # Ids in addresses are bounded by RecordIdConverter; this catches a number in a form
+        # that the database cannot hold (SQLite: OverflowError; PostgreSQL: DataError).
+        get_session().rollback()
+        return render_error(
+            400,
+            "A number in that request is too large to be a record or an amount the planner "
+            "can keep. Go back, check the numbers and try again.",
         )
 
     @app.errorhandler(HTTPException)

@@ -26,6 +26,7 @@ from planner.inputs.named import (
     upsert_named,
 )
 from planner.inputs.validation import (
+    InputNotFound,
     apply,
     counted,
     editable_fields,
@@ -148,6 +149,31 @@ def save_cycle(
             f"{'Recorded' if before is None else 'Changed'} {partner.name}'s commissioning cycle",
         )
     return cycle
+
+
+def delete_cycle(
+    session: Session, partner_id: int, *, actor: Actor | None = None, commit: bool = True
+) -> None:
+    """Delete a partner's commissioning cycle: the optimiser then treats every year as open for
+    it. Nothing else refers to a cycle, so nothing can stop this."""
+    partner = fetch(session, Partner, partner_id, "partner")
+    cycle = partner_cycle(session, partner.id)  # type: ignore[arg-type]
+    if cycle is None:
+        raise InputNotFound(f"{partner.name} has no commissioning cycle recorded")
+    before = _cycle_snapshot(partner, cycle)
+    with saving(session, commit=commit):
+        record_change(
+            session,
+            actor,
+            "delete",
+            "commissioning_cycle",
+            cycle.id,
+            before,
+            None,
+            f"Deleted {partner.name}'s commissioning cycle",
+        )
+        session.delete(cycle)
+        session.flush()
 
 
 def partner_cycle(session: Session, partner_id: int) -> CommissioningCycle | None:

@@ -24,6 +24,7 @@ Signatures (all keyword-only after the fields: `actor=None, commit=True`):
                                                # shares or scenario rules use it
     save_cycle(session, partner_id, fields)    # budget_setting_month, open_years ('2026/27,
                                                # 2028/29' or [2026, 2028]), contract_length_years
+    delete_cycle(session, partner_id)          # every year is then open for the partner
     create_budget_line(session, fields) / update_budget_line(session, line_id, fields)
     save_budget_line(session, fields)          # by (partner_id, year); year 2026 or '2026/27'
     delete_budget_line(session, line_id)
@@ -78,6 +79,7 @@ from planner.inputs.interventions import (
 )
 from planner.inputs.partners import (
     create_partner,
+    delete_cycle,
     delete_partner,
     partner_uses,
     save_cycle,
@@ -112,6 +114,7 @@ __all__ = [
     "delete_budget_line",
     "delete_capacity_override",
     "delete_contract",
+    "delete_cycle",
     "delete_demand_type",
     "delete_effect",
     "delete_intervention",

@@ -79,8 +79,10 @@ def confirm_delete(
     back_url: str,
     done_url: str,
     refusal: str | None = None,
+    consequence: str | None = None,
 ) -> Any:
-    """Ask before deleting; refuse in words while something still uses the record."""
+    """Ask before deleting (saying what follows from it, when something does); refuse in words
+    while something still uses the record."""
     form = ConfirmForm()
     blocked = refusal or (f"{what} cannot be deleted: {'; '.join(uses)}" if uses else None)
     if form.validate_on_submit() and not blocked:
@@ -98,6 +100,7 @@ def confirm_delete(
         kind=kind,
         blocked=blocked,
         back_url=back_url,
+        consequence=consequence,
     ), (409 if blocked and form.is_submitted() else 200)
 
 
@@ -115,7 +118,12 @@ def form_page(
     if record:
         message, url = done(record)
         return saved(message, url)
-    return render_template("inputs/form.html", form=form, **page)
+    return render_template("inputs/form.html", form=form, **page), form_status(form)
+
+
+def form_status(form: FlaskForm) -> int:
+    """A form shown again after it was posted has problems to fix: 422, as on every page."""
+    return 422 if form.is_submitted() else 200
 
 
 def saved(message: str, url: str) -> Any:

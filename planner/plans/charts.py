@@ -33,6 +33,13 @@ PARTNER_COLOURS = (
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"}
 
 
+def chart_text(name: str) -> str:
+    """A name as plotly should draw it: literally. Plotly reads <b>, <br>, <a href> and entities
+    in labels as markup, so a partner called "<b>Police</b>" would come out bold (or a link);
+    with &, < and > written as entities it shows exactly what was typed."""
+    return str(name).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _layout(y_title: str, *, height: int = 360, **extra: Any) -> dict[str, Any]:
     return {
         "height": height,
@@ -52,7 +59,7 @@ def partners_chart(report: PlanReport) -> dict[str, Any]:
     """Contribution against benefit for each partner (the wrong-pocket picture), as horizontal
     bars so that long partner names stay readable."""
     partners = list(reversed(report.partners))  # plotly draws the first bar at the bottom
-    names = [p["name"] for p in partners]
+    names = [chart_text(p["name"]) for p in partners]
     layout = _layout("", height=max(320, 56 * len(names) + 100))
     layout["xaxis"] = {"gridcolor": "#dddddd", "tickprefix": "£", "title": {"text": "Pounds"}}
     layout["yaxis"] = {"automargin": True}
@@ -83,7 +90,7 @@ def partners_chart(report: PlanReport) -> dict[str, Any]:
 
 def places_chart(report: PlanReport) -> dict[str, Any]:
     """Share of spend in each place against its share of need."""
-    names = [p["name"] for p in report.places]
+    names = [chart_text(p["name"]) for p in report.places]
     layout = _layout("Share", height=max(360, 24 * len(names) + 120))
     layout["yaxis"] = {"title": {"text": "Share"}, "gridcolor": "#dddddd", "tickformat": ".0%"}
     return {
@@ -116,7 +123,7 @@ def evidence_chart(report: PlanReport) -> dict[str, Any]:
             {
                 "type": "bar",
                 "name": "Spend",
-                "x": [f"Rated {e['rating']}" for e in mix],
+                "x": [chart_text(f"Rated {e['rating']}") for e in mix],
                 "y": [e["spend"] for e in mix],
                 "marker": {"color": [GREEN, BLUE, ORANGE, GREY][: len(mix)]},
                 "text": [f"{e['share']:.0%}" for e in mix],
@@ -129,13 +136,13 @@ def evidence_chart(report: PlanReport) -> dict[str, Any]:
 
 def years_chart(report: PlanReport) -> dict[str, Any]:
     """Spend by year, stacked by the partner who pays."""
-    labels = [year.year_label for year in report.years]
+    labels = [chart_text(year.year_label) for year in report.years]
     partners = report.partner_names
     return {
         "data": [
             {
                 "type": "bar",
-                "name": partner,
+                "name": chart_text(partner),
                 "x": labels,
                 "y": [year.by_partner.get(partner, 0.0) for year in report.years],
                 "marker": {"color": PARTNER_COLOURS[index % len(PARTNER_COLOURS)]},

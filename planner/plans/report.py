@@ -12,6 +12,7 @@ from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
 from planner.core.years import InFinancialYear
+from planner.plans.binding import BindingGroup, binding_groups
 
 STATUS_LABELS = {
     PlanStatus.QUEUED: "Waiting to start",
@@ -31,25 +32,6 @@ STATUS_TAGS = {
     PlanStatus.INFEASIBLE: "tag-red",
     PlanStatus.UNBOUNDED: "tag-red",
     PlanStatus.ERROR: "tag-red",
-}
-
-RULE_FAMILIES = {
-    "budget": "Budgets",
-    "committed": "Committed minimum budgets",
-    "fairness": "Partner fairness",
-    "evidence_share": "Share of spend on strong evidence",
-    "portfolio_vfm": "Value for money of the whole plan",
-    "cost_per_unit": "Cost per unit of demand avoided",
-    "need_floor": "Place need floors",
-    "cap_place": "Caps on places",
-    "cap_intervention": "Caps on interventions",
-    "cap_category": "Caps on categories",
-    "window": "Commissioning windows",
-    "contract": "Existing contracts",
-    "contract_place": "Existing contracts",
-    "capacity": "Delivery capacity",
-    "runs": "Eligible population",
-    "cohort": "Minimum cohorts",
 }
 
 
@@ -98,7 +80,7 @@ class PlanReport:
     funding: list[FundingLine] = field(default_factory=list)
     partner_names: list[str] = field(default_factory=list)
     years: list[YearSpend] = field(default_factory=list)
-    binding_groups: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    binding_groups: list[BindingGroup] = field(default_factory=list)
     by_intervention: list[InterventionSummary] = field(default_factory=list)
 
     @property
@@ -306,22 +288,6 @@ class InterventionSummary:
     value: float
 
 
-def _binding_groups(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Binding rules grouped by kind, the partnership's own choices (budgets, fairness, evidence)
-    before delivery limits, and within a kind the rule worth most when loosened first."""
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    order = {family: index for index, family in enumerate(RULE_FAMILIES)}
-    rank: dict[str, int] = {}
-    for constraint in result.get("binding_constraints", []):
-        family = str(constraint.get("family", ""))
-        label = RULE_FAMILIES.get(family, family.replace("_", " ").capitalize() or "Other")
-        groups[label].append(constraint)
-        rank[label] = min(rank.get(label, len(order)), order.get(family, len(order)))
-    for constraints in groups.values():
-        constraints.sort(key=lambda c: -abs(float(c.get("shadow_price") or 0)))
-    return sorted(groups.items(), key=lambda item: rank[item[0]])
-
-
 def _intervention_summaries(allocations: list[AllocationLine]) -> list[InterventionSummary]:
     places: dict[str, set[str]] = defaultdict(set)
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
@@ -346,6 +312,6 @@ def build_report(plan: Plan) -> PlanReport:
     report.allocations = _allocation_lines(plan, result)
     report.funding, report.partner_names = _funding_lines(plan)
     report.years = _years(plan, report.allocations)
-    report.binding_groups = _binding_groups(result)
+    report.binding_groups = binding_groups(result)
     report.by_intervention = _intervention_summaries(report.allocations)
     return report

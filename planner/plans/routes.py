@@ -11,19 +11,21 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.plan import PlanStatus
 from planner.auth.roles import READERS, role_required
+from planner.core.ids import number_arg, number_args
 from planner.db import get_session
 from planner.plans.charts import plan_charts
 from planner.plans.compare import compare_plans
 from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
+from planner.plans.rules import solved_rules
 from planner.plans.service import (
     MAX_COMPARED,
     agreed_plan_id,
@@ -34,6 +36,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.solving.workers import give_up_on_interrupted_plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -63,11 +66,26 @@ def plan_helpers() -> dict[str, object]:
     }
 
 
+@bp.before_app_request
+def give_up_on_runs_cut_short_by_a_restart() -> None:
+    """Once per app, on its first request (after any migration has run): plans a restart left
+    waiting or solving are marked interrupted, so no one, the API included, waits on them."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.extensions.get("plans_checked_since_start"):
+        return
+    app.extensions["plans_checked_since_start"] = True
+    session = get_session()
+    try:
+        give_up_on_interrupted_plans(session, app)
+    except SQLAlchemyError:  # a database not yet set up: nothing to give up on
+        session.rollback()
+
+
 @bp.get("/")
 @role_required(*READERS)
 def index() -> ResponseReturnValue:
     session = get_session()
-    scenario_id = request.args.get("scenario", type=int)
+    scenario_id = number_arg("scenario", "scenario number")
     return render_template(
         "plans/index.html",
         plans=list_plans(session, scenario_id),
@@ -92,23 +110,29 @@ def show(plan_id: int) -> ResponseReturnValue:
         plan=plan,
         charts=plan_charts(report),
         delivery=plan_delivery(session, plan),
+        rules=solved_rules(plan),
     )
 
 
 @bp.get("/<int:plan_id>/progress")
 @role_required(*READERS)
 def progress(plan_id: int) -> ResponseReturnValue:
-    plan = find_plan(get_session(), plan_id)
-    if plan.status.finished:
+    """Waiting or solving: the progress, polled. Failed: why, and a way to run it again. Any
+    other outcome: the plan itself."""
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    if plan.status.finished and plan.status != PlanStatus.ERROR:
         return redirect(url_for("plans.show", plan_id=plan_id))
-    return render_template("plans/progress.html", plan=plan)
+    status = plan_status(session, plan, url_for("plans.show", plan_id=plan_id))
+    return render_template("plans/progress.html", plan=plan, status=status)
 
 
 @bp.get("/<int:plan_id>/status")
 @role_required(*READERS)
 def status(plan_id: int) -> ResponseReturnValue:
-    plan = find_plan(get_session(), plan_id)
-    response = jsonify(plan_status(plan, url_for("plans.show", plan_id=plan_id)))
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    response = jsonify(plan_status(session, plan, url_for("plans.show", plan_id=plan_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -116,7 +140,7 @@ def status(plan_id: int) -> ResponseReturnValue:
 @bp.get("/compare")
 @role_required(*READERS)
 def compare() -> ResponseReturnValue:
-    plan_ids = request.args.getlist("plan", type=int)
+    plan_ids = number_args("plan", "plan number")
     if len(set(plan_ids)) < 2 or len(set(plan_ids)) > MAX_COMPARED:
         session = get_session()
         problem = (
@@ -133,7 +157,7 @@ def compare() -> ResponseReturnValue:
             agreed_plan_id=agreed_plan_id(session),
             compare_error=problem,
             chosen=set(plan_ids),
-        ), 400
+        ), 422
     reports = [build_report(plan) for plan in plans_to_compare(get_session(), plan_ids)]
     return render_template("plans/compare.html", comparison=compare_plans(reports))
 

@@ -5,22 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app
 from sqlmodel import Session, select
 
 from models import Plan, Scenario
+from models.plan import PlanStatus
 from planner.delivery.agreement import agreed_plan
 from planner.delivery.service import DeliveryLine, delivery_against_plan
 from planner.plans.report import STATUS_LABELS
+from planner.solving.workers import give_up_on_interrupted_plans, plans_ahead
 
 MAX_COMPARED = 4
 
 
 def find_plan(session: Session, plan_id: int) -> Plan:
-    """The plan as stored now (re-read, since a background solve may have just finished)."""
+    """The plan as stored now (re-read, since a background solve may have just finished); one
+    still waiting or solving long after any run could have finished is marked interrupted."""
     plan = session.get(Plan, plan_id, populate_existing=True)
     if plan is None:
         abort(404)
+    if not plan.status.finished:
+        give_up_on_interrupted_plans(session, current_app._get_current_object())  # type: ignore[attr-defined]
     return plan
 
 
@@ -53,6 +58,7 @@ def agreed_plan_id(session: Session) -> int | None:
 
 def list_plans(session: Session, scenario_id: int | None = None) -> list[Plan]:
     """Plans newest first, optionally of one scenario only."""
+    give_up_on_interrupted_plans(session, current_app._get_current_object())  # type: ignore[attr-defined]
     query = select(Plan).order_by(Plan.id.desc())  # type: ignore[union-attr]
     if scenario_id is not None:
         query = query.where(Plan.scenario_id == scenario_id)
@@ -70,12 +76,25 @@ def plans_to_compare(session: Session, plan_ids: list[int]) -> list[Plan]:
     return plans
 
 
-def plan_status(plan: Plan, plan_url: str) -> dict[str, Any]:
+def progress_label(plan: Plan, ahead: int) -> str:
+    """A plan's status as the progress page words it: 'Waiting to start (2 plans ahead)',
+    'Waiting to start (next in line)', 'Solving', or a finished plan's status."""
+    label = STATUS_LABELS[plan.status]
+    if plan.status != PlanStatus.QUEUED:
+        return label
+    if ahead == 0:
+        return f"{label} (next in line)"
+    return f"{label} ({ahead} plan{'s' if ahead != 1 else ''} ahead)"
+
+
+def plan_status(session: Session, plan: Plan, plan_url: str) -> dict[str, Any]:
     """The small JSON the progress page polls."""
+    ahead = plans_ahead(session, plan) if plan.status == PlanStatus.QUEUED else 0
     return {
         "id": plan.id,
         "status": plan.status.value,
-        "label": STATUS_LABELS[plan.status],
+        "label": progress_label(plan, ahead),
+        "ahead": ahead,
         "finished": plan.status.finished,
         "message": plan.message,
         "url": plan_url,

@@ -8,7 +8,7 @@ in words a commissioner understands.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +19,9 @@ from planner.core.years import InFinancialYear
 CONFIDENCE_LEVELS = ("4", "3", "2", "NL2")
 FUNDABLE_RATINGS = ("4", "3", "2", "NL2")
 BLANK_CAP_ROWS = 3
+# The caps table offers the saved caps and three blank rows; a posted row count is trusted only
+# that far, and never beyond this many rows (each row is a long list of places to choose from).
+MAX_CAP_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class NumberRule:
     maximum: float
     whole: bool = False
     percent: bool = False  # typed as a percentage, stored as a fraction
+    why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
 
     def default_text(self) -> str:
         default = Scenario.model_fields[self.name].default
@@ -126,6 +130,22 @@ NUMBER_RULES: dict[str, NumberRule] = {
         ),
     )
 }
+
+
+def number_rules(time_limit_ceiling: float | None = None) -> dict[str, NumberRule]:
+    """The numeric rules as this server offers them: the time limit never beyond the server's
+    own ceiling (SOLVE_TIME_LIMIT), since a longer search would be cut short there anyway."""
+    rule = NUMBER_RULES["time_limit_seconds"]
+    if time_limit_ceiling is None or time_limit_ceiling >= rule.maximum:
+        return NUMBER_RULES
+    ceiling = max(int(time_limit_ceiling), int(rule.minimum))
+    limited = replace(
+        rule,
+        maximum=ceiling,
+        hint=f"{rule.hint} This server lets it search for at most {ceiling} seconds.",
+        why_maximum="the longest this server lets the optimiser search",
+    )
+    return {**NUMBER_RULES, limited.name: limited}
 
 
 @dataclass(frozen=True)
@@ -236,6 +256,18 @@ def form_values(scenario: Scenario | None) -> dict[str, str]:
     return values
 
 
+def cap_row_count(posted: object, saved_caps: int) -> int:
+    """How many rows of caps to read from a posted form and show again: the hidden `cap-rows`
+    the form posted back, if it is a small whole number, but no more than the form offered (the
+    saved caps and three blank rows, at most MAX_CAP_ROWS unless more caps are saved), so a forged
+    number neither fails nor builds a huge page."""
+    offered = max(min(saved_caps + BLANK_CAP_ROWS, MAX_CAP_ROWS), saved_caps)
+    text = str(posted or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
+        return offered
+    return max(min(int(text), offered), min(BLANK_CAP_ROWS, offered))
+
+
 class _Reader:
     """Reads typed values from the posted form, collecting a plain reason for each problem."""
 
@@ -247,7 +279,15 @@ class _Reader:
         return str(self.posted.get(name, "")).strip()
 
     def number(
-        self, name: str, label: str, low: float, high: float, *, whole: bool = False
+        self,
+        name: str,
+        label: str,
+        low: float,
+        high: float,
+        *,
+        whole: bool = False,
+        why_high: str = "",
+        unit: str = "",
     ) -> float | None:
         text = self.text(name).replace(",", "").removesuffix("%").strip()
         if not text:
@@ -263,6 +303,8 @@ class _Reader:
         if not low <= number <= high:
             self.errors[name] = (
                 f"{label} must be between {display_number(low)} and {display_number(high)}"
+                + (f" {unit}" if unit in ("years", "seconds") else "")
+                + (f", {why_high}" if why_high else "")
             )
             return None
         return int(number) if whole else number
@@ -297,8 +339,13 @@ class _Reader:
         return int(text)
 
 
-def parse_scenario_form(posted: Mapping[str, str], choices: ScenarioChoices) -> ScenarioSubmission:
-    """Read every rule from the posted form. Problems go to `errors`, keyed by input name."""
+def parse_scenario_form(
+    posted: Mapping[str, str],
+    choices: ScenarioChoices,
+    rules: Mapping[str, NumberRule] = NUMBER_RULES,
+) -> ScenarioSubmission:
+    """Read every rule from the posted form, each number within `rules` (see number_rules).
+    Problems go to `errors`, keyed by input name."""
     submission = ScenarioSubmission()
     read = _Reader(posted, submission.errors)
     fields = submission.fields
@@ -316,8 +363,16 @@ def parse_scenario_form(posted: Mapping[str, str], choices: ScenarioChoices) -> 
         submission.errors["min_evidence_rating"] = "Choose the weakest evidence rating to fund"
     fields["min_evidence_rating"] = rating
 
-    for name, rule in NUMBER_RULES.items():
-        number = read.number(name, rule.label, rule.minimum, rule.maximum, whole=rule.whole)
+    for name, rule in rules.items():
+        number = read.number(
+            name,
+            rule.label,
+            rule.minimum,
+            rule.maximum,
+            whole=rule.whole,
+            why_high=rule.why_maximum,
+            unit=rule.unit,
+        )
         if number is None and name not in submission.errors:
             submission.errors[name] = (
                 f"Enter the {rule.label.lower()} (default {rule.default_text()})"
@@ -445,8 +500,8 @@ def _read_budget_overrides(
 def _read_caps(read: _Reader, choices: ScenarioChoices) -> list[tuple[CapScope, str, Decimal]]:
     known = {target.value: target for target in choices.cap_targets}
     caps: dict[str, tuple[CapScope, str, Decimal]] = {}
-    rows = int(read.text("cap-rows")) if read.text("cap-rows").isdigit() else BLANK_CAP_ROWS
-    for row in range(min(rows, 200)):
+    # No scenario has more caps than there are things to cap.
+    for row in range(cap_row_count(read.text("cap-rows"), len(choices.cap_targets))):
         chosen = read.text(f"cap-{row}-target")
         amount = read.money(f"cap-{row}-maximum", "The cap")
         if not chosen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -13,8 +15,11 @@ from planner.scenarios.describe import describe_rules
 from planner.scenarios.forms import (
     CONFIDENCE_LEVELS,
     FUNDABLE_RATINGS,
-    NUMBER_RULES,
+    NumberRule,
+    cap_row_count,
+    display_number,
     form_values,
+    number_rules,
     parse_scenario_form,
 )
 from planner.scenarios.service import (
@@ -27,7 +32,7 @@ from planner.scenarios.service import (
     scenario_choices,
     update_scenario,
 )
-from planner.solving.service import run_plan, start_plan
+from planner.solving.service import plan_in_progress, run_plan, start_plan
 
 bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -44,7 +49,7 @@ def _form_page(
 ) -> ResponseReturnValue:
     choices = scenario_choices(get_session())
     chosen_year = values.get("first_year", "")
-    if chosen_year.isdigit() and int(chosen_year) not in choices.years:
+    if re.fullmatch(r"[0-9]{4}", chosen_year) and int(chosen_year) not in choices.years:
         choices.years.append(int(chosen_year))  # a scenario set up before today's budgets
         choices.years.sort()
     return render_template(
@@ -53,11 +58,24 @@ def _form_page(
         values=values,
         errors=errors,
         choices=choices,
-        rules=NUMBER_RULES,
+        rules=_number_rules(),
         confidence_levels=CONFIDENCE_LEVELS,
         ratings=FUNDABLE_RATINGS,
-        cap_rows=int(values.get("cap-rows") or 3),
-    ), (400 if errors else 200)
+        cap_rows=cap_row_count(values.get("cap-rows"), len(scenario.caps) if scenario else 0),
+    ), (422 if errors else 200)
+
+
+def _number_rules() -> dict[str, NumberRule]:
+    return number_rules(current_app.config.get("SOLVE_TIME_LIMIT"))
+
+
+def _new_scenario_values() -> dict[str, str]:
+    """A new scenario's defaults, its time limit within what this server allows."""
+    values = form_values(None)
+    most = _number_rules()["time_limit_seconds"].maximum
+    if float(values["time_limit_seconds"]) > most:
+        values["time_limit_seconds"] = display_number(most)
+    return values
 
 
 @bp.get("/")
@@ -70,9 +88,9 @@ def index() -> ResponseReturnValue:
 @role_required(*EDITORS)
 def new() -> ResponseReturnValue:
     if request.method == "GET":
-        return _form_page(None, form_values(None), {})
+        return _form_page(None, _new_scenario_values(), {})
     session = get_session()
-    submission = parse_scenario_form(request.form, scenario_choices(session))
+    submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
     try:
         scenario = create_scenario(session, submission, current_user)
     except ScenarioError as error:
@@ -106,7 +124,7 @@ def edit(scenario_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(scenario, form_values(scenario), {})
     session = get_session()
-    submission = parse_scenario_form(request.form, scenario_choices(session))
+    submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
     try:
         update_scenario(session, scenario, submission, current_user)
     except ScenarioError as error:
@@ -144,8 +162,19 @@ def delete(scenario_id: int) -> ResponseReturnValue:
 @bp.post("/<int:scenario_id>/run")
 @role_required(*EDITORS)
 def run(scenario_id: int) -> ResponseReturnValue:
-    """Queue a plan for the scenario and solve it (in the background when configured)."""
-    _scenario(scenario_id)  # 404 for an unknown scenario, before anything is stored
-    plan = start_plan(get_session(), scenario_id, current_user)
-    run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined,arg-type]
+    """Queue a plan for the scenario and solve it (in the background when configured); while the
+    scenario already has a plan waiting or being solved, follow that one instead."""
+    scenario = _scenario(scenario_id)  # 404 for an unknown scenario, before anything is stored
+    session = get_session()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    under_way = plan_in_progress(session, app, scenario_id)
+    if under_way is not None:
+        flash(
+            f"‘{scenario.name}’ is already being planned (plan {under_way.id}), so no second run "
+            "was started. This page follows it; run the scenario again once it has finished.",
+            "info",
+        )
+        return redirect(url_for("plans.progress", plan_id=under_way.id))
+    plan = start_plan(session, scenario_id, current_user)
+    run_plan(app, plan.id)  # type: ignore[arg-type]
     return redirect(url_for("plans.progress", plan_id=plan.id))

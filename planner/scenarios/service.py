@@ -6,6 +6,7 @@ from copy import deepcopy
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
@@ -30,6 +31,7 @@ from planner.scenarios.forms import (
     ScenarioChoices,
     ScenarioSubmission,
 )
+from planner.solving.workers import give_up_on_interrupted_plans
 
 # Where a model-level rule's message belongs in the form.
 _MODEL_ERROR_FIELDS = {
@@ -288,6 +290,8 @@ def delete_scenario(session: Session, scenario: Scenario, actor: Actor) -> None:
 
 
 def plans_of(session: Session, scenario_id: int) -> list[Plan]:
+    """The scenario's plans, newest first (any a restart interrupted marked so)."""
+    give_up_on_interrupted_plans(session, current_app._get_current_object())  # type: ignore[attr-defined]
     return list(
         session.exec(
             select(Plan).where(Plan.scenario_id == scenario_id).order_by(col(Plan.id).desc())

@@ -9,15 +9,15 @@ is stored on the plan in words.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
+from concurrent.futures import Future
 from decimal import Decimal
 from typing import Any, Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import insert
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 import optimiser as opt
 from models import Plan, PlanAllocation, PlanExplanation, PlanFunding, Scenario
@@ -30,6 +30,7 @@ from planner.logs import event
 from planner.solving.inputs import PlanningInputError, planning_inputs
 from planner.solving.separate import optimise_separately
 from planner.solving.snapshot import inputs_from_snapshot, json_ready, take_snapshot
+from planner.solving.workers import UNFINISHED, give_up_on_interrupted_plans, solve_workers
 
 COMMAND_LINE = "command line"
 SUBJECT_LENGTH = 300
@@ -108,20 +109,29 @@ def _default_time_limit(scenario: Scenario) -> float:
     return min(float(scenario.time_limit_seconds), ceiling)
 
 
-def run_plan(app: Flask, plan_id: int) -> threading.Thread | None:
-    """Solve a started plan: in a daemon thread when SOLVE_IN_BACKGROUND, otherwise now.
+def run_plan(app: Flask, plan_id: int) -> Future[int] | None:
+    """Solve a started plan: queued for the app's solve workers when SOLVE_IN_BACKGROUND,
+    otherwise now.
 
-    The thread has its own app context and database session, so the web worker that asked is
-    free at once. Returns the thread (for tests and the CLI to wait on), or None when inline.
+    A worker has its own app context and database session, so the web worker that asked is free
+    at once. Returns the queued job's future (for tests to wait on), or None when inline.
     """
     if app.config.get("SOLVE_IN_BACKGROUND"):
-        thread = threading.Thread(
-            target=_solve_in_app, args=(app, plan_id), name=f"plan-{plan_id}", daemon=True
-        )
-        thread.start()
-        return thread
+        workers = solve_workers(app, lambda queued: _solve_in_app(app, queued))
+        return workers.submit(plan_id)
     _solve_in_app(app, plan_id)
     return None
+
+
+def plan_in_progress(session: Session, app: Flask, scenario_id: int) -> Plan | None:
+    """The newest plan of the scenario still waiting or being solved, if any (after giving up on
+    runs a restart interrupted), so asking again follows it instead of starting another."""
+    give_up_on_interrupted_plans(session, app)
+    return session.exec(
+        select(Plan)
+        .where(Plan.scenario_id == scenario_id, col(Plan.status).in_(UNFINISHED))
+        .order_by(col(Plan.id).desc())
+    ).first()
 
 
 def _solve_in_app(app: Flask, plan_id: int) -> None:

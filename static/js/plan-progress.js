@@ -1,4 +1,5 @@
-/* Solving progress: ask the server how the plan is doing and open it when it is ready.
+/* Solving progress: ask the server how the plan is doing (waiting its turn, with how many plans
+   are ahead of it, or solving) and open it when it is ready, or show why it failed.
    Without JavaScript the page refreshes itself (a <noscript> meta refresh) instead. */
 (function () {
   "use strict";
@@ -23,6 +24,11 @@
       })
       .then(function (plan) {
         show(plan.label);
+        if (plan.finished && plan.status === "error") {
+          // This page says why a plan failed, and offers to run it again.
+          window.location.reload();
+          return;
+        }
         if (plan.finished) {
           statusText.textContent = "Status: " + plan.label + ". Opening the plan…";
           window.location.assign(plan.url);

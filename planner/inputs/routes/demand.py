@@ -17,7 +17,7 @@ from planner.inputs.forms import DemandTypeForm
 from planner.inputs.listing import demand_rows
 from planner.inputs.routes import bp
 from planner.inputs.validation import fetch
-from planner.inputs.web import actor, attempt, confirm_delete, saved
+from planner.inputs.web import actor, attempt, confirm_delete, form_status, saved
 
 
 @bp.get("/demand-types")
@@ -91,7 +91,7 @@ def _form_page(
     current: dict[Any, Decimal],
     title: str,
     submit: str,
-) -> str:
+) -> tuple[str, int]:
     if request.method == "POST":
         shares = {partner.id: request.form.get(f"share_{partner.id}", "") for partner in partners}
     else:
@@ -104,4 +104,4 @@ def _form_page(
         title=title,
         submit=submit,
         back_url=url_for("inputs.demand_types"),
-    )
+    ), form_status(form)

@@ -7,6 +7,7 @@ from sqlmodel import func, select
 
 from models import (
     BudgetLine,
+    CommissioningCycle,
     DemandType,
     ExistingContract,
     Intervention,
@@ -30,6 +31,7 @@ def index() -> str:
 
     counts = {
         "partners": count(Partner),
+        "cycles": count(CommissioningCycle),
         "budget_lines": count(BudgetLine),
         "contracts": count(ExistingContract),
         "demand_types": count(DemandType),

@@ -1,4 +1,5 @@
-"""Partner pages: the list, one partner with its cycle, budget lines and contracts, and forms."""
+"""Partner pages: the list, one partner with its cycle, budget lines and contracts, and forms;
+the list of commissioning cycles."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from planner.inputs import service
 from planner.inputs.forms import CycleForm, PartnerForm, year_choices
 from planner.inputs.listing import candidate_years, contract_rows, partner_row, partner_rows
 from planner.inputs.routes import bp
-from planner.inputs.validation import fetch
+from planner.inputs.validation import InputNotFound, fetch
 from planner.inputs.web import actor, confirm_delete, form_page
 
 
@@ -92,6 +93,32 @@ def edit_cycle(partner_id: int) -> Any:
         submit="Save commissioning cycle",
         back_url=back,
     )
+
+
+@bp.route("/partners/<int:partner_id>/cycle/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete_cycle(partner_id: int) -> Any:
+    session = get_session()
+    record = fetch(session, Partner, partner_id, "partner")
+    if partner_row(session, record).cycle is None:
+        raise InputNotFound(f"{record.name} has no commissioning cycle recorded")
+    return confirm_delete(
+        what=f"{record.name}'s commissioning cycle",
+        kind="commissioning cycle",
+        uses=[],
+        delete=lambda: service.delete_cycle(session, partner_id, actor=actor()),
+        back_url=url_for("inputs.cycles"),
+        done_url=url_for("inputs.cycles"),
+        consequence=f"Without a commissioning cycle, plans treat every year as open for "
+        f"{record.name}: it could let or vary contracts in any year.",
+    )
+
+
+@bp.get("/cycles")
+@role_required(*READERS)
+def cycles() -> str:
+    """Every partner's commissioning cycle in one list, with a way to record a missing one."""
+    return render_template("inputs/cycles.html", rows=partner_rows(get_session()))
 
 
 @bp.route("/partners/<int:partner_id>/delete", methods=["GET", "POST"])
