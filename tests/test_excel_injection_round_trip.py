@@ -45,16 +45,6 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
         session,
         {"name": PARTNER, "kind": "other", "district": "-Calderdale", "notes": "@SUM(A1:A9)"},
     )
-    for year in (2026, 2027):
-        service.create_budget_line(
-            session,
-            {
-                "partner_id": partner.id,
-                "year": year,
-                "maximum": "50000",
-                "districts": ["=Calderdale"],
-            },
-        )
     service.save_cycle(session, partner.id, {"budget_setting_month": 3, "open_years": [2026]})
     service.create_demand_type(
         session,
@@ -84,6 +74,17 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
             "description": '=HYPERLINK("http://evil.example")',
         },
     )
+    # A budget line may be restricted only to a district that some place or partner is in.
+    for year in (2026, 2027):
+        service.create_budget_line(
+            session,
+            {
+                "partner_id": partner.id,
+                "year": year,
+                "maximum": "50000",
+                "districts": ["=Calderdale"],
+            },
+        )
     service.save_population(session, place.id, {"target_group": GROUP, "population": 120})
     service.save_capacity_override(
         session, place.id, {"intervention": INTERVENTION, "capacity": 12}
