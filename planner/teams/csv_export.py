@@ -41,7 +41,7 @@ def place_summary_csv(summary: PlaceSummary) -> str:
     writer = csv.writer(output, lineterminator="\r\n")
     demand_types = [(line.name, line.unit) for line in summary.demand]
     writer.writerow(
-        HEADERS + [safe_text(f"{name} avoided ({unit})") for name, unit in demand_types]
+        HEADERS + [safe_csv_text(f"{name} avoided ({unit})") for name, unit in demand_types]
     )
     plan = f"Plan {summary.plan.id}: {summary.plan.scenario_name}" if summary.plan else ""
     for row in summary.rows:
