@@ -3,6 +3,7 @@ the rounding functions on their own, and properties of every random partnership'
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -13,7 +14,16 @@ from hypothesis import strategies as st
 from optimiser_builders import intervention, partnership, simple_rules
 from test_properties import SETTINGS, partnerships
 
-from optimiser import BudgetLine, Place, Plan, PlanningInputs, ScenarioRules, optimise
+from optimiser import (
+    BudgetLine,
+    Place,
+    Plan,
+    PlanningInputs,
+    ScenarioRules,
+    optimise,
+    plan_from_dict,
+    plan_to_dict,
+)
 from optimiser.rounding import controlled_rounding, largest_remainder, nearest
 
 
@@ -226,3 +236,26 @@ def test_a_line_held_at_its_maximum_shows_exactly_its_maximum(maximum: float) ->
     assert [(line.spend, line.held) for line in plan.budget_lines] == [(maximum, "maximum")]
     assert sum(pence(f.amount) for a in plan.allocations for f in a.funding) == pence(maximum)
     check_reconciled(inputs, rules, plan)
+
+
+def test_plans_stored_before_the_money_was_reconciled_still_load() -> None:
+    inputs = partnership(
+        (BudgetLine("p", 2026, 60), BudgetLine("q", 2026, 40)), (intervention("a", 10, 3),)
+    )
+    plan = optimise(inputs, simple_rules(), compare_pooling=False)
+    stored = json.loads(json.dumps(plan_to_dict(plan)))
+    assert plan_from_dict(stored) == plan
+    assert stored["budget_lines"][0] == {
+        "budget_line": "p-2026",
+        "partner": "p",
+        "year": 2026,
+        "spend": 60.0,
+        "maximum": 60.0,
+        "committed_minimum": 0.0,
+        "held": "maximum",
+    }
+    assert stored["spend_by_year"] == [{"year": 2026, "spend": 100.0}]
+    del stored["budget_lines"], stored["spend_by_year"]
+    older = plan_from_dict(stored)
+    assert older.budget_lines == () and older.spend_by_year == ()
+    assert older.total_spend == 100.0 and older.allocations == plan.allocations
