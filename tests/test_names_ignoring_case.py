@@ -148,9 +148,7 @@ def test_twin_place_names_recalculate_to_the_plan(twin_places_workbook, tmp_path
         row[0]: row[4] for row in recalculated["Places"].iter_rows(min_row=2, values_only=True)
     }
     for place in view.result.places:
-        expected = sum(
-            to_pounds(a.cost) for a in view.result.allocations if a.place == place.place
-        )
+        expected = sum(to_pounds(a.cost) for a in view.result.allocations if a.place == place.place)
         assert to_pounds(spend[place.name]) == expected == to_pounds(place.spend), place.name
     checks = {
         row[0]: row[2] for row in recalculated["Checks"].iter_rows(values_only=True) if row[0]
