@@ -41,6 +41,15 @@ FREE_TEXT = {
 
 
 def seed(session) -> None:  # type: ignore[no-untyped-def]
+    # The place first: a budget line's districts must be districts the partnership has.
+    place = service.create_place(
+        session,
+        {
+            "name": PLACE,
+            "district": "=Calderdale",
+            "description": '=HYPERLINK("http://evil.example")',
+        },
+    )
     partner = service.create_partner(
         session,
         {"name": PARTNER, "kind": "other", "district": "-Calderdale", "notes": "@SUM(A1:A9)"},
@@ -75,14 +84,6 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
         session,
         programme.id,
         {"demand_type": DEMAND, "reduction_per_participant": 0.5, "years_after": [1]},
-    )
-    place = service.create_place(
-        session,
-        {
-            "name": PLACE,
-            "district": "=Calderdale",
-            "description": '=HYPERLINK("http://evil.example")',
-        },
     )
     service.save_population(session, place.id, {"target_group": GROUP, "population": 120})
     service.save_capacity_override(
