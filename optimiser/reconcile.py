@@ -14,8 +14,9 @@ money is rounded together, in two steps, so that it reconciles by construction:
 2. Within each intervention-year-zone, each allocation's cost (unit cost x participants, plus
    any set-up cost, before rounding) is rounded by largest remainder so that the costs add up
    to the zone's total; then each line's pence in the zone are shared out among the
-   allocations in proportion to their costs (line by line, largest remainder), so that each
-   allocation's payments add up to its cost and each line's payments to its pence.
+   allocations in proportion to their costs, by controlled rounding again, so that each
+   allocation's payments add up to its cost, each line's payments to its pence, and each
+   payment is within a penny of its share (cost x the line's pence / the zone's pence).
 
 So each allocation is paid in full to the penny, each line's payments add up to its spend,
 and the total spend is both the allocations' costs and the partners' contributions added up.
@@ -107,9 +108,10 @@ def _held_lines(
     """Which lines the solver held at a limit, and that limit in pence.
 
     A line within half a penny per payment of its maximum, committed minimum or its partner's
-    contracts that year (when the partner has only that line that year) is held there: its
-    payments are scaled to add up to exactly that figure (``amounts`` is changed in place, by
-    at most half a penny a payment), and the line keeps it through the rounding.
+    contracts that year (when the partner has only that line that year) is held there: the
+    difference (in practice the solver's tolerance, a tiny fraction of a penny) is shared
+    among its payments in proportion to their size, changing ``amounts`` in place, so that
+    they add up to exactly that figure, which the line then keeps through the rounding.
     """
     spend = np.bincount(lines, weights=amounts, minlength=len(line_keys))
     payments = np.bincount(lines, minlength=len(line_keys))
@@ -157,55 +159,42 @@ def _share_out(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each delivery's cost in pence, and each line's pence in its zone shared out among them.
 
-    Costs add up to their zone's total by largest remainder. Then the zone's lines, largest
-    first, each take their share of what every delivery still has to be paid: a line with
-    F of the R pence the zone still needs pays F/R of each delivery's remainder, rounded by
-    largest remainder to add up to F; the last line pays what is left. Each step keeps every
-    remainder whole and at least nothing, so each delivery ends paid exactly its cost.
+    Costs add up to their zone's total by largest remainder. Then, in each zone, a line with F
+    of the zone's G pence pays F/G of each delivery's cost C: a table (deliveries down, the
+    zone's lines across) whose rows add up to whole costs and whose columns add up to whole
+    lines. Controlled rounding keeps those totals, as they are whole already, and makes each
+    payment C x F / G rounded down or up: within a penny of its exact share.
     """
     position = np.searchsorted(zones, zone_key)
     inside = position < len(zones)
     inside[inside] = zones[position[inside]] == zone_key[inside]
     group = np.where(inside, position, len(zones))  # deliveries in no funded zone: group "none"
     totals = np.append(zone_totals, 0)
-    weights = np.maximum(costs, 0.0)
-    exact = np.bincount(group, weights=weights, minlength=len(totals))
-    unweighted = (exact <= 0) & (totals > 0)  # money but no cost to weigh it by: share evenly
-    weights = np.where(unweighted[group], 1.0, weights)
-    exact = np.bincount(group, weights=weights, minlength=len(totals))
-    scale = np.divide(totals, exact, out=np.zeros(len(totals)), where=exact > 0)
-    cost = largest_remainder(weights * scale[group], totals, group)
+    exact = np.maximum(costs, 0.0) * 100
+    # The zone's total is its funding rounded, and its funding is its cost (the funding
+    # balance), so the costs rounded down or up can add up to it. A zone with money but no
+    # cost to weigh it by (solver noise) shares its money evenly.
+    unweighted = (np.bincount(group, weights=exact, minlength=len(totals)) <= 0) & (totals > 0)
+    size = np.bincount(group, minlength=len(totals))
+    even = np.divide(totals, size, out=np.zeros(len(totals)), where=size > 0)
+    cost = largest_remainder(np.where(unweighted[group], even[group], exact), totals, group)
 
-    paying = np.flatnonzero(cells > 0)
-    order = paying[np.lexsort((-cells[paying], rows[paying]))]
-    slot_row, slot_line, slot_money = rows[order], lines[order], cells[order]
-    first = np.searchsorted(slot_row, np.arange(len(zones)))
-    slot = np.arange(len(order)) - first[slot_row]
-    count = np.bincount(slot_row, minlength=len(zones))
-    remaining = np.bincount(slot_row, weights=slot_money, minlength=len(zones)).astype(np.float64)
-    left = cost.copy()
-    paid_delivery, paid_line, paid = [], [], []
-    for number in range(int(count.max()) if len(count) else 0):
-        this = slot == number
-        zone_line = np.full(len(zones) + 1, -1, dtype=np.int64)
-        zone_money = np.zeros(len(zones) + 1)
-        zone_line[slot_row[this]] = slot_line[this]
-        zone_money[slot_row[this]] = slot_money[this]
-        taking = np.flatnonzero((zone_line[group] >= 0) & (left > 0))
-        share = np.zeros(len(zones) + 1)
-        np.divide(zone_money[:-1], remaining, out=share[:-1], where=remaining > 0)
-        # The zone's last line has share 1: it pays exactly what is left.
-        exact_share = left[taking] * share[group[taking]]
-        amount = largest_remainder(exact_share, zone_money.astype(np.int64), group[taking])
-        left[taking] -= amount
-        remaining -= zone_money[:-1]
-        keep = amount > 0
-        paid_delivery.append(taking[keep])
-        paid_line.append(zone_line[group[taking[keep]]])
-        paid.append(amount[keep])
-    return (
-        cost,
-        np.concatenate(paid_delivery) if paid_delivery else np.zeros(0, dtype=np.int64),
-        np.concatenate(paid_line) if paid_line else np.zeros(0, dtype=np.int64),
-        np.concatenate(paid) if paid else np.zeros(0, dtype=np.int64),
+    # One cell per (paid delivery, paying line of its zone).
+    paid = np.flatnonzero(cost > 0)
+    paid = paid[np.argsort(group[paid], kind="stable")]
+    first = np.searchsorted(group[paid], np.arange(len(zones)))
+    count = np.bincount(group[paid], minlength=len(zones))
+    paying = np.flatnonzero((cells > 0) & (count[rows] > 0))
+    per_line = count[rows[paying]]
+    line_cell = np.repeat(paying, per_line)
+    offset = np.arange(len(line_cell)) - np.repeat(np.cumsum(per_line) - per_line, per_line)
+    delivery = paid[first[rows[line_cell]] + offset]
+    share = cells[line_cell] / zone_totals[rows[line_cell]]
+    table = controlled_rounding(
+        np.searchsorted(paid, delivery, sorter=np.argsort(paid)),
+        np.searchsorted(paying, line_cell),
+        cost[delivery] * share,
+        (len(paid), len(paying)),
     )
+    keep = table.cells > 0
+    return cost, delivery[keep], lines[line_cell[keep]], table.cells[keep]

@@ -25,6 +25,8 @@ import numpy as np
 
 # Below this (a millionth of a unit) an amount is a whole number: what is left is float noise.
 EPSILON = 1e-6
+# A node of the rounding network, or a step between two: (what, number).
+Step = tuple[str, int]
 # Remainders equal to this many decimal places are a tie, which goes to the first: float
 # noise in the last digits of two thirds of a penny must not decide who gets the penny.
 TIE_DECIMALS = 4
@@ -140,11 +142,9 @@ class _Network:
     what a column's cells bring in above its total. Each unit of excess moves along a shortest
     augmenting path to a column short of its total: back along a cell of the column (a penny
     less there), forward along another cell of that row (a penny more), and so on. Totals move
-    only when cells alone cannot balance the columns.
+    only when cells alone cannot balance the columns. The search runs on plain lists: it
+    reads single entries, which numpy arrays make slow.
     """
-
-    SOURCE = -1
-    SINK = -2
 
     def __init__(
         self,
@@ -157,86 +157,100 @@ class _Network:
         row_totals: np.ndarray,
         column_totals: np.ndarray,
     ) -> None:
-        self.row, self.column = row, column
-        self.cells = cells
-        self.low, self.high = _down(amount), _up(amount)
-        self.row_low, self.row_high = _down(row_sum), _up(row_sum)
-        self.column_low, self.column_high = _down(column_sum), _up(column_sum)
-        self.row_totals, self.column_totals = row_totals, column_totals
-        self.excess = (
-            np.bincount(column, weights=cells, minlength=len(column_totals)).astype(np.int64)
-            - column_totals
-        )
+        self.row: list[int] = row.tolist()
+        self.column: list[int] = column.tolist()
+        self.cell: list[int] = cells.tolist()
+        self.low: list[int] = _down(amount).tolist()
+        self.high: list[int] = _up(amount).tolist()
+        self.row_low: list[int] = _down(row_sum).tolist()
+        self.row_high: list[int] = _up(row_sum).tolist()
+        self.column_low: list[int] = _down(column_sum).tolist()
+        self.column_high: list[int] = _up(column_sum).tolist()
+        self.row_total: list[int] = row_totals.tolist()
+        self.column_total: list[int] = column_totals.tolist()
+        excess = np.bincount(column, weights=cells, minlength=len(column_totals)).astype(np.int64)
+        self.excess: list[int] = (excess - column_totals).tolist()
         self.row_cells: dict[int, list[int]] = {}
         self.column_cells: dict[int, list[int]] = {}
-        for cell in np.flatnonzero(self.low < self.high).tolist():
-            self.row_cells.setdefault(int(row[cell]), []).append(cell)
-            self.column_cells.setdefault(int(column[cell]), []).append(cell)
+        for cell in np.flatnonzero(_down(amount) < _up(amount)).tolist():
+            self.row_cells.setdefault(self.row[cell], []).append(cell)
+            self.column_cells.setdefault(self.column[cell], []).append(cell)
+
+    @property
+    def cells(self) -> np.ndarray:
+        return np.array(self.cell, dtype=np.int64)
+
+    @property
+    def row_totals(self) -> np.ndarray:
+        return np.array(self.row_total, dtype=np.int64)
+
+    @property
+    def column_totals(self) -> np.ndarray:
+        return np.array(self.column_total, dtype=np.int64)
 
     def settle(self, fixed: dict[int, int]) -> None:
         """Move units until every column adds up: through cells first, then through totals."""
         for flexible in (False, True):
-            for start in np.flatnonzero(self.excess > 0).tolist():
+            for start, excess in enumerate(self.excess):
+                if excess <= 0:
+                    continue
                 while self.excess[start] > 0:
                     path = self._path(start, flexible, fixed)
                     if path is None:
                         break
                     self._apply(path)
-        if np.any(self.excess):
+        if any(self.excess):
             raise ArithmeticError("controlled rounding found no whole-number table")
 
-    def _path(
-        self, start: int, flexible: bool, fixed: dict[int, int]
-    ) -> list[tuple[str, int]] | None:
+    def _path(self, start: int, flexible: bool, fixed: dict[int, int]) -> list[Step] | None:
         """A shortest augmenting path from column ``start`` to a column short of its total.
 
-        Nodes are ("row", n), ("column", n), source and sink; each step records how it was
-        made: ("down", cell), ("up", cell), ("row down", n), ("row up", n), ("column up", n)
-        or ("column down", n).
+        Nodes are ("row", n), ("column", n), ("source", 0) and ("sink", 0); each step says how
+        it was made: ("down", cell), ("up", cell), ("row down", n), ("row up", n), ("column
+        up", n) or ("column down", n).
         """
         begin = ("column", start)
-        came: dict[tuple[str, int], tuple[tuple[str, int], tuple[str, int]] | None] = {begin: None}
+        came: dict[Step, tuple[Step, Step] | None] = {begin: None}
         queue = deque([begin])
         while queue:
             node = queue.popleft()
             kind, number = node
-            steps: list[tuple[tuple[str, int], tuple[str, int]]] = []
+            steps: list[tuple[Step, Step]] = []
             if kind == "column":
-                if node != begin and self.excess[number] < 0:
-                    return self._trace(came, node)
-                for cell in self.column_cells.get(number, []):
-                    if self.cells[cell] > self.low[cell]:
-                        steps.append((("row", int(self.row[cell])), ("down", cell)))
+                for cell in self.column_cells.get(number, ()):
+                    if self.cell[cell] > self.low[cell]:
+                        steps.append((("row", self.row[cell]), ("down", cell)))
                 if (
                     flexible
                     and number not in fixed
-                    and self.column_totals[number] < self.column_high[number]
+                    and self.column_total[number] < self.column_high[number]
                 ):
                     steps.append((("sink", 0), ("column up", number)))
             elif kind == "row":
-                for cell in self.row_cells.get(number, []):
-                    if self.cells[cell] < self.high[cell]:
-                        steps.append((("column", int(self.column[cell])), ("up", cell)))
-                if flexible and self.row_totals[number] > self.row_low[number]:
+                for cell in self.row_cells.get(number, ()):
+                    if self.cell[cell] < self.high[cell]:
+                        steps.append((("column", self.column[cell]), ("up", cell)))
+                if flexible and self.row_total[number] > self.row_low[number]:
                     steps.append((("source", 0), ("row down", number)))
             elif kind == "source":
-                for other in np.flatnonzero(self.row_totals < self.row_high).tolist():
-                    steps.append((("row", other), ("row up", other)))
+                for other, total in enumerate(self.row_total):
+                    if total < self.row_high[other]:
+                        steps.append((("row", other), ("row up", other)))
             else:
-                for other in np.flatnonzero(self.column_totals > self.column_low).tolist():
-                    if other not in fixed:
+                for other, total in enumerate(self.column_total):
+                    if total > self.column_low[other] and other not in fixed:
                         steps.append((("column", other), ("column down", other)))
             for target, step in steps:
-                if target not in came:
-                    came[target] = (node, step)
-                    queue.append(target)
+                if target in came:
+                    continue
+                came[target] = (node, step)
+                if target[0] == "column" and self.excess[target[1]] < 0:
+                    return self._trace(came, target)
+                queue.append(target)
         return None
 
     @staticmethod
-    def _trace(
-        came: dict[tuple[str, int], tuple[tuple[str, int], tuple[str, int]] | None],
-        end: tuple[str, int],
-    ) -> list[tuple[str, int]]:
+    def _trace(came: dict[Step, tuple[Step, Step] | None], end: Step) -> list[Step]:
         path = []
         link = came[end]
         while link is not None:
@@ -245,22 +259,22 @@ class _Network:
             link = came[node]
         return path
 
-    def _apply(self, path: list[tuple[str, int]]) -> None:
+    def _apply(self, path: list[Step]) -> None:
         """Move one unit along the path: the first column loses its excess, the last its lack."""
         for step, number in path:
             if step == "down":
-                self.cells[number] -= 1
+                self.cell[number] -= 1
                 self.excess[self.column[number]] -= 1
             elif step == "up":
-                self.cells[number] += 1
+                self.cell[number] += 1
                 self.excess[self.column[number]] += 1
             elif step == "row down":
-                self.row_totals[number] -= 1
+                self.row_total[number] -= 1
             elif step == "row up":
-                self.row_totals[number] += 1
+                self.row_total[number] += 1
             elif step == "column up":
-                self.column_totals[number] += 1
+                self.column_total[number] += 1
                 self.excess[number] -= 1
             else:
-                self.column_totals[number] -= 1
+                self.column_total[number] -= 1
                 self.excess[number] += 1

@@ -20,11 +20,15 @@ from optimiser import (
     Plan,
     PlanningInputs,
     ScenarioRules,
+    build,
     optimise,
     plan_from_dict,
     plan_to_dict,
 )
+from optimiser.reconcile import reconcile
+from optimiser.report import delivery_costs
 from optimiser.rounding import controlled_rounding, largest_remainder, nearest
+from optimiser.solve import solve_model
 
 
 def pence(pounds: float) -> int:
@@ -217,6 +221,45 @@ def test_every_plan_reconciles_to_the_penny(case: tuple[PlanningInputs, Scenario
     inputs, rules = case
     plan = optimise(inputs, rules, compare_pooling=False, time_limit=20)
     check_reconciled(inputs, rules, plan)
+
+
+@SETTINGS
+@given(partnerships())
+def test_every_figure_is_within_a_penny_of_the_solvers(
+    case: tuple[PlanningInputs, ScenarioRules],
+) -> None:
+    """Each delivery's cost is the solver's rounded down or up; each line's spend is its
+    funding rounded down or up, or exactly the limit the solver held it at; and each payment
+    is its share of the zone's money (cost x the line's pence / the zone's pence) rounded down
+    or up."""
+    inputs, rules = case
+    model = build(inputs, rules)
+    assert solve_model(model, 20).status.has_plan
+    costs, zone_key = delivery_costs(model)
+    money = reconcile(model, costs, zone_key)
+    assert np.all(np.abs(money.cost - costs * 100) < 1 + 1e-6)
+    solver_spend = defaultdict(float)
+    for (line_key, _intervention, _zone), var in model.funding.items():
+        solver_spend[line_key] += (var.varValue or 0.0) * 100
+    limits = {"maximum": "maximum", "committed minimum": "committed_minimum"}
+    for key, spend, held in zip(money.line_keys, money.line_spend, money.held, strict=True):
+        if held in limits:
+            limit = getattr(model.budget_lines[key], limits[held]) * 100
+            assert spend == round(limit) and abs(solver_spend[key] - limit) < 1e-3
+        elif not held:
+            assert abs(spend - solver_spend[key]) < 1 + 1e-6, key
+    line_in_zone: dict[tuple[int, int], int] = defaultdict(int)
+    for delivery, line, amount in zip(
+        money.payment_delivery, money.payment_line, money.payment, strict=True
+    ):
+        line_in_zone[(line, zone_key[delivery])] += amount
+    zone_total = np.bincount(zone_key, weights=money.cost)
+    for delivery, line, amount in zip(
+        money.payment_delivery, money.payment_line, money.payment, strict=True
+    ):
+        zone = zone_key[delivery]
+        share = money.cost[delivery] * line_in_zone[(line, zone)] / zone_total[zone]
+        assert abs(amount - share) < 1 + 1e-6
 
 
 @pytest.mark.parametrize("maximum", [1_000_000, 999_999.99, 1_000_000.01])
