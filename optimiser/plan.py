@@ -1,7 +1,11 @@
 """The Plan: what the optimiser answers, as frozen dataclasses the web layer can store.
 
-Money is in pounds (float, rounded to pence), years are financial-year start
-years (2026 is 2026/27). ``plan_to_dict`` gives JSON-ready dicts (enums as
+Money is in pounds as floats of whole pence (two decimal places, so
+``Decimal(str(amount))`` is exact), years are financial-year start years (2026 is
+2026/27). The money reconciles to the penny (``optimiser.reconcile``): each
+allocation's payments add up to its cost, each budget line's to its spend, and the
+total spend is both the allocations' costs and the partners' contributions added up;
+places, evidence levels and years add up to it too. ``plan_to_dict`` gives JSON-ready dicts (enums as
 strings, tuples as lists) and ``plan_from_dict`` reloads them.
 """
 
@@ -61,6 +65,32 @@ class Allocation:
     funding: tuple[PartnerFunding, ...]
     value_of_demand_avoided: float | None = None
     demand_avoided: tuple[DemandAvoided, ...] = ()
+
+
+@dataclass(frozen=True)
+class BudgetLineSpend:
+    """What one budget line pays into the plan, to the penny, against its limits.
+
+    ``held`` names the limit the solver held the line at ("maximum", "committed minimum"
+    or "contracts", its partner's existing contracts that year; "" for none): the spend is
+    then exactly that figure.
+    """
+
+    budget_line: str
+    partner: str
+    year: int
+    spend: float
+    maximum: float
+    committed_minimum: float = 0.0
+    held: str = ""
+
+
+@dataclass(frozen=True)
+class YearSpend:
+    """Spend in one financial year: the allocations' costs that year added up."""
+
+    year: int
+    spend: float
 
 
 @dataclass(frozen=True)
@@ -213,7 +243,11 @@ class Timings:
 
 @dataclass(frozen=True)
 class Plan:
-    """The optimiser's answer for a scenario, with its reasons."""
+    """The optimiser's answer for a scenario, with its reasons.
+
+    ``budget_lines`` and ``spend_by_year`` are empty in plans stored before they were kept
+    (and in plans without an allocation).
+    """
 
     status: SolveStatus
     solver_detail: str
@@ -239,6 +273,8 @@ class Plan:
     relaxation_objective: float | None = None
     relaxation_gap: float | None = None
     messages: tuple[str, ...] = ()
+    budget_lines: tuple[BudgetLineSpend, ...] = ()
+    spend_by_year: tuple[YearSpend, ...] = ()
 
 
 def _to_jsonable(item: Any) -> Any:

@@ -11,16 +11,27 @@ from optimiser.diagnose import diagnose
 from optimiser.explain import binding_constraints
 from optimiser.inputs import PlanningInputs
 from optimiser.model import Model
-from optimiser.plan import Allocation, BindingConstraint, Plan, SolveStatus, Timings
+from optimiser.plan import (
+    Allocation,
+    BindingConstraint,
+    BudgetLineSpend,
+    Plan,
+    SolveStatus,
+    Timings,
+)
 from optimiser.pooling import compare_pooling as pooling_comparison
 from optimiser.programmes import RunningCost, choices, explained_lp, running_costs, switched_off
 from optimiser.report import (
     allocations,
+    budget_line_spend,
     demand_reductions,
     evidence_mix,
     floor_note,
     partner_outcomes,
+    pence_of,
     place_outcomes,
+    plan_money,
+    spend_by_year,
 )
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import SolveResult, model_size, solve_model
@@ -67,8 +78,11 @@ def optimise(
     explained_model, explained = model, result
     running: dict[str, RunningCost] = {}
     plan_allocations: tuple[Allocation, ...] = ()
+    lines: tuple[BudgetLineSpend, ...] = ()
     if result.status.has_plan:
-        plan_allocations = allocations(model)
+        money = plan_money(model)
+        plan_allocations = allocations(model, money)
+        lines = budget_line_spend(model, money)
     if rules.whole_programme and result.status.has_plan and model.runs:
         explained_model, explained, relaxation_objective = explained_lp(
             inputs, rules, model, time_limit, **highs_options
@@ -102,7 +116,7 @@ def optimise(
             inputs, rules, result.objective, time_limit=time_limit, **highs_options
         )
     finished = time.perf_counter()
-    total_spend = sum(a.cost for a in plan_allocations)
+    total_spend = sum(pence_of(a.cost) for a in plan_allocations) / 100
     reductions = demand_reductions(model) if result.status.has_plan else ()
     return Plan(
         status=result.status,
@@ -111,12 +125,12 @@ def optimise(
         objective_kind=rules.objective.value,
         objective_unit=gain.unit,
         years=rules.years,
-        total_spend=round(total_spend, 2),
+        total_spend=total_spend,
         value_of_demand_avoided=round(sum(r.value for r in reductions), 2),
         participants=round(sum(a.participants for a in plan_allocations), 4),
         allocations=plan_allocations,
         demand_reductions=reductions,
-        partners=partner_outcomes(model) if result.status.has_plan else (),
+        partners=partner_outcomes(model, lines) if result.status.has_plan else (),
         places=place_outcomes(model, plan_allocations) if result.status.has_plan else (),
         evidence_mix=evidence_mix(model, plan_allocations),
         binding_constraints=binding,
@@ -135,6 +149,8 @@ def optimise(
         relaxation_objective=relaxation_objective,
         relaxation_gap=relaxation_gap,
         messages=tuple(messages),
+        budget_lines=lines,
+        spend_by_year=spend_by_year(rules.years, plan_allocations) if plan_allocations else (),
     )
 
 

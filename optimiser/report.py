@@ -10,13 +10,16 @@ from optimiser.evidence import base_rating
 from optimiser.model import Model
 from optimiser.plan import (
     Allocation,
+    BudgetLineSpend,
     DemandAvoided,
     DemandReduction,
     EvidenceShare,
     PartnerFunding,
     PartnerOutcome,
     PlaceOutcome,
+    YearSpend,
 )
+from optimiser.reconcile import ReconciledMoney, reconcile
 from optimiser.rules.value import need_shares
 from optimiser.solve import value
 
@@ -27,38 +30,51 @@ def _pounds(amount: float) -> float:
     return round(amount + 0.0, 2)
 
 
-def allocations(model: Model) -> tuple[Allocation, ...]:
+def delivery_costs(model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """Each delivery's cost in pounds as solved, and the number of its intervention-year-zone.
+
+    The cost is unit cost x participants (plus the set-up cost of a programme that runs),
+    before any rounding; the zone number is ``numpy.ravel_multi_index`` of the delivery's
+    intervention, period and funding zone, the level at which the funding balance holds.
+    """
+    block = model.block
+    first = block.first_of_delivery()
+    intervention, period = block.intervention[first], block.period[first]
+    costs = model.unit_costs()[intervention] * block.per_delivery(block.value_array())
+    for key, run in model.runs.items():
+        fixed_cost = model.interventions[key[0]].fixed_cost
+        costs[model.run_columns[key] // len(block.segments)] += fixed_cost * value(run)
+    shape = (len(model.interventions), len(block.years), len(model.zone_names))
+    zone_key = np.ravel_multi_index((intervention, period, model.column_zone[first]), shape)
+    return costs, zone_key
+
+
+def plan_money(model: Model) -> ReconciledMoney:
+    """The solved plan's money in whole pence that reconciles (see ``optimiser.reconcile``)."""
+    return reconcile(model, *delivery_costs(model))
+
+
+def allocations(model: Model, money: ReconciledMoney) -> tuple[Allocation, ...]:
     """Participants, cost and funding by partner for each intervention, place and year.
 
-    Partners fund an intervention per year and funding zone; each place's
-    share of that money is in proportion to its delivery cost. Participants
-    and costs are added up as arrays over the participant block; sentences
-    and records are made only for deliveries that happen.
+    Costs and payments are ``money``'s whole pence: each allocation's payments add up to its
+    cost exactly, and each budget line's payments to its spend. The cost shown is that
+    rounded figure; participants are as solved (to four places), so unit cost x participants
+    (plus any set-up cost) is the cost before rounding, within a penny of the cost shown
+    (and within unit cost x 0.00005 more, the rounding of the participants).
+    Sentences and records are made only for deliveries that happen.
     """
     block = model.block
     first = block.first_of_delivery()
     intervention, place, period = block.intervention[first], block.place[first], block.period[first]
     participants = block.per_delivery(block.value_array())
-    costs = model.unit_costs()[intervention] * participants
-    for key, run in model.runs.items():
-        fixed_cost = model.interventions[key[0]].fixed_cost
-        costs[model.run_columns[key] // len(block.segments)] += fixed_cost * value(run)
-    zone = model.column_zone[first]
-    shape = (len(model.interventions), len(block.years), len(model.zone_names))
-    zone_key = np.ravel_multi_index((intervention, period, zone), shape)
-    zone_cost = np.bincount(zone_key, weights=costs, minlength=int(np.prod(shape)))
-    zone_money: dict[tuple[str, int, str], dict[str, float]] = defaultdict(
-        lambda: defaultdict(float)
-    )
-    for (line_key, intervention_key, zone_name), var in model.funding.items():
-        line = model.budget_lines[line_key]
-        zone_money[(intervention_key, line.year, zone_name)][line.partner] += value(var)
-    happening_array = np.flatnonzero((participants >= TINY) | (costs >= TINY))
+    happening_array = np.flatnonzero((participants >= TINY) | (money.cost > 0))
     units, values = demand_avoided(model, happening_array)
     pence = to_pence(values)
     happening = happening_array.tolist()
     units_of = units.tolist()  # plain floats: rounding numpy scalars one by one is slow
     row_of = {delivery: row for row, delivery in enumerate(happening)}
+    payments = _payments_by_partner(model, money)
     demand_types = model.inputs.demand_types
     keys = {
         delivery: (
@@ -68,18 +84,10 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
         )
         for delivery in happening
     }
+    cost_of = money.cost.tolist()
     result = []
     for delivery in sorted(happening, key=keys.__getitem__):
         intervention_key, place_key, year = keys[delivery]
-        total = float(zone_cost[zone_key[delivery]])
-        cost = float(costs[delivery])
-        fraction = cost / total if total > 0 else 0.0
-        money = zone_money[(intervention_key, year, model.zone_names[zone[delivery]])]
-        funding = tuple(
-            PartnerFunding(partner, _pounds(amount * fraction))
-            for partner, amount in sorted(money.items())
-            if amount * fraction > 0.005
-        )
         row = row_of[delivery]
         avoided = tuple(
             DemandAvoided(demand.key, round(amount, 6), _pounds(demand.unit_cost * amount))
@@ -92,13 +100,53 @@ def allocations(model: Model) -> tuple[Allocation, ...]:
                 place=place_key,
                 year=year,
                 participants=round(float(participants[delivery]), 4),
-                cost=_pounds(cost),
-                funding=funding,
+                cost=cost_of[delivery] / 100,
+                funding=payments.get(delivery, ()),
                 value_of_demand_avoided=float(pence[row]) / 100,
                 demand_avoided=avoided,
             )
         )
     return tuple(result)
+
+
+def _payments_by_partner(
+    model: Model, money: ReconciledMoney
+) -> dict[int, tuple[PartnerFunding, ...]]:
+    """What each partner pays for each delivery (its lines' payments added up), by partner key."""
+    partners = sorted({line.partner for line in model.budget_lines.values()})
+    partner_number = {key: n for n, key in enumerate(partners)}
+    partner_of_line = np.array(
+        [partner_number[model.budget_lines[key].partner] for key in money.line_keys],
+        dtype=np.int64,
+    )
+    if not len(money.payment):
+        return {}
+    combined = money.payment_delivery * len(partners) + partner_of_line[money.payment_line]
+    keys, where = np.unique(combined, return_inverse=True)
+    sums = np.bincount(where, weights=money.payment, minlength=len(keys)).astype(np.int64)
+    result: dict[int, list[PartnerFunding]] = defaultdict(list)
+    for key, amount in zip(keys.tolist(), sums.tolist(), strict=True):
+        delivery, partner = divmod(key, len(partners))
+        result[delivery].append(PartnerFunding(partners[partner], amount / 100))
+    return {delivery: tuple(funding) for delivery, funding in result.items()}
+
+
+def budget_line_spend(model: Model, money: ReconciledMoney) -> tuple[BudgetLineSpend, ...]:
+    """What each budget line pays into the plan, to the penny, against its limits."""
+    return tuple(
+        BudgetLineSpend(
+            budget_line=key,
+            partner=model.budget_lines[key].partner,
+            year=model.budget_lines[key].year,
+            spend=spend / 100,
+            maximum=_pounds(model.budget_lines[key].maximum),
+            committed_minimum=_pounds(model.budget_lines[key].committed_minimum),
+            held=held,
+        )
+        for key, spend, held in zip(
+            money.line_keys, money.line_spend.tolist(), money.held, strict=True
+        )
+    )
 
 
 def demand_avoided(model: Model, deliveries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -158,11 +206,17 @@ def demand_reductions(model: Model) -> tuple[DemandReduction, ...]:
     )
 
 
-def partner_outcomes(model: Model) -> tuple[PartnerOutcome, ...]:
-    """Each partner's contribution against the money value of demand avoided for it."""
+def partner_outcomes(
+    model: Model, lines: tuple[BudgetLineSpend, ...]
+) -> tuple[PartnerOutcome, ...]:
+    """Each partner's contribution (its budget lines' spend, to the penny) against the money
+    value of demand avoided for it."""
+    paid: dict[str, int] = defaultdict(int)
+    for line in lines:
+        paid[line.partner] += pence_of(line.spend)
     result = []
     for partner in model.inputs.partners:
-        contribution = value(model.contribution[partner.key])
+        contribution = paid[partner.key] / 100
         benefit = sum(
             demand.shares.get(partner.key, 0.0)
             * demand.unit_cost
@@ -173,7 +227,7 @@ def partner_outcomes(model: Model) -> tuple[PartnerOutcome, ...]:
             PartnerOutcome(
                 partner=partner.key,
                 name=partner.name,
-                contribution=_pounds(contribution),
+                contribution=contribution,
                 benefit=_pounds(benefit),
                 benefit_ratio=round(benefit / contribution, 4) if contribution > TINY else None,
             )
@@ -181,13 +235,30 @@ def partner_outcomes(model: Model) -> tuple[PartnerOutcome, ...]:
     return tuple(result)
 
 
+def pence_of(pounds: float) -> int:
+    """Whole pence of a figure already rounded to the penny."""
+    return int(round(pounds * 100))
+
+
+def spend_by_year(
+    years: tuple[int, ...], plan_allocations: tuple[Allocation, ...]
+) -> tuple[YearSpend, ...]:
+    """Spend in each financial year: the allocations' costs added up in pence."""
+    spend = dict.fromkeys(years, 0)
+    for allocation in plan_allocations:
+        spend[allocation.year] = spend.get(allocation.year, 0) + pence_of(allocation.cost)
+    return tuple(YearSpend(year, pence / 100) for year, pence in spend.items())
+
+
 def place_outcomes(
     model: Model, plan_allocations: tuple[Allocation, ...]
 ) -> tuple[PlaceOutcome, ...]:
-    """Spend in each place against its share of need (and its floor, if the scenario sets one)."""
-    spend: dict[str, float] = defaultdict(float)
+    """Spend in each place against its share of need (and its floor, if the scenario sets one).
+
+    Spend is the allocations' costs added up in pence, so the places add up to the total."""
+    spend: dict[str, int] = defaultdict(int)
     for allocation in plan_allocations:
-        spend[allocation.place] += allocation.cost
+        spend[allocation.place] += pence_of(allocation.cost)
     total = sum(spend.values())
     shares = need_shares(model)
     phi = model.rules.need_floor
@@ -195,10 +266,10 @@ def place_outcomes(
         PlaceOutcome(
             place=place.key,
             name=place.name,
-            spend=_pounds(spend[place.key]),
+            spend=spend[place.key] / 100,
             spend_share=round(spend[place.key] / total, 6) if total > 0 else 0.0,
             need_share=round(shares[place.key], 6),
-            need_floor=_pounds(phi * shares[place.key] * total) if phi > 0 else None,
+            need_floor=_pounds(phi * shares[place.key] * total / 100) if phi > 0 else None,
         )
         for place in model.inputs.places
     )
@@ -227,15 +298,15 @@ def floor_note(model: Model, named: int = 5) -> list[str]:
 def evidence_mix(
     model: Model, plan_allocations: tuple[Allocation, ...]
 ) -> tuple[EvidenceShare, ...]:
-    """Share of spend by evidence level (4, 3, 2, NL2)."""
-    spend: dict[str, float] = defaultdict(float)
+    """Share of spend by evidence level (4, 3, 2, NL2), added up in pence."""
+    spend: dict[str, int] = defaultdict(int)
     for allocation in plan_allocations:
         rating = model.interventions[allocation.intervention].evidence_rating
-        spend[base_rating(rating)] += allocation.cost
+        spend[base_rating(rating)] += pence_of(allocation.cost)
     total = sum(spend.values())
     return tuple(
         EvidenceShare(
-            rating, _pounds(spend[rating]), round(spend[rating] / total, 6) if total else 0.0
+            rating, spend[rating] / 100, round(spend[rating] / total, 6) if total else 0.0
         )
         for rating in ("4", "3", "2", "NL2")
     )

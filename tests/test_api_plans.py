@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pytest
 from flask import Flask
 from sqlmodel import select
 
@@ -110,9 +109,15 @@ def test_run_read_export_and_agree_a_plan(demo_app: Flask) -> None:  # noqa: F81
     assert all(pence.match(f["amount"]) for f in first["funding"])
     assert all(pence.match(d["value"]) for d in first["demand_avoided"])
     assert all(pence.match(p["contribution"]) for p in plan["partners"])
-    assert sum(Decimal(a["cost"]) for a in plan["allocations"]) == pytest.approx(
-        Decimal(spend), abs=Decimal("0.5")
-    )
+    # ...and it reconciles to the penny, every way it adds up.
+    assert sum(Decimal(a["cost"]) for a in plan["allocations"]) == Decimal(spend)
+    assert sum(Decimal(p["contribution"]) for p in plan["partners"]) == Decimal(spend)
+    assert sum(Decimal(line["spend"]) for line in plan["budget_lines"]) == Decimal(spend)
+    assert sum(Decimal(year["spend"]) for year in plan["spend_by_year"]) == Decimal(spend)
+    assert all(pence.match(line["maximum"]) for line in plan["budget_lines"])
+    for allocation in plan["allocations"]:
+        paid = sum(Decimal(f["amount"]) for f in allocation["funding"])
+        assert paid == Decimal(allocation["cost"])
 
     finance = api_token(demo_app, "finance@demo.example")
     workbook = client.get(f"/api/v1/plans/{plan_id}/workbook", headers=finance)

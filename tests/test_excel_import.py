@@ -15,7 +15,7 @@ from sqlmodel import func, select
 from models import AuditEvent, BudgetLine, Partner
 from models.vocabulary import Role
 from planner.db import new_session
-from planner.excel.import_reader import ImportRefused, check_is_xlsx
+from planner.excel.import_reader import TEMPLATE_ON_THE_COMMAND_LINE, ImportRefused, check_is_xlsx
 from planner.excel.import_service import apply_import, preview_import
 from planner.excel.inputs_workbook import build_current_inputs_workbook, build_inputs_workbook
 from planner.inputs.service import create_partner
@@ -218,6 +218,43 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 def test_files_that_are_not_workbooks_are_refused_in_words(content: bytes, words: str) -> None:
     with pytest.raises(ImportRefused, match=words):
         check_is_xlsx(content)
+
+
+def test_refusals_point_to_the_template_where_the_import_came_from() -> None:
+    with pytest.raises(ImportRefused) as on_the_page:
+        check_is_xlsx(b"name,kind\nPolice,police\n")
+    assert str(on_the_page.value) == (
+        "This file is not a spreadsheet. Use an Excel workbook (.xlsx), such as the template "
+        "from this page."
+    )
+    with pytest.raises(ImportRefused) as on_the_command_line:
+        check_is_xlsx(b"name,kind\n", template=TEMPLATE_ON_THE_COMMAND_LINE)
+    assert str(on_the_command_line.value) == (
+        "This file is not a spreadsheet. Use an Excel workbook (.xlsx), such as a template made "
+        "by running `planner export-template template.xlsx`."
+    )
+
+
+def test_the_command_line_says_how_to_make_the_template(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    runner = app.test_cli_runner()
+    csv = tmp_path / "inputs.csv"
+    csv.write_bytes(b"name,kind\nPolice,police\n")
+    refused = runner.invoke(args=["import", str(csv)])
+    assert refused.exit_code != 0
+    assert "such as a template made by running `planner export-template template.xlsx`." in (
+        refused.output
+    )
+    assert "this page" not in refused.output
+    unrelated = tmp_path / "unrelated.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Budget 2026"
+    workbook.save(unrelated)
+    refused = runner.invoke(args=["import", str(unrelated), "--dry-run"])
+    assert refused.exit_code != 0
+    assert (
+        "is in this workbook. Start from a template made by running "
+        "`planner export-template template.xlsx`." in refused.output
+    )
 
 
 def test_template_has_a_sheet_per_table_with_notes_and_lists() -> None:

@@ -80,7 +80,7 @@ def test_a_misspelt_column_is_unknown_and_its_column_missing(app, exported) -> N
 
     assert problems(app, changed(exported, misspell)) == [
         "Places, row 1, column Distrct *: not a column this template has; expected one of Name, "
-        "District, Need index, Description. Did you mean District?",
+        "District, Need index, Description, Illustrative figures. Did you mean District?",
         "Places, row 1, column District: this column is missing; keep row 1 as in the template",
     ]
 

@@ -41,10 +41,29 @@ FREE_TEXT = {
 
 
 def seed(session) -> None:  # type: ignore[no-untyped-def]
+    # The place first: a budget line's districts must be districts the partnership has.
+    place = service.create_place(
+        session,
+        {
+            "name": PLACE,
+            "district": "=Calderdale",
+            "description": '=HYPERLINK("http://evil.example")',
+        },
+    )
     partner = service.create_partner(
         session,
         {"name": PARTNER, "kind": "other", "district": "-Calderdale", "notes": "@SUM(A1:A9)"},
     )
+    for year in (2026, 2027):
+        service.create_budget_line(
+            session,
+            {
+                "partner_id": partner.id,
+                "year": year,
+                "maximum": "50000",
+                "districts": ["=Calderdale"],
+            },
+        )
     service.save_cycle(session, partner.id, {"budget_setting_month": 3, "open_years": [2026]})
     service.create_demand_type(
         session,
@@ -66,25 +85,6 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
         programme.id,
         {"demand_type": DEMAND, "reduction_per_participant": 0.5, "years_after": [1]},
     )
-    place = service.create_place(
-        session,
-        {
-            "name": PLACE,
-            "district": "=Calderdale",
-            "description": '=HYPERLINK("http://evil.example")',
-        },
-    )
-    # A budget line may be restricted only to a district that some place or partner is in.
-    for year in (2026, 2027):
-        service.create_budget_line(
-            session,
-            {
-                "partner_id": partner.id,
-                "year": year,
-                "maximum": "50000",
-                "districts": ["=Calderdale"],
-            },
-        )
     service.save_population(session, place.id, {"target_group": GROUP, "population": 120})
     service.save_capacity_override(
         session, place.id, {"intervention": INTERVENTION, "capacity": 12}

@@ -1,7 +1,8 @@
 """The plan workbook's figures against the plan they came from: expected demand avoided on every
-allocation, each partner's yearly payments equal to the solver's to the penny, Summary tables in
-whole pounds that add up to their totals, Partners' benefit and fairness, Places' need share and
-floor; and, recalculated by LibreOffice, every check reading OK to the penny."""
+allocation, each partner's yearly payments equal to the plan's budget lines to the penny, every
+row's cost and payments the plan's own, Summary tables in whole pounds that add up to their
+totals, Partners' benefit and fairness, Places' need share and floor; and, recalculated by
+LibreOffice, every check reading OK to the penny."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from models.vocabulary import financial_year_label
 from planner.excel.cells import to_pounds, whole_pounds
-from planner.excel.payments import plan_payments
+from planner.excel.plan_summary import UNRECONCILED
 from planner.excel.plan_view import PlanWorkbookView
 from planner.excel.plan_workbook import build_plan_workbook
 from tests.excel.plan_fixtures import solved_view
@@ -107,30 +108,35 @@ def test_plans_stored_before_allocations_carried_it_use_the_stored_figure(view) 
     assert values == sorted(money(value) for value in stored.values())
 
 
-def test_each_partners_yearly_payments_are_the_solvers_to_the_penny(workbook, view) -> None:  # type: ignore[no-untyped-def]
+def test_a_plan_solved_before_its_money_was_reconciled_says_so(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    older = dataclasses.replace(
+        view, result=dataclasses.replace(view.result, budget_lines=(), spend_by_year=())
+    )
+    summary = openpyxl.load_workbook(io.BytesIO(build_plan_workbook(older)))["Summary"]
+    assert UNRECONCILED in [cell.value for cell in summary["A"]]
+    assert UNRECONCILED not in [cell.value for cell in workbook["Summary"]["A"]]
+
+
+def test_each_partners_yearly_payments_are_the_plans_to_the_penny(workbook, view) -> None:  # type: ignore[no-untyped-def]
     totals = partner_year_totals(workbook, view)
-    reported: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for allocation in view.result.allocations:
-        for funding in allocation.funding:
-            reported[(funding.partner, financial_year_label(allocation.year))].append(
-                funding.amount
-            )
+    spend = {
+        (line.partner, financial_year_label(line.year)): money(line.spend)
+        for line in view.result.budget_lines
+    }
+    assert {group: total for group, total in totals.items() if total} == {
+        group: amount for group, amount in spend.items() if amount
+    }
     held = 0
-    for limit in view.budget_limits:
-        group = (limit.partner, financial_year_label(limit.year))
-        total = totals[group]
-        assert total <= money(limit.maximum), group
-        assert total >= money(limit.minimum), group
-        amounts = reported[group]
-        # Within the rounding of the payments the optimiser reported...
-        assert abs(total - money(sum(amounts))) <= PENNY * (len(amounts) // 2 + 1)
-        # ...and exactly on the budget where the solver held the partner at it.
-        if abs(money(sum(amounts)) - money(limit.maximum)) <= PENNY * (len(amounts) // 2 + 1):
-            assert total == money(limit.maximum), group
+    for line in view.result.budget_lines:
+        total = totals[(line.partner, financial_year_label(line.year))]
+        assert money(line.committed_minimum) <= total, line
+        assert total <= money(line.maximum), line
+        if line.held == "maximum":
+            assert total == money(line.maximum), line
             held += 1
     assert held >= 7, "the fixture holds most budgets at their maximum"
-    assert money(sum(reported[("council", "2028/29")])) == Decimal("89999.99")
-    assert totals[("council", "2028/29")] == Decimal("90000.00"), "a penny of drift, put right"
+    # Paid one by one and rounded one by one, this line's payments once added up to £89,999.99.
+    assert totals[("council", "2028/29")] == Decimal("90000.00")
     for outcome in view.result.partners:
         paid = sum(
             amount for (partner, _year), amount in totals.items() if partner == outcome.partner
@@ -146,22 +152,43 @@ def test_funding_cells_sum_those_columns_by_year(workbook, view) -> None:  # typ
     assert funding["B2"].value == ("=SUMIFS('Allocations'!$L$2:$L$19,'Allocations'!$D$2:$D$19,B$1)")
 
 
-def test_every_allocation_is_paid_in_full_within_a_penny_of_its_plan_cost(view) -> None:  # type: ignore[no-untyped-def]
-    payments = plan_payments(view)
-    for allocation in view.result.allocations:
-        cost = payments.cost(allocation)
-        assert sum(payments.pounds(allocation)) == cost
-        assert abs(cost - to_pounds(allocation.cost)) <= PENNY
-    assert payments.total == sum(money(o.contribution) for o in view.result.partners)
+def test_every_row_is_the_plans_cost_paid_in_full_by_the_plans_payments(workbook, view) -> None:  # type: ignore[no-untyped-def]
+    by_key = {
+        (
+            view.intervention(a.intervention).name,
+            view.place(a.place).name,
+            financial_year_label(a.year),
+        ): a
+        for a in view.result.allocations
+    }
+    partners = view.partner_keys()
+    for row in allocation_rows(workbook):
+        allocation = by_key[(row[0], row[1], row[3])]
+        # The live formula's figure: ROUND(participants x unit cost + set-up, 2), halves up.
+        cost = (Decimal(str(row[6])) * Decimal(str(row[7])) + Decimal(str(row[8]))).quantize(
+            PENNY, ROUND_HALF_UP
+        )
+        assert cost == to_pounds(allocation.cost), row[:4]
+        # Participants cost the plan's cost: within a penny's worth of the solver's.
+        assert abs(row[6] - allocation.participants) <= 0.01 / row[7] + 0.00005, row[:4]
+        paid = {f.partner: to_pounds(f.amount) for f in allocation.funding}
+        payments = [money(row[11 + offset]) for offset in range(len(partners))]
+        assert payments == [paid.get(key, Decimal(0)) for key in partners], row[:4]
+        assert sum(payments) == cost
+    assert sum(to_pounds(a.cost) for a in view.result.allocations) == to_pounds(
+        view.result.total_spend
+    )
+    assert to_pounds(view.result.total_spend) == sum(
+        money(o.contribution) for o in view.result.partners
+    )
 
 
 def test_summary_spend_by_year_and_rating_add_up_in_whole_pounds(workbook, view) -> None:  # type: ignore[no-untyped-def]
-    payments = plan_payments(view)
-    total = whole_pounds(payments.total)
+    total = whole_pounds(to_pounds(view.result.total_spend))
     by_year = summary_table(workbook, "Spend by financial year")
-    exact_by_year: dict[str, Decimal] = defaultdict(Decimal)
-    for allocation in view.result.allocations:
-        exact_by_year[financial_year_label(allocation.year)] += to_pounds(allocation.cost)
+    exact_by_year = {
+        financial_year_label(year.year): to_pounds(year.spend) for year in view.result.spend_by_year
+    }
     for label in view.year_labels:
         shown = by_year[label][1]
         assert shown == int(shown) and abs(Decimal(shown) - exact_by_year[label]) < 1
@@ -173,7 +200,7 @@ def test_summary_spend_by_year_and_rating_add_up_in_whole_pounds(workbook, view)
         assert abs(Decimal(by_level[level][1]) - spend) < 1, level
     assert sum(Decimal(by_level[level][1]) for level in mix) == total
     assert by_level["All levels"][1].startswith("=SUM(B")
-    assert abs(total - Decimal(str(view.result.total_spend))) <= 1
+    assert sum(exact_by_year.values()) == to_pounds(view.result.total_spend)
 
 
 def test_partners_show_benefit_ratio_and_fairness_against_the_plan(workbook, view) -> None:  # type: ignore[no-untyped-def]
@@ -198,16 +225,14 @@ def test_partners_show_benefit_ratio_and_fairness_against_the_plan(workbook, vie
 
 
 def test_places_show_need_share_and_the_plans_floor(workbook, view) -> None:  # type: ignore[no-untyped-def]
-    payments = plan_payments(view)
     rows = {
         row[0]: row for row in workbook["Places"].iter_rows(min_row=2, values_only=True) if row[0]
     }
+    solved = to_pounds(view.result.total_spend)
     for outcome in view.result.places:
         row = rows[outcome.name]
         assert row[3] == outcome.need_share
-        assert row[7] == (
-            f"=ROUND({round(outcome.need_floor, 2)}*'Allocations'!$J$21/{payments.total},2)"
-        )
+        assert row[7] == (f"=ROUND({round(outcome.need_floor, 2)}*'Allocations'!$J$21/{solved},2)")
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,12 @@ from models.vocabulary import Role
 from planner.db import new_session
 from planner.delivery.agreement import agreed_plan
 from planner.delivery.service import delivery_against_plan
+from planner.excel.cells import to_pounds
+from planner.plans.report import PlanReport, build_report
 from planner.plans.routes import PLOTLY_BUNDLE
 from planner.scenarios.forms import form_values
 from planner.solving.service import start_plan
+from tests.excel.recalculate import recalculate
 from tests.planning_fixtures import demo_app_for_module, demo_client
 
 VRU = "West Yorkshire Violence Reduction Unit"
@@ -568,3 +571,46 @@ def test_comparison_of_plans_with_the_same_rules_says_so() -> None:
     cap = next(d for d in differences if d.label == "Cap on Dewsbury (Kirklees)")
     assert cap.values == ("No cap", "£5,000", "Not known: never solved")
     assert cap.differs(1) and cap.differs(2)
+
+
+@pytest.mark.libreoffice
+def test_the_plan_page_and_its_workbook_show_the_same_money(
+    demo_app: Flask, commissioner, plans, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The pooled demo plan's workbook, recalculated by LibreOffice: every check reads OK, the
+    page's total spend is the Summary's, and each partner's contribution and each year's spend
+    on the page are the workbook's to the penny."""
+    plan_id = plans["Pooled 2026-29"]
+    page = commissioner.get(f"/plans/{plan_id}").data.decode()
+    workbook = recalculate(commissioner.get(f"/plans/{plan_id}/workbook.xlsx").data, tmp_path)
+    checks = {
+        row[0]: row[2]
+        for row in workbook["Checks"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    assert len(checks) > 20 and all(result == "OK" for result in checks.values()), checks
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True) if row[0]}
+    shown = re.search(r'Total pooled spend</span><span class="stat">([^<]+)</span>', page)
+    assert shown and shown.group(1) == f"£{summary['Total spend (£)']:,.0f}"
+    partners = {
+        row[0]: row[1] for row in workbook["Partners"].iter_rows(min_row=2, values_only=True)
+    }
+    funding = list(workbook["Funding"].iter_rows(values_only=True))
+    all_partners = next(row for row in funding if row[0] == "All partners")
+    by_year = dict(zip(funding[0][1:], all_partners[1:], strict=True))
+    with demo_app.app_context(), new_session() as session:
+        report = build_report(session.get(Plan, plan_id))  # type: ignore[arg-type]
+        for partner in report.partners:
+            assert to_pounds(partner["contribution"]) == to_pounds(partners[partner["name"]])
+            assert money(partner["contribution"]) in page
+        for year in report.years:
+            assert to_pounds(year.total) == to_pounds(by_year[year.year_label]), year.year_label
+        assert to_pounds(report.total_spend) == to_pounds(by_year["Total (£)"])
+
+
+def test_the_page_rounds_total_spend_halves_up_as_the_workbook_does() -> None:
+    """£16,465,000.50: the workbook's ROUND shows £16,465,001; Python's format would show
+    £16,465,000 (a half to even)."""
+    report = PlanReport(plan=Plan(scenario_name="s"), result={"total_spend": 16_465_000.50})
+    assert report.total_spend_in_pounds == Decimal(16_465_001)
+    assert f"{report.total_spend:,.0f}" == "16,465,000"

@@ -40,6 +40,8 @@ MONEY_IN_RESULT: dict[str, tuple[str, ...]] = {
     "places": ("spend",),
     "evidence_mix": ("spend",),
     "demand_reductions": ("value",),
+    "budget_lines": ("spend", "maximum", "committed_minimum"),
+    "spend_by_year": ("spend",),
 }
 
 
@@ -89,8 +91,11 @@ class PlanOut(BaseModel):
     """A plan's headline figures and the optimiser's whole answer (see the plan page for the
     same figures in words). Money is pounds as a string with pence: the headline figures, and in
     the answer allocations' cost, value_of_demand_avoided, funding amount and demand_avoided
-    value; partners' contribution and benefit; places' and evidence_mix's spend; and
-    demand_reductions' value."""
+    value; partners' contribution and benefit; places' and evidence_mix's spend;
+    demand_reductions' value; budget_lines' spend, maximum and committed_minimum; and
+    spend_by_year's spend. The money reconciles to the penny: each allocation's funding adds up
+    to its cost, each budget line's spend is its partner's funding that year, and the total
+    spend is the allocations', the partners' and the budget lines' added up."""
 
     plan_id: int
     scenario: str
@@ -119,6 +124,12 @@ class PlanOut(BaseModel):
     messages: list[str]
     timings: dict[str, Any] | None
     model_size: dict[str, Any] | None
+    budget_lines: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Each budget line's spend against its limits; held names the limit the "
+        "solver held it at (maximum, committed minimum, contracts) or is empty.",
+    )
+    spend_by_year: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class PlanQuery(PageQuery):

@@ -78,7 +78,7 @@ def import_command(path: str, dry_run: bool) -> None:
     from flask import current_app
 
     from planner.db import new_session
-    from planner.excel.import_reader import ImportRefused
+    from planner.excel.import_reader import TEMPLATE_ON_THE_COMMAND_LINE, ImportRefused
     from planner.excel.import_service import apply_import, preview_import
 
     source = Path(path)
@@ -93,9 +93,11 @@ def import_command(path: str, dry_run: bool) -> None:
     with new_session() as session:
         try:
             if dry_run:
-                outcome = preview_import(session, content)
+                outcome = preview_import(session, content, template=TEMPLATE_ON_THE_COMMAND_LINE)
             else:
-                outcome = apply_import(session, content, filename=source.name)
+                outcome = apply_import(
+                    session, content, filename=source.name, template=TEMPLATE_ON_THE_COMMAND_LINE
+                )
         except ImportRefused as refusal:
             fail(str(refusal))
     for sheet, created, updated, unchanged in outcome.counts():

@@ -32,6 +32,10 @@ MAX_ROWS_PER_SHEET = 5000
 # The sheets the inputs template has: the About sheet, then one per input table.
 TEMPLATE_SHEETS = (ABOUT_SHEET, *(table.name for table in INPUT_SHEETS))
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# How the person importing gets the inputs template, as the refusals that point to it say it:
+# the upload page has a download link, the command line a command.
+TEMPLATE_ON_THE_PAGE = "the template from this page"
+TEMPLATE_ON_THE_COMMAND_LINE = "a template made by running `planner export-template template.xlsx`"
 _ZIP_SIGNATURE = b"PK\x03\x04"
 
 
@@ -72,8 +76,10 @@ class ParsedWorkbook:
     problems: list[SheetProblem] = field(default_factory=list)
 
 
-def check_is_xlsx(content: bytes) -> None:
-    """Refuse anything that is not a plain .xlsx workbook, before any parser sees it."""
+def check_is_xlsx(content: bytes, *, template: str = TEMPLATE_ON_THE_PAGE) -> None:
+    """Refuse anything that is not a plain .xlsx workbook, before any parser sees it.
+
+    ``template`` says how to get the inputs template where a refusal points to it."""
     if not content:
         raise ImportRefused("The file is empty. Choose an Excel workbook (.xlsx) to upload.")
     if content.startswith(_OLE_SIGNATURE):
@@ -83,8 +89,7 @@ def check_is_xlsx(content: bytes) -> None:
         )
     if not content.startswith(_ZIP_SIGNATURE):
         raise ImportRefused(
-            "This file is not a spreadsheet. Upload an Excel workbook (.xlsx), such as the "
-            "template from this page."
+            f"This file is not a spreadsheet. Use an Excel workbook (.xlsx), such as {template}."
         )
     try:
         with zipfile.ZipFile(BytesIO(content)) as archive:
@@ -123,7 +128,7 @@ def check_is_xlsx(content: bytes) -> None:
         )
 
 
-def read_input_workbook(content: bytes) -> ParsedWorkbook:
+def read_input_workbook(content: bytes, *, template: str = TEMPLATE_ON_THE_PAGE) -> ParsedWorkbook:
     """The rows of every input sheet found in the workbook, by field name.
 
     Sheets are found by name (any case); columns by their name in row 1 (a trailing * marking
@@ -132,9 +137,10 @@ def read_input_workbook(content: bytes) -> ParsedWorkbook:
 
     Cells are read as their saved values. A formula Excel never worked out (a workbook written
     by a program and not yet saved in Excel) has no saved value, so the workbook is read a
-    second time for its formulas, to say so rather than call the cell empty.
+    second time for its formulas, to say so rather than call the cell empty. ``template`` says
+    how to get the inputs template, for the refusals that point to it.
     """
-    check_is_xlsx(content)
+    check_is_xlsx(content, template=template)
     try:
         values = load_workbook(BytesIO(content), read_only=True, data_only=True)
         formulas = load_workbook(BytesIO(content), read_only=True, data_only=False)
@@ -147,7 +153,7 @@ def read_input_workbook(content: bytes) -> ParsedWorkbook:
         if not found:
             raise ImportRefused(
                 "None of the input sheets (" + ", ".join(t.name for t in INPUT_SHEETS) + ") is "
-                "in this workbook. Start from the template on this page."
+                f"in this workbook. Start from {template}."
             )
         known = {name.lower() for name in TEMPLATE_SHEETS}
         for name in values.sheetnames:

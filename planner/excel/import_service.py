@@ -15,7 +15,7 @@ from sqlmodel import col as column_of
 from models import AuditEvent
 from planner.audit.service import Actor, record_change
 from planner.excel.import_outcome import CREATE, UNCHANGED, UPDATE, ImportPreview
-from planner.excel.import_reader import read_input_workbook
+from planner.excel.import_reader import TEMPLATE_ON_THE_PAGE, read_input_workbook
 from planner.excel.importer import Importer
 
 # Audit entities whose changes leave the partnership's inputs as they were.
@@ -36,10 +36,16 @@ def inputs_fingerprint(session: Session) -> str:
 
 
 def preview_import(
-    session: Session, content: bytes, *, actor: Actor | None = None
+    session: Session,
+    content: bytes,
+    *,
+    actor: Actor | None = None,
+    template: str = TEMPLATE_ON_THE_PAGE,
 ) -> ImportPreview:
-    """Rehearse the import and roll it back: what would change, or every problem."""
-    parsed = read_input_workbook(content)
+    """Rehearse the import and roll it back: what would change, or every problem.
+
+    ``template`` says how to get the inputs template where a refusal points to it."""
+    parsed = read_input_workbook(content, template=template)
     try:
         return Importer(session, actor).run(parsed)
     finally:
@@ -53,13 +59,15 @@ def apply_import(
     actor: Actor | None = None,
     filename: str = "",
     previewed_at: str | None = None,
+    template: str = TEMPLATE_ON_THE_PAGE,
 ) -> ImportPreview:
     """Import the workbook in one transaction, or nothing at all if any row has a problem.
 
     `previewed_at` is the inputs' fingerprint when the user saw the preview: if the inputs have
-    changed since, InputsChanged is raised and nothing is imported.
+    changed since, InputsChanged is raised and nothing is imported. ``template`` says how to get
+    the inputs template where a refusal points to it.
     """
-    parsed = read_input_workbook(content)
+    parsed = read_input_workbook(content, template=template)
     if previewed_at is not None and inputs_fingerprint(session) != previewed_at:
         raise InputsChanged(previewed_at)
     try:

@@ -122,6 +122,14 @@ BUDGET_LINES = InputSheet(
             blank=[],
             width=24,
         ),
+        InputColumn(
+            "Illustrative figures",
+            "illustrative",
+            "Yes if the amounts are illustrative rather than the partner's budget; blank for No.",
+            kind="yes_no",
+            blank=False,
+            choices=YES_NO,
+        ),
     ),
     ("partner", "year"),
 )
@@ -317,6 +325,15 @@ PLACES = InputSheet(
             blank=1.0,
         ),
         InputColumn("Description", "description", "Anything worth knowing.", width=40),
+        InputColumn(
+            "Illustrative figures",
+            "illustrative",
+            "Yes if the populations, need and capacity are illustrative rather than local data; "
+            "blank for No.",
+            kind="yes_no",
+            blank=False,
+            choices=YES_NO,
+        ),
     ),
     ("name",),
 )

@@ -201,6 +201,7 @@ def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "status": BudgetStatus(b.status).value.capitalize(),
                 "ring_fence": ", ".join(category_label.get(c, c) for c in b.ring_fence),
                 "districts": ", ".join(b.districts),
+                "illustrative": "Yes" if b.illustrative else "No",
             }
             for b in sorted(
                 session.exec(select(BudgetLine)),
@@ -264,7 +265,11 @@ def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
             )
         ],
         "Places": [
-            {field: getattr(p, field) for field in _fields("Places")} for p in places.values()
+            {
+                **{field: getattr(p, field) for field in _fields("Places")},
+                "illustrative": "Yes" if p.illustrative else "No",
+            }
+            for p in places.values()
         ],
         "Populations": [
             {

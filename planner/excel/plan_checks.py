@@ -17,7 +17,6 @@ from planner.excel.cells import (
     to_pounds,
     write_header,
 )
-from planner.excel.payments import Payments
 from planner.excel.plan_outcomes import PartnersLayout, PlacesLayout
 from planner.excel.plan_sheets import AllocationLayout, FundingLayout
 from planner.excel.plan_view import PlanWorkbookView
@@ -47,7 +46,6 @@ def _same(
 def write_checks(
     sheet: Worksheet,
     view: PlanWorkbookView,
-    payments: Payments,
     rows: AllocationLayout,
     funding: FundingLayout,
     partners: PartnersLayout,
@@ -57,11 +55,13 @@ def write_checks(
     """Budgets not exceeded, committed minimums met, fairness met, evidence rules kept and totals
     reconciled: one row each, green when the live figures pass and red when they do not.
 
-    Payments are shared out so that each partner's yearly total is the solver's to the penny
-    (`planner.excel.payments`), so budgets, minimums and totals are checked to the penny. The
-    rules (fairness, need floor, evidence share, value for money) compare figures rounded
-    separately, such as a partner's benefit against what it pays, so they are checked to the
-    pound."""
+    The plan's money is whole pence that add up (``optimiser.reconcile``): each partner's yearly
+    total is its budget lines' spend to the penny, exactly its maximum where the solver held it
+    there. So budgets, minimums, totals and the Summary's whole-pound tables are checked to the
+    penny (within half a penny, as figures in floating point are compared). The rules written
+    as a ratio (fairness, need floor, evidence share, value for money) were met by the solver's
+    unrounded figures and compare figures rounded separately, such as a partner's benefit
+    against what it pays, so they are checked to the pound."""
     write_header(sheet, 1, ["Check", "About", "Result"])
     checks: list[tuple[str, str, str]] = []
     for limit in view.budget_limits:
@@ -121,19 +121,7 @@ def write_checks(
             )
         )
     unpaid = rows.range_of(rows.unpaid_column)
-    solved = payments.total
-    moved = sum(
-        1
-        for allocation in view.result.allocations
-        if payments.cost(allocation) != to_pounds(allocation.cost)
-    )
-    as_solved = (
-        f"The optimiser's total, £{view.result.total_spend:,.2f}, adds up each allocation's cost "
-        f"rounded to the penny; {moved} costs here are a penny from the plan's so that each "
-        "partner's yearly payments are the solver's to the penny"
-        if moved
-        else "Allocations against the optimiser's answer"
-    )
+    solved = to_pounds(view.result.total_spend)
     checks += [
         (
             "Partners' payments cover every allocation's cost",
@@ -160,7 +148,7 @@ def write_checks(
         ),
         _same(
             f"Allocations add up to the plan's spend as solved (£{solved:,.2f})",
-            as_solved,
+            "Allocations against the optimiser's answer",
             rows.cost_total,
             str(solved),
             words="changed since the plan was solved",
@@ -176,7 +164,7 @@ def write_checks(
             (
                 f"Summary: {label[0].lower()}{label[1:]} adds up to the total spend",
                 "Summary tables (as solved) against the live total spend",
-                f'=IF(ABS({table}-{spend})<0.5,"OK",{_problem(f"{table}-{spend}", "difference")})',
+                f'=IF(ABS({table}-{spend})<{HALF_PENNY},"OK",{_problem(f"{table}-{spend}", "difference")})',
             )
         )
     for row, (check, about, formula) in enumerate(checks, start=2):

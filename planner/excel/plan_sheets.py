@@ -1,14 +1,30 @@
 """The plan workbook's money sheets: Allocations (one row per intervention, place and year, with a
 live cost formula and what each partner pays), Funding (partner by year) and Funding by
 intervention (intervention by partner), both summed from the allocation rows with SUMIFS so
-totals move when a finance lead edits a row."""
+totals move when a finance lead edits a row.
+
+The money reconciles because the plan's does: the optimiser rounds the solver's money to whole
+pence that add up (``optimiser.reconcile``), and Allocations writes the plan's own payments, so
+each row's payments add up to its cost and Funding's SUMIFS give each partner's spend each year
+to the penny, the same figures as the plan page and the API.
+
+The cost cell stays a live formula, ROUND(participants x unit cost + set-up cost, 2). The plan's
+cost is the rounded figure and its participants the solver's to four places, so written as they
+are the formula could miss the cost by a penny, or by more with a large unit cost (0.00005 of a
+participant at £3,100 is 16p). A "rounding" column to make up the difference would be a figure
+no one can explain, and would stay put when someone edits the participants. Instead the
+participants are written to as many places as make the formula give the plan's cost
+(``costing_participants``): the solver's figure to within a penny's worth, shown to one place
+like any other, with a note on the header saying so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,7 +44,6 @@ from planner.excel.cells import (
     to_pounds,
     write_header,
 )
-from planner.excel.payments import Payments
 from planner.excel.plan_view import PlanWorkbookView
 
 ALLOCATIONS = "Allocations"
@@ -51,6 +66,13 @@ FIXED_COLUMNS = (
     "Cost (£)",
     "Expected demand avoided (£)",
 )
+PARTICIPANTS_COLUMN = 7
+PARTICIPANTS_NOTE = (
+    "The solver's participants, within a penny's worth: written to as many decimal places as "
+    "make participants x unit cost (+ set-up cost) the plan's cost to the penny. The plan "
+    "rounds each cost to whole pence so that the partners' payments add up exactly."
+)
+WITHIN = Decimal("0.001")  # a tenth of a penny
 
 
 @dataclass
@@ -123,26 +145,36 @@ def case_twins(names: Iterable[str]) -> frozenset[str]:
     return frozenset(name for group in spellings.values() if len(group) > 1 for name in group)
 
 
-def exact_participants(
-    allocation: Allocation, unit_cost: float, set_up: Decimal, cost: Decimal
-) -> float:
-    """Participants to full precision, so that participants x unit cost gives the cost shown.
+def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
+    """The programme set-up part of an allocation's cost: the intervention's set-up cost where a
+    whole-programme plan runs it here this year (its cost is then at least half of it above
+    unit cost x participants), otherwise nothing."""
+    facts = view.intervention(allocation.intervention)
+    if not view.whole_programme or facts.fixed_cost <= 0:
+        return Decimal(0)
+    above = allocation.cost - facts.unit_cost * allocation.participants
+    return to_pounds(facts.fixed_cost) if above >= facts.fixed_cost / 2 else Decimal(0)
 
-    The optimiser rounds participants to four places but costs the unrounded figure; working
-    participants back from the cost keeps the live cost formula equal to it to the penny.
+
+def costing_participants(allocation: Allocation, unit_cost: Decimal, set_up: Decimal) -> float:
+    """Participants that cost exactly the allocation's cost through the sheet's formula.
+
+    The plan's cost is the solver's unit cost x participants (+ set-up) rounded to the penny
+    so that the plan reconciles; its participants are the solver's to four places. Written
+    as they are, ROUND(participants x unit cost + set-up, 2) could miss the cost by a penny
+    or more. So the sheet gets (cost - set-up) / unit cost to the fewest places, four or more,
+    at which the formula is within a tenth of a penny of the cost before ROUND (so Excel's
+    floating point cannot tip it): the solver's participants to within a penny's worth.
     """
+    cost = to_pounds(allocation.cost)
     if unit_cost <= 0:
         return allocation.participants
-    return float((cost - set_up) / Decimal(str(unit_cost)))
-
-
-def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
-    """The programme set-up part of an allocation's cost (whole-programme plans only)."""
-    if not view.whole_programme:
-        return Decimal(0)
-    unit_cost = view.intervention(allocation.intervention).unit_cost
-    part = to_pounds(allocation.cost - unit_cost * allocation.participants)
-    return part if part >= 1 else Decimal(0)
+    exact = (cost - set_up) / unit_cost
+    for places in range(4, 13):
+        participants = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if abs(participants * unit_cost + set_up - cost) <= WITHIN:
+            return float(participants)
+    return float(exact)
 
 
 def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> float | None:
@@ -153,15 +185,19 @@ def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> floa
     return view.demand_avoided.get((allocation.intervention, allocation.place, allocation.year))
 
 
-def write_allocations(
-    sheet: Worksheet, view: PlanWorkbookView, payments: Payments
-) -> AllocationLayout:
+def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLayout:
     """One row per intervention, place and year: participants, unit cost, a live cost formula,
-    evidence, expected demand avoided, and what each partner pays (`payments`, to the penny)."""
+    evidence, expected demand avoided, and what each partner pays.
+
+    The payments are the plan's own, whole pence that add up to each allocation's cost and to
+    each partner's spend each year (``optimiser.reconcile``); the participants are those that
+    cost exactly the plan's cost (``costing_participants``), so the live cost formula starts
+    equal to the cost the partners pay."""
     partners = view.partner_keys()
     headers = [*FIXED_COLUMNS, *(f"Paid by {view.partner_name(key)} (£)" for key in partners)]
     headers += ["Paid in total (£)", "Cost not paid (£)"]
     write_header(sheet, 1, headers)
+    sheet.cell(1, PARTICIPANTS_COLUMN).comment = Comment(PARTICIPANTS_NOTE, "Planner")
     partner_columns = {key: column(len(FIXED_COLUMNS) + 1 + n) for n, key in enumerate(partners)}
     paid_column = column(len(FIXED_COLUMNS) + len(partners) + 1)
     unpaid_column = column(len(FIXED_COLUMNS) + len(partners) + 2)
@@ -174,28 +210,23 @@ def write_allocations(
         intervention = view.intervention(allocation.intervention)
         place = view.place(allocation.place)
         set_up = set_up_cost(view, allocation)
+        unit_cost = to_pounds(intervention.unit_cost)
         safe_cell_text(sheet.cell(row, 1), intervention.name)
         safe_cell_text(sheet.cell(row, 2), place.name)
         safe_cell_text(sheet.cell(row, 3), place.district)
         safe_cell_text(sheet.cell(row, 4), financial_year_label(allocation.year))
         safe_cell_text(sheet.cell(row, 5), intervention.evidence_rating)
         safe_cell_text(sheet.cell(row, 6), intervention.evidence_level)
-        participants = sheet.cell(
-            row,
-            7,
-            exact_participants(
-                allocation, intervention.unit_cost, set_up, payments.cost(allocation)
-            ),
-        )
-        participants.number_format = PEOPLE
-        money_cell(sheet.cell(row, 8), to_pounds(intervention.unit_cost))
+        participants = costing_participants(allocation, unit_cost, set_up)
+        sheet.cell(row, PARTICIPANTS_COLUMN, participants).number_format = PEOPLE
+        money_cell(sheet.cell(row, 8), unit_cost)
         money_cell(sheet.cell(row, 9), set_up)
         money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")
         avoided = demand_avoided_value(view, allocation)
         money_cell(sheet.cell(row, 11), to_pounds(avoided) if avoided is not None else None)
-        for key, amount in zip(partners, payments.pounds(allocation), strict=True):
-            letter = partner_columns[key]
-            money_cell(sheet[f"{letter}{row}"], amount)
+        paid = {funding.partner: to_pounds(funding.amount) for funding in allocation.funding}
+        for key in partners:
+            money_cell(sheet[f"{partner_columns[key]}{row}"], paid.get(key, Decimal(0)))
         if partners:
             first, last = partner_columns[partners[0]], partner_columns[partners[-1]]
             money_cell(sheet[f"{paid_column}{row}"], f"=SUM({first}{row}:{last}{row})")
@@ -215,8 +246,9 @@ def write_allocations(
         _not_zero_rule(unpaid_column),
     )
     finish_table(sheet, header_row=1, last_row=last_row, last_column=len(headers))
+    cost = sum((to_pounds(a.cost) for a in allocations), Decimal(0))
     return AllocationLayout(
-        2, last_row, total_row, partner_columns, paid_column, unpaid_column, payments.total
+        2, last_row, total_row, partner_columns, paid_column, unpaid_column, cost
     )
 
 

@@ -26,7 +26,6 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
-from planner.excel.payments import Payments
 from planner.excel.plan_outcomes import PartnersLayout
 from planner.excel.plan_sheets import AllocationLayout, FundingLayout
 from planner.excel.plan_view import PlanWorkbookView
@@ -35,12 +34,16 @@ SUMMARY = "Summary"
 LEFT = Alignment(horizontal="left", vertical="top")
 EVIDENCE_LEVELS = ("4", "3", "2", "NL2")
 POUND = Decimal(1)
+UNRECONCILED = (
+    "This plan was solved before the planner rounded its money to pence that add up: each cost "
+    "and payment was rounded on its own, so some totals and checks can be a few pence out. "
+    "Run the scenario again for figures that reconcile to the penny."
+)
 
 
 def write_summary(
     sheet: Worksheet,
     view: PlanWorkbookView,
-    payments: Payments,
     rows: AllocationLayout,
     funding: FundingLayout,
     partners: PartnersLayout,
@@ -117,13 +120,13 @@ def write_summary(
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
     sheet.row_dimensions[row].height = 60
 
-    spend_total = whole_pounds(payments.total)
+    spend_total = whole_pounds(rows.cost_as_written)
     row = _demand_table(sheet, view, row + 2, value_total)
     year_first, year_last, row, year_total = _spend_by_year(
-        sheet, view, payments, funding, row + 2, spend_total
+        sheet, view, funding, row + 2, spend_total
     )
     level_first, level_last, row, level_total = _spend_by_level(
-        sheet, view, payments, rows, row + 2, spend_total
+        sheet, view, rows, row + 2, spend_total
     )
     headline["Spend by financial year, in whole pounds"] = year_total
     headline["Spend by evidence rating, in whole pounds"] = level_total
@@ -159,7 +162,6 @@ def _demand_table(sheet: Worksheet, view: PlanWorkbookView, row: int, value_tota
 def _spend_by_year(
     sheet: Worksheet,
     view: PlanWorkbookView,
-    payments: Payments,
     funding: FundingLayout,
     row: int,
     total: Decimal,
@@ -168,7 +170,7 @@ def _spend_by_year(
     figure; returns the first and last rows, the row reached and the whole-pound total's cell."""
     spend = dict.fromkeys(view.years, Decimal(0))
     for allocation in view.result.allocations:
-        spend[allocation.year] = spend.get(allocation.year, Decimal(0)) + payments.cost(allocation)
+        spend[allocation.year] = spend.get(allocation.year, Decimal(0)) + to_pounds(allocation.cost)
     lines = [
         (label, spend.get(year, Decimal(0)), f"={funding.year_total[year]}")
         for year, label in zip(view.years, view.year_labels, strict=True)
@@ -181,7 +183,6 @@ def _spend_by_year(
 def _spend_by_level(
     sheet: Worksheet,
     view: PlanWorkbookView,
-    payments: Payments,
     rows: AllocationLayout,
     row: int,
     total: Decimal,
@@ -191,7 +192,7 @@ def _spend_by_level(
     spend = dict.fromkeys(EVIDENCE_LEVELS, Decimal(0))
     for allocation in view.result.allocations:
         level = view.intervention(allocation.intervention).evidence_level
-        spend[level] = spend.get(level, Decimal(0)) + payments.cost(allocation)
+        spend[level] = spend.get(level, Decimal(0)) + to_pounds(allocation.cost)
     lines = [
         (level, amount, f'=SUMIFS({rows.cost},{rows.level},"{level}")')
         for level, amount in spend.items()
@@ -245,6 +246,8 @@ def _rules_and_messages(sheet: Worksheet, view: PlanWorkbookView, row: int) -> i
         safe_cell_text(sheet.cell(row, 1), label).alignment = WRAP
         safe_cell_text(sheet.cell(row, 2), setting).alignment = WRAP
     notes = list(view.result.messages)
+    if not view.reconciled:
+        notes.append(UNRECONCILED)
     if view.result.pooling is not None:
         notes.append(view.result.pooling.sentence)
     if view.result.diagnosis is not None:

@@ -102,6 +102,15 @@ class PlanWorkbookView:
     def status_label(self) -> str:
         return STATUS_LABELS.get(str(self.result.status), str(self.result.status))
 
+    @property
+    def reconciled(self) -> bool:
+        """Whether the plan's money is whole pence that add up every way (``optimiser.reconcile``).
+
+        Plans solved before the optimiser reconciled its money have no budget lines' spend;
+        their costs and payments were rounded one by one and can be pennies apart.
+        """
+        return bool(self.result.budget_lines) or not self.result.allocations
+
     def partner_name(self, key: str) -> str:
         return self.partners.get(key, key)
 

@@ -13,7 +13,6 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.cells import column
-from planner.excel.payments import plan_payments
 from planner.excel.plan_checks import CHECKS, write_checks
 from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
@@ -56,18 +55,15 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     sheets[SUMMARY].title = SUMMARY
     for name in SHEET_ORDER[1:]:
         sheets[name] = workbook.create_sheet(name)
-    payments = plan_payments(view)
-    rows = write_allocations(sheets[ALLOCATIONS], view, payments)
+    rows = write_allocations(sheets[ALLOCATIONS], view)
     funding = write_funding(sheets[FUNDING], view, rows)
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
     partners = write_partners(sheets[PARTNERS], view, funding)
     places = write_places(sheets[PLACES], view, rows)
     write_sensitivity(sheets[SENSITIVITY], view)
     filter_binding_rules(sheets[SENSITIVITY], view)
-    headline = write_summary(
-        sheets[SUMMARY], view, payments, rows, funding, partners, sheets[PARTNERS]
-    )
-    write_checks(sheets[CHECKS], view, payments, rows, funding, partners, places, headline)
+    headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
+    write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)
     write_inputs(sheets[INPUTS], view)
     workbook.properties.title = f"Plan: {view.scenario_name}"[:250]
     workbook.properties.creator = "Pooled commissioning planner"

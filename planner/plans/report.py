@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from models import Plan
@@ -98,6 +98,12 @@ class PlanReport:
     @property
     def total_spend(self) -> float:
         return float(self.result.get("total_spend") or 0.0)
+
+    @property
+    def total_spend_in_pounds(self) -> Decimal:
+        """Total spend to the nearest pound, halves up, as the plan workbook's Summary shows it
+        (Excel's ROUND): formatting the pence would round a half to even, a pound apart."""
+        return Decimal(str(self.total_spend)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
     @property
     def value_avoided(self) -> float:

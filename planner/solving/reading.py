@@ -28,6 +28,8 @@ RESULT_KEYS = (
     "messages",
     "timings",
     "model_size",
+    "budget_lines",
+    "spend_by_year",
     "mip_gap",
     "relaxation_objective",
     "relaxation_gap",
@@ -50,7 +52,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     finished_at, then allocations (intervention, place, year, participants, cost, funding by
     partner), partners (contribution and benefit), demand_reductions, places, evidence_mix,
     binding_constraints (with shadow_price and sentence), not_funded (with reason and sentence),
-    pooling, diagnosis, messages, timings (seconds), model_size, and for whole-programme plans
+    pooling, diagnosis, messages, timings (seconds), model_size, budget_lines (each line's spend
+    to the penny against its maximum and committed minimum, and the limit the solver held it
+    at) and spend_by_year (both empty for plans stored before they were kept), and for
+    whole-programme plans
     mip_gap (the solver's proven gap), relaxation_objective and relaxation_gap (the linear
     relaxation's objective and how far the plan is below it), null otherwise.
     """

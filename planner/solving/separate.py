@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import optimiser as opt
 from optimiser.pooling import alone_with, shortfall_reason
+from optimiser.report import spend_by_year
 from optimiser.wording import Gain
 
 # Exclusions that come from the scenario's rules, the same whoever plans: quote them as they are.
@@ -100,6 +101,10 @@ def combine(
         pooling=_pooling(inputs, rules, alone, pooled) if not failed else None,
         diagnosis=_diagnosis(failed, names) if failed else None,
         messages=tuple(messages),
+        budget_lines=tuple(line for plan in solved.values() for line in plan.budget_lines)
+        if not failed
+        else (),
+        spend_by_year=spend_by_year(rules.years, allocations) if allocations else (),
     )
 
 

@@ -280,16 +280,15 @@ def _paid(plan: Plan) -> tuple[dict[Any, float], dict[Any, int]]:
 
 def _check_money_rules(inputs: PlanningInputs, rules: ScenarioRules, plan: Plan) -> None:
     paid, entries = _paid(plan)
-    by_line: dict[tuple[str, int], float] = defaultdict(float)
-    line_entries: dict[tuple[str, int], int] = defaultdict(int)
-    for (partner, _intervention, year), amount in paid.items():
-        by_line[(partner, year)] += amount
-        line_entries[(partner, year)] += entries[(partner, _intervention, year)]
-    # Budgets are never exceeded, and committed minimums are spent.
+    by_line: dict[tuple[str, int], int] = defaultdict(int)
+    for allocation in plan.allocations:
+        for funding in allocation.funding:
+            by_line[(funding.partner, allocation.year)] += round(funding.amount * 100)
+    # Budgets are never exceeded, and committed minimums are spent, to the penny: the
+    # payments are whole pence that add up to each line's spend (optimiser.reconcile).
     for key, (maximum, committed) in _effective_lines(inputs, rules).items():
-        tolerance = _money_tolerance(maximum, line_entries[key])
-        assert by_line[key] <= maximum + tolerance
-        assert by_line[key] >= committed - tolerance
+        assert by_line[key] <= round(maximum * 100)
+        assert by_line[key] >= round(committed * 100)
     assert all(key in _effective_lines(inputs, rules) for key in by_line)  # no line, no money
     # Existing contracts are met.
     for contract in inputs.contracts:
@@ -357,10 +356,9 @@ def _check_delivery(inputs: PlanningInputs, rules: ScenarioRules, plan: Plan) ->
     unfunded = {n.intervention for n in plan.not_funded}
     for allocation in plan.allocations:
         intervention = inputs.intervention(allocation.intervention)
-        # Funding equals delivery cost.
-        tolerance = _money_tolerance(allocation.cost, len(allocation.funding) + 1)
-        assert sum(f.amount for f in allocation.funding) == pytest.approx(
-            allocation.cost, abs=tolerance
+        # Funding equals delivery cost, to the penny.
+        assert sum(round(f.amount * 100) for f in allocation.funding) == round(
+            allocation.cost * 100
         )
         # Nothing excluded or listed as unfunded is funded; NE never is.
         assert allocation.intervention not in unfunded
