@@ -129,3 +129,18 @@ def test_a_stopped_plan_without_the_optimisers_note_still_says_it_stopped_early(
         "it found; a better one may exist (at most 2.0% better)."
     ) in page
     assert "Each partner planned alone with only its own budget lines." in page
+
+
+def test_the_contents_name_each_section_as_its_heading_does(app: Flask, sign_in_as) -> None:  # type: ignore[no-untyped-def]
+    plan_id = stopped_early(app, [ITERATION_STOP])
+    html = sign_in_as(Role.COMMISSIONER).get(f"/plans/{plan_id}").get_data(as_text=True)
+    contents = re.search(
+        r'<nav class="contents" aria-label="Sections of this plan">(.*?)</nav>', html, re.S
+    )
+    assert contents
+    entries = re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', contents.group(1))
+    assert len(entries) >= 9
+    for anchor, words in entries:
+        heading = re.search(rf'<h2 id="{anchor}"[^>]*>([^<]+)</h2>', html)
+        assert heading, anchor
+        assert heading.group(1).strip() == words.replace("&#39;", "'"), anchor
