@@ -23,7 +23,10 @@ def test_admin_sees_changes_before_and_after(app: Flask, sign_in_as) -> None:
     )
     log = page(admin.get("/audit/"))
     assert "Changed West Yorkshire Police" in log
-    assert '<th scope="row">district</th><td class="was"></td><td class="now">Leeds</td>' in log
+    assert (
+        '<th scope="row">district</th><td class="was"><span class="secondary">empty</span></td><td class="now">Leeds</td>'
+        in log
+    )
     assert "Added Kirklees Council" in log and "system" in log  # seeded without a user
     with app.app_context(), new_session() as session:
         update = session.exec(select(AuditEvent).where(AuditEvent.action == "update")).first()

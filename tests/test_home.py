@@ -80,3 +80,15 @@ def test_place_lead_without_places_is_told_so(app: Flask, solved, sign_in_as) ->
     page = sign_in_as(Role.PLACE_LEAD).get("/").get_data(as_text=True)
     assert "You do not lead any places yet" in page
     assert "No plan has been agreed yet" not in page
+
+
+def test_start_here_offers_each_role_what_it_can_do(app: Flask, sign_in_as) -> None:  # type: ignore[no-untyped-def]
+    commissioner = sign_in_as(Role.COMMISSIONER).get("/").get_data(as_text=True)
+    assert "change budgets, rules and evidence thresholds, run them" in commissioner
+    assert 'href="/inputs/import">Import</a>: bring the partnership' in commissioner
+    finance = sign_in_as(Role.FINANCE_LEAD).get("/").get_data(as_text=True)
+    assert "change budgets, rules and evidence thresholds, run them" not in finance
+    assert "Scenarios</a>: the rules, budgets and evidence thresholds behind each plan." in finance
+    assert "interventions and places, as commissioners keep them." in finance
+    assert 'href="/inputs/import"' not in finance
+    assert "download Excel workbooks with live formulas" in finance

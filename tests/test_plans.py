@@ -430,7 +430,7 @@ def test_chart_labels_show_names_literally() -> None:
     report.partner_names = [hostile]
     charts = plan_charts(report)
     assert charts["chart-partners"]["data"][0]["y"] == [shown]
-    assert charts["chart-places"]["data"][0]["x"] == [shown]
+    assert charts["chart-places"]["data"][0]["y"] == [shown]
     assert charts["chart-years"]["data"][0]["name"] == shown
     assert "<b>" not in json.dumps(charts)
 

@@ -10,15 +10,19 @@ from typing import Any
 
 from planner.plans.report import PlanReport
 
-# GOV.UK palette colours that stay distinguishable for common colour-vision deficiencies.
+# GOV.UK palette colours that stay distinguishable for common colour-vision deficiencies, each
+# at least 3:1 against the white page (WCAG's contrast for graphics): GOV.UK's own orange and
+# pink are lighter than that, so a darker orange stands in and the pink is left out.
 BLUE = "#1d70b8"
 GREEN = "#00703c"
-ORANGE = "#f47738"
+ORANGE = "#f47738"  # only with a dark outline (the need markers), never as a fill on its own
+DARK_ORANGE = "#c35a18"
 PURPLE = "#4c2c92"
 GREY = "#505a5f"
+INK = "#0b0c0c"
 PARTNER_COLOURS = (
     BLUE,
-    ORANGE,
+    DARK_ORANGE,
     GREEN,
     PURPLE,
     "#d4351c",
@@ -26,10 +30,12 @@ PARTNER_COLOURS = (
     "#912b88",
     GREY,
     "#85994b",
-    "#f499be",
     "#b58840",
     "#5694ca",
+    INK,
 )
+# Spend by evidence rating: darker is stronger, as the evidence tags on the inputs pages.
+EVIDENCE_COLOURS = {"4": "#005a30", "3": "#3b8a5d", "2": "#8a7a00", "NL2": "#6f777b"}
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"}
 
 
@@ -65,6 +71,7 @@ def partners_chart(report: PlanReport) -> dict[str, Any]:
     layout["yaxis"] = {"automargin": True}
     layout["margin"] = {"l": 20, "r": 20, "t": 40, "b": 60}
     layout["legend"] = {"orientation": "h", "y": 1.08, "traceorder": "reversed"}
+    layout["meta"] = {"category_axis": "y"}  # names the page's script may wrap on a phone
     return {
         "data": [
             {
@@ -89,26 +96,38 @@ def partners_chart(report: PlanReport) -> dict[str, Any]:
 
 
 def places_chart(report: PlanReport) -> dict[str, Any]:
-    """Share of spend in each place against its share of need."""
-    names = [chart_text(p["name"]) for p in report.places]
-    layout = _layout("Share", height=max(360, 24 * len(names) + 120))
-    layout["yaxis"] = {"title": {"text": "Share"}, "gridcolor": "#dddddd", "tickformat": ".0%"}
+    """Share of spend in each place against its share of need, as horizontal bars (as the
+    partners' chart) so every place's name reads level, on a phone too."""
+    places = list(reversed(report.places))  # plotly draws the first bar at the bottom
+    names = [chart_text(p["name"]) for p in places]
+    layout = _layout("", height=max(360, 34 * len(names) + 120))
+    layout["xaxis"] = {"title": {"text": "Share"}, "gridcolor": "#dddddd", "tickformat": ".0%"}
+    layout["yaxis"] = {"automargin": True}
+    layout["margin"] = {"l": 20, "r": 20, "t": 40, "b": 60}
+    layout["legend"] = {"orientation": "h", "y": 1.04, "yanchor": "bottom"}
+    layout["meta"] = {"category_axis": "y"}
     return {
         "data": [
             {
                 "type": "bar",
+                "orientation": "h",
                 "name": "Share of spend",
-                "x": names,
-                "y": [p["spend_share"] for p in report.places],
+                "y": names,
+                "x": [p["spend_share"] for p in places],
                 "marker": {"color": BLUE},
             },
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": "Share of need",
-                "x": names,
-                "y": [p["need_share"] for p in report.places],
-                "marker": {"color": ORANGE, "symbol": "diamond", "size": 12},
+                "y": names,
+                "x": [p["need_share"] for p in places],
+                "marker": {
+                    "color": ORANGE,
+                    "symbol": "diamond",
+                    "size": 12,
+                    "line": {"color": INK, "width": 1.5},  # seen on the bars and off them
+                },
             },
         ],
         "layout": layout,
@@ -125,7 +144,7 @@ def evidence_chart(report: PlanReport) -> dict[str, Any]:
                 "name": "Spend",
                 "x": [chart_text(f"Rated {e['rating']}") for e in mix],
                 "y": [e["spend"] for e in mix],
-                "marker": {"color": [GREEN, BLUE, ORANGE, GREY][: len(mix)]},
+                "marker": {"color": [EVIDENCE_COLOURS.get(str(e["rating"]), GREY) for e in mix]},
                 "text": [f"{e['share']:.0%}" for e in mix],
                 "textposition": "outside",
             }
@@ -145,7 +164,11 @@ def years_chart(report: PlanReport) -> dict[str, Any]:
                 "name": chart_text(partner),
                 "x": labels,
                 "y": [year.by_partner.get(partner, 0.0) for year in report.years],
-                "marker": {"color": PARTNER_COLOURS[index % len(PARTNER_COLOURS)]},
+                # A white edge between partners, so neighbouring colours never run together.
+                "marker": {
+                    "color": PARTNER_COLOURS[index % len(PARTNER_COLOURS)],
+                    "line": {"color": "#ffffff", "width": 1},
+                },
             }
             for index, partner in enumerate(partners)
         ],
@@ -154,7 +177,8 @@ def years_chart(report: PlanReport) -> dict[str, Any]:
             barmode="stack",
             height=460,
             xaxis={"automargin": True, "tickangle": 0},
-            legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
+            # In reading order, A to Z, rather than plotly's top-of-the-stack-first for stacks.
+            legend={"orientation": "h", "y": -0.15, "yanchor": "top", "traceorder": "normal"},
         ),
     }
 

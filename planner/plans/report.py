@@ -11,6 +11,7 @@ from typing import Any
 from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
+from optimiser.solve import EARLY_STOPS
 from planner.core.years import InFinancialYear
 from planner.plans.binding import BindingGroup, binding_groups
 
@@ -18,7 +19,7 @@ STATUS_LABELS = {
     PlanStatus.QUEUED: "Waiting to start",
     PlanStatus.RUNNING: "Solving",
     PlanStatus.OPTIMAL: "Best plan found",
-    PlanStatus.TIME_LIMIT: "Stopped at time limit",
+    PlanStatus.TIME_LIMIT: "Stopped early",  # which limit stopped it is in the plan's own message
     PlanStatus.INFEASIBLE: "Rules clash",
     PlanStatus.UNBOUNDED: "Unbounded",
     PlanStatus.ERROR: "Failed",
@@ -165,6 +166,34 @@ class PlanReport:
         return list(self.result.get("messages", []))
 
     @property
+    def stop_notes(self) -> list[str]:
+        """The optimiser's own words for a plan it stopped early: which limit stopped it (time,
+        iterations, an interruption...). Empty for a plan it did not stop early."""
+        if self.status is not PlanStatus.TIME_LIMIT:
+            return []
+        return [message for message in self.messages if _says_why_it_stopped(message)]
+
+    @property
+    def stopped_at_time_limit(self) -> bool:
+        """Whether a longer time limit is what might find a better plan."""
+        return any(EARLY_STOPS["kTimeLimit"] in note for note in self.stop_notes)
+
+    @property
+    def reason_messages(self) -> list[str]:
+        """The optimiser's messages for "Why the plan is what it is", less those the page already
+        shows above it: the note on why it stopped early, "the rules cannot all be met" (the
+        diagnosis says it with its figures) and, with no plan, the reason no plan was found."""
+        summary = str((self.diagnosis or {}).get("summary") or "")
+        no_plan = "" if self.has_allocation else (self.plan.message or "")
+        return [
+            message
+            for message in self.messages
+            if message not in self.stop_notes
+            and not (summary and summary.startswith(message.rstrip(".")))
+            and message not in no_plan
+        ]
+
+    @property
     def model_size(self) -> dict[str, Any]:
         return self.result.get("model_size") or {
             "variables": self.plan.variables,
@@ -187,6 +216,12 @@ class PlanReport:
             return ""
         first, last = financial_year_label(min(years)), financial_year_label(max(years))
         return first if first == last else f"{first} to {last}"
+
+
+def _says_why_it_stopped(message: str) -> bool:
+    return message.startswith("The solver stopped") and any(
+        stop in message for stop in EARLY_STOPS.values()
+    )
 
 
 def _paid_by(entry: dict[str, Any], partner_names: dict[str, str]) -> tuple[tuple[str, float], ...]:
