@@ -292,6 +292,7 @@ def test_upload_preview_confirm(demo_app: Flask, sign_in_as) -> None:  # type: i
         "/inputs/import/confirm", data={"token": token, "confirm": "Import"}, follow_redirects=True
     )
     assert b"1 updated" in done.data
+    assert b"run a scenario again to plan with the imported figures" in done.data
     again = client.post(
         "/inputs/import/confirm", data={"token": token, "confirm": "Import"}, follow_redirects=True
     )
@@ -355,6 +356,7 @@ def test_command_line_dry_run_then_import(demo_app: Flask, tmp_path) -> None:  #
     assert refused.exit_code != 0 and "Budget lines, row 2, column Maximum (£)" in refused.output
     done = runner.invoke(args=["import", str(path)])
     assert done.exit_code == 0 and "1 updated" in done.output
+    assert "run a scenario again to plan with the imported figures" in done.output
     template = tmp_path / "template.xlsx"
     assert runner.invoke(args=["export-template", str(template)]).exit_code == 0
     assert openpyxl.load_workbook(template).sheetnames[0] == "About"

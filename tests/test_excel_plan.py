@@ -3,6 +3,7 @@ layout, and (with LibreOffice) recalculated totals that equal the plan's to the 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from decimal import Decimal
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 
 from models.vocabulary import financial_year_label
+from optimiser import SolveStatus
 from planner.excel.cells import largest_remainder
 from planner.excel.plan_workbook import SHEET_ORDER, build_plan_workbook
 from tests.excel.plan_fixtures import (
@@ -331,3 +333,22 @@ def test_without_libreoffice_recalculating_skips_naming_the_package(monkeypatch)
     monkeypatch.setattr("tests.conftest.REQUIRE_SYSTEM_PACKAGES", False)
     with pytest.raises(pytest.skip.Exception, match="libreoffice-calc-nogui"):
         soffice()
+
+
+def test_a_plan_stopped_early_says_what_stopped_it(view) -> None:  # type: ignore[no-untyped-def]
+    """The Summary's status names the limit the optimiser gave, not always the time limit."""
+    stopped = dataclasses.replace(
+        view.result,
+        status=SolveStatus.TIME_LIMIT,
+        messages=(
+            "The solver stopped at its iteration limit: this plan is feasible, not proven best.",
+        ),
+    )
+    summary = openpyxl.load_workbook(
+        io.BytesIO(build_plan_workbook(dataclasses.replace(view, result=stopped)))
+    )["Summary"]
+    facts = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert facts["Solver status"] == (
+        "Stopped early: a workable plan, not proven best. The solver stopped at its iteration "
+        "limit: this plan is feasible, not proven best."
+    )

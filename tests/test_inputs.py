@@ -520,3 +520,14 @@ def test_deleting_a_cycle_needs_the_csrf_token(csrf_app: Flask) -> None:
     assert refused.status_code == 400
     with csrf_app.app_context(), new_session() as session:
         assert session.exec(select(CommissioningCycle)).first() is not None
+
+
+def test_inputs_page_offers_the_workbooks_each_role_may_use(app: Flask, sign_in_as) -> None:  # type: ignore[no-untyped-def]
+    """Finance leads download the inputs (and the template); only editors are offered Import."""
+    finance = sign_in_as(Role.FINANCE_LEAD).get("/inputs/").get_data(as_text=True)
+    assert 'href="/inputs/current.xlsx"' in finance and 'href="/inputs/template.xlsx"' in finance
+    assert 'href="/inputs/import"' not in finance
+    commissioner = sign_in_as(Role.COMMISSIONER).get("/inputs/").get_data(as_text=True)
+    assert 'href="/inputs/current.xlsx"' in commissioner and 'href="/inputs/import"' in commissioner
+    downloaded = sign_in_as(Role.FINANCE_LEAD).get("/inputs/current.xlsx")
+    assert downloaded.status_code == 200 and downloaded.data[:2] == b"PK"

@@ -614,3 +614,24 @@ def test_the_page_rounds_total_spend_halves_up_as_the_workbook_does() -> None:
     report = PlanReport(plan=Plan(scenario_name="s"), result={"total_spend": 16_465_000.50})
     assert report.total_spend_in_pounds == Decimal(16_465_001)
     assert f"{report.total_spend:,.0f}" == "16,465,000"
+
+
+def test_spend_by_year_in_whole_pounds_adds_up_every_way(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    """Each year's and partner's figures, rounded to the pound together, add up across and down
+    to the table's totals, and the table's grand total is the headline total spend."""
+    page = commissioner.get(f"/plans/{plans['Pooled 2026-29']}").data.decode()
+    section = re.search(r'<section aria-labelledby="years">(.*?)</section>', page, re.S)
+    assert section
+    pounds = lambda cell: int(re.sub(r"[^\d]", "", cell))  # noqa: E731
+    rows = [
+        [pounds(cell) for cell in re.findall(r'<td class="num">(?:<strong>)?(£[\d,]+)', row)]
+        for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", section.group(1), re.S)
+    ]
+    body, footer = rows[:-1], rows[-1]
+    assert len(body) == 3 and all(len(row) == len(footer) for row in rows)
+    for row in rows:
+        assert sum(row[:-1]) == row[-1]
+    for column, total in enumerate(footer):
+        assert sum(row[column] for row in body) == total
+    headline = re.search(r'Total pooled spend</span><span class="stat">(£[\d,]+)', page)
+    assert headline and pounds(headline.group(1)) == footer[-1]

@@ -114,7 +114,7 @@ def import_command(path: str, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"Dry run: {outcome.summary()}. Nothing was saved.")
     else:
-        click.echo(f"Imported {path}: {outcome.summary()}.")
+        click.echo(f"Imported {path}: {outcome.summary()}. {outcome.next_step()}".strip())
 
 
 COMMANDS = [export_command, import_command, export_template_command, export_inputs_command]

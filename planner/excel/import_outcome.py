@@ -95,6 +95,15 @@ class ImportPreview:
             f"{self.total(UNCHANGED)} unchanged"
         )
 
+    def next_step(self) -> str:
+        """What an applied import that changed something means for plans already made."""
+        if not self.applied or self.problems or not (self.total(CREATE) or self.total(UPDATE)):
+            return ""
+        return (
+            "Plans already made keep the inputs they were solved with: run a scenario again to "
+            "plan with the imported figures."
+        )
+
 
 def field_changes(
     sheet: InputSheet, events: Iterable[Any], ignore: frozenset[str] = frozenset()

@@ -23,7 +23,7 @@ from optimiser.scenario import ScenarioRules
 
 STATUS_LABELS = {
     "optimal": "Optimal: the best plan under these rules",
-    "time_limit": "Stopped at the time limit: a workable plan, not proven best",
+    "time_limit": "Stopped early: a workable plan, not proven best",
     "infeasible": "The rules cannot all be met",
     "unbounded": "Unbounded: a rule or budget is missing",
     "error": "The solver failed",
@@ -100,7 +100,12 @@ class PlanWorkbookView:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(str(self.result.status), str(self.result.status))
+        """The solver status in words; a plan stopped early says what stopped it (a time limit,
+        an iteration limit, an interruption), in the optimiser's own words."""
+        status = str(self.result.status)
+        label = STATUS_LABELS.get(status, status)
+        stop = next((m for m in self.result.messages if m.startswith("The solver stopped")), "")
+        return f"{label}. {stop}" if status == "time_limit" and stop else label
 
     @property
     def reconciled(self) -> bool:

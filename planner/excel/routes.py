@@ -187,7 +187,10 @@ def confirm_import() -> ResponseReturnValue:
             contracts_note=ABOUT_CONTRACTS,
         ), 400
     event("inputs_imported", user_id=current_user.id, summary=outcome.summary())
-    flash(f"Imported {waiting.filename}: {outcome.summary()}.", "success")
+    flash(
+        f"Imported {waiting.filename}: {outcome.summary()}. {outcome.next_step()}".strip(),
+        "success",
+    )
     return redirect(url_for("excel.import_inputs"))
 
 

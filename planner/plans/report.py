@@ -11,6 +11,7 @@ from typing import Any
 from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
+from optimiser.rounding import controlled_rounding
 from optimiser.solve import EARLY_STOPS
 from planner.core.years import InFinancialYear
 from planner.plans.binding import BindingGroup, binding_groups
@@ -105,6 +106,10 @@ class PlanReport:
         """Total spend to the nearest pound, halves up, as the plan workbook's Summary shows it
         (Excel's ROUND): formatting the pence would round a half to even, a pound apart."""
         return Decimal(str(self.total_spend)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+    @property
+    def year_table(self) -> YearTable:
+        return year_table(self.years, self.partner_names)
 
     @property
     def value_avoided(self) -> float:
@@ -301,6 +306,43 @@ def _funding_lines(plan: Plan) -> tuple[list[FundingLine], list[str]]:
         for (intervention, year), by_partner in sorted(amounts.items())
     ]
     return lines, sorted(partners)
+
+
+@dataclass(frozen=True)
+class YearTable:
+    """Spend by year and partner in whole pounds that add up across, down and to the headline
+    total (controlled rounding, as the optimiser rounds pence), so no row or column of the page's
+    table is a pound out from its total."""
+
+    rows: list[tuple[YearSpend, dict[str, int], int]]
+    partner_totals: dict[str, int]
+    total: int
+
+
+def year_table(years: list[YearSpend], partners: list[str]) -> YearTable:
+    """The page's spend-by-year table in whole pounds."""
+    cells = [
+        (row, column, years[row].by_partner.get(partner, 0.0))
+        for row in range(len(years))
+        for column, partner in enumerate(partners)
+    ]
+    if not cells:
+        return YearTable([(year, {}, 0) for year in years], {}, 0)
+    row, column, amount = (list(part) for part in zip(*cells, strict=True))
+    rounded = controlled_rounding(row, column, amount, (len(years), len(partners)))
+    shown = {(r, c): int(whole) for r, c, whole in zip(row, column, rounded.cells, strict=True)}
+    return YearTable(
+        rows=[
+            (
+                year,
+                {partner: shown[(index, c)] for c, partner in enumerate(partners)},
+                int(rounded.row_totals[index]),
+            )
+            for index, year in enumerate(years)
+        ],
+        partner_totals={p: int(rounded.column_totals[c]) for c, p in enumerate(partners)},
+        total=rounded.total,
+    )
 
 
 def _years(plan: Plan, allocations: list[AllocationLine]) -> list[YearSpend]:
