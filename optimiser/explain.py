@@ -229,6 +229,25 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
     return tuple(sorted(found, key=lambda b: (-round(abs(b.shadow_price), 9), b.family, b.row)))
 
 
+def strongest_rule(model: Model, gain: Gain) -> str:
+    """The sentence of the binding rule worth most when loosened, other than a budget maximum
+    or a physical limit (capacity, reach): what holds back a plan that leaves money unspent.
+    Empty when no such rule binds. Reads shadow prices only (no ranging), so it is cheap beside
+    the solve it explains.
+    """
+    candidates = [
+        (abs(price), row.family, row.name, row, price)
+        for row in model.rows.values()
+        if row.is_rule
+        and row.family != "budget"
+        and abs(price := shadow_price(row)) > SHADOW_TOLERANCE
+    ]
+    if not candidates:
+        return ""
+    _size, _family, _name, row, price = max(candidates, key=lambda found: found[:3])
+    return _sentence(model, row, price, gain)
+
+
 def _activity(model: Model, row: Row) -> float | None:
     """A row's final value (its left-hand side at the plan), from HiGHS's row values."""
     if model.row_values is None:

@@ -209,6 +209,8 @@ class PartnerAlone:
     status: SolveStatus
     objective: float
     spend: float
+    # Why a partner alone leaves some of its budget unspent, in words ('' when it spends it all).
+    held_back: str = ""
 
 
 @dataclass(frozen=True)

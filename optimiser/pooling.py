@@ -7,12 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 from optimiser.build import build
+from optimiser.explain import strongest_rule
 from optimiser.inputs import PlanningInputs
-from optimiser.plan import PartnerAlone, PoolingComparison
+from optimiser.plan import PartnerAlone, PoolingComparison, SolveStatus
 from optimiser.rules.value import need_shares
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import solve_model, value
-from optimiser.wording import Gain
+from optimiser.wording import Gain, money
 
 
 def partner_alone(
@@ -60,14 +61,38 @@ def solve_alone(
     objective = result.objective if result.status.has_plan and result.objective else 0.0
     spend = value(model.total_spend) if result.status.has_plan else 0.0
     covered = frozenset(place for place, share in need_shares(model).items() if share > 0)
+    available = sum(line.maximum for line in model.budget_lines.values())
+    held_back = ""
+    if result.status is SolveStatus.OPTIMAL:
+        # A mixed-integer solve has no shadow prices to say which rule holds it back.
+        strongest = None if model.is_mip else strongest_rule(model, Gain(alone, alone_rules))
+        held_back = held_back_sentence(spend, available, strongest)
     outcome = PartnerAlone(
         partner=partner,
         name=inputs.partner(partner).name,
         status=result.status,
         objective=round(objective, 6),
         spend=round(spend, 2),
+        held_back=held_back,
     )
     return outcome, covered
+
+
+def held_back_sentence(spend: float, available: float, strongest: str | None) -> str:
+    """Why a partner alone spends less than its budgets allow, or '' when it spends (nearly) all.
+
+    ``strongest`` is the sentence of the rule worth most when loosened; '' when no rule binds,
+    so what holds it back is capacity and the eligible people its money may reach; None when
+    the solve cannot tell (a mixed-integer program has no shadow prices).
+    """
+    if available - spend < max(1.0, 0.001 * available):
+        return ""
+    opening = f"Alone it spends {money(spend)} of the {money(available)} its budgets allow"
+    if strongest is None:
+        return f"{opening}."
+    if strongest:
+        return f"{opening}. {strongest}"
+    return f"{opening}: the provider capacity and eligible people its money may reach are used up."
 
 
 def compare_pooling(

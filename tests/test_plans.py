@@ -635,3 +635,14 @@ def test_spend_by_year_in_whole_pounds_adds_up_every_way(commissioner, plans) ->
         assert sum(row[column] for row in body) == total
     headline = re.search(r'Total pooled spend</span><span class="stat">(£[\d,]+)', page)
     assert headline and pounds(headline.group(1)) == footer[-1]
+
+
+def test_the_plan_says_why_a_partner_alone_spends_less(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
+    """In the demo, Calderdale Council alone can fund little: only its share of the demand its
+    own places avoid falls to it, so its fair-share rule holds it back."""
+    page = commissioner.get(f"/plans/{plans['Pooled 2026-29']}").data.decode()
+    assert "Why some partners spend less alone" in page
+    found = re.search(r"<li><strong>Calderdale Council\.</strong> ([^<]+)</li>", page)
+    assert found, "Calderdale Council leaves money unspent alone"
+    assert found.group(1).startswith("Alone it spends £0 of the £760,000 its budgets allow.")
+    assert "Calderdale Council&#39;s fair-share rule" in found.group(1)

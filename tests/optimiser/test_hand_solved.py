@@ -15,6 +15,7 @@ from optimiser import (
     SolveStatus,
     optimise,
 )
+from optimiser.pooling import held_back_sentence
 
 
 def _binding(plan, row):  # type: ignore[no-untyped-def]
@@ -144,7 +145,8 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
     Alone, P needs 0.15a + 0.25b >= 0.2(a + b), so b >= a: a = b = 25, 7.5 + 6.25 = 13.75;
     Q alone gets only 0.15/£ from A, below 0.2, and nothing from B: 0.
     Pooled, all £100 on A: each partner gets 15 >= 10. 30 against 13.75: pooling adds
-    16.25."""
+    16.25. Q alone is held back by its fairness rule: £1 of slack allows 0.15x - 0.2x >= -1,
+    x = £20 on A, 6 avoided, so its shadow price is 6."""
     inputs = partnership(
         (BudgetLine("p", 2026, 50), BudgetLine("q", 2026, 50)),
         (intervention("a", 10, 3, demand="shared"), intervention("b", 20, 5, demand="dp")),
@@ -160,6 +162,13 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
     alone = {a.partner: a.objective for a in plan.pooling.alone}
     assert alone == pytest.approx({"p": 13.75, "q": 0})
     assert plan.pooling.value_of_pooling == pytest.approx(16.25)
+    held_back = {a.partner: a.held_back for a in plan.pooling.alone}
+    assert held_back == {
+        "p": "",
+        "q": "Alone it spends £0 of the £50 its budgets allow. Partner Q's fair-share rule "
+        "(benefit to it at least 0.2 times its contribution) binds: letting its benefit fall £1 "
+        "short would add about £6 of demand avoided.",
+    }
     assert plan.pooling.sentence == (
         "Pooling adds about £16.20 of demand avoided over the partners commissioning alone "
         "(£30 of demand avoided pooled against £13.80 of demand avoided alone)."
@@ -330,3 +339,15 @@ def test_binding_rules_carry_final_value_limit_and_ranging_like_excel_solver():
     assert (capacity.activity, capacity.limit) == (pytest.approx(6), 6)
     assert capacity.allowable_increase == pytest.approx(4)
     assert capacity.allowable_decrease == pytest.approx(6)
+
+
+def test_a_partner_alone_held_back_by_capacity_or_an_unexplained_solve_says_so():
+    """With no rule binding, what holds a partner alone back is capacity and reach; a
+    mixed-integer solve has no shadow prices, so it says only how much is left unspent; a
+    partner that spends (all but a tenth of a percent of) its budgets gets no sentence."""
+    assert held_back_sentence(40, 100, "") == (
+        "Alone it spends £40 of the £100 its budgets allow: the provider capacity and eligible "
+        "people its money may reach are used up."
+    )
+    assert held_back_sentence(40, 100, None) == "Alone it spends £40 of the £100 its budgets allow."
+    assert held_back_sentence(99_950, 100_000, "A rule binds.") == ""
