@@ -19,6 +19,7 @@ from planner.excel.import_reader import TEMPLATE_ON_THE_COMMAND_LINE, ImportRefu
 from planner.excel.import_service import apply_import, preview_import
 from planner.excel.inputs_workbook import build_current_inputs_workbook, build_inputs_workbook
 from planner.inputs.service import create_partner
+from tests.excel.workbook_files import edited
 
 INJECTION = "=cmd|' /C calc'!A0"
 
@@ -37,16 +38,6 @@ def workbook_values(content: bytes) -> dict[str, list[tuple]]:
     return {
         sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook
     }
-
-
-def edited(content: bytes, changes: dict[str, dict[str, object]]) -> bytes:
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    for sheet, cells in changes.items():
-        for ref, value in cells.items():
-            workbook[sheet][ref] = value
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def audit_count(session) -> int:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 
-import openpyxl
 import pytest
 from flask import Flask
 from sqlmodel import select
@@ -23,6 +22,7 @@ from planner.excel.import_service import (
 )
 from planner.excel.inputs_workbook import build_current_inputs_workbook
 from planner.inputs import service
+from tests.excel.workbook_files import edited
 
 
 @pytest.fixture
@@ -47,16 +47,6 @@ def inputs(app: Flask) -> bytes:
             {police.id: 80, council.id: 20},
         )
         return build_current_inputs_workbook(session)
-
-
-def edited(content: bytes, cells: dict[str, dict[str, object]]) -> bytes:
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    for sheet, values in cells.items():
-        for ref, value in values.items():
-            workbook[sheet][ref] = value
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 CHANGES = {

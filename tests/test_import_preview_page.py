@@ -10,7 +10,8 @@ import re
 from flask import Flask
 
 from models.vocabulary import Role
-from tests.test_excel_import_preview import edited, inputs  # noqa: F401 (the fixture)
+from tests.excel.workbook_files import edited
+from tests.test_excel_import_preview import inputs  # noqa: F401 (the fixture)
 
 NEW_DESCRIPTION = (
     "Ward in north Kirklees with the district's highest rate of first-time entrants to youth "

@@ -1,10 +1,13 @@
-"""Workbook files made by hand for the import tests: an inputs template with one part of the zip
-replaced (a truncated sheet, a sheet declaring XML entities), and zips that unpack too far."""
+"""Workbook files made by hand for the import tests: a workbook with some cells typed over, an
+inputs template with one part of the zip replaced (a truncated sheet, a sheet declaring XML
+entities), and zips that unpack too far."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+
+import openpyxl
 
 from planner.excel.inputs_workbook import build_inputs_workbook
 
@@ -72,3 +75,14 @@ def add_row(sheet, values: list[object]) -> int:  # type: ignore[no-untyped-def]
     for index, value in enumerate(values, start=1):
         sheet.cell(row, index, value)
     return row
+
+
+def edited(content: bytes, changes: dict[str, dict[str, object]]) -> bytes:
+    """The workbook `content` with some cells typed over: {sheet: {cell: value}}."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    for sheet, cells in changes.items():
+        for ref, value in cells.items():
+            workbook[sheet][ref] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
