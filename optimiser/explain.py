@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from optimiser.highs import Ranging, ranging, row_number
-from optimiser.model import DEFINITIONS, Model, Row
+from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
 from optimiser.solve import shadow_price, value
 from optimiser.wording import (
@@ -25,6 +25,10 @@ from optimiser.wording import (
 )
 
 SHADOW_TOLERANCE = 1e-7
+# Binding limits that do not say why a plan leaves money unspent: the budget maximums (money
+# is left, so they bind only in other years) and the physical limits, capacity and reach
+# included (a plan full of people has nothing to loosen by rule).
+NOT_HOLDING_BACK = PHYSICAL | {"budget", "reach"}
 
 
 def _name(model: Model, kind: str, key: str) -> str:
@@ -238,8 +242,8 @@ def strongest_rule(model: Model, gain: Gain) -> str:
     candidates = [
         (abs(price), row.family, row.name, row, price)
         for row in model.rows.values()
-        if row.is_rule
-        and row.family != "budget"
+        if row.family not in DEFINITIONS
+        and row.family not in NOT_HOLDING_BACK
         and abs(price := shadow_price(row)) > SHADOW_TOLERANCE
     ]
     if not candidates:

@@ -13,6 +13,7 @@ import dataclasses
 from collections import defaultdict
 
 import optimiser as opt
+from optimiser.explain import NOT_HOLDING_BACK
 from optimiser.pooling import alone_with, held_back_sentence, shortfall_reason
 from optimiser.report import spend_by_year
 from optimiser.wording import Gain
@@ -339,21 +340,13 @@ def _timings(plans: list[opt.Plan]) -> opt.Timings:
     )
 
 
-# Rules a partner alone may leave money unspent for: not its budget, nor physical limits.
-_NOT_HOLDING_BACK = frozenset({"budget", "capacity", "reach", "runs", "cohort"})
-
-
 def _held_back(plan: opt.Plan) -> str:
     """Why a partner's plan alone leaves money unspent, as the pooled comparison says it."""
     if plan.status is not opt.SolveStatus.OPTIMAL:
         return ""
     available = sum(line.maximum for line in plan.budget_lines)
     strongest = next(
-        (
-            rule.sentence
-            for rule in plan.binding_constraints
-            if rule.family not in _NOT_HOLDING_BACK
-        ),
+        (rule.sentence for rule in plan.binding_constraints if rule.family not in NOT_HOLDING_BACK),
         "",
     )
     return held_back_sentence(
