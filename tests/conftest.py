@@ -155,6 +155,16 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
     assert response.status_code == 302, response.data
 
 
+@pytest.fixture(scope="module")
+def demo_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """The demo partnership and its sign-ins, loaded once for each test module that asks."""
+    from tests.planning_fixtures import demo_app_for_module  # it builds on this module's helpers
+
+    yield from demo_app_for_module(request, tmp_path_factory)
+
+
 @pytest.fixture
 def sign_in_as(app: Flask):  # type: ignore[no-untyped-def]
     """sign_in_as(Role.COMMISSIONER) -> a test client signed in with that role."""

@@ -13,7 +13,6 @@ own tests, since their posts change the demo's records (deleting, running, deact
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -44,7 +43,7 @@ from planner.db import new_session
 from planner.delivery.agreement import agreed_plan
 from planner.inputs.service import save_capacity_override
 from planner.tokens.service import create_token
-from tests.planning_fixtures import demo_app_for_module, demo_client, demo_email
+from tests.planning_fixtures import demo_client, demo_email
 
 ANONYMOUS = "anonymous"
 CALLERS: list[str | Role] = [ANONYMOUS, *Role]
@@ -278,13 +277,6 @@ def test_every_route_has_an_entry() -> None:
     endpoints = {endpoint for endpoint, _rule, _methods in ROUTES}
     assert sorted(endpoints - set(ACCESS)) == [], "add these routes to ACCESS"
     assert sorted(set(ACCESS) - endpoints) == [], "these ACCESS entries match no route"
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ PostgreSQL alike."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -15,7 +14,7 @@ from models import Partner
 from models.vocabulary import Role
 from planner.core.ids import MAX_RECORD_ID, numbers_up_to
 from planner.db import get_session
-from tests.planning_fixtures import demo_app_for_module, demo_client
+from tests.planning_fixtures import demo_client
 
 HUGE = "99999999999999999999"
 JUST_TOO_BIG = str(MAX_RECORD_ID + 1)  # beyond PostgreSQL's integer
@@ -37,13 +36,6 @@ QUERIES = [
     ("/plans/compare?plan=1&plan={id}", "plan number"),
     ("/audit/?page={id}", "page number"),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -26,14 +25,7 @@ from models import (
 )
 from models.vocabulary import Role
 from planner.db import new_session
-from tests.planning_fixtures import demo_app_for_module, demo_client
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
+from tests.planning_fixtures import demo_client
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,16 +25,9 @@ from planner.plans.routes import PLOTLY_BUNDLE
 from planner.scenarios.forms import form_values
 from planner.solving.service import start_plan
 from tests.excel.recalculate import recalculate
-from tests.planning_fixtures import demo_app_for_module, demo_client
+from tests.planning_fixtures import demo_client
 
 VRU = "West Yorkshire Violence Reduction Unit"
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

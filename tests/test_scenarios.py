@@ -4,7 +4,6 @@ each change is audited, and only commissioners and admins may change or run a sc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -18,14 +17,7 @@ from models.vocabulary import Role
 from planner.db import new_session
 from planner.scenarios.forms import form_values
 from tests.conftest import add_user, sign_in
-from tests.planning_fixtures import demo_app_for_module, demo_client
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
+from tests.planning_fixtures import demo_client
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlmodel import select
 
 from models import Intervention, Plan, Scenario
 from planner.db import new_session
 from planner.demo.evidence import PRISON_AWARENESS
-from tests.planning_fixtures import demo_app_for_module
 
 DOCUMENTED_KEYS = {
     "plan_id",
@@ -39,13 +36,6 @@ DOCUMENTED_KEYS = {
     "relaxation_objective",
     "relaxation_gap",
 }
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
 
 
 def test_solve_prints_a_readable_summary_and_stores_the_plan(demo_app: Flask) -> None:

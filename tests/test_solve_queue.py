@@ -26,14 +26,7 @@ from planner.solving.workers import (
     solve_workers,
 )
 from tests.conftest import make_app
-from tests.planning_fixtures import demo_app_for_module, demo_client
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
+from tests.planning_fixtures import demo_client
 
 
 @pytest.fixture(scope="module")

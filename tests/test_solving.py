@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -32,14 +31,6 @@ from planner.solving.inputs import planning_inputs
 from planner.solving.reading import plan_json, stored_plan
 from planner.solving.service import run_plan, start_plan
 from planner.solving.snapshot import inputs_from_snapshot
-from tests.planning_fixtures import demo_app_for_module
-
-
-@pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    yield from demo_app_for_module(request, tmp_path_factory)
 
 
 def scenario_id(app: Flask, name: str) -> int:
