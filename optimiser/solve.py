@@ -45,6 +45,15 @@ EARLY_STOPS = {
     "kMemoryLimit": "at its memory limit",
     "kUnknown": "without being able to prove the plan best",
 }
+
+
+def says_why_it_stopped(message: str) -> bool:
+    """Whether a plan's message is the note ``_status_from_highs`` writes for an early stop."""
+    return message.startswith("The solver stopped") and any(
+        stop in message for stop in EARLY_STOPS.values()
+    )
+
+
 FAILURES = {
     "kNotset": "the solver did not run",
     "kLoadError": "the model could not be loaded into the solver",

@@ -20,6 +20,7 @@ from optimiser import Plan as OptimisedPlan
 from optimiser import PlanningInputs
 from optimiser.evidence import base_rating
 from optimiser.scenario import ScenarioRules
+from optimiser.solve import says_why_it_stopped
 
 STATUS_LABELS = {
     "optimal": "Optimal: the best plan under these rules",
@@ -104,7 +105,7 @@ class PlanWorkbookView:
         an iteration limit, an interruption), in the optimiser's own words."""
         status = str(self.result.status)
         label = STATUS_LABELS.get(status, status)
-        stop = next((m for m in self.result.messages if m.startswith("The solver stopped")), "")
+        stop = next((m for m in self.result.messages if says_why_it_stopped(m)), "")
         return f"{label}. {stop}" if status == "time_limit" and stop else label
 
     @property

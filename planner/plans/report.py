@@ -12,7 +12,7 @@ from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
 from optimiser.rounding import controlled_rounding
-from optimiser.solve import EARLY_STOPS
+from optimiser.solve import EARLY_STOPS, says_why_it_stopped
 from planner.core.years import InFinancialYear
 from planner.plans.binding import BindingGroup, binding_groups
 
@@ -176,7 +176,7 @@ class PlanReport:
         iterations, an interruption...). Empty for a plan it did not stop early."""
         if self.status is not PlanStatus.TIME_LIMIT:
             return []
-        return [message for message in self.messages if _says_why_it_stopped(message)]
+        return [message for message in self.messages if says_why_it_stopped(message)]
 
     @property
     def stopped_at_time_limit(self) -> bool:
@@ -221,12 +221,6 @@ class PlanReport:
             return ""
         first, last = financial_year_label(min(years)), financial_year_label(max(years))
         return first if first == last else f"{first} to {last}"
-
-
-def _says_why_it_stopped(message: str) -> bool:
-    return message.startswith("The solver stopped") and any(
-        stop in message for stop in EARLY_STOPS.values()
-    )
 
 
 def _paid_by(entry: dict[str, Any], partner_names: dict[str, str]) -> tuple[tuple[str, float], ...]:
