@@ -10,6 +10,7 @@ from models.audit import AuditEvent
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
 from models.intervention import Intervention, InterventionEffect
+from models.job import Job, JobState
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
@@ -29,6 +30,8 @@ __all__ = [
     "ExistingContract",
     "Intervention",
     "InterventionEffect",
+    "Job",
+    "JobState",
     "Partner",
     "Place",
     "PlacePopulation",

@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then DATABASE_URL and PLANNER_* environment variables, then
     `config` (which may also name the INSTANCE_PATH). Raises ConfigError for a setting it cannot
     start with."""
-    from planner import db, logs
+    from planner import db, jobs, logs
     from planner.api.docs import configure_docs, openapi_options
     from planner.config import (
         ENV_PREFIX,
@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logs.configure(app)
 
     db.init_app(app)
+    jobs.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     configure_docs(app)

@@ -278,9 +278,17 @@ def users_create(email: str, name: str, role: str, password: str, places: tuple[
 def commands() -> list[click.Command]:
     """Every top-level command; feature packages add theirs here."""
     from planner.excel.commands import COMMANDS as EXCEL_COMMANDS
+    from planner.jobs.commands import worker_command
     from planner.solving.commands import solve_command
 
-    found: list[click.Command] = [serve_command, db_group, demo_command, users_group, solve_command]
+    found: list[click.Command] = [
+        serve_command,
+        worker_command,
+        db_group,
+        demo_command,
+        users_group,
+        solve_command,
+    ]
     found += EXCEL_COMMANDS
     return found
 

@@ -4,7 +4,7 @@ as the finance team's Excel workbook. Solving and the workbook are the app's own
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -20,7 +20,7 @@ from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filen
 from planner.excel.stored_plan import PlanNotExportable, plan_workbook_view
 from planner.inputs.validation import fetch
 from planner.solving.reading import plan_json
-from planner.solving.service import ScenarioNotFound, run_plan, start_plan
+from planner.solving.service import RunInFlight, ScenarioNotFound, ask_for_plan
 
 bp = api_blueprint(
     "plans", "Plans", "The optimiser's answers: run a scenario, read a plan, export it to Excel."
@@ -178,12 +178,12 @@ def run_scenario(path: IdPath):
     user = api_user(*EDITORS)
     session = get_session()
     try:
-        plan = start_plan(session, path.id, user)
+        plan = ask_for_plan(session, path.id, user)
     except ScenarioNotFound:
         fail(404, f"There is no scenario with id {path.id}")
-    if plan.status == PlanStatus.QUEUED:
-        run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined, arg-type]
-        session.refresh(plan)
+    except RunInFlight as in_flight:
+        # One run of a scenario at a time: the answer is the run already under way.
+        return listed(in_flight.plan).model_dump(mode="json"), 202
     return listed(plan).model_dump(mode="json"), 202
 
 

@@ -8,6 +8,7 @@ import plotly
 from flask import (
     Blueprint,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -15,13 +16,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.plan import PlanStatus
-from planner.auth.roles import READERS, role_required
+from planner.auth.roles import EDITORS, READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
+from planner.jobs.service import cancel_job
 from planner.plans.charts import plan_charts
 from planner.plans.compare import compare_plans
 from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
@@ -125,6 +127,19 @@ def progress(plan_id: int) -> ResponseReturnValue:
         return redirect(url_for("plans.show", plan_id=plan_id))
     status = plan_status(session, plan, url_for("plans.show", plan_id=plan_id))
     return render_template("plans/progress.html", plan=plan, status=status)
+
+
+@bp.post("/<int:plan_id>/cancel")
+@role_required(*EDITORS)
+def cancel(plan_id: int) -> ResponseReturnValue:
+    """Stop a run still waiting or being solved; the plan says who stopped it and when."""
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    if plan.job_id is not None and cancel_job(session, plan.job_id, current_user):
+        flash(f"Plan {plan.id} was stopped before it finished.", "success")
+    else:
+        flash(f"Plan {plan.id} had already finished, so there was nothing to stop.", "info")
+    return redirect(url_for("plans.progress", plan_id=plan_id))
 
 
 @bp.get("/<int:plan_id>/status")

@@ -32,7 +32,7 @@ from planner.scenarios.service import (
     scenario_choices,
     update_scenario,
 )
-from planner.solving.service import plan_in_progress, run_plan, start_plan
+from planner.solving.service import RunInFlight, ask_for_plan, plan_in_progress
 
 bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -168,6 +168,11 @@ def run(scenario_id: int) -> ResponseReturnValue:
     session = get_session()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     under_way = plan_in_progress(session, app, scenario_id)
+    if under_way is None:
+        try:
+            plan = ask_for_plan(session, scenario_id, current_user)
+        except RunInFlight as in_flight:  # another request started one a moment ago
+            under_way = in_flight.plan
     if under_way is not None:
         flash(
             f"‘{scenario.name}’ is already being planned (plan {under_way.id}), so no second run "
@@ -175,6 +180,4 @@ def run(scenario_id: int) -> ResponseReturnValue:
             "info",
         )
         return redirect(url_for("plans.progress", plan_id=under_way.id))
-    plan = start_plan(session, scenario_id, current_user)
-    run_plan(app, plan.id)  # type: ignore[arg-type]
     return redirect(url_for("plans.progress", plan_id=plan.id))
