@@ -2,13 +2,21 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    PendingRollbackError,
+    SQLAlchemyError,
+)
 from werkzeug.exceptions import HTTPException
 
 from planner.db import get_session
+from planner.extensions import login_manager
 
 EXPLANATIONS = {
     400: ("Something in that request was not right", "Check what you entered and try again."),
@@ -23,7 +31,47 @@ EXPLANATIONS = {
         "Sorry, something went wrong on our side",
         "Nothing you entered was saved by the failed request. Try again in a moment.",
     ),
+    503: (
+        "The planner cannot reach its database just now",
+        "Nothing you entered was saved by this request. Try again in a minute or two; if this "
+        "page keeps coming back, tell whoever runs the planner that its database is not "
+        "answering.",
+    ),
 }
+RETRY_AFTER_SECONDS = 30
+
+
+def database_is_down(error: BaseException) -> bool:
+    """Whether an error means the database cannot be reached (not that a query was wrong)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OperationalError | InterfaceError | PendingRollbackError):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _forget_the_request_session() -> None:
+    """Drop the request's database session and read no signed-in user: both need the database.
+    The page is then rendered as for someone signed out."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.close()
+        except SQLAlchemyError:
+            session.invalidate()
+    g._login_user = login_manager.anonymous_user()
+
+
+def database_unavailable() -> ResponseReturnValue:
+    _forget_the_request_session()
+    body, code = render_error(503)  # type: ignore[misc]
+    response = make_response(body, code)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def wants_json() -> bool:
@@ -65,7 +113,17 @@ def register_error_pages(app: Flask) -> None:
             detail = None
         return render_error(code, detail)
 
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(error: SQLAlchemyError) -> ResponseReturnValue:
+        if database_is_down(error):
+            logging.getLogger("planner").warning("database unavailable: %s", error)
+            return database_unavailable()
+        return unexpected(error)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
+        if database_is_down(error):
+            logging.getLogger("planner").warning("database unavailable: %s", error)
+            return database_unavailable()
         logging.getLogger("planner").exception("unhandled error")
         return render_error(500)
