@@ -7,6 +7,7 @@ from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import money_field, strip_text
+from models.versioning import Versioned
 
 
 class DemandTypeBase(SQLModel):
@@ -24,7 +25,7 @@ class DemandTypeBase(SQLModel):
     _strip = field_validator("name", "unit", mode="before")(strip_text)
 
 
-class DemandType(DemandTypeBase, table=True):
+class DemandType(DemandTypeBase, Versioned, table=True):
     __tablename__ = "demand_type"
     id: int | None = Field(default=None, primary_key=True)
     cost_shares: list["CostShare"] = Relationship(

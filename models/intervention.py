@@ -8,6 +8,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import json_list_field, money_field, optional_money_field, strip_text
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS
 
 
@@ -72,7 +73,7 @@ class InterventionBase(SQLModel):
         return rating
 
 
-class Intervention(InterventionBase, table=True):
+class Intervention(InterventionBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     effects: list["InterventionEffect"] = Relationship(
         back_populates="intervention", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
@@ -108,7 +109,7 @@ class InterventionEffectBase(SQLModel):
         return sorted({int(year) for year in years})
 
 
-class InterventionEffect(InterventionEffectBase, table=True):
+class InterventionEffect(InterventionEffectBase, Versioned, table=True):
     __tablename__ = "intervention_effect"
     __table_args__ = (UniqueConstraint("intervention_id", "demand_type_id", name="uq_effect"),)
     id: int | None = Field(default=None, primary_key=True)

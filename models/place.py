@@ -5,6 +5,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import strip_text
+from models.versioning import Versioned
 
 
 class PlaceBase(SQLModel):
@@ -25,7 +26,7 @@ class PlaceBase(SQLModel):
     _strip = field_validator("name", "district", mode="before")(strip_text)
 
 
-class Place(PlaceBase, table=True):
+class Place(PlaceBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     populations: list["PlacePopulation"] = Relationship(
         back_populates="place", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
@@ -52,7 +53,7 @@ class PlacePopulationBase(SQLModel):
     _strip = field_validator("target_group", mode="before")(strip_text)
 
 
-class PlacePopulation(PlacePopulationBase, table=True):
+class PlacePopulation(PlacePopulationBase, Versioned, table=True):
     __tablename__ = "place_population"
     __table_args__ = (UniqueConstraint("place_id", "target_group", name="uq_place_population"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -67,7 +68,7 @@ class CapacityOverrideBase(SQLModel):
     capacity: int = Field(ge=0, description="Participants per year in this place.")
 
 
-class CapacityOverride(CapacityOverrideBase, table=True):
+class CapacityOverride(CapacityOverrideBase, Versioned, table=True):
     __tablename__ = "capacity_override"
     __table_args__ = (UniqueConstraint("place_id", "intervention_id", name="uq_capacity_override"),)
     id: int | None = Field(default=None, primary_key=True)

@@ -17,6 +17,7 @@ from models.fields import (
     utc_now,
     year_field,
 )
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS, ObjectiveChoice
 
 DEFAULT_CONFIDENCE = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.0}
@@ -174,7 +175,7 @@ class ScenarioBase(SQLModel):
         return list(range(self.first_year, self.first_year + self.horizon_years))
 
 
-class Scenario(ScenarioBase, table=True):
+class Scenario(ScenarioBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: NaiveDatetime = Field(default_factory=utc_now)
     updated_at: NaiveDatetime = Field(default_factory=utc_now)

@@ -5,6 +5,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.fields import strip_text, utc_now
+from models.versioning import Versioned
 from models.vocabulary import Role
 
 
@@ -26,7 +27,7 @@ class UserBase(SQLModel):
         return email
 
 
-class User(UserBase, table=True):
+class User(UserBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=300)
     created_at: NaiveDatetime = Field(default_factory=utc_now)

@@ -1,10 +1,12 @@
 """Plans through the API: list and read them, run a scenario into a new plan, and export a plan
 as the finance team's Excel workbook. Solving and the workbook are the app's own services."""
 
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Response
+from flask import Response, make_response, request
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -19,6 +21,7 @@ from planner.db import get_session
 from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filename
 from planner.excel.stored_plan import PlanNotExportable, plan_workbook_view
 from planner.inputs.validation import fetch
+from planner.plans.cache import api_answers, etag_of
 from planner.solving.reading import plan_json
 from planner.solving.service import RunInFlight, ScenarioNotFound, ask_for_plan
 
@@ -168,7 +171,22 @@ def read_plan(path: IdPath):
     rules with shadow prices, why interventions were not funded, and the value of pooling."""
     api_user(*READERS)
     plan = fetch(get_session(), Plan, path.id, "plan")
-    return PlanOut.model_validate(with_money_as_text(plan_json(plan))).model_dump(mode="json")
+    body, tag = api_answers.get(plan, lambda: _answer(plan))
+    if tag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        response = make_response(body)
+        response.mimetype = "application/json"
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _answer(plan: Plan) -> tuple[bytes, str]:
+    """The plan's JSON, serialised once (a finished plan never changes), and its ETag."""
+    shown = PlanOut.model_validate(with_money_as_text(plan_json(plan))).model_dump(mode="json")
+    body = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    return body, etag_of(plan.id, plan.status.value, hashlib.sha256(body).hexdigest())
 
 
 @bp.post("/scenarios/<int:id>/plans", responses={202: PlanListItem})

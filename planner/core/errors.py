@@ -13,11 +13,15 @@ from sqlalchemy.exc import (
     PendingRollbackError,
     SQLAlchemyError,
 )
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from planner.db import get_session
 from planner.extensions import login_manager
 
+CHANGED_MEANWHILE_SHORT = (
+    "Someone else changed this record meanwhile. Go back, reload and try again."
+)
 EXPLANATIONS = {
     400: ("Something in that request was not right", "Check what you entered and try again."),
     403: (
@@ -25,6 +29,7 @@ EXPLANATIONS = {
         "Your role does not allow this. Ask an administrator if you think it should.",
     ),
     404: ("Page not found", "Check the address, or go back to the home page."),
+    409: ("Your change was not saved", CHANGED_MEANWHILE_SHORT),
     405: ("That action is not available here", "Go back and try again."),
     413: ("That file is too large", "Upload a file smaller than the limit shown on the page."),
     500: (
@@ -39,6 +44,10 @@ EXPLANATIONS = {
     ),
 }
 RETRY_AFTER_SECONDS = 30
+CHANGED_MEANWHILE = (
+    "Someone else saved this record at the same moment, so your change was not made. "
+    "Read it again and make your change once more if it still applies."
+)
 
 
 def database_is_down(error: BaseException) -> bool:
@@ -112,6 +121,14 @@ def register_error_pages(app: Flask) -> None:
         if code == 400 and detail and detail.startswith("The browser (or proxy)"):
             detail = None
         return render_error(code, detail)
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error: StaleDataError) -> ResponseReturnValue:
+        # Two saves of one record raced; the version in the UPDATE stopped the second.
+        get_session().rollback()
+        if request.path.startswith("/api/"):
+            return jsonify({"errors": [{"field": None, "message": CHANGED_MEANWHILE}]}), 412
+        return render_error(409, CHANGED_MEANWHILE)
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError) -> ResponseReturnValue:

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-import plotly
 from flask import (
     Blueprint,
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
+from flask import session as session_store
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
 
+from models import DeliveryRecord, Plan
 from models.plan import PlanStatus
+from planner import STATIC_DIR
 from planner.auth.roles import EDITORS, READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
 from planner.jobs.service import cancel_job
+from planner.plans.cache import etag_of, reports
 from planner.plans.charts import plan_charts
 from planner.plans.compare import compare_plans
 from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
@@ -44,7 +52,9 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 # Plotly's own bundle, shipped inside the plotly Python package: served from here so charts work
 # offline and nothing is fetched from a CDN.
-PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Only the parts the charts use (bar and scatter traces): see static/vendor/plotly/README.md.
+PLOTLY_BUNDLE = STATIC_DIR / "vendor" / "plotly" / "plotly-basic.min.js"
+PLOTLY_VERSION = "4.1.1-basic"
 
 
 @bp.app_template_global()
@@ -64,7 +74,7 @@ def plan_helpers() -> dict[str, object]:
         "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         "status_labels": STATUS_LABELS,
         "status_tags": STATUS_TAGS,
-        "plotly_version": plotly.__version__,
+        "plotly_version": PLOTLY_VERSION,
     }
 
 
@@ -105,15 +115,55 @@ def show(plan_id: int) -> ResponseReturnValue:
     plan = find_plan(session, plan_id)
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
-    report = build_report(plan)
-    return render_template(
-        "plans/show.html",
-        report=report,
-        plan=plan,
-        charts=plan_charts(report),
-        delivery=plan_delivery(session, plan),
-        rules=solved_rules(plan),
+    tag = page_etag(session, plan)
+    if tag in request.if_none_match:
+        return _not_modified(tag)
+    report, charts, rules = reports.get(plan, lambda: _worked_out(plan))
+    response = make_response(
+        render_template(
+            "plans/show.html",
+            report=report,
+            plan=plan,
+            charts=charts,
+            delivery=plan_delivery(session, plan),
+            rules=rules,
+        )
     )
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _worked_out(plan: Plan) -> tuple[Any, list[Any], Any]:
+    report = build_report(plan)
+    return report, plan_charts(report), solved_rules(plan)
+
+
+def page_etag(session: Session, plan: Plan) -> str:
+    """What the page of a finished plan depends on besides the plan: whether it is the agreed
+    plan, the delivery recorded, who reads it (their role and form token), and this release."""
+    generate_csrf()  # the page's forms carry the session's token: make sure it has one first
+    recorded = session.exec(
+        select(func.count(), func.max(DeliveryRecord.updated_at))  # type: ignore[arg-type]
+    ).one()
+    return etag_of(
+        plan.id,
+        plan.finished_at,
+        agreed_plan_id(session),
+        recorded,
+        current_user.get_id(),
+        getattr(current_user, "role", ""),
+        session_store.get("csrf_token", ""),
+        PLOTLY_VERSION,
+        current_app.config.get("RELEASE", ""),
+    )
+
+
+def _not_modified(tag: str) -> ResponseReturnValue:
+    response = make_response("", 304)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/<int:plan_id>/progress")

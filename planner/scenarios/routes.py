@@ -7,9 +7,12 @@ import re
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 
 from models import Scenario
 from planner.auth.roles import EDITORS, READERS, role_required
+from planner.core.conflict import conflict_page, value_rows
 from planner.db import get_session
 from planner.scenarios.describe import describe_rules
 from planner.scenarios.forms import (
@@ -124,14 +127,40 @@ def edit(scenario_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(scenario, form_values(scenario), {})
     session = get_session()
+    sent = request.form.get("version", "").strip()
+    if sent.isdigit() and int(sent) != scenario.version:
+        return _conflict(session, scenario)
     submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
     try:
         update_scenario(session, scenario, submission, current_user)
+    except StaleDataError:
+        session.rollback()
+        return _conflict(session, scenario)
     except ScenarioError as error:
         session.rollback()
         return _form_page(scenario, dict(request.form), error.errors)
     flash(f"Scenario ‘{scenario.name}’ saved.", "success")
     return redirect(url_for("scenarios.show", scenario_id=scenario.id))
+
+
+def _conflict(session: Session, scenario: Scenario) -> ResponseReturnValue:
+    """Someone saved the scenario since this form was filled: both people's values, nothing
+    saved."""
+    session.refresh(scenario)
+    yours = {name: value for name, value in request.form.items() if name in form_values(scenario)}
+    rows = [
+        row
+        for row in value_rows(yours, form_values(scenario), {})
+        if row.differs or row.label == "Name"
+    ]
+    return conflict_page(
+        session,
+        None,
+        scenario,
+        what=f"Scenario ‘{scenario.name}’",
+        back_url=url_for("scenarios.show", scenario_id=scenario.id),
+        rows=rows,
+    )
 
 
 @bp.post("/<int:scenario_id>/copy")

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 
 from models.vocabulary import Role
+from planner.core.conflict import VersionedForm
 from planner.inputs.forms import CheckboxesField, ChoiceField, options
 
 ROLE_CHOICES = options(
@@ -20,7 +21,7 @@ ROLE_CHOICES = options(
 )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(VersionedForm):
     name = StringField("Full name")
     role = ChoiceField("Role", choices=ROLE_CHOICES)
     places = CheckboxesField(

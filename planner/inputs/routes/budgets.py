@@ -64,6 +64,7 @@ def edit_budget_line(line_id: int) -> Any:
     back = _back_to_partner(line.partner_id)
     return form_page(
         form,
+        editing=line,
         save=lambda: service.update_budget_line(session, line_id, form.to_fields(), actor=actor()),
         done=lambda changed: (
             f"Saved {describe(fetch(session, Partner, changed.partner_id, 'partner'), changed)}.",
@@ -134,6 +135,7 @@ def edit_contract(contract_id: int) -> Any:
         form.place_id.data = str(contract.place_id or "")
     return form_page(
         form,
+        editing=contract,
         save=lambda: service.update_contract(session, contract_id, form.to_fields(), actor=actor()),
         done=lambda changed: (
             f"Saved {contract_words(session, changed)['description']}.",
