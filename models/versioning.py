@@ -19,6 +19,6 @@ class Versioned(SQLModel):
         description="Raised by one on every change; send it back (If-Match) to change the record.",
     )
 
-    @declared_attr  # type: ignore[misc]
+    @declared_attr  # type: ignore[arg-type]
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805  (a class attribute, built per table)
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]

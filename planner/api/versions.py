@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from planner.api.errors import ErrorResponse, fail
 
-PRECONDITION_RESPONSES: dict[int, Any] = {412: ErrorResponse, 428: ErrorResponse}
+PRECONDITION_RESPONSES: dict[Any, Any] = {412: ErrorResponse, 428: ErrorResponse}
 
 
 class IfMatch(BaseModel):

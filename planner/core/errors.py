@@ -76,8 +76,7 @@ def _forget_the_request_session() -> None:
 
 def database_unavailable() -> ResponseReturnValue:
     _forget_the_request_session()
-    body, code = render_error(503)  # type: ignore[misc]
-    response = make_response(body, code)
+    response = make_response(render_error(503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response

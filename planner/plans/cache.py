@@ -34,7 +34,7 @@ class FinishedPlans:
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
-                return self._kept[key]  # type: ignore[no-any-return]
+                return self._kept[key]
         value = build()
         with self._lock:
             self._kept[key] = value

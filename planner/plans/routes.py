@@ -134,7 +134,7 @@ def show(plan_id: int) -> ResponseReturnValue:
     return response
 
 
-def _worked_out(plan: Plan) -> tuple[Any, list[Any], Any]:
+def _worked_out(plan: Plan) -> tuple[Any, Any, Any]:
     report = build_report(plan)
     return report, plan_charts(report), solved_rules(plan)
 
@@ -143,9 +143,7 @@ def page_etag(session: Session, plan: Plan) -> str:
     """What the page of a finished plan depends on besides the plan: whether it is the agreed
     plan, the delivery recorded, who reads it (their role and form token), and this release."""
     generate_csrf()  # the page's forms carry the session's token: make sure it has one first
-    recorded = session.exec(
-        select(func.count(), func.max(DeliveryRecord.updated_at))  # type: ignore[arg-type]
-    ).one()
+    recorded = session.exec(select(func.count(), func.max(DeliveryRecord.updated_at))).one()
     return etag_of(
         plan.id,
         plan.finished_at,
