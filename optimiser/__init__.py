@@ -47,6 +47,7 @@ from optimiser.plan import (
     SolveStatus,
     Timings,
     YearSpend,
+    part_to_dict,
     plan_from_dict,
     plan_to_dict,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "diagnose",
     "evidence_level",
     "optimise",
+    "part_to_dict",
     "plan_from_dict",
     "plan_to_dict",
 ]

@@ -161,6 +161,15 @@ class PlanReport:
         return float(pooling["value_of_pooling"]) if pooling else None
 
     @property
+    def pooling_status(self) -> str:
+        """The value-of-pooling job: '' none, 'waiting', 'working', 'done' or 'failed'."""
+        return self.plan.pooling_status or ""
+
+    @property
+    def pooling_failure(self) -> str:
+        return str(self.result.get("pooling_failure") or "")
+
+    @property
     def partners_alone(self) -> bool:
         """Whether the scenario had each partner plan alone (the baseline without pooling)."""
         scenario = (self.plan.inputs or {}).get("scenario") or {}

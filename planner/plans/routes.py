@@ -36,6 +36,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.solving.pooling_job import pooling_state
 from planner.solving.workers import give_up_on_interrupted_plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -133,6 +134,26 @@ def status(plan_id: int) -> ResponseReturnValue:
     session = get_session()
     plan = find_plan(session, plan_id)
     response = jsonify(plan_status(session, plan, url_for("plans.show", plan_id=plan_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:plan_id>/pooling")
+@role_required(*READERS)
+def pooling(plan_id: int) -> ResponseReturnValue:
+    """The value-of-pooling job for the plan page (static/js/plan-pooling.js): where it is and,
+    once finished, the page's section rendered as on the page."""
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    state = pooling_state(session, current_app._get_current_object(), plan)  # type: ignore[attr-defined]
+    if state["finished"]:
+        report = build_report(plan)
+        state["html"] = render_template("plans/_pooling.html", report=report, plan=plan)
+        gain = report.pooling_gain
+        state["headline"] = (
+            "–" if gain is None else f"£{gain:,.0f}" if gain >= 0 else f"−£{-gain:,.0f}"
+        )
+    response = jsonify(state)
     response.headers["Cache-Control"] = "no-store"
     return response
 
