@@ -4,6 +4,7 @@ Also what each partner could do alone (``solve_alone``), a labelled figure never
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 from typing import Any
@@ -218,9 +219,14 @@ def pooling_sentence(
             "The value of pooling could not be worked out: with each partner commissioning "
             f"separately, {why[:1].lower()}{why[1:]}"
         ).rstrip(".") + "."
-    pooled_text, separate_text = gain(pooled)[6:], gain(separate)[6:]  # without "about "
+    # All three figures to the same step (three figures of the pooled value), so they add up.
+    step = 10.0 ** (math.floor(math.log10(max(abs(pooled), 1e-9))) - 2)
+    pooled_rounded = round(pooled / step) * step
+    separate_rounded = round(separate / step) * step
+    difference = max(pooled_rounded - separate_rounded, 0.0)
+    pooled_text, separate_text = gain(pooled_rounded)[6:], gain(separate_rounded)[6:]
     opening = (
-        f"Pooling adds {gain(max(pooled - separate, 0.0))} over the same partners commissioning "
+        f"Pooling adds {gain(difference)} over the same partners commissioning "
         f"separately from the same people and providers ({pooled_text} pooled against "
         f"{separate_text} separately, each partner's money buying only for the benefit that "
         "falls to it)."

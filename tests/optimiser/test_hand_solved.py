@@ -176,8 +176,10 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
         "short would add about £6 of demand avoided.",
     }
     assert plan.pooling.sentence == (
-        "Pooling adds about £16.20 of demand avoided over the partners commissioning alone "
-        "(£30 of demand avoided pooled against £13.80 of demand avoided alone)."
+        "Pooling adds about £1.70 of demand avoided over the same partners commissioning "
+        "separately from the same people and providers (£30 of demand avoided pooled against "
+        "£28.30 of demand avoided separately, each partner's money buying only for the "
+        "benefit that falls to it)."
     )
 
 
