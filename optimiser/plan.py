@@ -244,6 +244,24 @@ class PoolingComparison:
 
 
 @dataclass(frozen=True)
+class UnspentMoney:
+    """One partner-year's money the plan leaves unspent, and why (``optimiser.unspent``).
+
+    ``reason`` is a short code: window, ring_fence, evidence, district, district_full,
+    capacity, rule or no_benefit; ``sentence`` says it in words.
+    """
+
+    partner: str
+    name: str
+    year: int
+    available: float
+    spend: float
+    unspent: float
+    reason: str
+    sentence: str
+
+
+@dataclass(frozen=True)
 class ModelSize:
     variables: int
     constraints: int
@@ -296,6 +314,7 @@ class Plan:
     messages: tuple[str, ...] = ()
     budget_lines: tuple[BudgetLineSpend, ...] = ()
     spend_by_year: tuple[YearSpend, ...] = ()
+    unspent: tuple[UnspentMoney, ...] = ()
 
 
 def _to_jsonable(item: Any) -> Any:

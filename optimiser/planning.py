@@ -38,6 +38,7 @@ from optimiser.scenario import ScenarioRules
 from optimiser.separate import build_separate, pooled_value
 from optimiser.solve import SolveResult, model_size, solve_model
 from optimiser.unfunded import not_funded
+from optimiser.unspent import unspent_money
 from optimiser.wording import Gain
 
 SEPARATELY = (
@@ -125,6 +126,11 @@ def optimise(
     unfunded = not_funded(
         explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
     )
+    unspent = (
+        unspent_money(explained_model, lines, gain, explained=sensitivity)
+        if result.status.has_plan
+        else ()
+    )
     explained_at = time.perf_counter()
     pooling = None
     if (
@@ -172,6 +178,7 @@ def optimise(
         messages=tuple(messages),
         budget_lines=lines,
         spend_by_year=spend_by_year(rules.years, plan_allocations) if plan_allocations else (),
+        unspent=unspent,
     )
 
 
