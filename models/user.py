@@ -5,6 +5,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.fields import strip_text, utc_now
+from models.text import one_line_text
 from models.vocabulary import Role
 
 
@@ -15,6 +16,7 @@ class UserBase(SQLModel):
     active: bool = Field(default=True)
 
     _strip = field_validator("name", mode="before")(strip_text)
+    _one_line = field_validator("name", mode="after")(one_line_text)
 
     @field_validator("email", mode="before")
     @classmethod
