@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from models.text import is_web_address
+from planner.security.headers import add_security_headers
 
 
 def web_address_or_blank(value: object) -> str:
@@ -19,3 +20,4 @@ def web_address_or_blank(value: object) -> str:
 def init_app(app: Flask) -> None:
     """Install the security parts on the app (called once from create_app)."""
     app.jinja_env.filters["web_address"] = web_address_or_blank
+    add_security_headers(app)
