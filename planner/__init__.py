@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from planner.core.ids import RecordIdConverter
     from planner.extensions import csrf, login_manager
     from planner.features import BLUEPRINTS, register_cli, register_template_helpers
+    from planner.security import init_after_blueprints
     from planner.security import init_app as init_security
 
     # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views. The
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         else:
             app.register_blueprint(blueprint)
     register_error_pages(app)
+    init_after_blueprints(app)
     register_cli(app)
     register_template_helpers(app)
 

@@ -10,6 +10,8 @@ from flask import Flask
 
 from models.text import is_web_address
 from planner.security.headers import add_security_headers
+from planner.security.sessions import init_sessions
+from planner.security.throttle import init_throttle
 
 
 def web_address_or_blank(value: object) -> str:
@@ -21,3 +23,9 @@ def init_app(app: Flask) -> None:
     """Install the security parts on the app (called once from create_app)."""
     app.jinja_env.filters["web_address"] = web_address_or_blank
     add_security_headers(app)
+    init_sessions(app)
+
+
+def init_after_blueprints(app: Flask) -> None:
+    """The parts that wrap views, installed once every blueprint is registered."""
+    init_throttle(app)
