@@ -15,6 +15,7 @@ schema and check that each text field refuses these characters.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 from urllib.parse import urlsplit
 
 # Unicode categories never wanted in typed text: controls (Cc), formatting characters such as
@@ -106,3 +107,35 @@ def is_web_address(value: object) -> bool:
         return bool(web_address(value))
     except ValueError:
         return False
+
+
+@cache
+def _look_alikes() -> dict[str, str]:
+    """Each non-ASCII letter that looks like an ASCII letter or digit (Cyrillic "а", Greek "ο",
+    fullwidth "Ａ"), mapped to that ASCII character, from Unicode's confusables list as the
+    confusable-homoglyphs package ships it."""
+    import json
+    from importlib.resources import files
+
+    table = json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_text())
+    mapping: dict[str, str] = {}
+    for character, homoglyphs in table.items():
+        if len(character) != 1 or character.isascii():
+            continue
+        plain = [
+            h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()
+        ]
+        if plain:
+            lower = [c for c in plain if c.islower()]
+            mapping[character] = (lower or plain)[0].lower()
+    return mapping
+
+
+def comparison_key(name: object) -> str:
+    """A name as names are compared: Unicode NFKC normalisation (fullwidth and ligature forms
+    become plain letters), case folding, one space between words, and letters that look like
+    Latin ones read as those (so "Bradford Council" with a Cyrillic "а" is the same name)."""
+    text = unicodedata.normalize("NFKC", str(name if name is not None else ""))
+    folded = " ".join(text.split()).casefold()
+    look_alikes = _look_alikes()
+    return "".join(look_alikes.get(character, character) for character in folded)
