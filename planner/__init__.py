@@ -32,6 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from planner.core.ids import RecordIdConverter
     from planner.extensions import csrf, login_manager
     from planner.features import BLUEPRINTS, register_cli, register_template_helpers
+    from planner.security import init_after_blueprints
+    from planner.security import init_app as init_security
 
     # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views. The
     # instance folder is chosen here, not by Flask: for a `pip install .` Flask would put it
@@ -57,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_security(app)
     configure_docs(app)
     for blueprint in BLUEPRINTS:
         if isinstance(blueprint, APIBlueprint):
@@ -65,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.register_blueprint(blueprint)
     register_error_pages(app)
     compression.init_app(app)
+    init_after_blueprints(app)
     register_cli(app)
     register_template_helpers(app)
 
