@@ -7,8 +7,8 @@ from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import money_field, strip_text
-from models.versioning import Versioned
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 
 
 class DemandTypeBase(SQLModel):

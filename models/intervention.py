@@ -8,8 +8,8 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import json_list_field, money_field, optional_money_field, strip_text
-from models.versioning import Versioned
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS
 
 

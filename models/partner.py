@@ -16,8 +16,8 @@ from models.fields import (
     utc_now,
     year_field,
 )
-from models.versioning import Versioned
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 from models.vocabulary import BudgetStatus, PartnerKind, financial_year_label
 
 

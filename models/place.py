@@ -5,8 +5,8 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import strip_text
-from models.versioning import Versioned
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 
 
 class PlaceBase(SQLModel):

@@ -17,8 +17,8 @@ from models.fields import (
     utc_now,
     year_field,
 )
-from models.versioning import Versioned
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS, ObjectiveChoice
 
 DEFAULT_CONFIDENCE = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.0}

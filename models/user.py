@@ -5,11 +5,10 @@ from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.fields import strip_text, utc_now
-from models.versioning import Versioned
 from models.fields import broken_on, strip_text, utc_now
 from models.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from models.text import one_line_text
+from models.versioning import Versioned
 from models.vocabulary import Role
 
 
