@@ -21,16 +21,17 @@ T = TypeVar("T")
 
 
 class FinishedPlans:
-    """The newest KEPT values for finished plans, keyed by plan id and when it finished."""
+    """The newest KEPT values for finished plans, keyed by plan id, when it finished and where its
+    value of pooling (worked out after it, as a job of its own) has got."""
 
     def __init__(self) -> None:
-        self._kept: OrderedDict[tuple[int, str], Any] = OrderedDict()
+        self._kept: OrderedDict[tuple[int, str, str], Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, plan: Plan, build: Callable[[], T]) -> T:
         if not plan.status.finished or plan.id is None:
             return build()
-        key = (plan.id, str(plan.finished_at))
+        key = (plan.id, str(plan.finished_at), plan.pooling_status)
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)

@@ -153,6 +153,7 @@ def page_etag(session: Session, plan: Plan) -> str:
     return etag_of(
         plan.id,
         plan.finished_at,
+        plan.pooling_status,
         agreed_plan_id(session),
         recorded,
         current_user.get_id(),
