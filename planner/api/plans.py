@@ -68,8 +68,9 @@ def with_money_as_text(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan JSON with its money as strings with pence, as the API promises."""
     shown = {key: money_text(plan[key]) if key in MONEY_HEADLINES else plan[key] for key in plan}
     for key in MONEY_IN_RESULT:
-        if "." not in key and isinstance(shown.get(key), list):
-            shown[key] = _money_rows(shown[key], key)
+        rows = shown.get(key)
+        if "." not in key and isinstance(rows, list):
+            shown[key] = _money_rows(rows, key)
     return shown
 
 

@@ -46,7 +46,7 @@ from models.scenario import ScenarioCreate
 from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
-from planner.db import new_session
+from planner.db import new_session, stored_id
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
@@ -201,7 +201,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
         session.add(CommissioningCycle(**_validated(CommissioningCycleCreate, cycle, what)))
         partners[demo.name] = partner
     for budget in partnership.BUDGETS:
-        fields = {
+        budget_fields: dict[str, Any] = {
             "partner_id": partners[budget.partner].id,
             "year": budget.year,
             "maximum": Decimal(budget.maximum),
@@ -212,7 +212,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
             "illustrative": True,
         }
         what = f"budget line of {budget.partner} for {budget.year}"
-        session.add(BudgetLine(**_validated(BudgetLineCreate, fields, what)))
+        session.add(BudgetLine(**_validated(BudgetLineCreate, budget_fields, what)))
     session.flush()
     return partners
 
@@ -234,7 +234,7 @@ def _add_places(session: Session) -> dict[str, Place]:
             population = {"target_group": group, "population": people}
             what = f"population of {demo.name}"
             row = _validated(PlacePopulationBase, population, what)
-            session.add(PlacePopulation(**row, place_id=place.id))
+            session.add(PlacePopulation(**row, place_id=stored_id(place)))
         places[demo.name] = place
     return places
 
@@ -269,7 +269,7 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
         for partner_name, percent in shares.items():
             share = {"partner_id": partners[partner_name].id, "share_percent": percent}
             row = _validated(CostShareCreate, share, f"cost share of {demo.name}")
-            session.add(CostShare(**row, demand_type_id=demand_type.id))
+            session.add(CostShare(**row, demand_type_id=stored_id(demand_type)))
         demand_types[demo.name] = demand_type
     return demand_types
 
@@ -311,7 +311,7 @@ def _add_interventions(
             session.add(
                 InterventionEffect(
                     **_validated(InterventionEffectCreate, row, what),
-                    intervention_id=intervention.id,
+                    intervention_id=stored_id(intervention),
                 )
             )
         interventions[demo.name] = intervention
@@ -377,7 +377,7 @@ def _add_sign_ins(session: Session) -> list[tuple[DemoSignIn, str]]:
             outcome.append((demo, "already there"))
             continue
         place_ids = [
-            place.id
+            stored_id(place)
             for place in session.exec(select(Place).where(Place.name.in_(demo.places))).all()  # type: ignore[attr-defined]
         ]
         if demo.places and not place_ids:
@@ -395,7 +395,7 @@ def _add_sign_ins(session: Session) -> list[tuple[DemoSignIn, str]]:
         session.add(user)
         session.flush()
         for place_id in place_ids:
-            session.add(UserPlace(user_id=user.id, place_id=place_id))
+            session.add(UserPlace(user_id=stored_id(user), place_id=place_id))
         record_change(
             session,
             None,

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
 from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
@@ -322,9 +324,12 @@ def year_table(years: list[YearSpend], partners: list[str]) -> YearTable:
     ]
     if not cells:
         return YearTable([(year, {}, 0) for year in years], {}, 0)
-    row, column, amount = (list(part) for part in zip(*cells, strict=True))
+    row, column, amount = (np.asarray(part) for part in zip(*cells, strict=True))
     rounded = controlled_rounding(row, column, amount, (len(years), len(partners)))
-    shown = {(r, c): int(whole) for r, c, whole in zip(row, column, rounded.cells, strict=True)}
+    shown = {
+        (int(r), int(c)): int(whole)
+        for r, c, whole in zip(row.tolist(), column.tolist(), rounded.cells, strict=True)
+    }
     return YearTable(
         rows=[
             (
