@@ -171,7 +171,9 @@ class NotFunded:
 
     intervention: str
     name: str
-    reason: str  # an exclusion rule (ne, rating, bcr, no_population, no_budget) or outcompeted
+    reason: (
+        str  # a key of optimiser.unfunded.UNFUNDED_REASONS: an exclusion rule, or why not chosen
+    )
     sentence: str
     reduced_cost: float | None = None
     effect_increase_needed: float | None = None  # fraction: 0.25 = 25% more effective

@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from optimiser import NO_LIMIT
 from optimiser.families import family
 from optimiser.plan import PlaceOutcome
+from optimiser.unfunded import UNFUNDED_REASONS
 from planner.excel.cells import (
     BOLD,
     PERCENT,
@@ -31,15 +32,6 @@ from planner.excel.plan_view import PlanWorkbookView
 PARTNERS = "Partners"
 PLACES = "Places"
 SENSITIVITY = "Sensitivity"
-
-NOT_FUNDED_REASONS = {
-    "ne": "Rated NE: found not effective or harmful",
-    "rating": "Evidence rating below the scenario's minimum",
-    "bcr": "Benefit-cost ratio below the scenario's threshold",
-    "no_population": "No eligible population in any place",
-    "no_budget": "No budget line may pay for it",
-    "outcompeted": "Not competitive: other interventions give more for the money",
-}
 
 
 @dataclass
@@ -265,7 +257,7 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
     for item in plan.not_funded:
         row += 1
         safe_cell_text(sheet.cell(row, 1), item.name)
-        safe_cell_text(sheet.cell(row, 2), NOT_FUNDED_REASONS.get(item.reason, item.reason))
+        safe_cell_text(sheet.cell(row, 2), UNFUNDED_REASONS[item.reason].words)
         if item.reduced_cost is not None:
             sheet.cell(row, 3, round(item.reduced_cost, 6)).number_format = "#,##0.0000"
         if item.effect_increase_needed is not None:

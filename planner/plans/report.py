@@ -13,6 +13,7 @@ import numpy as np
 from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
+from optimiser.families import family
 from optimiser.rounding import controlled_rounding
 from optimiser.solve import EARLY_STOPS, says_why_it_stopped
 from planner.core.years import InFinancialYear
@@ -150,6 +151,15 @@ class PlanReport:
     @property
     def diagnosis(self) -> dict[str, Any] | None:
         return self.result.get("diagnosis")
+
+    @property
+    def clash_groups(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The clashes grouped by kind of rule (the registry's headings), in the order the
+        diagnosis found them, so each kind is named once above its clashes."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for clash in (self.diagnosis or {}).get("clashes", []):
+            groups.setdefault(family(str(clash["family"])).heading, []).append(clash)
+        return list(groups.items())
 
     @property
     def pooling(self) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from flask_login import login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.plan import PlanStatus
+from optimiser.unfunded import UNFUNDED_REASONS, UnfundedReason
 from planner.auth.roles import READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
@@ -54,6 +55,12 @@ def status_label(status: str) -> str:
 @bp.app_template_global()
 def status_tag_class(status: str) -> str:
     return STATUS_TAGS.get(PlanStatus(status), "tag-grey")
+
+
+@bp.app_template_global()
+def unfunded_reason(reason: str) -> UnfundedReason:
+    """Why an intervention is unfunded, as its tag (``optimiser.unfunded.UNFUNDED_REASONS``)."""
+    return UNFUNDED_REASONS[reason]
 
 
 @bp.app_context_processor

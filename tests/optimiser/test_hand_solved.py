@@ -287,7 +287,9 @@ def test_infeasible_commitment_is_diagnosed_with_names_and_money():
         "£310,000."
     )
     assert plan.diagnosis.summary == (
-        "The rules cannot all be met: 1 rule would have to give way, by £90,000 in all."
+        "The rules cannot all be met. The rule that matters most is Kirklees Council's "
+        "committed minimum of £400,000 in 2026/27: the smallest change that makes a plan "
+        "possible is for it to give way by £90,000 (a smaller committed minimum)."
     )
 
 
