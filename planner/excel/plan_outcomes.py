@@ -226,7 +226,7 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
             sheet.cell(row, 1),
             "No rule limits this plan."
             if plan.status.has_plan
-            else "The plan has no allocation, so no rule binds.",
+            else "The plan has no allocation, so no rule holds it back.",
         )
     last_binding = row
     row += 2
