@@ -181,6 +181,45 @@ class NotFunded:
 
 
 @dataclass(frozen=True)
+class RuleRow:
+    """One rule as Excel Solver's Answer and Sensitivity reports show it (``optimiser.answer``).
+
+    ``activity`` is the row's real value at the plan; ``slack`` how far it is from its limit;
+    ``range_note`` says in words why the allowable ranges are blank, when they are.
+    """
+
+    row: str
+    family: str
+    label: str
+    activity: float
+    sense: str  # "at most", "at least" or "equal to"
+    limit: float
+    slack: float
+    binding: bool
+    shadow_price: float
+    allowable_increase: float | None = None
+    allowable_decrease: float | None = None
+    range_note: str = ""
+
+
+@dataclass(frozen=True)
+class VariableCell:
+    """Participants of one delivery slice, as Excel Solver's Variable Cells show a cell."""
+
+    name: str
+    intervention: str
+    place: str
+    year: int
+    segment: int
+    final_value: float
+    reduced_cost: float
+    objective_coefficient: float
+    allowable_increase: float | None = None
+    allowable_decrease: float | None = None
+    range_note: str = ""
+
+
+@dataclass(frozen=True)
 class Clash:
     """A rule that cannot be met alongside the others, and by how much.
 
@@ -279,6 +318,8 @@ class Plan:
     messages: tuple[str, ...] = ()
     budget_lines: tuple[BudgetLineSpend, ...] = ()
     spend_by_year: tuple[YearSpend, ...] = ()
+    rule_rows: tuple[RuleRow, ...] = ()
+    variable_cells: tuple[VariableCell, ...] = ()
 
 
 def _to_jsonable(item: Any) -> Any:

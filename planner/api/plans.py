@@ -131,6 +131,21 @@ class PlanOut(BaseModel):
         "solver held it at (maximum, committed minimum, contracts) or is empty.",
     )
     spend_by_year: list[dict[str, Any]] = Field(default_factory=list)
+    rule_rows: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Excel Solver's Answer report and the Constraints of its Sensitivity report, "
+        "budgets first: each rule's label, family, activity (its final value at the plan), "
+        "sense ('at most', 'at least', 'equal to'), limit, slack, binding, shadow_price, "
+        "allowable_increase and allowable_decrease (1e30: no limit; null: none, with "
+        "range_note saying why in words).",
+    )
+    variable_cells: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The Variable Cells of Excel Solver's Sensitivity report: each delivery "
+        "slice the plan uses (intervention, place, year, segment) with final_value "
+        "(participants), reduced_cost, objective_coefficient (objective units per participant), "
+        "allowable_increase and allowable_decrease of that coefficient, and range_note.",
+    )
 
 
 class PlanQuery(PageQuery):

@@ -58,7 +58,6 @@ def write_summary(
         ("Solved on", view.created_at),
         ("Run by", view.created_by or "Not recorded"),
         ("Solver status", view.status_label),
-        ("Solver detail", plan.solver_detail),
         (
             "Model size",
             f"{plan.model_size.variables:,} variables, {plan.model_size.constraints:,} rules, "

@@ -13,6 +13,7 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.cells import column
+from planner.excel.plan_answer import ANSWER, write_answer, write_variable_cells
 from planner.excel.plan_checks import CHECKS, write_checks
 from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
@@ -41,6 +42,7 @@ SHEET_ORDER = (
     FUNDING_BY_INTERVENTION,
     PARTNERS,
     PLACES,
+    ANSWER,
     SENSITIVITY,
     CHECKS,
     INPUTS,
@@ -49,7 +51,7 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Places, Sensitivity, Checks and Inputs."""
+    Partners, Places, Answer, Sensitivity, Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -60,7 +62,9 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
     partners = write_partners(sheets[PARTNERS], view, funding)
     places = write_places(sheets[PLACES], view, rows)
+    write_answer(sheets[ANSWER], view)
     write_sensitivity(sheets[SENSITIVITY], view)
+    write_variable_cells(sheets[SENSITIVITY], view, sheets[SENSITIVITY].max_row + 3)
     filter_binding_rules(sheets[SENSITIVITY], view)
     headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
     write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)

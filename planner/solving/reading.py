@@ -31,6 +31,8 @@ RESULT_KEYS = (
     "model_size",
     "budget_lines",
     "spend_by_year",
+    "rule_rows",
+    "variable_cells",
     "mip_gap",
     "relaxation_objective",
     "relaxation_gap",
@@ -55,7 +57,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     binding_constraints (with shadow_price and sentence), not_funded (with reason and sentence),
     pooling, diagnosis, messages, timings (seconds), model_size, budget_lines (each line's spend
     to the penny against its maximum and committed minimum, and the limit the solver held it
-    at) and spend_by_year (both empty for plans stored before they were kept), and for
+    at) and spend_by_year (both empty for plans stored before they were kept), rule_rows and
+    variable_cells (Excel Solver's Answer and Sensitivity reports: every rule's final value,
+    limit, slack, shadow price and ranges; each delivery slice's final value, reduced cost,
+    objective coefficient and ranges; empty for plans stored before they were kept), and for
     whole-programme plans
     mip_gap (the solver's proven gap), relaxation_objective and relaxation_gap (the linear
     relaxation's objective and how far the plan is below it), null otherwise.
