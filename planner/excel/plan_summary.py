@@ -92,7 +92,7 @@ def write_summary(
         ("Benefit-cost ratio", "", RATIO),
         ("Participants", f"={rows.participants_total}", PEOPLE),
     ]
-    if plan.pooling is not None:
+    if plan.pooling is not None and plan.pooling.value_of_pooling is not None:
         lines.append(
             (
                 "Value of pooling (" + (plan.objective_unit or "£") + ")",
