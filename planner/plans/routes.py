@@ -36,6 +36,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.pooled_fund.service import plan_pooled_fund
 from planner.solving.workers import give_up_on_interrupted_plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -111,6 +112,7 @@ def show(plan_id: int) -> ResponseReturnValue:
         charts=plan_charts(report),
         delivery=plan_delivery(session, plan),
         rules=solved_rules(plan),
+        pooled_fund=plan_pooled_fund(session, plan),
     )
 
 
