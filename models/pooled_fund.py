@@ -15,6 +15,7 @@ from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import utc_now
+from models.timestamps import UtcTimestamp
 
 PERCENT_DIGITS = 5
 PERCENT_PLACES = 2
@@ -120,5 +121,5 @@ class PooledFundAgreementPublic(PooledFundAgreementBase):
     scenario_id: int
     host_partner_name: str | None
     shares: list[PooledFundSharePublic]
-    updated_at: NaiveDatetime
+    updated_at: UtcTimestamp
     updated_by_name: str
