@@ -9,6 +9,7 @@ the arithmetic.
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import NaiveDatetime
 from sqlalchemy import Numeric, UniqueConstraint
@@ -40,7 +41,7 @@ RISK_SHARE_LABELS = {
 }
 
 
-def percent_field(**kwargs: object) -> object:
+def percent_field(**kwargs: Any) -> Any:
     """A percentage to two decimal places, 0 to 100."""
     return Field(
         ge=0,
@@ -48,7 +49,7 @@ def percent_field(**kwargs: object) -> object:
         max_digits=PERCENT_DIGITS,
         decimal_places=PERCENT_PLACES,
         sa_type=Numeric(PERCENT_DIGITS, PERCENT_PLACES),
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

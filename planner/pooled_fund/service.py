@@ -183,7 +183,10 @@ def save_agreement(
         if over or under:
             agreement.shares.append(
                 PooledFundShare(
-                    partner_id=partner_id, overspend_percent=over, underspend_percent=under
+                    agreement_id=agreement.id,  # type: ignore[arg-type]
+                    partner_id=partner_id,
+                    overspend_percent=over,
+                    underspend_percent=under,
                 )
             )
     session.flush()
