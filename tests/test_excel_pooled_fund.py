@@ -75,9 +75,7 @@ def test_exposure_and_headroom_match_the_page_and_a_breach_turns_red(
     assert seen == len(expected)
     headroom_rows = list(_rows(sheet, "Partner"))
     assert headroom_rows, "a headroom row per budget line"
-    lines = {
-        (view.partner_name(line.partner), line.year_label): line for line in position.headroom
-    }
+    lines = {(view.partner_name(line.partner), line.year_label): line for line in position.headroom}
     for row in headroom_rows:
         line = lines[(sheet.cell(row, 1).value, sheet.cell(row, 2).value)]
         assert abs(Decimal(str(sheet.cell(row, 5).value)) - line.headroom) <= Decimal("0.01")

@@ -149,3 +149,21 @@ def test_the_plan_shows_exposure_and_headroom(demo_app: Flask, finance) -> None:
     page = finance_plan_page(demo_app, finance)
     assert "Leeds City Council hosts the fund" in page
     assert "Each further £1,000 overspent" in page
+
+
+def test_a_copied_scenario_keeps_the_agreement(demo_app: Flask, commissioner) -> None:  # type: ignore[no-untyped-def]
+    scenario_id, _ = ids(demo_app)
+    original = agreement_of(demo_app, scenario_id)
+    response = commissioner.post(f"/scenarios/{scenario_id}/copy")
+    assert response.status_code == 302
+    copy_id = int(re.search(r"/scenarios/(\d+)/edit", response.location).group(1))  # type: ignore[union-attr]
+    copied = agreement_of(demo_app, copy_id)
+    assert copied.id != original.id
+    assert (copied.host_partner_id, copied.overspend_basis, copied.contingency_percent) == (
+        original.host_partner_id,
+        original.overspend_basis,
+        original.contingency_percent,
+    )
+    assert [(s.partner_id, s.overspend_percent) for s in copied.shares] == [
+        (s.partner_id, s.overspend_percent) for s in original.shares
+    ]

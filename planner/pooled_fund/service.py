@@ -160,6 +160,38 @@ def _checked(
     return fields, shares, errors
 
 
+def copy_agreement(session: Session, original: Scenario, copy: Scenario) -> None:
+    """Give a copied scenario the original's pooled-fund agreement (the caller commits)."""
+    agreement = find_agreement(session, original.id)  # type: ignore[arg-type]
+    if agreement is None:
+        return
+    copied = PooledFundAgreement(
+        scenario_id=copy.id,  # type: ignore[arg-type]
+        **agreement.model_dump(
+            include={
+                "host_partner_id",
+                "overspend_basis",
+                "underspend_basis",
+                "contingency_percent",
+                "reference",
+                "updated_by_name",
+            }
+        ),
+    )
+    session.add(copied)
+    session.flush()
+    for share in agreement.shares:
+        copied.shares.append(
+            PooledFundShare(
+                agreement_id=copied.id,  # type: ignore[arg-type]
+                partner_id=share.partner_id,
+                overspend_percent=share.overspend_percent,
+                underspend_percent=share.underspend_percent,
+            )
+        )
+    session.flush()
+
+
 def save_agreement(
     session: Session, scenario: Scenario, submission: AgreementSubmission, actor: Actor
 ) -> PooledFundAgreement:
