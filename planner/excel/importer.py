@@ -40,6 +40,7 @@ from planner.excel.import_reader import (
 from planner.excel.import_rows import RowImport
 from planner.excel.input_cells import CellProblem, read_cell
 from planner.excel.input_columns import InputSheet
+from planner.inputs.name_index import names_indexed
 from planner.inputs.service import (
     InputError,
     by_name,
@@ -74,24 +75,25 @@ class Importer:
         listener = self._capture
         event.listen(self.session, "transient_to_pending", listener)
         try:
-            for table, apply_row in (
-                (tables.PARTNERS, import_rows.partner),
-                (tables.CYCLES, import_rows.cycle),
-                (tables.INTERVENTIONS, import_rows.intervention),
-                (tables.PLACES, import_rows.place),
-            ):
-                for row, values in rows.get(table.name, []):
-                    self._attempt(row, values, apply_row)
-            self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
-            for table, apply_row in (
-                (tables.EFFECTS, import_rows.effect),
-                (tables.POPULATIONS, import_rows.population),
-                (tables.CAPACITIES, import_rows.capacity),
-                (tables.BUDGET_LINES, import_rows.budget_line),
-            ):
-                for row, values in rows.get(table.name, []):
-                    self._attempt(row, values, apply_row)
-            self._contracts(rows.get(tables.CONTRACTS.name, []))
+            with names_indexed(self.session):
+                for table, apply_row in (
+                    (tables.PARTNERS, import_rows.partner),
+                    (tables.CYCLES, import_rows.cycle),
+                    (tables.INTERVENTIONS, import_rows.intervention),
+                    (tables.PLACES, import_rows.place),
+                ):
+                    for row, values in rows.get(table.name, []):
+                        self._attempt(row, values, apply_row)
+                self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
+                for table, apply_row in (
+                    (tables.EFFECTS, import_rows.effect),
+                    (tables.POPULATIONS, import_rows.population),
+                    (tables.CAPACITIES, import_rows.capacity),
+                    (tables.BUDGET_LINES, import_rows.budget_line),
+                ):
+                    for row, values in rows.get(table.name, []):
+                        self._attempt(row, values, apply_row)
+                self._contracts(rows.get(tables.CONTRACTS.name, []))
         finally:
             event.remove(self.session, "transient_to_pending", listener)
         order = {table.name: index for index, table in enumerate(tables.INPUT_SHEETS)}
