@@ -68,7 +68,9 @@ def run(rows: int) -> None:
             with new_session() as session:
                 timed("confirm, empty database", lambda: apply_import(session, content))
             with new_session() as session:
-                timed("preview again, every row unchanged", lambda: preview_import(session, content))
+                timed(
+                    "preview again, every row unchanged", lambda: preview_import(session, content)
+                )
             fewer = partners_workbook(rows, skip=rows // 2)
             with new_session() as session:
                 timed("preview with one row missing", lambda: preview_import(session, fewer))
