@@ -33,6 +33,7 @@ from planner.excel.plan_sheets import (
     write_funding_by_intervention,
 )
 from planner.excel.plan_summary import SUMMARY, write_summary
+from planner.excel.plan_unspent import UNSPENT, write_unspent
 from planner.excel.plan_view import PlanWorkbookView
 
 SHEET_ORDER = (
@@ -42,6 +43,7 @@ SHEET_ORDER = (
     FUNDING_BY_INTERVENTION,
     PARTNERS,
     PLACES,
+    UNSPENT,
     SENSITIVITY,
     CHECKS,
     INPUTS,
@@ -50,8 +52,8 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Sensitivity,
-    Checks and Inputs."""
+    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Unspent,
+    Sensitivity, Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -65,6 +67,7 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
         position = workbook.sheetnames.index(PARTNERS) + 1
         write_pooled_fund(workbook.create_sheet(POOLED_FUND, position), view, funding)
     places = write_places(sheets[PLACES], view, rows)
+    write_unspent(sheets[UNSPENT], view)
     write_sensitivity(sheets[SENSITIVITY], view)
     filter_binding_rules(sheets[SENSITIVITY], view)
     headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])

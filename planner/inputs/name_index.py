@@ -18,14 +18,17 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlmodel import Session, select
 
+from models.text import comparison_key
+
 INDEX_KEY = "names_indexed"
 NameIndex = dict[str, dict[int, str]]  # name key -> {record id: name as recorded}
 
 
 def name_key(name: object) -> str:
-    """A name as names are compared: ignoring capitals and extra spaces, so "Bradford East" and
-    "bradford  EAST " are the same place (a spreadsheet's SUMIFS, and people, read them alike)."""
-    return " ".join(str(name if name is not None else "").split()).casefold()
+    """A name as names are compared: ignoring capitals, extra spaces and look-alike letters, so
+    "Bradford East", "bradford  EAST " and "Brаdford East" with a Cyrillic "а" are the same
+    place (people, and a spreadsheet's SUMIFS, cannot tell them apart)."""
+    return comparison_key(name)
 
 
 @contextmanager

@@ -138,7 +138,7 @@ def ensure_unique_name(
         return
     reason = f"There is already {label} called '{others[0]}'"
     if others[0] != str(name).strip():
-        reason += " (names are compared ignoring capitals and extra spaces)"
+        reason += " (names are compared ignoring capitals, extra spaces and look-alike letters)"
     raise InputError({"name": reason})
 
 

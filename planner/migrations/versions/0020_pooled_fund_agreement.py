@@ -1,7 +1,7 @@
 """Pooled-fund agreements: a host partner, how over- and underspends are shared, a reserve
 
 Revision ID: 0020
-Revises: 0004
+Revises: 0051
 Create Date: 2026-12-04 16:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0020'
-down_revision: str | None = '0004'
+down_revision: str | None = '0051'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
