@@ -15,6 +15,7 @@ from planner.excel.routes import bp as excel_bp
 from planner.glossary.routes import bp as glossary_bp
 from planner.inputs.routes import bp as inputs_bp
 from planner.plans.routes import bp as plans_bp
+from planner.pooled_fund.routes import bp as pooled_fund_bp
 from planner.scenarios.routes import bp as scenarios_bp
 from planner.teams.routes import bp as teams_bp
 from planner.tokens.routes import bp as tokens_bp
@@ -28,6 +29,7 @@ BLUEPRINTS: list[Blueprint] = [
     audit_bp,
     tokens_bp,
     scenarios_bp,
+    pooled_fund_bp,
     plans_bp,
     excel_bp,
     teams_bp,

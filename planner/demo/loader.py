@@ -41,6 +41,7 @@ from models.partner import (
     PartnerCreate,
 )
 from models.place import PlaceCreate, PlacePopulationBase
+from models.pooled_fund import PooledFundAgreement, RiskShareBasis
 from models.rules import RuleBroken, check_contract_years, check_cost_shares
 from models.scenario import ScenarioCreate
 from models.user import UserCreate
@@ -363,6 +364,27 @@ def _add_scenarios(session: Session, partners: Mapping[str, Partner]) -> None:
             "need_floor": demo.need_floor,
         }
         session.add(Scenario(**_validated(ScenarioCreate, fields, f"scenario {demo.name}")))
+    session.flush()
+    _add_pooled_fund_agreement(session, partners)
+
+
+def _add_pooled_fund_agreement(session: Session, partners: Mapping[str, Partner]) -> None:
+    """The first scenario's pooled-fund agreement, so its agreed plan shows exposure and
+    headroom (illustrative terms: a council hosts, as in most Better Care Fund agreements)."""
+    first = session.exec(
+        select(Scenario).where(Scenario.name == partnership.SCENARIOS[0].name)
+    ).one()
+    session.add(
+        PooledFundAgreement(
+            scenario_id=first.id,  # type: ignore[arg-type]
+            host_partner_id=partners[partnership.AGREEMENT_HOST].id,
+            overspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            underspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            contingency_percent=partnership.AGREEMENT_CONTINGENCY_PERCENT,
+            reference="Illustrative: the section 75 agreement the demo partnership might sign",
+            updated_by_name="demo",
+        )
+    )
     session.flush()
 
 

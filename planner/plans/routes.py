@@ -37,6 +37,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.pooled_fund.service import plan_pooled_fund
 from planner.solving.pooling_job import pooling_state
 from planner.solving.workers import give_up_on_interrupted_plans
 
@@ -124,6 +125,7 @@ def show(plan_id: int) -> ResponseReturnValue:
         charts=plan_charts(report),
         delivery=plan_delivery(session, plan),
         rules=solved_rules(plan),
+        pooled_fund=plan_pooled_fund(session, plan),
     )
 
 
