@@ -133,7 +133,7 @@ def add_resource(resource: Resource) -> APIBlueprint:
             "get",
             list_rule,
             {"query": PageQuery, **list_path},
-            {200: Page[public]},
+            {200: Page[public]},  # type: ignore[valid-type]  # the schema is built at run time
             f"List the {label}s{owner}",
         ),
         (

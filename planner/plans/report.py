@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
 from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
+from optimiser.families import family
 from optimiser.rounding import controlled_rounding
 from optimiser.solve import EARLY_STOPS, says_why_it_stopped
 from planner.core.years import InFinancialYear
@@ -150,6 +153,15 @@ class PlanReport:
         return self.result.get("diagnosis")
 
     @property
+    def clash_groups(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The clashes grouped by kind of rule (the registry's headings), in the order the
+        diagnosis found them, so each kind is named once above its clashes."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for clash in (self.diagnosis or {}).get("clashes", []):
+            groups.setdefault(family(str(clash["family"])).heading, []).append(clash)
+        return list(groups.items())
+
+    @property
     def pooling(self) -> dict[str, Any] | None:
         return self.result.get("pooling")
 
@@ -159,6 +171,29 @@ class PlanReport:
             return float(self.plan.pooling_gain)
         pooling = self.pooling
         return float(pooling["value_of_pooling"]) if pooling else None
+
+    @property
+    def unspent(self) -> list[dict[str, Any]]:
+        """Each partner-year with money left unspent, and why (empty in plans stored before)."""
+        return list(self.result.get("unspent", []))
+
+    @property
+    def money_available(self) -> float:
+        """All the budget lines' maximums added up (0 in plans stored before lines were kept)."""
+        return round(sum(line["maximum"] for line in self.result.get("budget_lines", [])), 2)
+
+    @property
+    def money_unspent(self) -> float:
+        return round(sum(entry["unspent"] for entry in self.unspent), 2)
+
+    @property
+    def pooling_status(self) -> str:
+        """The value-of-pooling job: '' none, 'waiting', 'working', 'done' or 'failed'."""
+        return self.plan.pooling_status or ""
+
+    @property
+    def pooling_failure(self) -> str:
+        return str(self.result.get("pooling_failure") or "")
 
     @property
     def partners_alone(self) -> bool:
@@ -322,9 +357,12 @@ def year_table(years: list[YearSpend], partners: list[str]) -> YearTable:
     ]
     if not cells:
         return YearTable([(year, {}, 0) for year in years], {}, 0)
-    row, column, amount = (list(part) for part in zip(*cells, strict=True))
+    row, column, amount = (np.asarray(part) for part in zip(*cells, strict=True))
     rounded = controlled_rounding(row, column, amount, (len(years), len(partners)))
-    shown = {(r, c): int(whole) for r, c, whole in zip(row, column, rounded.cells, strict=True)}
+    shown = {
+        (int(r), int(c)): int(whole)
+        for r, c, whole in zip(row.tolist(), column.tolist(), rounded.cells, strict=True)
+    }
     return YearTable(
         rows=[
             (

@@ -19,6 +19,7 @@ from flask_login import login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.plan import PlanStatus
+from optimiser.unfunded import UNFUNDED_REASONS, UnfundedReason
 from planner.auth.roles import READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
@@ -36,6 +37,8 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.pooled_fund.service import plan_pooled_fund
+from planner.solving.pooling_job import pooling_state
 from planner.solving.workers import give_up_on_interrupted_plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -58,6 +61,12 @@ def status_label(status: str) -> str:
 @bp.app_template_global()
 def status_tag_class(status: str) -> str:
     return STATUS_TAGS.get(PlanStatus(status), "tag-grey")
+
+
+@bp.app_template_global()
+def unfunded_reason(reason: str) -> UnfundedReason:
+    """Why an intervention is unfunded, as its tag (``optimiser.unfunded.UNFUNDED_REASONS``)."""
+    return UNFUNDED_REASONS[reason]
 
 
 @bp.app_context_processor
@@ -116,6 +125,7 @@ def show(plan_id: int) -> ResponseReturnValue:
         charts=plan_charts(report),
         delivery=plan_delivery(session, plan),
         rules=solved_rules(plan),
+        pooled_fund=plan_pooled_fund(session, plan),
     )
 
 
@@ -138,6 +148,26 @@ def status(plan_id: int) -> ResponseReturnValue:
     session = get_session()
     plan = find_plan(session, plan_id)
     response = jsonify(plan_status(session, plan, url_for("plans.show", plan_id=plan_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:plan_id>/pooling")
+@role_required(*READERS)
+def pooling(plan_id: int) -> ResponseReturnValue:
+    """The value-of-pooling job for the plan page (static/js/plan-pooling.js): where it is and,
+    once finished, the page's section rendered as on the page."""
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    state = pooling_state(session, current_app._get_current_object(), plan)  # type: ignore[attr-defined]
+    if state["finished"]:
+        report = build_report(plan)
+        state["html"] = render_template("plans/_pooling.html", report=report, plan=plan)
+        gain = report.pooling_gain
+        state["headline"] = (
+            "–" if gain is None else f"£{gain:,.0f}" if gain >= 0 else f"−£{-gain:,.0f}"
+        )
+    response = jsonify(state)
     response.headers["Cache-Control"] = "no-store"
     return response
 

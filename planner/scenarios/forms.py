@@ -44,6 +44,7 @@ class NumberRule:
     whole: bool = False
     percent: bool = False  # typed as a percentage, stored as a fraction
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
+    glossary: str = ""  # the glossary entry that explains it
 
     @classmethod
     def of(cls, setting: Setting) -> NumberRule:
@@ -59,6 +60,7 @@ class NumberRule:
             whole=setting.whole,
             percent=setting.percent,
             why_maximum=setting.why_maximum,
+            glossary=setting.glossary,
         )
 
     def default_text(self) -> str:

@@ -26,6 +26,7 @@ from models.intervention import InterventionCategory
 from models.scenario import CapScope, ScenarioCreate
 from planner.audit.service import Actor, json_safe, record_change
 from planner.inputs.validation import name_key
+from planner.pooled_fund.service import copy_agreement
 from planner.scenarios.checks import form_input, scenario_problems
 from planner.scenarios.forms import (
     BudgetLineChoice,
@@ -268,7 +269,7 @@ def copy_name(session: Session, name: str) -> str:
 
 
 def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenario:
-    """A new scenario with the same rules, budget overrides and caps."""
+    """A new scenario with the same rules, budget overrides, caps and pooled-fund agreement."""
     fields = deepcopy(original.model_dump(exclude={"id", "created_at", "updated_at"}))
     copy = Scenario(**fields)
     copy.name = copy_name(session, original.name)
@@ -278,6 +279,7 @@ def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenari
     copy.caps = [_new_cap(c.scope, c.target, c.maximum) for c in original.caps]
     session.add(copy)
     session.flush()
+    copy_agreement(session, original, copy)
     record_change(
         session,
         actor,

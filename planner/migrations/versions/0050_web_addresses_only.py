@@ -7,7 +7,7 @@ one (the source's name is kept, shown without a link). The check is written out 
 than imported, so this migration keeps meaning what it meant when the models change.
 
 Revision ID: 0050
-Revises: 0004
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0050'
-down_revision: str | None = '0004'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
