@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from flask_openapi3 import APIBlueprint
 from pydantic import BaseModel, create_model
@@ -63,10 +63,12 @@ class Resource:
 
 
 def partial(schema: type[BaseModel]) -> type[BaseModel]:
-    """The schema with every field optional, for PATCH: send only what changes."""
+    """The schema with every field optional, for PATCH: send only what changes. A field may be
+    left out, but not sent as null unless it may be empty anyway ({"name": null} is a 422
+    naming the field, and the document says so): the type stays the Create schema's."""
     fields: dict[str, Any] = {
         name: (
-            Optional[info.annotation],  # noqa: UP045 (the annotation is a runtime value)
+            info.annotation,
             FieldInfo.merge_field_infos(info, default=None, default_factory=None),
         )
         for name, info in schema.model_fields.items()
