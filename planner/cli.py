@@ -101,7 +101,8 @@ def startup_reason(ctx: click.Context, error: BaseException) -> str | None:
     if isinstance(error, OperationalError):
         return f"could not reach the database{where}: {_first_line(error.orig or error)}"
     if isinstance(error, SQLAlchemyError):
-        return f"the database{where} refused the request: {_first_line(error.orig or error)}"
+        cause = getattr(error, "orig", None) or error  # only driver errors carry the driver's
+        return f"the database{where} refused the request: {_first_line(cause)}"
     if isinstance(error, CommandError):
         return f"could not migrate the database{where}: {_first_line(error)}"
     if isinstance(error, PermissionError):

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 
 from models import DeliveryRecord, Plan
 from models.plan import PlanStatus
+from optimiser.unfunded import UNFUNDED_REASONS, UnfundedReason
 from planner import STATIC_DIR
 from planner.auth.roles import EDITORS, READERS, role_required
 from planner.core.ids import number_arg, number_args
@@ -46,6 +47,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.pooled_fund.service import plan_pooled_fund
 from planner.solving.pooling_job import pooling_state
 from planner.solving.workers import give_up_on_interrupted_plans
 
@@ -71,6 +73,12 @@ def status_label(status: str) -> str:
 @bp.app_template_global()
 def status_tag_class(status: str) -> str:
     return STATUS_TAGS.get(PlanStatus(status), "tag-grey")
+
+
+@bp.app_template_global()
+def unfunded_reason(reason: str) -> UnfundedReason:
+    """Why an intervention is unfunded, as its tag (``optimiser.unfunded.UNFUNDED_REASONS``)."""
+    return UNFUNDED_REASONS[reason]
 
 
 @bp.app_context_processor
@@ -121,7 +129,8 @@ def show(plan_id: int) -> ResponseReturnValue:
     plan = find_plan(session, plan_id)
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
-    tag = page_etag(session, plan)
+    pooled_fund = plan_pooled_fund(session, plan)
+    tag = page_etag(session, plan, pooled_fund)
     if tag in request.if_none_match:
         return _not_modified(tag)
     report, charts, rules = reports.get(plan, lambda: _worked_out(plan))
@@ -133,6 +142,7 @@ def show(plan_id: int) -> ResponseReturnValue:
             charts=charts,
             delivery=plan_delivery(session, plan),
             rules=rules,
+            pooled_fund=pooled_fund,
         )
     )
     response.set_etag(tag)
@@ -145,7 +155,7 @@ def _worked_out(plan: Plan) -> tuple[Any, Any, Any]:
     return report, plan_charts(report), solved_rules(plan)
 
 
-def page_etag(session: Session, plan: Plan) -> str:
+def page_etag(session: Session, plan: Plan, pooled_fund: object = None) -> str:
     """What the page of a finished plan depends on besides the plan: whether it is the agreed
     plan, the delivery recorded, who reads it (their role and form token), and this release."""
     generate_csrf()  # the page's forms carry the session's token: make sure it has one first
@@ -155,6 +165,7 @@ def page_etag(session: Session, plan: Plan) -> str:
         plan.finished_at,
         plan.pooling_status,
         agreed_plan_id(session),
+        repr(pooled_fund),
         recorded,
         current_user.get_id(),
         getattr(current_user, "role", ""),

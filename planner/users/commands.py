@@ -40,7 +40,7 @@ def users_create(email: str, name: str, role: str, password: str, places: tuple[
 
     from models import Place
     from planner.auth.service import AccountError, create_user
-    from planner.db import new_session
+    from planner.db import new_session, stored_id
 
     with new_session() as session:
         place_ids = []
@@ -48,7 +48,7 @@ def users_create(email: str, name: str, role: str, password: str, places: tuple[
             place = session.exec(select(Place).where(Place.name == place_name)).first()
             if place is None:
                 fail(f"there is no place called '{place_name}'")
-            place_ids.append(place.id)
+            place_ids.append(stored_id(place))
         if role == Role.PLACE_LEAD and not place_ids:
             fail("a place lead needs at least one --place")
         try:

@@ -1,7 +1,7 @@
 """Jobs: long work run by workers, tracked in the database; plans name the job solving them
 
 Revision ID: 0040
-Revises: 0051
+Revises: 0020
 Create Date: 2026-12-04 16:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0040'
-down_revision: str | None = '0051'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
