@@ -84,5 +84,10 @@ def test_the_api_refuses_a_closed_year_until_confirmed(app: Flask) -> None:
     assert _lines(app) == [2027]
     # A change to the line asks again: the year is still closed.
     line = saved.json["id"]
-    again = client.patch(f"/api/v1/budget-lines/{line}", json={"maximum": "1"}, headers=headers)
+    etag = client.get(f"/api/v1/budget-lines/{line}", headers=headers).headers["ETag"]
+    again = client.patch(
+        f"/api/v1/budget-lines/{line}",
+        json={"maximum": "1"},
+        headers={**headers, "If-Match": etag},
+    )
     assert again.status_code == 422
