@@ -64,6 +64,28 @@ def _amount(item: object, label: str, name: str, *, allow_none: bool = False) ->
     _set(item, name, number)
 
 
+def _range(item: object, label: str, low: str, high: str, *, around: str | None = None) -> None:
+    """Check a low-high range: both or neither given, each at least 0, low at most high,
+    and (``around``) the recorded figure inside it."""
+    _amount(item, label, low, allow_none=True)
+    _amount(item, label, high, allow_none=True)
+    bottom, top = getattr(item, low), getattr(item, high)
+    if (bottom is None) != (top is None):
+        missing = high if top is None else low
+        raise InputError(f"{label}: {missing} is missing; give both ends of the range or neither")
+    if bottom is None or top is None:
+        return
+    if bottom > top:
+        raise InputError(f"{label}: {low} {bottom:g} is above {high} {top:g}")
+    if around is not None:
+        figure = getattr(item, around)
+        if not bottom <= figure <= top:
+            raise InputError(
+                f"{label}: the range {low} {bottom:g} to {high} {top:g} must include "
+                f"{around} {figure:g}"
+            )
+
+
 def _key(item: object, label: str, name: str = "key") -> None:
     value = getattr(item, name)
     if not isinstance(value, str) or not value.strip():
@@ -210,11 +232,15 @@ class DemandType:
     unit_cost: Money
     shares: Mapping[str, float]
     unit: str = "case"
+    # A plausible range of the unit cost (``optimiser.uncertainty``); None: the default spread.
+    unit_cost_low: Money | None = None
+    unit_cost_high: Money | None = None
 
     def __post_init__(self) -> None:
         label = f"demand type {self.key!r}"
         _key(self, label)
         _amount(self, label, "unit_cost")
+        _range(self, label, "unit_cost_low", "unit_cost_high", around="unit_cost")
         _mapping(self, label, "shares")
         total = sum(self.shares.values())
         if abs(total - 1.0) > 1e-6:
@@ -233,6 +259,11 @@ class Effect:
     demand_type: str
     reduction_per_participant: float
     years_after: tuple[int, ...] = (1,)
+    # How sure the estimate is (``optimiser.uncertainty``): a standard error, or a plausible
+    # low-high range around ``reduction_per_participant``; neither means the default by rating.
+    standard_error: float | None = None
+    low: float | None = None
+    high: float | None = None
 
     def __post_init__(self) -> None:
         label = f"effect on {self.demand_type!r}"
@@ -241,6 +272,8 @@ class Effect:
         _years(self, label, "years_after")
         if not self.years_after or min(self.years_after) < 0:
             raise InputError(f"{label}: years_after must list years 0 or later")
+        _amount(self, label, "standard_error", allow_none=True)
+        _range(self, label, "low", "high", around="reduction_per_participant")
 
 
 @dataclass(frozen=True)
@@ -272,9 +305,18 @@ class Intervention:
     capacity: float | None = None
     duration_years: int = 1
     cost_rating: int | None = None
+    # Share of commissioned places taken up and completed, as a range (``optimiser.uncertainty``);
+    # None: every place is taken, as the plan assumes.
+    take_up_low: float | None = None
+    take_up_high: float | None = None
 
     def __post_init__(self) -> None:
         label = f"intervention {self.key!r}"
+        _range(self, label, "take_up_low", "take_up_high")
+        for name in ("take_up_low", "take_up_high"):
+            value = getattr(self, name)
+            if value is not None and value > 1:
+                raise InputError(f"{label}: {name} is a share of places, at most 1, got {value}")
         _key(self, label)
         _key(self, label, "category")
         _key(self, label, "target_group")
