@@ -6,6 +6,7 @@ schema; rules that span records (cost shares summing to 100%, contracts inside a
 """
 
 from models.agreement import PlanAgreement
+from models.analysis import PlanAnalysis
 from models.audit import AuditEvent
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
@@ -34,6 +35,7 @@ __all__ = [
     "PlacePopulation",
     "Plan",
     "PlanAgreement",
+    "PlanAnalysis",
     "PlanAllocation",
     "PlanExplanation",
     "PlanFunding",

@@ -2,11 +2,12 @@
 
 from decimal import Decimal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.fields import money_field, strip_text
+from models.fields import money_field, optional_money_field, strip_text
+from models.spread import check_range
 
 
 class DemandTypeBase(SQLModel):
@@ -20,8 +21,28 @@ class DemandTypeBase(SQLModel):
     cost_source_url: str = Field(default="", max_length=500)
     cost_published: str = Field(default="", max_length=60, description="When it was published.")
     description: str = Field(default="", max_length=2000)
+    unit_cost_low: Decimal | None = optional_money_field(
+        description="Lowest plausible unit cost, £ (blank: the default of plus or minus 20%)."
+    )
+    unit_cost_high: Decimal | None = optional_money_field(
+        description="Highest plausible unit cost, £."
+    )
 
     _strip = field_validator("name", "unit", mode="before")(strip_text)
+
+    @model_validator(mode="after")
+    def cost_range(self) -> "DemandTypeBase":
+        check_range(
+            type(self).__name__,
+            "unit_cost_low",
+            "unit_cost_high",
+            self.unit_cost_low,
+            self.unit_cost_high,
+            what="unit cost",
+            figure=self.unit_cost,
+            figure_words="the cost of one unit",
+        )
+        return self
 
 
 class DemandType(DemandTypeBase, table=True):

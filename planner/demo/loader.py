@@ -47,7 +47,7 @@ from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
 from planner.db import new_session
-from planner.demo import evidence, partnership, unit_costs
+from planner.demo import evidence, partnership, spreads, unit_costs
 from planner.demo.agreed import agree_demo_plan
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
@@ -243,10 +243,13 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
     demand_types: dict[str, DemandType] = {}
     for demo in unit_costs.DEMAND_TYPES:
         published = Decimal(demo.published_cost)
+        cost = in_demo_prices(published, demo.published_year)
+        cost_range, range_words = spreads.unit_cost_range(demo.name, cost)
         fields = {
             "name": demo.name,
             "unit": demo.unit,
-            "unit_cost": in_demo_prices(published, demo.published_year),
+            "unit_cost": cost,
+            **cost_range,
             "price_year": financial_year_label(DEMO_PRICE_YEAR),
             "cost_source": demo.cost_source,
             "cost_source_url": demo.cost_source_url,
@@ -255,8 +258,9 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
                 (
                     demo.description,
                     conversion_words(published, demo.published_year, demo.year_assumed),
+                    range_words,
                 )
-            ),
+            ).strip(),
         }
         demand_type = DemandType(**_validated(DemandTypeCreate, fields, f"demand type {demo.name}"))
         session.add(demand_type)
@@ -296,6 +300,10 @@ def _add_interventions(
             "rating_url": demo.rating_url,
             "illustrative": True,
         }
+        if demo.name in spreads.TAKE_UP_PERCENT:
+            low, high = spreads.TAKE_UP_PERCENT[demo.name]
+            fields["take_up_low_percent"], fields["take_up_high_percent"] = low, high
+            fields["description"] = f"{demo.description} {spreads.TAKE_UP_NOTE}"
         intervention = Intervention(
             **_validated(InterventionCreate, fields, f"intervention {demo.name}")
         )
@@ -306,6 +314,9 @@ def _add_interventions(
                 "demand_type_id": demand_types[effect.demand_type].id,
                 "reduction_per_participant": effect.reduction_per_participant,
                 "years_after": list(effect.years_after),
+                **spreads.effect_spread(
+                    demo.name, effect.demand_type, effect.reduction_per_participant
+                ),
             }
             what = f"effect of {demo.name} on {effect.demand_type}"
             session.add(

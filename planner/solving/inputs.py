@@ -124,6 +124,8 @@ def _demand_types(
                 unit_cost=demand.unit_cost,
                 shares={partner: percent / 100 for partner, percent in percents.items()},
                 unit=demand.unit,
+                unit_cost_low=demand.unit_cost_low,
+                unit_cost_high=demand.unit_cost_high,
             )
         )
     return tuple(result)
@@ -141,6 +143,9 @@ def _interventions(
                 demand_type=demand_types[effect.demand_type_id].name,
                 reduction_per_participant=effect.reduction_per_participant,
                 years_after=tuple(effect.years_after),
+                standard_error=effect.standard_error,
+                low=effect.effect_low,
+                high=effect.effect_high,
             )
         )
     return tuple(
@@ -158,9 +163,15 @@ def _interventions(
             capacity=i.capacity or None,
             duration_years=max(1, -(-i.duration_weeks // 52)),
             cost_rating=i.cost_rating,
+            take_up_low=_share(i.take_up_low_percent),
+            take_up_high=_share(i.take_up_high_percent),
         )
         for intervention_id, i in interventions.items()
     )
+
+
+def _share(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
 
 
 def _places(
