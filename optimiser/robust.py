@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from optimiser.build import build
+from optimiser.build import benefit_cost_ratio, build
 from optimiser.inputs import Effect, InputError, Intervention, PlanningInputs
+from optimiser.model import Model
 from optimiser.montecarlo import demand_in_draws, plan_units
 from optimiser.plan import Plan
 from optimiser.scenario import ObjectiveKind, ScenarioRules
@@ -142,6 +143,27 @@ def best_for_draw(
     return DrawOutcome(number, result.objective, tuple(interventions), tuple(places))
 
 
+def screened_rules(inputs: PlanningInputs, rules: ScenarioRules) -> ScenarioRules:
+    """The scenario's rules for re-solving draws, with the benefit-cost screen applied once.
+
+    The screen is how a partnership shortlists programmes, on the recorded figures; applied to
+    each draw's figures it would drop a programme whose drawn ratio dips under the threshold
+    even where the partnership holds a contract for it, and no plan could honour the contract.
+    So a programme the recorded figures screen out stays out (a spending cap of nothing), and
+    one they let in stays in.
+    """
+    if rules.bcr_threshold <= 0:
+        return rules
+    model = Model.empty(inputs, rules)
+    screened = {
+        intervention.key: 0.0
+        for intervention in inputs.interventions
+        if benefit_cost_ratio(model, intervention) < rules.bcr_threshold
+    }
+    caps = {**rules.intervention_caps, **screened}
+    return replace(rules, bcr_threshold=0.0, intervention_caps=caps)
+
+
 def resolve_draws(
     inputs: PlanningInputs,
     rules: ScenarioRules,
@@ -154,8 +176,9 @@ def resolve_draws(
 ) -> tuple[DrawOutcome, ...]:
     """Re-solve draws ``start`` to ``stop`` of ``count`` (a worker's share of them)."""
     draws = draw(inputs, count, seed)
+    screened = screened_rules(inputs, rules)
     return tuple(
-        best_for_draw(drawn_inputs(inputs, draws, number), rules, number, time_limit=time_limit)
+        best_for_draw(drawn_inputs(inputs, draws, number), screened, number, time_limit=time_limit)
         for number in range(start, count if stop is None else min(stop, count))
     )
 

@@ -30,7 +30,7 @@ BOOLEAN_SETTINGS = (
     "TESTING",
     "DEBUG",
 )
-INTEGER_SETTINGS = ("SOLVE_TIME_LIMIT", "MAX_CONTENT_LENGTH")
+INTEGER_SETTINGS = ("SOLVE_TIME_LIMIT", "MAX_CONTENT_LENGTH", "ANALYSIS_WORKERS")
 TRUE_WORDS = ("on", "true", "yes", "1")
 FALSE_WORDS = ("off", "false", "no", "0")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
@@ -53,6 +53,8 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SOLVE_IN_BACKGROUND = True
     SOLVE_TIME_LIMIT = 60
+    # Processes that share the re-solves of a robustness analysis (each takes a core).
+    ANALYSIS_WORKERS = 2
     LOG_LEVEL = "INFO"
     LOG_JSON = False
 

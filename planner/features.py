@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, current_app
 from flask_login import current_user
 
 from models.vocabulary import Role
+from planner.analysis.routes import bp as analysis_bp
 from planner.api import API_BLUEPRINTS
 from planner.audit.routes import bp as audit_bp
 from planner.auth.routes import bp as auth_bp
@@ -28,6 +29,7 @@ BLUEPRINTS: list[Blueprint] = [
     tokens_bp,
     scenarios_bp,
     plans_bp,
+    analysis_bp,
     excel_bp,
     teams_bp,
     delivery_bp,

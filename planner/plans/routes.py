@@ -19,6 +19,8 @@ from flask_login import login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.plan import PlanStatus
+from planner.analysis.charts import analysis_charts
+from planner.analysis.service import ANALYSIS_DEFAULTS, latest_analyses
 from planner.auth.roles import READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
@@ -104,13 +106,16 @@ def show(plan_id: int) -> ResponseReturnValue:
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
     report = build_report(plan)
+    analyses = latest_analyses(session, plan_id)
     return render_template(
         "plans/show.html",
         report=report,
         plan=plan,
-        charts=plan_charts(report),
+        charts={**plan_charts(report), **analysis_charts(analyses)},
         delivery=plan_delivery(session, plan),
         rules=solved_rules(plan),
+        analyses=analyses,
+        analysis_defaults=ANALYSIS_DEFAULTS,
     )
 
 

@@ -124,8 +124,8 @@ def _demand_types(
                 unit_cost=demand.unit_cost,
                 shares={partner: percent / 100 for partner, percent in percents.items()},
                 unit=demand.unit,
-                unit_cost_low=demand.unit_cost_low,
-                unit_cost_high=demand.unit_cost_high,
+                unit_cost_low=_pounds(demand.unit_cost_low),
+                unit_cost_high=_pounds(demand.unit_cost_high),
             )
         )
     return tuple(result)
@@ -168,6 +168,10 @@ def _interventions(
         )
         for intervention_id, i in interventions.items()
     )
+
+
+def _pounds(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)
 
 
 def _share(percent: float | None) -> float | None:
