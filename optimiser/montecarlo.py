@@ -178,7 +178,7 @@ def simulate_plan(
         draws=draws,
         seed=seed,
         total_spend=plan.total_spend,
-        value_planned=round(float(planned_units @ planned_costs), 2),
+        value_planned=plan.value_of_demand_avoided,
         value_mean=round(float(value.mean()), 2),
         value_low=round(float(low), 2),
         value_median=round(float(median), 2),

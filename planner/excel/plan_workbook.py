@@ -32,6 +32,7 @@ from planner.excel.plan_sheets import (
     write_funding_by_intervention,
 )
 from planner.excel.plan_summary import SUMMARY, write_summary
+from planner.excel.plan_uncertainty import UNCERTAINTY, write_uncertainty
 from planner.excel.plan_view import PlanWorkbookView
 
 SHEET_ORDER = (
@@ -49,7 +50,8 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Places, Sensitivity, Checks and Inputs."""
+    Partners, Places, Sensitivity, Uncertainty (when a Monte Carlo of the plan has been run),
+    Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -65,6 +67,9 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
     write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)
     write_inputs(sheets[INPUTS], view)
+    if view.uncertainty:
+        sheet = workbook.create_sheet(UNCERTAINTY, index=SHEET_ORDER.index(SENSITIVITY) + 1)
+        write_uncertainty(sheet, view.uncertainty)
     workbook.properties.title = f"Plan: {view.scenario_name}"[:250]
     workbook.properties.creator = "Pooled commissioning planner"
     # openpyxl stores formulas without results: ask Excel to work them all out on opening.

@@ -3,9 +3,13 @@ command line names by number or by scenario."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from dataclasses import replace
+from typing import Any
 
-from models import Plan, PlanAllocation
+from sqlmodel import Session, col, select
+
+from models import Plan, PlanAllocation, PlanAnalysis
+from models.analysis import AnalysisKind, AnalysisStatus
 from optimiser import plan_from_dict
 from planner.excel.plan_view import PlanWorkbookView, view_from_optimiser
 
@@ -37,7 +41,7 @@ def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
         place = keys["place"].get(row.place_name)
         if intervention and place:
             demand_avoided[(intervention, place, row.year)] = float(row.demand_avoided_value)
-    return view_from_optimiser(
+    view = view_from_optimiser(
         inputs,
         rules,
         result,
@@ -48,6 +52,21 @@ def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
         demand_avoided=demand_avoided,
         snapshot=plan.inputs,
     )
+    return replace(view, uncertainty=_monte_carlo(session, plan))
+
+
+def _monte_carlo(session: Session, plan: Plan) -> dict[str, Any]:
+    """The newest finished Monte Carlo of the plan, for the Uncertainty sheet."""
+    found = session.exec(
+        select(PlanAnalysis)
+        .where(
+            PlanAnalysis.plan_id == plan.id,
+            PlanAnalysis.kind == AnalysisKind.MONTE_CARLO,
+            PlanAnalysis.status == AnalysisStatus.FINISHED,
+        )
+        .order_by(col(PlanAnalysis.id).desc())
+    ).first()
+    return dict(found.result) if found is not None else {}
 
 
 def find_plan_to_export(session: Session, wanted: str) -> Plan:
