@@ -14,6 +14,7 @@ from optimiser.highs import Ranging, ranging, row_number
 from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
 from optimiser.solve import shadow_price, value
+from optimiser.target import target_measure
 from optimiser.wording import (
     Gain,
     about_money,
@@ -97,6 +98,8 @@ def describe_rule(model: Model, row: Row) -> str:
         )
     if family == "need_floor":
         return f"the need floor for {_name(model, 'place', keys[0])}"
+    if family == "target":
+        return target_words(model)
     if family == "cap_intervention":
         return f"the cap of {money(row.rhs)} on {_name(model, 'intervention', keys[0])}"
     if family == "cap_category":
@@ -110,10 +113,32 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def target_words(model: Model) -> str:
+    """Target mode's rule as a noun phrase: "the target of 100 First-time entrants avoided"."""
+    target = model.rules.target
+    assert target is not None
+    measure = target_measure(model.inputs, target)
+    if target.demand_type is None:
+        return f"the target of {money(target.amount)} of demand avoided"
+    return f"the target of {about_number(target.amount)} {measure}"
+
+
 def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
     """What relaxing one binding rule a little would buy, in words."""
     family, keys = row.family, row.keys
     total = value(model.total_spend)
+    if family == "target":
+        # Minimising spend, the target's shadow price is what one more unit of it costs.
+        assert model.rules.target is not None
+        unit = (
+            "£1 of demand avoided"
+            if model.rules.target.demand_type is None
+            else (f"one more {_name(model, 'demand', model.rules.target.demand_type)} avoided")
+        )
+        return (
+            f"{_sentence_case(target_words(model))} binds: each {unit} it asks for costs "
+            f"about {about_money(-price)}, and each one fewer saves about as much."
+        )
     if family == "budget":
         step = money_step(row.rhs)
         return (

@@ -111,7 +111,13 @@ def optimise(
     )
     explained_at = time.perf_counter()
     pooling = None
-    if compare_pooling and result.status.has_plan and result.objective is not None:
+    # In target mode there is no value of pooling to compare: each partner alone has no target.
+    if (
+        compare_pooling
+        and rules.target is None
+        and result.status.has_plan
+        and result.objective is not None
+    ):
         pooling = pooling_comparison(
             inputs, rules, result.objective, time_limit=time_limit, **highs_options
         )

@@ -59,6 +59,26 @@ class BudgetOverride:
                 object.__setattr__(self, name, float(value))
 
 
+@dataclass(frozen=True)
+class DemandTarget:
+    """Target mode: the least cost to avoid at least ``amount`` of demand.
+
+    With ``demand_type`` None the target is the money value of all demand avoided (pounds);
+    otherwise units of that demand type. Either is counted as the plan counts demand avoided
+    (expected, confidence-weighted, discounted over the appraisal period).
+    """
+
+    amount: float
+    demand_type: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int | float | Decimal):
+            raise InputError("target: amount must be a number")
+        object.__setattr__(self, "amount", float(self.amount))
+        if not math.isfinite(self.amount) or self.amount <= 0:
+            raise InputError(f"target: amount must be above 0, got {self.amount:g}")
+
+
 def _fraction(rules: ScenarioRules, name: str, upper: float | None = 1.0) -> None:
     value = getattr(rules, name)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -100,6 +120,8 @@ class ScenarioRules:
     - ``objective``: VALUE, PRIORITY (``priority_weights`` per demand type) or
       SINGLE (``objective_demand_type``).
     - ``appraisal_years``: years from ``first_year`` over which benefits count.
+    - ``target``: target mode, the least cost to reach a target (``DemandTarget``) under the
+      same rules, instead of the most demand avoided for the budgets.
     - ``whole_programme``: a mixed-integer plan where a programme either runs
       in a place and year (paying its set-up cost, at least its minimum
       cohort) or does not.
@@ -128,6 +150,7 @@ class ScenarioRules:
     segment_multipliers: tuple[float, ...] = (1.0, 0.8, 0.6)
     whole_programme: bool = False
     budget_overrides: tuple[BudgetOverride, ...] = ()
+    target: DemandTarget | None = None
 
     def __post_init__(self) -> None:
         if self.horizon_years < 1:
