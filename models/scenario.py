@@ -92,6 +92,16 @@ class ScenarioBase(SQLModel):
     priority_weights: dict[str, float] = json_dict_field(
         description="Weight per demand type id when the objective is priority-weighted."
     )
+    target_amount: float | None = Field(
+        default=None,
+        gt=0,
+        description="Target mode: the least cost to avoid at least this much demand (blank: off).",
+    )
+    target_demand_type_id: int | None = Field(
+        default=None,
+        foreign_key="demand_type.id",
+        description="The demand type the target counts, in its units (blank: £ of all demand).",
+    )
     objective_demand_type_id: int | None = Field(
         default=None,
         foreign_key="demand_type.id",

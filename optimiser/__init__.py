@@ -52,7 +52,13 @@ from optimiser.plan import (
 )
 from optimiser.planning import optimise
 from optimiser.pooling import compare_pooling
-from optimiser.scenario import BudgetOverride, CostPerUnitRule, ObjectiveKind, ScenarioRules
+from optimiser.scenario import (
+    BudgetOverride,
+    CostPerUnitRule,
+    DemandTarget,
+    ObjectiveKind,
+    ScenarioRules,
+)
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -68,6 +74,7 @@ __all__ = [
     "CostPerUnitRule",
     "DemandAvoided",
     "DemandReduction",
+    "DemandTarget",
     "DemandType",
     "Diagnosis",
     "Effect",

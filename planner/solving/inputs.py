@@ -264,6 +264,18 @@ def scenario_rules(
         intervention_caps=intervention_caps,
         category_caps=category_caps,
         budget_overrides=_budget_overrides(session, scenario, names),
+        target=_target(scenario, demand_names),
+    )
+
+
+def _target(scenario: Scenario, demand_names: dict[str, str]) -> opt.DemandTarget | None:
+    """Target mode's target, in the demand type's units or in pounds of all demand avoided."""
+    if scenario.target_amount is None:
+        return None
+    demand = scenario.target_demand_type_id
+    return opt.DemandTarget(
+        amount=scenario.target_amount,
+        demand_type=demand_names[str(demand)] if demand is not None else None,
     )
 
 

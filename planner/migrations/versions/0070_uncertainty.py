@@ -32,6 +32,12 @@ def upgrade() -> None:
     with op.batch_alter_table('demand_type', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unit_cost_low', sa.Numeric(14, 2), nullable=True))
         batch_op.add_column(sa.Column('unit_cost_high', sa.Numeric(14, 2), nullable=True))
+    with op.batch_alter_table('scenario', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('target_amount', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('target_demand_type_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            'fk_scenario_target_demand_type', 'demand_type', ['target_demand_type_id'], ['id']
+        )
     op.create_table(
         'plan_analysis',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -64,6 +70,10 @@ def downgrade() -> None:
     op.drop_table('plan_analysis')
     sa.Enum(name='analysisstatus').drop(op.get_bind(), checkfirst=True)
     sa.Enum(name='analysiskind').drop(op.get_bind(), checkfirst=True)
+    with op.batch_alter_table('scenario', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_scenario_target_demand_type', type_='foreignkey')
+        batch_op.drop_column('target_demand_type_id')
+        batch_op.drop_column('target_amount')
     with op.batch_alter_table('demand_type', schema=None) as batch_op:
         batch_op.drop_column('unit_cost_high')
         batch_op.drop_column('unit_cost_low')
