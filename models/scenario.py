@@ -88,6 +88,12 @@ class ScenarioBase(SQLModel):
     appraisal_years: int = Field(
         default=10, ge=1, le=60, description="Years over which benefits are counted."
     )
+    expected_over_draws: int = Field(
+        default=0,
+        ge=0,
+        le=10_000,
+        description="Plan for uncertainty: draws of the uncertain inputs to average over (0: off).",
+    )
     objective: ObjectiveChoice = Field(default=ObjectiveChoice.VALUE)
     priority_weights: dict[str, float] = json_dict_field(
         description="Weight per demand type id when the objective is priority-weighted."

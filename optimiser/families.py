@@ -44,6 +44,7 @@ class Unit(StrEnum):
     POUNDS = "£"
     PARTICIPANTS = "participants"
     PEOPLE = "people"
+    DRAWS = "draws"
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,18 @@ _SETTINGS = (
         10,
         1,
         60,
+        whole=True,
+    ),
+    Setting(
+        "expected_over_draws",
+        "Plan for uncertainty",
+        "0 plans with the figures as recorded; a number of draws (200 is plenty) plans for the "
+        "most demand avoided on average over that many draws of effects, unit costs and "
+        "take-up, under the same rules.",
+        Unit.DRAWS,
+        0,
+        0,
+        10_000,
         whole=True,
     ),
 )

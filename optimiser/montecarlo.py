@@ -20,7 +20,8 @@ import numpy as np
 
 from optimiser.inputs import PlanningInputs
 from optimiser.plan import Plan
-from optimiser.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, Draws, draw
+from optimiser.scenario import ScenarioRules
+from optimiser.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, Draws, draw, expected_factors
 
 HISTOGRAM_BINS = 30
 TINY = 0.005
@@ -87,8 +88,12 @@ class MonteCarlo:
     seconds: float
 
 
-def plan_units(plan: Plan, inputs: PlanningInputs) -> np.ndarray:
-    """Expected demand avoided by the plan, per intervention and demand type (inputs' order)."""
+def plan_units(
+    plan: Plan, inputs: PlanningInputs, rules: ScenarioRules | None = None
+) -> np.ndarray:
+    """Expected demand avoided by the plan, per intervention and demand type (inputs' order),
+    at the recorded figures: a plan made for uncertainty counted its units at the draws'
+    expected figures, which the draws here would otherwise count twice."""
     interventions = {i.key: n for n, i in enumerate(inputs.interventions)}
     demand = {d.key: n for n, d in enumerate(inputs.demand_types)}
     units = np.zeros((len(interventions), len(demand)))
@@ -97,6 +102,9 @@ def plan_units(plan: Plan, inputs: PlanningInputs) -> np.ndarray:
             units[interventions[allocation.intervention], demand[avoided.demand_type]] += (
                 avoided.units
             )
+    if rules is not None and rules.expected_over_draws:
+        factors = expected_factors(inputs, rules.expected_over_draws, rules.draw_seed).effect
+        units = np.divide(units, factors, out=np.zeros_like(units), where=factors > 0)
     return units
 
 
@@ -121,6 +129,7 @@ def simulate_plan(
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     bins: int = HISTOGRAM_BINS,
+    rules: ScenarioRules | None = None,
 ) -> MonteCarlo:
     """The plan's value over ``draws`` reproducible draws of the inputs it was solved with.
 
@@ -128,7 +137,7 @@ def simulate_plan(
     """
     started = time.perf_counter()
     drawn = draw(inputs, draws, seed)
-    units = plan_units(plan, inputs)
+    units = plan_units(plan, inputs, rules)
     avoided = demand_in_draws(units, drawn)  # draws x demand types
     valued = avoided * drawn.unit_cost  # pounds per draw and demand type
     value = valued.sum(axis=1)

@@ -35,6 +35,7 @@ from optimiser.report import (
 )
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import SolveResult, model_size, solve_model
+from optimiser.uncertainty import expected_inputs
 from optimiser.unfunded import not_funded
 from optimiser.wording import Gain
 
@@ -65,6 +66,9 @@ def optimise(
     inputs lack (``check_rules``).
     """
     check_rules(inputs, rules)
+    if rules.expected_over_draws:
+        # Planning for uncertainty: the same linear program at the draws' expected figures.
+        inputs = expected_inputs(inputs, rules.expected_over_draws, rules.draw_seed)
     started = time.perf_counter()
     model = build(inputs, rules)
     built = time.perf_counter()

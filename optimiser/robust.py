@@ -152,6 +152,8 @@ def screened_rules(inputs: PlanningInputs, rules: ScenarioRules) -> ScenarioRule
     So a programme the recorded figures screen out stays out (a spending cap of nothing), and
     one they let in stays in.
     """
+    # Each draw is one possible partnership: its best plan uses that draw's figures as recorded.
+    rules = replace(rules, expected_over_draws=0)
     if rules.bcr_threshold <= 0:
         return rules
     model = Model.empty(inputs, rules)
@@ -208,7 +210,7 @@ def summarise(
     """Funded shares and the chosen plan's regret over the re-solved draws."""
     draws = draw(inputs, count, seed)
     chosen = (
-        demand_in_draws(plan_units(plan, inputs), draws)
+        demand_in_draws(plan_units(plan, inputs, rules), draws)
         * objective_weights_in_draws(inputs, rules, draws)
     ).sum(axis=1)
     solved = [o for o in outcomes if o.objective is not None]

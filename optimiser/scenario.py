@@ -122,6 +122,9 @@ class ScenarioRules:
     - ``appraisal_years``: years from ``first_year`` over which benefits count.
     - ``target``: target mode, the least cost to reach a target (``DemandTarget``) under the
       same rules, instead of the most demand avoided for the budgets.
+    - ``expected_over_draws``: plan for uncertainty, maximising the expected value over that
+      many sampled draws of effects, unit costs and take-up (seeded by ``draw_seed``); 0: the
+      recorded figures.
     - ``whole_programme``: a mixed-integer plan where a programme either runs
       in a place and year (paying its set-up cost, at least its minimum
       cohort) or does not.
@@ -151,6 +154,10 @@ class ScenarioRules:
     whole_programme: bool = False
     budget_overrides: tuple[BudgetOverride, ...] = ()
     target: DemandTarget | None = None
+    # Plan for uncertainty: maximise the expected value over this many sampled draws of the
+    # uncertain inputs (``optimiser.uncertainty``) instead of the recorded figures; 0 is off.
+    expected_over_draws: int = 0
+    draw_seed: int = 20_260_401
 
     def __post_init__(self) -> None:
         if self.horizon_years < 1:
@@ -193,6 +200,10 @@ class ScenarioRules:
         if abs(sum(self.segment_shares) - 1) > 1e-6 or min(self.segment_shares) < 0:
             raise InputError("scenario rules: segment_shares must be fractions summing to 1")
         object.__setattr__(self, "budget_overrides", tuple(self.budget_overrides))
+        if not 0 <= int(self.expected_over_draws) <= 100_000:
+            raise InputError("scenario rules: expected_over_draws must be from 0 to 100,000")
+        if not 0 <= int(self.draw_seed) < 2**32:
+            raise InputError("scenario rules: draw_seed must be from 0 to 4,294,967,295")
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ import numpy as np
 from optimiser.inputs import PlanningInputs
 from optimiser.montecarlo import plan_units
 from optimiser.plan import Plan
+from optimiser.scenario import ScenarioRules
 from optimiser.uncertainty import Kind, uncertain_inputs
 
 
@@ -44,11 +45,17 @@ class Tornado:
     bars: tuple[TornadoBar, ...]
 
 
-def tornado(plan: Plan, inputs: PlanningInputs, *, most: int | None = None) -> Tornado:
+def tornado(
+    plan: Plan,
+    inputs: PlanningInputs,
+    *,
+    most: int | None = None,
+    rules: ScenarioRules | None = None,
+) -> Tornado:
     """Bars for every uncertain figure that moves the plan's value, longest first (``most``
     keeps that many). Figures the plan does not touch (an unfunded programme's effect) have no
     bar."""
-    units = plan_units(plan, inputs)  # interventions x demand types
+    units = plan_units(plan, inputs, rules)  # interventions x demand types
     interventions = {i.key: n for n, i in enumerate(inputs.interventions)}
     demand = {d.key: n for n, d in enumerate(inputs.demand_types)}
     costs = np.array([d.unit_cost for d in inputs.demand_types], dtype=np.float64)

@@ -92,6 +92,13 @@ def start_analysis(
                 "commissioning separately, so run the Monte Carlo instead"
             }
         )
+    if kind is AnalysisKind.ROBUSTNESS and plan.inputs.get("rules", {}).get("target"):
+        raise InputError(
+            {
+                "kind": "re-solves compare plans that make the most of the budgets; this plan is "
+                "the least cost to reach a target, so run the Monte Carlo instead"
+            }
+        )
     analysis = PlanAnalysis(
         plan_id=plan.id,  # type: ignore[arg-type]
         kind=kind,
@@ -143,10 +150,10 @@ def analysis_status(analysis: PlanAnalysis) -> dict[str, Any]:
 
 def run_monte_carlo(session: Session, analysis: PlanAnalysis, plan: Plan) -> None:
     """The plan's value over the draws, and the tornado bars, stored on the analysis."""
-    inputs, _rules = inputs_from_snapshot(plan.inputs)
+    inputs, rules = inputs_from_snapshot(plan.inputs)
     answer = opt.plan_from_dict(plan.result)
-    simulated = simulate_plan(answer, inputs, draws=analysis.draws, seed=analysis.seed)
-    bars = tornado(answer, inputs, most=TORNADO_BARS)
+    simulated = simulate_plan(answer, inputs, draws=analysis.draws, seed=analysis.seed, rules=rules)
+    bars = tornado(answer, inputs, most=TORNADO_BARS, rules=rules)
     analysis.result = {"monte_carlo": json_ready(simulated), "tornado": json_ready(bars)}
     analysis.done = analysis.draws
 

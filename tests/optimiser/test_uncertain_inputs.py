@@ -191,3 +191,27 @@ def test_monte_carlo_interval_contains_the_median(low: float, width: float, seed
     result = simulate_plan(plan, inputs, draws=200, seed=seed)
     assert result.value_low <= result.value_median <= result.value_high
     assert 0.0 <= result.chance_benefits_exceed_costs <= 1.0
+
+
+def test_planning_for_uncertainty_maximises_the_expected_value_over_the_draws():
+    """£60 buys 6 places. A: £10, 3 units a place, but take-up 50% to 100% (uniform, mean 75%):
+    2.25 units a place paid for on average. B: £10, 2.5 units, certain. With the recorded
+    figures A wins (6 x 3 = 18 counted); planning for uncertainty counts A at about 2.25 and
+    funds B: 6 x 2.5 = 15, which the draws then confirm (B is certain)."""
+    demand = DemandType("d", "Demand", 1.0, {"p": 1.0}, unit_cost_low=1.0, unit_cost_high=1.0)
+    inputs = _one_partner(
+        demand,
+        60,
+        _certain("a", 10, 3, capacity=6, take_up_low=0.5, take_up_high=1.0),
+        _certain("b", 10, 2.5, capacity=6),
+    )
+    recorded = optimise(inputs, simple_rules(), compare_pooling=False)
+    assert {x.intervention for x in recorded.allocations} == {"a"}
+    rules = simple_rules(expected_over_draws=4000)
+    planned = optimise(inputs, rules, compare_pooling=False)
+    assert {x.intervention for x in planned.allocations} == {"b"}
+    assert planned.objective == pytest.approx(15)
+    # The Monte Carlo of each plan: B's certain 15 beats A's average 6 x 3 x 0.75 = 13.5.
+    for plan, own_rules, mean in ((recorded, simple_rules(), 13.5), (planned, rules, 15.0)):
+        result = simulate_plan(plan, inputs, draws=4000, seed=9, rules=own_rules)
+        assert result.value_mean == pytest.approx(mean, rel=0.02)

@@ -34,6 +34,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('unit_cost_high', sa.Numeric(14, 2), nullable=True))
     with op.batch_alter_table('scenario', schema=None) as batch_op:
         batch_op.add_column(sa.Column('target_amount', sa.Float(), nullable=True))
+        batch_op.add_column(
+            sa.Column('expected_over_draws', sa.Integer(), nullable=False, server_default='0')
+        )
         batch_op.add_column(sa.Column('target_demand_type_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             'fk_scenario_target_demand_type', 'demand_type', ['target_demand_type_id'], ['id']
@@ -74,6 +77,7 @@ def downgrade() -> None:
         batch_op.drop_constraint('fk_scenario_target_demand_type', type_='foreignkey')
         batch_op.drop_column('target_demand_type_id')
         batch_op.drop_column('target_amount')
+        batch_op.drop_column('expected_over_draws')
     with op.batch_alter_table('demand_type', schema=None) as batch_op:
         batch_op.drop_column('unit_cost_high')
         batch_op.drop_column('unit_cost_low')
