@@ -8,6 +8,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import money_field, optional_money_field, strip_text
 from models.spread import check_range
+from models.text import note_text, one_line_text, web_address
 
 
 class DemandTypeBase(SQLModel):
@@ -29,6 +30,11 @@ class DemandTypeBase(SQLModel):
     )
 
     _strip = field_validator("name", "unit", mode="before")(strip_text)
+    _one_line = field_validator(
+        "name", "unit", "price_year", "cost_source", "cost_published", mode="after"
+    )(one_line_text)
+    _notes = field_validator("description", mode="after")(note_text)
+    _link = field_validator("cost_source_url", mode="before")(web_address)
 
     @model_validator(mode="after")
     def cost_range(self) -> "DemandTypeBase":

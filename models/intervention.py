@@ -15,6 +15,7 @@ from models.fields import (
     strip_text,
 )
 from models.spread import check_range
+from models.text import note_text, one_line_text, web_address
 from models.vocabulary import EVIDENCE_RATINGS
 
 
@@ -79,6 +80,11 @@ class InterventionBase(SQLModel):
     )
 
     _strip = field_validator("name", "target_group", mode="before")(strip_text)
+    _one_line = field_validator(
+        "name", "target_group", "rating_source", "rating_date", mode="after"
+    )(one_line_text)
+    _notes = field_validator("description", mode="after")(note_text)
+    _link = field_validator("rating_url", mode="before")(web_address)
 
     @model_validator(mode="after")
     def take_up_range(self) -> "InterventionBase":
