@@ -22,8 +22,8 @@ def check_range(
 ) -> None:
     """Both ends or neither; the lowest at most the highest; the recorded figure inside.
 
-    Raises a ValidationError on the field to change, in words ("the lowest effect, 0.5, is above
-    the highest, 0.2").
+    Raises a ValidationError on the field to change, in words that follow the field's label
+    ("Lowest plausible effect (0.5) is above the highest effect (0.2); ...").
     """
     if low is None and high is None:
         return
@@ -36,14 +36,21 @@ def check_range(
         raise broken_on(
             schema,
             low_field,
-            f"the lowest {what} ({low:g}) is above the highest ({high:g}); the low end of a "
-            "range must be at most its high end",
+            f"({low:g}) is above the highest {what} ({high:g}); the low end of a range must be "
+            "at most its high end",
             low,
         )
-    if figure is not None and not low <= figure <= high:
+    if figure is not None and figure < low:
         raise broken_on(
             schema,
-            low_field if figure < low else high_field,
-            f"the {what} range {low:g} to {high:g} must include {figure_words} ({figure:g})",
-            low if figure < low else high,
+            low_field,
+            f"({low:g}) must be at most {figure_words} ({figure:g}), so that the range includes it",
+            low,
+        )
+    if figure is not None and figure > high:
+        raise broken_on(
+            schema,
+            high_field,
+            f"({high:g}) must be at least {figure_words} ({figure:g}), so that the range includes it",
+            high,
         )

@@ -107,7 +107,7 @@ def test_effect_form_refuses_negative_standard_error_and_range_without_the_effec
         },
     )
     assert outside.status_code == 422
-    assert "must include the units avoided per participant" in outside.get_data(as_text=True)
+    assert "so that the range includes it" in outside.get_data(as_text=True)
 
 
 def test_monte_carlo_from_the_plan_page_is_stored_shown_and_reproducible(demo_app: Flask) -> None:
