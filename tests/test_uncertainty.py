@@ -205,3 +205,33 @@ def test_finance_lead_reads_but_cannot_start_an_analysis(demo_app: Flask) -> Non
     assert refused.status_code == 403
     page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "How sure can the partnership be?" in page and "Run the Monte Carlo" not in page
+
+
+def test_scenario_form_refuses_a_target_of_zero_or_beyond_the_population(demo_app: Flask) -> None:
+    client = demo_client(demo_app, Role.COMMISSIONER)
+    page = client.get("/scenarios/new").get_data(as_text=True)
+    assert 'name="target_amount"' in page and 'name="expected_over_draws"' in page
+    with demo_app.app_context(), new_session() as session:
+        entrants = session.exec(
+            select(DemandType).where(DemandType.name.startswith("First-time"))  # type: ignore[attr-defined]
+        ).one()
+        from planner.scenarios.forms import form_values
+
+        values = form_values(session.exec(select(Scenario)).first())
+    for amount, words in (
+        ("0", "The target must be more than 0"),
+        ("1000000", "is more than the whole eligible population could avoid"),
+    ):
+        posted = client.post(
+            "/scenarios/new",
+            data={
+                **values,
+                "name": f"Target {amount}",
+                "target_amount": amount,
+                "target_demand_type_id": str(entrants.id),
+            },
+        )
+        assert posted.status_code == 422, amount
+        assert words in posted.get_data(as_text=True)
+    with demo_app.app_context(), new_session() as session:
+        assert not session.exec(select(Scenario).where(Scenario.name.startswith("Target"))).all()  # type: ignore[attr-defined]

@@ -32,6 +32,7 @@ from planner.scenarios.forms import (
     ScenarioChoices,
     ScenarioSubmission,
 )
+from planner.solving.inputs import PlanningInputError, planning_inputs
 from planner.solving.workers import give_up_on_interrupted_plans
 
 # Where a model-level rule's message belongs in the form.
@@ -154,9 +155,32 @@ def _validated(
     )
     if wanted and clash is not None:
         errors["name"] = f"There is already a scenario called ‘{clash}’; choose another name"
+    if details is not None and not errors:
+        beyond = _target_beyond_reach(session, details)
+        if beyond:
+            errors["target_amount"] = beyond
     if errors or details is None:
         raise ScenarioError(errors)
     return details
+
+
+def _target_beyond_reach(session: Session, details: ScenarioCreate) -> str | None:
+    """Why a target is beyond what the whole eligible population could avoid, or None.
+
+    Budgets aside: a target the budgets cannot reach is a plan whose diagnosis says which rules
+    clash, not a mistake in the form.
+    """
+    if details.target_amount is None:
+        return None
+    probe = Scenario(**details.model_dump())
+    try:
+        planning_inputs(session, probe)
+    except PlanningInputError as error:
+        text = str(error)
+        if "target: " in text:
+            reason = text.split("target: ", 1)[1].rstrip(".")
+            return f"The target of {reason}"
+    return None
 
 
 def _apply(scenario: Scenario, details: ScenarioCreate, submission: ScenarioSubmission) -> None:
