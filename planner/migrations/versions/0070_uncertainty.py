@@ -1,7 +1,7 @@
 """Inputs carry their uncertainty; analyses of a plan (Monte Carlo, tornado, re-solves) are kept
 
 Revision ID: 0070
-Revises: 0051
+Revises: 0020
 Create Date: 2026-12-04 16:20:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0070'
-down_revision: str | None = '0051'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
