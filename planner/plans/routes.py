@@ -44,6 +44,10 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 # Plotly's own bundle, shipped inside the plotly Python package: served from here so charts work
 # offline and nothing is fetched from a CDN.
 PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# The id of the <style> element plotly's bundle injects for its map styles unless an element with
+# this id is already in the page; the plan page links static/css/plotly-maps.css under it, since
+# the content security policy refuses inline styles.
+PLOTLY_MAPS_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
 
 
 @bp.app_template_global()
@@ -64,6 +68,7 @@ def plan_helpers() -> dict[str, object]:
         "status_labels": STATUS_LABELS,
         "status_tags": STATUS_TAGS,
         "plotly_version": plotly.__version__,
+        "plotly_maps_style_id": PLOTLY_MAPS_STYLE_ID,
     }
 
 
