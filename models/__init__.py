@@ -13,6 +13,7 @@ from models.intervention import Intervention, InterventionEffect
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
+from models.pooled_fund import PooledFundAgreement, PooledFundShare
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
 from models.token import ApiToken
 from models.user import User, UserPlace
@@ -37,6 +38,8 @@ __all__ = [
     "PlanAllocation",
     "PlanExplanation",
     "PlanFunding",
+    "PooledFundAgreement",
+    "PooledFundShare",
     "Scenario",
     "ScenarioBudgetOverride",
     "ScenarioCap",

@@ -60,6 +60,7 @@ class Setting:
     maximum: float
     whole: bool = False
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
+    glossary: str = ""  # the planner's glossary entry (/glossary#...) that explains it
 
     @property
     def percent(self) -> bool:
@@ -122,6 +123,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="evidence-rating",
     ),
     Setting(
         "bcr_threshold",
@@ -132,6 +134,7 @@ _SETTINGS = (
         1.0,
         0,
         100,
+        glossary="benefit-cost-ratio",
     ),
     Setting(
         "portfolio_vfm_ratio",
@@ -141,6 +144,7 @@ _SETTINGS = (
         1.0,
         0,
         100,
+        glossary="value-for-money",
     ),
     Setting(
         "partner_fairness",
@@ -151,6 +155,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="partner-fairness",
     ),
     Setting(
         "need_floor",
@@ -161,6 +166,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="need-floor",
     ),
     Setting(
         "discount_rate",
@@ -170,6 +176,7 @@ _SETTINGS = (
         0.035,
         0,
         100,
+        glossary="discount-rate",
     ),
     Setting(
         "appraisal_years",

@@ -30,7 +30,7 @@ from optimiser.solve import value
 from optimiser.wording import Gain, about_money, about_number, financial_year, money, money_step
 
 ANOTHER = "another limit"
-SAME_POINT = "binds at the same point"
+SAME_POINT = "is at its limit at the same point"
 TINY_RANGE = 1e-6  # pounds or participants: a range this small is none
 # Families whose sentence quotes a change of the rule's limit (right-hand side), with the step
 # they would usually quote and how the sentence reads (see ``_phrase``).
@@ -132,29 +132,29 @@ def _phrase(model: Model, row: Row, rule: str, step: float, direction: float, ga
     if family == "window":
         level = sum(value(var) for var, _ in model.partner_funding(*row.keys))
         more = "more" if direction > 0 else "less"
-        return f"{rule} ({money(level)}) binds: {money(step)} {more} would add {gained}."
+        return (
+            f"{rule} ({money(level)}) holds the plan back: {money(step)} {more} would add {gained}."
+        )
     if family in ("committed", "contract", "contract_place"):
-        return f"{rule} binds: {money(step)} less required would add {gained}."
+        return f"{rule} holds the plan back: {money(step)} less required would add {gained}."
     if family.startswith("cap_"):
-        return f"{rule} binds: {money(step)} more allowed would add {gained}."
+        return f"{rule} holds the plan back: {money(step)} more allowed would add {gained}."
     if family == "fairness":
-        return f"{rule} binds: letting its benefit fall {money(step)} short would add {gained}."
+        return f"{rule} holds the plan back: letting its benefit fall {money(step)} short would add {gained}."
     if family == "need_floor":
         floor = row.coefficient * value(model.total_spend)
         return (
-            f"{rule} (at least {about_money(floor)}) binds: {money(step)} less required there "
+            f"{rule} (at least {about_money(floor)}) holds the plan back: {money(step)} less required there "
             f"would add {gained}."
         )
     if family == "evidence_share":
         return (
-            f"{rule} binds: allowing {money(step)} less spend on programmes rated 3 or above "
+            f"{rule} holds the plan back: allowing {money(step)} less spend on programmes rated 3 or above "
             f"than it asks would add {gained}."
         )
     if family == "portfolio_vfm":
-        return (
-            f"{rule} binds: letting the benefit fall {money(step)} short of it would add {gained}."
-        )
-    return f"{rule} binds: allowing {money(step)} more spend than it allows would add {gained}."
+        return f"{rule} holds the plan back: letting the benefit fall {money(step)} short of it would add {gained}."
+    return f"{rule} holds the plan back: allowing {money(step)} more spend than it allows would add {gained}."
 
 
 class Measures:
@@ -184,7 +184,7 @@ def _no_range(
     blocker = blocking_limit(model, row, direction, found)
     if measures.left <= 0:
         return (
-            f"{rule} binds, but its shadow price holds for no change at this plan ({blocker} "
+            f"{rule} holds the plan back, but its figure holds for no change at this plan ({blocker} "
             f"{SAME_POINT}), so no figure is quoted.",
             None,
         )
@@ -198,7 +198,7 @@ def _no_range(
         opening = (
             f"More from {rule} does nothing at this plan"
             if row.family == "budget"
-            else f"{rule} binds, but easing it does nothing at this plan"
+            else f"{rule} holds the plan back, but easing it does nothing at this plan"
         )
         change = SentenceChange(row.name, direction * usual, 0.0, rounding_of(0.0))
         return f"{opening} until {blocker} changes too.", change
@@ -207,7 +207,8 @@ def _no_range(
         sentence = sentence[:-1] + f" (a step of this size: {blocker} {SAME_POINT})."
         return sentence, SentenceChange(row.name, direction * usual, gained, rounding_of(gained))
     return (
-        f"{rule} binds, but easing it does not help at this plan until {blocker} changes too.",
+        f"{rule} holds the plan back, but easing it does not help at this plan until {blocker} "
+        "changes too.",
         None,
     )
 

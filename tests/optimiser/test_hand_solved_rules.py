@@ -57,7 +57,7 @@ def test_cost_per_unit_rule_binds():
     rule = _binding(plan, "cost_per_unit|ae")
     assert rule.shadow_price == pytest.approx(0.12)
     assert rule.sentence == (
-        "The most cost of £5 per A&E attendance avoided binds: allowing £1 more spend than it "
+        "The most cost of £5 per A&E attendance avoided holds the plan back: allowing £1 more spend than it "
         "allows would add about £0.12 of demand avoided."
     )
     assert _binding(plan, "budget|p-2026").shadow_price == pytest.approx(0.28)
@@ -93,7 +93,7 @@ def test_place_cap_with_district_balancing():
     cap = _binding(plan, "cap_place|h")
     assert cap.shadow_price == pytest.approx(0.3)
     assert cap.sentence == (
-        "The cap of £50 on spend in Halifax binds: £10 more allowed would add about £3 of "
+        "The cap of £50 on spend in Halifax holds the plan back: £10 more allowed would add about £3 of "
         "demand avoided."
     )
     assert _binding(plan, "budget|w-2026").shadow_price == pytest.approx(0.3)
@@ -148,7 +148,7 @@ def test_portfolio_value_for_money_binds():
     rule = _binding(plan, "portfolio_vfm")
     assert rule.shadow_price == pytest.approx(-2 / 3)
     assert rule.sentence == (
-        "The rule that benefit is at least 0.25 times spend binds: letting the benefit fall £1 "
+        "The rule that benefit is at least 0.25 times spend holds the plan back: letting the benefit fall £1 "
         "short of it would add about £0.67 of demand avoided."
     )
     assert _binding(plan, "capacity|a|l|2026").shadow_price == pytest.approx(10 / 3)
@@ -184,7 +184,7 @@ def test_committed_minimum_binds():
     committed = _binding(plan, "committed|p-2026")
     assert committed.shadow_price == pytest.approx(-0.2)
     assert committed.sentence == (
-        "Partner P's committed minimum of £60 in 2026/27 binds: £10 less required would add "
+        "Partner P's committed minimum of £60 in 2026/27 holds the plan back: £10 less required would add "
         "about £2 of demand avoided."
     )
 
@@ -201,7 +201,7 @@ def test_existing_contract_is_a_lower_bound_that_binds():
     contract = _binding(plan, "contract|p|w|2026")
     assert contract.shadow_price == pytest.approx(-0.2)
     assert contract.sentence == (
-        "Partner P's existing contract of £60 for W in 2026/27 binds: £10 less required would "
+        "Partner P's existing contract of £60 for W in 2026/27 holds the plan back: £10 less required would "
         "add about £2 of demand avoided."
     )
 
@@ -226,7 +226,7 @@ def test_need_floor_sentence():
     assert plan.objective == pytest.approx(28.75)
     floor = _binding(plan, "need_floor|m")
     assert floor.sentence == (
-        "The need floor for Dewsbury (at least £25) binds: £1 less required there would add "
+        "The need floor for Dewsbury (at least £25) holds the plan back: £1 less required there would add "
         "about £0.05 of demand avoided."
     )
 
