@@ -14,6 +14,7 @@ import numpy as np
 from optimiser.highs import Ranging, ranging, row_number
 from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
+from optimiser.sentences import Measures, holding_sentence, reach_allowance, reach_sentence
 from optimiser.solve import shadow_price, value
 from optimiser.wording import (
     Gain,
@@ -237,6 +238,7 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
     they are tight only because the programme is off, not a limit to relax.
     """
     found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
+    measures = Measures(model)
     found = []
     for row in model.rows.values():
         if row.family in DEFINITIONS:
@@ -247,20 +249,28 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
         if abs(price) <= SHADOW_TOLERANCE:
             continue
         increase, decrease = _row_allowance(row, found_ranging)
+        label = _sentence_case(describe_rule(model, row))
+        # The figure quoted within the rule's allowable range (optimiser.sentences).
+        rule = _budget_label(model, row.keys[0]) if row.family == "budget" else label
+        held = holding_sentence(
+            model, row, price, gain, increase, decrease, found_ranging, rule, measures
+        )
+        sentence, change = held if held else (_sentence(model, row, price, gain), None)
         found.append(
             BindingConstraint(
                 row=row.name,
                 family=row.family,
                 shadow_price=price,
-                sentence=_sentence(model, row, price, gain),
-                label=_sentence_case(describe_rule(model, row)),
+                sentence=sentence,
+                change=change,
+                label=label,
                 activity=_activity(model, row),
                 limit=row.rhs,
                 allowable_increase=increase,
                 allowable_decrease=decrease,
             )
         )
-    found.extend(_reach_limits(model, gain, found_ranging))
+    found.extend(_reach_limits(model, gain, found_ranging, measures))
     return tuple(sorted(found, key=lambda b: (-round(abs(b.shadow_price), 9), b.family, b.row)))
 
 
@@ -306,7 +316,7 @@ def _row_allowance(row: Row, found: Ranging | None) -> tuple[float | None, float
 
 
 def _reach_limits(
-    model: Model, gain: Gain, found_ranging: Ranging | None
+    model: Model, gain: Gain, found_ranging: Ranging | None, measures: Measures
 ) -> list[BindingConstraint]:
     """Capacity and eligible population, priced from the participant variables' reduced costs.
 
@@ -336,20 +346,28 @@ def _reach_limits(
             f"in {financial_year(year)}"
         )
         group = model.interventions[intervention].target_group
-        if kind == "capacity":
-            sentence = f"One more participant place on {where} would add {gain(price)}."
-            label = f"The capacity of {where} ({about_number(limit)} participants)"
-        else:
-            sentence = f"One more eligible person ({group}) for {where} would add {gain(price)}."
-            label = f"The eligible {group} for {where} ({about_number(limit)} people)"
         segments = int(first[delivery]) + np.arange(len(block.segments))
         increase, decrease = _column_allowance(model, segments, at_bound, found_ranging)
+        row_name = f"{kind}|{intervention}|{place}|{year}"
+        allowance = reach_allowance(model, segments, at_bound, found_ranging)
+        if kind == "capacity":
+            sentence, change = reach_sentence(
+                model, where, row_name, price, allowance, gain, measures
+            )
+            label = f"The capacity of {where} ({about_number(limit)} participants)"
+        else:
+            nouns = (f"eligible person ({group}) for", f"eligible people ({group}) for")
+            sentence, change = reach_sentence(
+                model, where, row_name, price, allowance, gain, measures, nouns
+            )
+            label = f"The eligible {group} for {where} ({about_number(limit)} people)"
         found.append(
             BindingConstraint(
-                f"{kind}|{intervention}|{place}|{year}",
+                row_name,
                 kind,
                 price,
                 sentence,
+                change=change,
                 label=label,
                 activity=round(float(participants[delivery]), 6),
                 limit=limit,

@@ -140,6 +140,23 @@ NO_LIMIT = 1e30
 
 
 @dataclass(frozen=True)
+class SentenceChange:
+    """The change a sentence quotes, in a form a program can make (``optimiser.sentences``).
+
+    ``row`` is the rule's id (``budget|p-2026``; ``capacity|i|l|2026`` or ``reach|...`` for a
+    delivery's reach, a bound on its participants); ``amount`` is how far its limit moves, in
+    the rule's own units (pounds; participants for a reach), signed; ``objective_change`` is
+    what the sentence says that adds to the objective (exact, before rounding), and
+    ``tolerance`` how far the sentence's rounded figure may be from it.
+    """
+
+    row: str
+    amount: float
+    objective_change: float
+    tolerance: float
+
+
+@dataclass(frozen=True)
 class BindingConstraint:
     """A rule that limits the plan, its shadow price, and what it means in words.
 
@@ -163,6 +180,7 @@ class BindingConstraint:
     limit: float | None = None
     allowable_increase: float | None = None
     allowable_decrease: float | None = None
+    change: SentenceChange | None = None
 
 
 @dataclass(frozen=True)
