@@ -7,8 +7,10 @@ schema; rules that span records (cost shares summing to 100%, contracts inside a
 
 from models.agreement import PlanAgreement
 from models.audit import AuditEvent
+from models.consultation import Consultation
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
+from models.indicator import IndicatorValue, RiskIndicator
 from models.intervention import Intervention, InterventionEffect
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
@@ -23,10 +25,12 @@ __all__ = [
     "BudgetLine",
     "CapacityOverride",
     "CommissioningCycle",
+    "Consultation",
     "CostShare",
     "DeliveryRecord",
     "DemandType",
     "ExistingContract",
+    "IndicatorValue",
     "Intervention",
     "InterventionEffect",
     "Partner",
@@ -37,6 +41,7 @@ __all__ = [
     "PlanAllocation",
     "PlanExplanation",
     "PlanFunding",
+    "RiskIndicator",
     "Scenario",
     "ScenarioBudgetOverride",
     "ScenarioCap",

@@ -46,9 +46,11 @@ from models.scenario import ScenarioCreate
 from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
+from planner.community.indicators import refresh_need
 from planner.db import new_session
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
+from planner.demo.community import add_indicators
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -167,6 +169,8 @@ def _validated(schema: type[SQLModel], fields: Mapping[str, Any], what: str) -> 
 def _add_partnership(session: Session) -> dict[str, int]:
     partners = _add_partners(session)
     places = _add_places(session)
+    add_indicators(session, places)
+    refresh_need(session, None)
     demand_types = _add_demand_types(session, partners)
     interventions = _add_interventions(session, demand_types)
     _add_contracts(session, partners, interventions, places)

@@ -1,0 +1,60 @@
+"""Forms for the community pages. As on the input pages, figures are typed as text and checked by
+the services, so a mistake is reported in the same words as by the import and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, StringField, TextAreaField, URLField
+
+from planner.inputs.forms import ChoiceField, number_text
+
+
+class IndicatorForm(FlaskForm):
+    name = StringField("Name", description="e.g. Income Deprivation Affecting Children Index.")
+    unit = StringField(
+        "Unit", description="What one value measures, e.g. 'share of children, 0 to 1'."
+    )
+    weight = StringField(
+        "Weight in the need index",
+        description="The partnership's weight; 0 leaves the indicator out of the need index.",
+        render_kw={"inputmode": "decimal"},
+    )
+    source = StringField("Source", description="Who publishes the figures, and the table.")
+    source_url = URLField("Source web address (optional)")
+    as_at = StringField("Date of the figures", description="e.g. 2019 or 2023/24.")
+    illustrative = BooleanField("The values are illustrative, not the published figures")
+    description = TextAreaField("Description (optional)")
+
+    def to_fields(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "unit": self.unit.data,
+            "weight": number_text(self.weight.data),
+            "source": self.source.data,
+            "source_url": self.source_url.data or "",
+            "as_at": self.as_at.data,
+            "illustrative": bool(self.illustrative.data),
+            "description": self.description.data or "",
+        }
+
+
+class IndicatorValueForm(FlaskForm):
+    place_id = ChoiceField("Place")
+    indicator_id = ChoiceField("Risk indicator")
+    value = StringField(
+        "Value", description="Higher means more need.", render_kw={"inputmode": "decimal"}
+    )
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"indicator_id": self.indicator_id.data, "value": number_text(self.value.data)}
+
+
+class IndicatorImportForm(FlaskForm):
+    file = FileField(
+        "Indicator values (.csv or .xlsx)",
+        validators=[FileRequired("Choose a .csv file or an .xlsx workbook to upload")],
+        description="First column: the place; then one column per indicator, headed with its name.",
+    )
