@@ -4,6 +4,7 @@ the pages, with the same checks and audit."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_openapi3 import APIBlueprint
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from models import Place
+from models.consultation import ConsultationPublic, Respondents
 from models.indicator import (
     IndicatorValue,
     IndicatorValuePublic,
@@ -19,13 +21,19 @@ from models.indicator import (
     RiskIndicatorPublic,
 )
 from models.vocabulary import Role
-from planner.api.base import api_blueprint, api_user
+from planner.api.base import IdPath, api_blueprint, api_user
+from planner.api.delivery import scope_of
+from planner.api.errors import fail
+from planner.api.pagination import Page, PageQuery, page_of_list
 from planner.api.resources import Parent, Resource, add_resource
 from planner.community import indicators
+from planner.community.consultation import delete_feedback, feedback_list, record_feedback
 from planner.community.indicators import current_needs
 from planner.community.need import FORMULA
 from planner.db import get_session
+from planner.delivery.service import OutsideYourPlaces, check_scope
 from planner.inputs.validation import fetch
+from planner.teams.routes import RECORDERS
 
 ALL_ROLES = tuple(Role)
 RecordId = Field(ge=1, le=2_147_483_647)
@@ -103,3 +111,65 @@ def read_need():
 
 
 COMMUNITY_BLUEPRINTS: list[APIBlueprint] = [*map(add_resource, RESOURCES), need_bp]
+
+
+consultation_bp = api_blueprint(
+    "consultation",
+    "Consultation",
+    "Feedback from those receiving and delivering each intervention in a place; place leads "
+    "record and read only their places'.",
+)
+
+
+class ConsultationBody(BaseModel):
+    intervention_id: int = RecordId
+    year: int = Field(ge=2000, le=2100, description="Financial year by its start year.")
+    respondents: Respondents
+    people_consulted: int = Field(ge=1, le=100_000)
+    consulted_on: date
+    rating: int = Field(ge=1, le=5, description="1 not working to 5 working very well.")
+    what_works: str = Field(default="", max_length=1000)
+    what_to_change: str = Field(default="", max_length=1000)
+
+
+@consultation_bp.get("/places/<int:id>/consultations", responses={200: Page[ConsultationPublic]})
+def list_consultations(path: IdPath, query: PageQuery):
+    """A place's consultation feedback, newest first."""
+    user = api_user(*ALL_ROLES)
+    session = get_session()
+    fetch(session, Place, path.id, "place")
+    try:
+        check_scope(path.id, scope_of(user))
+    except OutsideYourPlaces as refused:
+        fail(403, str(refused))
+    rows = [
+        ConsultationPublic.model_validate(row)
+        for row, _place, _intervention in feedback_list(session, place_id=path.id)
+    ]
+    return page_of_list(rows, query)
+
+
+@consultation_bp.post("/places/<int:id>/consultations", responses={201: ConsultationPublic})
+def create_consultation(path: IdPath, body: ConsultationBody):
+    """Record one group's feedback on an intervention in a place."""
+    user = api_user(*RECORDERS)
+    session = get_session()
+    try:
+        feedback = record_feedback(
+            session, {**body.model_dump(), "place_id": path.id}, actor=user, scope=scope_of(user)
+        )
+    except OutsideYourPlaces as refused:
+        fail(403, str(refused))
+    session.refresh(feedback)
+    return ConsultationPublic.model_validate(feedback).model_dump(mode="json"), 201
+
+
+@consultation_bp.delete("/consultations/<int:id>", responses={204: None})
+def delete_consultation(path: IdPath):
+    """Delete feedback recorded by mistake (the audit log keeps a copy)."""
+    user = api_user(*RECORDERS)
+    delete_feedback(get_session(), path.id, actor=user, scope=scope_of(user))
+    return "", 204
+
+
+COMMUNITY_BLUEPRINTS.append(consultation_bp)

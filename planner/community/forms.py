@@ -7,9 +7,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField, URLField
 
-from planner.inputs.forms import ChoiceField, number_text
+from models.consultation import RATING_WORDS, Respondents
+from planner.inputs.forms import ChoiceField, number_text, options
 
 
 class IndicatorForm(FlaskForm):
@@ -58,3 +59,42 @@ class IndicatorImportForm(FlaskForm):
         validators=[FileRequired("Choose a .csv file or an .xlsx workbook to upload")],
         description="First column: the place; then one column per indicator, headed with its name.",
     )
+
+
+class ConsultationForm(FlaskForm):
+    """One consultation's feedback on an intervention in a place (the place is in the address)."""
+
+    intervention_id = ChoiceField("Intervention")
+    year = ChoiceField("Financial year")
+    respondents = RadioField(
+        "Who gave the feedback",
+        choices=options((r.value, r.label) for r in Respondents),
+        validate_choice=False,
+    )
+    people_consulted = StringField("How many people were asked", render_kw={"inputmode": "numeric"})
+    consulted_on = StringField(
+        "When they were asked",
+        description="As a date, for example 2026-09-14.",
+        render_kw={"type": "date"},
+    )
+    rating = RadioField(
+        "How well is it working for them?",
+        choices=options((str(n), f"{n} – {words}") for n, words in RATING_WORDS.items()),
+        validate_choice=False,
+    )
+    what_works = TextAreaField("What works (optional)", description="In their words, briefly.")
+    what_to_change = TextAreaField(
+        "What they would change (optional)", description="In their words, briefly."
+    )
+
+    def to_fields(self) -> dict[str, Any]:
+        return {
+            "intervention_id": self.intervention_id.data,
+            "year": self.year.data,
+            "respondents": self.respondents.data or None,
+            "people_consulted": number_text(self.people_consulted.data),
+            "consulted_on": (self.consulted_on.data or "").strip() or None,
+            "rating": self.rating.data or None,
+            "what_works": self.what_works.data or "",
+            "what_to_change": self.what_to_change.data or "",
+        }

@@ -10,10 +10,13 @@ illustrative wherever it is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
-from models import Place
+from models import Consultation, Place
+from models.consultation import ConsultationCreate
 from models.indicator import IndicatorValue, IndicatorValueBase, RiskIndicator, RiskIndicatorCreate
 
 
@@ -107,5 +110,64 @@ def add_indicators(session: Session, places: dict[str, Place]) -> int:
             row = IndicatorValueBase(place_id=place.id, indicator_id=indicator.id, value=value)  # type: ignore[arg-type]
             session.add(IndicatorValue(**row.model_dump()))
             count += 1
+    session.flush()
+    return count
+
+
+@dataclass(frozen=True)
+class DemoFeedback:
+    place: str
+    intervention: str
+    respondents: str
+    people: int
+    month: int  # of 2026, within the first planned year
+    rating: int
+    what_works: str
+    what_to_change: str
+
+
+FEEDBACK: tuple[DemoFeedback, ...] = (
+    DemoFeedback(
+        "Bradford Moor", "Family Nurse Partnership", "receiving", 12, 10, 4,
+        "The same nurse every visit; she helped with housing forms too.",
+        "Evening visits for parents who work.",
+    ),
+    DemoFeedback(
+        "Bradford Moor", "Family Nurse Partnership", "delivering", 4, 10, 3,
+        "Referrals from midwives arrive early enough to start before 16 weeks.",
+        "Caseloads are full; interpreters are hard to book at short notice.",
+    ),
+    DemoFeedback(
+        "Little Horton", "Mentoring for young people at risk", "receiving", 18, 11, 4,
+        "Having someone from the area who has been through it.",
+        "More sessions in the school holidays.",
+    ),
+    DemoFeedback(
+        "Little Horton", "Mentoring for young people at risk", "delivering", 6, 11, 2,
+        "Young people keep coming once they have met their mentor.",
+        "Not enough volunteer mentors to keep the waiting list under a month.",
+    ),
+)  # fmt: skip
+
+
+def add_feedback(session: Session, places: dict[str, Place], interventions: dict[str, Any]) -> int:
+    """Illustrative consultation feedback in the demo place lead's places."""
+    count = 0
+    for demo in FEEDBACK:
+        fields = {
+            "place_id": places[demo.place].id,
+            "intervention_id": interventions[demo.intervention].id,
+            "year": 2026,
+            "respondents": demo.respondents,
+            "people_consulted": demo.people,
+            "consulted_on": date(2026, demo.month, 14),
+            "rating": demo.rating,
+            "what_works": demo.what_works,
+            "what_to_change": f"{demo.what_to_change} (Illustrative demo feedback.)",
+        }
+        feedback = Consultation(**ConsultationCreate.model_validate(fields).model_dump())
+        feedback.recorded_by_name = "Pat Place Lead (demo)"
+        session.add(feedback)
+        count += 1
     session.flush()
     return count

@@ -50,7 +50,7 @@ from planner.community.indicators import refresh_need
 from planner.db import new_session
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
-from planner.demo.community import add_indicators
+from planner.demo.community import add_feedback, add_indicators
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -173,6 +173,7 @@ def _add_partnership(session: Session) -> dict[str, int]:
     refresh_need(session, None)
     demand_types = _add_demand_types(session, partners)
     interventions = _add_interventions(session, demand_types)
+    add_feedback(session, places, interventions)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
     return {
