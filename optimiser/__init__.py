@@ -25,6 +25,7 @@ from optimiser.inputs import (
     PartnerKind,
     Place,
     PlanningInputs,
+    VolunteerPool,
 )
 from optimiser.plan import (
     NO_LIMIT,
@@ -46,6 +47,7 @@ from optimiser.plan import (
     PoolingComparison,
     SolveStatus,
     Timings,
+    VolunteerUse,
     YearSpend,
     plan_from_dict,
     plan_to_dict,
@@ -84,6 +86,8 @@ __all__ = [
     "PartnerKind",
     "PartnerOutcome",
     "Place",
+    "VolunteerPool",
+    "VolunteerUse",
     "PlaceOutcome",
     "Plan",
     "PlanningInputs",

@@ -34,6 +34,7 @@ from optimiser.rules.value import (
     add_place_fairness,
     add_value_for_money,
 )
+from optimiser.rules.volunteers import add_volunteer_hours
 from optimiser.scenario import ObjectiveKind, ScenarioRules
 
 __all__ = ["build", "exclusion_reasons"]
@@ -74,6 +75,7 @@ def build(
     add_funding_balance(model)
     add_budgets(model)
     add_capacity(model)
+    add_volunteer_hours(model)
     add_commissioning_windows(model)
     add_evidence_rules(model)
     add_value_for_money(model)

@@ -57,6 +57,11 @@ def describe_rule(model: Model, row: Row) -> str:
             f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])}"
             + (f" ({about_number(row.rhs)} participants)" if family == "capacity" else "")
         )
+    if family == "volunteers":
+        return (
+            f"the volunteer hours in {_name(model, 'place', keys[0])} in "
+            f"{financial_year(keys[1])} ({about_number(row.rhs)} hours)"
+        )
     if family == "window":
         partner, intervention, year = keys
         return (
@@ -125,6 +130,11 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
             f"One more participant place on {_name(model, 'intervention', keys[0])} in "
             f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])} "
             f"would add {gain(price)}."
+        )
+    if family == "volunteers":
+        return (
+            f"One more volunteer hour in {_name(model, 'place', keys[0])} in "
+            f"{financial_year(keys[1])} would add {gain(price)}."
         )
     if family in ("evidence_share", "portfolio_vfm", "fairness", "need_floor", "cost_per_unit"):
         return _ratio_sentence(model, row, price, gain, total)

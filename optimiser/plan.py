@@ -166,6 +166,24 @@ class BindingConstraint:
 
 
 @dataclass(frozen=True)
+class VolunteerUse:
+    """Shared volunteers in one place and year: hours given and used, and what one more
+    volunteer would add (between ``one_more_low`` and ``one_more_high``, equal when HiGHS's
+    ranging covers a whole volunteer's hours), in objective units, with its sentence."""
+
+    place: str
+    year: int
+    hours_available: float
+    hours_used: float
+    hours_per_volunteer: float
+    cost_per_volunteer: float
+    value_per_hour: float
+    one_more_low: float
+    one_more_high: float
+    sentence: str
+
+
+@dataclass(frozen=True)
 class NotFunded:
     """An intervention the plan does not fund, and why."""
 
@@ -277,6 +295,7 @@ class Plan:
     messages: tuple[str, ...] = ()
     budget_lines: tuple[BudgetLineSpend, ...] = ()
     spend_by_year: tuple[YearSpend, ...] = ()
+    volunteers: tuple[VolunteerUse, ...] = ()
 
 
 def _to_jsonable(item: Any) -> Any:

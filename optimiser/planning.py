@@ -33,6 +33,7 @@ from optimiser.report import (
     plan_money,
     spend_by_year,
 )
+from optimiser.rules.volunteers import volunteer_use
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import SolveResult, model_size, solve_model
 from optimiser.unfunded import not_funded
@@ -151,6 +152,7 @@ def optimise(
         messages=tuple(messages),
         budget_lines=lines,
         spend_by_year=spend_by_year(rules.years, plan_allocations) if plan_allocations else (),
+        volunteers=volunteer_use(explained_model, binding, gain) if sensitivity else (),
     )
 
 
