@@ -18,6 +18,7 @@ from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
 from models.token import ApiToken
 from models.user import User, UserPlace
+from models.volunteer import VolunteerPool
 
 __all__ = [
     "ApiToken",
@@ -47,4 +48,5 @@ __all__ = [
     "ScenarioCap",
     "User",
     "UserPlace",
+    "VolunteerPool",
 ]

@@ -21,12 +21,13 @@ from models.indicator import (
     RiskIndicatorPublic,
 )
 from models.vocabulary import Role
+from models.volunteer import VolunteerPool, VolunteerPoolCreate, VolunteerPoolPublic
 from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.delivery import scope_of
 from planner.api.errors import fail
 from planner.api.pagination import Page, PageQuery, page_of_list
 from planner.api.resources import Parent, Resource, add_resource
-from planner.community import indicators
+from planner.community import indicators, volunteers
 from planner.community.consultation import delete_feedback, feedback_list, record_feedback
 from planner.community.indicators import current_needs
 from planner.community.need import FORMULA
@@ -64,6 +65,14 @@ RESOURCES = [
         IndicatorValue, IndicatorValuePublic, IndicatorValueBody,
         _save_value, indicators.update_value, indicators.delete_value,
         parent=PLACE, readers=ALL_ROLES,
+    ),
+    Resource(
+        "volunteer-pools", "volunteer record", "Shared volunteers",
+        "A place's shared volunteers in one year: hours available, hours one volunteer gives, "
+        "and the cost of recruiting, training and supervising one.",
+        VolunteerPool, VolunteerPoolPublic, VolunteerPoolCreate,
+        volunteers.save_pool, volunteers.update_pool, volunteers.delete_pool,
+        readers=ALL_ROLES,
     ),
 ]  # fmt: skip
 

@@ -10,7 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField, TextAreaField, URLField
 
 from models.consultation import RATING_WORDS, Respondents
-from planner.inputs.forms import ChoiceField, number_text, options
+from planner.inputs.forms import ChoiceField, money_text, number_text, options
 
 
 class IndicatorForm(FlaskForm):
@@ -97,4 +97,34 @@ class ConsultationForm(FlaskForm):
             "rating": self.rating.data or None,
             "what_works": self.what_works.data or "",
             "what_to_change": self.what_to_change.data or "",
+        }
+
+
+class VolunteerPoolForm(FlaskForm):
+    place_id = ChoiceField("Place")
+    year = ChoiceField("Financial year")
+    hours = StringField(
+        "Volunteer hours available in the year",
+        description="All the hours the place's shared volunteers can give to interventions.",
+        render_kw={"inputmode": "decimal"},
+    )
+    hours_per_volunteer = StringField(
+        "Hours one volunteer gives in a year", render_kw={"inputmode": "decimal"}
+    )
+    cost_per_volunteer = StringField(
+        "Cost of recruiting, training and supervising one volunteer (£)",
+        render_kw={"inputmode": "decimal"},
+    )
+    illustrative = BooleanField("These figures are illustrative, not local data")
+    notes = TextAreaField("Notes (optional)")
+
+    def to_fields(self) -> dict[str, Any]:
+        return {
+            "place_id": self.place_id.data,
+            "year": self.year.data,
+            "hours": number_text(self.hours.data),
+            "hours_per_volunteer": number_text(self.hours_per_volunteer.data),
+            "cost_per_volunteer": money_text(self.cost_per_volunteer.data) or "0",
+            "illustrative": bool(self.illustrative.data),
+            "notes": self.notes.data or "",
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session
@@ -18,6 +19,8 @@ from sqlmodel import Session
 from models import Consultation, Place
 from models.consultation import ConsultationCreate
 from models.indicator import IndicatorValue, IndicatorValueBase, RiskIndicator, RiskIndicatorCreate
+from models.volunteer import VolunteerPool, VolunteerPoolCreate
+from planner.demo.content import DEMO_YEARS
 
 
 @dataclass(frozen=True)
@@ -169,5 +172,33 @@ def add_feedback(session: Session, places: dict[str, Place], interventions: dict
         feedback.recorded_by_name = "Pat Place Lead (demo)"
         session.add(feedback)
         count += 1
+    session.flush()
+    return count
+
+
+# Illustrative shared volunteers: about eight per place at average need, more where need is
+# higher, each giving 60 hours a year (an hour and a half a week in term time) and costing £450
+# a year to recruit, train and supervise (DBS check, training days, a coordinator's time).
+HOURS_PER_VOLUNTEER = 60
+COST_PER_VOLUNTEER = Decimal(450)
+
+
+def add_volunteers(session: Session, places: dict[str, Place]) -> int:
+    """The demo's illustrative shared volunteers in every place and planned year."""
+    count = 0
+    for number, place in enumerate(places.values()):
+        volunteers = round(8 * place.need_index) + number % 3
+        for offset, year in enumerate(DEMO_YEARS):
+            fields = {
+                "place_id": place.id,
+                "year": year,
+                "hours": (volunteers + offset) * HOURS_PER_VOLUNTEER,
+                "hours_per_volunteer": HOURS_PER_VOLUNTEER,
+                "cost_per_volunteer": COST_PER_VOLUNTEER,
+                "illustrative": True,
+                "notes": "Illustrative demo figures.",
+            }
+            session.add(VolunteerPool(**VolunteerPoolCreate.model_validate(fields).model_dump()))
+            count += 1
     session.flush()
     return count

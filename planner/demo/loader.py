@@ -50,7 +50,7 @@ from planner.community.indicators import refresh_need
 from planner.db import new_session
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
-from planner.demo.community import add_feedback, add_indicators
+from planner.demo.community import add_feedback, add_indicators, add_volunteers
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -174,6 +174,7 @@ def _add_partnership(session: Session) -> dict[str, int]:
     demand_types = _add_demand_types(session, partners)
     interventions = _add_interventions(session, demand_types)
     add_feedback(session, places, interventions)
+    add_volunteers(session, places)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
     return {
@@ -299,6 +300,7 @@ def _add_interventions(
             "rating_source": demo.rating_source,
             "rating_date": demo.rating_date,
             "rating_url": demo.rating_url,
+            "volunteer_hours": demo.volunteer_hours,
             "illustrative": True,
         }
         intervention = Intervention(

@@ -28,6 +28,7 @@ from models import (
     Scenario,
     ScenarioBudgetOverride,
     ScenarioCap,
+    VolunteerPool,
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
@@ -74,6 +75,7 @@ def planning_inputs(
             places=_places(session, places, interventions),
             cycles=_cycles(session, names),
             contracts=_contracts(session, names, interventions, places, years),
+            volunteer_pools=_volunteer_pools(session, places, years),
         )
         rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
         opt.check_rules(inputs, rules)
@@ -158,6 +160,7 @@ def _interventions(
             capacity=i.capacity or None,
             duration_years=max(1, -(-i.duration_weeks // 52)),
             cost_rating=i.cost_rating,
+            volunteer_hours_per_participant=i.volunteer_hours,
         )
         for intervention_id, i in interventions.items()
     )
@@ -184,6 +187,23 @@ def _places(
             capacity=capacities.get(place_id, {}),  # type: ignore[call-overload]
         )
         for place_id, place in places.items()
+    )
+
+
+def _volunteer_pools(
+    session: Session, places: dict[int | None, Place], years: set[int]
+) -> tuple[opt.VolunteerPool, ...]:
+    """Shared volunteers in each place and year of the horizon."""
+    return tuple(
+        opt.VolunteerPool(
+            place=places[pool.place_id].name,
+            year=pool.year,
+            hours=pool.hours,
+            hours_per_volunteer=pool.hours_per_volunteer,
+            cost_per_volunteer=pool.cost_per_volunteer,
+        )
+        for pool in session.exec(select(VolunteerPool).order_by(VolunteerPool.id))
+        if pool.year in years and pool.place_id in places
     )
 
 

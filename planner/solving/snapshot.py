@@ -138,6 +138,8 @@ def inputs_from_snapshot(
             opt.ExistingContract(**{**row, "years": tuple(row["years"])})
             for row in data["contracts"]
         ),
+        # Snapshots taken before volunteers were kept have none.
+        volunteer_pools=tuple(opt.VolunteerPool(**row) for row in data.get("volunteer_pools", [])),
     )
     rules_data = dict(snapshot["rules"])
     cost_rule = rules_data.pop("max_cost_per_unit")

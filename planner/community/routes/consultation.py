@@ -62,7 +62,7 @@ def new_feedback(place_id: int) -> Any:
             for i in session.exec(select(Intervention).order_by(Intervention.name))
         ]
     )
-    form.year.choices = year_choices(_years(session))
+    form.year.choices = year_choices(plan_years(session))
     back = url_for("teams.show", place_id=place_id) + "#consultation-heading"
     return form_page(
         form,
@@ -103,7 +103,7 @@ def delete_consultation(feedback_id: int) -> Any:
     )
 
 
-def _years(session: Any) -> list[int]:
+def plan_years(session: Any) -> list[int]:
     """The agreed plan's years, or the years around now when nothing is agreed yet."""
     plan = agreed_plan(session)
     years = sorted(set((plan.result or {}).get("years") or [])) if plan else []
