@@ -54,6 +54,7 @@ from optimiser.plan import (
 )
 from optimiser.planning import optimise
 from optimiser.pooling import compare_pooling
+from optimiser.residents import ResidentsChoice, SetAside
 from optimiser.scenario import BudgetOverride, CostPerUnitRule, ObjectiveKind, ScenarioRules
 
 __all__ = [
@@ -86,6 +87,8 @@ __all__ = [
     "PartnerKind",
     "PartnerOutcome",
     "Place",
+    "ResidentsChoice",
+    "SetAside",
     "VolunteerPool",
     "VolunteerUse",
     "PlaceOutcome",

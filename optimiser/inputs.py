@@ -369,6 +369,10 @@ class PlanningInputs:
     cycles: tuple[CommissioningCycle, ...] = ()
     contracts: tuple[ExistingContract, ...] = ()
     volunteer_pools: tuple[VolunteerPool, ...] = ()
+    # Participatory budgets (optimiser.residents): money set aside per place and year, and the
+    # projects residents chose with it.
+    set_asides: tuple[Any, ...] = ()
+    residents_choices: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("partners", "budget_lines", "demand_types", "interventions", "places"):
@@ -376,6 +380,8 @@ class PlanningInputs:
         _set(self, "cycles", tuple(self.cycles))
         _set(self, "contracts", tuple(self.contracts))
         _set(self, "volunteer_pools", tuple(self.volunteer_pools))
+        _set(self, "set_asides", tuple(self.set_asides))
+        _set(self, "residents_choices", tuple(self.residents_choices))
         _unique(self.volunteer_pools, "volunteer pool")
         _unique(self.partners, "partner")
         _unique(self.budget_lines, "budget line")

@@ -184,6 +184,33 @@ class VolunteerUse:
 
 
 @dataclass(frozen=True)
+class ChosenProject:
+    """A project residents chose in a participatory budget, fixed before optimising."""
+
+    place: str
+    year: int
+    title: str
+    cost: float
+    intervention: str | None
+    participants: float
+    value: float  # its benefit in objective units (0 for a proposal outside the model)
+
+
+@dataclass(frozen=True)
+class ResidentsOutcome:
+    """What residents chose with the money set aside, and what it cost the optimised value
+    (``optimised_without`` minus this plan's objective and the choices' value)."""
+
+    set_aside: float
+    spent: float
+    chosen: tuple[ChosenProject, ...]
+    value_of_choices: float
+    optimised_without: float | None
+    cost_to_optimised: float | None
+    sentence: str
+
+
+@dataclass(frozen=True)
 class NotFunded:
     """An intervention the plan does not fund, and why."""
 
@@ -296,6 +323,7 @@ class Plan:
     budget_lines: tuple[BudgetLineSpend, ...] = ()
     spend_by_year: tuple[YearSpend, ...] = ()
     volunteers: tuple[VolunteerUse, ...] = ()
+    residents: ResidentsOutcome | None = None
 
 
 def _to_jsonable(item: Any) -> Any:
