@@ -7,6 +7,7 @@ schema; rules that span records (cost shares summing to 100%, contracts inside a
 
 from models.agreement import PlanAgreement
 from models.audit import AuditEvent
+from models.ballot import Ballot, BallotOption, Vote, VotingCode
 from models.consultation import Consultation
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
@@ -23,6 +24,8 @@ from models.volunteer import VolunteerPool
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Ballot",
+    "BallotOption",
     "BudgetLine",
     "CapacityOverride",
     "CommissioningCycle",
@@ -48,5 +51,7 @@ __all__ = [
     "ScenarioCap",
     "User",
     "UserPlace",
+    "Vote",
     "VolunteerPool",
+    "VotingCode",
 ]

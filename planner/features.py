@@ -10,6 +10,7 @@ from planner.api import API_BLUEPRINTS
 from planner.audit.routes import bp as audit_bp
 from planner.auth.routes import bp as auth_bp
 from planner.community.routes import bp as community_bp
+from planner.community.routes.vote import public_bp as vote_bp
 from planner.core.routes import bp as core_bp
 from planner.delivery.routes import bp as delivery_bp
 from planner.excel.routes import bp as excel_bp
@@ -33,6 +34,7 @@ BLUEPRINTS: list[Blueprint] = [
     teams_bp,
     delivery_bp,
     community_bp,
+    vote_bp,
     *API_BLUEPRINTS,
 ]
 

@@ -91,12 +91,17 @@ def count_votes(
     ballots: list[tuple[dict[int, int], str]],
 ) -> BallotCount:
     """The two counts of these votes (option id -> points, voter group) within ``amount``."""
-    projects = {option.id: Project(str(option.id), int(option.cost)) for option in options}
-    instance = Instance(projects.values(), budget_limit=int(amount))
     support = {option.id: 0 for option in options}
     for points, _group in ballots:
         for option_id, given in points.items():
             support[option_id] = support.get(option_id, 0) + given
+    # A project nobody voted for is never funded, whatever money is left over.
+    projects = {
+        option.id: Project(str(option.id), int(option.cost))
+        for option in options
+        if support.get(option.id, 0) > 0
+    }
+    instance = Instance(projects.values(), budget_limit=int(amount))
     results: list[CountResult] = []
     if ballots:
         if kind is BallotKind.APPROVAL:

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField, TextAreaField, URLField
 
+from models.ballot import BallotKind
 from models.consultation import RATING_WORDS, Respondents
 from planner.inputs.forms import ChoiceField, money_text, number_text, options
 
@@ -128,3 +129,72 @@ class VolunteerPoolForm(FlaskForm):
             "illustrative": bool(self.illustrative.data),
             "notes": self.notes.data or "",
         }
+
+
+class BallotForm(FlaskForm):
+    scenario_id = ChoiceField("Scenario that sets the money aside")
+    place_id = ChoiceField("Place")
+    title = StringField("Title residents see", description="e.g. 'Bradford Moor decides 2026'.")
+    year = ChoiceField("Financial year the chosen projects are funded in")
+    amount = StringField(
+        "Money set aside for residents (£)",
+        description="Taken from the pool that year, in proportion to each partner's budget.",
+        render_kw={"inputmode": "decimal"},
+    )
+    kind = RadioField("Kind of ballot", choices=options((k.value, k.label) for k in BallotKind))
+    points = StringField(
+        "Points each voter shares out (cumulative ballots)", render_kw={"inputmode": "numeric"}
+    )
+    opens_at = StringField("Voting opens", render_kw={"type": "datetime-local"})
+    closes_at = StringField("Voting closes", render_kw={"type": "datetime-local"})
+    introduction = TextAreaField("What residents read first (optional)")
+
+    def to_fields(self) -> dict[str, Any]:
+        return {
+            "scenario_id": self.scenario_id.data,
+            "place_id": self.place_id.data,
+            "title": self.title.data,
+            "year": self.year.data,
+            "amount": money_text(self.amount.data),
+            "kind": self.kind.data or None,
+            "points": number_text(self.points.data) or "10",
+            "opens_at": (self.opens_at.data or "").strip() or None,
+            "closes_at": (self.closes_at.data or "").strip() or None,
+            "introduction": self.introduction.data or "",
+        }
+
+
+class OptionForm(FlaskForm):
+    intervention_id = ChoiceField(
+        "Eligible intervention (leave blank for a community proposal)",
+    )
+    participants = StringField(
+        "Participants offered (interventions)", render_kw={"inputmode": "numeric"}
+    )
+    title = StringField("Title (community proposals; interventions use their name)")
+    description = TextAreaField("What it is, in a sentence (optional)")
+    cost = StringField(
+        "Cost (£, community proposals; an intervention's is its cost per participant times "
+        "the participants)",
+        render_kw={"inputmode": "decimal"},
+    )
+    category = StringField("Category (community proposals)", description="e.g. Youth, Sport.")
+    people_reached = StringField("People it reaches", render_kw={"inputmode": "numeric"})
+
+    def to_fields(self) -> dict[str, Any]:
+        return {
+            "intervention_id": self.intervention_id.data or None,
+            "participants": number_text(self.participants.data) or "0",
+            "title": self.title.data or "",
+            "description": self.description.data or "",
+            "cost": money_text(self.cost.data),
+            "category": self.category.data or "",
+            "people_reached": number_text(self.people_reached.data),
+        }
+
+
+class CodesForm(FlaskForm):
+    how_many = StringField("How many codes", render_kw={"inputmode": "numeric"})
+    voter_group = StringField(
+        "Where they are handed out", description="e.g. Youth club, St Mary's school gate."
+    )

@@ -10,16 +10,19 @@ illustrative wherever it is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models import Consultation, Place
+from models import Consultation, Place, Scenario
+from models.ballot import Ballot, BallotCreate, BallotKind, BallotOption, OptionCreate, VotingCode
 from models.consultation import ConsultationCreate
+from models.fields import utc_now
 from models.indicator import IndicatorValue, IndicatorValueBase, RiskIndicator, RiskIndicatorCreate
 from models.volunteer import VolunteerPool, VolunteerPoolCreate
+from planner.community.ballots import code_hash
 from planner.demo.content import DEMO_YEARS
 
 
@@ -202,3 +205,67 @@ def add_volunteers(session: Session, places: dict[str, Place]) -> int:
             count += 1
     session.flush()
     return count
+
+
+# The demo's open participatory budget, in the place lead's first place, on a scenario the demo
+# does not agree, so trying it never changes the agreed plan. Its voting codes are fixed and
+# printed by `planner demo`, so anyone trying the demo can vote.
+BALLOT_SCENARIO = "Strong evidence only"
+BALLOT_PLACE = "Bradford Moor"
+DEMO_VOTING_CODES = ("DEMOA-23456", "DEMOB-23456", "DEMOC-23456", "DEMOD-23456", "DEMOE-23456")
+
+
+def add_ballot(session: Session, places: dict[str, Place], interventions: dict[str, Any]) -> str:
+    """One open ballot (illustrative) with two interventions and two community proposals, and
+    five demo voting codes; returns the line `planner demo` prints about it."""
+    scenario = session.exec(select(Scenario).where(Scenario.name == BALLOT_SCENARIO)).one()
+    place = places[BALLOT_PLACE]
+    now = utc_now().replace(second=0, microsecond=0)
+    fields = {
+        "scenario_id": scenario.id,
+        "place_id": place.id,
+        "title": f"{BALLOT_PLACE} decides 2026/27",
+        "year": 2026,
+        "amount": Decimal(30000),
+        "kind": BallotKind.APPROVAL,
+        "points": 10,
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=60),
+        "introduction": "Illustrative demo ballot: tick the projects you would like the "
+        "partnership to fund in Bradford Moor next year.",
+    }
+    ballot = Ballot(**BallotCreate.model_validate(fields).model_dump())
+    session.add(ballot)
+    session.flush()
+    mentoring = interventions["Mentoring for young people at risk"]
+    parenting = interventions["Incredible Years Preschool"]
+    projects = (
+        ("Mentoring for 8 young people", "", mentoring.id, 8, mentoring.unit_cost * 8,
+         mentoring.category.label, 8),
+        ("Parenting group for 10 families", "", parenting.id, 10, parenting.unit_cost * 10,
+         parenting.category.label, 30),
+        ("Friday night youth club", "Two youth workers and a hall for a year.", None, 0,
+         Decimal(12000), "Youth", 60),
+        ("Safer walking routes to school", "Lighting and volunteer walking buses.", None, 0,
+         Decimal(9000), "Community safety", 400),
+    )  # fmt: skip
+    for title, about, intervention_id, participants, cost, category, reached in projects:
+        option = OptionCreate(
+            title=title,
+            description=about,
+            intervention_id=intervention_id,
+            participants=participants,
+            cost=cost,
+            category=category,
+            people_reached=reached,
+        )
+        session.add(BallotOption(**option.model_dump(), ballot_id=ballot.id))
+    for code in DEMO_VOTING_CODES:
+        session.add(
+            VotingCode(ballot_id=ballot.id, code_hash=code_hash(code), voter_group="Demo cards")  # type: ignore[arg-type]
+        )
+    session.flush()
+    return (
+        f"Residents of {BALLOT_PLACE} can vote on the demo's open participatory budget at "
+        f"/vote/{ballot.id} with any of these codes: {', '.join(DEMO_VOTING_CODES)}."
+    )

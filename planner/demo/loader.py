@@ -50,7 +50,7 @@ from planner.community.indicators import refresh_need
 from planner.db import new_session
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
-from planner.demo.community import add_feedback, add_indicators, add_volunteers
+from planner.demo.community import add_ballot, add_feedback, add_indicators, add_volunteers
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -73,6 +73,7 @@ def load_demo(reset: bool = False) -> list[str]:
         else:
             _refuse_if_not_empty(session)
         counts = _add_partnership(session)
+        ballot_line = str(counts.pop("ballot"))
         sign_ins = _add_sign_ins(session)
         record_change(
             session,
@@ -97,6 +98,7 @@ def load_demo(reset: bool = False) -> list[str]:
         "prices (converted from their sources' price years with HM Treasury GDP deflators); "
         "costs per participant, effects, budgets and places are illustrative.",
         *agreed,
+        ballot_line,
         *_sign_in_lines(sign_ins),
         f'Try: planner solve "{partnership.SCENARIOS[2].name}"',
     ]
@@ -177,7 +179,9 @@ def _add_partnership(session: Session) -> dict[str, int]:
     add_volunteers(session, places)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
+    ballot_line = add_ballot(session, places, interventions)
     return {
+        "ballot": ballot_line,  # type: ignore[dict-item]
         "partners": len(partners),
         "budget_lines": len(partnership.BUDGETS),
         "contracts": len(partnership.CONTRACTS),

@@ -32,6 +32,7 @@ from models import (
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
+from planner.community.residents import residents_inputs
 from planner.inputs.named import named_by_id
 
 
@@ -61,6 +62,7 @@ def planning_inputs(
     places = named_by_id(session, Place)
     demand_types = named_by_id(session, DemandType)
     years = set(scenario.years)
+    set_asides, residents_choices = residents_inputs(session, scenario.id, years)  # type: ignore[arg-type]
     try:
         inputs = opt.PlanningInputs(
             partners=tuple(
@@ -76,6 +78,8 @@ def planning_inputs(
             cycles=_cycles(session, names),
             contracts=_contracts(session, names, interventions, places, years),
             volunteer_pools=_volunteer_pools(session, places, years),
+            set_asides=set_asides,
+            residents_choices=residents_choices,
         )
         rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
         opt.check_rules(inputs, rules)
