@@ -16,6 +16,7 @@ from models.intervention import Intervention, InterventionEffect
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
+from models.provider import Provider
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
 from models.token import ApiToken
 from models.user import User, UserPlace
@@ -45,6 +46,7 @@ __all__ = [
     "PlanAllocation",
     "PlanExplanation",
     "PlanFunding",
+    "Provider",
     "RiskIndicator",
     "Scenario",
     "ScenarioBudgetOverride",

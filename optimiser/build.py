@@ -32,6 +32,7 @@ from optimiser.rules.value import (
     add_evidence_rules,
     add_partner_fairness,
     add_place_fairness,
+    add_sector_share,
     add_value_for_money,
 )
 from optimiser.rules.volunteers import add_volunteer_hours
@@ -78,6 +79,7 @@ def build(
     add_volunteer_hours(model)
     add_commissioning_windows(model)
     add_evidence_rules(model)
+    add_sector_share(model)
     add_value_for_money(model)
     add_partner_fairness(model)
     add_place_fairness(model)

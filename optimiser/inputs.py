@@ -274,11 +274,16 @@ class Intervention:
     cost_rating: int | None = None
     # Hours of shared local volunteers' time each participant needs (0: none).
     volunteer_hours_per_participant: float = 0.0
+    # Share of its delivery (and so of spend on it) by voluntary and community sector providers.
+    voluntary_sector_share: float = 0.0
 
     def __post_init__(self) -> None:
         label = f"intervention {self.key!r}"
         _key(self, label)
         _amount(self, label, "volunteer_hours_per_participant")
+        _amount(self, label, "voluntary_sector_share")
+        if self.voluntary_sector_share > 1:
+            raise InputError(f"{label}: voluntary_sector_share must be at most 1")
         _key(self, label, "category")
         _key(self, label, "target_group")
         _amount(self, label, "unit_cost")

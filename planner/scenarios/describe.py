@@ -86,6 +86,7 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
             scenario.min_evidence_rating != "2",
         ),
         _number(scenario, "min_share_rated_3_plus"),
+        _number(scenario, "min_share_vcs"),
         RuleLine(
             "Confidence in expected effect",
             ", ".join(
