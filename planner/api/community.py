@@ -20,6 +20,7 @@ from models.indicator import (
     RiskIndicatorCreate,
     RiskIndicatorPublic,
 )
+from models.provider import Provider, ProviderCreate, ProviderPublic
 from models.vocabulary import Role
 from models.volunteer import VolunteerPool, VolunteerPoolCreate, VolunteerPoolPublic
 from planner.api.base import IdPath, api_blueprint, api_user
@@ -27,7 +28,7 @@ from planner.api.delivery import scope_of
 from planner.api.errors import fail
 from planner.api.pagination import Page, PageQuery, page_of_list
 from planner.api.resources import Parent, Resource, add_resource
-from planner.community import indicators, volunteers
+from planner.community import indicators, providers, volunteers
 from planner.community.consultation import delete_feedback, feedback_list, record_feedback
 from planner.community.indicators import current_needs
 from planner.community.need import FORMULA
@@ -72,6 +73,13 @@ RESOURCES = [
         "and the cost of recruiting, training and supervising one.",
         VolunteerPool, VolunteerPoolPublic, VolunteerPoolCreate,
         volunteers.save_pool, volunteers.update_pool, volunteers.delete_pool,
+        readers=ALL_ROLES,
+    ),
+    Resource(
+        "providers", "provider", "Providers",
+        "Who delivers each intervention, in which sector and for what share of its delivery.",
+        Provider, ProviderPublic, ProviderCreate,
+        providers.create_provider, providers.update_provider, providers.delete_provider,
         readers=ALL_ROLES,
     ),
 ]  # fmt: skip

@@ -11,6 +11,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField, URLFie
 
 from models.ballot import BallotKind
 from models.consultation import RATING_WORDS, Respondents
+from models.provider import Sector
 from planner.inputs.forms import ChoiceField, money_text, number_text, options
 
 
@@ -198,3 +199,24 @@ class CodesForm(FlaskForm):
     voter_group = StringField(
         "Where they are handed out", description="e.g. Youth club, St Mary's school gate."
     )
+
+
+class ProviderForm(FlaskForm):
+    intervention_id = ChoiceField("Intervention")
+    name = StringField("Provider", description="The organisation that delivers it.")
+    sector = RadioField("Sector", choices=options((s.value, s.label) for s in Sector))
+    share_percent = StringField(
+        "Its share of the intervention's delivery (%)",
+        description="All of an intervention's providers together deliver at most 100%.",
+        render_kw={"inputmode": "decimal"},
+    )
+    illustrative = BooleanField("Illustrative, not the partnership's real provider")
+
+    def to_fields(self) -> dict[str, Any]:
+        return {
+            "intervention_id": self.intervention_id.data,
+            "name": self.name.data,
+            "sector": self.sector.data or None,
+            "share_percent": number_text((self.share_percent.data or "").replace("%", "")),
+            "illustrative": bool(self.illustrative.data),
+        }

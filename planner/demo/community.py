@@ -21,6 +21,7 @@ from models.ballot import Ballot, BallotCreate, BallotKind, BallotOption, Option
 from models.consultation import ConsultationCreate
 from models.fields import utc_now
 from models.indicator import IndicatorValue, IndicatorValueBase, RiskIndicator, RiskIndicatorCreate
+from models.provider import Provider, ProviderCreate, Sector
 from models.volunteer import VolunteerPool, VolunteerPoolCreate
 from planner.community.ballots import code_hash
 from planner.demo.content import DEMO_YEARS
@@ -269,3 +270,39 @@ def add_ballot(session: Session, places: dict[str, Place], interventions: dict[s
         f"Residents of {BALLOT_PLACE} can vote on the demo's open participatory budget at "
         f"/vote/{ballot.id} with any of these codes: {', '.join(DEMO_VOTING_CODES)}."
     )
+
+
+# Illustrative providers: who typically delivers each kind of programme, not named organisations.
+VOLUNTARY_SHARE_BY_CATEGORY = {
+    "mentoring": 100.0,
+    "domestic_abuse": 100.0,
+    "parenting": 50.0,
+    "family_support": 30.0,
+    "mental_health": 20.0,
+}
+
+
+def add_providers(session: Session, interventions: dict[str, Any]) -> int:
+    """Every demo intervention's illustrative providers: a voluntary or community organisation
+    for its category's usual share of delivery, a public body for the rest."""
+    count = 0
+    for intervention in interventions.values():
+        voluntary = VOLUNTARY_SHARE_BY_CATEGORY.get(intervention.category.value, 0.0)
+        parts = [
+            ("Local voluntary and community organisations", Sector.VOLUNTARY_COMMUNITY, voluntary),
+            ("Council and NHS teams", Sector.PUBLIC, 100.0 - voluntary),
+        ]
+        for name, sector, share in parts:
+            if share <= 0:
+                continue
+            fields = {
+                "intervention_id": intervention.id,
+                "name": name,
+                "sector": sector,
+                "share_percent": share,
+                "illustrative": True,
+            }
+            session.add(Provider(**ProviderCreate.model_validate(fields).model_dump()))
+            count += 1
+    session.flush()
+    return count

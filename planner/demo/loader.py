@@ -50,7 +50,13 @@ from planner.community.indicators import refresh_need
 from planner.db import new_session
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
-from planner.demo.community import add_ballot, add_feedback, add_indicators, add_volunteers
+from planner.demo.community import (
+    add_ballot,
+    add_feedback,
+    add_indicators,
+    add_providers,
+    add_volunteers,
+)
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -177,6 +183,7 @@ def _add_partnership(session: Session) -> dict[str, int]:
     interventions = _add_interventions(session, demand_types)
     add_feedback(session, places, interventions)
     add_volunteers(session, places)
+    add_providers(session, interventions)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
     ballot_line = add_ballot(session, places, interventions)

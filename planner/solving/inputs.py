@@ -32,6 +32,7 @@ from models import (
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
+from planner.community.providers import voluntary_shares
 from planner.community.residents import residents_inputs
 from planner.inputs.named import named_by_id
 from planner.solving.rule_fields import rule_fields
@@ -142,6 +143,7 @@ def _interventions(
     demand_types: dict[int | None, DemandType],
 ) -> tuple[opt.Intervention, ...]:
     effects: dict[int, list[opt.Effect]] = defaultdict(list)
+    voluntary = voluntary_shares(session)
     for effect in session.exec(select(InterventionEffect).order_by(InterventionEffect.id)).all():
         effects[effect.intervention_id].append(
             opt.Effect(
@@ -166,6 +168,7 @@ def _interventions(
             duration_years=max(1, -(-i.duration_weeks // 52)),
             cost_rating=i.cost_rating,
             volunteer_hours_per_participant=i.volunteer_hours,
+            voluntary_sector_share=voluntary.get(intervention_id, 0.0),  # type: ignore[arg-type]
         )
         for intervention_id, i in interventions.items()
     )

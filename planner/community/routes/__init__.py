@@ -19,4 +19,10 @@ def not_found(error: InputNotFound) -> Any:
 
 
 # Importing the modules registers their routes on `bp`.
-from planner.community.routes import ballots, consultation, need, volunteers  # noqa: E402, F401
+from planner.community.routes import (  # noqa: E402, F401
+    ballots,
+    consultation,
+    need,
+    providers,
+    volunteers,
+)
