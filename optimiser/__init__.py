@@ -47,8 +47,10 @@ from optimiser.plan import (
     PoolingComparison,
     SolveStatus,
     Timings,
+    UnspentMoney,
     VolunteerUse,
     YearSpend,
+    part_to_dict,
     plan_from_dict,
     plan_to_dict,
 )
@@ -98,6 +100,7 @@ __all__ = [
     "ScenarioRules",
     "SolveStatus",
     "Timings",
+    "UnspentMoney",
     "YearSpend",
     "base_rating",
     "build",
@@ -106,6 +109,7 @@ __all__ = [
     "diagnose",
     "evidence_level",
     "optimise",
+    "part_to_dict",
     "plan_from_dict",
     "plan_to_dict",
 ]
