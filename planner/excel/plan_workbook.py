@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.cells import column
 from planner.excel.plan_checks import CHECKS, write_checks
+from planner.excel.plan_community import COMMUNITY, write_community
 from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
     PARTNERS,
@@ -42,6 +43,7 @@ SHEET_ORDER = (
     FUNDING_BY_INTERVENTION,
     PARTNERS,
     PLACES,
+    COMMUNITY,
     UNSPENT,
     SENSITIVITY,
     CHECKS,
@@ -51,7 +53,7 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Places, Unspent, Sensitivity, Checks and Inputs."""
+    Partners, Places, Community, Unspent, Sensitivity, Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -62,6 +64,7 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
     partners = write_partners(sheets[PARTNERS], view, funding)
     places = write_places(sheets[PLACES], view, rows)
+    write_community(sheets[COMMUNITY], view)
     write_unspent(sheets[UNSPENT], view)
     write_sensitivity(sheets[SENSITIVITY], view)
     filter_binding_rules(sheets[SENSITIVITY], view)
