@@ -16,6 +16,7 @@ from models.intervention import Intervention, InterventionEffect
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
+from models.pooled_fund import PooledFundAgreement, PooledFundShare
 from models.provider import Provider
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
 from models.token import ApiToken
@@ -48,6 +49,8 @@ __all__ = [
     "PlanFunding",
     "Provider",
     "RiskIndicator",
+    "PooledFundAgreement",
+    "PooledFundShare",
     "Scenario",
     "ScenarioBudgetOverride",
     "ScenarioCap",

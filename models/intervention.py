@@ -3,11 +3,17 @@
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.fields import json_list_field, money_field, optional_money_field, strip_text
+from models.fields import (
+    json_list_field,
+    money_field,
+    optional_money_field,
+    plain_numbers,
+    strip_text,
+)
 from models.text import note_text, one_line_text, web_address
 from models.vocabulary import EVIDENCE_RATINGS
 
@@ -28,6 +34,8 @@ class InterventionCategory(StrEnum):
 
 
 class InterventionBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=160, unique=True, index=True)
     category: InterventionCategory = Field(default=InterventionCategory.OTHER)
     target_group: str = Field(
@@ -105,6 +113,8 @@ class InterventionEffectBase(SQLModel):
     `reduction_per_participant` units are avoided in *each* of `years_after` (1 = the year after
     participation), so [1, 2, 3] with 0.1 means 0.3 units in all.
     """
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     reduction_per_participant: float = Field(ge=0, le=1000)
     years_after: list[int] = json_list_field()

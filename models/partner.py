@@ -12,6 +12,7 @@ from models.fields import (
     json_list_field,
     money_field,
     optional_money_field,
+    plain_numbers,
     strip_text,
     utc_now,
     year_field,
@@ -63,6 +64,8 @@ class PartnerPublic(PartnerBase):
 class CommissioningCycleBase(SQLModel):
     """When a partner can make or change commissioning decisions."""
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     budget_setting_month: int = Field(
         ge=1, le=12, description="Month (1-12) in which the partner sets its budget."
     )
@@ -100,6 +103,8 @@ class CommissioningCyclePublic(CommissioningCycleBase):
 
 class BudgetLineBase(SQLModel):
     """Money one partner can put into the pool for one financial year."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     year: int = year_field(description="Financial year by its start year: 2026 means 2026/27.")
     maximum: Decimal = money_field(description="Most the partner can contribute this year, in £.")
@@ -150,6 +155,8 @@ class BudgetLinePublic(BudgetLineBase):
 
 class ExistingContractBase(SQLModel):
     """Money a partner has already committed to an intervention (and place) for named years."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     years: list[int] = json_list_field(description="Financial years covered, by start year.")
     annual_amount: Decimal = money_field(description="Amount committed in each of those years, £.")

@@ -1,14 +1,16 @@
 """Places where place-based teams deliver, with eligible populations, need and capacity overrides."""
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.fields import strip_text
+from models.fields import plain_numbers, strip_text
 from models.text import note_text, one_line_text
 
 
 class PlaceBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=120, unique=True, index=True)
     district: str = Field(min_length=1, max_length=80)
     need_index: float = Field(
@@ -49,6 +51,8 @@ class PlacePublic(PlaceBase):
 class PlacePopulationBase(SQLModel):
     """Eligible population of one target group in one place."""
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     target_group: str = Field(min_length=1, max_length=80)
     population: int = Field(ge=0, description="People in the target group who could take part.")
 
@@ -66,6 +70,8 @@ class PlacePopulation(PlacePopulationBase, table=True):
 
 class CapacityOverrideBase(SQLModel):
     """A provider's capacity for one intervention in one place, replacing the default."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     intervention_id: int
     capacity: int = Field(ge=0, description="Participants per year in this place.")

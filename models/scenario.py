@@ -13,6 +13,7 @@ from models.fields import (
     json_dict_field,
     money_field,
     optional_money_field,
+    plain_numbers,
     strip_text,
     utc_now,
     year_field,
@@ -37,6 +38,8 @@ def _ratio_field(default: float, description: str, *, le: float = 1.0) -> Any:
 
 
 class ScenarioBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=120, unique=True, index=True)
     description: str = Field(default="", max_length=4000)
     first_year: int = year_field(
@@ -205,6 +208,8 @@ class ScenarioPublic(ScenarioBase):
 class ScenarioBudgetOverrideBase(SQLModel):
     """A scenario's replacement for one budget line's maximum (and minimum)."""
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     budget_line_id: int = Field(foreign_key="budget_line.id", ondelete="CASCADE")
     maximum: Decimal = money_field()
     minimum: Decimal | None = optional_money_field()
@@ -240,6 +245,8 @@ class CapScope(StrEnum):
 
 class ScenarioCapBase(SQLModel):
     """Most a scenario may spend on one place, intervention or category over its horizon."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     scope: CapScope
     target: str = Field(

@@ -184,23 +184,23 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
         direction = "more" if price > 0 else "less"
         level = sum(value(var) for var, _ in model.partner_funding(*keys))
         return (
-            f"{_sentence_case(describe_rule(model, row))} ({money(level)}) binds: "
+            f"{_sentence_case(describe_rule(model, row))} ({money(level)}) holds the plan back: "
             f"{money(step)} {direction} would add {gain(step * abs(price))}."
         )
     if row.sense == 1:  # a floor (committed minimum, contract, cohort): less would help
         step = money_step(max(row.rhs, 10.0))
         if family == "cohort":
             return (
-                f"{_sentence_case(describe_rule(model, row))} binds: it costs "
+                f"{_sentence_case(describe_rule(model, row))} holds the plan back: it costs "
                 f"{gain(abs(price))} per participant required."
             )
         return (
-            f"{_sentence_case(describe_rule(model, row))} binds: "
+            f"{_sentence_case(describe_rule(model, row))} holds the plan back: "
             f"{money(step)} less required would add {gain(step * -price)}."
         )
     step = money_step(max(row.rhs, 10.0))  # caps
     return (
-        f"{_sentence_case(describe_rule(model, row))} binds: "
+        f"{_sentence_case(describe_rule(model, row))} holds the plan back: "
         f"{money(step)} more allowed would add {gain(step * price)}."
     )
 
@@ -214,29 +214,29 @@ def _ratio_sentence(model: Model, row: Row, price: float, gain: Gain, total: flo
     rule = _sentence_case(describe_rule(model, row))
     if row.family in ("evidence_share", "vcs_share"):
         return (
-            f"{rule} binds: lowering it by one percentage point would add "
+            f"{rule} holds the plan back: lowering it by one percentage point would add "
             f"{gain(-price * 0.01 * total)}."
         )
     if row.family == "portfolio_vfm":
-        return f"{rule} binds: lowering the ratio by 0.1 would add {gain(-price * 0.1 * total)}."
+        return f"{rule} holds the plan back: lowering the ratio by 0.1 would add {gain(-price * 0.1 * total)}."
     if row.family == "fairness":
         contribution = value(model.contribution[row.keys[0]])
         step = money_step(max(contribution, 10.0))
         return (
-            f"{rule} binds: letting its benefit fall {money(step)} short would add "
+            f"{rule} holds the plan back: letting its benefit fall {money(step)} short would add "
             f"{gain(-price * step)}."
         )
     if row.family == "need_floor":
         floor = row.coefficient * total
         step = money_step(max(floor, 10.0))
         return (
-            f"{rule} (at least {about_money(floor)}) binds: {money(step)} less required there "
+            f"{rule} (at least {about_money(floor)}) holds the plan back: {money(step)} less required there "
             f"would add {gain(-price * step)}."
         )
     reduction = value(model.reduction[row.keys[0]])
     step = significant_step(row.coefficient)
     return (
-        f"{rule} binds: allowing {money(step)} more per unit would add "
+        f"{rule} holds the plan back: allowing {money(step)} more per unit would add "
         f"{gain(price * reduction * step)}."
     )
 

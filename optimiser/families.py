@@ -61,6 +61,7 @@ class Setting:
     maximum: float
     whole: bool = False
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
+    glossary: str = ""  # the planner's glossary entry (/glossary#...) that explains it
 
     @property
     def percent(self) -> bool:
@@ -123,6 +124,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="evidence-rating",
     ),
     Setting(
         "bcr_threshold",
@@ -133,6 +135,7 @@ _SETTINGS = (
         1.0,
         0,
         100,
+        glossary="benefit-cost-ratio",
     ),
     Setting(
         "portfolio_vfm_ratio",
@@ -142,6 +145,7 @@ _SETTINGS = (
         1.0,
         0,
         100,
+        glossary="value-for-money",
     ),
     Setting(
         "partner_fairness",
@@ -152,6 +156,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="partner-fairness",
     ),
     Setting(
         "need_floor",
@@ -162,6 +167,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="need-floor",
     ),
     Setting(
         "discount_rate",
@@ -171,6 +177,7 @@ _SETTINGS = (
         0.035,
         0,
         100,
+        glossary="discount-rate",
     ),
     Setting(
         "appraisal_years",

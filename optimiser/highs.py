@@ -175,6 +175,8 @@ class Ranging:
     row_down: np.ndarray
     column_up: np.ndarray
     column_down: np.ndarray
+    cost_up: np.ndarray | None = None  # each column's cost (minimised) can rise to this ...
+    cost_down: np.ndarray | None = None  # ... and fall to this with the same basis
 
 
 def ranging(highs: Any) -> Ranging | None:
@@ -197,6 +199,8 @@ def ranging(highs: Any) -> Ranging | None:
         row_down=np.asarray(found.row_bound_dn.value_, dtype=np.float64),
         column_up=np.asarray(found.col_bound_up.value_, dtype=np.float64),
         column_down=np.asarray(found.col_bound_dn.value_, dtype=np.float64),
+        cost_up=np.asarray(found.col_cost_up.value_, dtype=np.float64),
+        cost_down=np.asarray(found.col_cost_dn.value_, dtype=np.float64),
     )
 
 

@@ -216,11 +216,52 @@ class NotFunded:
 
     intervention: str
     name: str
-    reason: str  # an exclusion rule (ne, rating, bcr, no_population, no_budget) or outcompeted
+    reason: (
+        str  # a key of optimiser.unfunded.UNFUNDED_REASONS: an exclusion rule, or why not chosen
+    )
     sentence: str
     reduced_cost: float | None = None
     effect_increase_needed: float | None = None  # fraction: 0.25 = 25% more effective
     cost_reduction_needed: float | None = None  # pounds per participant
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule as Excel Solver's Answer and Sensitivity reports show it (``optimiser.answer``).
+
+    ``activity`` is the row's real value at the plan; ``slack`` how far it is from its limit;
+    ``range_note`` says in words why the allowable ranges are blank, when they are.
+    """
+
+    row: str
+    family: str
+    label: str
+    activity: float
+    sense: str  # "at most", "at least" or "equal to"
+    limit: float
+    slack: float
+    binding: bool
+    shadow_price: float
+    allowable_increase: float | None = None
+    allowable_decrease: float | None = None
+    range_note: str = ""
+
+
+@dataclass(frozen=True)
+class VariableCell:
+    """Participants of one delivery slice, as Excel Solver's Variable Cells show a cell."""
+
+    name: str
+    intervention: str
+    place: str
+    year: int
+    segment: int
+    final_value: float
+    reduced_cost: float
+    objective_coefficient: float
+    allowable_increase: float | None = None
+    allowable_decrease: float | None = None
+    range_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -362,6 +403,8 @@ class Plan:
     volunteers: tuple[VolunteerUse, ...] = ()
     residents: ResidentsOutcome | None = None
     unspent: tuple[UnspentMoney, ...] = ()
+    rule_rows: tuple[RuleRow, ...] = ()
+    variable_cells: tuple[VariableCell, ...] = ()
 
 
 def _to_jsonable(item: Any) -> Any:

@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from optimiser.answer import rule_rows, variable_cells
 from optimiser.build import build
 from optimiser.checks import check_rules
 from optimiser.diagnose import diagnose
@@ -19,8 +20,10 @@ from optimiser.plan import (
     BudgetLineSpend,
     Plan,
     ResidentsOutcome,
+    RuleRow,
     SolveStatus,
     Timings,
+    VariableCell,
 )
 from optimiser.pooling import compare_pooling as pooling_comparison
 from optimiser.programmes import RunningCost, choices, explained_lp, running_costs, switched_off
@@ -127,8 +130,11 @@ def optimise(
     if result.status is SolveStatus.INFEASIBLE:
         diagnosis = diagnose(inputs, rules, time_limit=time_limit, **highs_options)
     binding: tuple[BindingConstraint, ...] = ()
+    answer: tuple[RuleRow, ...] = ()
+    cells: tuple[VariableCell, ...] = ()
     if result.status.has_plan and sensitivity:
         binding = binding_constraints(explained_model, gain)
+        answer, cells = rule_rows(explained_model), variable_cells(explained_model)
     unfunded = not_funded(
         explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
     )
@@ -168,6 +174,8 @@ def optimise(
         evidence_mix=evidence_mix(model, plan_allocations),
         binding_constraints=binding,
         not_funded=unfunded,
+        rule_rows=answer,
+        variable_cells=cells,
         model_size=model_size(model),
         timings=Timings(
             build=built - started,

@@ -129,7 +129,7 @@ def _window_words(model: Model, year: int, open_years: tuple[int, ...], spend: f
     )
 
 
-def _nothing_fundable(model: Model, lines: list) -> tuple[str, str]:  # type: ignore[type-arg]
+def _nothing_fundable(model: Model, lines: list) -> tuple[str, str]:
     fences = sorted({category for line in lines for category in line.ring_fence})
     if fences and all(line.ring_fence for line in lines):
         inside = [i for i in model.interventions.values() if i.category in fences]

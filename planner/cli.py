@@ -70,7 +70,8 @@ def startup_reason(ctx: click.Context, error: BaseException) -> str | None:
     if isinstance(error, OperationalError):
         return f"could not reach the database{where}: {_first_line(error.orig or error)}"
     if isinstance(error, SQLAlchemyError):
-        return f"the database{where} refused the request: {_first_line(error.orig or error)}"
+        cause = getattr(error, "orig", None) or error  # only driver errors carry the driver's
+        return f"the database{where} refused the request: {_first_line(cause)}"
     if isinstance(error, CommandError):
         return f"could not migrate the database{where}: {_first_line(error)}"
     if isinstance(error, PermissionError):
@@ -253,7 +254,7 @@ def users_create(email: str, name: str, role: str, password: str, places: tuple[
 
     from models import Place
     from planner.auth.service import AccountError, create_user
-    from planner.db import new_session
+    from planner.db import new_session, stored_id
 
     with new_session() as session:
         place_ids = []
@@ -261,7 +262,7 @@ def users_create(email: str, name: str, role: str, password: str, places: tuple[
             place = session.exec(select(Place).where(Place.name == place_name)).first()
             if place is None:
                 fail(f"there is no place called '{place_name}'")
-            place_ids.append(place.id)
+            place_ids.append(stored_id(place))
         if role == Role.PLACE_LEAD and not place_ids:
             fail("a place lead needs at least one --place")
         try:

@@ -69,8 +69,9 @@ def with_money_as_text(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan JSON with its money as strings with pence, as the API promises."""
     shown = {key: money_text(plan[key]) if key in MONEY_HEADLINES else plan[key] for key in plan}
     for key in MONEY_IN_RESULT:
-        if "." not in key and isinstance(shown.get(key), list):
-            shown[key] = _money_rows(shown[key], key)
+        rows = shown.get(key)
+        if "." not in key and isinstance(rows, list):
+            shown[key] = _money_rows(rows, key)
     return shown
 
 
@@ -137,6 +138,21 @@ class PlanOut(BaseModel):
         "solver held it at (maximum, committed minimum, contracts) or is empty.",
     )
     spend_by_year: list[dict[str, Any]] = Field(default_factory=list)
+    rule_rows: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Excel Solver's Answer report and the Constraints of its Sensitivity report, "
+        "budgets first: each rule's label, family, activity (its final value at the plan), "
+        "sense ('at most', 'at least', 'equal to'), limit, slack, binding, shadow_price, "
+        "allowable_increase and allowable_decrease (1e30: no limit; null: none, with "
+        "range_note saying why in words).",
+    )
+    variable_cells: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The Variable Cells of Excel Solver's Sensitivity report: each delivery "
+        "slice the plan uses (intervention, place, year, segment) with final_value "
+        "(participants), reduced_cost, objective_coefficient (objective units per participant), "
+        "allowable_increase and allowable_decrease of that coefficient, and range_note.",
+    )
     unspent: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Each partner-year with money the plan leaves unspent: partner, name, year, "

@@ -63,10 +63,12 @@ class Resource:
 
 
 def partial(schema: type[BaseModel]) -> type[BaseModel]:
-    """The schema with every field optional, for PATCH: send only what changes."""
+    """The schema with every field optional, for PATCH: send only what changes. A field may be
+    left out, but not sent as null unless it may be empty anyway ({"name": null} is a 422
+    naming the field, and the document says so): the type stays the Create schema's."""
     fields: dict[str, Any] = {
         name: (
-            info.annotation | None,
+            info.annotation,
             FieldInfo.merge_field_infos(info, default=None, default_factory=None),
         )
         for name, info in schema.model_fields.items()
@@ -131,7 +133,7 @@ def add_resource(resource: Resource) -> APIBlueprint:
             "get",
             list_rule,
             {"query": PageQuery, **list_path},
-            {200: Page[public]},
+            {200: Page[public]},  # type: ignore[valid-type]  # the schema is built at run time
             f"List the {label}s{owner}",
         ),
         (

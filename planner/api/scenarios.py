@@ -4,10 +4,11 @@ saved by the scenario service (validated, audited, one transaction)."""
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, col, select
 
 from models import Scenario
+from models.fields import plain_numbers
 from models.scenario import CapScope, ScenarioCreate, ScenarioPublic
 from optimiser.families import SETTINGS
 from planner.api.base import IdPath, api_blueprint, api_user
@@ -31,6 +32,8 @@ class BudgetOverrideItem(BaseModel):
     maximum: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     minimum: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
 
 class CapItem(BaseModel):
     scope: CapScope
@@ -38,6 +41,8 @@ class CapItem(BaseModel):
         min_length=1, max_length=160, description="Place or intervention id, or a category."
     )
     maximum: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
 
 def _described_by_the_registry(schema: type[BaseModel]) -> type[BaseModel]:

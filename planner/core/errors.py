@@ -18,6 +18,10 @@ EXPLANATIONS = {
     ),
     404: ("Page not found", "Check the address, or go back to the home page."),
     405: ("That action is not available here", "Go back and try again."),
+    429: (
+        "Too many requests",
+        "Wait a few minutes, then try again.",
+    ),
     413: ("That file is too large", "Upload a file smaller than the limit shown on the page."),
     500: (
         "Sorry, something went wrong on our side",
@@ -63,7 +67,13 @@ def register_error_pages(app: Flask) -> None:
         detail = error.description if code in (400, 413) and error.description else None
         if code == 400 and detail and detail.startswith("The browser (or proxy)"):
             detail = None
-        return render_error(code, detail)
+        body, status = render_error(code, detail)  # type: ignore[misc]
+        # Keep what the error's own headers say: a 405's Allow (which methods would work), a
+        # 401's WWW-Authenticate, a 429's Retry-After.
+        kept = {
+            name: value for name, value in error.get_headers() if name.lower() != "content-type"
+        }
+        return body, status, kept
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:

@@ -41,13 +41,14 @@ from models.partner import (
     PartnerCreate,
 )
 from models.place import PlaceCreate, PlacePopulationBase
+from models.pooled_fund import PooledFundAgreement, RiskShareBasis
 from models.rules import RuleBroken, check_contract_years, check_cost_shares
 from models.scenario import ScenarioCreate
 from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
 from planner.community.indicators import refresh_need
-from planner.db import new_session
+from planner.db import new_session, stored_id
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
 from planner.demo.community import (
@@ -218,7 +219,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
         session.add(CommissioningCycle(**_validated(CommissioningCycleCreate, cycle, what)))
         partners[demo.name] = partner
     for budget in partnership.BUDGETS:
-        fields = {
+        budget_fields: dict[str, Any] = {
             "partner_id": partners[budget.partner].id,
             "year": budget.year,
             "maximum": Decimal(budget.maximum),
@@ -229,7 +230,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
             "illustrative": True,
         }
         what = f"budget line of {budget.partner} for {budget.year}"
-        session.add(BudgetLine(**_validated(BudgetLineCreate, fields, what)))
+        session.add(BudgetLine(**_validated(BudgetLineCreate, budget_fields, what)))
     session.flush()
     return partners
 
@@ -251,7 +252,7 @@ def _add_places(session: Session) -> dict[str, Place]:
             population = {"target_group": group, "population": people}
             what = f"population of {demo.name}"
             row = _validated(PlacePopulationBase, population, what)
-            session.add(PlacePopulation(**row, place_id=place.id))
+            session.add(PlacePopulation(**row, place_id=stored_id(place)))
         places[demo.name] = place
     return places
 
@@ -286,7 +287,7 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
         for partner_name, percent in shares.items():
             share = {"partner_id": partners[partner_name].id, "share_percent": percent}
             row = _validated(CostShareCreate, share, f"cost share of {demo.name}")
-            session.add(CostShare(**row, demand_type_id=demand_type.id))
+            session.add(CostShare(**row, demand_type_id=stored_id(demand_type)))
         demand_types[demo.name] = demand_type
     return demand_types
 
@@ -329,7 +330,7 @@ def _add_interventions(
             session.add(
                 InterventionEffect(
                     **_validated(InterventionEffectCreate, row, what),
-                    intervention_id=intervention.id,
+                    intervention_id=stored_id(intervention),
                 )
             )
         interventions[demo.name] = intervention
@@ -382,6 +383,27 @@ def _add_scenarios(session: Session, partners: Mapping[str, Partner]) -> None:
         }
         session.add(Scenario(**_validated(ScenarioCreate, fields, f"scenario {demo.name}")))
     session.flush()
+    _add_pooled_fund_agreement(session, partners)
+
+
+def _add_pooled_fund_agreement(session: Session, partners: Mapping[str, Partner]) -> None:
+    """The first scenario's pooled-fund agreement, so its agreed plan shows exposure and
+    headroom (illustrative terms: a council hosts, as in most Better Care Fund agreements)."""
+    first = session.exec(
+        select(Scenario).where(Scenario.name == partnership.SCENARIOS[0].name)
+    ).one()
+    session.add(
+        PooledFundAgreement(
+            scenario_id=first.id,  # type: ignore[arg-type]
+            host_partner_id=partners[partnership.AGREEMENT_HOST].id,
+            overspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            underspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            contingency_percent=partnership.AGREEMENT_CONTINGENCY_PERCENT,
+            reference="Illustrative: the section 75 agreement the demo partnership might sign",
+            updated_by_name="demo",
+        )
+    )
+    session.flush()
 
 
 # --- Sign-ins -----------------------------------------------------------------------------
@@ -395,7 +417,7 @@ def _add_sign_ins(session: Session) -> list[tuple[DemoSignIn, str]]:
             outcome.append((demo, "already there"))
             continue
         place_ids = [
-            place.id
+            stored_id(place)
             for place in session.exec(select(Place).where(Place.name.in_(demo.places))).all()  # type: ignore[attr-defined]
         ]
         if demo.places and not place_ids:
@@ -413,7 +435,7 @@ def _add_sign_ins(session: Session) -> list[tuple[DemoSignIn, str]]:
         session.add(user)
         session.flush()
         for place_id in place_ids:
-            session.add(UserPlace(user_id=user.id, place_id=place_id))
+            session.add(UserPlace(user_id=stored_id(user), place_id=place_id))
         record_change(
             session,
             None,

@@ -19,6 +19,7 @@ from flask_login import login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.plan import PlanStatus
+from optimiser.unfunded import UNFUNDED_REASONS, UnfundedReason
 from planner.auth.roles import READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
@@ -36,6 +37,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.pooled_fund.service import plan_pooled_fund
 from planner.solving.pooling_job import pooling_state
 from planner.solving.workers import give_up_on_interrupted_plans
 
@@ -59,6 +61,12 @@ def status_label(status: str) -> str:
 @bp.app_template_global()
 def status_tag_class(status: str) -> str:
     return STATUS_TAGS.get(PlanStatus(status), "tag-grey")
+
+
+@bp.app_template_global()
+def unfunded_reason(reason: str) -> UnfundedReason:
+    """Why an intervention is unfunded, as its tag (``optimiser.unfunded.UNFUNDED_REASONS``)."""
+    return UNFUNDED_REASONS[reason]
 
 
 @bp.app_context_processor
@@ -117,6 +125,7 @@ def show(plan_id: int) -> ResponseReturnValue:
         charts=plan_charts(report),
         delivery=plan_delivery(session, plan),
         rules=solved_rules(plan),
+        pooled_fund=plan_pooled_fund(session, plan),
     )
 
 

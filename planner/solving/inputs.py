@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import optimiser as opt
 from models import (
@@ -69,7 +69,10 @@ def planning_inputs(
         inputs = opt.PlanningInputs(
             partners=tuple(
                 opt.Partner(
-                    key=p.name, name=p.name, kind=str(p.kind.value), district=p.district or None
+                    key=p.name,
+                    name=p.name,
+                    kind=opt.PartnerKind(p.kind.value),
+                    district=p.district or None,
                 )
                 for p in partners.values()
             ),
@@ -93,14 +96,16 @@ def planning_inputs(
 def _budget_lines(
     session: Session, names: dict[int | None, str], years: set[int]
 ) -> tuple[opt.BudgetLine, ...]:
-    lines = session.exec(select(BudgetLine).order_by(BudgetLine.partner_id, BudgetLine.year)).all()
+    lines = session.exec(
+        select(BudgetLine).order_by(col(BudgetLine.partner_id), col(BudgetLine.year))
+    ).all()
     return tuple(
         opt.BudgetLine(
             partner=names[line.partner_id],
             year=line.year,
-            maximum=line.maximum,
-            committed_minimum=line.minimum or Decimal(0),
-            status=str(line.status.value),
+            maximum=float(line.maximum),
+            committed_minimum=float(line.minimum or 0),
+            status=opt.BudgetStatus(line.status.value),
             ring_fence=tuple(line.ring_fence),
             districts=tuple(line.districts),
             key=budget_line_key(names[line.partner_id], line.year),
@@ -113,12 +118,12 @@ def _budget_lines(
 def _demand_types(
     session: Session, demand_types: dict[int | None, DemandType], names: dict[int | None, str]
 ) -> tuple[opt.DemandType, ...]:
-    shares: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    shares: dict[int | None, dict[str, Decimal]] = defaultdict(dict)
     for share in session.exec(select(CostShare)).all():
         shares[share.demand_type_id][names[share.partner_id]] = share.share_percent
     result = []
     for demand_id, demand in demand_types.items():
-        percents = shares.get(demand_id, {})  # type: ignore[call-overload]
+        percents = shares.get(demand_id, {})
         try:
             check_cost_shares(demand.name, percents)
         except RuleBroken as error:
@@ -129,8 +134,8 @@ def _demand_types(
             opt.DemandType(
                 key=demand.name,
                 name=demand.name,
-                unit_cost=demand.unit_cost,
-                shares={partner: percent / 100 for partner, percent in percents.items()},
+                unit_cost=float(demand.unit_cost),
+                shares={partner: float(percent) / 100 for partner, percent in percents.items()},
                 unit=demand.unit,
             )
         )
@@ -142,9 +147,11 @@ def _interventions(
     interventions: dict[int | None, Intervention],
     demand_types: dict[int | None, DemandType],
 ) -> tuple[opt.Intervention, ...]:
-    effects: dict[int, list[opt.Effect]] = defaultdict(list)
+    effects: dict[int | None, list[opt.Effect]] = defaultdict(list)
     voluntary = voluntary_shares(session)
-    for effect in session.exec(select(InterventionEffect).order_by(InterventionEffect.id)).all():
+    for effect in session.exec(
+        select(InterventionEffect).order_by(col(InterventionEffect.id))
+    ).all():
         effects[effect.intervention_id].append(
             opt.Effect(
                 demand_type=demand_types[effect.demand_type_id].name,
@@ -158,10 +165,10 @@ def _interventions(
             name=i.name,
             category=str(i.category.value),
             target_group=i.target_group,
-            unit_cost=i.unit_cost,
+            unit_cost=float(i.unit_cost),
             evidence_rating=i.evidence_rating,
-            effects=tuple(effects.get(intervention_id, [])),  # type: ignore[call-overload]
-            fixed_cost=i.fixed_cost or Decimal(0),
+            effects=tuple(effects.get(intervention_id, [])),
+            fixed_cost=float(i.fixed_cost or 0),
             min_cohort=i.min_cohort,
             # 0 means no provider limit was recorded: only the eligible population limits it.
             capacity=i.capacity or None,
@@ -177,10 +184,10 @@ def _interventions(
 def _places(
     session: Session, places: dict[int | None, Place], interventions: dict[int | None, Intervention]
 ) -> tuple[opt.Place, ...]:
-    populations: dict[int, dict[str, int]] = defaultdict(dict)
+    populations: dict[int | None, dict[str, int]] = defaultdict(dict)
     for row in session.exec(select(PlacePopulation)).all():
         populations[row.place_id][row.target_group] = row.population
-    capacities: dict[int, dict[str, int]] = defaultdict(dict)
+    capacities: dict[int | None, dict[str, int]] = defaultdict(dict)
     for override in session.exec(select(CapacityOverride)).all():
         intervention = interventions.get(override.intervention_id)
         if intervention is not None:
@@ -190,9 +197,9 @@ def _places(
             key=place.name,
             name=place.name,
             district=place.district,
-            population=populations.get(place_id, {}),  # type: ignore[call-overload]
+            population=populations.get(place_id, {}),
             need_index=place.need_index,
-            capacity=capacities.get(place_id, {}),  # type: ignore[call-overload]
+            capacity=capacities.get(place_id, {}),
         )
         for place_id, place in places.items()
     )
@@ -235,7 +242,7 @@ def _contracts(
     years: set[int],
 ) -> tuple[opt.ExistingContract, ...]:
     result = []
-    for contract in session.exec(select(ExistingContract).order_by(ExistingContract.id)).all():
+    for contract in session.exec(select(ExistingContract).order_by(col(ExistingContract.id))).all():
         in_horizon = tuple(year for year in contract.years if year in years)
         if not in_horizon:
             continue
@@ -244,7 +251,7 @@ def _contracts(
                 partner=names[contract.partner_id],
                 intervention=interventions[contract.intervention_id].name,
                 years=in_horizon,
-                amount_per_year=contract.annual_amount,
+                amount_per_year=float(contract.annual_amount),
                 place=places[contract.place_id].name if contract.place_id else None,
             )
         )
@@ -266,7 +273,7 @@ def scenario_rules(
     if scenario.max_cost_per_unit is not None and scenario.max_cost_per_unit_demand_type_id:
         cost_rule = opt.CostPerUnitRule(
             demand_type=demand_names[str(scenario.max_cost_per_unit_demand_type_id)],
-            max_cost=scenario.max_cost_per_unit,
+            max_cost=float(scenario.max_cost_per_unit),
         )
     place_caps, intervention_caps, category_caps = _caps(session, scenario, interventions, places)
     return opt.ScenarioRules(
@@ -290,8 +297,8 @@ def _budget_overrides(
     return tuple(
         opt.BudgetOverride(
             budget_line=budget_line_key(names[line.partner_id], line.year),
-            maximum=override.maximum,
-            committed_minimum=override.minimum,
+            maximum=float(override.maximum),
+            committed_minimum=None if override.minimum is None else float(override.minimum),
         )
         for override, line in overrides
         if line.year in scenario.years
@@ -303,15 +310,15 @@ def _caps(
     scenario: Scenario,
     interventions: dict[int | None, Intervention],
     places: dict[int | None, Place],
-) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """Caps by place, intervention and category; a target is an id, or a name typed in full."""
     intervention_names = {str(key): i.name for key, i in interventions.items()}
     intervention_names.update({i.name: i.name for i in interventions.values()})
     place_names = {str(key): p.name for key, p in places.items()}
     place_names.update({p.name: p.name for p in places.values()})
-    by_place: dict[str, Decimal] = {}
-    by_intervention: dict[str, Decimal] = {}
-    by_category: dict[str, Decimal] = {}
+    by_place: dict[str, float] = {}
+    by_intervention: dict[str, float] = {}
+    by_category: dict[str, float] = {}
     caps = session.exec(select(ScenarioCap).where(ScenarioCap.scenario_id == scenario.id)).all()
     for cap in caps:
         if cap.scope == CapScope.PLACE:
@@ -319,13 +326,13 @@ def _caps(
                 raise PlanningInputError(
                     f"The scenario caps spend in a place that no longer exists ({cap.target})."
                 )
-            by_place[place_names[cap.target]] = cap.maximum
+            by_place[place_names[cap.target]] = float(cap.maximum)
         elif cap.scope == CapScope.INTERVENTION:
             if cap.target not in intervention_names:
                 raise PlanningInputError(
                     f"The scenario caps an intervention that no longer exists ({cap.target})."
                 )
-            by_intervention[intervention_names[cap.target]] = cap.maximum
+            by_intervention[intervention_names[cap.target]] = float(cap.maximum)
         else:
-            by_category[cap.target] = cap.maximum
+            by_category[cap.target] = float(cap.maximum)
     return by_place, by_intervention, by_category

@@ -239,7 +239,7 @@ def _status_message(answer: opt.Plan) -> str:
     if answer.status is opt.SolveStatus.ERROR:
         # The optimiser's note says which limit stopped the solver, or what failed.
         stopped = " ".join(answer.messages)
-        return stopped or f"The solver could not find a plan ({answer.solver_detail})."
+        return stopped or "The solver could not find a plan: it stopped with an error."
     return " ".join(answer.messages) if answer.status is opt.SolveStatus.TIME_LIMIT else ""
 
 

@@ -58,7 +58,7 @@ def test_cost_per_unit_rule_binds():
     rule = _binding(plan, "cost_per_unit|ae")
     assert rule.shadow_price == pytest.approx(0.12)
     assert rule.sentence == (
-        "The most cost of £5 per A&E attendance avoided binds: allowing £1 more per unit would "
+        "The most cost of £5 per A&E attendance avoided holds the plan back: allowing £1 more per unit would "
         "add about £2.40 of demand avoided."
     )
     assert _binding(plan, "budget|p-2026").shadow_price == pytest.approx(0.28)
@@ -94,7 +94,7 @@ def test_place_cap_with_district_balancing():
     cap = _binding(plan, "cap_place|h")
     assert cap.shadow_price == pytest.approx(0.3)
     assert cap.sentence == (
-        "The cap of £50 on spend in Halifax binds: £10 more allowed would add about £3 of "
+        "The cap of £50 on spend in Halifax holds the plan back: £10 more allowed would add about £3 of "
         "demand avoided."
     )
     assert _binding(plan, "budget|w-2026").shadow_price == pytest.approx(0.3)
@@ -149,7 +149,7 @@ def test_portfolio_value_for_money_binds():
     rule = _binding(plan, "portfolio_vfm")
     assert rule.shadow_price == pytest.approx(-2 / 3)
     assert rule.sentence == (
-        "The rule that benefit is at least 0.25 times spend binds: lowering the ratio by 0.1 "
+        "The rule that benefit is at least 0.25 times spend holds the plan back: lowering the ratio by 0.1 "
         "would add about £4.44 of demand avoided."
     )
     assert _binding(plan, "capacity|a|l|2026").shadow_price == pytest.approx(10 / 3)
@@ -185,7 +185,7 @@ def test_committed_minimum_binds():
     committed = _binding(plan, "committed|p-2026")
     assert committed.shadow_price == pytest.approx(-0.2)
     assert committed.sentence == (
-        "Partner P's committed minimum of £60 in 2026/27 binds: £10 less required would add "
+        "Partner P's committed minimum of £60 in 2026/27 holds the plan back: £10 less required would add "
         "about £2 of demand avoided."
     )
 
@@ -202,7 +202,7 @@ def test_existing_contract_is_a_lower_bound_that_binds():
     contract = _binding(plan, "contract|p|w|2026")
     assert contract.shadow_price == pytest.approx(-0.2)
     assert contract.sentence == (
-        "Partner P's existing contract of £60 for W in 2026/27 binds: £10 less required would "
+        "Partner P's existing contract of £60 for W in 2026/27 holds the plan back: £10 less required would "
         "add about £2 of demand avoided."
     )
 
@@ -227,7 +227,7 @@ def test_need_floor_sentence():
     assert plan.objective == pytest.approx(28.75)
     floor = _binding(plan, "need_floor|m")
     assert floor.sentence == (
-        "The need floor for Dewsbury (at least £25) binds: £1 less required there would add "
+        "The need floor for Dewsbury (at least £25) holds the plan back: £1 less required there would add "
         "about £0.05 of demand avoided."
     )
 

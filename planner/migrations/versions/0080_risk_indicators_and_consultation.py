@@ -1,7 +1,7 @@
 """risk indicators and consultation
 
 Revision ID: 0080
-Revises: 0051
+Revises: 0020
 Create Date: 2026-12-04 15:36:53.846693
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0080'
-down_revision: str | None = '0051'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
