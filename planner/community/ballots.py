@@ -18,6 +18,7 @@ from models import Intervention, Place, Scenario
 from models.ballot import Ballot, BallotCreate, BallotOption, OptionCreate, Vote, VotingCode
 from models.fields import utc_now
 from planner.audit.service import Actor, record_change, snapshot
+from planner.db import stored_id
 from planner.delivery.service import PlaceScope, check_scope
 from planner.inputs.validation import (
     InputError,
@@ -143,7 +144,7 @@ def add_option(
         raise InputError(
             {"cost": f"costs £{details.cost:,.0f}, more than the £{ballot.amount:,.0f} set aside"}
         )
-    option = BallotOption(**details.model_dump(), ballot_id=ballot.id)
+    option = BallotOption(**details.model_dump(), ballot_id=stored_id(ballot))
     with saving(session):
         session.add(option)
         session.flush()

@@ -25,10 +25,11 @@ from pabutools.rules import (
     greedy_utilitarian_welfare,
     method_of_equal_shares,
 )
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.ballot import Ballot, BallotKind, BallotOption, Vote, VotingCode
 from planner.community.ballots import options_of
+from planner.db import stored_id
 
 EQUAL_SHARES = "equal_shares"
 GREEDY = "greedy"
@@ -77,7 +78,7 @@ def count_ballot(session: Session, ballot: Ballot) -> BallotCount:
             select(Vote, VotingCode.voter_group)
             .join(VotingCode, VotingCode.id == Vote.code_id)  # type: ignore[arg-type]
             .where(Vote.ballot_id == ballot.id)
-            .order_by(Vote.id)
+            .order_by(col(Vote.id))
         )
     )
     ballots = [({int(k): int(v) for k, v in vote.points.items()}, group) for vote, group in votes]
@@ -91,15 +92,15 @@ def count_votes(
     ballots: list[tuple[dict[int, int], str]],
 ) -> BallotCount:
     """The two counts of these votes (option id -> points, voter group) within ``amount``."""
-    support = {option.id: 0 for option in options}
+    support: dict[int, int] = {stored_id(option): 0 for option in options}
     for points, _group in ballots:
         for option_id, given in points.items():
             support[option_id] = support.get(option_id, 0) + given
     # A project nobody voted for is never funded, whatever money is left over.
     projects = {
-        option.id: Project(str(option.id), int(option.cost))
+        stored_id(option): Project(str(option.id), int(option.cost))
         for option in options
-        if support.get(option.id, 0) > 0
+        if support.get(stored_id(option), 0) > 0
     }
     instance = Instance(projects.values(), budget_limit=int(amount))
     results: list[CountResult] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import optimiser as opt
 from models import Intervention, Place
@@ -23,7 +23,7 @@ def residents_inputs(
     set_asides = []
     choices = []
     ballots = session.exec(
-        select(Ballot).where(Ballot.scenario_id == scenario_id).order_by(Ballot.id)
+        select(Ballot).where(Ballot.scenario_id == scenario_id).order_by(col(Ballot.id))
     ).all()
     for ballot in ballots:
         if ballot.year not in years:
@@ -31,7 +31,7 @@ def residents_inputs(
         place = session.get(Place, ballot.place_id)
         if place is None:
             continue
-        set_asides.append(opt.SetAside(place.name, ballot.year, ballot.amount, ballot.title))
+        set_asides.append(opt.SetAside(place.name, ballot.year, float(ballot.amount), ballot.title))
         if moment < ballot.closes_at:
             continue
         winners = set(count_ballot(session, ballot).result(EQUAL_SHARES).winners)
@@ -48,7 +48,7 @@ def residents_inputs(
                     place=place.name,
                     year=ballot.year,
                     title=option.title,
-                    cost=option.cost,
+                    cost=float(option.cost),
                     intervention=intervention.name if intervention else None,
                     participants=option.participants if intervention else 0,
                 )

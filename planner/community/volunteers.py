@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Intervention, Place
 from models.vocabulary import financial_year_label
@@ -77,7 +77,7 @@ def delete_pool(
 
 def pools_by_place(session: Session) -> list[tuple[Place, list[VolunteerPool]]]:
     """Every place with its volunteers by year (places without any too)."""
-    pools = session.exec(select(VolunteerPool).order_by(VolunteerPool.year)).all()
+    pools = session.exec(select(VolunteerPool).order_by(col(VolunteerPool.year))).all()
     places = session.exec(select(Place).order_by(Place.name)).all()
     return [(place, [p for p in pools if p.place_id == place.id]) for place in places]
 

@@ -24,6 +24,7 @@ from models.indicator import IndicatorValue, IndicatorValueBase, RiskIndicator, 
 from models.provider import Provider, ProviderCreate, Sector
 from models.volunteer import VolunteerPool, VolunteerPoolCreate
 from planner.community.ballots import code_hash
+from planner.db import stored_id
 from planner.demo.content import DEMO_YEARS
 
 
@@ -260,7 +261,7 @@ def add_ballot(session: Session, places: dict[str, Place], interventions: dict[s
             category=category,
             people_reached=reached,
         )
-        session.add(BallotOption(**option.model_dump(), ballot_id=ballot.id))
+        session.add(BallotOption(**option.model_dump(), ballot_id=stored_id(ballot)))
     for code in DEMO_VOTING_CODES:
         session.add(
             VotingCode(ballot_id=ballot.id, code_hash=code_hash(code), voter_group="Demo cards")  # type: ignore[arg-type]

@@ -215,9 +215,9 @@ def _volunteer_pools(
             year=pool.year,
             hours=pool.hours,
             hours_per_volunteer=pool.hours_per_volunteer,
-            cost_per_volunteer=pool.cost_per_volunteer,
+            cost_per_volunteer=float(pool.cost_per_volunteer),
         )
-        for pool in session.exec(select(VolunteerPool).order_by(VolunteerPool.id))
+        for pool in session.exec(select(VolunteerPool).order_by(col(VolunteerPool.id)))
         if pool.year in years and pool.place_id in places
     )
 
