@@ -6,8 +6,8 @@
 Loads the demo partnership into a throw-away SQLite database, takes its agreed plan and prints:
 the Monte Carlo's time for 10,000 draws (vectorised with numpy; target under 2 s), the tornado's
 time, and the K re-solves' wall-clock time with the draws shared among 1 and then 2 worker
-processes (the same slices of draws as the app's analysis runner, ``planner.analysis.runner``),
-with the speed-up. Prints figures only; no assertions.
+processes, as the job framework's workers share the ``resolve_draw`` sub-jobs
+(``planner.analysis.jobs``), with the speed-up. Prints figures only; no assertions.
 """
 
 from __future__ import annotations
@@ -23,6 +23,30 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 
+def resolve_slice(snapshot: dict, count: int, seed: int, start: int, stop: int) -> tuple:
+    """One worker's share of the re-solves (as a ``resolve_draw`` job does, a slice at a time)."""
+    from optimiser.robust import resolve_draws
+    from planner.solving.snapshot import inputs_from_snapshot
+
+    inputs, rules = inputs_from_snapshot(snapshot)
+    return resolve_draws(inputs, rules, count=count, seed=seed, start=start, stop=stop)
+
+
+def shared_among(workers: int, snapshot: dict, count: int, seed: int) -> list:
+    """The re-solves shared among ``workers`` processes in slices of 10 (1: in this process),
+    as the job framework's workers share the ``resolve_draw`` sub-jobs."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    slices = [(low, min(low + 10, count)) for low in range(0, count, 10)]
+    if workers <= 1:
+        return [o for low, high in slices for o in resolve_slice(snapshot, count, seed, low, high)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(resolve_slice, snapshot, count, seed, a, b) for a, b in slices]
+        return [outcome for future in futures for outcome in future.result()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10_000)
@@ -34,7 +58,6 @@ def main() -> None:
     from optimiser.montecarlo import simulate_plan
     from optimiser.tornado import tornado
     from planner import create_app
-    from planner.analysis.runner import fan_out
     from planner.db import new_session
     from planner.delivery.agreement import agreed_plan
     from planner.demo.loader import load_demo
@@ -80,9 +103,7 @@ def main() -> None:
     timings = {}
     for workers in (1, 2):
         started = time.perf_counter()
-        outcomes = fan_out(workers)(
-            snapshot, arguments.resolves, 20_260_401, 0, arguments.resolves, lambda done: None
-        )
+        outcomes = shared_among(workers, snapshot, arguments.resolves, 20_260_401)
         timings[workers] = time.perf_counter() - started
         solved = sum(1 for outcome in outcomes if outcome.objective is not None)
         print(

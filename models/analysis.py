@@ -50,3 +50,9 @@ class PlanAnalysis(SQLModel, table=True):
     created_by_name: str = Field(default="", max_length=200)
     message: str = Field(default="", max_length=4000, description="Why it failed, in words.")
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    job_id: int | None = Field(
+        default=None,
+        foreign_key="job.id",
+        ondelete="SET NULL",
+        description="The job running it (planner.jobs), whose progress the page follows.",
+    )

@@ -9,6 +9,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from models.fields import money_field, optional_money_field, plain_numbers, strip_text
 from models.spread import check_range
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 
 
 class DemandTypeBase(SQLModel):
@@ -53,7 +54,7 @@ class DemandTypeBase(SQLModel):
         return self
 
 
-class DemandType(DemandTypeBase, table=True):
+class DemandType(DemandTypeBase, Versioned, table=True):
     __tablename__ = "demand_type"
     id: int | None = Field(default=None, primary_key=True)
     cost_shares: list["CostShare"] = Relationship(

@@ -44,6 +44,7 @@ class Unit(StrEnum):
     POUNDS = "£"
     PARTICIPANTS = "participants"
     PEOPLE = "people"
+    HOURS = "hours"
     DRAWS = "draws"
 
 
@@ -190,6 +191,16 @@ _SETTINGS = (
         whole=True,
     ),
     Setting(
+        "min_share_vcs",
+        "Least share of spend through voluntary and community sector providers",
+        "At least this percentage of all spend pays for delivery by voluntary and community "
+        "sector providers (each intervention's share of delivery by such providers).",
+        Unit.PERCENT,
+        0.0,
+        0,
+        100,
+    ),
+    Setting(
         "expected_over_draws",
         "Plan for uncertainty",
         "0 plans with the figures as recorded; a number of draws (200 is plenty) plans for the "
@@ -250,6 +261,15 @@ _FAMILIES = (
         "Cost per unit of demand avoided",
         Unit.POUNDS,
         "a higher most cost per unit of demand avoided",
+    ),
+    RuleFamily(
+        "vcs_share",
+        "Share of spend through the voluntary and community sector",
+        "voluntary-sector-share rule",
+        "Share through voluntary and community sector providers",
+        Unit.POUNDS,
+        "a lower share of spend required through voluntary and community sector providers",
+        setting="min_share_vcs",
     ),
     RuleFamily(
         "need_floor",
@@ -345,6 +365,15 @@ _FAMILIES = (
         "Minimum cohort",
         Unit.PARTICIPANTS,
         "a smaller minimum cohort",
+        chosen=False,
+    ),
+    RuleFamily(
+        "volunteers",
+        "Shared volunteers",
+        "volunteer-hours limit",
+        "Volunteer hours",
+        Unit.HOURS,
+        "more volunteer hours",
         chosen=False,
     ),
 )

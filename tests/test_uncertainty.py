@@ -9,10 +9,18 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from models import DemandType, Intervention, InterventionEffect, Plan, PlanAnalysis, Scenario
+from models import (
+    DemandType,
+    Intervention,
+    InterventionEffect,
+    Job,
+    Plan,
+    PlanAnalysis,
+    Scenario,
+)
 from models.analysis import AnalysisKind, AnalysisStatus
 from models.vocabulary import Role
-from planner.analysis.runner import execute
+from planner.analysis.runner import run_analysis
 from planner.db import new_session
 from planner.delivery.agreement import agreed_plan
 from planner.inputs import service
@@ -176,24 +184,26 @@ def test_resolves_through_the_api_give_funded_shares_and_regret(demo_app: Flask)
     assert all(0 <= share <= 1 for share in shares.values())
 
 
-def test_resolves_shared_among_two_processes_match_one(demo_app: Flask) -> None:
-    """The same draws from the same seed whoever solves them: two worker processes give exactly
-    the answer one does."""
+def test_resolves_fan_out_as_one_sub_job_per_draw_and_repeat_exactly(demo_app: Flask) -> None:
+    """The re-solves run as a job whose parts (one per draw) are jobs of their own; the same
+    seed gives the same answer, whichever worker solves which draw."""
     plan_id = _agreed_plan_id(demo_app)
     results = []
     with demo_app.app_context():
-        for workers in (1, 2):
+        for _ in range(2):
             with new_session() as session:
                 analysis = PlanAnalysis(
-                    plan_id=plan_id, kind=AnalysisKind.ROBUSTNESS, draws=20, seed=11
+                    plan_id=plan_id, kind=AnalysisKind.ROBUSTNESS, draws=6, seed=11
                 )
                 session.add(analysis)
                 session.commit()
                 analysis_id = analysis.id
-            execute(analysis_id, workers)  # type: ignore[arg-type]
+            run_analysis(demo_app, analysis_id)  # type: ignore[arg-type]
             with new_session() as session:
                 stored = session.get(PlanAnalysis, analysis_id)
                 assert stored is not None and stored.status is AnalysisStatus.FINISHED
+                parts = session.exec(select(Job).where(Job.parent_id == stored.job_id)).all()
+                assert len(parts) == 6 and {p.kind for p in parts} == {"resolve_draw"}
                 results.append(stored.result["robustness"])
     assert results[0] == results[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from models import PlanAnalysis
+from models import Job, PlanAnalysis
 from planner.analysis.runner import run_analysis
 from planner.analysis.service import analysis_status, start_analysis
 from planner.auth.roles import READERS, Role, role_required
@@ -35,9 +35,11 @@ def start(plan_id: int) -> ResponseReturnValue:
 @bp.get("/<int:plan_id>/analyses/<int:analysis_id>/status")
 @role_required(*READERS)
 def status(plan_id: int, analysis_id: int) -> ResponseReturnValue:
-    analysis = get_session().get(PlanAnalysis, analysis_id, populate_existing=True)
+    session = get_session()
+    analysis = session.get(PlanAnalysis, analysis_id, populate_existing=True)
     if analysis is None or analysis.plan_id != plan_id:
         abort(404)
-    response = jsonify(analysis_status(analysis))
+    job = session.get(Job, analysis.job_id, populate_existing=True) if analysis.job_id else None
+    response = jsonify(analysis_status(analysis, job))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 import optimiser as opt
-from models import Plan, PlanAnalysis
+from models import Job, Plan, PlanAnalysis
 from models.analysis import AnalysisKind, AnalysisStatus
 from models.fields import utc_now
 from models.scenario import FundingMode
@@ -135,15 +135,20 @@ def latest_analyses(session: Session, plan_id: int) -> dict[str, PlanAnalysis]:
     return found
 
 
-def analysis_status(analysis: PlanAnalysis) -> dict[str, Any]:
-    """What the progress bar polls: how far it has got, and whether it is done."""
+def analysis_status(analysis: PlanAnalysis, job: Job | None = None) -> dict[str, Any]:
+    """What the progress bar polls: how far it has got (from its job's progress while it runs),
+    and whether it is done."""
+    done = analysis.done
+    if job is not None and not analysis.status.finished:
+        done = max(done, round(analysis.draws * job.progress / 100))
     return {
         "id": analysis.id,
         "kind": analysis.kind.value,
         "status": analysis.status.value,
         "finished": analysis.status.finished,
-        "done": analysis.done,
+        "done": done,
         "draws": analysis.draws,
+        "words": job.progress_message if job is not None else "",
         "message": analysis.message,
     }
 

@@ -1,7 +1,7 @@
 """Inputs carry their uncertainty; analyses of a plan (Monte Carlo, tornado, re-solves) are kept
 
 Revision ID: 0070
-Revises: 0020
+Revises: 0083
 Create Date: 2026-12-04 16:20:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0070'
-down_revision: str | None = '0020'
+down_revision: str | None = '0083'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -60,7 +60,9 @@ def upgrade() -> None:
         sa.Column('created_by_name', sa.String(length=200), nullable=False),
         sa.Column('message', sa.String(length=4000), nullable=False),
         sa.Column('result', sa.JSON(), nullable=False),
+        sa.Column('job_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['job_id'], ['job.id'], ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('plan_analysis', schema=None) as batch_op:
