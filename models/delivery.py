@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from models.fields import plain_numbers, utc_now, year_field
 from models.text import note_text
 from models.timestamps import UtcTimestamp
+from models.versioning import Versioned
 
 
 class DeliveryFigures(SQLModel):
@@ -37,7 +38,7 @@ class DeliveryRecordBase(DeliveryFigures):
     year: int = year_field(description="Financial year by its start year: 2026 means 2026/27.")
 
 
-class DeliveryRecord(DeliveryRecordBase, table=True):
+class DeliveryRecord(DeliveryRecordBase, Versioned, table=True):
     __tablename__ = "delivery_record"
     __table_args__ = (
         UniqueConstraint("place_id", "intervention_id", "year", name="uq_delivery_record"),

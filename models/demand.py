@@ -8,6 +8,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import money_field, plain_numbers, strip_text
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 
 
 class DemandTypeBase(SQLModel):
@@ -32,7 +33,7 @@ class DemandTypeBase(SQLModel):
     _link = field_validator("cost_source_url", mode="before")(web_address)
 
 
-class DemandType(DemandTypeBase, table=True):
+class DemandType(DemandTypeBase, Versioned, table=True):
     __tablename__ = "demand_type"
     id: int | None = Field(default=None, primary_key=True)
     cost_shares: list["CostShare"] = Relationship(

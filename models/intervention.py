@@ -15,6 +15,7 @@ from models.fields import (
     strip_text,
 )
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS
 
 
@@ -53,6 +54,12 @@ class InterventionBase(SQLModel):
         default=0, ge=0, description="Participants a provider can take per place per year."
     )
     duration_weeks: int = Field(default=12, ge=1, le=520)
+    volunteer_hours: float = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Hours of shared local volunteers' time each participant needs (0: none).",
+    )
     evidence_rating: str = Field(
         default="NL2",
         description="Early Intervention Foundation Guidebook rating: 4, 3, 2, NL2 or NE, with an optional +.",
@@ -86,7 +93,7 @@ class InterventionBase(SQLModel):
         return rating
 
 
-class Intervention(InterventionBase, table=True):
+class Intervention(InterventionBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     effects: list["InterventionEffect"] = Relationship(
         back_populates="intervention", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
@@ -124,7 +131,7 @@ class InterventionEffectBase(SQLModel):
         return sorted({int(year) for year in years})
 
 
-class InterventionEffect(InterventionEffectBase, table=True):
+class InterventionEffect(InterventionEffectBase, Versioned, table=True):
     __tablename__ = "intervention_effect"
     __table_args__ = (UniqueConstraint("intervention_id", "demand_type_id", name="uq_effect"),)
     id: int | None = Field(default=None, primary_key=True)

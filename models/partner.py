@@ -18,6 +18,7 @@ from models.fields import (
     year_field,
 )
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 from models.vocabulary import BudgetStatus, PartnerKind, financial_year_label
 
 
@@ -37,7 +38,7 @@ class PartnerBase(SQLModel):
     _notes = field_validator("notes", mode="after")(note_text)
 
 
-class Partner(PartnerBase, table=True):
+class Partner(PartnerBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cycle: "CommissioningCycle" = Relationship(
         back_populates="partner",
@@ -85,7 +86,7 @@ class CommissioningCycleBase(SQLModel):
         return sorted({int(year) for year in years})
 
 
-class CommissioningCycle(CommissioningCycleBase, table=True):
+class CommissioningCycle(CommissioningCycleBase, Versioned, table=True):
     __tablename__ = "commissioning_cycle"
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id", unique=True, ondelete="CASCADE")
@@ -135,7 +136,7 @@ class BudgetLineBase(SQLModel):
         return self
 
 
-class BudgetLine(BudgetLineBase, table=True):
+class BudgetLine(BudgetLineBase, Versioned, table=True):
     __tablename__ = "budget_line"
     __table_args__ = (UniqueConstraint("partner_id", "year", name="uq_budget_line_partner_year"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -172,7 +173,7 @@ class ExistingContractBase(SQLModel):
         return sorted({int(year) for year in years})
 
 
-class ExistingContract(ExistingContractBase, table=True):
+class ExistingContract(ExistingContractBase, Versioned, table=True):
     __tablename__ = "existing_contract"
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id", index=True)

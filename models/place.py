@@ -6,6 +6,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import plain_numbers, strip_text
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 
 
 class PlaceBase(SQLModel):
@@ -30,7 +31,7 @@ class PlaceBase(SQLModel):
     _notes = field_validator("description", mode="after")(note_text)
 
 
-class Place(PlaceBase, table=True):
+class Place(PlaceBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     populations: list["PlacePopulation"] = Relationship(
         back_populates="place", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
@@ -60,7 +61,7 @@ class PlacePopulationBase(SQLModel):
     _one_line = field_validator("target_group", mode="after")(one_line_text)
 
 
-class PlacePopulation(PlacePopulationBase, table=True):
+class PlacePopulation(PlacePopulationBase, Versioned, table=True):
     __tablename__ = "place_population"
     __table_args__ = (UniqueConstraint("place_id", "target_group", name="uq_place_population"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -77,7 +78,7 @@ class CapacityOverrideBase(SQLModel):
     capacity: int = Field(ge=0, description="Participants per year in this place.")
 
 
-class CapacityOverride(CapacityOverrideBase, table=True):
+class CapacityOverride(CapacityOverrideBase, Versioned, table=True):
     __tablename__ = "capacity_override"
     __table_args__ = (UniqueConstraint("place_id", "intervention_id", name="uq_capacity_override"),)
     id: int | None = Field(default=None, primary_key=True)

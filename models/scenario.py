@@ -19,6 +19,7 @@ from models.fields import (
     year_field,
 )
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS, ObjectiveChoice
 
 DEFAULT_CONFIDENCE = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.0}
@@ -57,6 +58,11 @@ class ScenarioBase(SQLModel):
         0.0,
         "At least this share of all spend goes to interventions with rigorous evidence "
         "(rated 3, 3+, 4 or 4+); 0.5 = 50%.",
+    )
+    min_share_vcs: float = _ratio_field(
+        0.0,
+        "At least this share of all spend goes through voluntary and community sector "
+        "providers; 0.2 = 20%.",
     )
     bcr_threshold: float = _ratio_field(
         1.0, "Interventions whose benefit-cost ratio is below this are excluded.", le=100
@@ -180,7 +186,7 @@ class ScenarioBase(SQLModel):
         return list(range(self.first_year, self.first_year + self.horizon_years))
 
 
-class Scenario(ScenarioBase, table=True):
+class Scenario(ScenarioBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: NaiveDatetime = Field(default_factory=utc_now)
     updated_at: NaiveDatetime = Field(default_factory=utc_now)

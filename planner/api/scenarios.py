@@ -15,6 +15,7 @@ from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.errors import ApiProblem
 from planner.api.pagination import Page, PageQuery, paged
 from planner.api.resources import partial
+from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
 from planner.auth.roles import EDITORS, READERS
 from planner.db import get_session
 from planner.inputs.validation import fetch
@@ -155,16 +156,18 @@ def create_scenario(body: ScenarioBody):
 def read_scenario(path: IdPath):
     """Read one scenario with its budget overrides and caps."""
     api_user(*READERS)
-    return shown(fetch(get_session(), Scenario, path.id, "scenario")).model_dump(mode="json")
+    scenario = fetch(get_session(), Scenario, path.id, "scenario")
+    return shown(scenario).model_dump(mode="json"), 200, etag_headers(scenario)
 
 
-@bp.patch("/scenarios/<int:id>", responses={200: ScenarioOut})
-def update_scenario(path: IdPath, body: ScenarioChanges):  # type: ignore[valid-type]
+@bp.patch("/scenarios/<int:id>", responses={200: ScenarioOut, **PRECONDITION_RESPONSES})
+def update_scenario(path: IdPath, body: ScenarioChanges, header: IfMatch):  # type: ignore[valid-type]
     """Change a scenario; fields not sent keep their value (budget overrides and caps are
-    replaced only when sent)."""
+    replaced only when sent). Send the ETag from reading it as If-Match."""
     user = api_user(*EDITORS)
     session = get_session()
     scenario = fetch(session, Scenario, path.id, "scenario")
+    require_current(scenario, "scenario")
     current = shown(scenario).model_dump()
     given = {**current, **body.model_dump(exclude_unset=True)}  # type: ignore[attr-defined]
     for key in ("budget_overrides", "caps"):
@@ -173,7 +176,7 @@ def update_scenario(path: IdPath, body: ScenarioChanges):  # type: ignore[valid-
     saved = _saved(
         lambda: scenarios.update_scenario(session, scenario, submission(session, given), user)
     )
-    return shown(saved).model_dump(mode="json")
+    return shown(saved).model_dump(mode="json"), 200, etag_headers(saved)
 
 
 @bp.delete("/scenarios/<int:id>", responses={204: None})
