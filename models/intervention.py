@@ -54,6 +54,12 @@ class InterventionBase(SQLModel):
         default=0, ge=0, description="Participants a provider can take per place per year."
     )
     duration_weeks: int = Field(default=12, ge=1, le=520)
+    volunteer_hours: float = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Hours of shared local volunteers' time each participant needs (0: none).",
+    )
     evidence_rating: str = Field(
         default="NL2",
         description="Early Intervention Foundation Guidebook rating: 4, 3, 2, NL2 or NE, with an optional +.",

@@ -59,6 +59,11 @@ class ScenarioBase(SQLModel):
         "At least this share of all spend goes to interventions with rigorous evidence "
         "(rated 3, 3+, 4 or 4+); 0.5 = 50%.",
     )
+    min_share_vcs: float = _ratio_field(
+        0.0,
+        "At least this share of all spend goes through voluntary and community sector "
+        "providers; 0.2 = 20%.",
+    )
     bcr_threshold: float = _ratio_field(
         1.0, "Interventions whose benefit-cost ratio is below this are excluded.", le=100
     )

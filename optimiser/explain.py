@@ -105,6 +105,10 @@ RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
         f"the rule that at least {percent(row.coefficient)} of spend goes to "
         "programmes rated 3 or above"
     ),
+    "vcs_share": lambda model, row: (
+        f"the rule that at least {percent(row.coefficient)} of spend goes through voluntary "
+        "and community sector providers"
+    ),
     "portfolio_vfm": lambda model, row: (
         f"the rule that benefit is at least {about_number(row.coefficient)} times spend"
     ),
@@ -123,6 +127,10 @@ RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
     "cap_category": lambda model, row: f"the cap of {money(row.rhs)} on {row.keys[0]} programmes",
     "cap_place": lambda model, row: (
         f"the cap of {money(row.rhs)} on spend in {_name(model, 'place', row.keys[0])}"
+    ),
+    "volunteers": lambda model, row: (
+        f"the volunteer hours in {_name(model, 'place', row.keys[0])} in "
+        f"{financial_year(row.keys[1])} ({about_number(row.rhs)} hours)"
     ),
 }
 """A rule as a noun phrase, one entry per family of ``optimiser.families.FAMILIES``."""
@@ -158,7 +166,19 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
             f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])} "
             f"would add {gain(price)}."
         )
-    if family in ("evidence_share", "portfolio_vfm", "fairness", "need_floor", "cost_per_unit"):
+    if family == "volunteers":
+        return (
+            f"One more volunteer hour in {_name(model, 'place', keys[0])} in "
+            f"{financial_year(keys[1])} would add {gain(price)}."
+        )
+    if family in (
+        "evidence_share",
+        "vcs_share",
+        "portfolio_vfm",
+        "fairness",
+        "need_floor",
+        "cost_per_unit",
+    ):
         return _ratio_sentence(model, row, price, gain, total)
     if family == "window":
         step = money_step(max(total, 10.0))
@@ -193,7 +213,7 @@ def _ratio_sentence(model: Model, row: Row, price: float, gain: Gain, total: flo
     right-hand side, so the objective gains about ``shadow * d * base``.
     """
     rule = _sentence_case(describe_rule(model, row))
-    if row.family == "evidence_share":
+    if row.family in ("evidence_share", "vcs_share"):
         return (
             f"{rule} holds the plan back: lowering it by one percentage point would add "
             f"{gain(-price * 0.01 * total)}."

@@ -184,6 +184,51 @@ class BindingConstraint:
 
 
 @dataclass(frozen=True)
+class VolunteerUse:
+    """Shared volunteers in one place and year: hours given and used, and what one more
+    volunteer would add (between ``one_more_low`` and ``one_more_high``, equal when HiGHS's
+    ranging covers a whole volunteer's hours), in objective units, with its sentence."""
+
+    place: str
+    year: int
+    hours_available: float
+    hours_used: float
+    hours_per_volunteer: float
+    cost_per_volunteer: float
+    value_per_hour: float
+    one_more_low: float
+    one_more_high: float
+    sentence: str
+
+
+@dataclass(frozen=True)
+class ChosenProject:
+    """A project residents chose in a participatory budget, fixed before optimising."""
+
+    place: str
+    year: int
+    title: str
+    cost: float
+    intervention: str | None
+    participants: float
+    value: float  # its benefit in objective units (0 for a proposal outside the model)
+
+
+@dataclass(frozen=True)
+class ResidentsOutcome:
+    """What residents chose with the money set aside, and what it cost the optimised value
+    (``optimised_without`` minus this plan's objective and the choices' value)."""
+
+    set_aside: float
+    spent: float
+    chosen: tuple[ChosenProject, ...]
+    value_of_choices: float
+    optimised_without: float | None
+    cost_to_optimised: float | None
+    sentence: str
+
+
+@dataclass(frozen=True)
 class NotFunded:
     """An intervention the plan does not fund, and why."""
 
@@ -373,6 +418,8 @@ class Plan:
     messages: tuple[str, ...] = ()
     budget_lines: tuple[BudgetLineSpend, ...] = ()
     spend_by_year: tuple[YearSpend, ...] = ()
+    volunteers: tuple[VolunteerUse, ...] = ()
+    residents: ResidentsOutcome | None = None
     unspent: tuple[UnspentMoney, ...] = ()
     rule_rows: tuple[RuleRow, ...] = ()
     variable_cells: tuple[VariableCell, ...] = ()

@@ -47,9 +47,17 @@ from models.scenario import ScenarioCreate
 from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
+from planner.community.indicators import refresh_need
 from planner.db import new_session, stored_id
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
+from planner.demo.community import (
+    add_ballot,
+    add_feedback,
+    add_indicators,
+    add_providers,
+    add_volunteers,
+)
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -72,6 +80,7 @@ def load_demo(reset: bool = False) -> list[str]:
         else:
             _refuse_if_not_empty(session)
         counts = _add_partnership(session)
+        ballot_line = str(counts.pop("ballot"))
         sign_ins = _add_sign_ins(session)
         record_change(
             session,
@@ -96,6 +105,7 @@ def load_demo(reset: bool = False) -> list[str]:
         "prices (converted from their sources' price years with HM Treasury GDP deflators); "
         "costs per participant, effects, budgets and places are illustrative.",
         *agreed,
+        ballot_line,
         *_sign_in_lines(sign_ins),
         f'Try: planner solve "{partnership.SCENARIOS[2].name}"',
     ]
@@ -168,11 +178,18 @@ def _validated(schema: type[SQLModel], fields: Mapping[str, Any], what: str) -> 
 def _add_partnership(session: Session) -> dict[str, int]:
     partners = _add_partners(session)
     places = _add_places(session)
+    add_indicators(session, places)
+    refresh_need(session, None)
     demand_types = _add_demand_types(session, partners)
     interventions = _add_interventions(session, demand_types)
+    add_feedback(session, places, interventions)
+    add_volunteers(session, places)
+    add_providers(session, interventions)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
+    ballot_line = add_ballot(session, places, interventions)
     return {
+        "ballot": ballot_line,  # type: ignore[dict-item]
         "partners": len(partners),
         "budget_lines": len(partnership.BUDGETS),
         "contracts": len(partnership.CONTRACTS),
@@ -295,6 +312,7 @@ def _add_interventions(
             "rating_source": demo.rating_source,
             "rating_date": demo.rating_date,
             "rating_url": demo.rating_url,
+            "volunteer_hours": demo.volunteer_hours,
             "illustrative": True,
         }
         intervention = Intervention(

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.excel.cells import column
 from planner.excel.plan_answer import ANSWER, write_answer, write_variable_cells
 from planner.excel.plan_checks import CHECKS, write_checks
+from planner.excel.plan_community import COMMUNITY, write_community
 from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
     PARTNERS,
@@ -44,6 +45,7 @@ SHEET_ORDER = (
     FUNDING_BY_INTERVENTION,
     PARTNERS,
     PLACES,
+    COMMUNITY,
     UNSPENT,
     ANSWER,
     SENSITIVITY,
@@ -54,7 +56,7 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Unspent,
+    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Community, Unspent,
     Answer, Sensitivity, Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
@@ -69,6 +71,7 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
         position = workbook.sheetnames.index(PARTNERS) + 1
         write_pooled_fund(workbook.create_sheet(POOLED_FUND, position), view, funding)
     places = write_places(sheets[PLACES], view, rows)
+    write_community(sheets[COMMUNITY], view)
     write_unspent(sheets[UNSPENT], view)
     write_answer(sheets[ANSWER], view)
     write_sensitivity(sheets[SENSITIVITY], view)

@@ -241,6 +241,11 @@ class InterventionForm(VersionedForm):
     duration_weeks = StringField(
         "Length of the programme, in weeks", render_kw={"inputmode": "numeric"}
     )
+    volunteer_hours = StringField(
+        "Volunteer hours each participant needs",
+        description="Drawn from the place's shared volunteers; 0 if it needs none.",
+        render_kw={"inputmode": "decimal"},
+    )
     evidence_rating = ChoiceField(
         "Evidence rating",
         description="Early Intervention Foundation Guidebook: 4 strongest, NL2 not yet level 2, "
@@ -268,6 +273,7 @@ class InterventionForm(VersionedForm):
             "min_cohort": number_text(self.min_cohort.data) or "0",
             "capacity": number_text(self.capacity.data) or "0",
             "duration_weeks": number_text(self.duration_weeks.data),
+            "volunteer_hours": number_text(self.volunteer_hours.data) or "0",
             "evidence_rating": self.evidence_rating.data,
             "cost_rating": self.cost_rating.data or None,
             "rating_source": self.rating_source.data or "",
