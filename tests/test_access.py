@@ -71,6 +71,11 @@ ACCESS: dict[str, Access] = {
     "swagger.oauth2-redirect": PUBLIC,
     "core.home": EVERYONE,
     "auth.change_password": EVERYONE,
+    "glossary.index": EVERYONE,
+    "pooled_fund.agreement": READERS,  # changing it: commissioners (tests/test_pooled_fund*.py)
+    "api_pooled_fund.read_agreement": TOKEN,
+    "api_pooled_fund.read_plan_pooled_fund": TOKEN,
+    "api_pooled_fund.replace_agreement": TOKEN,
     "tokens.index": EVERYONE,
     "tokens.create": EVERYONE,
     "tokens.revoke": EVERYONE,
