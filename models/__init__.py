@@ -7,28 +7,41 @@ schema; rules that span records (cost shares summing to 100%, contracts inside a
 
 from models.agreement import PlanAgreement
 from models.audit import AuditEvent
+from models.ballot import Ballot, BallotOption, Vote, VotingCode
+from models.consultation import Consultation
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
+from models.indicator import IndicatorValue, RiskIndicator
 from models.intervention import Intervention, InterventionEffect
+from models.job import Job, JobState
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
+from models.pooled_fund import PooledFundAgreement, PooledFundShare
+from models.provider import Provider
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
 from models.token import ApiToken
 from models.user import User, UserPlace
+from models.volunteer import VolunteerPool
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Ballot",
+    "BallotOption",
     "BudgetLine",
     "CapacityOverride",
     "CommissioningCycle",
+    "Consultation",
     "CostShare",
     "DeliveryRecord",
     "DemandType",
     "ExistingContract",
+    "IndicatorValue",
     "Intervention",
     "InterventionEffect",
+    "Job",
+    "JobState",
     "Partner",
     "Place",
     "PlacePopulation",
@@ -37,9 +50,16 @@ __all__ = [
     "PlanAllocation",
     "PlanExplanation",
     "PlanFunding",
+    "Provider",
+    "RiskIndicator",
+    "PooledFundAgreement",
+    "PooledFundShare",
     "Scenario",
     "ScenarioBudgetOverride",
     "ScenarioCap",
     "User",
     "UserPlace",
+    "Vote",
+    "VolunteerPool",
+    "VotingCode",
 ]

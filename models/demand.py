@@ -2,15 +2,18 @@
 
 from decimal import Decimal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.fields import money_field, strip_text
+from models.fields import money_field, plain_numbers, strip_text
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 
 
 class DemandTypeBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=120, unique=True, index=True)
     unit: str = Field(
         min_length=1, max_length=120, description='What one unit is, e.g. "call-out".'
@@ -30,7 +33,7 @@ class DemandTypeBase(SQLModel):
     _link = field_validator("cost_source_url", mode="before")(web_address)
 
 
-class DemandType(DemandTypeBase, table=True):
+class DemandType(DemandTypeBase, Versioned, table=True):
     __tablename__ = "demand_type"
     id: int | None = Field(default=None, primary_key=True)
     cost_shares: list["CostShare"] = Relationship(
@@ -48,6 +51,8 @@ class DemandTypePublic(DemandTypeBase):
 
 class CostShareBase(SQLModel):
     """The percentage of one demand type's unit cost that falls on one partner."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     share_percent: Decimal = Field(
         ge=0, le=100, max_digits=6, decimal_places=2, sa_type=Numeric(6, 2)

@@ -3,12 +3,19 @@
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.fields import json_list_field, money_field, optional_money_field, strip_text
+from models.fields import (
+    json_list_field,
+    money_field,
+    optional_money_field,
+    plain_numbers,
+    strip_text,
+)
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS
 
 
@@ -28,6 +35,8 @@ class InterventionCategory(StrEnum):
 
 
 class InterventionBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=160, unique=True, index=True)
     category: InterventionCategory = Field(default=InterventionCategory.OTHER)
     target_group: str = Field(
@@ -45,6 +54,12 @@ class InterventionBase(SQLModel):
         default=0, ge=0, description="Participants a provider can take per place per year."
     )
     duration_weeks: int = Field(default=12, ge=1, le=520)
+    volunteer_hours: float = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Hours of shared local volunteers' time each participant needs (0: none).",
+    )
     evidence_rating: str = Field(
         default="NL2",
         description="Early Intervention Foundation Guidebook rating: 4, 3, 2, NL2 or NE, with an optional +.",
@@ -78,7 +93,7 @@ class InterventionBase(SQLModel):
         return rating
 
 
-class Intervention(InterventionBase, table=True):
+class Intervention(InterventionBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     effects: list["InterventionEffect"] = Relationship(
         back_populates="intervention", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
@@ -100,6 +115,8 @@ class InterventionEffectBase(SQLModel):
     participation), so [1, 2, 3] with 0.1 means 0.3 units in all.
     """
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     reduction_per_participant: float = Field(ge=0, le=1000)
     years_after: list[int] = json_list_field()
 
@@ -114,7 +131,7 @@ class InterventionEffectBase(SQLModel):
         return sorted({int(year) for year in years})
 
 
-class InterventionEffect(InterventionEffectBase, table=True):
+class InterventionEffect(InterventionEffectBase, Versioned, table=True):
     __tablename__ = "intervention_effect"
     __table_args__ = (UniqueConstraint("intervention_id", "demand_type_id", name="uq_effect"),)
     id: int | None = Field(default=None, primary_key=True)

@@ -32,8 +32,10 @@ from optimiser.rules.value import (
     add_evidence_rules,
     add_partner_fairness,
     add_place_fairness,
+    add_sector_share,
     add_value_for_money,
 )
+from optimiser.rules.volunteers import add_volunteer_hours
 from optimiser.scenario import ObjectiveKind, ScenarioRules
 
 __all__ = ["build", "exclusion_reasons"]
@@ -74,8 +76,10 @@ def build(
     add_funding_balance(model)
     add_budgets(model)
     add_capacity(model)
+    add_volunteer_hours(model)
     add_commissioning_windows(model)
     add_evidence_rules(model)
+    add_sector_share(model)
     add_value_for_money(model)
     add_partner_fairness(model)
     add_place_fairness(model)

@@ -14,6 +14,7 @@ import numpy as np
 from optimiser.highs import Ranging, ranging, row_number
 from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
+from optimiser.sentences import Measures, holding_sentence, reach_allowance, reach_sentence
 from optimiser.solve import shadow_price, value
 from optimiser.wording import (
     Gain,
@@ -104,6 +105,10 @@ RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
         f"the rule that at least {percent(row.coefficient)} of spend goes to "
         "programmes rated 3 or above"
     ),
+    "vcs_share": lambda model, row: (
+        f"the rule that at least {percent(row.coefficient)} of spend goes through voluntary "
+        "and community sector providers"
+    ),
     "portfolio_vfm": lambda model, row: (
         f"the rule that benefit is at least {about_number(row.coefficient)} times spend"
     ),
@@ -122,6 +127,10 @@ RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
     "cap_category": lambda model, row: f"the cap of {money(row.rhs)} on {row.keys[0]} programmes",
     "cap_place": lambda model, row: (
         f"the cap of {money(row.rhs)} on spend in {_name(model, 'place', row.keys[0])}"
+    ),
+    "volunteers": lambda model, row: (
+        f"the volunteer hours in {_name(model, 'place', row.keys[0])} in "
+        f"{financial_year(row.keys[1])} ({about_number(row.rhs)} hours)"
     ),
 }
 """A rule as a noun phrase, one entry per family of ``optimiser.families.FAMILIES``."""
@@ -157,7 +166,19 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
             f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])} "
             f"would add {gain(price)}."
         )
-    if family in ("evidence_share", "portfolio_vfm", "fairness", "need_floor", "cost_per_unit"):
+    if family == "volunteers":
+        return (
+            f"One more volunteer hour in {_name(model, 'place', keys[0])} in "
+            f"{financial_year(keys[1])} would add {gain(price)}."
+        )
+    if family in (
+        "evidence_share",
+        "vcs_share",
+        "portfolio_vfm",
+        "fairness",
+        "need_floor",
+        "cost_per_unit",
+    ):
         return _ratio_sentence(model, row, price, gain, total)
     if family == "window":
         step = money_step(max(total, 10.0))
@@ -192,7 +213,7 @@ def _ratio_sentence(model: Model, row: Row, price: float, gain: Gain, total: flo
     right-hand side, so the objective gains about ``shadow * d * base``.
     """
     rule = _sentence_case(describe_rule(model, row))
-    if row.family == "evidence_share":
+    if row.family in ("evidence_share", "vcs_share"):
         return (
             f"{rule} holds the plan back: lowering it by one percentage point would add "
             f"{gain(-price * 0.01 * total)}."
@@ -237,6 +258,7 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
     they are tight only because the programme is off, not a limit to relax.
     """
     found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
+    measures = Measures(model)
     found = []
     for row in model.rows.values():
         if row.family in DEFINITIONS:
@@ -247,20 +269,28 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
         if abs(price) <= SHADOW_TOLERANCE:
             continue
         increase, decrease = _row_allowance(row, found_ranging)
+        label = _sentence_case(describe_rule(model, row))
+        # The figure quoted within the rule's allowable range (optimiser.sentences).
+        rule = _budget_label(model, row.keys[0]) if row.family == "budget" else label
+        held = holding_sentence(
+            model, row, price, gain, increase, decrease, found_ranging, rule, measures
+        )
+        sentence, change = held if held else (_sentence(model, row, price, gain), None)
         found.append(
             BindingConstraint(
                 row=row.name,
                 family=row.family,
                 shadow_price=price,
-                sentence=_sentence(model, row, price, gain),
-                label=_sentence_case(describe_rule(model, row)),
+                sentence=sentence,
+                change=change,
+                label=label,
                 activity=_activity(model, row),
                 limit=row.rhs,
                 allowable_increase=increase,
                 allowable_decrease=decrease,
             )
         )
-    found.extend(_reach_limits(model, gain, found_ranging))
+    found.extend(_reach_limits(model, gain, found_ranging, measures))
     return tuple(sorted(found, key=lambda b: (-round(abs(b.shadow_price), 9), b.family, b.row)))
 
 
@@ -306,7 +336,7 @@ def _row_allowance(row: Row, found: Ranging | None) -> tuple[float | None, float
 
 
 def _reach_limits(
-    model: Model, gain: Gain, found_ranging: Ranging | None
+    model: Model, gain: Gain, found_ranging: Ranging | None, measures: Measures
 ) -> list[BindingConstraint]:
     """Capacity and eligible population, priced from the participant variables' reduced costs.
 
@@ -336,20 +366,28 @@ def _reach_limits(
             f"in {financial_year(year)}"
         )
         group = model.interventions[intervention].target_group
-        if kind == "capacity":
-            sentence = f"One more participant place on {where} would add {gain(price)}."
-            label = f"The capacity of {where} ({about_number(limit)} participants)"
-        else:
-            sentence = f"One more eligible person ({group}) for {where} would add {gain(price)}."
-            label = f"The eligible {group} for {where} ({about_number(limit)} people)"
         segments = int(first[delivery]) + np.arange(len(block.segments))
         increase, decrease = _column_allowance(model, segments, at_bound, found_ranging)
+        row_name = f"{kind}|{intervention}|{place}|{year}"
+        allowance = reach_allowance(model, segments, at_bound, found_ranging)
+        if kind == "capacity":
+            sentence, change = reach_sentence(
+                model, where, row_name, price, allowance, gain, measures
+            )
+            label = f"The capacity of {where} ({about_number(limit)} participants)"
+        else:
+            nouns = (f"eligible person ({group}) for", f"eligible people ({group}) for")
+            sentence, change = reach_sentence(
+                model, where, row_name, price, allowance, gain, measures, nouns
+            )
+            label = f"The eligible {group} for {where} ({about_number(limit)} people)"
         found.append(
             BindingConstraint(
-                f"{kind}|{intervention}|{place}|{year}",
+                row_name,
                 kind,
                 price,
                 sentence,
+                change=change,
                 label=label,
                 activity=round(float(participants[delivery]), 6),
                 limit=limit,

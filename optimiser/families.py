@@ -44,6 +44,7 @@ class Unit(StrEnum):
     POUNDS = "£"
     PARTICIPANTS = "participants"
     PEOPLE = "people"
+    HOURS = "hours"
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,16 @@ _SETTINGS = (
         60,
         whole=True,
     ),
+    Setting(
+        "min_share_vcs",
+        "Least share of spend through voluntary and community sector providers",
+        "At least this percentage of all spend pays for delivery by voluntary and community "
+        "sector providers (each intervention's share of delivery by such providers).",
+        Unit.PERCENT,
+        0.0,
+        0,
+        100,
+    ),
 )
 SETTINGS: MappingProxyType[str, Setting] = MappingProxyType({s.name: s for s in _SETTINGS})
 
@@ -237,6 +248,15 @@ _FAMILIES = (
         "Cost per unit of demand avoided",
         Unit.POUNDS,
         "a higher most cost per unit of demand avoided",
+    ),
+    RuleFamily(
+        "vcs_share",
+        "Share of spend through the voluntary and community sector",
+        "voluntary-sector-share rule",
+        "Share through voluntary and community sector providers",
+        Unit.POUNDS,
+        "a lower share of spend required through voluntary and community sector providers",
+        setting="min_share_vcs",
     ),
     RuleFamily(
         "need_floor",
@@ -324,6 +344,15 @@ _FAMILIES = (
         "Minimum cohort",
         Unit.PARTICIPANTS,
         "a smaller minimum cohort",
+        chosen=False,
+    ),
+    RuleFamily(
+        "volunteers",
+        "Shared volunteers",
+        "volunteer-hours limit",
+        "Volunteer hours",
+        Unit.HOURS,
+        "more volunteer hours",
         chosen=False,
     ),
 )

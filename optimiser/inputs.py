@@ -272,10 +272,18 @@ class Intervention:
     capacity: float | None = None
     duration_years: int = 1
     cost_rating: int | None = None
+    # Hours of shared local volunteers' time each participant needs (0: none).
+    volunteer_hours_per_participant: float = 0.0
+    # Share of its delivery (and so of spend on it) by voluntary and community sector providers.
+    voluntary_sector_share: float = 0.0
 
     def __post_init__(self) -> None:
         label = f"intervention {self.key!r}"
         _key(self, label)
+        _amount(self, label, "volunteer_hours_per_participant")
+        _amount(self, label, "voluntary_sector_share")
+        if self.voluntary_sector_share > 1:
+            raise InputError(f"{label}: voluntary_sector_share must be at most 1")
         _key(self, label, "category")
         _key(self, label, "target_group")
         _amount(self, label, "unit_cost")
@@ -319,6 +327,32 @@ class Place:
         _amount(self, label, "need_index")
 
 
+@dataclass(frozen=True)
+class VolunteerPool:
+    """Shared local volunteers in a place in one year, whom every intervention that needs
+    volunteer hours draws on. ``hours`` is what they can give in the year; one more volunteer
+    gives ``hours_per_volunteer`` and costs ``cost_per_volunteer`` to recruit, train and
+    supervise. A place and year without a pool has no volunteer hours."""
+
+    place: str
+    year: int
+    hours: float
+    hours_per_volunteer: float
+    cost_per_volunteer: Money = 0.0
+
+    def __post_init__(self) -> None:
+        label = f"volunteers of place {self.place!r} in {self.year}"
+        _amount(self, label, "hours")
+        _amount(self, label, "hours_per_volunteer")
+        _amount(self, label, "cost_per_volunteer")
+        if self.hours_per_volunteer <= 0:
+            raise InputError(f"{label}: hours_per_volunteer must be above 0")
+
+    @property
+    def key(self) -> str:
+        return f"{self.place}|{self.year}"
+
+
 def _unique(items: Iterable[Any], what: str, attribute: str = "key") -> None:
     seen: set[str] = set()
     for item in items:
@@ -339,12 +373,21 @@ class PlanningInputs:
     places: tuple[Place, ...]
     cycles: tuple[CommissioningCycle, ...] = ()
     contracts: tuple[ExistingContract, ...] = ()
+    volunteer_pools: tuple[VolunteerPool, ...] = ()
+    # Participatory budgets (optimiser.residents): money set aside per place and year, and the
+    # projects residents chose with it.
+    set_asides: tuple[Any, ...] = ()
+    residents_choices: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("partners", "budget_lines", "demand_types", "interventions", "places"):
             _set(self, name, tuple(getattr(self, name)))
         _set(self, "cycles", tuple(self.cycles))
         _set(self, "contracts", tuple(self.contracts))
+        _set(self, "volunteer_pools", tuple(self.volunteer_pools))
+        _set(self, "set_asides", tuple(self.set_asides))
+        _set(self, "residents_choices", tuple(self.residents_choices))
+        _unique(self.volunteer_pools, "volunteer pool")
         _unique(self.partners, "partner")
         _unique(self.budget_lines, "budget line")
         _unique(self.demand_types, "demand type")
@@ -379,6 +422,9 @@ class PlanningInputs:
                 raise InputError(f"{label}: intervention is unknown")
             if contract.place is not None and contract.place not in places:
                 raise InputError(f"{label}: place {contract.place!r} is unknown")
+        for pool in self.volunteer_pools:
+            if pool.place not in places:
+                raise InputError(f"volunteers: place {pool.place!r} is unknown")
 
     def partner(self, key: str) -> Partner:
         return _find(self.partners, key, "partner")

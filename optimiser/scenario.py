@@ -88,6 +88,7 @@ class ScenarioRules:
 
     - ``min_evidence_rating``: lowest rating that may be funded (NE never is).
     - ``min_share_rated_3_plus`` (sigma): share of spend on interventions rated 3 or above.
+    - ``min_share_vcs``: share of spend through voluntary and community sector providers.
     - ``bcr_threshold``: an intervention whose benefit-cost ratio (first segment,
       first year) is below this is excluded.
     - ``portfolio_vfm_ratio`` (rho): total benefit at least rho x total spend.
@@ -109,6 +110,7 @@ class ScenarioRules:
     horizon_years: int = 1
     min_evidence_rating: str = "NL2"
     min_share_rated_3_plus: float = 0.0
+    min_share_vcs: float = 0.0
     bcr_threshold: float = 0.0
     portfolio_vfm_ratio: float = 0.0
     max_cost_per_unit: CostPerUnitRule | None = None
@@ -141,6 +143,7 @@ class ScenarioRules:
         if evidence_level(self.min_evidence_rating) == 0:
             raise InputError("scenario rules: min_evidence_rating cannot allow NE")
         _fraction(self, "min_share_rated_3_plus")
+        _fraction(self, "min_share_vcs")
         _fraction(self, "need_floor")
         for name in ("bcr_threshold", "portfolio_vfm_ratio", "partner_fairness", "discount_rate"):
             _fraction(self, name, upper=None)

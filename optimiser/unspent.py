@@ -23,6 +23,7 @@ from collections import defaultdict
 import numpy as np
 
 from optimiser.explain import NOT_HOLDING_BACK, SHADOW_TOLERANCE, _sentence
+from optimiser.inputs import BudgetLine
 from optimiser.model import DEFINITIONS, Model, Row
 from optimiser.plan import BudgetLineSpend, UnspentMoney
 from optimiser.separate import SEPARATE_DEFINITIONS
@@ -129,7 +130,7 @@ def _window_words(model: Model, year: int, open_years: tuple[int, ...], spend: f
     )
 
 
-def _nothing_fundable(model: Model, lines: list) -> tuple[str, str]:
+def _nothing_fundable(model: Model, lines: list[BudgetLine]) -> tuple[str, str]:
     fences = sorted({category for line in lines for category in line.ring_fence})
     if fences and all(line.ring_fence for line in lines):
         inside = [i for i in model.interventions.values() if i.category in fences]

@@ -9,12 +9,15 @@ from models.vocabulary import Role
 from planner.api import API_BLUEPRINTS
 from planner.audit.routes import bp as audit_bp
 from planner.auth.routes import bp as auth_bp
+from planner.community.routes import bp as community_bp
+from planner.community.routes.vote import public_bp as vote_bp
 from planner.core.routes import bp as core_bp
 from planner.delivery.routes import bp as delivery_bp
 from planner.excel.routes import bp as excel_bp
 from planner.glossary.routes import bp as glossary_bp
 from planner.inputs.routes import bp as inputs_bp
 from planner.plans.routes import bp as plans_bp
+from planner.pooled_fund.routes import bp as pooled_fund_bp
 from planner.scenarios.routes import bp as scenarios_bp
 from planner.teams.routes import bp as teams_bp
 from planner.tokens.routes import bp as tokens_bp
@@ -28,10 +31,13 @@ BLUEPRINTS: list[Blueprint] = [
     audit_bp,
     tokens_bp,
     scenarios_bp,
+    pooled_fund_bp,
     plans_bp,
     excel_bp,
     teams_bp,
     delivery_bp,
+    community_bp,
+    vote_bp,
     glossary_bp,
     *API_BLUEPRINTS,
 ]
@@ -47,6 +53,7 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("plans.index", "Plans", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("excel.import_inputs", "Import", (Role.ADMIN, Role.COMMISSIONER)),
     ("teams.index", "Place teams", ALL_ROLES),
+    ("community.need", "Community", ALL_ROLES),
     ("delivery.index", "Agreed plan", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("tokens.index", "API tokens", ALL_ROLES),
     ("glossary.index", "Glossary", ALL_ROLES),

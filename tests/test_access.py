@@ -84,6 +84,8 @@ ACCESS: dict[str, Access] = {
     "plans.show": READERS,
     "plans.progress": READERS,
     "plans.status": READERS,
+    "plans.pooling": READERS,
+    "plans.cancel": EDITORS,
     "plans.compare": READERS,
     "scenarios.index": READERS,
     "scenarios.show": READERS,

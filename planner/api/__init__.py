@@ -3,9 +3,11 @@ shape, and an OpenAPI 3 document generated from these views (served at /api/v1/o
 
 from flask_openapi3 import APIBlueprint
 
+from planner.api.community import COMMUNITY_BLUEPRINTS
 from planner.api.delivery import DELIVERY_BLUEPRINTS
 from planner.api.inputs import INPUT_BLUEPRINTS
 from planner.api.plans import bp as plans_bp
+from planner.api.pooled_fund import bp as pooled_fund_bp
 from planner.api.scenarios import bp as scenarios_bp
 from planner.api.tokens import bp as tokens_bp
 
@@ -13,6 +15,8 @@ API_BLUEPRINTS: list[APIBlueprint] = [
     tokens_bp,
     *INPUT_BLUEPRINTS,
     scenarios_bp,
+    pooled_fund_bp,
     plans_bp,
     *DELIVERY_BLUEPRINTS,
+    *COMMUNITY_BLUEPRINTS,
 ]

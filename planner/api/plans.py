@@ -1,10 +1,12 @@
 """Plans through the API: list and read them, run a scenario into a new plan, and export a plan
 as the finance team's Excel workbook. Solving and the workbook are the app's own services."""
 
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, make_response, request
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -19,8 +21,9 @@ from planner.db import get_session
 from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filename
 from planner.excel.stored_plan import PlanNotExportable, plan_workbook_view
 from planner.inputs.validation import fetch
+from planner.plans.cache import api_answers, etag_of
 from planner.solving.reading import plan_json
-from planner.solving.service import ScenarioNotFound, run_plan, start_plan
+from planner.solving.service import RunInFlight, ScenarioNotFound, ask_for_plan
 
 bp = api_blueprint(
     "plans", "Plans", "The optimiser's answers: run a scenario, read a plan, export it to Excel."
@@ -197,7 +200,22 @@ def read_plan(path: IdPath):
     rules with shadow prices, why interventions were not funded, and the value of pooling."""
     api_user(*READERS)
     plan = fetch(get_session(), Plan, path.id, "plan")
-    return PlanOut.model_validate(with_money_as_text(plan_json(plan))).model_dump(mode="json")
+    body, tag = api_answers.get(plan, lambda: _answer(plan))
+    if tag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        response = make_response(body)
+        response.mimetype = "application/json"
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _answer(plan: Plan) -> tuple[bytes, str]:
+    """The plan's JSON, serialised once (a finished plan never changes), and its ETag."""
+    shown = PlanOut.model_validate(with_money_as_text(plan_json(plan))).model_dump(mode="json")
+    body = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    return body, etag_of(plan.id, plan.status.value, hashlib.sha256(body).hexdigest())
 
 
 @bp.post("/scenarios/<int:id>/plans", responses={202: PlanListItem})
@@ -207,12 +225,12 @@ def run_scenario(path: IdPath):
     user = api_user(*EDITORS)
     session = get_session()
     try:
-        plan = start_plan(session, path.id, user)
+        plan = ask_for_plan(session, path.id, user)
     except ScenarioNotFound:
         fail(404, f"There is no scenario with id {path.id}")
-    if plan.status == PlanStatus.QUEUED:
-        run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined, arg-type]
-        session.refresh(plan)
+    except RunInFlight as in_flight:
+        # One run of a scenario at a time: the answer is the run already under way.
+        return listed(in_flight.plan).model_dump(mode="json"), 202
     return listed(plan).model_dump(mode="json"), 202
 
 

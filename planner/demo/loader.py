@@ -41,14 +41,23 @@ from models.partner import (
     PartnerCreate,
 )
 from models.place import PlaceCreate, PlacePopulationBase
+from models.pooled_fund import PooledFundAgreement, RiskShareBasis
 from models.rules import RuleBroken, check_contract_years, check_cost_shares
 from models.scenario import ScenarioCreate
 from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
+from planner.community.indicators import refresh_need
 from planner.db import new_session, stored_id
 from planner.demo import evidence, partnership, unit_costs
 from planner.demo.agreed import agree_demo_plan
+from planner.demo.community import (
+    add_ballot,
+    add_feedback,
+    add_indicators,
+    add_providers,
+    add_volunteers,
+)
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -71,6 +80,7 @@ def load_demo(reset: bool = False) -> list[str]:
         else:
             _refuse_if_not_empty(session)
         counts = _add_partnership(session)
+        ballot_line = str(counts.pop("ballot"))
         sign_ins = _add_sign_ins(session)
         record_change(
             session,
@@ -95,6 +105,7 @@ def load_demo(reset: bool = False) -> list[str]:
         "prices (converted from their sources' price years with HM Treasury GDP deflators); "
         "costs per participant, effects, budgets and places are illustrative.",
         *agreed,
+        ballot_line,
         *_sign_in_lines(sign_ins),
         f'Try: planner solve "{partnership.SCENARIOS[2].name}"',
     ]
@@ -167,11 +178,18 @@ def _validated(schema: type[SQLModel], fields: Mapping[str, Any], what: str) -> 
 def _add_partnership(session: Session) -> dict[str, int]:
     partners = _add_partners(session)
     places = _add_places(session)
+    add_indicators(session, places)
+    refresh_need(session, None)
     demand_types = _add_demand_types(session, partners)
     interventions = _add_interventions(session, demand_types)
+    add_feedback(session, places, interventions)
+    add_volunteers(session, places)
+    add_providers(session, interventions)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
+    ballot_line = add_ballot(session, places, interventions)
     return {
+        "ballot": ballot_line,  # type: ignore[dict-item]
         "partners": len(partners),
         "budget_lines": len(partnership.BUDGETS),
         "contracts": len(partnership.CONTRACTS),
@@ -294,6 +312,7 @@ def _add_interventions(
             "rating_source": demo.rating_source,
             "rating_date": demo.rating_date,
             "rating_url": demo.rating_url,
+            "volunteer_hours": demo.volunteer_hours,
             "illustrative": True,
         }
         intervention = Intervention(
@@ -363,6 +382,27 @@ def _add_scenarios(session: Session, partners: Mapping[str, Partner]) -> None:
             "need_floor": demo.need_floor,
         }
         session.add(Scenario(**_validated(ScenarioCreate, fields, f"scenario {demo.name}")))
+    session.flush()
+    _add_pooled_fund_agreement(session, partners)
+
+
+def _add_pooled_fund_agreement(session: Session, partners: Mapping[str, Partner]) -> None:
+    """The first scenario's pooled-fund agreement, so its agreed plan shows exposure and
+    headroom (illustrative terms: a council hosts, as in most Better Care Fund agreements)."""
+    first = session.exec(
+        select(Scenario).where(Scenario.name == partnership.SCENARIOS[0].name)
+    ).one()
+    session.add(
+        PooledFundAgreement(
+            scenario_id=first.id,  # type: ignore[arg-type]
+            host_partner_id=partners[partnership.AGREEMENT_HOST].id,
+            overspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            underspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            contingency_percent=partnership.AGREEMENT_CONTINGENCY_PERCENT,
+            reference="Illustrative: the section 75 agreement the demo partnership might sign",
+            updated_by_name="demo",
+        )
+    )
     session.flush()
 
 

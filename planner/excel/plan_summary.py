@@ -275,6 +275,8 @@ def _charts(
     contribution.title = "Contribution and benefit by partner"
     contribution.y_axis.title = "£"
     contribution.y_axis.numFmt = "£#,##0"
+    # From zero, so bar heights compare: an axis from £4.4m made 84% look like a third.
+    contribution.y_axis.scaling.min = 0
     data = Reference(partners_sheet, min_col=2, max_col=3, min_row=1, max_row=partners.last_row)
     contribution.add_data(data, titles_from_data=True)
     contribution.set_categories(
@@ -287,6 +289,7 @@ def _charts(
     by_year.type = "col"
     by_year.title = "Spend by financial year"
     by_year.y_axis.numFmt = "£#,##0"
+    by_year.y_axis.scaling.min = 0
     by_year.add_data(
         Reference(sheet, min_col=3, min_row=years[0] - 1, max_row=years[1]), titles_from_data=True
     )

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.excel.cells import column
 from planner.excel.plan_answer import ANSWER, write_answer, write_variable_cells
 from planner.excel.plan_checks import CHECKS, write_checks
+from planner.excel.plan_community import COMMUNITY, write_community
 from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
     PARTNERS,
@@ -24,6 +25,7 @@ from planner.excel.plan_outcomes import (
     write_places,
     write_sensitivity,
 )
+from planner.excel.plan_pooled_fund import POOLED_FUND, write_pooled_fund
 from planner.excel.plan_sheets import (
     ALLOCATIONS,
     FUNDING,
@@ -43,6 +45,7 @@ SHEET_ORDER = (
     FUNDING_BY_INTERVENTION,
     PARTNERS,
     PLACES,
+    COMMUNITY,
     UNSPENT,
     ANSWER,
     SENSITIVITY,
@@ -53,7 +56,8 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Places, Unspent, Answer, Sensitivity, Checks and Inputs."""
+    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Community, Unspent,
+    Answer, Sensitivity, Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -63,7 +67,11 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     funding = write_funding(sheets[FUNDING], view, rows)
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
     partners = write_partners(sheets[PARTNERS], view, funding)
+    if view.pooled_fund is not None:
+        position = workbook.sheetnames.index(PARTNERS) + 1
+        write_pooled_fund(workbook.create_sheet(POOLED_FUND, position), view, funding)
     places = write_places(sheets[PLACES], view, rows)
+    write_community(sheets[COMMUNITY], view)
     write_unspent(sheets[UNSPENT], view)
     write_answer(sheets[ANSWER], view)
     write_sensitivity(sheets[SENSITIVITY], view)

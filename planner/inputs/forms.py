@@ -30,6 +30,7 @@ from models.vocabulary import (
     BudgetStatus,
     financial_year_label,
 )
+from planner.core.conflict import VersionedForm
 
 
 class ChoiceField(SelectField):
@@ -68,7 +69,7 @@ def year_choices(years: list[int]) -> list[SelectChoice]:
     return options((str(year), financial_year_label(year)) for year in years)
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(VersionedForm):
     name = StringField("Name", description="As the partnership knows it, e.g. Kirklees Council.")
     kind = ChoiceField(
         "Kind of organisation",
@@ -90,7 +91,7 @@ class PartnerForm(FlaskForm):
         }
 
 
-class CycleForm(FlaskForm):
+class CycleForm(VersionedForm):
     budget_setting_month = ChoiceField(
         "Month it sets its budget",
         choices=options([(str(number), name) for number, name in enumerate(MONTH_NAMES, start=1)]),
@@ -111,7 +112,7 @@ class CycleForm(FlaskForm):
         }
 
 
-class BudgetLineForm(FlaskForm):
+class BudgetLineForm(VersionedForm):
     partner_id = ChoiceField("Partner")
     year = ChoiceField("Financial year")
     maximum = StringField(
@@ -158,7 +159,7 @@ class BudgetLineForm(FlaskForm):
         }
 
 
-class ContractForm(FlaskForm):
+class ContractForm(VersionedForm):
     partner_id = ChoiceField("Partner paying")
     intervention_id = ChoiceField("Intervention")
     place_id = ChoiceField(
@@ -181,7 +182,7 @@ class ContractForm(FlaskForm):
         }
 
 
-class DemandTypeForm(FlaskForm):
+class DemandTypeForm(VersionedForm):
     """Cost shares are extra inputs named share_<partner id>, one per partner."""
 
     name = StringField("Name", description="e.g. Police call-out for domestic abuse.")
@@ -212,7 +213,7 @@ class DemandTypeForm(FlaskForm):
         }
 
 
-class InterventionForm(FlaskForm):
+class InterventionForm(VersionedForm):
     name = StringField("Name")
     category = ChoiceField(
         "Category",
@@ -239,6 +240,11 @@ class InterventionForm(FlaskForm):
     )
     duration_weeks = StringField(
         "Length of the programme, in weeks", render_kw={"inputmode": "numeric"}
+    )
+    volunteer_hours = StringField(
+        "Volunteer hours each participant needs",
+        description="Drawn from the place's shared volunteers; 0 if it needs none.",
+        render_kw={"inputmode": "decimal"},
     )
     evidence_rating = ChoiceField(
         "Evidence rating",
@@ -267,6 +273,7 @@ class InterventionForm(FlaskForm):
             "min_cohort": number_text(self.min_cohort.data) or "0",
             "capacity": number_text(self.capacity.data) or "0",
             "duration_weeks": number_text(self.duration_weeks.data),
+            "volunteer_hours": number_text(self.volunteer_hours.data) or "0",
             "evidence_rating": self.evidence_rating.data,
             "cost_rating": self.cost_rating.data or None,
             "rating_source": self.rating_source.data or "",
@@ -276,7 +283,7 @@ class InterventionForm(FlaskForm):
         }
 
 
-class EffectForm(FlaskForm):
+class EffectForm(VersionedForm):
     demand_type_id = ChoiceField("Demand type it reduces")
     reduction_per_participant = StringField(
         "Units avoided per participant, in each year it lasts",
@@ -296,7 +303,7 @@ class EffectForm(FlaskForm):
         }
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(VersionedForm):
     name = StringField("Name", description="A ward, neighbourhood or locality.")
     district = StringField(
         "District", description="e.g. Kirklees. Budget lines may be limited to districts."
@@ -321,7 +328,7 @@ class PlaceForm(FlaskForm):
         }
 
 
-class PopulationForm(FlaskForm):
+class PopulationForm(VersionedForm):
     target_group = StringField(
         "Target group", description="Use the same words as the interventions' target groups."
     )
@@ -338,7 +345,7 @@ class PopulationForm(FlaskForm):
         }
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(VersionedForm):
     intervention_id = ChoiceField("Intervention")
     capacity = StringField(
         "Participants per year in this place",

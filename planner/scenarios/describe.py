@@ -113,6 +113,7 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
             term="evidence-rating",
         ),
         _number(scenario, "min_share_rated_3_plus"),
+        _number(scenario, "min_share_vcs"),
         RuleLine(
             "Confidence in expected effect",
             "Rated "

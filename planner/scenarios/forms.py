@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.fields import is_plain_number
 from models.scenario import DEFAULT_CONFIDENCE, DEFAULT_SEGMENT_MULTIPLIERS, CapScope, Scenario
 from models.vocabulary import ObjectiveChoice, parse_financial_year
 from optimiser.families import SETTINGS, Setting
@@ -155,6 +156,8 @@ class ScenarioSubmission:
     budget_overrides: dict[int, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
     caps: list[tuple[CapScope, str, Decimal]] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    # Posted from the web form: problems are shown against its inputs (checks.form_input).
+    from_form: bool = False
 
 
 def display_number(value: float | int | Decimal | None) -> str:
@@ -243,6 +246,8 @@ class _Reader:
         if not text:
             return None
         try:
+            if not is_plain_number(text):
+                raise InvalidOperation(text)
             number = float(Decimal(text))
         except InvalidOperation:
             self.errors[name] = f"{label} must be a number, like {display_number(high / 2)}"
@@ -264,6 +269,8 @@ class _Reader:
         if not text:
             return None
         try:
+            if not is_plain_number(text):
+                raise InvalidOperation(text)
             amount = Decimal(text)
         except InvalidOperation:
             self.errors[name] = f"{label} must be an amount of money, like 25000 or 25000.50"
@@ -296,7 +303,7 @@ def parse_scenario_form(
 ) -> ScenarioSubmission:
     """Read every rule from the posted form, each number within `rules` (see number_rules).
     Problems go to `errors`, keyed by input name."""
-    submission = ScenarioSubmission()
+    submission = ScenarioSubmission(from_form=True)
     read = _Reader(posted, submission.errors)
     fields = submission.fields
     fields["name"] = read.text("name")
@@ -413,7 +420,10 @@ def _read_segments(read: _Reader) -> list[float]:
     if not text:
         return list(DEFAULT_SEGMENT_MULTIPLIERS)
     try:
-        multipliers = [float(Decimal(part.strip())) for part in text.split(",") if part.strip()]
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not all(is_plain_number(part) for part in parts):
+            raise InvalidOperation(text)
+        multipliers = [float(Decimal(part)) for part in parts]
     except InvalidOperation:
         read.errors["segment_multipliers"] = (
             "Write the multipliers as numbers separated by commas, like 1, 0.8, 0.6"

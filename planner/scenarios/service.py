@@ -26,11 +26,14 @@ from models.intervention import InterventionCategory
 from models.scenario import CapScope, ScenarioCreate
 from planner.audit.service import Actor, json_safe, record_change
 from planner.inputs.validation import name_key
+from planner.pooled_fund.service import copy_agreement
+from planner.scenarios.checks import form_input, scenario_problems
 from planner.scenarios.forms import (
     BudgetLineChoice,
     CapTarget,
     ScenarioChoices,
     ScenarioSubmission,
+    number_rules,
 )
 from planner.solving.workers import give_up_on_interrupted_plans
 
@@ -154,6 +157,17 @@ def _validated(
     )
     if wanted and clash is not None:
         errors["name"] = f"There is already a scenario called ‘{clash}’; choose another name"
+    if details is not None:
+        # The same rules for the form and the API (planner.scenarios.checks); the form has
+        # already said what it could, against its own inputs.
+        choices = scenario_choices(session)
+        rules = number_rules(current_app.config.get("SOLVE_TIME_LIMIT"))
+        for key, message in scenario_problems(details, choices, rules).items():
+            where = form_input(key, choices) if submission.from_form else key
+            family = where.partition("-")[0]
+            if submission.from_form and any(k.partition("-")[0] == family for k in errors):
+                continue
+            errors.setdefault(where, message)
     if errors or details is None:
         raise ScenarioError(errors)
     return details
@@ -255,7 +269,7 @@ def copy_name(session: Session, name: str) -> str:
 
 
 def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenario:
-    """A new scenario with the same rules, budget overrides and caps."""
+    """A new scenario with the same rules, budget overrides, caps and pooled-fund agreement."""
     fields = deepcopy(original.model_dump(exclude={"id", "created_at", "updated_at"}))
     copy = Scenario(**fields)
     copy.name = copy_name(session, original.name)
@@ -265,6 +279,7 @@ def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenari
     copy.caps = [_new_cap(c.scope, c.target, c.maximum) for c in original.caps]
     session.add(copy)
     session.flush()
+    copy_agreement(session, original, copy)
     record_change(
         session,
         actor,

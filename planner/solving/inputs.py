@@ -28,9 +28,12 @@ from models import (
     Scenario,
     ScenarioBudgetOverride,
     ScenarioCap,
+    VolunteerPool,
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
+from planner.community.providers import voluntary_shares
+from planner.community.residents import residents_inputs
 from planner.inputs.named import named_by_id
 from planner.solving.rule_fields import rule_fields
 
@@ -61,6 +64,7 @@ def planning_inputs(
     places = named_by_id(session, Place)
     demand_types = named_by_id(session, DemandType)
     years = set(scenario.years)
+    set_asides, residents_choices = residents_inputs(session, scenario.id, years)  # type: ignore[arg-type]
     try:
         inputs = opt.PlanningInputs(
             partners=tuple(
@@ -78,6 +82,9 @@ def planning_inputs(
             places=_places(session, places, interventions),
             cycles=_cycles(session, names),
             contracts=_contracts(session, names, interventions, places, years),
+            volunteer_pools=_volunteer_pools(session, places, years),
+            set_asides=set_asides,
+            residents_choices=residents_choices,
         )
         rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
         opt.check_rules(inputs, rules)
@@ -141,6 +148,7 @@ def _interventions(
     demand_types: dict[int | None, DemandType],
 ) -> tuple[opt.Intervention, ...]:
     effects: dict[int | None, list[opt.Effect]] = defaultdict(list)
+    voluntary = voluntary_shares(session)
     for effect in session.exec(
         select(InterventionEffect).order_by(col(InterventionEffect.id))
     ).all():
@@ -166,6 +174,8 @@ def _interventions(
             capacity=i.capacity or None,
             duration_years=max(1, -(-i.duration_weeks // 52)),
             cost_rating=i.cost_rating,
+            volunteer_hours_per_participant=i.volunteer_hours,
+            voluntary_sector_share=voluntary.get(intervention_id, 0.0),  # type: ignore[arg-type]
         )
         for intervention_id, i in interventions.items()
     )
@@ -192,6 +202,23 @@ def _places(
             capacity=capacities.get(place_id, {}),
         )
         for place_id, place in places.items()
+    )
+
+
+def _volunteer_pools(
+    session: Session, places: dict[int | None, Place], years: set[int]
+) -> tuple[opt.VolunteerPool, ...]:
+    """Shared volunteers in each place and year of the horizon."""
+    return tuple(
+        opt.VolunteerPool(
+            place=places[pool.place_id].name,
+            year=pool.year,
+            hours=pool.hours,
+            hours_per_volunteer=pool.hours_per_volunteer,
+            cost_per_volunteer=float(pool.cost_per_volunteer),
+        )
+        for pool in session.exec(select(VolunteerPool).order_by(col(VolunteerPool.id)))
+        if pool.year in years and pool.place_id in places
     )
 
 

@@ -138,6 +138,12 @@ def inputs_from_snapshot(
             opt.ExistingContract(**{**row, "years": tuple(row["years"])})
             for row in data["contracts"]
         ),
+        # Snapshots taken before volunteers were kept have none.
+        volunteer_pools=tuple(opt.VolunteerPool(**row) for row in data.get("volunteer_pools", [])),
+        set_asides=tuple(opt.SetAside(**row) for row in data.get("set_asides", [])),
+        residents_choices=tuple(
+            opt.ResidentsChoice(**row) for row in data.get("residents_choices", [])
+        ),
     )
     rules_data = dict(snapshot["rules"])
     cost_rule = rules_data.pop("max_cost_per_unit")
