@@ -59,6 +59,11 @@ class ScenarioBase(SQLModel):
         "At least this share of all spend goes to interventions with rigorous evidence "
         "(rated 3, 3+, 4 or 4+); 0.5 = 50%.",
     )
+    min_share_vcs: float = _ratio_field(
+        0.0,
+        "At least this share of all spend goes through voluntary and community sector "
+        "providers; 0.2 = 20%.",
+    )
     bcr_threshold: float = _ratio_field(
         1.0, "Interventions whose benefit-cost ratio is below this are excluded.", le=100
     )
@@ -93,9 +98,25 @@ class ScenarioBase(SQLModel):
     appraisal_years: int = Field(
         default=10, ge=1, le=60, description="Years over which benefits are counted."
     )
+    expected_over_draws: int = Field(
+        default=0,
+        ge=0,
+        le=10_000,
+        description="Plan for uncertainty: draws of the uncertain inputs to average over (0: off).",
+    )
     objective: ObjectiveChoice = Field(default=ObjectiveChoice.VALUE)
     priority_weights: dict[str, float] = json_dict_field(
         description="Weight per demand type id when the objective is priority-weighted."
+    )
+    target_amount: float | None = Field(
+        default=None,
+        gt=0,
+        description="Target mode: the least cost to avoid at least this much demand (blank: off).",
+    )
+    target_demand_type_id: int | None = Field(
+        default=None,
+        foreign_key="demand_type.id",
+        description="The demand type the target counts, in its units (blank: £ of all demand).",
     )
     objective_demand_type_id: int | None = Field(
         default=None,

@@ -33,7 +33,7 @@ from optimiser.model import Model, Row
 from optimiser.plan import Clash, Diagnosis
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import SolveResult, solve_model, value
-from optimiser.wording import money
+from optimiser.wording import about_number, money
 
 BREACH_TOLERANCE = 0.01  # pounds
 FRACTION_TOLERANCE = 1e-6  # a programme switch strictly between 0 and 1
@@ -229,6 +229,12 @@ def _clash_sentence(model: Model, row: Row, shortfall: float, others: tuple[str,
         text = f"{rule} cannot be spent: {money(shortfall)} of it has nowhere to go."
     elif row.sense == -1:
         text = f"{rule} would be exceeded by {money(shortfall)}."
+    elif row.family == "target" and model.rules.target and model.rules.target.demand_type:
+        text = (
+            f"{rule} cannot be reached within the budgets: it is {about_number(shortfall)} short."
+        )
+    elif row.family == "target":
+        text = f"{rule} cannot be reached within the budgets: it is {money(shortfall)} short."
     elif row.sense == 1:
         text = f"{rule} cannot be met: it is {money(shortfall)} short."
     else:

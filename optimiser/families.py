@@ -44,6 +44,8 @@ class Unit(StrEnum):
     POUNDS = "£"
     PARTICIPANTS = "participants"
     PEOPLE = "people"
+    HOURS = "hours"
+    DRAWS = "draws"
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,28 @@ _SETTINGS = (
         60,
         whole=True,
     ),
+    Setting(
+        "min_share_vcs",
+        "Least share of spend through voluntary and community sector providers",
+        "At least this percentage of all spend pays for delivery by voluntary and community "
+        "sector providers (each intervention's share of delivery by such providers).",
+        Unit.PERCENT,
+        0.0,
+        0,
+        100,
+    ),
+    Setting(
+        "expected_over_draws",
+        "Plan for uncertainty",
+        "0 plans with the figures as recorded; a number of draws (200 is plenty) plans for the "
+        "most demand avoided on average over that many draws of effects, unit costs and "
+        "take-up, under the same rules.",
+        Unit.DRAWS,
+        0,
+        0,
+        10_000,
+        whole=True,
+    ),
 )
 SETTINGS: MappingProxyType[str, Setting] = MappingProxyType({s.name: s for s in _SETTINGS})
 
@@ -239,6 +263,15 @@ _FAMILIES = (
         "a higher most cost per unit of demand avoided",
     ),
     RuleFamily(
+        "vcs_share",
+        "Share of spend through the voluntary and community sector",
+        "voluntary-sector-share rule",
+        "Share through voluntary and community sector providers",
+        Unit.POUNDS,
+        "a lower share of spend required through voluntary and community sector providers",
+        setting="min_share_vcs",
+    ),
+    RuleFamily(
         "need_floor",
         "Place need floors",
         "need-floor rule",
@@ -246,6 +279,14 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower place need floor",
         setting="need_floor",
+    ),
+    RuleFamily(
+        "target",
+        "Target",
+        "target",
+        "Target of demand avoided",
+        Unit.POUNDS,
+        "a lower target",
     ),
     RuleFamily(
         "cap_place", "Caps on places", "place cap", "Cap on a place", Unit.POUNDS, "a higher cap"
@@ -324,6 +365,15 @@ _FAMILIES = (
         "Minimum cohort",
         Unit.PARTICIPANTS,
         "a smaller minimum cohort",
+        chosen=False,
+    ),
+    RuleFamily(
+        "volunteers",
+        "Shared volunteers",
+        "volunteer-hours limit",
+        "Volunteer hours",
+        Unit.HOURS,
+        "more volunteer hours",
         chosen=False,
     ),
 )

@@ -17,11 +17,13 @@ import numpy as np
 from pulp import LpVariable
 
 from optimiser.build import benefit_cost_ratio
+from optimiser.inputs import Intervention
 from optimiser.model import Model
 from optimiser.plan import Allocation, NotFunded
 from optimiser.programmes import RunningCost
 from optimiser.scenario import ObjectiveKind
 from optimiser.solve import reduced_cost, shadow_price
+from optimiser.target import target_weights
 from optimiser.wording import Gain, about_money, about_number, financial_year, money, percent
 
 TOLERANCE = 1e-7
@@ -271,7 +273,7 @@ def _outcompeted(
     # Each (year, segment) that money may pay for once, not each of its thousands of columns.
     starts = np.unique(periods[fundable].astype(np.int64) * 256 + block.segment[columns][fundable])
     if all(
-        model.objective_per_participant(intervention, block.years[start // 256], start % 256) <= 0
+        _worth_per_participant(model, intervention, block.years[start // 256], start % 256) <= 0
         for start in starts.tolist()
     ):
         return NotFunded(key, name, "no_value", _counts_for_nothing(name), reduced_cost=gap)
@@ -281,7 +283,7 @@ def _outcompeted(
             "plan at no loss."
         )
         return NotFunded(key, name, "tie", sentence, reduced_cost=max(gap, 0.0))
-    per_participant = model.objective_per_participant(intervention, year, segment)
+    per_participant = _worth_per_participant(model, intervention, year, segment)
     parts = []
     increase = cheaper = None
     if per_participant > 0:
@@ -310,3 +312,21 @@ def _outcompeted(
         effect_increase_needed=increase,
         cost_reduction_needed=cheaper,
     )
+
+
+def _worth_per_participant(
+    model: Model, intervention: Intervention, year: int, segment: int
+) -> float:
+    """What one more participant's effect is worth in the objective's units. In target mode the
+    objective is spend, and a participant's effect is worth what it saves of the target's cost:
+    its demand avoided (as the target counts it) at the target's shadow price."""
+    target = model.rules.target
+    if target is None:
+        return model.objective_per_participant(intervention, year, segment)
+    row = next((row for row in model.rows.values() if row.family == "target"), None)
+    if row is None:
+        return 0.0
+    weights = target_weights(model.inputs, target)
+    units = model.effect_per_participant(intervention, year, segment)
+    counted = sum(weights.get(demand, 0.0) * amount for demand, amount in units.items())
+    return counted * -shadow_price(row)

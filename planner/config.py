@@ -41,6 +41,7 @@ INTEGER_SETTINGS = (
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",
     "REMEMBER_DAYS",
+    "ANALYSIS_WORKERS",
 )
 RATE_LIMIT_SETTINGS = ("SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT")
 TRUE_WORDS = ("on", "true", "yes", "1")
@@ -75,6 +76,8 @@ class DefaultConfig:
     JOB_DEAD_AFTER_SECONDS = 30
     JOB_MAX_ATTEMPTS = 2
     WORKER_CONCURRENCY = 1
+    # Processes that share the re-solves of a robustness analysis (each takes a core).
+    ANALYSIS_WORKERS = 2
     LOG_LEVEL = "INFO"
     LOG_JSON = False
     # Sessions end after this long without a request, and this long after signing in; a

@@ -6,9 +6,12 @@ from flask import Blueprint, Flask, current_app
 from flask_login import current_user
 
 from models.vocabulary import Role
+from planner.analysis.routes import bp as analysis_bp
 from planner.api import API_BLUEPRINTS
 from planner.audit.routes import bp as audit_bp
 from planner.auth.routes import bp as auth_bp
+from planner.community.routes import bp as community_bp
+from planner.community.routes.vote import public_bp as vote_bp
 from planner.core.routes import bp as core_bp
 from planner.delivery.routes import bp as delivery_bp
 from planner.excel.routes import bp as excel_bp
@@ -31,9 +34,12 @@ BLUEPRINTS: list[Blueprint] = [
     scenarios_bp,
     pooled_fund_bp,
     plans_bp,
+    analysis_bp,
     excel_bp,
     teams_bp,
     delivery_bp,
+    community_bp,
+    vote_bp,
     glossary_bp,
     *API_BLUEPRINTS,
 ]
@@ -49,6 +55,7 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("plans.index", "Plans", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("excel.import_inputs", "Import", (Role.ADMIN, Role.COMMISSIONER)),
     ("teams.index", "Place teams", ALL_ROLES),
+    ("community.need", "Community", ALL_ROLES),
     ("delivery.index", "Agreed plan", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("tokens.index", "API tokens", ALL_ROLES),
     ("glossary.index", "Glossary", ALL_ROLES),

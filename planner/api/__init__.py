@@ -3,6 +3,8 @@ shape, and an OpenAPI 3 document generated from these views (served at /api/v1/o
 
 from flask_openapi3 import APIBlueprint
 
+from planner.api.analyses import bp as analyses_bp
+from planner.api.community import COMMUNITY_BLUEPRINTS
 from planner.api.delivery import DELIVERY_BLUEPRINTS
 from planner.api.inputs import INPUT_BLUEPRINTS
 from planner.api.plans import bp as plans_bp
@@ -16,5 +18,7 @@ API_BLUEPRINTS: list[APIBlueprint] = [
     scenarios_bp,
     pooled_fund_bp,
     plans_bp,
+    analyses_bp,
     *DELIVERY_BLUEPRINTS,
+    *COMMUNITY_BLUEPRINTS,
 ]

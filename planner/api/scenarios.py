@@ -109,7 +109,11 @@ def submission(session: Session, given: dict[str, Any]) -> ScenarioSubmission:
         caps.append((scope, str(item["target"]), item["maximum"]))
     demand_types = {str(key) for key, _ in choices.demand_types}
     partners = {str(key) for key, _ in choices.partners}
-    for field in ("max_cost_per_unit_demand_type_id", "objective_demand_type_id"):
+    for field in (
+        "max_cost_per_unit_demand_type_id",
+        "objective_demand_type_id",
+        "target_demand_type_id",
+    ):
         if given.get(field) is not None and str(given[field]) not in demand_types:
             errors[field] = f"There is no demand type with id {given[field]}"
     for key in given.get("priority_weights") or {}:

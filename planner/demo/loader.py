@@ -47,9 +47,17 @@ from models.scenario import ScenarioCreate
 from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
+from planner.community.indicators import refresh_need
 from planner.db import new_session, stored_id
-from planner.demo import evidence, partnership, unit_costs
+from planner.demo import evidence, partnership, spreads, unit_costs
 from planner.demo.agreed import agree_demo_plan
+from planner.demo.community import (
+    add_ballot,
+    add_feedback,
+    add_indicators,
+    add_providers,
+    add_volunteers,
+)
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -72,6 +80,7 @@ def load_demo(reset: bool = False) -> list[str]:
         else:
             _refuse_if_not_empty(session)
         counts = _add_partnership(session)
+        ballot_line = str(counts.pop("ballot"))
         sign_ins = _add_sign_ins(session)
         record_change(
             session,
@@ -96,6 +105,7 @@ def load_demo(reset: bool = False) -> list[str]:
         "prices (converted from their sources' price years with HM Treasury GDP deflators); "
         "costs per participant, effects, budgets and places are illustrative.",
         *agreed,
+        ballot_line,
         *_sign_in_lines(sign_ins),
         f'Try: planner solve "{partnership.SCENARIOS[2].name}"',
     ]
@@ -168,11 +178,18 @@ def _validated(schema: type[SQLModel], fields: Mapping[str, Any], what: str) -> 
 def _add_partnership(session: Session) -> dict[str, int]:
     partners = _add_partners(session)
     places = _add_places(session)
+    add_indicators(session, places)
+    refresh_need(session, None)
     demand_types = _add_demand_types(session, partners)
     interventions = _add_interventions(session, demand_types)
+    add_feedback(session, places, interventions)
+    add_volunteers(session, places)
+    add_providers(session, interventions)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
+    ballot_line = add_ballot(session, places, interventions)
     return {
+        "ballot": ballot_line,  # type: ignore[dict-item]
         "partners": len(partners),
         "budget_lines": len(partnership.BUDGETS),
         "contracts": len(partnership.CONTRACTS),
@@ -244,10 +261,13 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
     demand_types: dict[str, DemandType] = {}
     for demo in unit_costs.DEMAND_TYPES:
         published = Decimal(demo.published_cost)
+        cost = in_demo_prices(published, demo.published_year)
+        cost_range, range_words = spreads.unit_cost_range(demo.name, cost)
         fields = {
             "name": demo.name,
             "unit": demo.unit,
-            "unit_cost": in_demo_prices(published, demo.published_year),
+            "unit_cost": cost,
+            **cost_range,
             "price_year": financial_year_label(DEMO_PRICE_YEAR),
             "cost_source": demo.cost_source,
             "cost_source_url": demo.cost_source_url,
@@ -256,8 +276,9 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
                 (
                     demo.description,
                     conversion_words(published, demo.published_year, demo.year_assumed),
+                    range_words,
                 )
-            ),
+            ).strip(),
         }
         demand_type = DemandType(**_validated(DemandTypeCreate, fields, f"demand type {demo.name}"))
         session.add(demand_type)
@@ -295,8 +316,13 @@ def _add_interventions(
             "rating_source": demo.rating_source,
             "rating_date": demo.rating_date,
             "rating_url": demo.rating_url,
+            "volunteer_hours": demo.volunteer_hours,
             "illustrative": True,
         }
+        if demo.name in spreads.TAKE_UP_PERCENT:
+            low, high = spreads.TAKE_UP_PERCENT[demo.name]
+            fields["take_up_low_percent"], fields["take_up_high_percent"] = low, high
+            fields["description"] = f"{demo.description} {spreads.TAKE_UP_NOTE}"
         intervention = Intervention(
             **_validated(InterventionCreate, fields, f"intervention {demo.name}")
         )
@@ -307,6 +333,9 @@ def _add_interventions(
                 "demand_type_id": demand_types[effect.demand_type].id,
                 "reduction_per_participant": effect.reduction_per_participant,
                 "years_after": list(effect.years_after),
+                **spreads.effect_spread(
+                    demo.name, effect.demand_type, effect.reduction_per_participant
+                ),
             }
             what = f"effect of {demo.name} on {effect.demand_type}"
             session.add(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models import (
     BudgetLine,
@@ -96,10 +96,10 @@ class AgreedPlanNeeds:
                 self.interventions.add(name_key(allocation.intervention_name))
         self.delivered: dict[tuple[str, int], int] = {}
         for column, kind in (
-            (DeliveryRecord.place_id, "place"),
-            (DeliveryRecord.intervention_id, "i"),
+            (col(DeliveryRecord.place_id), "place"),
+            (col(DeliveryRecord.intervention_id), "i"),
         ):
-            for record_id, count in session.exec(select(column, func.count()).group_by(column)):  # type: ignore[call-overload]
+            for record_id, count in session.exec(select(column, func.count()).group_by(column)):
                 self.delivered[(kind, record_id)] = count
 
     @property
@@ -194,7 +194,7 @@ def find_absent(
 
     if tables.CONTRACTS.name in parsed_rows:
         kept = set(matched_contracts)
-        for contract in session.exec(select(ExistingContract).order_by(ExistingContract.id)):
+        for contract in session.exec(select(ExistingContract).order_by(col(ExistingContract.id))):
             if contract.id not in kept:
                 words = contract_words(session, contract)
                 label = " · ".join(str(value) for value in words.values() if value)
@@ -209,7 +209,7 @@ def find_absent(
         }
         partners = {partner.id: partner for partner in session.exec(select(Partner))}
         for line in session.exec(
-            select(BudgetLine).order_by(BudgetLine.partner_id, BudgetLine.year)
+            select(BudgetLine).order_by(col(BudgetLine.partner_id), col(BudgetLine.year))
         ):
             partner = partners[line.partner_id]
             if (name_key(partner.name), line.year) in given:

@@ -102,6 +102,8 @@ class PlanWorkbookView:
     demand_avoided: Mapping[tuple[str, str, int], float] = field(default_factory=dict)
     inputs: Mapping[str, Any] = field(default_factory=dict)
     pooled_fund: PooledFundTerms | None = None
+    # The newest finished Monte Carlo of the plan and its tornado bars (empty: none run).
+    uncertainty: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -4,10 +4,12 @@ command line names by number or by scenario."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models import Partner, Plan, PlanAllocation
+from models import Partner, Plan, PlanAllocation, PlanAnalysis
+from models.analysis import AnalysisKind, AnalysisStatus
 from optimiser import plan_from_dict
 from planner.excel.plan_view import PlanWorkbookView, PooledFundTerms, view_from_optimiser
 
@@ -50,7 +52,11 @@ def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
         demand_avoided=demand_avoided,
         snapshot=plan.inputs,
     )
-    return dataclasses.replace(view, pooled_fund=_pooled_fund_terms(session, plan))
+    return dataclasses.replace(
+        view,
+        pooled_fund=_pooled_fund_terms(session, plan),
+        uncertainty=_monte_carlo(session, plan),
+    )
 
 
 def _pooled_fund_terms(session: Session, plan: Plan) -> PooledFundTerms | None:
@@ -67,6 +73,20 @@ def _pooled_fund_terms(session: Session, plan: Plan) -> PooledFundTerms | None:
     return PooledFundTerms(
         host=host.name if host else None, terms=terms_of(agreement), reference=agreement.reference
     )
+
+
+def _monte_carlo(session: Session, plan: Plan) -> dict[str, Any]:
+    """The newest finished Monte Carlo of the plan, for the Uncertainty sheet."""
+    found = session.exec(
+        select(PlanAnalysis)
+        .where(
+            PlanAnalysis.plan_id == plan.id,
+            PlanAnalysis.kind == AnalysisKind.MONTE_CARLO,
+            PlanAnalysis.status == AnalysisStatus.FINISHED,
+        )
+        .order_by(col(PlanAnalysis.id).desc())
+    ).first()
+    return dict(found.result) if found is not None else {}
 
 
 def find_plan_to_export(session: Session, wanted: str) -> Plan:

@@ -198,6 +198,15 @@ class DemandTypeForm(VersionedForm):
     cost_source = StringField("Source of the unit cost", description="Who published it.")
     cost_source_url = URLField("Web address of the source")
     cost_published = StringField("When the source was published")
+    unit_cost_low = StringField(
+        "Lowest plausible cost of one unit (£, optional)",
+        description="With the highest, the range the Monte Carlo draws from; blank: plus or "
+        "minus 20% of the cost.",
+        render_kw={"inputmode": "decimal"},
+    )
+    unit_cost_high = StringField(
+        "Highest plausible cost of one unit (£, optional)", render_kw={"inputmode": "decimal"}
+    )
     description = TextAreaField("Description")
 
     def to_fields(self) -> dict[str, Any]:
@@ -205,6 +214,8 @@ class DemandTypeForm(VersionedForm):
             "name": self.name.data,
             "unit": self.unit.data,
             "unit_cost": money_text(self.unit_cost.data),
+            "unit_cost_low": money_text(self.unit_cost_low.data),
+            "unit_cost_high": money_text(self.unit_cost_high.data),
             "price_year": self.price_year.data or "",
             "cost_source": self.cost_source.data or "",
             "cost_source_url": self.cost_source_url.data or "",
@@ -241,6 +252,11 @@ class InterventionForm(VersionedForm):
     duration_weeks = StringField(
         "Length of the programme, in weeks", render_kw={"inputmode": "numeric"}
     )
+    volunteer_hours = StringField(
+        "Volunteer hours each participant needs",
+        description="Drawn from the place's shared volunteers; 0 if it needs none.",
+        render_kw={"inputmode": "decimal"},
+    )
     evidence_rating = ChoiceField(
         "Evidence rating",
         description="Early Intervention Foundation Guidebook: 4 strongest, NL2 not yet level 2, "
@@ -256,6 +272,15 @@ class InterventionForm(VersionedForm):
     rating_date = StringField("When the rating was published", description="e.g. February 2018.")
     rating_url = URLField("Web address of the rating")
     illustrative = BooleanField("Costs and effect sizes are illustrative, not published figures")
+    take_up_low_percent = StringField(
+        "Lowest take-up (%, optional)",
+        description="Share of commissioned places likely to be taken up and completed, at worst. "
+        "Blank: every place is taken, as the plan assumes.",
+        render_kw={"inputmode": "decimal"},
+    )
+    take_up_high_percent = StringField(
+        "Highest take-up (%, optional)", render_kw={"inputmode": "decimal"}
+    )
 
     def to_fields(self) -> dict[str, Any]:
         return {
@@ -268,12 +293,15 @@ class InterventionForm(VersionedForm):
             "min_cohort": number_text(self.min_cohort.data) or "0",
             "capacity": number_text(self.capacity.data) or "0",
             "duration_weeks": number_text(self.duration_weeks.data),
+            "volunteer_hours": number_text(self.volunteer_hours.data) or "0",
             "evidence_rating": self.evidence_rating.data,
             "cost_rating": self.cost_rating.data or None,
             "rating_source": self.rating_source.data or "",
             "rating_date": self.rating_date.data or "",
             "rating_url": self.rating_url.data or "",
             "illustrative": bool(self.illustrative.data),
+            "take_up_low_percent": number_text(self.take_up_low_percent.data),
+            "take_up_high_percent": number_text(self.take_up_high_percent.data),
         }
 
 
@@ -288,12 +316,35 @@ class EffectForm(VersionedForm):
         "Years after taking part when the effect arrives",
         description="Whole numbers, e.g. 1, 2, 3 or 1-3 (1 = the year after taking part).",
     )
+    standard_error = StringField(
+        "Standard error of the effect (optional)",
+        description="In the same units, as the evaluation reports it. Give this or a range; "
+        "with neither, a default by evidence rating: 20% of the effect for a 4, 30% for a 3, "
+        "50% for a 2, 75% for NL2.",
+        render_kw={"inputmode": "decimal"},
+    )
+    effect_low = StringField(
+        "Lowest plausible effect (optional)",
+        description="Units avoided per participant at the low end of the evidence.",
+        render_kw={"inputmode": "decimal"},
+    )
+    effect_high = StringField(
+        "Highest plausible effect (optional)", render_kw={"inputmode": "decimal"}
+    )
+    spread_source = StringField(
+        "Where the standard error or range comes from",
+        description="e.g. YEF Toolkit: moderate impact band, 10% to 30% less violence.",
+    )
 
     def to_fields(self) -> dict[str, Any]:
         return {
             "demand_type_id": self.demand_type_id.data,
             "reduction_per_participant": number_text(self.reduction_per_participant.data),
             "years_after": self.years_after.data or "",
+            "standard_error": number_text(self.standard_error.data),
+            "effect_low": number_text(self.effect_low.data),
+            "effect_high": number_text(self.effect_high.data),
+            "spread_source": self.spread_source.data or "",
         }
 
 

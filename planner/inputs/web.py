@@ -128,7 +128,8 @@ def form_page(
     """One input's form page. When posted, save it through a service and move on, saying what
     was saved (`done` gives the message and the address for what `save` returned); otherwise,
     or when the service refuses it, show the form with `page`'s title, caption, intro, submit
-    label and back link (again with the reasons, next to each field).
+    label and back link (again with the reasons, next to each field); `template` may name a
+    page that extends inputs/form.html.
 
     `editing` is the stored record the form changes: a save made from an older version of it
     gets the conflict page instead, and changes nothing."""
@@ -142,7 +143,8 @@ def form_page(
     if record:
         message, url = done(record)
         return saved(message, url)
-    return render_template("inputs/form.html", form=form, **page), form_status(form)
+    template = page.pop("template", "inputs/form.html")
+    return render_template(template, form=form, **page), form_status(form)
 
 
 def form_status(form: FlaskForm) -> int:

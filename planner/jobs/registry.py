@@ -18,7 +18,11 @@ if TYPE_CHECKING:
     from planner.jobs.context import JobContext
 
 # Modules whose import registers job kinds. Add yours here.
-KIND_MODULES: tuple[str, ...] = ("planner.solving.jobs", "planner.solving.pooling_job")
+KIND_MODULES: tuple[str, ...] = (
+    "planner.solving.jobs",
+    "planner.solving.pooling_job",
+    "planner.analysis.jobs",
+)
 
 JobFunction = Callable[..., "dict[str, Any] | None"]
 FailureHook = Callable[["Session", "Job", str], None]

@@ -28,6 +28,8 @@ from models import DeliveryRecord, Plan
 from models.plan import PlanStatus
 from optimiser.unfunded import UNFUNDED_REASONS, UnfundedReason
 from planner import STATIC_DIR
+from planner.analysis.charts import analysis_charts
+from planner.analysis.service import ANALYSIS_DEFAULTS, latest_analyses
 from planner.auth.roles import EDITORS, READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
@@ -130,7 +132,11 @@ def show(plan_id: int) -> ResponseReturnValue:
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
     pooled_fund = plan_pooled_fund(session, plan)
-    tag = page_etag(session, plan, pooled_fund)
+    analyses = latest_analyses(session, plan_id)
+    # A finished or moving analysis changes the page: its state is part of the page's tag.
+    tag = page_etag(session, plan, pooled_fund) + "".join(
+        f"-{a.id}.{a.status.value}.{a.done}" for a in analyses.values()
+    )
     if tag in request.if_none_match:
         return _not_modified(tag)
     report, charts, rules = reports.get(plan, lambda: _worked_out(plan))
@@ -139,10 +145,12 @@ def show(plan_id: int) -> ResponseReturnValue:
             "plans/show.html",
             report=report,
             plan=plan,
-            charts=charts,
+            charts={**charts, **analysis_charts(analyses)},
             delivery=plan_delivery(session, plan),
             rules=rules,
             pooled_fund=pooled_fund,
+            analyses=analyses,
+            analysis_defaults=ANALYSIS_DEFAULTS,
         )
     )
     response.set_etag(tag)

@@ -113,6 +113,7 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
             term="evidence-rating",
         ),
         _number(scenario, "min_share_rated_3_plus"),
+        _number(scenario, "min_share_vcs"),
         RuleLine(
             "Confidence in expected effect",
             "Rated "
@@ -169,6 +170,23 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
             objective_hint,
             scenario.objective != ObjectiveChoice.VALUE,
         ),
+        RuleLine(
+            "Target mode",
+            (
+                f"Least cost to avoid {display_number(scenario.target_amount)} "
+                + (
+                    choices.demand_type_name(scenario.target_demand_type_id)
+                    if scenario.target_demand_type_id is not None
+                    else "pounds of demand"
+                )
+            )
+            if scenario.target_amount is not None
+            else "Off",
+            "Instead of the most demand avoided for the budgets, the least cost to reach a "
+            "target under the same rules.",
+            scenario.target_amount is not None,
+        ),
+        _number(scenario, "expected_over_draws"),
     ]
     if scenario.objective == ObjectiveChoice.PRIORITY:
         for demand_type_id, weight in sorted(scenario.priority_weights.items()):

@@ -187,6 +187,8 @@ def form_values(scenario: Scenario | None) -> dict[str, str]:
         "objective_demand_type_id": str(source.objective_demand_type_id or ""),
         "max_cost_per_unit_demand_type_id": str(source.max_cost_per_unit_demand_type_id or ""),
         "max_cost_per_unit": display_money(source.max_cost_per_unit),
+        "target_amount": display_number(source.target_amount),
+        "target_demand_type_id": str(source.target_demand_type_id or ""),
         "segment_multipliers": ", ".join(display_number(m) for m in source.segment_multipliers),
         "whole_programme": "y" if source.whole_programme else "",
     }
@@ -339,6 +341,7 @@ def parse_scenario_form(
 
     _read_cost_cap(read, choices, fields)
     _read_objective(read, choices, fields)
+    _read_target(read, choices, fields)
     fields["confidence"] = _read_confidence(read)
     fields["partner_fairness_overrides"] = {
         str(partner_id): factor
@@ -374,6 +377,28 @@ def _read_cost_cap(read: _Reader, choices: ScenarioChoices, fields: dict[str, An
         read.errors["max_cost_per_unit"] = "The most to spend per unit avoided must be more than £0"
     fields["max_cost_per_unit_demand_type_id"] = demand_type_id
     fields["max_cost_per_unit"] = amount
+
+
+def _read_target(read: _Reader, choices: ScenarioChoices, fields: dict[str, Any]) -> None:
+    """Target mode: an amount above 0, in the chosen demand type's units or in pounds."""
+    fields["target_demand_type_id"] = read.choice_id(
+        "target_demand_type_id", choices.demand_types, "the demand type"
+    )
+    text = read.text("target_amount").replace(",", "").replace("£", "")
+    if not text:
+        fields["target_amount"] = None
+        return
+    try:
+        amount = float(text)
+    except ValueError:
+        read.errors["target_amount"] = "The target must be a number, like 100"
+        return
+    if not amount > 0:
+        read.errors["target_amount"] = (
+            "The target must be more than 0 (leave it blank to plan the most for the budgets)"
+        )
+        return
+    fields["target_amount"] = amount
 
 
 def _read_objective(read: _Reader, choices: ScenarioChoices, fields: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ from planner.scenarios.forms import (
     ScenarioSubmission,
     number_rules,
 )
+from planner.solving.inputs import PlanningInputError, planning_inputs
 from planner.solving.workers import give_up_on_interrupted_plans
 
 # Where a model-level rule's message belongs in the form.
@@ -168,9 +169,32 @@ def _validated(
             if submission.from_form and any(k.partition("-")[0] == family for k in errors):
                 continue
             errors.setdefault(where, message)
+    if details is not None and not errors:
+        beyond = _target_beyond_reach(session, details)
+        if beyond:
+            errors["target_amount"] = beyond
     if errors or details is None:
         raise ScenarioError(errors)
     return details
+
+
+def _target_beyond_reach(session: Session, details: ScenarioCreate) -> str | None:
+    """Why a target is beyond what the whole eligible population could avoid, or None.
+
+    Budgets aside: a target the budgets cannot reach is a plan whose diagnosis says which rules
+    clash, not a mistake in the form.
+    """
+    if details.target_amount is None:
+        return None
+    probe = Scenario(**details.model_dump())
+    try:
+        planning_inputs(session, probe)
+    except PlanningInputError as error:
+        text = str(error)
+        if "target: " in text:
+            reason = text.split("target: ", 1)[1].rstrip(".")
+            return f"The target of {reason}"
+    return None
 
 
 def _apply(scenario: Scenario, details: ScenarioCreate, submission: ScenarioSubmission) -> None:

@@ -28,9 +28,12 @@ from models import (
     Scenario,
     ScenarioBudgetOverride,
     ScenarioCap,
+    VolunteerPool,
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
+from planner.community.providers import voluntary_shares
+from planner.community.residents import residents_inputs
 from planner.inputs.named import named_by_id
 from planner.solving.rule_fields import rule_fields
 
@@ -61,6 +64,7 @@ def planning_inputs(
     places = named_by_id(session, Place)
     demand_types = named_by_id(session, DemandType)
     years = set(scenario.years)
+    set_asides, residents_choices = residents_inputs(session, scenario.id, years)  # type: ignore[arg-type]
     try:
         inputs = opt.PlanningInputs(
             partners=tuple(
@@ -78,6 +82,9 @@ def planning_inputs(
             places=_places(session, places, interventions),
             cycles=_cycles(session, names),
             contracts=_contracts(session, names, interventions, places, years),
+            volunteer_pools=_volunteer_pools(session, places, years),
+            set_asides=set_asides,
+            residents_choices=residents_choices,
         )
         rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
         opt.check_rules(inputs, rules)
@@ -130,6 +137,8 @@ def _demand_types(
                 unit_cost=float(demand.unit_cost),
                 shares={partner: float(percent) / 100 for partner, percent in percents.items()},
                 unit=demand.unit,
+                unit_cost_low=_pounds(demand.unit_cost_low),
+                unit_cost_high=_pounds(demand.unit_cost_high),
             )
         )
     return tuple(result)
@@ -141,6 +150,7 @@ def _interventions(
     demand_types: dict[int | None, DemandType],
 ) -> tuple[opt.Intervention, ...]:
     effects: dict[int | None, list[opt.Effect]] = defaultdict(list)
+    voluntary = voluntary_shares(session)
     for effect in session.exec(
         select(InterventionEffect).order_by(col(InterventionEffect.id))
     ).all():
@@ -149,6 +159,9 @@ def _interventions(
                 demand_type=demand_types[effect.demand_type_id].name,
                 reduction_per_participant=effect.reduction_per_participant,
                 years_after=tuple(effect.years_after),
+                standard_error=effect.standard_error,
+                low=effect.effect_low,
+                high=effect.effect_high,
             )
         )
     return tuple(
@@ -166,9 +179,21 @@ def _interventions(
             capacity=i.capacity or None,
             duration_years=max(1, -(-i.duration_weeks // 52)),
             cost_rating=i.cost_rating,
+            volunteer_hours_per_participant=i.volunteer_hours,
+            voluntary_sector_share=voluntary.get(intervention_id, 0.0),  # type: ignore[arg-type]
+            take_up_low=_share(i.take_up_low_percent),
+            take_up_high=_share(i.take_up_high_percent),
         )
         for intervention_id, i in interventions.items()
     )
+
+
+def _pounds(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)
+
+
+def _share(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
 
 
 def _places(
@@ -192,6 +217,23 @@ def _places(
             capacity=capacities.get(place_id, {}),
         )
         for place_id, place in places.items()
+    )
+
+
+def _volunteer_pools(
+    session: Session, places: dict[int | None, Place], years: set[int]
+) -> tuple[opt.VolunteerPool, ...]:
+    """Shared volunteers in each place and year of the horizon."""
+    return tuple(
+        opt.VolunteerPool(
+            place=places[pool.place_id].name,
+            year=pool.year,
+            hours=pool.hours,
+            hours_per_volunteer=pool.hours_per_volunteer,
+            cost_per_volunteer=float(pool.cost_per_volunteer),
+        )
+        for pool in session.exec(select(VolunteerPool).order_by(col(VolunteerPool.id)))
+        if pool.year in years and pool.place_id in places
     )
 
 
@@ -256,6 +298,18 @@ def scenario_rules(
         intervention_caps=intervention_caps,
         category_caps=category_caps,
         budget_overrides=_budget_overrides(session, scenario, names),
+        target=_target(scenario, demand_names),
+    )
+
+
+def _target(scenario: Scenario, demand_names: dict[str, str]) -> opt.DemandTarget | None:
+    """Target mode's target, in the demand type's units or in pounds of all demand avoided."""
+    if scenario.target_amount is None:
+        return None
+    demand = scenario.target_demand_type_id
+    return opt.DemandTarget(
+        amount=scenario.target_amount,
+        demand_type=demand_names[str(demand)] if demand is not None else None,
     )
 
 

@@ -226,7 +226,8 @@ def test_evidence_share_binds():
     assert share.shadow_price == pytest.approx(-0.05)
     assert share.sentence == (
         "The rule that at least 60% of spend goes to programmes rated 3 or above holds the plan back: "
-        "lowering it by one percentage point would add about £0.05 of demand avoided."
+        "allowing £1 less spend on programmes rated 3 or above than it asks would add about "
+        "£0.05 of demand avoided."
     )
     assert _binding(plan, "budget|p-2026").sentence == (
         "£10 more from Partner P's 2026/27 budget would add about £2.70 of demand avoided."
