@@ -43,7 +43,16 @@ def template(tmp_path) -> str:
         ["export", "1", "plan.xlsx"],
         ["export-inputs", "inputs.xlsx"],
         ["serve", "--port", "8852"],
-        ["users", "create", "--email", "a@example.org", "--name", "A", "--password", "plum kettle harbour"],
+        [
+            "users",
+            "create",
+            "--email",
+            "a@example.org",
+            "--name",
+            "A",
+            "--password",
+            "plum kettle harbour",
+        ],
     ],
     ids=lambda args: " ".join(args[:2]),
 )
