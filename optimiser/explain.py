@@ -321,8 +321,8 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
 def strongest_rule(model: Model, gain: Gain) -> str:
     """The sentence of the binding rule worth most when loosened, other than a budget maximum
     or a physical limit (capacity, reach): what holds back a plan that leaves money unspent.
-    Empty when no such rule binds. Reads shadow prices only (no ranging), so it is cheap beside
-    the solve it explains.
+    Empty when no such rule binds. Its figure is quoted within the rule's allowable range, as
+    every binding rule's is (``holding_rule_sentence``).
     """
     candidates = [
         (abs(price), row.family, row.name, row, price)
@@ -333,8 +333,22 @@ def strongest_rule(model: Model, gain: Gain) -> str:
     ]
     if not candidates:
         return ""
-    _size, _family, _name, row, price = max(candidates, key=lambda found: found[:3])
-    return _sentence(model, row, price, gain)
+    _size, _family, _name, row, _price = max(candidates, key=lambda found: found[:3])
+    return holding_rule_sentence(model, row, gain)
+
+
+def holding_rule_sentence(model: Model, row: Row, gain: Gain) -> str:
+    """One binding rule's sentence, its figure within its allowable range (HiGHS's ranging of
+    the solved model, asked for here: a fraction of the solve)."""
+    price = shadow_price(row)
+    found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
+    increase, decrease = _row_allowance(row, found_ranging)
+    label = _sentence_case(describe_rule(model, row))
+    rule = _budget_label(model, row.keys[0]) if row.family == "budget" else label
+    held = holding_sentence(
+        model, row, price, gain, increase, decrease, found_ranging, rule, Measures(model)
+    )
+    return held[0] if held else _sentence(model, row, price, gain)
 
 
 def _activity(model: Model, row: Row) -> float | None:

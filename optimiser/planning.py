@@ -143,7 +143,7 @@ def optimise(
         explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
     )
     unspent = (
-        unspent_money(explained_model, lines, gain, explained=sensitivity)
+        unspent_money(explained_model, lines, gain, explained=sensitivity, binding=binding)
         if result.status.has_plan
         else ()
     )

@@ -165,7 +165,7 @@ class Measures:
         self.left = MEASURED_SMALL if len(model.block) < LARGE_MODEL else MEASURED_LARGE
 
 
-MEASURED_SMALL, MEASURED_LARGE, LARGE_MODEL = 60, 8, 200_000
+MEASURED_SMALL, MEASURED_LARGE, LARGE_MODEL = 60, 0, 200_000
 
 
 def _no_range(

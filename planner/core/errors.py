@@ -123,13 +123,13 @@ def register_error_pages(app: Flask) -> None:
         detail = error.description if code in (400, 413) and error.description else None
         if code == 400 and detail and detail.startswith("The browser (or proxy)"):
             detail = None
-        body, status = render_error(code, detail)  # type: ignore[misc]
+        response = make_response(render_error(code, detail))
         # Keep what the error's own headers say: a 405's Allow (which methods would work), a
         # 401's WWW-Authenticate, a 429's Retry-After.
-        kept = {
-            name: value for name, value in error.get_headers() if name.lower() != "content-type"
-        }
-        return body, status, kept
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(StaleDataError)
     def changed_meanwhile(error: StaleDataError) -> ResponseReturnValue:

@@ -109,9 +109,9 @@ def by_name(session: Session, table: type[Record], name: str) -> Record | None:
         chosen = exact[0] if exact else (found[0][0] if found else None)
         return session.get(table, chosen) if chosen is not None else None
     column = table.name  # type: ignore[attr-defined]
-    exact = session.exec(select(table).where(column == text)).first()
-    if exact is not None:
-        return exact
+    spelt_exactly = session.exec(select(table).where(column == text)).first()
+    if spelt_exactly is not None:
+        return spelt_exactly
     found = _same_named(session, table, text)
     return session.get(table, found[0][0]) if found else None
 
