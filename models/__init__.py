@@ -9,11 +9,14 @@ from models.agreement import PlanAgreement
 from models.audit import AuditEvent
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
+from models.evidence_change import EvidenceChange
 from models.intervention import Intervention, InterventionEffect
+from models.outcome import ObservedOutcome
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
+from models.spend import SpendRecord
 from models.token import ApiToken
 from models.user import User, UserPlace
 
@@ -26,8 +29,10 @@ __all__ = [
     "CostShare",
     "DeliveryRecord",
     "DemandType",
+    "EvidenceChange",
     "ExistingContract",
     "Intervention",
+    "ObservedOutcome",
     "InterventionEffect",
     "Partner",
     "Place",
@@ -40,6 +45,7 @@ __all__ = [
     "Scenario",
     "ScenarioBudgetOverride",
     "ScenarioCap",
+    "SpendRecord",
     "User",
     "UserPlace",
 ]
