@@ -1,0 +1,61 @@
+"""The demo's first two quarters of spend and a forecast for the third, and a few outcomes.
+
+Recorded through the spend and outcome services as the demo finance lead and place lead, so they
+are checked and audited like any figures. The figures are illustrative: each of the largest
+allocations runs a little under or over its plan, so the variance and headroom tables have
+something to say.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from models import Intervention, Partner, Place, Plan
+from planner.auth.service import SignedInUser
+from planner.spend.service import record_spend
+from planner.spend.variance import planned_payments
+
+SPEND_YEAR = 2026
+ALLOCATIONS_WITH_SPEND = 8
+# For each allocation in turn: Q1 and Q2 actual, and the Q3 forecast, as shares of the planned quarter.
+PROFILES = ((0.92, 1.04, 1.0), (0.80, 0.95, 1.10), (1.10, 1.15, 1.05), (0.60, 0.85, 1.0))
+NOTE = "Illustrative demo figures"
+
+
+def record_demo_spend(
+    session: Session, plan: Plan, finance: SignedInUser, places: tuple[str, ...]
+) -> int:
+    """Quarters recorded for the plan's largest payments in the demo year in ``places`` (where the
+    place lead records delivery, so cost per person has both halves); returns how many."""
+    ids = {
+        table: {row.name: row.id for row in session.exec(select(table)).all()}
+        for table in (Partner, Intervention, Place)
+    }
+    payments = sorted(
+        planned_payments(plan, SPEND_YEAR).items(),
+        key=lambda item: (item[0][2] not in places, -item[1], item[0]),
+    )
+    recorded = 0
+    for turn, ((partner, intervention, place, year), amount) in enumerate(
+        payments[:ALLOCATIONS_WITH_SPEND]
+    ):
+        quarter_plan = amount / 4
+        q1, q2, q3 = PROFILES[turn % len(PROFILES)]
+        for quarter, share, kind in ((1, q1, "actual"), (2, q2, "actual"), (3, q3, "forecast")):
+            record_spend(
+                session,
+                {
+                    "partner_id": ids[Partner][partner],
+                    "intervention_id": ids[Intervention][intervention],
+                    "place_id": ids[Place][place],
+                    "year": year,
+                    "quarter": quarter,
+                    kind: (quarter_plan * Decimal(str(share))).quantize(Decimal("0.01")),
+                    "notes": NOTE,
+                },
+                actor=finance,
+            )
+            recorded += 1
+    return recorded
