@@ -7,6 +7,7 @@ from planner.api.delivery import DELIVERY_BLUEPRINTS
 from planner.api.inputs import INPUT_BLUEPRINTS
 from planner.api.plans import bp as plans_bp
 from planner.api.scenarios import bp as scenarios_bp
+from planner.api.spend import bp as spend_bp
 from planner.api.tokens import bp as tokens_bp
 
 API_BLUEPRINTS: list[APIBlueprint] = [
@@ -15,4 +16,5 @@ API_BLUEPRINTS: list[APIBlueprint] = [
     scenarios_bp,
     plans_bp,
     *DELIVERY_BLUEPRINTS,
+    spend_bp,
 ]

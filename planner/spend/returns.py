@@ -198,8 +198,9 @@ def read_return(content: bytes) -> tuple[list[ReturnRow], list[ReturnProblem]]:
             field: values[index] if index < len(values) else None
             for field, index in positions.items()
         }
-        if all(cells.get(field) in (None, "") for field in positions if field not in CALCULATED):
-            continue
+        figures = [f"{kind}_{q}" for q in QUARTERS for kind in ("actual", "forecast")]
+        if all(cells.get(field) in (None, "") for field in figures):
+            continue  # an allocation with nothing to report yet (or a blank row)
         row_problems = _row_problems(number, cells)
         if row_problems:
             problems += row_problems
@@ -222,7 +223,6 @@ def _row_problems(number: int, cells: dict[str, Any]) -> list[ReturnProblem]:
             financial_year(cells["year"], "year")
         except InputError as error:
             problems.append(ReturnProblem(SHEET, number, _header("year"), error.errors["year"]))
-    given = False
     for quarter in QUARTERS:
         for kind in ("actual", "forecast"):
             field = f"{kind}_{quarter}"
@@ -231,18 +231,8 @@ def _row_problems(number: int, cells: dict[str, Any]) -> list[ReturnProblem]:
             except InputError as error:
                 problems.append(ReturnProblem(SHEET, number, _header(field), error.errors[field]))
                 continue
-            if amount is not None:
-                given = True
-                if amount < 0:
-                    problems.append(
-                        ReturnProblem(SHEET, number, _header(field), "cannot be below £0")
-                    )
-    if not given and not problems:
-        problems.append(
-            ReturnProblem(
-                SHEET, number, "Q1 actual", "the row has no actual spend or forecast in any quarter"
-            )
-        )
+            if amount is not None and amount < 0:
+                problems.append(ReturnProblem(SHEET, number, _header(field), "cannot be below £0"))
     return problems
 
 
