@@ -14,6 +14,7 @@ from planner.delivery.routes import bp as delivery_bp
 from planner.excel.routes import bp as excel_bp
 from planner.inputs.routes import bp as inputs_bp
 from planner.plans.routes import bp as plans_bp
+from planner.replanning.routes import bp as replan_bp
 from planner.scenarios.routes import bp as scenarios_bp
 from planner.spend.routes import bp as spend_bp
 from planner.teams.routes import bp as teams_bp
@@ -33,6 +34,7 @@ BLUEPRINTS: list[Blueprint] = [
     teams_bp,
     delivery_bp,
     spend_bp,
+    replan_bp,
     *API_BLUEPRINTS,
 ]
 
@@ -48,7 +50,7 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("excel.import_inputs", "Import", (Role.ADMIN, Role.COMMISSIONER)),
     ("teams.index", "Place teams", ALL_ROLES),
     ("delivery.index", "Agreed plan", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
-    ("spend.index", "Spend", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
+    ("spend.index", "In year", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("tokens.index", "API tokens", ALL_ROLES),
     ("users.index", "Users", (Role.ADMIN,)),
     ("audit.index", "Audit log", (Role.ADMIN,)),
