@@ -13,6 +13,7 @@ from planner.core.routes import bp as core_bp
 from planner.delivery.routes import bp as delivery_bp
 from planner.excel.routes import bp as excel_bp
 from planner.inputs.routes import bp as inputs_bp
+from planner.outcomes.routes import bp as outcomes_bp
 from planner.plans.routes import bp as plans_bp
 from planner.replanning.routes import bp as replan_bp
 from planner.scenarios.routes import bp as scenarios_bp
@@ -35,6 +36,7 @@ BLUEPRINTS: list[Blueprint] = [
     delivery_bp,
     spend_bp,
     replan_bp,
+    outcomes_bp,
     *API_BLUEPRINTS,
 ]
 
@@ -51,6 +53,7 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("teams.index", "Place teams", ALL_ROLES),
     ("delivery.index", "Agreed plan", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("spend.index", "In year", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
+    ("outcomes.index", "Outcomes", ALL_ROLES),
     ("tokens.index", "API tokens", ALL_ROLES),
     ("users.index", "Users", (Role.ADMIN,)),
     ("audit.index", "Audit log", (Role.ADMIN,)),

@@ -12,8 +12,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from models import Intervention, Partner, Place, Plan
+from models import DemandType, Intervention, Partner, Place, Plan
 from planner.auth.service import SignedInUser
+from planner.outcomes.impact import expected_by_year
+from planner.outcomes.service import record_outcome
 from planner.spend.service import record_spend
 from planner.spend.variance import planned_payments
 
@@ -56,6 +58,52 @@ def record_demo_spend(
                     "notes": NOTE,
                 },
                 actor=finance,
+            )
+            recorded += 1
+    return recorded
+
+
+OUTCOME_YEAR = 2026
+# Illustrative counts: the baseline is a round multiple of what the plan expects to avoid, and
+# each place's observed figure lands a little differently against it.
+OUTCOME_SHAPES = ((8, 0.93), (5, 1.04))
+
+
+def record_demo_outcomes(
+    session: Session, plan: Plan, lead: SignedInUser, places: tuple[str, ...]
+) -> int:
+    """A baseline and an observed count for the two demand types the plan expects to avoid most
+    in each of the place lead's places; returns how many were recorded."""
+    expected = expected_by_year(plan)
+    place_ids = {p.name: p.id for p in session.exec(select(Place)).all()}
+    demand_ids = {d.name: d.id for d in session.exec(select(DemandType)).all()}
+    recorded = 0
+    for turn, place in enumerate(places):
+        ranked = sorted(
+            (
+                (units, name)
+                for (where, name, year), units in expected.items()
+                if where == place and year == OUTCOME_YEAR + 1 and units > 0
+            ),
+            reverse=True,
+        )
+        for (units, name), (multiple, observed_share) in zip(
+            ranked[:2], OUTCOME_SHAPES[turn % 2 :] + OUTCOME_SHAPES[: turn % 2], strict=False
+        ):
+            baseline = max(10, round(units * multiple))
+            record_outcome(
+                session,
+                {
+                    "place_id": place_ids[place],
+                    "demand_type_id": demand_ids[name],
+                    "year": OUTCOME_YEAR,
+                    "observed": round(baseline * observed_share),
+                    "baseline": baseline,
+                    "source": "Illustrative demo figures",
+                    "notes": "Baseline: 2025/26 (illustrative)",
+                },
+                actor=lead,
+                scope=lead.place_ids,
             )
             recorded += 1
     return recorded
