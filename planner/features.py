@@ -11,6 +11,7 @@ from planner.audit.routes import bp as audit_bp
 from planner.auth.routes import bp as auth_bp
 from planner.core.routes import bp as core_bp
 from planner.delivery.routes import bp as delivery_bp
+from planner.evidence.routes import bp as evidence_bp
 from planner.excel.routes import bp as excel_bp
 from planner.inputs.routes import bp as inputs_bp
 from planner.outcomes.routes import bp as outcomes_bp
@@ -18,6 +19,7 @@ from planner.plans.routes import bp as plans_bp
 from planner.replanning.routes import bp as replan_bp
 from planner.scenarios.routes import bp as scenarios_bp
 from planner.spend.routes import bp as spend_bp
+from planner.stoplist.routes import bp as stoplist_bp
 from planner.teams.routes import bp as teams_bp
 from planner.tokens.routes import bp as tokens_bp
 from planner.users.routes import bp as users_bp
@@ -37,6 +39,8 @@ BLUEPRINTS: list[Blueprint] = [
     spend_bp,
     replan_bp,
     outcomes_bp,
+    evidence_bp,
+    stoplist_bp,
     *API_BLUEPRINTS,
 ]
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 import optimiser as opt
 from models import Intervention, Partner, Place, Plan, SpendRecord
 from models.plan import PlanKind, PlanStatus
-from optimiser.replan import HeldFunding
+from optimiser.replan import HeldFunding, fundable
 from planner.audit.service import Actor, record_change
 from planner.inputs.validation import InputError
 from planner.solving.service import run_plan
@@ -122,3 +122,25 @@ def require_solved(plan: Plan | None, what: str) -> Plan:
     if not PlanStatus(plan.status).has_allocation:
         raise InputError({"plan_id": f"Plan {plan.id} has no allocation to {what}"})
     return plan
+
+
+def year_under_way(session: Session, plan: Plan) -> int:
+    """The plan year a re-solve starts from: the latest with actual spend recorded, else the
+    plan's first year."""
+    years = sorted({int(a["year"]) for a in (plan.result or {}).get("allocations", [])})
+    if not years:
+        return int(plan.inputs["rules"]["first_year"])
+    spent = set(session.exec(select(SpendRecord.year).where(SpendRecord.actual != None)).all())  # noqa: E711
+    with_spend = [year for year in years if year in spent]
+    return with_spend[-1] if with_spend else years[0]
+
+
+def unfundable_held(
+    held: list[HeldFunding], rules: opt.ScenarioRules, inputs: opt.PlanningInputs
+) -> tuple[list[HeldFunding], list[HeldFunding]]:
+    """Held money split into what stays a floor and what is set aside because the rules can no
+    longer fund its intervention (its rating fell below the minimum)."""
+    ratings = {i.key: i.evidence_rating for i in inputs.interventions}
+    kept = [h for h in held if fundable(rules, ratings.get(h.intervention, "NE"))]
+    aside = [h for h in held if not fundable(rules, ratings.get(h.intervention, "NE"))]
+    return kept, aside
