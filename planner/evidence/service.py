@@ -63,6 +63,8 @@ def record_evidence_change(
     """Save the change and apply it to the intervention in one transaction (audited), then queue
     the agreed plan's re-solve if it relies on the intervention."""
     given = {key: _blank_to_none(fields.get(key)) for key in FIELDS if key in fields}
+    if given.get("note") is None:
+        given.pop("note", None)
     if given.get("unit_cost") is not None:
         given["unit_cost"] = money_or_none(given["unit_cost"], "unit_cost")
     if isinstance(given.get("evidence_rating"), str):

@@ -122,6 +122,12 @@ def start_stop_resolve(session: Session, actor: Actor) -> Plan:
     inputs, rules = replan_inputs(inputs, rules, held, year)
     inputs, rules = stop_inputs(inputs, rules, listed.items if listed else [])
     freed = listed.freed_total if listed else 0.0
+    aside = sum(
+        amount
+        for item in (listed.items if listed else [])
+        for year, amount in item.committed_before_break.items()
+        if year >= year
+    )
     return start_followup(
         session,
         plan,
@@ -131,6 +137,10 @@ def start_stop_resolve(session: Session, actor: Actor) -> Plan:
         rules,
         {
             "from_year": year,
-            "summary": f"{len(stopped)} activities stopped at their break points, freeing £{freed:,.0f}",
+            "summary": (
+                f"{len(stopped)} activities stopped at their break points, freeing £{freed:,.0f}; "
+                f"the £{aside:,.0f} committed to them before then is spent whatever happens, so "
+                "it is set aside and left out of the re-solve's figures (partners pay it as well)"
+            ),
         },
     )
