@@ -49,8 +49,10 @@ class ScenarioBase(SQLModel):
     min_evidence_rating: str = Field(
         default="2", description="Weakest evidence rating that may be funded (NE is never funded)."
     )
-    min_share_rated_3: float = _ratio_field(
-        0.0, "Least share of spend on interventions rated 3 or above (0.5 = 50%)."
+    min_share_rated_3_plus: float = _ratio_field(
+        0.0,
+        "At least this share of all spend goes to interventions with rigorous evidence "
+        "(rated 3, 3+, 4 or 4+); 0.5 = 50%.",
     )
     bcr_threshold: float = _ratio_field(
         1.0, "Interventions whose benefit-cost ratio is below this are excluded.", le=100
@@ -72,10 +74,12 @@ class ScenarioBase(SQLModel):
     partner_fairness_overrides: dict[str, float] = json_dict_field(
         description="Per-partner fairness factor by partner id, replacing the default."
     )
-    place_need_floor: float = _ratio_field(
-        0.0, "Each place gets at least this share of its need-weighted share of spend (0 = off)."
+    need_floor: float = _ratio_field(
+        0.0,
+        "Each place gets at least this share of its need-weighted share of spend "
+        "(0 turns the rule off); 0.5 = 50%.",
     )
-    confidence_weights: dict[str, float] = json_dict_field(
+    confidence: dict[str, float] = json_dict_field(
         description="Discount on expected effect for each evidence level."
     )
     discount_rate: float = _ratio_field(
@@ -88,7 +92,11 @@ class ScenarioBase(SQLModel):
     priority_weights: dict[str, float] = json_dict_field(
         description="Weight per demand type id when the objective is priority-weighted."
     )
-    single_demand_type_id: int | None = Field(default=None, foreign_key="demand_type.id")
+    objective_demand_type_id: int | None = Field(
+        default=None,
+        foreign_key="demand_type.id",
+        description="The demand type the plan reduces when the objective is one type only.",
+    )
     segment_multipliers: list[float] = Field(
         default_factory=lambda: list(DEFAULT_SEGMENT_MULTIPLIERS),
         sa_column=Column(JSON, nullable=False),
@@ -120,7 +128,7 @@ class ScenarioBase(SQLModel):
             raise ValueError("each segment multiplier must be between 0 and 1")
         return [float(m) for m in multipliers]
 
-    @field_validator("confidence_weights")
+    @field_validator("confidence")
     @classmethod
     def sensible_confidence(cls, weights: dict[str, float]) -> dict[str, float]:
         for level, weight in weights.items():
@@ -133,10 +141,10 @@ class ScenarioBase(SQLModel):
     @model_validator(mode="after")
     def objective_has_its_inputs(self) -> "ScenarioBase":
         schema = type(self).__name__
-        if self.objective == ObjectiveChoice.SINGLE and self.single_demand_type_id is None:
+        if self.objective == ObjectiveChoice.SINGLE and self.objective_demand_type_id is None:
             raise broken_on(
                 schema,
-                "single_demand_type_id",
+                "objective_demand_type_id",
                 "choose the demand type to optimise when optimising one type only",
                 None,
             )
@@ -157,9 +165,9 @@ class ScenarioBase(SQLModel):
             )
         return self
 
-    def confidence(self) -> dict[str, float]:
+    def confidence_levels(self) -> dict[str, float]:
         """Confidence weights with the defaults filled in."""
-        return {**DEFAULT_CONFIDENCE, **self.confidence_weights}
+        return {**DEFAULT_CONFIDENCE, **self.confidence}
 
     @property
     def years(self) -> list[int]:

@@ -1,7 +1,7 @@
 """A scenario's rules checked against the partnership they are applied to.
 
 ``ScenarioRules`` checks itself on construction (fractions, horizon, segments),
-but it cannot know the partnership: a cap on an intervention, a fair-share
+but it cannot know the partnership: a cap on an intervention, a partner fairness
 override for a partner or a budget override for a budget line is only
 meaningful if that intervention, partner or line exists. Unchecked, a rule
 naming something that is not there would be silently ignored (or, for a
@@ -24,7 +24,7 @@ def _unknown(names: Iterable[str], known: set[str]) -> list[str]:
 def check_rules(inputs: PlanningInputs, rules: ScenarioRules) -> None:
     """Raise InputError naming every rule that refers to something the inputs lack.
 
-    Checks caps (intervention, category, place), fair-share overrides,
+    Checks caps (intervention, category, place), partner fairness overrides,
     budget overrides, the cost-per-unit rule, priority weights and the
     single demand type of the objective.
     """
@@ -47,7 +47,7 @@ def check_rules(inputs: PlanningInputs, rules: ScenarioRules) -> None:
         for key in _unknown(rules.place_caps, places)
     ]
     problems += [
-        f"fair-share override for partner {key!r} — no partner has that name"
+        f"partner fairness override for partner {key!r} — no partner has that name"
         for key in _unknown(rules.partner_fairness_overrides, partners)
     ]
     problems += [

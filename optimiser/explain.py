@@ -7,6 +7,7 @@ plan they are not unique, so every estimate reads "about".
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -41,69 +42,99 @@ def _budget_label(model: Model, line_key: str) -> str:
     return label if line_key == f"{line.partner}-{line.year}" else f"{label} ({line_key})"
 
 
+def _budget_phrase(model: Model, row: Row) -> str:
+    return f"{_budget_label(model, row.keys[0])} of {money(row.rhs)}"
+
+
+def _committed_phrase(model: Model, row: Row) -> str:
+    line = model.budget_lines[row.keys[0]]
+    partner = _name(model, "partner", line.partner)
+    return f"{partner}'s committed minimum of {money(row.rhs)} in {financial_year(line.year)}"
+
+
+def _delivery_phrase(model: Model, row: Row) -> str:
+    what = {"capacity": "the capacity", "runs": "the reach", "cohort": "the minimum cohort"}
+    keys = row.keys
+    return (
+        f"{what[row.family]} of {_name(model, 'intervention', keys[0])} in "
+        f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])}"
+        + (f" ({about_number(row.rhs)} participants)" if row.family == "capacity" else "")
+    )
+
+
+def _reach_phrase(model: Model, row: Row) -> str:
+    intervention, place, year = row.keys[:3]
+    group = model.interventions[intervention].target_group
+    return (
+        f"the eligible {group} for {_name(model, 'intervention', intervention)} in "
+        f"{_name(model, 'place', place)} in {financial_year(year)}"
+    )
+
+
+def _window_phrase(model: Model, row: Row) -> str:
+    partner, intervention, year = row.keys
+    return (
+        f"{_name(model, 'partner', partner)}'s closed commissioning window in "
+        f"{financial_year(year)}, which holds its funding of "
+        f"{_name(model, 'intervention', intervention)} at "
+        + ("its existing contracts" if year == model.rules.first_year else "last year's level")
+    )
+
+
+def _contract_phrase(model: Model, row: Row) -> str:
+    partner, intervention, *place, year = row.keys
+    where = f" in {_name(model, 'place', place[0])}" if place else ""
+    return (
+        f"{_name(model, 'partner', partner)}'s existing contract of {money(row.rhs)} for "
+        f"{_name(model, 'intervention', intervention)}{where} in {financial_year(year)}"
+    )
+
+
+RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
+    "budget": _budget_phrase,
+    "committed": _committed_phrase,
+    "capacity": _delivery_phrase,
+    "reach": _reach_phrase,
+    "runs": _delivery_phrase,
+    "cohort": _delivery_phrase,
+    "window": _window_phrase,
+    "contract": _contract_phrase,
+    "contract_place": _contract_phrase,
+    "evidence_share": lambda model, row: (
+        f"the rule that at least {percent(row.coefficient)} of spend goes to "
+        "programmes rated 3 or above"
+    ),
+    "portfolio_vfm": lambda model, row: (
+        f"the rule that benefit is at least {about_number(row.coefficient)} times spend"
+    ),
+    "cost_per_unit": lambda model, row: (
+        f"the most cost of {money(row.coefficient)} per "
+        f"{_name(model, 'demand', row.keys[0])} avoided"
+    ),
+    "fairness": lambda model, row: (
+        f"{_name(model, 'partner', row.keys[0])}'s partner fairness rule (benefit to it at least "
+        f"{about_number(row.coefficient)} times its contribution)"
+    ),
+    "need_floor": lambda model, row: f"the need floor for {_name(model, 'place', row.keys[0])}",
+    "cap_intervention": lambda model, row: (
+        f"the cap of {money(row.rhs)} on {_name(model, 'intervention', row.keys[0])}"
+    ),
+    "cap_category": lambda model, row: f"the cap of {money(row.rhs)} on {row.keys[0]} programmes",
+    "cap_place": lambda model, row: (
+        f"the cap of {money(row.rhs)} on spend in {_name(model, 'place', row.keys[0])}"
+    ),
+}
+"""A rule as a noun phrase, one entry per family of ``optimiser.families.FAMILIES``."""
+
+
 def describe_rule(model: Model, row: Row) -> str:
-    """A rule as a noun phrase: "Calderdale Council's 2027/28 budget of £100,000"."""
-    keys, family = row.keys, row.family
-    if family == "budget":
-        return f"{_budget_label(model, keys[0])} of {money(row.rhs)}"
-    if family == "committed":
-        line = model.budget_lines[keys[0]]
-        partner = _name(model, "partner", line.partner)
-        return f"{partner}'s committed minimum of {money(row.rhs)} in {financial_year(line.year)}"
-    if family in ("capacity", "runs", "cohort"):
-        what = {"capacity": "the capacity", "runs": "the reach", "cohort": "the minimum cohort"}
-        return (
-            f"{what[family]} of {_name(model, 'intervention', keys[0])} in "
-            f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])}"
-            + (f" ({about_number(row.rhs)} participants)" if family == "capacity" else "")
-        )
-    if family == "window":
-        partner, intervention, year = keys
-        return (
-            f"{_name(model, 'partner', partner)}'s closed commissioning window in "
-            f"{financial_year(year)}, which holds its funding of "
-            f"{_name(model, 'intervention', intervention)} at "
-            + ("its existing contracts" if year == model.rules.first_year else "last year's level")
-        )
-    if family == "contract":
-        partner, intervention, year = keys
-        return (
-            f"{_name(model, 'partner', partner)}'s existing contract of {money(row.rhs)} for "
-            f"{_name(model, 'intervention', intervention)} in {financial_year(year)}"
-        )
-    if family == "contract_place":
-        partner, intervention, place, year = keys
-        return (
-            f"{_name(model, 'partner', partner)}'s existing contract of {money(row.rhs)} for "
-            f"{_name(model, 'intervention', intervention)} in {_name(model, 'place', place)} "
-            f"in {financial_year(year)}"
-        )
-    if family == "evidence_share":
-        return (
-            f"the rule that at least {percent(row.coefficient)} of spend goes to "
-            "programmes rated 3 or above"
-        )
-    if family == "portfolio_vfm":
-        return f"the rule that benefit is at least {about_number(row.coefficient)} times spend"
-    if family == "cost_per_unit":
-        return (
-            f"the most cost of {money(row.coefficient)} per "
-            f"{_name(model, 'demand', keys[0])} avoided"
-        )
-    if family == "fairness":
-        return (
-            f"{_name(model, 'partner', keys[0])}'s fair-share rule (benefit to it at least "
-            f"{about_number(row.coefficient)} times its contribution)"
-        )
-    if family == "need_floor":
-        return f"the need floor for {_name(model, 'place', keys[0])}"
-    if family == "cap_intervention":
-        return f"the cap of {money(row.rhs)} on {_name(model, 'intervention', keys[0])}"
-    if family == "cap_category":
-        return f"the cap of {money(row.rhs)} on {keys[0]} programmes"
-    if family == "cap_place":
-        return f"the cap of {money(row.rhs)} on spend in {_name(model, 'place', keys[0])}"
-    return row.name
+    """A rule as a noun phrase: "Calderdale Council's 2027/28 budget of £100,000". A family
+    with no phrase is a KeyError naming it (see ``optimiser.families``)."""
+    try:
+        phrase = RULE_PHRASES[row.family]
+    except KeyError:
+        raise KeyError(f"rule family {row.family!r} has no phrase in RULE_PHRASES") from None
+    return phrase(model, row)
 
 
 def _sentence_case(text: str) -> str:

@@ -43,7 +43,7 @@ def test_scenario_rules_are_checked_in_words(demo_app: Flask) -> None:  # noqa: 
     assert single.status_code == 422
     assert single.json["errors"] == [
         {
-            "field": "single_demand_type_id",
+            "field": "objective_demand_type_id",
             "message": "choose the demand type to optimise when optimising one type only",
         }
     ]

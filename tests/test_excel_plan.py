@@ -67,7 +67,7 @@ def test_summary_says_what_was_run_by_whom_with_charts(workbook, view) -> None: 
     assert facts["Value of demand avoided (£)"] == round(
         Decimal(str(view.result.value_of_demand_avoided))
     )
-    assert facts["Partner fairness: benefit at least this times what a partner pays"] == "0.5"
+    assert facts["Partner fairness factor"] == "0.5"
     assert len(summary._charts) == 3
 
 

@@ -133,7 +133,7 @@ def test_scenarios_that_use_a_record_block_its_deletion(app: Flask) -> None:
     with app.app_context(), new_session() as session:
         scenario = Scenario(
             name="Pooled 2026-29",
-            single_demand_type_id=ids["call_out"],
+            objective_demand_type_id=ids["call_out"],
             objective="single",
             partner_fairness_overrides={str(ids["police"]): 0.5},
         )

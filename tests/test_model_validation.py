@@ -67,7 +67,7 @@ def test_budget_minimum_cannot_exceed_its_maximum() -> None:
 
 def test_scenario_rules_about_the_whole_record_name_their_field() -> None:
     assert errors_of(ScenarioCreate, {"name": "One type", "objective": "single"}) == {
-        "single_demand_type_id": "choose the demand type to optimise when optimising one type only"
+        "objective_demand_type_id": "choose the demand type to optimise when optimising one type only"
     }
     assert errors_of(ScenarioCreate, {"name": "Cap", "max_cost_per_unit_demand_type_id": 3}) == {
         "max_cost_per_unit": "a cost-per-unit cap needs both a demand type and an amount: give "

@@ -368,12 +368,14 @@ def test_scenario_names_in_plans_are_escaped(demo_app: Flask, commissioner, plan
 
 
 def test_folded_rules_are_counted_in_words_of_their_own_kind() -> None:
-    from planner.plans.binding import RULE_FAMILIES, BindingGroup, binding_groups
+    from optimiser.families import FAMILIES
+    from planner.plans.binding import binding_groups
 
     rules = [{"family": "budget", "sentence": f"b{n}", "shadow_price": n} for n in range(23)]
     rules += [{"family": "window", "sentence": f"w{n}", "shadow_price": 1} for n in range(59)]
     rules += [{"family": "cap_place", "sentence": f"c{n}", "shadow_price": 1} for n in range(4)]
-    rules += [{"family": "brand_new", "sentence": "n", "shadow_price": 1}]
+    rules += [{"family": "contract", "sentence": "k", "shadow_price": 1}]
+    rules += [{"family": "contract_place", "sentence": "kp", "shadow_price": 2}]
     groups = {
         group.family.heading: group for group in binding_groups({"binding_constraints": rules})
     }
@@ -384,9 +386,11 @@ def test_folded_rules_are_counted_in_words_of_their_own_kind() -> None:
         == "56 more commissioning-window rules that hold the plan back"
     )
     assert groups["Caps on places"].more == "1 more place cap that holds the plan back"
-    assert RULE_FAMILIES["capacity"].count(1) == "1 capacity limit"
-    assert groups["Brand new"].family.count(2) == "2 brand new rules"
-    assert isinstance(groups["Brand new"], BindingGroup) and not groups["Brand new"].folded
+    assert FAMILIES["capacity"].count(1) == "1 capacity limit"
+    contracts = groups["Existing contracts"]  # two families, one heading: one group
+    assert [rule["sentence"] for rule in contracts.shown] == ["kp", "k"]
+    with pytest.raises(KeyError, match="brand_new"):  # never a group with a made-up name
+        binding_groups({"binding_constraints": [{"family": "brand_new", "shadow_price": 1}]})
 
 
 def test_the_plan_page_words_folded_rules_by_their_kind(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
@@ -631,10 +635,10 @@ def test_spend_by_year_in_whole_pounds_adds_up_every_way(commissioner, plans) ->
 
 def test_the_plan_says_why_a_partner_alone_spends_less(commissioner, plans) -> None:  # type: ignore[no-untyped-def]
     """In the demo, Calderdale Council alone can fund little: only its share of the demand its
-    own places avoid falls to it, so its fair-share rule holds it back."""
+    own places avoid falls to it, so its partner fairness rule holds it back."""
     page = commissioner.get(f"/plans/{plans['Pooled 2026-29']}").data.decode()
     assert "Why some partners spend less alone" in page
     found = re.search(r"<li><strong>Calderdale Council\.</strong> ([^<]+)</li>", page)
     assert found, "Calderdale Council leaves money unspent alone"
     assert found.group(1).startswith("Alone it spends £0 of the £760,000 its budgets allow.")
-    assert "Calderdale Council&#39;s fair-share rule" in found.group(1)
+    assert "Calderdale Council&#39;s partner fairness rule" in found.group(1)

@@ -76,14 +76,14 @@ def full_form(app: Flask, name: str) -> dict[str, str]:
             "horizon_years": "2",
             "funding_mode": "separate",
             "min_evidence_rating": "3",
-            "min_share_rated_3": "60",
+            "min_share_rated_3_plus": "60",
             "bcr_threshold": "1.5",
             "portfolio_vfm_ratio": "2",
             "max_cost_per_unit_demand_type_id": str(ids["demand_types"][0]),
             "max_cost_per_unit": "25000",
             "partner_fairness": "0.4",
             f"fairness-{ids['partners'][0]}": "0",
-            "place_need_floor": "50",
+            "need_floor": "50",
             "confidence-3": "0.7",
             "discount_rate": "3",
             "appraisal_years": "15",
@@ -199,13 +199,13 @@ def test_create_a_scenario_with_every_rule(demo_app: Flask, commissioner) -> Non
     assert scenario.horizon_years == 2
     assert scenario.funding_mode == "separate"
     assert scenario.min_evidence_rating == "3"
-    assert scenario.min_share_rated_3 == pytest.approx(0.6)
-    assert scenario.place_need_floor == pytest.approx(0.5)
+    assert scenario.min_share_rated_3_plus == pytest.approx(0.6)
+    assert scenario.need_floor == pytest.approx(0.5)
     assert scenario.discount_rate == pytest.approx(0.03)
     assert scenario.bcr_threshold == 1.5 and scenario.portfolio_vfm_ratio == 2
     assert scenario.max_cost_per_unit == Decimal("25000")
     assert scenario.partner_fairness_overrides == {str(ids["partners"][0]): 0.0}
-    assert scenario.confidence()["3"] == pytest.approx(0.7)
+    assert scenario.confidence_levels()["3"] == pytest.approx(0.7)
     assert scenario.objective == "priority"
     assert scenario.priority_weights == {
         str(ids["demand_types"][0]): 2.0,
@@ -242,12 +242,12 @@ def test_mistakes_are_explained_next_to_the_field_and_nothing_is_saved(
     form.update(
         {
             "horizon_years": "three",
-            "min_share_rated_3": "150",
+            "min_share_rated_3_plus": "150",
             "bcr_threshold": "",
             "confidence-4": "2",
             "max_cost_per_unit": "",
             "objective": "single",
-            "single_demand_type_id": "",
+            "objective_demand_type_id": "",
             "segment_multipliers": "1, lots",
             f"budget-max-{line.id}": "100",
             f"budget-min-{line.id}": "200",

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from models import Scenario
 from models.scenario import CapScope, ScenarioCreate, ScenarioPublic
+from optimiser.families import SETTINGS
 from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.errors import ApiProblem
 from planner.api.pagination import Page, PageQuery, paged
@@ -39,11 +40,24 @@ class CapItem(BaseModel):
     maximum: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
 
 
+def _described_by_the_registry(schema: type[BaseModel]) -> type[BaseModel]:
+    """The schema with each numeric setting described as the scenario form describes it
+    (``optimiser.families.SETTINGS``), so the API documents the same words."""
+    for name, setting in SETTINGS.items():
+        schema.model_fields[name].description = f"{setting.label}: {setting.help}" + (
+            " Sent as a fraction (0.35 means 35%)." if setting.percent else ""
+        )
+    schema.model_rebuild(force=True)
+    return schema
+
+
+@_described_by_the_registry
 class ScenarioBody(ScenarioCreate):
     budget_overrides: list[BudgetOverrideItem] = Field(default_factory=list, max_length=500)
     caps: list[CapItem] = Field(default_factory=list, max_length=500)
 
 
+@_described_by_the_registry
 class ScenarioOut(ScenarioPublic):
     budget_overrides: list[BudgetOverrideItem]
     caps: list[CapItem]
@@ -89,7 +103,7 @@ def submission(session: Session, given: dict[str, Any]) -> ScenarioSubmission:
         caps.append((scope, str(item["target"]), item["maximum"]))
     demand_types = {str(key) for key, _ in choices.demand_types}
     partners = {str(key) for key, _ in choices.partners}
-    for field in ("max_cost_per_unit_demand_type_id", "single_demand_type_id"):
+    for field in ("max_cost_per_unit_demand_type_id", "objective_demand_type_id"):
         if given.get(field) is not None and str(given[field]) not in demand_types:
             errors[field] = f"There is no demand type with id {given[field]}"
     for key in given.get("priority_weights") or {}:

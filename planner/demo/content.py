@@ -145,11 +145,11 @@ class DemoScenario:
     description: str
     funding_mode: str
     min_evidence_rating: str
-    min_share_rated_3: float
+    min_share_rated_3_plus: float
     bcr_threshold: float
     portfolio_vfm_ratio: float
     partner_fairness: float
-    place_need_floor: float
+    need_floor: float
     fairness_exempt: tuple[str, ...] = ()  # partners whose fairness factor is 0 (they bear no cost)
 
 

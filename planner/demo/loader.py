@@ -353,14 +353,14 @@ def _add_scenarios(session: Session, partners: Mapping[str, Partner]) -> None:
             "horizon_years": len(partnership.ALL_YEARS),
             "funding_mode": demo.funding_mode,
             "min_evidence_rating": demo.min_evidence_rating,
-            "min_share_rated_3": demo.min_share_rated_3,
+            "min_share_rated_3_plus": demo.min_share_rated_3_plus,
             "bcr_threshold": demo.bcr_threshold,
             "portfolio_vfm_ratio": demo.portfolio_vfm_ratio,
             "partner_fairness": demo.partner_fairness,
             "partner_fairness_overrides": {
                 str(partners[name].id): 0.0 for name in demo.fairness_exempt
             },
-            "place_need_floor": demo.place_need_floor,
+            "need_floor": demo.need_floor,
         }
         session.add(Scenario(**_validated(ScenarioCreate, fields, f"scenario {demo.name}")))
     session.flush()

@@ -100,12 +100,12 @@ def write_checks(
             f'=IF({ne_spend}<0.005,"OK",{_problem(ne_spend, "spent on NE-rated interventions")})',
         )
     )
-    if view.min_share_rated_3 > 0:
+    if view.min_share_rated_3_plus > 0:
         rated = f'(SUMIFS({rows.cost},{rows.level},"4")+SUMIFS({rows.cost},{rows.level},"3"))'
-        needed = f"{view.min_share_rated_3}*{rows.cost_total}"
+        needed = f"{view.min_share_rated_3_plus}*{rows.cost_total}"
         checks.append(
             (
-                f"At least {view.min_share_rated_3:.0%} of spend on interventions rated 3 or above",
+                f"At least {view.min_share_rated_3_plus:.0%} of spend on interventions rated 3 or above",
                 "Evidence rule",
                 f'=IF({rated}>={needed}-0.5,"OK",{_problem(f"{needed}-{rated}", "short of the share rated 3 or above")})',
             )

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.intervention import InterventionCategory
 from models.vocabulary import MONTH_NAMES, PARTNER_KIND_LABELS, financial_year_label
+from optimiser.families import SETTINGS
 from planner.excel.cells import (
     BOLD,
     PERCENT,
@@ -88,22 +89,14 @@ FIELD_LABELS = {
     "reduction_per_participant": "Reduction per participant",
     "years_after": "Years after taking part",
     "first_year": "First financial year",
-    "horizon_years": "Years planned",
     "min_evidence_rating": "Weakest evidence rating that may be funded",
-    "min_share_rated_3_plus": "Least share of spend rated 3 or above",
-    "bcr_threshold": "Benefit-cost ratio an intervention needs",
-    "portfolio_vfm_ratio": "Benefit of the whole plan, at least this times its spend",
     "max_cost_per_unit": "Most spend per unit of demand avoided",
     "max_cost": "Most spend (£)",
-    "partner_fairness": "Partner fairness factor",
     "partner_fairness_overrides": "Partner fairness factor, partner by partner",
-    "need_floor": "Place need floor",
     "place_caps": "Cap on spend per place (£)",
     "intervention_caps": "Cap on spend per intervention (£)",
     "category_caps": "Cap on spend per category (£)",
     "confidence": "Confidence in expected effect by evidence level",
-    "discount_rate": "Discount rate on later benefits",
-    "appraisal_years": "Years over which benefits are counted",
     "objective": "Objective",
     "priority_weights": "Priority weight by demand type",
     "objective_demand_type": "Demand type the objective counts",
@@ -121,9 +114,11 @@ FIELD_LABELS = {
     "cost_source_url": "Source link",
     "cost_published": "Published",
 }
+# The scenario's numeric settings read as the scenario form names them.
+FIELD_LABELS |= {name: setting.label for name, setting in SETTINGS.items()}
 MONEY_FIELDS = {"maximum", "committed_minimum", "unit_cost", "fixed_cost", "amount_per_year"}
 MONEY_FIELDS |= {"annual_amount", "max_cost"}
-PERCENT_FIELDS = {"min_share_rated_3_plus", "need_floor", "discount_rate"}
+PERCENT_FIELDS = {name for name, setting in SETTINGS.items() if setting.percent}
 # Mappings keyed by the partnership's own names (partners, target groups, evidence levels).
 NAMED_KEYS = {"population", "capacity", "shares", "partner_fairness_overrides", "confidence"}
 NAMED_KEYS |= {"place_caps", "intervention_caps", "category_caps", "priority_weights"}

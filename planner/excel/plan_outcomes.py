@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimiser import NO_LIMIT
+from optimiser.families import family
 from optimiser.plan import PlaceOutcome
 from planner.excel.cells import (
     BOLD,
@@ -38,24 +39,6 @@ NOT_FUNDED_REASONS = {
     "no_population": "No eligible population in any place",
     "no_budget": "No budget line may pay for it",
     "outcompeted": "Not competitive: other interventions give more for the money",
-}
-
-FAMILY_LABELS = {
-    "budget": "Budget maximum",
-    "committed": "Committed minimum",
-    "capacity": "Provider capacity and eligible population",
-    "cohort": "Minimum cohort",
-    "fairness": "Partner fairness",
-    "need_floor": "Place need floor",
-    "evidence_share": "Share rated 3 or above",
-    "portfolio_vfm": "Value for money of the whole plan",
-    "cost_per_unit": "Cost per unit of demand avoided",
-    "cap_category": "Cap on a category",
-    "cap_intervention": "Cap on an intervention",
-    "cap_place": "Cap on a place",
-    "window": "Commissioning window closed",
-    "contract": "Existing contract",
-    "contract_place": "Existing contract in a place",
 }
 
 
@@ -205,7 +188,6 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
     last column, for audit."""
     plan = view.result
     unit = plan.objective_unit or "£ of demand avoided"
-    family_label = FAMILY_LABELS.get
     no_limit = "No limit"
 
     def rule_label(label: str, rule_id: str) -> str:
@@ -237,7 +219,7 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
         safe_cell_text(sheet.cell(row, 1), rule_label(binding.label, binding.row))
         safe_cell_text(
             sheet.cell(row, 2),
-            family_label(binding.family, binding.family.replace("_", " ").capitalize()),
+            family(binding.family).excel_label,
         )
         figure(row, 3, binding.activity)
         sheet.cell(row, 4, round(binding.shadow_price, 6)).number_format = "#,##0.0000"
@@ -308,7 +290,7 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
         for clash in plan.diagnosis.clashes:
             row += 1
             safe_cell_text(sheet.cell(row, 1), rule_label(clash.label, clash.row))
-            safe_cell_text(sheet.cell(row, 2), family_label(clash.family, clash.family))
+            safe_cell_text(sheet.cell(row, 2), family(clash.family).excel_label)
             sheet.cell(row, 3, round(clash.shortfall, 2)).number_format = "#,##0.00"
             safe_cell_text(sheet.cell(row, 4), clash.sentence).alignment = WRAP
             safe_cell_text(sheet.cell(row, 9), clash.row)

@@ -19,6 +19,7 @@ from models.vocabulary import financial_year_label
 from optimiser import Plan as OptimisedPlan
 from optimiser import PlanningInputs
 from optimiser.evidence import base_rating
+from optimiser.families import SETTINGS, Setting
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import says_why_it_stopped
 
@@ -84,7 +85,7 @@ class PlanWorkbookView:
     budget_limits: tuple[BudgetLimit, ...] = ()
     fairness: Mapping[str, float] = field(default_factory=dict)
     need_floor: float = 0.0
-    min_share_rated_3: float = 0.0
+    min_share_rated_3_plus: float = 0.0
     portfolio_vfm_ratio: float = 0.0
     whole_programme: bool = False
     rules: tuple[tuple[str, str], ...] = ()
@@ -146,25 +147,11 @@ def describe_rules(rules: ScenarioRules, names: Mapping[str, str]) -> tuple[tupl
         ),
         ("Objective", _objective_label(rules, names)),
         ("Weakest evidence rating that may be funded", rules.min_evidence_rating),
-        (
-            "Least share of spend on interventions rated 3 or above",
-            f"{rules.min_share_rated_3_plus:.0%}",
+        *(
+            (setting.label, _setting_text(rules, setting, names))
+            for setting in SETTINGS.values()
+            if setting.name != "horizon_years"
         ),
-        ("Benefit-cost ratio an intervention needs", f"{rules.bcr_threshold:g}"),
-        (
-            "Benefit of the whole plan, at least this times its spend",
-            f"{rules.portfolio_vfm_ratio:g}",
-        ),
-        (
-            "Partner fairness: benefit at least this times what a partner pays",
-            _fairness_label(rules, names),
-        ),
-        (
-            "Place fairness: share of need-weighted spend each place gets at least",
-            f"{rules.need_floor:.0%}",
-        ),
-        ("Discount rate on later benefits (Green Book)", f"{rules.discount_rate:.1%}"),
-        ("Years over which benefits are counted", str(rules.appraisal_years)),
         (
             "Confidence in expected effect by evidence level",
             ", ".join(f"{level}: {weight:g}" for level, weight in rules.confidence.items()),
@@ -203,6 +190,16 @@ def _objective_label(rules: ScenarioRules, names: Mapping[str, str]) -> str:
     if str(rules.objective) == "priority":
         return "Most priority-weighted demand avoided"
     return "Most value of demand avoided (£)"
+
+
+def _setting_text(rules: ScenarioRules, setting: Setting, names: Mapping[str, str]) -> str:
+    """One numeric setting as the workbook shows it: percentages as percentages."""
+    if setting.name == "partner_fairness":
+        return _fairness_label(rules, names)
+    number = float(getattr(rules, setting.name))
+    if setting.percent:
+        return f"{round(number * 100, 4):g}%"
+    return f"{number:g}"
 
 
 def _fairness_label(rules: ScenarioRules, names: Mapping[str, str]) -> str:
@@ -275,7 +272,7 @@ def view_from_optimiser(
         budget_limits=budget_limits(inputs, rules),
         fairness={partner.key: rules.fairness_for(partner.key) for partner in inputs.partners},
         need_floor=rules.need_floor,
-        min_share_rated_3=rules.min_share_rated_3_plus,
+        min_share_rated_3_plus=rules.min_share_rated_3_plus,
         portfolio_vfm_ratio=rules.portfolio_vfm_ratio,
         whole_programme=rules.whole_programme,
         rules=describe_rules(rules, names),

@@ -133,7 +133,7 @@ def demand_type_uses(session: Session, demand_type: DemandType) -> list[str]:
         scenario.name
         for scenario in session.exec(select(Scenario).order_by(Scenario.name)).all()
         if demand_type.id
-        in (scenario.max_cost_per_unit_demand_type_id, scenario.single_demand_type_id)
+        in (scenario.max_cost_per_unit_demand_type_id, scenario.objective_demand_type_id)
         or str(demand_type.id) in (scenario.priority_weights or {})
     ]
     if scenarios:

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from models import Plan, Scenario
 from models.intervention import InterventionCategory
 from models.scenario import FundingMode
-from models.vocabulary import ObjectiveChoice, financial_year_label
+from models.vocabulary import financial_year_label
 from planner.scenarios.describe import RuleLine, describe_rules
 from planner.scenarios.forms import ScenarioChoices
+from planner.solving.rule_fields import scenario_fields
 
 CAP_KINDS = (
     ("place_caps", "Place"),
@@ -117,41 +117,12 @@ def _scenario(
 ) -> Scenario:
     """The scenario as it was when the plan was started, from the optimiser's rules."""
     about = snapshot.get("scenario") or {}
-    rules = snapshot["rules"]
-    cost = rules.get("max_cost_per_unit")
-    single = rules.get("objective_demand_type")
     return Scenario(
         name=str(about.get("name") or ""),
         description=str(about.get("description") or ""),
         funding_mode=FundingMode(about.get("funding_mode") or FundingMode.POOLED.value),
         time_limit_seconds=about.get("time_limit_seconds") or 60,
-        first_year=rules["first_year"],
-        horizon_years=rules["horizon_years"],
-        min_evidence_rating=rules["min_evidence_rating"],
-        min_share_rated_3=rules["min_share_rated_3_plus"],
-        bcr_threshold=rules["bcr_threshold"],
-        portfolio_vfm_ratio=rules["portfolio_vfm_ratio"],
-        partner_fairness=rules["partner_fairness"],
-        partner_fairness_overrides={
-            str(partner_ids[key]): factor
-            for key, factor in rules.get("partner_fairness_overrides", {}).items()
-            if key in partner_ids
-        },
-        place_need_floor=rules["need_floor"],
-        confidence_weights=dict(rules.get("confidence", {})),
-        discount_rate=rules["discount_rate"],
-        appraisal_years=rules["appraisal_years"],
-        objective=ObjectiveChoice(rules.get("objective") or ObjectiveChoice.VALUE.value),
-        priority_weights={
-            str(demand_ids[key]): weight
-            for key, weight in rules.get("priority_weights", {}).items()
-            if key in demand_ids
-        },
-        single_demand_type_id=demand_ids.get(single) if single else None,
-        max_cost_per_unit=Decimal(str(cost["max_cost"])) if cost else None,
-        max_cost_per_unit_demand_type_id=demand_ids.get(cost["demand_type"]) if cost else None,
-        segment_multipliers=list(rules.get("segment_multipliers", [])),
-        whole_programme=bool(rules.get("whole_programme")),
+        **scenario_fields(snapshot["rules"], partner_ids, demand_ids),
     )
 
 

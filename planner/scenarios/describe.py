@@ -85,16 +85,16 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
             EVIDENCE_HINTS.get(scenario.min_evidence_rating, ""),
             scenario.min_evidence_rating != "2",
         ),
-        _number(scenario, "min_share_rated_3"),
+        _number(scenario, "min_share_rated_3_plus"),
         RuleLine(
             "Confidence in expected effect",
             ", ".join(
                 f"{level}: {display_number(weight)}"
-                for level, weight in scenario.confidence().items()
+                for level, weight in scenario.confidence_levels().items()
             ),
             "Share of an intervention's expected effect the plan counts on, by evidence rating.",
-            bool(scenario.confidence_weights)
-            and scenario.confidence() != Scenario(name="").confidence(),
+            bool(scenario.confidence)
+            and scenario.confidence_levels() != Scenario(name="").confidence_levels(),
         ),
         _number(scenario, "bcr_threshold"),
         _number(scenario, "portfolio_vfm_ratio"),
@@ -128,12 +128,12 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
             )
         )
     lines += [
-        _number(scenario, "place_need_floor"),
+        _number(scenario, "need_floor"),
         RuleLine(
             "What the plan maximises",
             objective_label
             + (
-                f": {choices.demand_type_name(scenario.single_demand_type_id)}"
+                f": {choices.demand_type_name(scenario.objective_demand_type_id)}"
                 if scenario.objective == ObjectiveChoice.SINGLE
                 else ""
             ),

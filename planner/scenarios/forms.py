@@ -14,6 +14,7 @@ from typing import Any
 
 from models.scenario import DEFAULT_CONFIDENCE, DEFAULT_SEGMENT_MULTIPLIERS, CapScope, Scenario
 from models.vocabulary import ObjectiveChoice, parse_financial_year
+from optimiser.families import SETTINGS, Setting
 from planner.core.years import InFinancialYear
 
 CONFIDENCE_LEVELS = ("4", "3", "2", "NL2")
@@ -26,7 +27,11 @@ MAX_CAP_ROWS = 50
 
 @dataclass(frozen=True)
 class NumberRule:
-    """One numeric rule of a scenario as the form shows it: label, one-line explanation, unit."""
+    """One numeric rule of a scenario as the form shows it: label, one-line explanation, unit.
+
+    Built from the optimiser's registry (``optimiser.families.SETTINGS``); only the solver's
+    time limit, a setting of the run rather than a rule of the plan, is described here.
+    """
 
     name: str
     label: str
@@ -34,101 +39,44 @@ class NumberRule:
     unit: str  # "%", "x", "£", "years", "seconds" or ""
     minimum: float
     maximum: float
+    default: float
     whole: bool = False
     percent: bool = False  # typed as a percentage, stored as a fraction
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
 
+    @classmethod
+    def of(cls, setting: Setting) -> NumberRule:
+        """The form's view of one registry setting."""
+        return cls(
+            name=setting.name,
+            label=setting.label,
+            hint=setting.help,
+            unit=setting.unit.value,
+            minimum=setting.minimum,
+            maximum=setting.maximum,
+            default=setting.default,
+            whole=setting.whole,
+            percent=setting.percent,
+            why_maximum=setting.why_maximum,
+        )
+
     def default_text(self) -> str:
-        default = Scenario.model_fields[self.name].default
-        return display_number(default * 100 if self.percent else default)
+        return display_number(self.default * 100 if self.percent else self.default)
 
 
+TIME_LIMIT = NumberRule(
+    "time_limit_seconds",
+    "Time limit",
+    "Longest the optimiser may search; it then returns the best plan found so far.",
+    "seconds",
+    1,
+    3600,
+    60,
+    whole=True,
+)
 NUMBER_RULES: dict[str, NumberRule] = {
-    rule.name: rule
-    for rule in (
-        NumberRule(
-            "horizon_years",
-            "Years planned",
-            "How many financial years the plan covers, starting with the first year.",
-            "years",
-            1,
-            10,
-            whole=True,
-        ),
-        NumberRule(
-            "min_share_rated_3",
-            "Least share of spend on interventions rated 3 or above",
-            "At least this percentage of all spend goes to interventions with rigorous evidence "
-            "(rated 3, 3+, 4 or 4+).",
-            "%",
-            0,
-            100,
-            percent=True,
-        ),
-        NumberRule(
-            "bcr_threshold",
-            "Benefit-cost ratio threshold",
-            "An intervention whose expected benefit is less than this many times its cost is "
-            "not funded.",
-            "x",
-            0,
-            100,
-        ),
-        NumberRule(
-            "portfolio_vfm_ratio",
-            "Value for money of the whole plan",
-            "The benefit of the whole plan must be at least this many times what it spends.",
-            "x",
-            0,
-            100,
-        ),
-        NumberRule(
-            "partner_fairness",
-            "Partner fairness factor",
-            "Each partner's share of the benefit must be at least this many times what it pays "
-            "in (0 turns the rule off).",
-            "x",
-            0,
-            100,
-        ),
-        NumberRule(
-            "place_need_floor",
-            "Place need floor",
-            "Each place gets at least this percentage of its need-weighted share of spend "
-            "(0 turns the rule off).",
-            "%",
-            0,
-            100,
-            percent=True,
-        ),
-        NumberRule(
-            "discount_rate",
-            "Discount rate",
-            "Yearly discount on benefits that arrive later (HM Treasury Green Book: 3.5%).",
-            "%",
-            0,
-            100,
-            percent=True,
-        ),
-        NumberRule(
-            "appraisal_years",
-            "Appraisal period",
-            "Years over which benefits are counted; it may run beyond the years planned.",
-            "years",
-            1,
-            60,
-            whole=True,
-        ),
-        NumberRule(
-            "time_limit_seconds",
-            "Time limit",
-            "Longest the optimiser may search; it then returns the best plan found so far.",
-            "seconds",
-            1,
-            3600,
-            whole=True,
-        ),
-    )
+    **{name: NumberRule.of(setting) for name, setting in SETTINGS.items()},
+    TIME_LIMIT.name: TIME_LIMIT,
 }
 
 
@@ -231,7 +179,7 @@ def form_values(scenario: Scenario | None) -> dict[str, str]:
         "funding_mode": source.funding_mode.value,
         "min_evidence_rating": source.min_evidence_rating,
         "objective": source.objective.value,
-        "single_demand_type_id": str(source.single_demand_type_id or ""),
+        "objective_demand_type_id": str(source.objective_demand_type_id or ""),
         "max_cost_per_unit_demand_type_id": str(source.max_cost_per_unit_demand_type_id or ""),
         "max_cost_per_unit": display_money(source.max_cost_per_unit),
         "segment_multipliers": ", ".join(display_number(m) for m in source.segment_multipliers),
@@ -240,7 +188,7 @@ def form_values(scenario: Scenario | None) -> dict[str, str]:
     for name, rule in NUMBER_RULES.items():
         number = getattr(source, name)
         values[name] = display_number(number * 100 if rule.percent else number)
-    for level, weight in source.confidence().items():
+    for level, weight in source.confidence_levels().items():
         values[f"confidence-{level}"] = display_number(weight)
     for partner_id, factor in source.partner_fairness_overrides.items():
         values[f"fairness-{partner_id}"] = display_number(factor)
@@ -382,7 +330,7 @@ def parse_scenario_form(
 
     _read_cost_cap(read, choices, fields)
     _read_objective(read, choices, fields)
-    fields["confidence_weights"] = _read_confidence(read)
+    fields["confidence"] = _read_confidence(read)
     fields["partner_fairness_overrides"] = {
         str(partner_id): factor
         for partner_id, name in choices.partners
@@ -435,11 +383,11 @@ def _read_objective(read: _Reader, choices: ScenarioChoices, fields: dict[str, A
         )
         is not None
     }
-    single = read.choice_id("single_demand_type_id", choices.demand_types, "the demand type")
-    fields["single_demand_type_id"] = single
+    single = read.choice_id("objective_demand_type_id", choices.demand_types, "the demand type")
+    fields["objective_demand_type_id"] = single
     if objective == ObjectiveChoice.SINGLE and single is None:
         read.errors.setdefault(
-            "single_demand_type_id", "Choose the demand type to reduce when optimising one type"
+            "objective_demand_type_id", "Choose the demand type to reduce when optimising one type"
         )
     if objective == ObjectiveChoice.PRIORITY and not any(
         weight > 0 for weight in fields["priority_weights"].values()

@@ -35,7 +35,7 @@ from planner.solving.workers import give_up_on_interrupted_plans
 
 # Where a model-level rule's message belongs in the form.
 _MODEL_ERROR_FIELDS = {
-    "choose the demand type to optimise": "single_demand_type_id",
+    "choose the demand type to optimise": "objective_demand_type_id",
     "cost-per-unit cap": "max_cost_per_unit",
 }
 

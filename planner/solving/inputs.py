@@ -32,6 +32,7 @@ from models import (
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
 from planner.inputs.named import named_by_id
+from planner.solving.rule_fields import rule_fields
 
 
 class PlanningInputError(ValueError):
@@ -241,38 +242,12 @@ def scenario_rules(
             max_cost=scenario.max_cost_per_unit,
         )
     place_caps, intervention_caps, category_caps = _caps(session, scenario, interventions, places)
-    segments = len(scenario.segment_multipliers)
     return opt.ScenarioRules(
-        first_year=scenario.first_year,
-        horizon_years=scenario.horizon_years,
-        min_evidence_rating=scenario.min_evidence_rating,
-        min_share_rated_3_plus=scenario.min_share_rated_3,
-        bcr_threshold=scenario.bcr_threshold,
-        portfolio_vfm_ratio=scenario.portfolio_vfm_ratio,
+        **rule_fields(scenario, partner_names, demand_names),
         max_cost_per_unit=cost_rule,
-        partner_fairness=scenario.partner_fairness,
-        partner_fairness_overrides={
-            partner_names[key]: factor
-            for key, factor in scenario.partner_fairness_overrides.items()
-            if key in partner_names
-        },
-        need_floor=scenario.place_need_floor,
         place_caps=place_caps,
         intervention_caps=intervention_caps,
         category_caps=category_caps,
-        confidence=scenario.confidence(),
-        discount_rate=scenario.discount_rate,
-        appraisal_years=max(scenario.appraisal_years, scenario.horizon_years),
-        objective=opt.ObjectiveKind(scenario.objective.value),
-        priority_weights={
-            demand_names[key]: weight
-            for key, weight in scenario.priority_weights.items()
-            if key in demand_names
-        },
-        objective_demand_type=demand_names.get(str(scenario.single_demand_type_id)),
-        segment_shares=tuple(1 / segments for _ in range(segments)),
-        segment_multipliers=tuple(scenario.segment_multipliers),
-        whole_programme=scenario.whole_programme,
         budget_overrides=_budget_overrides(session, scenario, names),
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 import optimiser as opt
 from models import Plan
 from models.vocabulary import financial_year_label
+from optimiser.families import family
 from optimiser.wording import about_money, money
 
 # Keys of `plan_json`, in order. Lists are empty and objects null when the plan has none.
@@ -201,11 +202,7 @@ def _partners(answer: opt.Plan) -> list[str]:
 
 
 # Limits that bind in many places and years at once: summarised in a line with one example.
-GROUPED_FAMILIES = {
-    "capacity": "provider capacity limits",
-    "reach": "limits of the eligible people",
-    "window": "closed commissioning windows holding funding at an earlier level",
-}
+GROUPED_FAMILIES = ("capacity", "reach", "window")
 
 
 def _binding(bindings: tuple[opt.BindingConstraint, ...]) -> list[str]:
@@ -213,9 +210,13 @@ def _binding(bindings: tuple[opt.BindingConstraint, ...]) -> list[str]:
     lines = [
         f"  - {binding.sentence}" for binding in bindings if binding.family not in GROUPED_FAMILIES
     ]
-    for family, label in GROUPED_FAMILIES.items():
-        found = [binding for binding in bindings if binding.family == family]
+    for key in GROUPED_FAMILIES:
+        found = [binding for binding in bindings if binding.family == key]
         if found:
             example = max(found, key=lambda binding: abs(binding.shadow_price))
-            lines.append(f"  - {len(found)} {label} bind, for example: {example.sentence}")
+            lines.append(
+                f"  - {family(key).count(len(found))} "
+                f"{'holds' if len(found) == 1 else 'hold'} the plan back, for example: "
+                f"{example.sentence}"
+            )
     return lines

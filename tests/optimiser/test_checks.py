@@ -44,7 +44,7 @@ def _inputs():  # type: ignore[no-untyped-def]
         ),
         (
             {"partner_fairness_overrides": {"q": 0.5}},
-            "scenario rules: fair-share override for partner 'q' — no partner has that name",
+            "scenario rules: partner fairness override for partner 'q' — no partner has that name",
         ),
         (
             {"budget_overrides": (BudgetOverride("q-2026", maximum=5),)},

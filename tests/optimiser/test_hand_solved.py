@@ -130,7 +130,7 @@ def test_partner_fairness_binds():
     fairness = _binding(plan, "fairness|p")
     assert fairness.shadow_price == pytest.approx(-0.2)
     assert fairness.sentence == (
-        "Partner P's fair-share rule (benefit to it at least 0.2 times its contribution) binds: "
+        "Partner P's partner fairness rule (benefit to it at least 0.2 times its contribution) binds: "
         "letting its benefit fall £10 short would add about £2 of demand avoided."
     )
     assert _binding(plan, "budget|q-2026").shadow_price == pytest.approx(0.3)
@@ -165,7 +165,7 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
     held_back = {a.partner: a.held_back for a in plan.pooling.alone}
     assert held_back == {
         "p": "",
-        "q": "Alone it spends £0 of the £50 its budgets allow. Partner Q's fair-share rule "
+        "q": "Alone it spends £0 of the £50 its budgets allow. Partner Q's partner fairness rule "
         "(benefit to it at least 0.2 times its contribution) binds: letting its benefit fall £1 "
         "short would add about £6 of demand avoided.",
     }

@@ -1,0 +1,341 @@
+"""One registry of rule families and scenario settings, read by every layer that names them.
+
+The optimiser names each row it builds after its family (``budget|calderdale-2027``). This
+module says, once, what each family is called, in what unit its limit is counted, what
+loosening it means in plain words, how the workbook labels it, and which scenario setting (if
+any) sets it. It also describes each numeric scenario setting once: the field name (the same on
+``ScenarioRules`` and on the scenario table), its label, a one-line help text in plain words,
+its unit, default and range. The plan page, the workbook, the scenario form and summary, the
+API's schema and the explanations all read these entries; ``tests/test_rule_registry.py``
+walks the registry and fails when any reader misses one.
+
+How to add a rule family (at most six files):
+
+1. here: a ``RuleFamily`` in ``FAMILIES`` and, when a scenario sets it, a ``Setting`` in
+   ``SETTINGS`` (its ``name`` is the new field's name everywhere);
+2. ``optimiser/scenario.py``: the field on ``ScenarioRules`` (validated in ``__post_init__``);
+3. the ``add_*`` function that builds its rows (``optimiser/rules/``), called from
+   ``optimiser/build.py``;
+4. ``optimiser/explain.py``: its noun phrase in ``RULE_PHRASES`` (and, if its shadow price
+   needs its own sentence, a branch in ``_sentence``);
+5. ``models/scenario.py``: nothing for a numeric setting, whose column, default and help text
+   come from ``SETTINGS`` (``setting_field``); and an Alembic migration
+   (``planner/migrations/versions/``) that adds the column;
+6. a hand-solved test of the rule (``tests/optimiser/``).
+
+The scenario form, the scenario summary, the workbook's rule list and labels, the plan page's
+groups and the API schema pick the new entry up from here with no further edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Unit(StrEnum):
+    """What a setting or a rule's limit is counted in."""
+
+    PERCENT = "%"  # typed as a percentage, stored as a fraction
+    TIMES = "x"  # a ratio: benefit so many times spend
+    YEARS = "years"
+    SECONDS = "seconds"
+    POUNDS = "£"
+    PARTICIPANTS = "participants"
+    PEOPLE = "people"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One numeric scenario setting: the same ``name`` on ``ScenarioRules`` and the scenario
+    table, what the form and the workbook call it, and a one-line help in plain words."""
+
+    name: str
+    label: str
+    help: str
+    unit: Unit
+    default: float
+    minimum: float
+    maximum: float
+    whole: bool = False
+    why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
+
+    @property
+    def percent(self) -> bool:
+        """Typed as a percentage (35 means 35%) and stored as a fraction (0.35)."""
+        return self.unit is Unit.PERCENT
+
+    @property
+    def stored_maximum(self) -> float:
+        """The upper limit as stored (a fraction for a percentage)."""
+        return self.maximum / 100 if self.percent else self.maximum
+
+
+@dataclass(frozen=True)
+class RuleFamily:
+    """A kind of rule (a family of rows the optimiser builds), as every reader words it.
+
+    ``heading`` heads its group on the plan page; ``one`` is what one rule of it is called
+    ("a budget rule"); ``excel_label`` is the Sensitivity and Answer sheets' "kind of rule";
+    ``unit`` is what its limit is counted in; ``loosen`` says in plain words what relaxing it
+    means (for the clash diagnosis' lead sentence); ``setting`` names the scenario setting that
+    sets it, if any; ``chosen`` is True for rules the partnership chooses (listed before the
+    delivery limits it does not choose).
+    """
+
+    key: str
+    heading: str
+    one: str
+    excel_label: str
+    unit: Unit
+    loosen: str
+    setting: str | None = None
+    chosen: bool = True
+
+    @property
+    def many(self) -> str:
+        return f"{self.one}s"
+
+    def count(self, number: int) -> str:
+        """'1 budget rule', '20 budget rules'."""
+        return f"{number} {self.one if number == 1 else self.many}"
+
+
+_SETTINGS = (
+    Setting(
+        "horizon_years",
+        "Years planned",
+        "How many financial years the plan covers, starting with the first year.",
+        Unit.YEARS,
+        3,
+        1,
+        10,
+        whole=True,
+    ),
+    Setting(
+        "min_share_rated_3_plus",
+        "Least share of spend on interventions rated 3 or above",
+        "At least this percentage of all spend goes to interventions with rigorous evidence "
+        "(rated 3, 3+, 4 or 4+).",
+        Unit.PERCENT,
+        0.0,
+        0,
+        100,
+    ),
+    Setting(
+        "bcr_threshold",
+        "Benefit-cost ratio threshold",
+        "An intervention whose expected benefit is less than this many times its cost is "
+        "not funded.",
+        Unit.TIMES,
+        1.0,
+        0,
+        100,
+    ),
+    Setting(
+        "portfolio_vfm_ratio",
+        "Value for money of the whole plan",
+        "The benefit of the whole plan must be at least this many times what it spends.",
+        Unit.TIMES,
+        1.0,
+        0,
+        100,
+    ),
+    Setting(
+        "partner_fairness",
+        "Partner fairness factor",
+        "Each partner's share of the benefit must be at least this many times what it pays "
+        "in (0 turns the rule off).",
+        Unit.TIMES,
+        0.0,
+        0,
+        100,
+    ),
+    Setting(
+        "need_floor",
+        "Place need floor",
+        "Each place gets at least this percentage of its need-weighted share of spend "
+        "(0 turns the rule off).",
+        Unit.PERCENT,
+        0.0,
+        0,
+        100,
+    ),
+    Setting(
+        "discount_rate",
+        "Discount rate",
+        "Yearly discount on benefits that arrive later (HM Treasury Green Book: 3.5%).",
+        Unit.PERCENT,
+        0.035,
+        0,
+        100,
+    ),
+    Setting(
+        "appraisal_years",
+        "Appraisal period",
+        "Years over which benefits are counted; it may run beyond the years planned.",
+        Unit.YEARS,
+        10,
+        1,
+        60,
+        whole=True,
+    ),
+)
+SETTINGS: MappingProxyType[str, Setting] = MappingProxyType({s.name: s for s in _SETTINGS})
+
+_FAMILIES = (
+    RuleFamily(
+        "budget", "Budgets", "budget rule", "Budget maximum", Unit.POUNDS, "more money in a budget"
+    ),
+    RuleFamily(
+        "committed",
+        "Committed minimum budgets",
+        "committed-minimum rule",
+        "Committed minimum",
+        Unit.POUNDS,
+        "a smaller committed minimum",
+    ),
+    RuleFamily(
+        "fairness",
+        "Partner fairness",
+        "partner-fairness rule",
+        "Partner fairness",
+        Unit.POUNDS,
+        "a lower partner fairness factor",
+        setting="partner_fairness",
+    ),
+    RuleFamily(
+        "evidence_share",
+        "Share of spend on strong evidence",
+        "evidence-share rule",
+        "Share rated 3 or above",
+        Unit.POUNDS,
+        "a lower share of spend required on interventions rated 3 or above",
+        setting="min_share_rated_3_plus",
+    ),
+    RuleFamily(
+        "portfolio_vfm",
+        "Value for money of the whole plan",
+        "value-for-money rule",
+        "Value for money of the whole plan",
+        Unit.POUNDS,
+        "a lower value-for-money ratio for the whole plan",
+        setting="portfolio_vfm_ratio",
+    ),
+    RuleFamily(
+        "cost_per_unit",
+        "Cost per unit of demand avoided",
+        "cost-per-unit rule",
+        "Cost per unit of demand avoided",
+        Unit.POUNDS,
+        "a higher most cost per unit of demand avoided",
+    ),
+    RuleFamily(
+        "need_floor",
+        "Place need floors",
+        "need-floor rule",
+        "Place need floor",
+        Unit.POUNDS,
+        "a lower place need floor",
+        setting="need_floor",
+    ),
+    RuleFamily(
+        "cap_place", "Caps on places", "place cap", "Cap on a place", Unit.POUNDS, "a higher cap"
+    ),
+    RuleFamily(
+        "cap_intervention",
+        "Caps on interventions",
+        "intervention cap",
+        "Cap on an intervention",
+        Unit.POUNDS,
+        "a higher cap",
+    ),
+    RuleFamily(
+        "cap_category",
+        "Caps on categories",
+        "category cap",
+        "Cap on a category",
+        Unit.POUNDS,
+        "a higher cap",
+    ),
+    RuleFamily(
+        "window",
+        "Commissioning windows",
+        "commissioning-window rule",
+        "Commissioning window closed",
+        Unit.POUNDS,
+        "a commissioning window opened in that year",
+    ),
+    RuleFamily(
+        "contract",
+        "Existing contracts",
+        "existing-contract rule",
+        "Existing contract",
+        Unit.POUNDS,
+        "a smaller existing contract",
+    ),
+    RuleFamily(
+        "contract_place",
+        "Existing contracts",
+        "existing-contract rule",
+        "Existing contract in a place",
+        Unit.POUNDS,
+        "a smaller existing contract",
+    ),
+    RuleFamily(
+        "capacity",
+        "Delivery capacity",
+        "capacity limit",
+        "Provider capacity",
+        Unit.PARTICIPANTS,
+        "more provider capacity",
+        chosen=False,
+    ),
+    RuleFamily(
+        "reach",
+        "Eligible population",
+        "eligible-population limit",
+        "Eligible population",
+        Unit.PEOPLE,
+        "more eligible people",
+        chosen=False,
+    ),
+    RuleFamily(
+        "runs",
+        "Reach of whole programmes",
+        "whole-programme reach limit",
+        "Reach of a whole programme",
+        Unit.PEOPLE,
+        "the programme running in that place",
+        chosen=False,
+    ),
+    RuleFamily(
+        "cohort",
+        "Minimum cohorts",
+        "minimum-cohort rule",
+        "Minimum cohort",
+        Unit.PARTICIPANTS,
+        "a smaller minimum cohort",
+        chosen=False,
+    ),
+)
+# In the order the plan page lists them: the partnership's own choices before delivery limits.
+FAMILIES: MappingProxyType[str, RuleFamily] = MappingProxyType({f.key: f for f in _FAMILIES})
+
+
+def family(key: str) -> RuleFamily:
+    """The family of a row, by its key; a family missing from the registry is a KeyError that
+    names it, never a made-up label."""
+    try:
+        return FAMILIES[key]
+    except KeyError:
+        raise KeyError(f"rule family {key!r} is not in optimiser.families.FAMILIES") from None
+
+
+def setting(name: str) -> Setting:
+    """A numeric scenario setting by its field name (KeyError naming it when missing)."""
+    try:
+        return SETTINGS[name]
+    except KeyError:
+        raise KeyError(f"scenario setting {name!r} is not in optimiser.families.SETTINGS") from None
