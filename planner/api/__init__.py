@@ -5,6 +5,7 @@ from flask_openapi3 import APIBlueprint
 
 from planner.api.delivery import DELIVERY_BLUEPRINTS
 from planner.api.inputs import INPUT_BLUEPRINTS
+from planner.api.inyear import evidence_bp, outcomes_bp, replans_bp
 from planner.api.plans import bp as plans_bp
 from planner.api.scenarios import bp as scenarios_bp
 from planner.api.spend import bp as spend_bp
@@ -17,4 +18,7 @@ API_BLUEPRINTS: list[APIBlueprint] = [
     plans_bp,
     *DELIVERY_BLUEPRINTS,
     spend_bp,
+    outcomes_bp,
+    evidence_bp,
+    replans_bp,
 ]
