@@ -69,8 +69,11 @@ def start() -> ResponseReturnValue:
 def show(plan_id: int) -> ResponseReturnValue:
     session = get_session()
     plan = session.get(Plan, plan_id)
-    if plan is None or plan.kind == PlanKind.SCENARIO or plan.based_on_plan_id is None:
+    if plan is None:
         abort(404)
+    if plan.kind == PlanKind.SCENARIO or plan.based_on_plan_id is None:
+        # A scenario run re-solves nothing: its own page says what it is.
+        return redirect(url_for("plans.show", plan_id=plan.id))
     base = session.get(Plan, plan.based_on_plan_id)
     solved = PlanStatus(plan.status).has_allocation
     agreed = agreed_plan(session)
