@@ -140,8 +140,8 @@ class ChangesOut(BaseModel):
 
 def _queued(plan: Plan) -> tuple[dict[str, Any], int]:
     return QueuedPlan(
-        plan_id=plan.id, kind=str(plan.kind), status=PlanStatus(plan.status).value
-    ).model_dump(), 202  # type: ignore[arg-type]
+        plan_id=plan.id or 0, kind=str(plan.kind), status=PlanStatus(plan.status).value
+    ).model_dump(), 202
 
 
 @replans_bp.post("/replans", responses={202: QueuedPlan})
@@ -163,16 +163,16 @@ def read_changes(path: IdPath):
     base = session.get(Plan, plan.based_on_plan_id)
     changes = what_changes(base, plan) if base and PlanStatus(plan.status).has_allocation else None
 
-    def rows(items):  # type: ignore[no-untyped-def]
+    def rows(items):
         return [
             MoneyChangeOut(label=r.label, before=r.before, after=r.after, change=r.change)
             for r in items
         ]
 
     return ChangesOut(
-        plan_id=plan.id,
+        plan_id=path.id,
         based_on_plan_id=plan.based_on_plan_id,
-        kind=str(plan.kind),  # type: ignore[arg-type]
+        kind=str(plan.kind),
         status=PlanStatus(plan.status).value,
         sentences=changes.sentences if changes else [],
         added=changes.added if changes else [],
@@ -224,7 +224,7 @@ def read_stop_list():
     return StopListOut(
         plan_id=listed.plan.id,
         year=listed.year,
-        minimum_rating=listed.minimum,  # type: ignore[arg-type]
+        minimum_rating=listed.minimum,
         freed_total=round(listed.freed_total, 2),
         items=[
             StopItemOut(

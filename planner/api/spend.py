@@ -102,7 +102,7 @@ class YearQuery(BaseModel):
     year: int | None = Field(default=None, ge=2000, le=2100)
 
 
-def _variance(row) -> VarianceOut:  # type: ignore[no-untyped-def]
+def _variance(row) -> VarianceOut:
     return VarianceOut(
         label=row.label,
         planned=row.planned,
@@ -125,10 +125,10 @@ def spend_summary(query: YearQuery):
     year = query.year if query.year is not None else (years[0] if years else None)
     if year not in years:
         fail(422, f"The agreed plan covers {', '.join(map(str, years))}", "year")
-    spend = year_spend(session, plan, year)  # type: ignore[arg-type]
+    spend = year_spend(session, plan, year)
     return SpendSummary(
         plan_id=plan.id,  # type: ignore[arg-type]
-        year=year,  # type: ignore[arg-type]
+        year=year,
         total=_variance(spend.total()),
         by_quarter=[_variance(r) for r in spend.by_quarter()],
         by_partner=[_variance(r) for r in spend.by("partner")],

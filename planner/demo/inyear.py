@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from models import DemandType, Intervention, Partner, Place, Plan
+from models import DemandType, Place, Plan
 from planner.auth.service import SignedInUser
 from planner.outcomes.impact import expected_by_year
 from planner.outcomes.service import record_outcome
 from planner.spend.service import record_spend
-from planner.spend.variance import planned_payments
+from planner.spend.variance import planned_payments, record_names
 
 SPEND_YEAR = 2026
 ALLOCATIONS_WITH_SPEND = 8
@@ -32,8 +32,8 @@ def record_demo_spend(
     """Quarters recorded for the plan's largest payments in the demo year in ``places`` (where the
     place lead records delivery, so cost per person has both halves); returns how many."""
     ids = {
-        table: {row.name: row.id for row in session.exec(select(table)).all()}
-        for table in (Partner, Intervention, Place)
+        kind: {name: key for key, name in names.items()}
+        for kind, names in record_names(session).items()
     }
     payments = sorted(
         planned_payments(plan, SPEND_YEAR).items(),
@@ -49,9 +49,9 @@ def record_demo_spend(
             record_spend(
                 session,
                 {
-                    "partner_id": ids[Partner][partner],
-                    "intervention_id": ids[Intervention][intervention],
-                    "place_id": ids[Place][place],
+                    "partner_id": ids["partner"][partner],
+                    "intervention_id": ids["intervention"][intervention],
+                    "place_id": ids["place"][place],
                     "year": year,
                     "quarter": quarter,
                     kind: (quarter_plan * Decimal(str(share))).quantize(Decimal("0.01")),

@@ -67,8 +67,9 @@ def record_evidence_change(
         given.pop("note", None)
     if given.get("unit_cost") is not None:
         given["unit_cost"] = money_or_none(given["unit_cost"], "unit_cost")
-    if isinstance(given.get("evidence_rating"), str):
-        given["evidence_rating"] = given["evidence_rating"].strip().upper()
+    rating = given.get("evidence_rating")
+    if isinstance(rating, str):
+        given["evidence_rating"] = rating.strip().upper()
     details = validated(EvidenceChangeCreate, given, record_field="evidence_rating")
     if details.source_date > date.today():
         raise InputError({"source_date": "The source's date cannot be in the future"})

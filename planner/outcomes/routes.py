@@ -26,7 +26,7 @@ RECORDERS = (Role.ADMIN, Role.COMMISSIONER, Role.PLACE_LEAD)
 ALL_ROLES = tuple(Role)
 
 
-def scope():  # type: ignore[no-untyped-def]
+def scope():
     return list(current_user.place_ids) if current_user.role == Role.PLACE_LEAD else None
 
 

@@ -195,13 +195,13 @@ def read_outcomes(
             row_problems.append(
                 f"{where}, row {number}, column Demand type: there is no demand type called '{cells.get('demand_type') or ''}'"
             )
-        if row_problems:
+        if row_problems or place is None or demand is None:
             result.problems += row_problems
             continue
         fields = {
             "place_id": place.id,
             "demand_type_id": demand.id,
-            "year": cells.get("year"),  # type: ignore[union-attr]
+            "year": cells.get("year"),
             "observed": cells.get("observed"),
             "baseline": cells.get("baseline"),
             "source": str(cells.get("source") or ""),
@@ -212,7 +212,7 @@ def read_outcomes(
         except OutsideYourPlaces:
             result.problems.append(
                 f"{where}, row {number}, column Place: you do not lead {place.name}"
-            )  # type: ignore[union-attr]
+            )
         except InputError as error:
             for key, message in error.errors.items():
                 column = header_of.get(

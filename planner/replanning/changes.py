@@ -53,7 +53,7 @@ def _totals(plan: Plan, years: list[int], position: int) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for key, amount in planned_payments(plan).items():
         if key[3] in years:
-            totals[key[position]] += amount
+            totals[str(key[position])] += amount
     return totals
 
 

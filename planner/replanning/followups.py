@@ -16,30 +16,27 @@ from flask import current_app
 from sqlmodel import Session, select
 
 import optimiser as opt
-from models import Intervention, Partner, Place, Plan, SpendRecord
+from models import Plan, SpendRecord
 from models.plan import PlanKind, PlanStatus
 from optimiser.replan import HeldFunding, fundable
 from planner.audit.service import Actor, record_change
 from planner.inputs.validation import InputError
 from planner.solving.service import run_plan
 from planner.solving.snapshot import inputs_from_snapshot, json_ready
-from planner.spend.variance import planned_payments
+from planner.spend.variance import planned_payments, record_names
 
 
 def spent_to_date(session: Session, year: int) -> dict[tuple[str, str, str], Decimal]:
     """Actual spend recorded so far in ``year`` per (partner, intervention, place), by name."""
-    names = {
-        table: {row.id: row.name for row in session.exec(select(table)).all()}
-        for table in (Partner, Intervention, Place)
-    }
+    names = record_names(session)
     spent: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     for record in session.exec(select(SpendRecord).where(SpendRecord.year == year)).all():
         if record.actual is None:
             continue
         key = (
-            names[Partner].get(record.partner_id, ""),
-            names[Intervention].get(record.intervention_id, ""),
-            names[Place].get(record.place_id, ""),
+            names["partner"].get(record.partner_id, ""),
+            names["intervention"].get(record.intervention_id, ""),
+            names["place"].get(record.place_id, ""),
         )
         spent[key] += record.actual
     return spent

@@ -111,7 +111,7 @@ def _demand_types(
         shares[share.demand_type_id][names[share.partner_id]] = share.share_percent
     result = []
     for demand_id, demand in demand_types.items():
-        percents = shares.get(demand_id, {})  # type: ignore[call-overload]
+        percents = shares.get(demand_id, {})
         try:
             check_cost_shares(demand.name, percents)
         except RuleBroken as error:
@@ -152,7 +152,7 @@ def _interventions(
             target_group=i.target_group,
             unit_cost=i.unit_cost,
             evidence_rating=i.evidence_rating,
-            effects=tuple(effects.get(intervention_id, [])),  # type: ignore[call-overload]
+            effects=tuple(effects.get(intervention_id, [])),
             fixed_cost=i.fixed_cost or Decimal(0),
             min_cohort=i.min_cohort,
             # 0 means no provider limit was recorded: only the eligible population limits it.
@@ -180,9 +180,9 @@ def _places(
             key=place.name,
             name=place.name,
             district=place.district,
-            population=populations.get(place_id, {}),  # type: ignore[call-overload]
+            population=populations.get(place_id, {}),
             need_index=place.need_index,
-            capacity=capacities.get(place_id, {}),  # type: ignore[call-overload]
+            capacity=capacities.get(place_id, {}),
         )
         for place_id, place in places.items()
     )

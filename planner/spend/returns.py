@@ -103,7 +103,7 @@ def _letter(field: str) -> str:
 def build_return_workbook(spend: YearSpend) -> bytes:
     """The return for one year, filled with the plan and every figure recorded so far."""
     book = Workbook()
-    sheet: Worksheet = book.active  # type: ignore[assignment]
+    sheet: Worksheet = book.active
     sheet.title = SHEET
     year = financial_year_label(spend.year)
     write_title(

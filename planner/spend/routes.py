@@ -14,9 +14,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlmodel import select
 
-from models import Intervention, Partner, Place
 from models.vocabulary import Role, financial_year_label
 from planner.auth.roles import READERS, can, role_required
 from planner.db import get_session
@@ -28,7 +26,7 @@ from planner.spend.forms import ReturnConfirmForm, ReturnUploadForm, SpendForm
 from planner.spend.return_import import apply_return, preview_return
 from planner.spend.returns import build_return_workbook
 from planner.spend.service import record_spend
-from planner.spend.variance import plan_years, planned_people, year_spend
+from planner.spend.variance import plan_years, planned_people, record_names, year_spend
 
 bp = Blueprint("spend", __name__, url_prefix="/spend")
 RECORDERS = (Role.ADMIN, Role.FINANCE_LEAD)
@@ -64,13 +62,14 @@ def index() -> ResponseReturnValue:
 
 def _choices(form: SpendForm, years: list[int]) -> None:
     session = get_session()
-    for field, table in (
-        (form.partner_id, Partner),
-        (form.intervention_id, Intervention),
-        (form.place_id, Place),
+    names = record_names(session)
+    for field, kind in (
+        (form.partner_id, "partner"),
+        (form.intervention_id, "intervention"),
+        (form.place_id, "place"),
     ):
-        rows = session.exec(select(table).order_by(table.name)).all()  # type: ignore[attr-defined]
-        field.choices = [("", "Choose…")] + [(str(row.id), row.name) for row in rows]
+        ordered = sorted(names[kind].items(), key=lambda item: item[1].casefold())
+        field.choices = [("", "Choose…")] + [(str(key), name) for key, name in ordered]
     form.year.choices = [(str(y), financial_year_label(y)) for y in years]
 
 

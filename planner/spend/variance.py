@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -246,7 +245,7 @@ def year_spend(session: Session, plan: Plan, year: int) -> YearSpend:
         lines[(partner, intervention, place)] = SpendLine(
             partner, intervention, place, year, amount
         )
-    names = _names(session)
+    names = record_names(session)
     for record in session.exec(select(SpendRecord).where(SpendRecord.year == year)).all():
         key = (
             names["partner"].get(record.partner_id, "?"),
@@ -263,19 +262,25 @@ def year_spend(session: Session, plan: Plan, year: int) -> YearSpend:
         if int(line_spend["year"]) == year:
             budgets[line_spend["partner"]] += pounds(line_spend["maximum"])
     delivery: dict[tuple[str, str], int] = {}
-    for record in session.exec(select(DeliveryRecord).where(DeliveryRecord.year == year)).all():
+    for done in session.exec(select(DeliveryRecord).where(DeliveryRecord.year == year)).all():
         key2 = (
-            names["intervention"].get(record.intervention_id, "?"),
-            names["place"].get(record.place_id, "?"),
+            names["intervention"].get(done.intervention_id, "?"),
+            names["place"].get(done.place_id, "?"),
         )
-        delivery[key2] = record.started
+        delivery[key2] = done.started
     ordered = sorted(lines.values(), key=lambda ln: (ln.partner, ln.intervention, ln.place))
     return YearSpend(plan, year, ordered, dict(budgets), delivery)
 
 
-def _names(session: Session) -> dict[str, dict[int, str]]:
-    tables: dict[str, Any] = {"partner": Partner, "intervention": Intervention, "place": Place}
+def record_names(session: Session) -> dict[str, dict[int | None, str]]:
+    """Partners', interventions' and places' names by id (spend and delivery rows hold ids)."""
     return {
-        label: {row.id: row.name for row in session.exec(select(table)).all()}
-        for label, table in tables.items()
+        "partner": {
+            key: name for key, name in session.exec(select(Partner.id, Partner.name)).all()
+        },
+        "intervention": {
+            key: name
+            for key, name in session.exec(select(Intervention.id, Intervention.name)).all()
+        },
+        "place": {key: name for key, name in session.exec(select(Place.id, Place.name)).all()},
     }
