@@ -6,11 +6,12 @@ the place's eligible population for the intervention's target group (checked by 
 which knows the population).
 """
 
-from pydantic import NaiveDatetime
+from pydantic import NaiveDatetime, field_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.fields import utc_now, year_field
+from models.text import note_text
 from models.timestamps import UtcTimestamp
 
 
@@ -22,6 +23,8 @@ class DeliveryFigures(SQLModel):
         default=0, ge=0, le=10_000_000, description="People who completed in the year."
     )
     notes: str = Field(default="", max_length=1000)
+
+    _notes = field_validator("notes", mode="after")(note_text)
 
 
 class DeliveryRecordBase(DeliveryFigures):

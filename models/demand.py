@@ -7,6 +7,7 @@ from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import money_field, strip_text
+from models.text import note_text, one_line_text, web_address
 
 
 class DemandTypeBase(SQLModel):
@@ -22,6 +23,11 @@ class DemandTypeBase(SQLModel):
     description: str = Field(default="", max_length=2000)
 
     _strip = field_validator("name", "unit", mode="before")(strip_text)
+    _one_line = field_validator(
+        "name", "unit", "price_year", "cost_source", "cost_published", mode="after"
+    )(one_line_text)
+    _notes = field_validator("description", mode="after")(note_text)
+    _link = field_validator("cost_source_url", mode="before")(web_address)
 
 
 class DemandType(DemandTypeBase, table=True):

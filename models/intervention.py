@@ -8,6 +8,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import json_list_field, money_field, optional_money_field, strip_text
+from models.text import note_text, one_line_text, web_address
 from models.vocabulary import EVIDENCE_RATINGS
 
 
@@ -60,6 +61,11 @@ class InterventionBase(SQLModel):
     )
 
     _strip = field_validator("name", "target_group", mode="before")(strip_text)
+    _one_line = field_validator(
+        "name", "target_group", "rating_source", "rating_date", mode="after"
+    )(one_line_text)
+    _notes = field_validator("description", mode="after")(note_text)
+    _link = field_validator("rating_url", mode="before")(web_address)
 
     @field_validator("evidence_rating", mode="before")
     @classmethod

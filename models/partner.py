@@ -16,6 +16,7 @@ from models.fields import (
     utc_now,
     year_field,
 )
+from models.text import note_text, one_line_text
 from models.vocabulary import BudgetStatus, PartnerKind, financial_year_label
 
 
@@ -31,6 +32,8 @@ class PartnerBase(SQLModel):
 
     _strip_name = field_validator("name", mode="before")(strip_text)
     _blank_district = field_validator("district", mode="before")(blank_to_none)
+    _one_line = field_validator("name", "district", mode="after")(one_line_text)
+    _notes = field_validator("notes", mode="after")(note_text)
 
 
 class Partner(PartnerBase, table=True):
@@ -151,6 +154,8 @@ class ExistingContractBase(SQLModel):
     years: list[int] = json_list_field(description="Financial years covered, by start year.")
     annual_amount: Decimal = money_field(description="Amount committed in each of those years, £.")
     notes: str = Field(default="", max_length=500)
+
+    _notes = field_validator("notes", mode="after")(note_text)
 
     @field_validator("years")
     @classmethod

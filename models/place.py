@@ -5,6 +5,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import strip_text
+from models.text import note_text, one_line_text
 
 
 class PlaceBase(SQLModel):
@@ -23,6 +24,8 @@ class PlaceBase(SQLModel):
     )
 
     _strip = field_validator("name", "district", mode="before")(strip_text)
+    _one_line = field_validator("name", "district", mode="after")(one_line_text)
+    _notes = field_validator("description", mode="after")(note_text)
 
 
 class Place(PlaceBase, table=True):
@@ -50,6 +53,7 @@ class PlacePopulationBase(SQLModel):
     population: int = Field(ge=0, description="People in the target group who could take part.")
 
     _strip = field_validator("target_group", mode="before")(strip_text)
+    _one_line = field_validator("target_group", mode="after")(one_line_text)
 
 
 class PlacePopulation(PlacePopulationBase, table=True):

@@ -78,7 +78,16 @@ class Plan(SQLModel, table=True):
     total_benefit: Decimal | None = Field(default=None, sa_type=Numeric(18, 2))
     benefit_cost_ratio: float | None = None
     pooling_gain: Decimal | None = Field(
-        default=None, sa_type=Numeric(18, 2), description="Objective pooled minus partners alone."
+        default=None,
+        sa_type=Numeric(18, 2),
+        description="Objective pooled minus the partners commissioning separately.",
+    )
+    pooling_status: str = Field(
+        default="",
+        max_length=20,
+        description=(
+            "The value-of-pooling job: '' none, 'waiting', 'working', 'done' or 'failed'."
+        ),
     )
     message: str = Field(default="", max_length=4000, description="Why it failed, in words.")
     inputs: dict[str, Any] = Field(

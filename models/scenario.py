@@ -17,6 +17,7 @@ from models.fields import (
     utc_now,
     year_field,
 )
+from models.text import note_text, one_line_text
 from models.vocabulary import EVIDENCE_RATINGS, ObjectiveChoice
 
 DEFAULT_CONFIDENCE = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.0}
@@ -108,6 +109,8 @@ class ScenarioBase(SQLModel):
     time_limit_seconds: int = Field(default=60, ge=1, le=3600)
 
     _strip = field_validator("name", mode="before")(strip_text)
+    _one_line = field_validator("name", mode="after")(one_line_text)
+    _notes = field_validator("description", mode="after")(note_text)
 
     @field_validator("min_evidence_rating", mode="before")
     @classmethod
@@ -240,6 +243,8 @@ class ScenarioCapBase(SQLModel):
         description="Place or intervention id, or a category name, depending on the scope.",
     )
     maximum: Decimal = money_field()
+
+    _one_line = field_validator("target", mode="after")(one_line_text)
 
 
 class ScenarioCap(ScenarioCapBase, table=True):

@@ -8,6 +8,7 @@ from pydantic import NaiveDatetime, field_validator
 from sqlmodel import Field, SQLModel
 
 from models.fields import strip_text, utc_now
+from models.text import one_line_text
 from models.timestamps import UtcTimestamp
 
 
@@ -19,6 +20,7 @@ class ApiTokenBase(SQLModel):
     )
 
     _strip = field_validator("name", mode="before")(strip_text)
+    _one_line = field_validator("name", mode="after")(one_line_text)
 
 
 class ApiToken(ApiTokenBase, table=True):

@@ -1,10 +1,13 @@
 """People who sign in, their role, and for place leads the places they lead."""
 
-from pydantic import NaiveDatetime, field_validator
+import sqlalchemy as sa
+from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.fields import strip_text, utc_now
+from models.fields import broken_on, strip_text, utc_now
+from models.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from models.text import one_line_text
 from models.vocabulary import Role
 
 
@@ -15,6 +18,7 @@ class UserBase(SQLModel):
     active: bool = Field(default=True)
 
     _strip = field_validator("name", mode="before")(strip_text)
+    _one_line = field_validator("name", mode="after")(one_line_text)
 
     @field_validator("email", mode="before")
     @classmethod
@@ -30,10 +34,26 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=300)
     created_at: NaiveDatetime = Field(default_factory=utc_now)
+    # Every session and remember-me cookie carries the version it was signed in under; raising it
+    # (sign-out, a password change or reset, deactivation) ends all of them at their next request.
+    session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Set by an administrator: the user must choose a new password before doing anything else.
+    must_change_password: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
 
 
 class UserCreate(UserBase):
-    password: str = Field(min_length=10, max_length=200, description="At least 10 characters.")
+    password: str = Field(
+        description=f"From {MIN_LENGTH} to {MAX_LENGTH} characters, not a common password."
+    )
+
+    @model_validator(mode="after")
+    def safe_password(self) -> "UserCreate":
+        problem = password_problem(self.password, email=self.email)
+        if problem:
+            raise broken_on(type(self).__name__, "password", problem, "")
+        return self
 
 
 class UserPublic(UserBase):

@@ -46,7 +46,9 @@ from optimiser.plan import (
     PoolingComparison,
     SolveStatus,
     Timings,
+    UnspentMoney,
     YearSpend,
+    part_to_dict,
     plan_from_dict,
     plan_to_dict,
 )
@@ -91,6 +93,7 @@ __all__ = [
     "ScenarioRules",
     "SolveStatus",
     "Timings",
+    "UnspentMoney",
     "YearSpend",
     "base_rating",
     "build",
@@ -99,6 +102,7 @@ __all__ = [
     "diagnose",
     "evidence_level",
     "optimise",
+    "part_to_dict",
     "plan_from_dict",
     "plan_to_dict",
 ]

@@ -204,6 +204,13 @@ class Diagnosis:
 
 @dataclass(frozen=True)
 class PartnerAlone:
+    """What one partner could do alone, as if the others did not exist: a labelled figure of its
+    own, never added up with the others' (alone, each counts on the same people and providers).
+
+    ``cannot_plan`` says why a partner has no plan alone ('' when it has one): it is named with
+    its reason, never counted as nothing.
+    """
+
     partner: str
     name: str
     status: SolveStatus
@@ -211,16 +218,46 @@ class PartnerAlone:
     spend: float
     # Why a partner alone leaves some of its budget unspent, in words ('' when it spends it all).
     held_back: str = ""
+    cannot_plan: str = ""
 
 
 @dataclass(frozen=True)
 class PoolingComparison:
-    """The same rules solved for each partner alone with its own budget, against the pool."""
+    """The pooled plan against the same partners commissioning separately (``optimiser.separate``).
+
+    ``separate_objective`` is the separate plan valued as the pooled objective values it (None
+    when the separate model found no plan: ``sentence`` says why); ``value_of_pooling`` is the
+    pooled objective less it, never below nothing by construction. ``separate_contributions``
+    is what each partner spends commissioning separately; ``alone`` what each partner could do
+    alone, labelled, never summed. ``seconds`` is the time the comparison took.
+    """
 
     pooled_objective: float
-    alone: tuple[PartnerAlone, ...]
-    sum_alone: float
-    value_of_pooling: float
+    separate_objective: float | None
+    value_of_pooling: float | None
+    sentence: str
+    separate_status: SolveStatus = SolveStatus.OPTIMAL
+    separate_spend: float = 0.0
+    separate_contributions: tuple[PartnerFunding, ...] = ()
+    alone: tuple[PartnerAlone, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class UnspentMoney:
+    """One partner-year's money the plan leaves unspent, and why (``optimiser.unspent``).
+
+    ``reason`` is a short code: window, ring_fence, evidence, district, district_full,
+    capacity, rule or no_benefit; ``sentence`` says it in words.
+    """
+
+    partner: str
+    name: str
+    year: int
+    available: float
+    spend: float
+    unspent: float
+    reason: str
     sentence: str
 
 
@@ -277,6 +314,7 @@ class Plan:
     messages: tuple[str, ...] = ()
     budget_lines: tuple[BudgetLineSpend, ...] = ()
     spend_by_year: tuple[YearSpend, ...] = ()
+    unspent: tuple[UnspentMoney, ...] = ()
 
 
 def _to_jsonable(item: Any) -> Any:
@@ -295,6 +333,11 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as JSON-ready dicts: money as numbers, enums as strings, no infinities."""
     result: dict[str, Any] = _to_jsonable(plan)
     return result
+
+
+def part_to_dict(part: Any) -> Any:
+    """One part of a plan (a PoolingComparison, a tuple of records) as JSON-ready data."""
+    return _to_jsonable(part)
 
 
 def _from_jsonable(kind: Any, data: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from optimiser.build import build
@@ -34,10 +35,18 @@ from optimiser.report import (
     spend_by_year,
 )
 from optimiser.scenario import ScenarioRules
+from optimiser.separate import build_separate, pooled_value
 from optimiser.solve import SolveResult, model_size, solve_model
 from optimiser.unfunded import not_funded
+from optimiser.unspent import unspent_money
 from optimiser.wording import Gain
 
+SEPARATELY = (
+    "Each partner commissions separately: its own money buys only what it chooses for the "
+    "benefit that falls to it, from the same eligible people and providers as the others, with "
+    "the partnership's rules on the combined plan. Shadow prices are not quoted: they would "
+    "measure each partner's own benefit, not the value of demand avoided."
+)
 NO_SENSITIVITY = (
     "The solver did not prove this plan best, so shadow prices and reduced costs are not "
     "available: no rule is listed as binding, and unfunded programmes are listed only where a "
@@ -51,6 +60,7 @@ def optimise(
     *,
     time_limit: float = 60,
     compare_pooling: bool = True,
+    separately: bool = False,
     **highs_options: Any,
 ) -> Plan:
     """The allocation that maximises expected demand reduction under the scenario's rules.
@@ -63,15 +73,22 @@ def optimise(
     in every solve: the plan, its explanations, the diagnosis and the
     partners alone. Raises InputError when a rule names something the
     inputs lack (``check_rules``).
+
+    ``separately`` plans the same partners commissioning separately (``optimiser.separate``):
+    each partner's money buys only what it chooses for the benefit that falls to it. Its
+    objective is then the plan valued as the pooled objective values it; shadow prices and
+    reduced costs measure the partners' own benefits, not that, so none are quoted.
     """
     check_rules(inputs, rules)
     started = time.perf_counter()
-    model = build(inputs, rules)
+    model = build_separate(inputs, rules) if separately else build(inputs, rules)
     built = time.perf_counter()
     result: SolveResult = solve_model(model, time_limit, **highs_options)
+    if separately and result.status.has_plan:
+        result = replace(result, objective=pooled_value(model))
     solved = time.perf_counter()
     gain = Gain(inputs, rules)
-    messages: list[str] = []
+    messages: list[str] = [SEPARATELY] if separately else []
     if result.status is not SolveStatus.OPTIMAL and result.note:
         messages.append(result.note)
     relaxation_objective = relaxation_gap = None
@@ -83,7 +100,7 @@ def optimise(
         money = plan_money(model)
         plan_allocations = allocations(model, money)
         lines = budget_line_spend(model, money)
-    if rules.whole_programme and result.status.has_plan and model.runs:
+    if rules.whole_programme and result.status.has_plan and model.runs and not separately:
         explained_model, explained, relaxation_objective = explained_lp(
             inputs, rules, model, time_limit, **highs_options
         )
@@ -97,8 +114,8 @@ def optimise(
         )
     if rules.need_floor > 0:
         messages.extend(floor_note(model))
-    sensitivity = explained.status is SolveStatus.OPTIMAL
-    if result.status.has_plan and not sensitivity:
+    sensitivity = explained.status is SolveStatus.OPTIMAL and not separately
+    if result.status.has_plan and not sensitivity and not separately:
         messages.append(NO_SENSITIVITY)
     diagnosis = None
     if result.status is SolveStatus.INFEASIBLE:
@@ -109,9 +126,19 @@ def optimise(
     unfunded = not_funded(
         explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
     )
+    unspent = (
+        unspent_money(explained_model, lines, gain, explained=sensitivity)
+        if result.status.has_plan
+        else ()
+    )
     explained_at = time.perf_counter()
     pooling = None
-    if compare_pooling and result.status.has_plan and result.objective is not None:
+    if (
+        compare_pooling
+        and not separately
+        and result.status.has_plan
+        and result.objective is not None
+    ):
         pooling = pooling_comparison(
             inputs, rules, result.objective, time_limit=time_limit, **highs_options
         )
@@ -151,6 +178,7 @@ def optimise(
         messages=tuple(messages),
         budget_lines=lines,
         spend_by_year=spend_by_year(rules.years, plan_allocations) if plan_allocations else (),
+        unspent=unspent,
     )
 
 

@@ -1,18 +1,23 @@
-"""The value of pooling: each partner alone with only its own budget, against the pool."""
+"""The value of pooling: the pool against the same partners commissioning separately.
+
+Also what each partner could do alone (``solve_alone``), a labelled figure never summed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import math
+import time
 from dataclasses import replace
 from typing import Any
 
 from optimiser.build import build
+from optimiser.diagnose import diagnose
 from optimiser.explain import strongest_rule
-from optimiser.inputs import PlanningInputs
-from optimiser.plan import PartnerAlone, PoolingComparison, SolveStatus
+from optimiser.inputs import Partner, PlanningInputs
+from optimiser.plan import PartnerAlone, PartnerFunding, PoolingComparison, SolveStatus
 from optimiser.rules.value import need_shares
 from optimiser.scenario import ScenarioRules
-from optimiser.solve import solve_model, value
+from optimiser.separate import build_separate, partner_spend, pooled_value
+from optimiser.solve import SolveResult, solve_model, value
 from optimiser.wording import Gain, money
 
 
@@ -27,8 +32,8 @@ def partner_alone(
     """The same rules solved with only one partner's budget lines and contracts.
 
     Alone, the need floor spreads over the places the partner's own money may
-    reach (see ``need_shares``). A partner whose rules cannot be met alone
-    counts as achieving nothing.
+    reach (see ``need_shares``). A partner without a plan alone says why in
+    ``cannot_plan`` (its objective is then 0 only as a placeholder: never add it up).
     """
     return solve_alone(inputs, rules, partner, time_limit, **highs_options)[0]
 
@@ -67,6 +72,9 @@ def solve_alone(
         # A mixed-integer solve has no shadow prices to say which rule holds it back.
         strongest = None if model.is_mip else strongest_rule(model, Gain(alone, alone_rules))
         held_back = held_back_sentence(spend, available, strongest)
+    cannot_plan = ""
+    if not result.status.has_plan:
+        cannot_plan = why_no_plan_alone(alone, alone_rules, result, time_limit, highs_options)
     outcome = PartnerAlone(
         partner=partner,
         name=inputs.partner(partner).name,
@@ -74,8 +82,26 @@ def solve_alone(
         objective=round(objective, 6),
         spend=round(spend, 2),
         held_back=held_back,
+        cannot_plan=cannot_plan,
     )
     return outcome, covered
+
+
+def why_no_plan_alone(
+    alone: PlanningInputs,
+    rules: ScenarioRules,
+    result: SolveResult,
+    time_limit: float,
+    highs_options: dict[str, Any],
+) -> str:
+    """Why a partner has no plan alone, in words: the rules that clash, or why the solver stopped."""
+    if result.status is SolveStatus.INFEASIBLE:
+        found = diagnose(alone, rules, time_limit=time_limit, **highs_options)
+        first = found.clashes[0].sentence if found.clashes else found.summary
+        return f"Alone, its rules cannot all be met. {first}".strip()
+    if result.status is SolveStatus.UNBOUNDED:
+        return "Alone, its plan has no limit: a budget or capacity is missing."
+    return result.note or "The solver found no plan for it alone."
 
 
 def held_back_sentence(spend: float, available: float, strongest: str | None) -> str:
@@ -98,57 +124,113 @@ def held_back_sentence(spend: float, available: float, strongest: str | None) ->
 def compare_pooling(
     inputs: PlanningInputs,
     rules: ScenarioRules,
-    pooled_objective: float,
+    pooled_objective: float | None,
     *,
     time_limit: float = 60,
+    alone: bool = True,
     **highs_options: Any,
-) -> PoolingComparison:
-    """Pooled plan against the sum of the partners' plans alone, in objective units.
+) -> PoolingComparison | None:
+    """The pooled plan against the same partners commissioning separately, in objective units.
 
-    ``highs_options`` go to HiGHS in each partner's solve, as in the pooled one.
+    The separate plan is one model (``optimiser.separate``) in which each partner's money buys
+    only what it chooses for the benefit that falls to it, capacity and reach shared and the
+    partnership's rules on the combined plan: every separate plan is a plan the pool could run,
+    so the value of pooling is never below nothing. With ``alone``, each partner is also solved
+    alone, as if the others did not exist: a labelled figure each, never added up.
+    ``highs_options`` go to HiGHS in each solve, as in the pooled one. ``pooled_objective``
+    None solves the pooled model first (for a plan of the partners commissioning separately);
+    None comes back if the pooled model has no plan.
     """
-    solved = [
-        solve_alone(inputs, rules, partner.key, time_limit, **highs_options)
-        for partner in inputs.partners
-        if any(line.partner == partner.key for line in inputs.budget_lines)
-    ]
-    alone = tuple(outcome for outcome, _covered in solved)
-    total = sum(result.objective for result in alone)
+    started = time.perf_counter()
     gain = Gain(inputs, rules)
-    difference = pooled_objective - total
-    pooled, apart = gain(pooled_objective)[6:], gain(total)[6:]
-    if difference >= 0:
-        sentence = (
-            f"Pooling adds {gain(difference)} over the partners commissioning alone "
-            f"({pooled} pooled against {apart} alone)."
+    if pooled_objective is None:
+        pooled_objective = pooled_optimum(inputs, rules, time_limit, highs_options)
+        if pooled_objective is None:
+            return None
+    model = build_separate(inputs, rules)
+    result = solve_model(model, time_limit, **highs_options)
+    separate = pooled_value(model) if result.status.has_plan else None
+    difference = None
+    contributions: tuple[PartnerFunding, ...] = ()
+    spend = 0.0
+    if separate is not None:
+        # The pooled optimum is at least the separate plan's value; a hair below is solver noise.
+        tolerance = 1e-6 * max(1.0, abs(pooled_objective))
+        difference = max(pooled_objective - separate, 0.0)
+        if pooled_objective - separate < -tolerance and result.status is SolveStatus.OPTIMAL:
+            difference = pooled_objective - separate  # the pooled solve stopped early: say so
+        spend = round(value(model.total_spend), 2)
+        contributions = tuple(
+            PartnerFunding(partner, round(amount, 2))
+            for partner, amount in partner_spend(model).items()
+            if amount > 0.005
         )
-    else:
-        sentence = (
-            f"The partners alone add up to {apart} against {pooled} pooled only because "
-            f"{shortfall_reason(rules, [places for outcome, places in solved if outcome.objective > 0])}."
+    outcomes = (
+        tuple(
+            solve_alone(inputs, rules, partner.key, time_limit, **highs_options)[0]
+            for partner in funding_partners(inputs, rules)
         )
+        if alone
+        else ()
+    )
     return PoolingComparison(
         pooled_objective=round(pooled_objective, 6),
-        alone=alone,
-        sum_alone=round(total, 6),
-        value_of_pooling=round(difference, 6),
-        sentence=sentence,
+        separate_objective=None if separate is None else round(separate, 6),
+        value_of_pooling=None if difference is None else round(difference, 6),
+        sentence=pooling_sentence(gain, pooled_objective, separate, result.status, result.note),
+        separate_status=result.status,
+        separate_spend=spend,
+        separate_contributions=contributions,
+        alone=outcomes,
+        seconds=round(time.perf_counter() - started, 4),
     )
 
 
-def shortfall_reason(rules: ScenarioRules, covered: Sequence[Collection[str]]) -> str:
-    """Why the partners alone can add up to more than the pool, as a clause.
+def pooled_optimum(
+    inputs: PlanningInputs, rules: ScenarioRules, time_limit: float, highs_options: dict[str, Any]
+) -> float | None:
+    """The pooled plan's objective, or None when the pooled model has no plan."""
+    result = solve_model(build(inputs, rules), time_limit, **highs_options)
+    return result.objective if result.status.has_plan else None
 
-    Alone, each partner counts on the same provider capacity and eligible
-    people. And with a need floor, a partner alone spreads it over the
-    places its own money may reach (``covered``), while the pool must meet it
-    in every place any partner's money may reach.
-    """
-    capacity = "each of them, alone, counts on the same provider capacity and eligible people"
-    everywhere = set().union(*covered) if covered else set()
-    if rules.need_floor > 0 and any(set(places) < everywhere for places in covered):
-        return (
-            f"{capacity}, and a partner alone meets the need floor only in the places its own "
-            "budget may pay for, while the pooled plan must meet it in every place"
+
+def funding_partners(inputs: PlanningInputs, rules: ScenarioRules) -> list[Partner]:
+    """Partners with a budget line in the scenario's years: those that could plan at all."""
+    return [
+        partner
+        for partner in inputs.partners
+        if any(
+            line.partner == partner.key and line.year in rules.years for line in inputs.budget_lines
         )
-    return capacity
+    ]
+
+
+def pooling_sentence(
+    gain: Gain,
+    pooled: float,
+    separate: float | None,
+    status: SolveStatus,
+    note: str,
+) -> str:
+    """The value of pooling in one sentence, or why the separate plan could not be worked out."""
+    if separate is None:
+        why = note or "the solver found no plan"
+        return (
+            "The value of pooling could not be worked out: with each partner commissioning "
+            f"separately, {why[:1].lower()}{why[1:]}"
+        ).rstrip(".") + "."
+    # All three figures to the same step (three figures of the pooled value), so they add up.
+    step = 10.0 ** (math.floor(math.log10(max(abs(pooled), 1e-9))) - 2)
+    pooled_rounded = round(pooled / step) * step
+    separate_rounded = round(separate / step) * step
+    difference = max(pooled_rounded - separate_rounded, 0.0)
+    pooled_text, separate_text = gain(pooled_rounded)[6:], gain(separate_rounded)[6:]
+    opening = (
+        f"Pooling adds {gain(difference)} over the same partners commissioning "
+        f"separately from the same people and providers ({pooled_text} pooled against "
+        f"{separate_text} separately, each partner's money buying only for the benefit that "
+        "falls to it)."
+    )
+    if status is not SolveStatus.OPTIMAL:
+        opening += " The separate plan is the best the solver found in its time, not proven best."
+    return opening

@@ -29,6 +29,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from planner.core.ids import RecordIdConverter
     from planner.extensions import csrf, login_manager
     from planner.features import BLUEPRINTS, register_cli, register_template_helpers
+    from planner.security import init_after_blueprints
+    from planner.security import init_app as init_security
 
     # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views. The
     # instance folder is chosen here, not by Flask: for a `pip install .` Flask would put it
@@ -53,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_security(app)
     configure_docs(app)
     for blueprint in BLUEPRINTS:
         if isinstance(blueprint, APIBlueprint):
@@ -60,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         else:
             app.register_blueprint(blueprint)
     register_error_pages(app)
+    init_after_blueprints(app)
     register_cli(app)
     register_template_helpers(app)
 

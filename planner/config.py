@@ -30,7 +30,14 @@ BOOLEAN_SETTINGS = (
     "TESTING",
     "DEBUG",
 )
-INTEGER_SETTINGS = ("SOLVE_TIME_LIMIT", "MAX_CONTENT_LENGTH")
+INTEGER_SETTINGS = (
+    "SOLVE_TIME_LIMIT",
+    "MAX_CONTENT_LENGTH",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_HOURS",
+    "REMEMBER_DAYS",
+)
+RATE_LIMIT_SETTINGS = ("SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT")
 TRUE_WORDS = ("on", "true", "yes", "1")
 FALSE_WORDS = ("off", "false", "no", "0")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
@@ -55,6 +62,15 @@ class DefaultConfig:
     SOLVE_TIME_LIMIT = 60
     LOG_LEVEL = "INFO"
     LOG_JSON = False
+    # Sessions end after this long without a request, and this long after signing in; a
+    # "keep me signed in" cookie lasts REMEMBER_DAYS (planner.security.sessions).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
+    REMEMBER_DAYS = 14
+    # Failed sign-ins allowed per account and per address (planner.security.throttle), in
+    # Flask-Limiter's words; RATELIMIT_STORAGE_URI (memory:// by default) may name a Redis.
+    SIGN_IN_ACCOUNT_LIMIT = "10 per 15 minutes"
+    SIGN_IN_ADDRESS_LIMIT = "50 per 15 minutes"
 
 
 def instance_folder(config: Mapping[str, Any] | None = None) -> str:
@@ -124,6 +140,19 @@ def as_integer(name: str, value: object) -> int:
         raise ConfigError(f"{ENV_PREFIX}_{name} must be a whole number, not '{value}'") from None
 
 
+def as_rate_limit(name: str, value: object) -> str:
+    """A limit in Flask-Limiter's words, such as "10 per 15 minutes"."""
+    from limits import parse_many
+
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ConfigError(
+            f"{ENV_PREFIX}_{name} must be a limit such as '10 per 15 minutes', not '{value}'"
+        ) from None
+    return str(value)
+
+
 def check_database_url(url: str) -> str:
     scheme = url.partition(":")[0].partition("+")[0].lower()
     if scheme not in DATABASE_SCHEMES or "://" not in url:
@@ -143,6 +172,17 @@ def finish_config(config: MutableMapping[str, Any], instance_path: str) -> None:
     for name in INTEGER_SETTINGS:
         if config.get(name) is not None:
             config[name] = as_integer(name, config[name])
+    for name in INTEGER_SETTINGS[2:]:
+        if int(config.get(name) or 0) < 1:
+            raise ConfigError(f"{ENV_PREFIX}_{name} must be a whole number of 1 or more")
+    for name in RATE_LIMIT_SETTINGS:
+        config[name] = as_rate_limit(name, config.get(name))
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not storage.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+        raise ConfigError(
+            f"{ENV_PREFIX}_RATELIMIT_STORAGE_URI must be memory:// or a Redis address "
+            f"(redis://host:6379/0), not '{storage}'"
+        )
     if not config.get("DATABASE_URL"):
         Path(instance_path).mkdir(parents=True, exist_ok=True)
         config["DATABASE_URL"] = sqlite_url(instance_path)

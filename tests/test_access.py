@@ -71,6 +71,7 @@ ACCESS: dict[str, Access] = {
     "swagger.static": PUBLIC,
     "swagger.oauth2-redirect": PUBLIC,
     "core.home": EVERYONE,
+    "auth.change_password": EVERYONE,
     "tokens.index": EVERYONE,
     "tokens.create": EVERYONE,
     "tokens.revoke": EVERYONE,

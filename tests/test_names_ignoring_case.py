@@ -27,7 +27,7 @@ from tests.excel.plan_fixtures import small_partnership
 from tests.excel.recalculate import recalculate
 from tests.excel.workbook_files import add_row
 
-IGNORING = "(names are compared ignoring capitals and extra spaces)"
+IGNORING = "(names are compared ignoring capitals, extra spaces and look-alike letters)"
 
 
 def _kinds(session):  # type: ignore[no-untyped-def]

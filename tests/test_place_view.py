@@ -188,7 +188,7 @@ def test_summary_page_prints_and_downloads(demo_app: Flask) -> None:
         "Record delivery",
     ):
         assert heading in page
-    assert "css/teams.css" in page and "window.print()" in page
+    assert "css/teams.css" in page and 'data-action="print"' in page
     css = lead.get("/static/css/teams.css").get_data(as_text=True)
     assert "@media print" in css and "size: A4" in css
 

@@ -1,7 +1,6 @@
 """The "Each partner alone" scenario with a need floor: each partner meets it where it may pay.
 
-Pure: the partners' plans are solved by the optimiser and added up by planner/solving/separate.py,
-with no app or database.
+Pure: the separate plan is one model of the optimiser (optimiser.separate), with no app or database.
 """
 
 from __future__ import annotations
@@ -9,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 import optimiser as opt
-from planner.solving.separate import optimise_separately
 
 
 def _partnership() -> opt.PlanningInputs:
@@ -46,11 +44,11 @@ def _partnership() -> opt.PlanningInputs:
     )
 
 
-def test_each_partner_alone_meets_the_need_floor_where_its_budget_may_pay():
-    """Floor phi = 0.5. Alone, the council's floor covers Huddersfield only: it spends its £100
-    there (30 avoided). The police's covers both places, a quarter of its spend each at least:
-    £40 (12 avoided). Added up: £140, 42 avoided. Each place's floor is the partners' own
-    floors added up: Huddersfield 50 + 10 = £60, Halifax £10."""
+def test_partners_commissioning_separately_meet_the_partnerships_need_floor():
+    """Floor phi = 0.5 on the combined plan, over both places (equal need). Each partner buys
+    the programme for its half of the benefit: the council its £100 in Huddersfield, the
+    police its £40, which the floor sends to Halifax: each place at least 0.5 x £140 x 1/2 =
+    £35. £140 in all, 42 avoided."""
     rules = opt.ScenarioRules(
         first_year=2026,
         discount_rate=0.0,
@@ -58,26 +56,22 @@ def test_each_partner_alone_meets_the_need_floor_where_its_budget_may_pay():
         segment_multipliers=(1.0,),
         need_floor=0.5,
     )
-    plan = optimise_separately(_partnership(), rules, time_limit=10)
+    plan = opt.optimise(_partnership(), rules, time_limit=10, separately=True)
 
     assert plan.status is opt.SolveStatus.OPTIMAL
     assert plan.objective == pytest.approx(42)
     assert plan.total_spend == pytest.approx(140)
     places = {p.place: p for p in plan.places}
     assert places["h"].need_share == places["c"].need_share == 0.5
-    assert places["h"].need_floor == pytest.approx(60)
-    assert places["c"].need_floor == pytest.approx(10)
+    assert places["h"].need_floor == places["c"].need_floor == pytest.approx(35)
     for place in plan.places:
         assert place.need_floor is not None and place.spend >= place.need_floor - 0.01
-    assert (
-        "Alone, each partner meets the need floor in the places its own budget may pay for."
-        in plan.messages
-    )
-    # The partners' allocations add up, with the value of demand each avoids.
+    assert plan.messages[0].startswith("Each partner commissions separately")
     assert sum(a.value_of_demand_avoided or 0 for a in plan.allocations) == pytest.approx(42)
     assert sum(d.units for a in plan.allocations for d in a.demand_avoided) == pytest.approx(42)
-    assert plan.pooling is not None
-    assert {a.partner: a.objective for a in plan.pooling.alone} == pytest.approx({"k": 30, "w": 12})
+    pooling = opt.compare_pooling(_partnership(), rules, None, time_limit=10)
+    assert pooling is not None and pooling.separate_objective == pytest.approx(42)
+    assert {a.partner: a.objective for a in pooling.alone} == pytest.approx({"k": 30, "w": 12})
 
 
 def test_each_partner_alone_keeps_its_own_budget_override():
@@ -91,7 +85,7 @@ def test_each_partner_alone_keeps_its_own_budget_override():
         segment_multipliers=(1.0,),
         budget_overrides=(opt.BudgetOverride("w-2026", maximum=60),),
     )
-    plan = optimise_separately(_partnership(), rules, time_limit=10)
+    plan = opt.optimise(_partnership(), rules, time_limit=10, separately=True)
 
     assert plan.status is opt.SolveStatus.OPTIMAL
     assert plan.objective == pytest.approx(48)

@@ -41,7 +41,7 @@ def test_admin_lists_and_creates_users(app: Flask, sign_in_as) -> None:
     no_place = admin.post("/users/new", data={**fields, "role": "place_lead"})
     assert "Choose at least one place for a place lead to see" in page(no_place)
     short = admin.post("/users/new", data={**fields, "role": "commissioner", "password": "short"})
-    assert "First password must be at least 10 characters" in page(short)
+    assert "First password must be at least 12 characters (it has 5)" in page(short)
     not_email = admin.post("/users/new", data={**fields, "role": "commissioner", "email": "priya"})
     assert "&#39;priya&#39; is not an email address" in page(not_email)
     created = admin.post(
@@ -128,7 +128,7 @@ def test_reset_password(app: Flask, sign_in_as) -> None:
     mismatch = admin.post(url, data={"password": NEW_PASSWORD, "confirm": "something else"})
     assert "The two passwords do not match" in page(mismatch)
     short = admin.post(url, data={"password": "short", "confirm": "short"})
-    assert "The new password must be at least 10 characters" in page(short)
+    assert "The new password must be at least 12 characters (it has 5)" in page(short)
     assert (
         admin.post(url, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
     )

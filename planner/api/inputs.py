@@ -46,6 +46,7 @@ from planner.inputs import service as inputs
 from planner.inputs.demand import cost_shares
 from planner.inputs.partners import partner_cycle
 from planner.inputs.validation import fetch
+from planner.inputs.windows import warned_save
 
 RecordId = Field(ge=1, le=2_147_483_647)
 
@@ -118,6 +119,33 @@ def _update_demand_type(
     return inputs.update_demand_type(session, demand_type_id, fields, _shares(fields), **options)
 
 
+class BudgetLineBody(BudgetLineCreate):
+    save_despite_closed_window: bool = Field(
+        default=False,
+        description="Needed (true) to save a line for a year in which the partner's "
+        "commissioning window is closed: the plan can then only continue funding at the level "
+        "already contracted. Without it such a line is refused with that warning, nothing saved.",
+    )
+
+
+def _create_budget_line(session: Session, fields: dict[str, Any], **options: Any) -> BudgetLine:
+    return warned_save(
+        session, fields, lambda checked: inputs.create_budget_line(session, checked, **options)
+    )
+
+
+def _update_budget_line(
+    session: Session, line_id: int, fields: dict[str, Any], **options: Any
+) -> BudgetLine:
+    line = fetch(session, BudgetLine, line_id, "budget line")
+    current = {"partner_id": line.partner_id, "year": line.year}
+    return warned_save(
+        session,
+        {**current, **fields},
+        lambda checked: inputs.update_budget_line(session, line_id, checked, **options),
+    )
+
+
 def _update_capacity_override(
     session: Session, override_id: int, fields: dict[str, Any], **options: Any
 ) -> CapacityOverride:
@@ -142,8 +170,8 @@ RESOURCES = [
     Resource(
         "budget-lines", "budget line", "Budget lines",
         "Money a partner can put into the pool for one financial year.",
-        BudgetLine, BudgetLinePublic, BudgetLineCreate,
-        inputs.create_budget_line, inputs.update_budget_line, inputs.delete_budget_line,
+        BudgetLine, BudgetLinePublic, BudgetLineBody,
+        _create_budget_line, _update_budget_line, inputs.delete_budget_line,
     ),
     Resource(
         "existing-contracts", "existing contract", "Existing contracts",

@@ -42,6 +42,7 @@ MONEY_IN_RESULT: dict[str, tuple[str, ...]] = {
     "demand_reductions": ("value",),
     "budget_lines": ("spend", "maximum", "committed_minimum"),
     "spend_by_year": ("spend",),
+    "unspent": ("available", "spend", "unspent"),
 }
 
 
@@ -107,6 +108,12 @@ class PlanOut(BaseModel):
     total_benefit: Money | None = Field(description="£, as a string with pence.")
     benefit_cost_ratio: float | None
     pooling_gain: Money | None = Field(description="£, as a string with pence.")
+    pooling_status: str = Field(
+        default="",
+        description="The value-of-pooling job, worked out after the plan: waiting, working, "
+        "done, failed, or empty when there is nothing to compare. pooling is filled in once "
+        "done.",
+    )
     participants: float | None
     years: list[int]
     created_by: str
@@ -130,6 +137,12 @@ class PlanOut(BaseModel):
         "solver held it at (maximum, committed minimum, contracts) or is empty.",
     )
     spend_by_year: list[dict[str, Any]] = Field(default_factory=list)
+    unspent: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Each partner-year with money the plan leaves unspent: partner, name, year, "
+        "available, spend, unspent (£) and why (reason: window, ring_fence, evidence, district, "
+        "district_full, capacity, rule or no_benefit; sentence: the same in words).",
+    )
 
 
 class PlanQuery(PageQuery):

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import Plan, PlanAgreement
 from models.plan import PlanStatus
+from models.text import note_text
 from planner.audit.service import Actor, record_change
 from planner.inputs.validation import InputError, InputNotFound
 
@@ -30,6 +31,10 @@ def agree_plan(session: Session, plan_id: int, actor: Actor, note: str = "") -> 
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise InputError({"note": f"must be at most {MAX_NOTE} characters"})
+    try:
+        note_text(note)
+    except ValueError as hidden:
+        raise InputError({"note": str(hidden)}) from None
     current = current_agreement(session)
     if current is not None and current.plan_id == plan.id:
         raise InputError(

@@ -21,7 +21,7 @@ from planner.delivery.service import record_delivery
 from planner.demo import partnership
 from planner.demo.content import DemoSignIn
 from planner.demo.inyear import record_demo_outcomes, record_demo_spend
-from planner.solving.service import scenario_by_name, solve_plan, start_plan
+from planner.solving.service import scenario_by_name, solve_plan_with_pooling, start_plan
 
 AGREED_SCENARIO = partnership.SCENARIOS[0].name
 AGREEMENT_NOTE = "Agreed at the partnership board (illustrative demo agreement)"
@@ -46,7 +46,7 @@ def agree_demo_plan() -> list[str]:
         lead = _demo_user(session, Role.PLACE_LEAD)
         scenario = scenario_by_name(session, AGREED_SCENARIO)
         plan = start_plan(session, scenario.id, admin)  # type: ignore[arg-type]
-        plan = solve_plan(session, plan.id) or plan  # type: ignore[arg-type]
+        plan = solve_plan_with_pooling(session, plan.id) or plan  # type: ignore[arg-type]
         if not PlanStatus(plan.status).has_allocation:
             return [
                 f'The demo plan of "{AGREED_SCENARIO}" could not be solved ({plan.message}), '

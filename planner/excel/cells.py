@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.core.spreadsheet_text import starts_like_formula
+from planner.core.spreadsheet_text import starts_like_formula, writable_text
 
 MONEY = '"£"#,##0.00;[Red]-"£"#,##0.00'
 WHOLE_POUNDS = '"£"#,##0;[Red]-"£"#,##0'
@@ -44,9 +44,10 @@ def safe_cell_text(cell: Cell, text: object) -> Cell:
 
     The cell is typed as a string, and text that starts like a formula also gets Excel's
     quote-prefix flag: Excel and LibreOffice show it exactly as typed and keep it as text when
-    someone edits the cell. The value itself is unchanged, so it survives a round trip.
+    someone edits the cell. The value itself is unchanged, so it survives a round trip, except
+    for control characters no workbook can hold, which become U+FFFD rather than fail the export.
     """
-    value = "" if text is None else str(text)
+    value = writable_text(text)
     cell.value = value
     cell.data_type = "s"
     if starts_like_formula(value) or value.startswith("'"):

@@ -80,7 +80,8 @@ def _write_about(sheet: Worksheet) -> None:
         "Each sheet after this one is one table of inputs. Row 1 holds the column names: keep "
         "them as they are. Hover over a column name to read what it means.",
         "Names identify records: a row whose name already exists updates that record, a new "
-        "name creates one (names are compared ignoring capitals and extra spaces). Nothing is "
+        "name creates one (names are compared ignoring capitals, extra spaces and look-alike "
+        "letters). Nothing is "
         "deleted by an import.",
         ABOUT_CONTRACTS,
         "Money is in pounds. Financial years are written like 2026/27. Lists go in one cell, "

@@ -32,6 +32,7 @@ from planner.excel.plan_sheets import (
     write_funding_by_intervention,
 )
 from planner.excel.plan_summary import SUMMARY, write_summary
+from planner.excel.plan_unspent import UNSPENT, write_unspent
 from planner.excel.plan_view import PlanWorkbookView
 
 SHEET_ORDER = (
@@ -41,6 +42,7 @@ SHEET_ORDER = (
     FUNDING_BY_INTERVENTION,
     PARTNERS,
     PLACES,
+    UNSPENT,
     SENSITIVITY,
     CHECKS,
     INPUTS,
@@ -49,7 +51,7 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Places, Sensitivity, Checks and Inputs."""
+    Partners, Places, Unspent, Sensitivity, Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -60,6 +62,7 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
     partners = write_partners(sheets[PARTNERS], view, funding)
     places = write_places(sheets[PLACES], view, rows)
+    write_unspent(sheets[UNSPENT], view)
     write_sensitivity(sheets[SENSITIVITY], view)
     filter_binding_rules(sheets[SENSITIVITY], view)
     headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])

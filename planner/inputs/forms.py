@@ -139,9 +139,14 @@ class BudgetLineForm(FlaskForm):
         description="Tick none if the money may fund places anywhere in the partnership.",
     )
     illustrative = BooleanField("The amount is illustrative, not the partner's budget")
+    # Asked only when the partner's commissioning window is closed in the year (inputs.windows).
+    save_despite_closed_window = BooleanField("Save it anyway")
 
     def to_fields(self) -> dict[str, Any]:
         return {
+            "save_despite_closed_window": bool(
+                "save_despite_closed_window" in self and self.save_despite_closed_window.data
+            ),
             "partner_id": self.partner_id.data,
             "year": self.year.data,
             "maximum": money_text(self.maximum.data),

@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 
 from models.fields import field_errors
 from models.rules import RuleBroken
+from models.text import comparison_key
 from models.vocabulary import parse_financial_year
 
 Schema = TypeVar("Schema", bound=BaseModel)
@@ -82,9 +83,10 @@ def reference(
 
 
 def name_key(name: object) -> str:
-    """A name as names are compared: ignoring capitals and extra spaces, so "Bradford East" and
-    "bradford  EAST " are the same place (a spreadsheet's SUMIFS, and people, read them alike)."""
-    return " ".join(str(name if name is not None else "").split()).casefold()
+    """A name as names are compared: ignoring capitals, extra spaces and look-alike letters, so
+    "Bradford East", "bradford  EAST " and "Brаdford East" with a Cyrillic "а" are the same
+    place (people, and a spreadsheet's SUMIFS, cannot tell them apart)."""
+    return comparison_key(name)
 
 
 def _same_named(session: Session, table: type[Record], name: str) -> list[tuple[int, str]]:
@@ -135,7 +137,7 @@ def ensure_unique_name(
         return
     reason = f"There is already {label} called '{others[0]}'"
     if others[0] != str(name).strip():
-        reason += " (names are compared ignoring capitals and extra spaces)"
+        reason += " (names are compared ignoring capitals, extra spaces and look-alike letters)"
     raise InputError({"name": reason})
 
 

@@ -161,6 +161,29 @@ class PlanReport:
         return float(pooling["value_of_pooling"]) if pooling else None
 
     @property
+    def unspent(self) -> list[dict[str, Any]]:
+        """Each partner-year with money left unspent, and why (empty in plans stored before)."""
+        return list(self.result.get("unspent", []))
+
+    @property
+    def money_available(self) -> float:
+        """All the budget lines' maximums added up (0 in plans stored before lines were kept)."""
+        return round(sum(line["maximum"] for line in self.result.get("budget_lines", [])), 2)
+
+    @property
+    def money_unspent(self) -> float:
+        return round(sum(entry["unspent"] for entry in self.unspent), 2)
+
+    @property
+    def pooling_status(self) -> str:
+        """The value-of-pooling job: '' none, 'waiting', 'working', 'done' or 'failed'."""
+        return self.plan.pooling_status or ""
+
+    @property
+    def pooling_failure(self) -> str:
+        return str(self.result.get("pooling_failure") or "")
+
+    @property
     def partners_alone(self) -> bool:
         """Whether the scenario had each partner plan alone (the baseline without pooling)."""
         scenario = (self.plan.inputs or {}).get("scenario") or {}

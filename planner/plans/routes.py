@@ -36,6 +36,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.solving.pooling_job import pooling_state
 from planner.solving.workers import give_up_on_interrupted_plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -43,6 +44,10 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 # Plotly's own bundle, shipped inside the plotly Python package: served from here so charts work
 # offline and nothing is fetched from a CDN.
 PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# The id of the <style> element plotly's bundle injects for its map styles unless an element with
+# this id is already in the page; the plan page links static/css/plotly-maps.css under it, since
+# the content security policy refuses inline styles.
+PLOTLY_MAPS_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
 
 
 @bp.app_template_global()
@@ -63,6 +68,7 @@ def plan_helpers() -> dict[str, object]:
         "status_labels": STATUS_LABELS,
         "status_tags": STATUS_TAGS,
         "plotly_version": plotly.__version__,
+        "plotly_maps_style_id": PLOTLY_MAPS_STYLE_ID,
     }
 
 
@@ -133,6 +139,26 @@ def status(plan_id: int) -> ResponseReturnValue:
     session = get_session()
     plan = find_plan(session, plan_id)
     response = jsonify(plan_status(session, plan, url_for("plans.show", plan_id=plan_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:plan_id>/pooling")
+@role_required(*READERS)
+def pooling(plan_id: int) -> ResponseReturnValue:
+    """The value-of-pooling job for the plan page (static/js/plan-pooling.js): where it is and,
+    once finished, the page's section rendered as on the page."""
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    state = pooling_state(session, current_app._get_current_object(), plan)  # type: ignore[attr-defined]
+    if state["finished"]:
+        report = build_report(plan)
+        state["html"] = render_template("plans/_pooling.html", report=report, plan=plan)
+        gain = report.pooling_gain
+        state["headline"] = (
+            "–" if gain is None else f"£{gain:,.0f}" if gain >= 0 else f"−£{-gain:,.0f}"
+        )
+    response = jsonify(state)
     response.headers["Cache-Control"] = "no-store"
     return response
 

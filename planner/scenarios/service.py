@@ -25,6 +25,7 @@ from models.fields import field_errors, utc_now
 from models.intervention import InterventionCategory
 from models.scenario import CapScope, ScenarioCreate
 from planner.audit.service import Actor, json_safe, record_change
+from planner.inputs.validation import name_key
 from planner.scenarios.forms import (
     BudgetLineChoice,
     CapTarget,
@@ -139,14 +140,20 @@ def _validated(
                     "name",
                 )
             errors.setdefault(target, reason[:1].upper() + reason[1:])
-    name = submission.fields.get("name", "")
-    clash = session.exec(
-        select(Scenario).where(
-            func.lower(Scenario.name) == name.lower(), Scenario.id != scenario_id
-        )
-    ).first()
-    if name and clash is not None:
-        errors["name"] = f"There is already a scenario called ‘{clash.name}’; choose another name"
+    # Compared as every name is (capitals, spaces and look-alike letters ignored), in Python:
+    # SQLite lower-cases ASCII letters only. A missing or mistyped name is the schema's to report.
+    name = submission.fields.get("name")
+    wanted = name_key(name) if isinstance(name, str) and name.strip() else None
+    clash = next(
+        (
+            other
+            for other_id, other in session.exec(select(Scenario.id, Scenario.name)).all()
+            if other_id != scenario_id and name_key(other) == wanted
+        ),
+        None,
+    )
+    if wanted and clash is not None:
+        errors["name"] = f"There is already a scenario called ‘{clash}’; choose another name"
     if errors or details is None:
         raise ScenarioError(errors)
     return details
@@ -238,11 +245,11 @@ def update_scenario(
 
 def copy_name(session: Session, name: str) -> str:
     """'Copy of X', or 'Copy 2 of X' and so on if that is taken."""
-    taken = {n.lower() for n in session.exec(select(Scenario.name)).all()}
+    taken = {name_key(n) for n in session.exec(select(Scenario.name)).all()}
     for number in range(1, 1000):
         label = "Copy of" if number == 1 else f"Copy {number} of"
         candidate = f"{label} {name}"[:120]
-        if candidate.lower() not in taken:
+        if name_key(candidate) not in taken:
             return candidate
     raise ScenarioError({"name": "Too many copies of this scenario already exist"})
 

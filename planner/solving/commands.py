@@ -30,7 +30,7 @@ def solve_command(scenario: str, as_json: bool, time_limit: float | None) -> Non
     from planner.solving.service import (
         ScenarioNotFound,
         scenario_by_name,
-        solve_plan,
+        solve_plan_with_pooling,
         start_plan,
     )
 
@@ -42,7 +42,7 @@ def solve_command(scenario: str, as_json: bool, time_limit: float | None) -> Non
             fail(str(error))
             return
         plan = start_plan(session, found.id, None, time_limit=time_limit)  # type: ignore[arg-type]
-        solved = solve_plan(session, plan.id) or plan  # type: ignore[arg-type]
+        solved = solve_plan_with_pooling(session, plan.id) or plan  # type: ignore[arg-type]
         if as_json:
             click.echo(json.dumps(plan_json(solved), indent=2, ensure_ascii=False))
         else:

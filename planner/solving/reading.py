@@ -31,6 +31,7 @@ RESULT_KEYS = (
     "model_size",
     "budget_lines",
     "spend_by_year",
+    "unspent",
     "mip_gap",
     "relaxation_objective",
     "relaxation_gap",
@@ -55,7 +56,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     binding_constraints (with shadow_price and sentence), not_funded (with reason and sentence),
     pooling, diagnosis, messages, timings (seconds), model_size, budget_lines (each line's spend
     to the penny against its maximum and committed minimum, and the limit the solver held it
-    at) and spend_by_year (both empty for plans stored before they were kept), and for
+    at), spend_by_year and unspent (each partner-year with money left unspent: available,
+    spend, unspent, reason and sentence) (all three empty for plans stored before they were
+    kept), pooling_status (the value-of-pooling job: waiting, working, done, failed, or empty
+    for none), and for
     whole-programme plans
     mip_gap (the solver's proven gap), relaxation_objective and relaxation_gap (the linear
     relaxation's objective and how far the plan is below it), null otherwise.
@@ -75,6 +79,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "total_benefit": _number(plan.total_benefit),
         "benefit_cost_ratio": plan.benefit_cost_ratio,
         "pooling_gain": _number(plan.pooling_gain),
+        "pooling_status": plan.pooling_status,
         "participants": result.get("participants"),
         "years": result.get("years", []),
         "created_by": plan.created_by_name,
@@ -100,6 +105,9 @@ def summary_lines(plan: Plan) -> list[str]:
         lines += _headline(plan, answer)
         lines += _interventions(answer)
         lines += _partners(answer)
+    if answer.unspent:
+        lines += ["", "Money left unspent:"]
+        lines += [f"  - {entry.sentence}" for entry in answer.unspent]
     if answer.pooling is not None:
         lines += ["", answer.pooling.sentence]
     if answer.binding_constraints:

@@ -28,7 +28,12 @@ from planner.audit.service import record_change
 from planner.db import new_session
 from planner.logs import event
 from planner.solving.inputs import PlanningInputError, planning_inputs
-from planner.solving.separate import optimise_separately
+from planner.solving.pooling_job import (
+    WAITING,
+    queue_value_of_pooling,
+    wants_value_of_pooling,
+    work_out_value_of_pooling,
+)
 from planner.solving.snapshot import inputs_from_snapshot, json_ready, take_snapshot
 from planner.solving.workers import UNFINISHED, give_up_on_interrupted_plans, solve_workers
 
@@ -135,8 +140,12 @@ def plan_in_progress(session: Session, app: Flask, scenario_id: int) -> Plan | N
 
 
 def _solve_in_app(app: Flask, plan_id: int) -> None:
+    """Solve the plan, then queue the value of pooling for it as a job of its own."""
     with app.app_context(), new_session() as session:
-        solve_plan(session, plan_id)
+        plan = solve_plan(session, plan_id)
+        waiting = plan is not None and plan.pooling_status == WAITING
+    if waiting:
+        queue_value_of_pooling(app, plan_id)
 
 
 def solve_plan(session: Session, plan_id: int) -> Plan | None:
@@ -174,12 +183,22 @@ def solve_plan(session: Session, plan_id: int) -> Plan | None:
     return plan
 
 
+def solve_plan_with_pooling(session: Session, plan_id: int) -> Plan | None:
+    """Solve a queued plan and work out its value of pooling at once (command line, demo)."""
+    plan = solve_plan(session, plan_id)
+    if plan is not None and plan.pooling_status == WAITING:
+        plan = work_out_value_of_pooling(session, plan_id)
+    return plan
+
+
 def _optimise(snapshot: dict[str, Any]) -> opt.Plan:
     inputs, rules = inputs_from_snapshot(snapshot)
     time_limit = float(snapshot["scenario"]["time_limit_seconds"])
-    if snapshot["scenario"]["funding_mode"] == FundingMode.SEPARATE.value:
-        return optimise_separately(inputs, rules, time_limit=time_limit)
-    return opt.optimise(inputs, rules, time_limit=time_limit)
+    # The value of pooling is its own job (planner.solving.pooling_job), after the plan.
+    separately = snapshot["scenario"]["funding_mode"] == FundingMode.SEPARATE.value
+    return opt.optimise(
+        inputs, rules, time_limit=time_limit, compare_pooling=False, separately=separately
+    )
 
 
 def _pounds(amount: float | None) -> Decimal | None:
@@ -206,7 +225,8 @@ def _store(session: Session, plan: Plan, answer: opt.Plan) -> None:
             if answer.total_spend > 0
             else None
         )
-        plan.pooling_gain = _pounds(answer.pooling.value_of_pooling) if answer.pooling else None
+        plan.pooling_gain = None
+        plan.pooling_status = WAITING if wants_value_of_pooling(answer) else ""
         _store_allocations(session, plan, answer)
     _store_explanations(session, plan, answer)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from datetime import datetime, timedelta
 
@@ -37,12 +37,16 @@ _CREATING = threading.Lock()
 
 
 class SolveWorkers:
-    """A fixed number of daemon threads solving queued plans in the order they were asked for."""
+    """A fixed number of daemon threads solving queued plans in the order they were asked for.
+
+    Besides plans, they run other named units of work about a plan (``submit_work``: the value
+    of pooling for plan N), queued behind the plans asked for before them.
+    """
 
     def __init__(self, solve: Callable[[int], None], count: int) -> None:
         self._solve = solve
-        self._jobs: queue.Queue[tuple[int, Future[int]]] = queue.Queue()
-        self._held: set[int] = set()
+        self._jobs: queue.Queue[tuple[Hashable, Callable[[], None], Future[int]]] = queue.Queue()
+        self._held: set[Hashable] = set()
         self._lock = threading.Lock()
         self.count = count
         for number in range(count):
@@ -52,30 +56,35 @@ class SolveWorkers:
 
     def submit(self, plan_id: int) -> Future[int]:
         """Queue a plan; the future resolves to its id once it has been solved (or failed)."""
+        return self.submit_work(plan_id, plan_id, lambda: self._solve(plan_id))
+
+    def submit_work(self, key: Hashable, plan_id: int, work: Callable[[], None]) -> Future[int]:
+        """Queue a named unit of work about a plan (``key`` names it, e.g. ("pooling", 7));
+        the future resolves to the plan's id once the work is done (or failed)."""
         future: Future[int] = Future()
         with self._lock:
-            self._held.add(plan_id)
-        self._jobs.put((plan_id, future))
+            self._held.add(key)
+        self._jobs.put((key, work, future))
         return future
 
-    def holds(self, plan_id: int) -> bool:
-        """Whether this process has the plan waiting in its queue or being solved."""
+    def holds(self, key: Hashable) -> bool:
+        """Whether this process has the plan (or the named work) waiting or being worked on."""
         with self._lock:
-            return plan_id in self._held
+            return key in self._held
 
     def _work(self) -> None:
         while True:
-            plan_id, future = self._jobs.get()
+            key, work, future = self._jobs.get()
             try:
                 if future.set_running_or_notify_cancel():
-                    self._solve(plan_id)
-                    future.set_result(plan_id)
+                    work()
+                    future.set_result(key if isinstance(key, int) else key[1])  # type: ignore[index]
             except BaseException as error:  # noqa: BLE001  (reported on the future; keep working)
                 logging.getLogger("planner").exception("solve worker failed")
                 future.set_exception(error)
             finally:
                 with self._lock:
-                    self._held.discard(plan_id)
+                    self._held.discard(key)
                 self._jobs.task_done()
 
 
@@ -91,9 +100,11 @@ def solve_workers(app: Flask, solve: Callable[[int], None]) -> SolveWorkers:
     return workers
 
 
-def held_here(app: Flask, plan_id: int | None) -> bool:
+def held_here(app: Flask, plan_id: int | None, kind: str = "") -> bool:
+    """Whether this process holds the plan (or, with ``kind``, that work about it)."""
     workers: SolveWorkers | None = app.extensions.get("solve_workers")
-    return bool(workers and plan_id is not None and workers.holds(plan_id))
+    key: Hashable = (kind, plan_id) if kind else plan_id
+    return bool(workers and plan_id is not None and workers.holds(key))
 
 
 def longest_run(plan: Plan, default_limit: float) -> timedelta:

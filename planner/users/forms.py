@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 
 from models.vocabulary import Role
+from planner.auth.forms import NEW_PASSWORD_HINT
 from planner.inputs.forms import CheckboxesField, ChoiceField, options
 
 ROLE_CHOICES = options(
@@ -40,7 +41,8 @@ class NewAccountForm(FlaskForm):
     )
     password = PasswordField(
         "First password",
-        description="At least 10 characters. Pass it on securely; they should change it.",
+        description=NEW_PASSWORD_HINT
+        + " Pass it on securely; they choose their own when they first sign in.",
     )
 
     def to_fields(self) -> dict[str, Any]:
@@ -53,5 +55,10 @@ class NewAccountForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("New password", description="At least 10 characters.")
+    password = PasswordField("New password", description=NEW_PASSWORD_HINT)
     confirm = PasswordField("Type the new password again")
+    require_change = BooleanField(
+        "They must choose their own password when they next sign in",
+        default=True,
+        description="Setting a new password signs them out everywhere.",
+    )

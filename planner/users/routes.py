@@ -90,7 +90,13 @@ def password(user_id: int) -> Any:
     def reset() -> User:
         if (form.password.data or "") != (form.confirm.data or ""):
             raise AccountError({"confirm": "The two passwords do not match"})
-        return service.reset_password(session, user_id, form.password.data or "", actor=actor())
+        return service.reset_password(
+            session,
+            user_id,
+            form.password.data or "",
+            actor=actor(),
+            require_change=bool(form.require_change.data),
+        )
 
     return form_page(
         form,

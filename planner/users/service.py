@@ -17,10 +17,12 @@ from werkzeug.security import generate_password_hash
 
 from models import Place, User, UserPlace
 from models.fields import field_errors
+from models.passwords import password_problem
 from models.user import UserBase, UserCreate
 from models.vocabulary import Role
 from planner.audit.service import record_change
 from planner.auth.service import AccountError, SignedInUser, create_user
+from planner.security.sessions import end_every_session
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,11 @@ def create_account(
     try:
         UserCreate.model_validate(dict(fields))
     except ValidationError as error:
-        errors = field_errors(error)
-        if "password" in errors and fields.get("password"):
-            errors["password"] = "must be at least 10 characters"
-        raise AccountError(errors) from error
-    return create_user(session, dict(fields), place_ids=chosen, actor=actor)
+        raise AccountError(field_errors(error)) from error
+    # The first password was chosen by an administrator: its owner replaces it at first sign-in.
+    return create_user(
+        session, dict(fields), place_ids=chosen, actor=actor, must_change_password=True
+    )
 
 
 def update_account(
@@ -132,30 +134,35 @@ def set_active(
             _keep_an_admin(session, user)
     before = _public(current)
     user.active = active
+    if not active:
+        end_every_session(session, user)
     summary = f"{'Reactivated' if active else 'Deactivated'} {user.name}"
     _save_change(session, actor, user, before, {**before, "active": active}, summary)
     return user
 
 
 def reset_password(
-    session: Session, user_id: int, password: str, *, actor: SignedInUser | None = None
+    session: Session,
+    user_id: int,
+    password: str,
+    *,
+    actor: SignedInUser | None = None,
+    require_change: bool = True,
 ) -> User:
-    """Give a user a new password (at least 10 characters) to pass on to them securely."""
+    """Give a user a new password to pass on to them securely. Every session they have ends;
+    with `require_change` they must choose their own password when they next sign in."""
     user = account(session, user_id).user
-    try:
-        UserCreate.model_validate(
-            {"email": user.email, "name": user.name, "role": user.role, "password": password}
-        )
-    except ValidationError as error:
-        errors = field_errors(error)
-        if "password" in errors:
-            raise AccountError(
-                {"password": "The new password must be at least 10 characters"}
-            ) from error
-        raise AccountError(errors) from error
+    problem = password_problem(password, email=user.email)
+    if problem:
+        raise AccountError({"password": f"The new password {problem}"})
     user.password_hash = generate_password_hash(password)
+    user.must_change_password = require_change
+    end_every_session(session, user)
     # The audit log says a password was reset, never what it was or became.
-    _save_change(session, actor, user, None, None, f"Reset {user.name}'s password")
+    summary = f"Reset {user.name}'s password" + (
+        ", to be changed at their next sign-in" if require_change else ""
+    )
+    _save_change(session, actor, user, None, None, summary)
     return user
 
 

@@ -144,8 +144,13 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
     B: £20, avoids 5 that fall to P alone (0.25/£). £50 each; fairness alpha = 0.2.
     Alone, P needs 0.15a + 0.25b >= 0.2(a + b), so b >= a: a = b = 25, 7.5 + 6.25 = 13.75;
     Q alone gets only 0.15/£ from A, below 0.2, and nothing from B: 0.
-    Pooled, all £100 on A: each partner gets 15 >= 10. 30 against 13.75: pooling adds
-    16.25. Q alone is held back by its fairness rule: £1 of slack allows 0.15x - 0.2x >= -1,
+    Pooled, all £100 on A: each partner gets 15 >= 10: 30.
+    Separately, each buys for its own benefit: P spends a on A and 50 - a on B, Q c on A.
+    Q's fairness: 0.15(a + c) >= 0.2c, so c <= 3a. Own benefits 0.15a + 0.25(50 - a) + 0.15c
+    = 12.5 + 0.35a at c = 3a, best at c = 50, a = 50/3: A gets £66.67 (20 avoided), B £33.33
+    (8.33): 28.33. Pooling adds 1.67 over the separate plan; the 13.75 and 0 alone are
+    figures of their own, never added up.
+    Q alone is held back by its fairness rule: £1 of slack allows 0.15x - 0.2x >= -1,
     x = £20 on A, 6 avoided, so its shadow price is 6."""
     inputs = partnership(
         (BudgetLine("p", 2026, 50), BudgetLine("q", 2026, 50)),
@@ -161,7 +166,8 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
     assert plan.pooling is not None
     alone = {a.partner: a.objective for a in plan.pooling.alone}
     assert alone == pytest.approx({"p": 13.75, "q": 0})
-    assert plan.pooling.value_of_pooling == pytest.approx(16.25)
+    assert plan.pooling.separate_objective == pytest.approx(28 + 1 / 3)
+    assert plan.pooling.value_of_pooling == pytest.approx(1 + 2 / 3)
     held_back = {a.partner: a.held_back for a in plan.pooling.alone}
     assert held_back == {
         "p": "",
@@ -170,8 +176,10 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
         "short would add about £6 of demand avoided.",
     }
     assert plan.pooling.sentence == (
-        "Pooling adds about £16.20 of demand avoided over the partners commissioning alone "
-        "(£30 of demand avoided pooled against £13.80 of demand avoided alone)."
+        "Pooling adds about £1.70 of demand avoided over the same partners commissioning "
+        "separately from the same people and providers (£30 of demand avoided pooled against "
+        "£28.30 of demand avoided separately, each partner's money buying only for the "
+        "benefit that falls to it)."
     )
 
 

@@ -20,6 +20,7 @@ from planner.inputs.places import districts
 from planner.inputs.routes import bp
 from planner.inputs.validation import fetch
 from planner.inputs.web import actor, confirm_delete, form_page
+from planner.inputs.windows import closed_window_warning, warned_save
 
 
 @bp.get("/budget-lines")
@@ -36,9 +37,14 @@ def new_budget_line() -> Any:
     _budget_choices(session, form)
     if not form.is_submitted():
         form.year.data = str(_next_budget_year(session, request.args.get("partner_id")))
+    _ask_about_closed_window(session, form)
     return form_page(
         form,
-        save=lambda: service.create_budget_line(session, form.to_fields(), actor=actor()),
+        save=lambda: warned_save(
+            session,
+            form.to_fields(),
+            lambda fields: service.create_budget_line(session, fields, actor=actor()),
+        ),
         done=lambda created: (
             f"Added {describe(fetch(session, Partner, created.partner_id, 'partner'), created)}.",
             _back_to_partner(created.partner_id),
@@ -62,9 +68,14 @@ def edit_budget_line(line_id: int) -> Any:
     # The line's description as it was, before any change is saved.
     caption = describe(fetch(session, Partner, line.partner_id, "partner"), line)
     back = _back_to_partner(line.partner_id)
+    _ask_about_closed_window(session, form)
     return form_page(
         form,
-        save=lambda: service.update_budget_line(session, line_id, form.to_fields(), actor=actor()),
+        save=lambda: warned_save(
+            session,
+            form.to_fields(),
+            lambda fields: service.update_budget_line(session, line_id, fields, actor=actor()),
+        ),
         done=lambda changed: (
             f"Saved {describe(fetch(session, Partner, changed.partner_id, 'partner'), changed)}.",
             back,
@@ -74,6 +85,15 @@ def edit_budget_line(line_id: int) -> Any:
         submit="Save changes",
         back_url=back,
     )
+
+
+def _ask_about_closed_window(session: Session, form: BudgetLineForm) -> None:
+    """Keep the "Save it anyway" box only when the posted partner's window is closed that year:
+    the warning then stands beside it, before anything is saved."""
+    if not form.is_submitted() or not closed_window_warning(
+        session, form.partner_id.data, form.year.data
+    ):
+        del form.save_despite_closed_window
 
 
 @bp.route("/budget-lines/<int:line_id>/delete", methods=["GET", "POST"])
