@@ -14,6 +14,7 @@ from planner.db import get_session
 from planner.delivery.agreement import agreed_plan
 from planner.inputs.validation import InputError, InputNotFound
 from planner.replanning.changes import what_changes
+from planner.replanning.followups import year_under_way
 from planner.replanning.forms import ReplanForm, RevisionForm
 from planner.replanning.replan import agree_revision, replans, start_replan
 from planner.spend.variance import plan_years
@@ -27,6 +28,8 @@ def _page(form: ReplanForm, errors: dict[str, str] | None = None) -> str:
     form.from_year.choices = [
         (str(y), financial_year_label(y)) for y in (plan_years(plan) if plan else [])
     ]
+    if plan is not None and not form.from_year.data:
+        form.from_year.data = str(year_under_way(session, plan))
     return render_template(
         "replan/index.html",
         plan=plan,
