@@ -6,17 +6,20 @@ the place's eligible population for the intervention's target group (checked by 
 which knows the population).
 """
 
-from pydantic import NaiveDatetime, field_validator
+from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.fields import utc_now, year_field
+from models.fields import plain_numbers, utc_now, year_field
 from models.text import note_text
 from models.timestamps import UtcTimestamp
+from models.versioning import Versioned
 
 
 class DeliveryFigures(SQLModel):
     """What a place lead records: counts of people, and a note on anything unusual."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     started: int = Field(ge=0, le=10_000_000, description="People who started in the year.")
     completed: int = Field(
@@ -28,12 +31,14 @@ class DeliveryFigures(SQLModel):
 
 
 class DeliveryRecordBase(DeliveryFigures):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     place_id: int
     intervention_id: int
     year: int = year_field(description="Financial year by its start year: 2026 means 2026/27.")
 
 
-class DeliveryRecord(DeliveryRecordBase, table=True):
+class DeliveryRecord(DeliveryRecordBase, Versioned, table=True):
     __tablename__ = "delivery_record"
     __table_args__ = (
         UniqueConstraint("place_id", "intervention_id", "year", name="uq_delivery_record"),

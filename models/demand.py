@@ -2,15 +2,19 @@
 
 from decimal import Decimal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.fields import money_field, strip_text
+from models.fields import money_field, optional_money_field, plain_numbers, strip_text
+from models.spread import check_range
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 
 
 class DemandTypeBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=120, unique=True, index=True)
     unit: str = Field(
         min_length=1, max_length=120, description='What one unit is, e.g. "call-out".'
@@ -21,6 +25,12 @@ class DemandTypeBase(SQLModel):
     cost_source_url: str = Field(default="", max_length=500)
     cost_published: str = Field(default="", max_length=60, description="When it was published.")
     description: str = Field(default="", max_length=2000)
+    unit_cost_low: Decimal | None = optional_money_field(
+        description="Lowest plausible unit cost, £ (blank: the default of plus or minus 20%)."
+    )
+    unit_cost_high: Decimal | None = optional_money_field(
+        description="Highest plausible unit cost, £."
+    )
 
     _strip = field_validator("name", "unit", mode="before")(strip_text)
     _one_line = field_validator(
@@ -29,8 +39,22 @@ class DemandTypeBase(SQLModel):
     _notes = field_validator("description", mode="after")(note_text)
     _link = field_validator("cost_source_url", mode="before")(web_address)
 
+    @model_validator(mode="after")
+    def cost_range(self) -> "DemandTypeBase":
+        check_range(
+            type(self).__name__,
+            "unit_cost_low",
+            "unit_cost_high",
+            self.unit_cost_low,
+            self.unit_cost_high,
+            what="unit cost",
+            figure=self.unit_cost,
+            figure_words="the cost of one unit",
+        )
+        return self
 
-class DemandType(DemandTypeBase, table=True):
+
+class DemandType(DemandTypeBase, Versioned, table=True):
     __tablename__ = "demand_type"
     id: int | None = Field(default=None, primary_key=True)
     cost_shares: list["CostShare"] = Relationship(
@@ -48,6 +72,8 @@ class DemandTypePublic(DemandTypeBase):
 
 class CostShareBase(SQLModel):
     """The percentage of one demand type's unit cost that falls on one partner."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     share_percent: Decimal = Field(
         ge=0, le=100, max_digits=6, decimal_places=2, sa_type=Numeric(6, 2)

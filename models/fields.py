@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy import JSON, Column, Numeric
 from sqlmodel import Field
@@ -100,7 +103,23 @@ _PLAIN_REASONS = {
     "string_too_long": "must be at most {max_length} characters",
     "enum": "must be one of: {expected}",
     "literal_error": "must be one of: {expected}",
+    "decimal_type": "must be an amount, like 12500 or 12500.50",
+    "int_type": "must be a whole number, like 12",
+    "float_type": "must be a number, like 0.5",
+    "string_type": "must be text",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list, like [2026, 2027]",
+    "dict_type": 'must be an object of names and values, like {{"3": 0.5}}',
+    "model_type": "must be an object of names and values",
+    "finite_number": "must be a number written with the digits 0-9",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} items",
+    "extra_forbidden": "is not something this accepts; check its spelling",
+    "missing_argument": "is required",
 }
+# Numbers that are shares typed as percentages, not money: their messages say so.
+PERCENT_FIELDS = ("share_percent",)
 
 
 def field_errors(error: ValidationError) -> dict[str, str]:
@@ -112,6 +131,20 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     for problem in error.errors():
         field = ".".join(str(part) for part in problem.get("loc", ())) or "__all__"
         template = _PLAIN_REASONS.get(problem["type"])
+        last = str(problem.get("loc", ("",))[-1]) if problem.get("loc") else ""
+        if problem.get("input") is None and problem["type"].endswith("_type"):
+            # A null where a value belongs: say what to send instead.
+            template = "must have a value, not null" + (
+                f" ({template.removeprefix('must be ')})" if template else ""
+            )
+        elif last in PERCENT_FIELDS and problem["type"] in (
+            "decimal_max_places",
+            "decimal_parsing",
+            "decimal_type",
+        ):
+            template = "must be a percentage with at most 2 decimal places, such as 33.33"
+        elif last in ("page", "per_page") and problem["type"] == "extra_forbidden":
+            template = "is not a paging parameter here: lists are paged with limit and offset"
         if (
             problem["type"] == "string_too_short"
             and (problem.get("ctx") or {}).get("min_length", 1) <= 1
@@ -127,3 +160,51 @@ def field_errors(error: ValidationError) -> dict[str, str]:
             reason = str(problem["msg"]).removeprefix("Value error, ")
         messages.setdefault(field, reason)
     return messages
+
+
+# A number as people and partner systems type one: ASCII digits, an optional sign, decimal point
+# and exponent. Python (and so pydantic) would also read "1_000", Arabic-Indic digits and "nan";
+# a commissioner typing those has made a mistake, and a plan solved with them would mislead.
+PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+NUMBER_TYPES = (int, float, Decimal)
+NOT_A_NUMBER = "not a number"
+
+
+def is_plain_number(text: str) -> bool:
+    """Whether `text` is a number written with the digits 0-9 (no underscores, no other
+    scripts' digits, not nan or infinity)."""
+    return PLAIN_NUMBER.fullmatch(text) is not None
+
+
+def _numeric(annotation: object) -> bool:
+    return annotation in NUMBER_TYPES or any(
+        argument in NUMBER_TYPES for argument in get_args(annotation)
+    )
+
+
+def _plain(value: object) -> object:
+    """The value, or a text pydantic refuses as a number (so the error names the field)."""
+    if isinstance(value, str) and not is_plain_number(value):
+        return NOT_A_NUMBER
+    if isinstance(value, float) and not math.isfinite(value):
+        return NOT_A_NUMBER
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def plain_numbers(cls: type[BaseModel], data: Any) -> Any:
+    """A model validator (mode="before"): every numeric field, and every number in a list or
+    mapping of numbers, must be written with plain digits (see PLAIN_NUMBER)."""
+    if not isinstance(data, dict):
+        return data
+    checked = dict(data)
+    for name, info in cls.model_fields.items():
+        if name in checked and (
+            _numeric(info.annotation)
+            or any(_numeric(argument) for argument in get_args(info.annotation))
+        ):
+            checked[name] = _plain(checked[name])
+    return checked

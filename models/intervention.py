@@ -3,12 +3,21 @@
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.fields import json_list_field, money_field, optional_money_field, strip_text
+from models.fields import (
+    broken_on,
+    json_list_field,
+    money_field,
+    optional_money_field,
+    plain_numbers,
+    strip_text,
+)
+from models.spread import check_range
 from models.text import note_text, one_line_text, web_address
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS
 
 
@@ -28,6 +37,8 @@ class InterventionCategory(StrEnum):
 
 
 class InterventionBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=160, unique=True, index=True)
     category: InterventionCategory = Field(default=InterventionCategory.OTHER)
     target_group: str = Field(
@@ -45,6 +56,12 @@ class InterventionBase(SQLModel):
         default=0, ge=0, description="Participants a provider can take per place per year."
     )
     duration_weeks: int = Field(default=12, ge=1, le=520)
+    volunteer_hours: float = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Hours of shared local volunteers' time each participant needs (0: none).",
+    )
     evidence_rating: str = Field(
         default="NL2",
         description="Early Intervention Foundation Guidebook rating: 4, 3, 2, NL2 or NE, with an optional +.",
@@ -59,6 +76,18 @@ class InterventionBase(SQLModel):
         default=True,
         description="Costs and effect sizes are illustrative rather than published figures.",
     )
+    take_up_low_percent: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Lowest share of commissioned places likely to be taken up and completed, %.",
+    )
+    take_up_high_percent: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Highest share of places likely to be taken up, %; blank: every place taken.",
+    )
 
     _strip = field_validator("name", "target_group", mode="before")(strip_text)
     _one_line = field_validator(
@@ -66,6 +95,18 @@ class InterventionBase(SQLModel):
     )(one_line_text)
     _notes = field_validator("description", mode="after")(note_text)
     _link = field_validator("rating_url", mode="before")(web_address)
+
+    @model_validator(mode="after")
+    def take_up_range(self) -> "InterventionBase":
+        check_range(
+            type(self).__name__,
+            "take_up_low_percent",
+            "take_up_high_percent",
+            self.take_up_low_percent,
+            self.take_up_high_percent,
+            what="take-up",
+        )
+        return self
 
     @field_validator("evidence_rating", mode="before")
     @classmethod
@@ -78,7 +119,7 @@ class InterventionBase(SQLModel):
         return rating
 
 
-class Intervention(InterventionBase, table=True):
+class Intervention(InterventionBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     effects: list["InterventionEffect"] = Relationship(
         back_populates="intervention", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
@@ -100,8 +141,24 @@ class InterventionEffectBase(SQLModel):
     participation), so [1, 2, 3] with 0.1 means 0.3 units in all.
     """
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     reduction_per_participant: float = Field(ge=0, le=1000)
     years_after: list[int] = json_list_field()
+    standard_error: float | None = Field(
+        default=None, ge=0, le=1000, description="Standard error of the effect, in the same units."
+    )
+    effect_low: float | None = Field(
+        default=None, ge=0, le=1000, description="Lowest plausible effect per participant."
+    )
+    effect_high: float | None = Field(
+        default=None, ge=0, le=1000, description="Highest plausible effect per participant."
+    )
+    spread_source: str = Field(
+        default="",
+        max_length=300,
+        description="Where the standard error or range comes from (blank: the default by rating).",
+    )
 
     @field_validator("years_after")
     @classmethod
@@ -113,8 +170,30 @@ class InterventionEffectBase(SQLModel):
                 raise ValueError(f"{year} is not a number of years after participation (0 to 30)")
         return sorted({int(year) for year in years})
 
+    @model_validator(mode="after")
+    def effect_spread(self) -> "InterventionEffectBase":
+        schema = type(self).__name__
+        if self.standard_error is not None and self.effect_low is not None:
+            raise broken_on(
+                schema,
+                "standard_error",
+                "give a standard error or a low-high range, not both",
+                self.standard_error,
+            )
+        check_range(
+            schema,
+            "effect_low",
+            "effect_high",
+            self.effect_low,
+            self.effect_high,
+            what="effect",
+            figure=self.reduction_per_participant,
+            figure_words="the units avoided per participant",
+        )
+        return self
 
-class InterventionEffect(InterventionEffectBase, table=True):
+
+class InterventionEffect(InterventionEffectBase, Versioned, table=True):
     __tablename__ = "intervention_effect"
     __table_args__ = (UniqueConstraint("intervention_id", "demand_type_id", name="uq_effect"),)
     id: int | None = Field(default=None, primary_key=True)

@@ -12,11 +12,13 @@ from models.fields import (
     json_list_field,
     money_field,
     optional_money_field,
+    plain_numbers,
     strip_text,
     utc_now,
     year_field,
 )
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 from models.vocabulary import BudgetStatus, PartnerKind, financial_year_label
 
 
@@ -36,7 +38,7 @@ class PartnerBase(SQLModel):
     _notes = field_validator("notes", mode="after")(note_text)
 
 
-class Partner(PartnerBase, table=True):
+class Partner(PartnerBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cycle: "CommissioningCycle" = Relationship(
         back_populates="partner",
@@ -63,6 +65,8 @@ class PartnerPublic(PartnerBase):
 class CommissioningCycleBase(SQLModel):
     """When a partner can make or change commissioning decisions."""
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     budget_setting_month: int = Field(
         ge=1, le=12, description="Month (1-12) in which the partner sets its budget."
     )
@@ -82,7 +86,7 @@ class CommissioningCycleBase(SQLModel):
         return sorted({int(year) for year in years})
 
 
-class CommissioningCycle(CommissioningCycleBase, table=True):
+class CommissioningCycle(CommissioningCycleBase, Versioned, table=True):
     __tablename__ = "commissioning_cycle"
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id", unique=True, ondelete="CASCADE")
@@ -100,6 +104,8 @@ class CommissioningCyclePublic(CommissioningCycleBase):
 
 class BudgetLineBase(SQLModel):
     """Money one partner can put into the pool for one financial year."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     year: int = year_field(description="Financial year by its start year: 2026 means 2026/27.")
     maximum: Decimal = money_field(description="Most the partner can contribute this year, in £.")
@@ -130,7 +136,7 @@ class BudgetLineBase(SQLModel):
         return self
 
 
-class BudgetLine(BudgetLineBase, table=True):
+class BudgetLine(BudgetLineBase, Versioned, table=True):
     __tablename__ = "budget_line"
     __table_args__ = (UniqueConstraint("partner_id", "year", name="uq_budget_line_partner_year"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -151,6 +157,8 @@ class BudgetLinePublic(BudgetLineBase):
 class ExistingContractBase(SQLModel):
     """Money a partner has already committed to an intervention (and place) for named years."""
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     years: list[int] = json_list_field(description="Financial years covered, by start year.")
     annual_amount: Decimal = money_field(description="Amount committed in each of those years, £.")
     notes: str = Field(default="", max_length=500)
@@ -165,7 +173,7 @@ class ExistingContractBase(SQLModel):
         return sorted({int(year) for year in years})
 
 
-class ExistingContract(ExistingContractBase, table=True):
+class ExistingContract(ExistingContractBase, Versioned, table=True):
     __tablename__ = "existing_contract"
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id", index=True)

@@ -66,6 +66,9 @@ class Plan(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utc_now)
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_by_name: str = Field(default="", max_length=200)
+    job_id: int | None = Field(
+        default=None, foreign_key="job.id", ondelete="SET NULL", description="The job solving it."
+    )
     started_at: NaiveDatetime | None = None
     finished_at: NaiveDatetime | None = None
     build_seconds: float | None = None

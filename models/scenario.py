@@ -13,11 +13,13 @@ from models.fields import (
     json_dict_field,
     money_field,
     optional_money_field,
+    plain_numbers,
     strip_text,
     utc_now,
     year_field,
 )
 from models.text import note_text, one_line_text
+from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS, ObjectiveChoice
 
 DEFAULT_CONFIDENCE = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.0}
@@ -37,6 +39,8 @@ def _ratio_field(default: float, description: str, *, le: float = 1.0) -> Any:
 
 
 class ScenarioBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=120, unique=True, index=True)
     description: str = Field(default="", max_length=4000)
     first_year: int = year_field(
@@ -54,6 +58,11 @@ class ScenarioBase(SQLModel):
         0.0,
         "At least this share of all spend goes to interventions with rigorous evidence "
         "(rated 3, 3+, 4 or 4+); 0.5 = 50%.",
+    )
+    min_share_vcs: float = _ratio_field(
+        0.0,
+        "At least this share of all spend goes through voluntary and community sector "
+        "providers; 0.2 = 20%.",
     )
     bcr_threshold: float = _ratio_field(
         1.0, "Interventions whose benefit-cost ratio is below this are excluded.", le=100
@@ -89,9 +98,25 @@ class ScenarioBase(SQLModel):
     appraisal_years: int = Field(
         default=10, ge=1, le=60, description="Years over which benefits are counted."
     )
+    expected_over_draws: int = Field(
+        default=0,
+        ge=0,
+        le=10_000,
+        description="Plan for uncertainty: draws of the uncertain inputs to average over (0: off).",
+    )
     objective: ObjectiveChoice = Field(default=ObjectiveChoice.VALUE)
     priority_weights: dict[str, float] = json_dict_field(
         description="Weight per demand type id when the objective is priority-weighted."
+    )
+    target_amount: float | None = Field(
+        default=None,
+        gt=0,
+        description="Target mode: the least cost to avoid at least this much demand (blank: off).",
+    )
+    target_demand_type_id: int | None = Field(
+        default=None,
+        foreign_key="demand_type.id",
+        description="The demand type the target counts, in its units (blank: £ of all demand).",
     )
     objective_demand_type_id: int | None = Field(
         default=None,
@@ -177,7 +202,7 @@ class ScenarioBase(SQLModel):
         return list(range(self.first_year, self.first_year + self.horizon_years))
 
 
-class Scenario(ScenarioBase, table=True):
+class Scenario(ScenarioBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: NaiveDatetime = Field(default_factory=utc_now)
     updated_at: NaiveDatetime = Field(default_factory=utc_now)
@@ -199,6 +224,8 @@ class ScenarioPublic(ScenarioBase):
 
 class ScenarioBudgetOverrideBase(SQLModel):
     """A scenario's replacement for one budget line's maximum (and minimum)."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     budget_line_id: int = Field(foreign_key="budget_line.id", ondelete="CASCADE")
     maximum: Decimal = money_field()
@@ -235,6 +262,8 @@ class CapScope(StrEnum):
 
 class ScenarioCapBase(SQLModel):
     """Most a scenario may spend on one place, intervention or category over its horizon."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     scope: CapScope
     target: str = Field(

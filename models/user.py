@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from models.fields import broken_on, strip_text, utc_now
 from models.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from models.text import one_line_text
+from models.versioning import Versioned
 from models.vocabulary import Role
 
 
@@ -30,7 +31,7 @@ class UserBase(SQLModel):
         return email
 
 
-class User(UserBase, table=True):
+class User(UserBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=300)
     created_at: NaiveDatetime = Field(default_factory=utc_now)

@@ -25,6 +25,7 @@ from optimiser.inputs import (
     PartnerKind,
     Place,
     PlanningInputs,
+    VolunteerPool,
 )
 from optimiser.plan import (
     NO_LIMIT,
@@ -44,9 +45,11 @@ from optimiser.plan import (
     PlaceOutcome,
     Plan,
     PoolingComparison,
+    SentenceChange,
     SolveStatus,
     Timings,
     UnspentMoney,
+    VolunteerUse,
     YearSpend,
     part_to_dict,
     plan_from_dict,
@@ -54,7 +57,14 @@ from optimiser.plan import (
 )
 from optimiser.planning import optimise
 from optimiser.pooling import compare_pooling
-from optimiser.scenario import BudgetOverride, CostPerUnitRule, ObjectiveKind, ScenarioRules
+from optimiser.residents import ResidentsChoice, SetAside
+from optimiser.scenario import (
+    BudgetOverride,
+    CostPerUnitRule,
+    DemandTarget,
+    ObjectiveKind,
+    ScenarioRules,
+)
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -70,6 +80,7 @@ __all__ = [
     "CostPerUnitRule",
     "DemandAvoided",
     "DemandReduction",
+    "DemandTarget",
     "DemandType",
     "Diagnosis",
     "Effect",
@@ -86,11 +97,16 @@ __all__ = [
     "PartnerKind",
     "PartnerOutcome",
     "Place",
+    "ResidentsChoice",
+    "SetAside",
+    "VolunteerPool",
+    "VolunteerUse",
     "PlaceOutcome",
     "Plan",
     "PlanningInputs",
     "PoolingComparison",
     "ScenarioRules",
+    "SentenceChange",
     "SolveStatus",
     "Timings",
     "UnspentMoney",

@@ -18,7 +18,7 @@ import numpy as np
 from optimiser.block import ParticipantBlock
 from optimiser.evidence import evidence_level
 from optimiser.inputs import BudgetLine, Intervention, PlanningInputs
-from optimiser.lp import EQ, Terms, expression
+from optimiser.lp import EQ, GE, Terms, expression
 from optimiser.model import Model
 from optimiser.rules.delivery import add_capacity
 from optimiser.rules.money import (
@@ -32,9 +32,12 @@ from optimiser.rules.value import (
     add_evidence_rules,
     add_partner_fairness,
     add_place_fairness,
+    add_sector_share,
     add_value_for_money,
 )
+from optimiser.rules.volunteers import add_volunteer_hours
 from optimiser.scenario import ObjectiveKind, ScenarioRules
+from optimiser.target import target_weights
 
 __all__ = ["build", "exclusion_reasons"]
 
@@ -74,12 +77,15 @@ def build(
     add_funding_balance(model)
     add_budgets(model)
     add_capacity(model)
+    add_volunteer_hours(model)
     add_commissioning_windows(model)
     add_evidence_rules(model)
+    add_sector_share(model)
     add_value_for_money(model)
     add_partner_fairness(model)
     add_place_fairness(model)
     add_caps(model)
+    add_target(model)
     set_objective(model)
     return model
 
@@ -363,13 +369,30 @@ def breach_penalty(family: str) -> float:
     return 1.0 + TIE_BREAK * rank
 
 
+def add_target(model: Model) -> None:
+    """Target mode: demand avoided (weighted as the target counts it) at least the target."""
+    target = model.rules.target
+    if target is None:
+        return
+    terms = [
+        (model.reduction[key], weight)
+        for key, weight in target_weights(model.inputs, target).items()
+        if weight
+    ]
+    model.add("target", (target.demand_type or "",), terms, GE, target.amount)
+
+
 def set_objective(model: Model) -> None:
-    """Maximise weighted demand reduction, written as minimising its negative.
+    """Maximise weighted demand reduction, written as minimising its negative; in target mode,
+    minimise total spend.
 
     In a diagnosis the objective is instead the total breach of the rules, in
     pounds (with ``breach_penalty``'s tie-break between equal breaches).
     """
     model.objective_weights = objective_weights(model.inputs, model.rules)
+    if model.rules.target is not None and not model.diagnosing:
+        model.problem.setObjective(expression([(model.total_spend, 1.0)]))
+        return
     if model.diagnosing:
         terms = [
             (var, breach_penalty(model.rows[name].family))

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from optimiser.inputs import InputError, PlanningInputs
 from optimiser.scenario import ObjectiveKind, ScenarioRules
+from optimiser.target import check_target
 
 
 def _unknown(names: Iterable[str], known: set[str]) -> list[str]:
@@ -69,3 +70,4 @@ def check_rules(inputs: PlanningInputs, rules: ScenarioRules) -> None:
         )
     if problems:
         raise InputError("scenario rules: " + "; ".join(problems))
+    check_target(inputs, rules)

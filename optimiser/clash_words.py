@@ -78,7 +78,44 @@ def exclusions_for(model: Model, row: Row) -> tuple[str, ...]:
         ]
     else:
         return ()
-    return tuple(exclusion_phrase(model, i) for i in candidates if i.key in model.excluded)
+    return grouped_exclusions(model, [i for i in candidates if i.key in model.excluded])
+
+
+def grouped_exclusions(model: Model, excluded: list[Intervention]) -> tuple[str, ...]:
+    """One phrase per excluding rule, naming every intervention it excludes once: "the minimum
+    evidence rating of 4, which excludes A (rated 3) and B (rated 2)", never the rule again for
+    each intervention."""
+    by_reason: dict[str, list[Intervention]] = {}
+    for intervention in excluded:
+        by_reason.setdefault(model.excluded[intervention.key], []).append(intervention)
+    phrases = []
+    for reason, interventions in by_reason.items():
+        if len(interventions) == 1:
+            phrases.append(exclusion_phrase(model, interventions[0]))
+            continue
+        rules = model.rules
+        if reason == "rating":
+            names = _and([f"{i.name} (rated {i.evidence_rating})" for i in interventions])
+            phrases.append(
+                f"the minimum evidence rating of {rules.min_evidence_rating}, which excludes {names}"
+            )
+        elif reason == "bcr":
+            names = _and(
+                [f"{i.name} (ratio {benefit_cost_ratio(model, i):.2f})" for i in interventions]
+            )
+            phrases.append(
+                f"the benefit-cost threshold of {rules.bcr_threshold:g}, which excludes {names}"
+            )
+        elif reason == "ne":
+            names = _and([i.name for i in interventions])
+            phrases.append(f"the rule that NE programmes are never funded, which excludes {names}")
+        else:
+            phrases.extend(exclusion_phrase(model, i) for i in interventions)
+    return tuple(phrases)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _delivery_cost(model: Model, line_key: str, *, with_excluded: bool) -> float:

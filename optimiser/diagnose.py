@@ -27,12 +27,13 @@ from optimiser.clash_words import (
     programme_phrase,
 )
 from optimiser.explain import describe_rule
+from optimiser.families import family
 from optimiser.inputs import PlanningInputs
 from optimiser.model import Model, Row
 from optimiser.plan import Clash, Diagnosis
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import SolveResult, solve_model, value
-from optimiser.wording import money
+from optimiser.wording import about_number, money
 
 BREACH_TOLERANCE = 0.01  # pounds
 FRACTION_TOLERANCE = 1e-6  # a programme switch strictly between 0 and 1
@@ -82,14 +83,38 @@ def diagnose(
                 label=_sentence_case(describe_rule(model, row)),
             )
         )
-    total = sum(clash.shortfall for clash in clashes)
-    summary = (
-        f"The rules cannot all be met: {len(clashes)} rule"
-        f"{'s' if len(clashes) != 1 else ''} would have to give way, by {money(total)} in all."
-    )
+    summary = lead_sentence(clashes)
     if len(clashes) > ATTRIBUTED:
         summary += f" The rules each clash is with are named for the first {ATTRIBUTED}."
     return Diagnosis(summary=summary, clashes=tuple(clashes))
+
+
+def lead_sentence(clashes: list[Clash]) -> str:
+    """One sentence first: the rule that matters most (of the partnership's own choices, the one
+    that has to give way most; a delivery limit only when no choice clashes) and the smallest
+    change that makes a plan possible, which is the diagnosis itself: that rule giving way by its
+    shortfall, and the others below by theirs."""
+    chosen = [clash for clash in clashes if family(clash.family).chosen] or clashes
+    first = max(chosen, key=lambda clash: (clash.shortfall, clash.row))
+    kind = family(first.family)
+    others = [clash for clash in clashes if clash is not first]
+    rest = ""
+    if others:
+        total = sum(clash.shortfall for clash in others)
+        rest = (
+            f", with {len(others)} other rule{'s' if len(others) != 1 else ''} giving way by "
+            f"{money(total)} in all (below, by kind of rule)"
+        )
+    return (
+        f"The rules cannot all be met. The rule that matters most is {_lower_first(first.label)}: "
+        f"the smallest change that makes a plan possible is for it to give way by "
+        f"{money(first.shortfall)} ({kind.loosen}){rest}."
+    )
+
+
+def _lower_first(text: str) -> str:
+    """A label as it reads mid-sentence ("The cap of …" -> "the cap of …"); names stay."""
+    return text[:1].lower() + text[1:] if text.startswith(("The ", "A ")) else text
 
 
 def _unfinished(result: SolveResult) -> str:
@@ -204,6 +229,12 @@ def _clash_sentence(model: Model, row: Row, shortfall: float, others: tuple[str,
         text = f"{rule} cannot be spent: {money(shortfall)} of it has nowhere to go."
     elif row.sense == -1:
         text = f"{rule} would be exceeded by {money(shortfall)}."
+    elif row.family == "target" and model.rules.target and model.rules.target.demand_type:
+        text = (
+            f"{rule} cannot be reached within the budgets: it is {about_number(shortfall)} short."
+        )
+    elif row.family == "target":
+        text = f"{rule} cannot be reached within the budgets: it is {money(shortfall)} short."
     elif row.sense == 1:
         text = f"{rule} cannot be met: it is {money(shortfall)} short."
     else:

@@ -14,7 +14,9 @@ import numpy as np
 from optimiser.highs import Ranging, ranging, row_number
 from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
+from optimiser.sentences import Measures, holding_sentence, reach_allowance, reach_sentence
 from optimiser.solve import shadow_price, value
+from optimiser.target import target_measure
 from optimiser.wording import (
     Gain,
     about_money,
@@ -104,6 +106,10 @@ RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
         f"the rule that at least {percent(row.coefficient)} of spend goes to "
         "programmes rated 3 or above"
     ),
+    "vcs_share": lambda model, row: (
+        f"the rule that at least {percent(row.coefficient)} of spend goes through voluntary "
+        "and community sector providers"
+    ),
     "portfolio_vfm": lambda model, row: (
         f"the rule that benefit is at least {about_number(row.coefficient)} times spend"
     ),
@@ -116,12 +122,17 @@ RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
         f"{about_number(row.coefficient)} times its contribution)"
     ),
     "need_floor": lambda model, row: f"the need floor for {_name(model, 'place', row.keys[0])}",
+    "target": lambda model, row: target_words(model),
     "cap_intervention": lambda model, row: (
         f"the cap of {money(row.rhs)} on {_name(model, 'intervention', row.keys[0])}"
     ),
     "cap_category": lambda model, row: f"the cap of {money(row.rhs)} on {row.keys[0]} programmes",
     "cap_place": lambda model, row: (
         f"the cap of {money(row.rhs)} on spend in {_name(model, 'place', row.keys[0])}"
+    ),
+    "volunteers": lambda model, row: (
+        f"the volunteer hours in {_name(model, 'place', row.keys[0])} in "
+        f"{financial_year(row.keys[1])} ({about_number(row.rhs)} hours)"
     ),
 }
 """A rule as a noun phrase, one entry per family of ``optimiser.families.FAMILIES``."""
@@ -141,10 +152,32 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def target_words(model: Model) -> str:
+    """Target mode's rule as a noun phrase: "the target of 100 First-time entrants avoided"."""
+    target = model.rules.target
+    assert target is not None
+    measure = target_measure(model.inputs, target)
+    if target.demand_type is None:
+        return f"the target of {money(target.amount)} of demand avoided"
+    return f"the target of {about_number(target.amount)} {measure}"
+
+
 def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
     """What relaxing one binding rule a little would buy, in words."""
     family, keys = row.family, row.keys
     total = value(model.total_spend)
+    if family == "target":
+        # Minimising spend, the target's shadow price is what one more unit of it costs.
+        assert model.rules.target is not None
+        unit = (
+            "£1 of demand avoided"
+            if model.rules.target.demand_type is None
+            else (f"one more {_name(model, 'demand', model.rules.target.demand_type)} avoided")
+        )
+        return (
+            f"{_sentence_case(target_words(model))} binds: each {unit} it asks for costs "
+            f"about {about_money(-price)}, and each one fewer saves about as much."
+        )
     if family == "budget":
         step = money_step(row.rhs)
         return (
@@ -157,30 +190,42 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
             f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])} "
             f"would add {gain(price)}."
         )
-    if family in ("evidence_share", "portfolio_vfm", "fairness", "need_floor", "cost_per_unit"):
+    if family == "volunteers":
+        return (
+            f"One more volunteer hour in {_name(model, 'place', keys[0])} in "
+            f"{financial_year(keys[1])} would add {gain(price)}."
+        )
+    if family in (
+        "evidence_share",
+        "vcs_share",
+        "portfolio_vfm",
+        "fairness",
+        "need_floor",
+        "cost_per_unit",
+    ):
         return _ratio_sentence(model, row, price, gain, total)
     if family == "window":
         step = money_step(max(total, 10.0))
         direction = "more" if price > 0 else "less"
         level = sum(value(var) for var, _ in model.partner_funding(*keys))
         return (
-            f"{_sentence_case(describe_rule(model, row))} ({money(level)}) binds: "
+            f"{_sentence_case(describe_rule(model, row))} ({money(level)}) holds the plan back: "
             f"{money(step)} {direction} would add {gain(step * abs(price))}."
         )
     if row.sense == 1:  # a floor (committed minimum, contract, cohort): less would help
         step = money_step(max(row.rhs, 10.0))
         if family == "cohort":
             return (
-                f"{_sentence_case(describe_rule(model, row))} binds: it costs "
+                f"{_sentence_case(describe_rule(model, row))} holds the plan back: it costs "
                 f"{gain(abs(price))} per participant required."
             )
         return (
-            f"{_sentence_case(describe_rule(model, row))} binds: "
+            f"{_sentence_case(describe_rule(model, row))} holds the plan back: "
             f"{money(step)} less required would add {gain(step * -price)}."
         )
     step = money_step(max(row.rhs, 10.0))  # caps
     return (
-        f"{_sentence_case(describe_rule(model, row))} binds: "
+        f"{_sentence_case(describe_rule(model, row))} holds the plan back: "
         f"{money(step)} more allowed would add {gain(step * price)}."
     )
 
@@ -192,31 +237,31 @@ def _ratio_sentence(model: Model, row: Row, price: float, gain: Gain, total: flo
     right-hand side, so the objective gains about ``shadow * d * base``.
     """
     rule = _sentence_case(describe_rule(model, row))
-    if row.family == "evidence_share":
+    if row.family in ("evidence_share", "vcs_share"):
         return (
-            f"{rule} binds: lowering it by one percentage point would add "
+            f"{rule} holds the plan back: lowering it by one percentage point would add "
             f"{gain(-price * 0.01 * total)}."
         )
     if row.family == "portfolio_vfm":
-        return f"{rule} binds: lowering the ratio by 0.1 would add {gain(-price * 0.1 * total)}."
+        return f"{rule} holds the plan back: lowering the ratio by 0.1 would add {gain(-price * 0.1 * total)}."
     if row.family == "fairness":
         contribution = value(model.contribution[row.keys[0]])
         step = money_step(max(contribution, 10.0))
         return (
-            f"{rule} binds: letting its benefit fall {money(step)} short would add "
+            f"{rule} holds the plan back: letting its benefit fall {money(step)} short would add "
             f"{gain(-price * step)}."
         )
     if row.family == "need_floor":
         floor = row.coefficient * total
         step = money_step(max(floor, 10.0))
         return (
-            f"{rule} (at least {about_money(floor)}) binds: {money(step)} less required there "
+            f"{rule} (at least {about_money(floor)}) holds the plan back: {money(step)} less required there "
             f"would add {gain(-price * step)}."
         )
     reduction = value(model.reduction[row.keys[0]])
     step = significant_step(row.coefficient)
     return (
-        f"{rule} binds: allowing {money(step)} more per unit would add "
+        f"{rule} holds the plan back: allowing {money(step)} more per unit would add "
         f"{gain(price * reduction * step)}."
     )
 
@@ -237,6 +282,7 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
     they are tight only because the programme is off, not a limit to relax.
     """
     found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
+    measures = Measures(model)
     found = []
     for row in model.rows.values():
         if row.family in DEFINITIONS:
@@ -247,28 +293,36 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
         if abs(price) <= SHADOW_TOLERANCE:
             continue
         increase, decrease = _row_allowance(row, found_ranging)
+        label = _sentence_case(describe_rule(model, row))
+        # The figure quoted within the rule's allowable range (optimiser.sentences).
+        rule = _budget_label(model, row.keys[0]) if row.family == "budget" else label
+        held = holding_sentence(
+            model, row, price, gain, increase, decrease, found_ranging, rule, measures
+        )
+        sentence, change = held if held else (_sentence(model, row, price, gain), None)
         found.append(
             BindingConstraint(
                 row=row.name,
                 family=row.family,
                 shadow_price=price,
-                sentence=_sentence(model, row, price, gain),
-                label=_sentence_case(describe_rule(model, row)),
+                sentence=sentence,
+                change=change,
+                label=label,
                 activity=_activity(model, row),
                 limit=row.rhs,
                 allowable_increase=increase,
                 allowable_decrease=decrease,
             )
         )
-    found.extend(_reach_limits(model, gain, found_ranging))
+    found.extend(_reach_limits(model, gain, found_ranging, measures))
     return tuple(sorted(found, key=lambda b: (-round(abs(b.shadow_price), 9), b.family, b.row)))
 
 
 def strongest_rule(model: Model, gain: Gain) -> str:
     """The sentence of the binding rule worth most when loosened, other than a budget maximum
     or a physical limit (capacity, reach): what holds back a plan that leaves money unspent.
-    Empty when no such rule binds. Reads shadow prices only (no ranging), so it is cheap beside
-    the solve it explains.
+    Empty when no such rule binds. Its figure is quoted within the rule's allowable range, as
+    every binding rule's is (``holding_rule_sentence``).
     """
     candidates = [
         (abs(price), row.family, row.name, row, price)
@@ -279,8 +333,22 @@ def strongest_rule(model: Model, gain: Gain) -> str:
     ]
     if not candidates:
         return ""
-    _size, _family, _name, row, price = max(candidates, key=lambda found: found[:3])
-    return _sentence(model, row, price, gain)
+    _size, _family, _name, row, _price = max(candidates, key=lambda found: found[:3])
+    return holding_rule_sentence(model, row, gain)
+
+
+def holding_rule_sentence(model: Model, row: Row, gain: Gain) -> str:
+    """One binding rule's sentence, its figure within its allowable range (HiGHS's ranging of
+    the solved model, asked for here: a fraction of the solve)."""
+    price = shadow_price(row)
+    found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
+    increase, decrease = _row_allowance(row, found_ranging)
+    label = _sentence_case(describe_rule(model, row))
+    rule = _budget_label(model, row.keys[0]) if row.family == "budget" else label
+    held = holding_sentence(
+        model, row, price, gain, increase, decrease, found_ranging, rule, Measures(model)
+    )
+    return held[0] if held else _sentence(model, row, price, gain)
 
 
 def _activity(model: Model, row: Row) -> float | None:
@@ -306,7 +374,7 @@ def _row_allowance(row: Row, found: Ranging | None) -> tuple[float | None, float
 
 
 def _reach_limits(
-    model: Model, gain: Gain, found_ranging: Ranging | None
+    model: Model, gain: Gain, found_ranging: Ranging | None, measures: Measures
 ) -> list[BindingConstraint]:
     """Capacity and eligible population, priced from the participant variables' reduced costs.
 
@@ -336,20 +404,28 @@ def _reach_limits(
             f"in {financial_year(year)}"
         )
         group = model.interventions[intervention].target_group
-        if kind == "capacity":
-            sentence = f"One more participant place on {where} would add {gain(price)}."
-            label = f"The capacity of {where} ({about_number(limit)} participants)"
-        else:
-            sentence = f"One more eligible person ({group}) for {where} would add {gain(price)}."
-            label = f"The eligible {group} for {where} ({about_number(limit)} people)"
         segments = int(first[delivery]) + np.arange(len(block.segments))
         increase, decrease = _column_allowance(model, segments, at_bound, found_ranging)
+        row_name = f"{kind}|{intervention}|{place}|{year}"
+        allowance = reach_allowance(model, segments, at_bound, found_ranging)
+        if kind == "capacity":
+            sentence, change = reach_sentence(
+                model, where, row_name, price, allowance, gain, measures
+            )
+            label = f"The capacity of {where} ({about_number(limit)} participants)"
+        else:
+            nouns = (f"eligible person ({group}) for", f"eligible people ({group}) for")
+            sentence, change = reach_sentence(
+                model, where, row_name, price, allowance, gain, measures, nouns
+            )
+            label = f"The eligible {group} for {where} ({about_number(limit)} people)"
         found.append(
             BindingConstraint(
-                f"{kind}|{intervention}|{place}|{year}",
+                row_name,
                 kind,
                 price,
                 sentence,
+                change=change,
                 label=label,
                 activity=round(float(participants[delivery]), 6),
                 limit=limit,

@@ -44,6 +44,8 @@ class Unit(StrEnum):
     POUNDS = "£"
     PARTICIPANTS = "participants"
     PEOPLE = "people"
+    HOURS = "hours"
+    DRAWS = "draws"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Setting:
     maximum: float
     whole: bool = False
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
+    glossary: str = ""  # the planner's glossary entry (/glossary#...) that explains it
 
     @property
     def percent(self) -> bool:
@@ -122,6 +125,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="evidence-rating",
     ),
     Setting(
         "bcr_threshold",
@@ -132,6 +136,7 @@ _SETTINGS = (
         1.0,
         0,
         100,
+        glossary="benefit-cost-ratio",
     ),
     Setting(
         "portfolio_vfm_ratio",
@@ -141,6 +146,7 @@ _SETTINGS = (
         1.0,
         0,
         100,
+        glossary="value-for-money",
     ),
     Setting(
         "partner_fairness",
@@ -151,6 +157,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="partner-fairness",
     ),
     Setting(
         "need_floor",
@@ -161,6 +168,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        glossary="need-floor",
     ),
     Setting(
         "discount_rate",
@@ -170,6 +178,7 @@ _SETTINGS = (
         0.035,
         0,
         100,
+        glossary="discount-rate",
     ),
     Setting(
         "appraisal_years",
@@ -179,6 +188,28 @@ _SETTINGS = (
         10,
         1,
         60,
+        whole=True,
+    ),
+    Setting(
+        "min_share_vcs",
+        "Least share of spend through voluntary and community sector providers",
+        "At least this percentage of all spend pays for delivery by voluntary and community "
+        "sector providers (each intervention's share of delivery by such providers).",
+        Unit.PERCENT,
+        0.0,
+        0,
+        100,
+    ),
+    Setting(
+        "expected_over_draws",
+        "Plan for uncertainty",
+        "0 plans with the figures as recorded; a number of draws (200 is plenty) plans for the "
+        "most demand avoided on average over that many draws of effects, unit costs and "
+        "take-up, under the same rules.",
+        Unit.DRAWS,
+        0,
+        0,
+        10_000,
         whole=True,
     ),
 )
@@ -232,6 +263,15 @@ _FAMILIES = (
         "a higher most cost per unit of demand avoided",
     ),
     RuleFamily(
+        "vcs_share",
+        "Share of spend through the voluntary and community sector",
+        "voluntary-sector-share rule",
+        "Share through voluntary and community sector providers",
+        Unit.POUNDS,
+        "a lower share of spend required through voluntary and community sector providers",
+        setting="min_share_vcs",
+    ),
+    RuleFamily(
         "need_floor",
         "Place need floors",
         "need-floor rule",
@@ -239,6 +279,14 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower place need floor",
         setting="need_floor",
+    ),
+    RuleFamily(
+        "target",
+        "Target",
+        "target",
+        "Target of demand avoided",
+        Unit.POUNDS,
+        "a lower target",
     ),
     RuleFamily(
         "cap_place", "Caps on places", "place cap", "Cap on a place", Unit.POUNDS, "a higher cap"
@@ -317,6 +365,15 @@ _FAMILIES = (
         "Minimum cohort",
         Unit.PARTICIPANTS,
         "a smaller minimum cohort",
+        chosen=False,
+    ),
+    RuleFamily(
+        "volunteers",
+        "Shared volunteers",
+        "volunteer-hours limit",
+        "Volunteer hours",
+        Unit.HOURS,
+        "more volunteer hours",
         chosen=False,
     ),
 )

@@ -175,6 +175,12 @@ class Ranging:
     row_down: np.ndarray
     column_up: np.ndarray
     column_down: np.ndarray
+    # The variable that leaves the basis when each row's bound moves up (down): HiGHS numbers
+    # columns first, then rows (column count + row number); -1 where none.
+    row_up_leaving: np.ndarray | None = None
+    row_down_leaving: np.ndarray | None = None
+    cost_up: np.ndarray | None = None  # each column's cost (minimised) can rise to this ...
+    cost_down: np.ndarray | None = None  # ... and fall to this with the same basis
 
 
 def ranging(highs: Any) -> Ranging | None:
@@ -197,6 +203,10 @@ def ranging(highs: Any) -> Ranging | None:
         row_down=np.asarray(found.row_bound_dn.value_, dtype=np.float64),
         column_up=np.asarray(found.col_bound_up.value_, dtype=np.float64),
         column_down=np.asarray(found.col_bound_dn.value_, dtype=np.float64),
+        row_up_leaving=np.asarray(found.row_bound_up.ou_var_, dtype=np.int64),
+        row_down_leaving=np.asarray(found.row_bound_dn.ou_var_, dtype=np.int64),
+        cost_up=np.asarray(found.col_cost_up.value_, dtype=np.float64),
+        cost_down=np.asarray(found.col_cost_dn.value_, dtype=np.float64),
     )
 
 

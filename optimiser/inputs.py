@@ -64,6 +64,28 @@ def _amount(item: object, label: str, name: str, *, allow_none: bool = False) ->
     _set(item, name, number)
 
 
+def _range(item: object, label: str, low: str, high: str, *, around: str | None = None) -> None:
+    """Check a low-high range: both or neither given, each at least 0, low at most high,
+    and (``around``) the recorded figure inside it."""
+    _amount(item, label, low, allow_none=True)
+    _amount(item, label, high, allow_none=True)
+    bottom, top = getattr(item, low), getattr(item, high)
+    if (bottom is None) != (top is None):
+        missing = high if top is None else low
+        raise InputError(f"{label}: {missing} is missing; give both ends of the range or neither")
+    if bottom is None or top is None:
+        return
+    if bottom > top:
+        raise InputError(f"{label}: {low} {bottom:g} is above {high} {top:g}")
+    if around is not None:
+        figure = getattr(item, around)
+        if not bottom <= figure <= top:
+            raise InputError(
+                f"{label}: the range {low} {bottom:g} to {high} {top:g} must include "
+                f"{around} {figure:g}"
+            )
+
+
 def _key(item: object, label: str, name: str = "key") -> None:
     value = getattr(item, name)
     if not isinstance(value, str) or not value.strip():
@@ -210,11 +232,15 @@ class DemandType:
     unit_cost: Money
     shares: Mapping[str, float]
     unit: str = "case"
+    # A plausible range of the unit cost (``optimiser.uncertainty``); None: the default spread.
+    unit_cost_low: Money | None = None
+    unit_cost_high: Money | None = None
 
     def __post_init__(self) -> None:
         label = f"demand type {self.key!r}"
         _key(self, label)
         _amount(self, label, "unit_cost")
+        _range(self, label, "unit_cost_low", "unit_cost_high", around="unit_cost")
         _mapping(self, label, "shares")
         total = sum(self.shares.values())
         if abs(total - 1.0) > 1e-6:
@@ -233,6 +259,11 @@ class Effect:
     demand_type: str
     reduction_per_participant: float
     years_after: tuple[int, ...] = (1,)
+    # How sure the estimate is (``optimiser.uncertainty``): a standard error, or a plausible
+    # low-high range around ``reduction_per_participant``; neither means the default by rating.
+    standard_error: float | None = None
+    low: float | None = None
+    high: float | None = None
 
     def __post_init__(self) -> None:
         label = f"effect on {self.demand_type!r}"
@@ -241,6 +272,8 @@ class Effect:
         _years(self, label, "years_after")
         if not self.years_after or min(self.years_after) < 0:
             raise InputError(f"{label}: years_after must list years 0 or later")
+        _amount(self, label, "standard_error", allow_none=True)
+        _range(self, label, "low", "high", around="reduction_per_participant")
 
 
 @dataclass(frozen=True)
@@ -272,10 +305,27 @@ class Intervention:
     capacity: float | None = None
     duration_years: int = 1
     cost_rating: int | None = None
+    # Hours of shared local volunteers' time each participant needs (0: none).
+    volunteer_hours_per_participant: float = 0.0
+    # Share of its delivery (and so of spend on it) by voluntary and community sector providers.
+    voluntary_sector_share: float = 0.0
+    # Share of commissioned places taken up and completed, as a range (``optimiser.uncertainty``);
+    # None: every place is taken, as the plan assumes.
+    take_up_low: float | None = None
+    take_up_high: float | None = None
 
     def __post_init__(self) -> None:
         label = f"intervention {self.key!r}"
+        _range(self, label, "take_up_low", "take_up_high")
+        for name in ("take_up_low", "take_up_high"):
+            value = getattr(self, name)
+            if value is not None and value > 1:
+                raise InputError(f"{label}: {name} is a share of places, at most 1, got {value}")
         _key(self, label)
+        _amount(self, label, "volunteer_hours_per_participant")
+        _amount(self, label, "voluntary_sector_share")
+        if self.voluntary_sector_share > 1:
+            raise InputError(f"{label}: voluntary_sector_share must be at most 1")
         _key(self, label, "category")
         _key(self, label, "target_group")
         _amount(self, label, "unit_cost")
@@ -319,6 +369,32 @@ class Place:
         _amount(self, label, "need_index")
 
 
+@dataclass(frozen=True)
+class VolunteerPool:
+    """Shared local volunteers in a place in one year, whom every intervention that needs
+    volunteer hours draws on. ``hours`` is what they can give in the year; one more volunteer
+    gives ``hours_per_volunteer`` and costs ``cost_per_volunteer`` to recruit, train and
+    supervise. A place and year without a pool has no volunteer hours."""
+
+    place: str
+    year: int
+    hours: float
+    hours_per_volunteer: float
+    cost_per_volunteer: Money = 0.0
+
+    def __post_init__(self) -> None:
+        label = f"volunteers of place {self.place!r} in {self.year}"
+        _amount(self, label, "hours")
+        _amount(self, label, "hours_per_volunteer")
+        _amount(self, label, "cost_per_volunteer")
+        if self.hours_per_volunteer <= 0:
+            raise InputError(f"{label}: hours_per_volunteer must be above 0")
+
+    @property
+    def key(self) -> str:
+        return f"{self.place}|{self.year}"
+
+
 def _unique(items: Iterable[Any], what: str, attribute: str = "key") -> None:
     seen: set[str] = set()
     for item in items:
@@ -339,12 +415,21 @@ class PlanningInputs:
     places: tuple[Place, ...]
     cycles: tuple[CommissioningCycle, ...] = ()
     contracts: tuple[ExistingContract, ...] = ()
+    volunteer_pools: tuple[VolunteerPool, ...] = ()
+    # Participatory budgets (optimiser.residents): money set aside per place and year, and the
+    # projects residents chose with it.
+    set_asides: tuple[Any, ...] = ()
+    residents_choices: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("partners", "budget_lines", "demand_types", "interventions", "places"):
             _set(self, name, tuple(getattr(self, name)))
         _set(self, "cycles", tuple(self.cycles))
         _set(self, "contracts", tuple(self.contracts))
+        _set(self, "volunteer_pools", tuple(self.volunteer_pools))
+        _set(self, "set_asides", tuple(self.set_asides))
+        _set(self, "residents_choices", tuple(self.residents_choices))
+        _unique(self.volunteer_pools, "volunteer pool")
         _unique(self.partners, "partner")
         _unique(self.budget_lines, "budget line")
         _unique(self.demand_types, "demand type")
@@ -379,6 +464,9 @@ class PlanningInputs:
                 raise InputError(f"{label}: intervention is unknown")
             if contract.place is not None and contract.place not in places:
                 raise InputError(f"{label}: place {contract.place!r} is unknown")
+        for pool in self.volunteer_pools:
+            if pool.place not in places:
+                raise InputError(f"volunteers: place {pool.place!r} is unknown")
 
     def partner(self, key: str) -> Partner:
         return _find(self.partners, key, "partner")

@@ -23,9 +23,11 @@ from optimiser.scenario import ScenarioRules
 
 # Rows that define aggregates or balance money: facts of the model, not rules,
 # so they are neither explained as binding nor relaxed in a diagnosis.
-DEFINITIONS = frozenset({"funding", "reduction", "place_spend", "total_spend", "contribution"})
+DEFINITIONS = frozenset(
+    {"funding", "reduction", "place_spend", "total_spend", "contribution", "volunteer_hours"}
+)
 # Physical limits: explained when binding, never relaxed (the rules must fit them).
-PHYSICAL = frozenset({"capacity", "runs", "cohort"})
+PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers"})
 
 
 @dataclass
@@ -80,6 +82,8 @@ class Model:
     reduction: dict[str, LpVariable] = field(default_factory=dict)
     place_spend: dict[str, LpVariable] = field(default_factory=dict)
     contribution: dict[str, LpVariable] = field(default_factory=dict)
+    # Volunteer hours used per (place, year), where an intervention needs volunteers.
+    volunteer_hours: dict[tuple[str, int], LpVariable] = field(default_factory=dict)
     total_spend: LpVariable | None = None
     rows: dict[str, Row] = field(default_factory=dict)
     # Most participants per intervention and place in a year (interventions x places, in

@@ -140,6 +140,23 @@ NO_LIMIT = 1e30
 
 
 @dataclass(frozen=True)
+class SentenceChange:
+    """The change a sentence quotes, in a form a program can make (``optimiser.sentences``).
+
+    ``row`` is the rule's id (``budget|p-2026``; ``capacity|i|l|2026`` or ``reach|...`` for a
+    delivery's reach, a bound on its participants); ``amount`` is how far its limit moves, in
+    the rule's own units (pounds; participants for a reach), signed; ``objective_change`` is
+    what the sentence says that adds to the objective (exact, before rounding), and
+    ``tolerance`` how far the sentence's rounded figure may be from it.
+    """
+
+    row: str
+    amount: float
+    objective_change: float
+    tolerance: float
+
+
+@dataclass(frozen=True)
 class BindingConstraint:
     """A rule that limits the plan, its shadow price, and what it means in words.
 
@@ -163,6 +180,52 @@ class BindingConstraint:
     limit: float | None = None
     allowable_increase: float | None = None
     allowable_decrease: float | None = None
+    change: SentenceChange | None = None
+
+
+@dataclass(frozen=True)
+class VolunteerUse:
+    """Shared volunteers in one place and year: hours given and used, and what one more
+    volunteer would add (between ``one_more_low`` and ``one_more_high``, equal when HiGHS's
+    ranging covers a whole volunteer's hours), in objective units, with its sentence."""
+
+    place: str
+    year: int
+    hours_available: float
+    hours_used: float
+    hours_per_volunteer: float
+    cost_per_volunteer: float
+    value_per_hour: float
+    one_more_low: float
+    one_more_high: float
+    sentence: str
+
+
+@dataclass(frozen=True)
+class ChosenProject:
+    """A project residents chose in a participatory budget, fixed before optimising."""
+
+    place: str
+    year: int
+    title: str
+    cost: float
+    intervention: str | None
+    participants: float
+    value: float  # its benefit in objective units (0 for a proposal outside the model)
+
+
+@dataclass(frozen=True)
+class ResidentsOutcome:
+    """What residents chose with the money set aside, and what it cost the optimised value
+    (``optimised_without`` minus this plan's objective and the choices' value)."""
+
+    set_aside: float
+    spent: float
+    chosen: tuple[ChosenProject, ...]
+    value_of_choices: float
+    optimised_without: float | None
+    cost_to_optimised: float | None
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -171,11 +234,52 @@ class NotFunded:
 
     intervention: str
     name: str
-    reason: str  # an exclusion rule (ne, rating, bcr, no_population, no_budget) or outcompeted
+    reason: (
+        str  # a key of optimiser.unfunded.UNFUNDED_REASONS: an exclusion rule, or why not chosen
+    )
     sentence: str
     reduced_cost: float | None = None
     effect_increase_needed: float | None = None  # fraction: 0.25 = 25% more effective
     cost_reduction_needed: float | None = None  # pounds per participant
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule as Excel Solver's Answer and Sensitivity reports show it (``optimiser.answer``).
+
+    ``activity`` is the row's real value at the plan; ``slack`` how far it is from its limit;
+    ``range_note`` says in words why the allowable ranges are blank, when they are.
+    """
+
+    row: str
+    family: str
+    label: str
+    activity: float
+    sense: str  # "at most", "at least" or "equal to"
+    limit: float
+    slack: float
+    binding: bool
+    shadow_price: float
+    allowable_increase: float | None = None
+    allowable_decrease: float | None = None
+    range_note: str = ""
+
+
+@dataclass(frozen=True)
+class VariableCell:
+    """Participants of one delivery slice, as Excel Solver's Variable Cells show a cell."""
+
+    name: str
+    intervention: str
+    place: str
+    year: int
+    segment: int
+    final_value: float
+    reduced_cost: float
+    objective_coefficient: float
+    allowable_increase: float | None = None
+    allowable_decrease: float | None = None
+    range_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -314,7 +418,11 @@ class Plan:
     messages: tuple[str, ...] = ()
     budget_lines: tuple[BudgetLineSpend, ...] = ()
     spend_by_year: tuple[YearSpend, ...] = ()
+    volunteers: tuple[VolunteerUse, ...] = ()
+    residents: ResidentsOutcome | None = None
     unspent: tuple[UnspentMoney, ...] = ()
+    rule_rows: tuple[RuleRow, ...] = ()
+    variable_cells: tuple[VariableCell, ...] = ()
 
 
 def _to_jsonable(item: Any) -> Any:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import replace
 from typing import Any
 
+from optimiser.answer import rule_rows, variable_cells
 from optimiser.build import build
 from optimiser.checks import check_rules
 from optimiser.diagnose import diagnose
@@ -17,8 +19,11 @@ from optimiser.plan import (
     BindingConstraint,
     BudgetLineSpend,
     Plan,
+    ResidentsOutcome,
+    RuleRow,
     SolveStatus,
     Timings,
+    VariableCell,
 )
 from optimiser.pooling import compare_pooling as pooling_comparison
 from optimiser.programmes import RunningCost, choices, explained_lp, running_costs, switched_off
@@ -34,9 +39,12 @@ from optimiser.report import (
     plan_money,
     spend_by_year,
 )
+from optimiser.residents import around_residents, check_residents, residents_outcome
+from optimiser.rules.volunteers import volunteer_use
 from optimiser.scenario import ScenarioRules
 from optimiser.separate import build_separate, pooled_value
 from optimiser.solve import SolveResult, model_size, solve_model
+from optimiser.uncertainty import expected_inputs
 from optimiser.unfunded import not_funded
 from optimiser.unspent import unspent_money
 from optimiser.wording import Gain
@@ -80,6 +88,11 @@ def optimise(
     reduced costs measure the partners' own benefits, not that, so none are quoted.
     """
     check_rules(inputs, rules)
+    check_residents(inputs)
+    asked, inputs = inputs, around_residents(inputs)
+    if rules.expected_over_draws:
+        # Planning for uncertainty: the same linear program at the draws' expected figures.
+        inputs = expected_inputs(inputs, rules.expected_over_draws, rules.draw_seed)
     started = time.perf_counter()
     model = build_separate(inputs, rules) if separately else build(inputs, rules)
     built = time.perf_counter()
@@ -121,21 +134,26 @@ def optimise(
     if result.status is SolveStatus.INFEASIBLE:
         diagnosis = diagnose(inputs, rules, time_limit=time_limit, **highs_options)
     binding: tuple[BindingConstraint, ...] = ()
+    answer: tuple[RuleRow, ...] = ()
+    cells: tuple[VariableCell, ...] = ()
     if result.status.has_plan and sensitivity:
         binding = binding_constraints(explained_model, gain)
+        answer, cells = rule_rows(explained_model), variable_cells(explained_model)
     unfunded = not_funded(
         explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
     )
     unspent = (
-        unspent_money(explained_model, lines, gain, explained=sensitivity)
+        unspent_money(explained_model, lines, gain, explained=sensitivity, binding=binding)
         if result.status.has_plan
         else ()
     )
     explained_at = time.perf_counter()
     pooling = None
+    # In target mode there is no value of pooling to compare: each partner alone has no target.
     if (
         compare_pooling
         and not separately
+        and rules.target is None
         and result.status.has_plan
         and result.objective is not None
     ):
@@ -162,6 +180,8 @@ def optimise(
         evidence_mix=evidence_mix(model, plan_allocations),
         binding_constraints=binding,
         not_funded=unfunded,
+        rule_rows=answer,
+        variable_cells=cells,
         model_size=model_size(model),
         timings=Timings(
             build=built - started,
@@ -178,8 +198,32 @@ def optimise(
         messages=tuple(messages),
         budget_lines=lines,
         spend_by_year=spend_by_year(rules.years, plan_allocations) if plan_allocations else (),
+        volunteers=volunteer_use(explained_model, binding, gain) if sensitivity else (),
+        residents=_residents(asked, rules, model, result, gain, time_limit, highs_options),
         unspent=unspent,
     )
+
+
+def _residents(
+    asked: PlanningInputs,
+    rules: ScenarioRules,
+    model: Model,
+    result: SolveResult,
+    gain: Gain,
+    time_limit: float,
+    highs_options: dict[str, Any],
+) -> ResidentsOutcome | None:
+    """Residents' choices and their cost to the optimised value (a second solve of the same
+    scenario with nothing set aside), when the scenario sets money aside."""
+    if not asked.set_asides or not result.status.has_plan or result.objective is None:
+        return None
+    plain = dataclasses.replace(asked, set_asides=(), residents_choices=())
+
+    def solve_plain() -> float | None:
+        found = solve_model(build(plain, rules), time_limit, **highs_options)
+        return found.objective if found.status.has_plan else None
+
+    return residents_outcome(asked, model, result.objective, gain, solve_plain)
 
 
 def _running_costs(

@@ -59,6 +59,26 @@ class BudgetOverride:
                 object.__setattr__(self, name, float(value))
 
 
+@dataclass(frozen=True)
+class DemandTarget:
+    """Target mode: the least cost to avoid at least ``amount`` of demand.
+
+    With ``demand_type`` None the target is the money value of all demand avoided (pounds);
+    otherwise units of that demand type. Either is counted as the plan counts demand avoided
+    (expected, confidence-weighted, discounted over the appraisal period).
+    """
+
+    amount: float
+    demand_type: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int | float | Decimal):
+            raise InputError("target: amount must be a number")
+        object.__setattr__(self, "amount", float(self.amount))
+        if not math.isfinite(self.amount) or self.amount <= 0:
+            raise InputError(f"target: amount must be above 0, got {self.amount:g}")
+
+
 def _fraction(rules: ScenarioRules, name: str, upper: float | None = 1.0) -> None:
     value = getattr(rules, name)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -88,6 +108,7 @@ class ScenarioRules:
 
     - ``min_evidence_rating``: lowest rating that may be funded (NE never is).
     - ``min_share_rated_3_plus`` (sigma): share of spend on interventions rated 3 or above.
+    - ``min_share_vcs``: share of spend through voluntary and community sector providers.
     - ``bcr_threshold``: an intervention whose benefit-cost ratio (first segment,
       first year) is below this is excluded.
     - ``portfolio_vfm_ratio`` (rho): total benefit at least rho x total spend.
@@ -100,6 +121,11 @@ class ScenarioRules:
     - ``objective``: VALUE, PRIORITY (``priority_weights`` per demand type) or
       SINGLE (``objective_demand_type``).
     - ``appraisal_years``: years from ``first_year`` over which benefits count.
+    - ``target``: target mode, the least cost to reach a target (``DemandTarget``) under the
+      same rules, instead of the most demand avoided for the budgets.
+    - ``expected_over_draws``: plan for uncertainty, maximising the expected value over that
+      many sampled draws of effects, unit costs and take-up (seeded by ``draw_seed``); 0: the
+      recorded figures.
     - ``whole_programme``: a mixed-integer plan where a programme either runs
       in a place and year (paying its set-up cost, at least its minimum
       cohort) or does not.
@@ -109,6 +135,7 @@ class ScenarioRules:
     horizon_years: int = 1
     min_evidence_rating: str = "NL2"
     min_share_rated_3_plus: float = 0.0
+    min_share_vcs: float = 0.0
     bcr_threshold: float = 0.0
     portfolio_vfm_ratio: float = 0.0
     max_cost_per_unit: CostPerUnitRule | None = None
@@ -128,6 +155,11 @@ class ScenarioRules:
     segment_multipliers: tuple[float, ...] = (1.0, 0.8, 0.6)
     whole_programme: bool = False
     budget_overrides: tuple[BudgetOverride, ...] = ()
+    target: DemandTarget | None = None
+    # Plan for uncertainty: maximise the expected value over this many sampled draws of the
+    # uncertain inputs (``optimiser.uncertainty``) instead of the recorded figures; 0 is off.
+    expected_over_draws: int = 0
+    draw_seed: int = 20_260_401
 
     def __post_init__(self) -> None:
         if self.horizon_years < 1:
@@ -141,6 +173,7 @@ class ScenarioRules:
         if evidence_level(self.min_evidence_rating) == 0:
             raise InputError("scenario rules: min_evidence_rating cannot allow NE")
         _fraction(self, "min_share_rated_3_plus")
+        _fraction(self, "min_share_vcs")
         _fraction(self, "need_floor")
         for name in ("bcr_threshold", "portfolio_vfm_ratio", "partner_fairness", "discount_rate"):
             _fraction(self, name, upper=None)
@@ -170,6 +203,10 @@ class ScenarioRules:
         if abs(sum(self.segment_shares) - 1) > 1e-6 or min(self.segment_shares) < 0:
             raise InputError("scenario rules: segment_shares must be fractions summing to 1")
         object.__setattr__(self, "budget_overrides", tuple(self.budget_overrides))
+        if not 0 <= int(self.expected_over_draws) <= 100_000:
+            raise InputError("scenario rules: expected_over_draws must be from 0 to 100,000")
+        if not 0 <= int(self.draw_seed) < 2**32:
+            raise InputError("scenario rules: draw_seed must be from 0 to 4,294,967,295")
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -125,8 +125,8 @@ def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResul
     model.first_block_column = solver.first_block_column
     status, note = _status_from_highs(outcome)
     objective = outcome.objective if status.has_plan else None
-    if objective is not None and not model.diagnosing:
-        objective = -objective  # the model minimises minus the benefit
+    if objective is not None and not model.diagnosing and model.rules.target is None:
+        objective = -objective  # the model minimises minus the benefit (in target mode, cost)
     return SolveResult(status, objective, outcome.mip_gap, seconds, outcome.model_status, note)
 
 

@@ -11,20 +11,85 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from pulp import LpVariable
 
 from optimiser.build import benefit_cost_ratio
+from optimiser.inputs import Intervention
 from optimiser.model import Model
 from optimiser.plan import Allocation, NotFunded
 from optimiser.programmes import RunningCost
 from optimiser.scenario import ObjectiveKind
 from optimiser.solve import reduced_cost, shadow_price
+from optimiser.target import target_weights
 from optimiser.wording import Gain, about_money, about_number, financial_year, money, percent
 
 TOLERANCE = 1e-7
 LOSS_TOLERANCE = 1e-6  # objective units: a smaller loss from running a programme is a tie
+
+
+@dataclass(frozen=True)
+class UnfundedReason:
+    """Why an intervention is unfunded, as a tag: the page's short tag, the workbook's longer
+    words, and whether a rule (rather than the competition for money) keeps it out. One tag
+    per intervention, chosen with its sentence, so the two never disagree."""
+
+    key: str
+    tag: str
+    words: str
+    by_rule: bool
+
+
+UNFUNDED_REASONS = {
+    reason.key: reason
+    for reason in (
+        UnfundedReason(
+            "ne", "Excluded by a rule", "Rated NE: found not effective or harmful", True
+        ),
+        UnfundedReason(
+            "rating", "Excluded by a rule", "Evidence rating below the scenario's minimum", True
+        ),
+        UnfundedReason(
+            "bcr", "Excluded by a rule", "Benefit-cost ratio below the scenario's threshold", True
+        ),
+        UnfundedReason("no_population", "Nobody to serve", "No eligible people in any place", True),
+        UnfundedReason("no_budget", "No money may pay", "No budget line may pay for it", True),
+        UnfundedReason(
+            "outcompeted",
+            "Not competitive",
+            "Not competitive: other interventions give more for the money",
+            False,
+        ),
+        UnfundedReason(
+            "tie",
+            "A tie",
+            "A tie: it gives as much for the money as the funded interventions, and could "
+            "enter the plan at no loss",
+            False,
+        ),
+        UnfundedReason(
+            "no_value",
+            "Counts for nothing",
+            "Its effect counts for nothing under the scenario's weights, evidence confidence "
+            "and appraisal period",
+            False,
+        ),
+        UnfundedReason(
+            "cannot_run",
+            "Cannot run whole",
+            "Cannot run anywhere with its set-up cost or minimum cohort within the rules",
+            True,
+        ),
+        UnfundedReason(
+            "not_proven",
+            "Not proven",
+            "The solver stopped before proving the plan best: it could enter the plan",
+            False,
+        ),
+    )
+}
 
 EXCLUDED = {
     "ne": "its evidence rating is NE (found not effective or harmful), and NE programmes are "
@@ -97,7 +162,7 @@ def _not_repaid(model: Model, key: str, cost: RunningCost, gain: Gain) -> NotFun
             f"{name} is not funded: it cannot run anywhere within the rules with {figures}, "
             "with the other programmes as planned."
         )
-        return NotFunded(key, name, "outcompeted", sentence)
+        return NotFunded(key, name, "cannot_run", sentence)
     where = (
         f"{model.names['place'].get(str(cost.place), str(cost.place))} in "
         f"{financial_year(int(cost.year or 0))}"
@@ -108,6 +173,7 @@ def _not_repaid(model: Model, key: str, cost: RunningCost, gain: Gain) -> NotFun
         where += f" and {cost.runs - 1} more places or years"
     held = "with the other programmes as planned"
     unproven = "" if cost.proven else " (the solver stopped early on this check: it may be less)"
+    reason = "outcompeted"
     if cost.loss > LOSS_TOLERANCE:
         sentence = (
             f"{name} is not funded: {figures} {verb} not repaid: running it in its best place, "
@@ -119,13 +185,15 @@ def _not_repaid(model: Model, key: str, cost: RunningCost, gain: Gain) -> NotFun
             f"{name} is not funded, but running it in {where} would leave the plan's "
             f"{_objective_words(gain)} about the same, {held}: it ties with the funded programmes."
         )
+        reason = "tie"
     else:
         sentence = (
             f"{name} is not funded, but running it in {where} would raise the plan's "
             f"{_objective_words(gain)} by {_amount(gain, -cost.loss)}, {held}: the solver "
             "stopped before proving the plan best."
         )
-    return NotFunded(key, name, "outcompeted", sentence, reduced_cost=max(cost.loss, 0.0))
+        reason = "not_proven"
+    return NotFunded(key, name, reason, sentence, reduced_cost=max(cost.loss, 0.0))
 
 
 def _objective_words(gain: Gain) -> str:
@@ -205,17 +273,17 @@ def _outcompeted(
     # Each (year, segment) that money may pay for once, not each of its thousands of columns.
     starts = np.unique(periods[fundable].astype(np.int64) * 256 + block.segment[columns][fundable])
     if all(
-        model.objective_per_participant(intervention, block.years[start // 256], start % 256) <= 0
+        _worth_per_participant(model, intervention, block.years[start // 256], start % 256) <= 0
         for start in starts.tolist()
     ):
-        return NotFunded(key, name, "outcompeted", _counts_for_nothing(name), reduced_cost=gap)
+        return NotFunded(key, name, "no_value", _counts_for_nothing(name), reduced_cost=gap)
     if gap <= TOLERANCE:
         sentence = (
             f"{name} is not funded, but it ties with the funded programmes: it could enter the "
             "plan at no loss."
         )
-        return NotFunded(key, name, "outcompeted", sentence, reduced_cost=max(gap, 0.0))
-    per_participant = model.objective_per_participant(intervention, year, segment)
+        return NotFunded(key, name, "tie", sentence, reduced_cost=max(gap, 0.0))
+    per_participant = _worth_per_participant(model, intervention, year, segment)
     parts = []
     increase = cheaper = None
     if per_participant > 0:
@@ -229,7 +297,7 @@ def _outcompeted(
             f"{money(intervention.unit_cost)})"
         )
     if not parts:
-        sentence = _counts_for_nothing(name)
+        return NotFunded(key, name, "no_value", _counts_for_nothing(name), reduced_cost=gap)
     else:
         sentence = (
             f"{name} is not funded: it was outcompeted. It would need to be "
@@ -244,3 +312,21 @@ def _outcompeted(
         effect_increase_needed=increase,
         cost_reduction_needed=cheaper,
     )
+
+
+def _worth_per_participant(
+    model: Model, intervention: Intervention, year: int, segment: int
+) -> float:
+    """What one more participant's effect is worth in the objective's units. In target mode the
+    objective is spend, and a participant's effect is worth what it saves of the target's cost:
+    its demand avoided (as the target counts it) at the target's shadow price."""
+    target = model.rules.target
+    if target is None:
+        return model.objective_per_participant(intervention, year, segment)
+    row = next((row for row in model.rows.values() if row.family == "target"), None)
+    if row is None:
+        return 0.0
+    weights = target_weights(model.inputs, target)
+    units = model.effect_per_participant(intervention, year, segment)
+    counted = sum(weights.get(demand, 0.0) * amount for demand, amount in units.items())
+    return counted * -shadow_price(row)

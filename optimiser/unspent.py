@@ -22,9 +22,10 @@ from collections import defaultdict
 
 import numpy as np
 
-from optimiser.explain import NOT_HOLDING_BACK, SHADOW_TOLERANCE, _sentence
+from optimiser.explain import NOT_HOLDING_BACK, SHADOW_TOLERANCE, holding_rule_sentence
+from optimiser.inputs import BudgetLine
 from optimiser.model import DEFINITIONS, Model, Row
-from optimiser.plan import BudgetLineSpend, UnspentMoney
+from optimiser.plan import BindingConstraint, BudgetLineSpend, UnspentMoney
 from optimiser.separate import SEPARATE_DEFINITIONS
 from optimiser.solve import shadow_price
 from optimiser.wording import Gain, financial_year, money
@@ -34,13 +35,20 @@ EXCLUDED_BY_EVIDENCE = ("ne", "rating", "bcr")
 
 
 def unspent_money(
-    model: Model, lines: tuple[BudgetLineSpend, ...], gain: Gain, *, explained: bool = True
+    model: Model,
+    lines: tuple[BudgetLineSpend, ...],
+    gain: Gain,
+    *,
+    explained: bool = True,
+    binding: tuple[BindingConstraint, ...] = (),
 ) -> tuple[UnspentMoney, ...]:
     """Every partner-year with money left unspent, in partner then year order, with its reason.
 
     ``explained`` False (no shadow prices: a plan not proven best, or a mixed-integer one)
-    leaves the ``rule`` reason out: without duals no rule can be named.
+    leaves the ``rule`` reason out: without duals no rule can be named. A rule is quoted in the
+    words the plan's ``binding`` rules already use for it (their figures within range).
     """
+    said = {rule.row: rule.sentence for rule in binding}
     by_partner_year: dict[tuple[str, int], list[BudgetLineSpend]] = defaultdict(list)
     for line in lines:
         by_partner_year[(line.partner, line.year)].append(line)
@@ -53,7 +61,7 @@ def unspent_money(
             spend = round(sum(line.spend for line in spent_lines), 2)
             if available - spend < UNSPENT_TOLERANCE:
                 continue
-            reason, why = _reason(model, partner.key, year, full, gain, explained, spend)
+            reason, why = _reason(model, partner.key, year, full, gain, explained, spend, said)
             name = model.names["partner"].get(partner.key, partner.key)
             found.append(
                 UnspentMoney(
@@ -81,6 +89,7 @@ def _reason(
     gain: Gain,
     explained: bool,
     spend: float,
+    said: dict[str, str],
 ) -> tuple[str, str]:
     cycle = next((c for c in model.inputs.cycles if c.partner == partner), None)
     if cycle is not None and year not in cycle.open_years:
@@ -104,10 +113,8 @@ def _reason(
     if explained:
         rule = _holding_rule(model, partner)
         if rule is not None:
-            return (
-                "rule",
-                f"a rule holds it back. {_sentence(model, rule, shadow_price(rule), gain)}",
-            )
+            words = said.get(rule.name) or holding_rule_sentence(model, rule, gain)
+            return "rule", f"a rule holds it back. {words}"
     return "no_benefit", (
         "more spend would avoid no more demand: the interventions its money may still fund add "
         "nothing under the evidence rules' confidence weights."
@@ -129,7 +136,7 @@ def _window_words(model: Model, year: int, open_years: tuple[int, ...], spend: f
     )
 
 
-def _nothing_fundable(model: Model, lines: list) -> tuple[str, str]:  # type: ignore[type-arg]
+def _nothing_fundable(model: Model, lines: list[BudgetLine]) -> tuple[str, str]:
     fences = sorted({category for line in lines for category in line.ring_fence})
     if fences and all(line.ring_fence for line in lines):
         inside = [i for i in model.interventions.values() if i.category in fences]

@@ -64,12 +64,16 @@ class Gain:
 
     def __init__(self, inputs: PlanningInputs, rules: ScenarioRules) -> None:
         self.kind = rules.objective
+        # Target mode minimises spend: the model's objective is cost, so a dual is money saved.
+        self.target = rules.target is not None
         self.single_name = ""
         if rules.objective is ObjectiveKind.SINGLE:
             self.single_name = inputs.demand_type(str(rules.objective_demand_type)).name
 
     @property
     def unit(self) -> str:
+        if self.target:
+            return "£ of spend"
         if self.kind is ObjectiveKind.VALUE:
             return "£ of demand avoided"
         if self.kind is ObjectiveKind.PRIORITY:
@@ -78,6 +82,8 @@ class Gain:
 
     def __call__(self, amount: float) -> str:
         """``about £14,200 of demand avoided`` / ``about 3.1 A&E attendances avoided``."""
+        if self.target:
+            return f"about {about_money(amount)} of savings on the least cost of the target"
         if self.kind is ObjectiveKind.VALUE:
             return f"about {about_money(amount)} of demand avoided"
         if self.kind is ObjectiveKind.PRIORITY:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from flask_openapi3 import APIBlueprint, OpenAPI
+if TYPE_CHECKING:  # the command line imports this package: it must not pull in the web stack
+    from flask import Flask
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -16,7 +16,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then DATABASE_URL and PLANNER_* environment variables, then
     `config` (which may also name the INSTANCE_PATH). Raises ConfigError for a setting it cannot
     start with."""
-    from planner import db, logs
+    from flask_openapi3 import APIBlueprint, OpenAPI
+
+    from planner import db, jobs, logs
     from planner.api.docs import configure_docs, openapi_options
     from planner.config import (
         ENV_PREFIX,
@@ -25,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         finish_config,
         instance_folder,
     )
+    from planner.core import compression
     from planner.core.errors import register_error_pages
     from planner.core.ids import RecordIdConverter
     from planner.extensions import csrf, login_manager
@@ -53,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logs.configure(app)
 
     db.init_app(app)
+    jobs.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     init_security(app)
@@ -63,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         else:
             app.register_blueprint(blueprint)
     register_error_pages(app)
+    compression.init_app(app)
     init_after_blueprints(app)
     register_cli(app)
     register_template_helpers(app)

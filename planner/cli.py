@@ -7,6 +7,7 @@ once, here, rather than in every command.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -14,29 +15,59 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from flask import current_app
-from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
-
-from models.vocabulary import Role
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 if TYPE_CHECKING:
     from flask import Flask
 
+# Every command: where it lives and its one-line help. `planner --help` lists these without
+# importing the commands or building the app (which takes seconds); a command is imported only
+# when it is run. A feature that adds a command adds it here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("planner.cli:serve_command", "Serve the app with gunicorn."),
+    "worker": ("planner.jobs.commands:worker_command", "Run jobs sent through PLANNER_BROKER_URL."),
+    "db": ("planner.cli:db_group", "Apply database migrations, or check for drift."),
+    "demo": ("planner.cli:demo_command", "Load the illustrative demo partnership."),
+    "users": ("planner.users.commands:users_group", "Manage the people who can sign in."),
+    "solve": ("planner.solving.commands:solve_command", "Solve a scenario now and print the plan."),
+    "export": ("planner.excel.commands:export_command", "Write a plan as an Excel workbook."),
+    "export-template": (
+        "planner.excel.commands:export_template_command",
+        "Write the empty inputs template workbook.",
+    ),
+    "export-inputs": (
+        "planner.excel.commands:export_inputs_command",
+        "Write the current inputs as a workbook.",
+    ),
+    "import": ("planner.excel.commands:import_command", "Check and import an inputs workbook."),
+}
+
 
 class PlannerGroup(FlaskGroup):
-    """Flask's command group, with the app's start-up and database failures told in one line."""
+    """Flask's command group (each command builds the app when it runs, with the app's start-up
+    and database failures told in one line), listing only the planner's own commands."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # The app is always the planner's own: no --app, --env-file or --debug to choose another.
+        self.params = [p for p in self.params if p.name not in ("app", "env_file", "debug")]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
         with _one_line_reasons(ctx):
-            return super().get_command(ctx, name)
+            module, _, attribute = target[0].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        try:
-            ctx.ensure_object(ScriptInfo).load_app()
-        except Exception as error:  # noqa: BLE001  (--help still lists what it can)
-            click.echo(f"Error: {startup_reason(ctx, error) or error}", err=True)
-            return sorted(AppGroup.list_commands(self, ctx))
-        return super().list_commands(ctx)
+        return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         with _one_line_reasons(ctx):
@@ -70,7 +101,8 @@ def startup_reason(ctx: click.Context, error: BaseException) -> str | None:
     if isinstance(error, OperationalError):
         return f"could not reach the database{where}: {_first_line(error.orig or error)}"
     if isinstance(error, SQLAlchemyError):
-        return f"the database{where} refused the request: {_first_line(error.orig or error)}"
+        cause = getattr(error, "orig", None) or error  # only driver errors carry the driver's
+        return f"the database{where} refused the request: {_first_line(cause)}"
     if isinstance(error, CommandError):
         return f"could not migrate the database{where}: {_first_line(error)}"
     if isinstance(error, PermissionError):
@@ -103,7 +135,7 @@ def main(args: list[str] | None = None) -> None:
 def planner_cli() -> PlannerGroup:
     return PlannerGroup(
         create_app=_create_app,
-        add_default_commands=True,
+        add_default_commands=False,
         add_version_option=False,
         load_dotenv=False,
         help="Plan pooled early-intervention budgets across a partnership.",
@@ -146,6 +178,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, demo: bool) 
     upgrade_database()
     if demo:
         _ensure_demo_in_a_process_of_its_own()
+    from flask import current_app
+
     click.echo(f"Serving on http://{host}:{port} with {workers} worker(s). Press Ctrl+C to stop.")
     serve(current_app._get_current_object(), host=host, port=port, workers=workers, threads=threads)  # type: ignore[attr-defined]
 
@@ -222,66 +256,12 @@ def demo_command(reset: bool) -> None:
         fail(str(error))
 
 
-@click.group("users")
-def users_group() -> None:
-    """Manage the people who can sign in."""
-
-
-@users_group.command("create")
-@click.option("--email", required=True, help="Their email address; they sign in with it.")
-@click.option("--name", required=True, help="Their name as shown in the app.")
-@click.option(
-    "--role",
-    type=click.Choice([role.value for role in Role]),
-    default=Role.COMMISSIONER.value,
-    show_default=True,
-)
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="At least 10 characters.",
-)
-@click.option(
-    "--place", "places", multiple=True, help="For place leads: a place they lead (repeat for more)."
-)
-@with_appcontext
-def users_create(email: str, name: str, role: str, password: str, places: tuple[str, ...]) -> None:
-    """Create a user who can sign in."""
-    from sqlmodel import select
-
-    from models import Place
-    from planner.auth.service import AccountError, create_user
-    from planner.db import new_session
-
-    with new_session() as session:
-        place_ids = []
-        for place_name in places:
-            place = session.exec(select(Place).where(Place.name == place_name)).first()
-            if place is None:
-                fail(f"there is no place called '{place_name}'")
-            place_ids.append(place.id)
-        if role == Role.PLACE_LEAD and not place_ids:
-            fail("a place lead needs at least one --place")
-        try:
-            user = create_user(
-                session,
-                {"email": email, "name": name, "role": role, "password": password},
-                place_ids=place_ids,
-            )
-        except AccountError as error:
-            fail(str(error))
-    click.echo(f"Created {user.email} ({role}).")
-
-
 def commands() -> list[click.Command]:
-    """Every top-level command; feature packages add theirs here."""
-    from planner.excel.commands import COMMANDS as EXCEL_COMMANDS
-    from planner.solving.commands import solve_command
-
-    found: list[click.Command] = [serve_command, db_group, demo_command, users_group, solve_command]
-    found += EXCEL_COMMANDS
+    """Every top-level command (imported), for the app's own `flask` command group."""
+    found = []
+    for target, _help in COMMANDS.values():
+        module, _, attribute = target.partition(":")
+        found.append(getattr(importlib.import_module(module), attribute))
     return found
 
 

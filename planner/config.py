@@ -33,14 +33,21 @@ BOOLEAN_SETTINGS = (
 INTEGER_SETTINGS = (
     "SOLVE_TIME_LIMIT",
     "MAX_CONTENT_LENGTH",
+    "JOB_THREADS",
+    "JOB_HEARTBEAT_SECONDS",
+    "JOB_DEAD_AFTER_SECONDS",
+    "JOB_MAX_ATTEMPTS",
+    "WORKER_CONCURRENCY",
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",
     "REMEMBER_DAYS",
+    "ANALYSIS_WORKERS",
 )
 RATE_LIMIT_SETTINGS = ("SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT")
 TRUE_WORDS = ("on", "true", "yes", "1")
 FALSE_WORDS = ("off", "false", "no", "0")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
+BROKER_SCHEMES = ("redis", "rediss", "memory")
 
 
 class ConfigError(ValueError):
@@ -60,6 +67,17 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SOLVE_IN_BACKGROUND = True
     SOLVE_TIME_LIMIT = 60
+    # Jobs (planner.jobs): with a broker (redis://...), Celery workers run them; without one, the
+    # embedded default runs JOB_THREADS at once in each web process.
+    BROKER_URL: str | None = None
+    JOB_QUEUE = "planner"
+    JOB_THREADS = 1
+    JOB_HEARTBEAT_SECONDS = 5
+    JOB_DEAD_AFTER_SECONDS = 30
+    JOB_MAX_ATTEMPTS = 2
+    WORKER_CONCURRENCY = 1
+    # Processes that share the re-solves of a robustness analysis (each takes a core).
+    ANALYSIS_WORKERS = 2
     LOG_LEVEL = "INFO"
     LOG_JSON = False
     # Sessions end after this long without a request, and this long after signing in; a
@@ -164,6 +182,16 @@ def check_database_url(url: str) -> str:
     return normalise_database_url(url)
 
 
+def check_broker_url(url: str) -> str:
+    scheme = url.partition(":")[0].lower()
+    if scheme not in BROKER_SCHEMES or "://" not in url:
+        raise ConfigError(
+            f"{ENV_PREFIX}_BROKER_URL must be a Redis address (redis://host:6379/0); "
+            f"it starts '{scheme[:20]}'"
+        )
+    return url
+
+
 def finish_config(config: MutableMapping[str, Any], instance_path: str) -> None:
     """Check the settings and fill in those whose defaults depend on the instance folder."""
     for name in BOOLEAN_SETTINGS:
@@ -189,5 +217,14 @@ def finish_config(config: MutableMapping[str, Any], instance_path: str) -> None:
     config["DATABASE_URL"] = check_database_url(str(config["DATABASE_URL"]))
     if config.get("AUTO_MIGRATE") is None:
         config["AUTO_MIGRATE"] = config["DATABASE_URL"].startswith("sqlite")
+    if config.get("BROKER_URL"):
+        config["BROKER_URL"] = check_broker_url(str(config["BROKER_URL"]))
+    if int(config.get("JOB_DEAD_AFTER_SECONDS") or 30) < 2 * int(
+        config.get("JOB_HEARTBEAT_SECONDS") or 5
+    ):
+        raise ConfigError(
+            f"{ENV_PREFIX}_JOB_DEAD_AFTER_SECONDS must be at least twice "
+            f"{ENV_PREFIX}_JOB_HEARTBEAT_SECONDS, or a busy worker would be taken for dead"
+        )
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)

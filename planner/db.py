@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event, text
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 
@@ -101,3 +101,12 @@ def database_is_reachable() -> bool:
         return True
     except Exception:  # noqa: BLE001  (any failure means "not reachable" to the health check)
         return False
+
+
+def stored_id(row: SQLModel) -> int:
+    """The id the database gave a row once it has been flushed (an error before then, never a
+    silent None written into a foreign key)."""
+    row_id = getattr(row, "id", None)
+    if not isinstance(row_id, int):
+        raise ValueError(f"{type(row).__name__} has no id yet: flush the session first")
+    return row_id

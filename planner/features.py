@@ -6,16 +6,21 @@ from flask import Blueprint, Flask, current_app
 from flask_login import current_user
 
 from models.vocabulary import Role
+from planner.analysis.routes import bp as analysis_bp
 from planner.api import API_BLUEPRINTS
 from planner.audit.routes import bp as audit_bp
 from planner.auth.routes import bp as auth_bp
+from planner.community.routes import bp as community_bp
+from planner.community.routes.vote import public_bp as vote_bp
 from planner.core.routes import bp as core_bp
 from planner.delivery.routes import bp as delivery_bp
 from planner.evidence.routes import bp as evidence_bp
 from planner.excel.routes import bp as excel_bp
+from planner.glossary.routes import bp as glossary_bp
 from planner.inputs.routes import bp as inputs_bp
 from planner.outcomes.routes import bp as outcomes_bp
 from planner.plans.routes import bp as plans_bp
+from planner.pooled_fund.routes import bp as pooled_fund_bp
 from planner.replanning.routes import bp as replan_bp
 from planner.scenarios.routes import bp as scenarios_bp
 from planner.spend.routes import bp as spend_bp
@@ -32,7 +37,9 @@ BLUEPRINTS: list[Blueprint] = [
     audit_bp,
     tokens_bp,
     scenarios_bp,
+    pooled_fund_bp,
     plans_bp,
+    analysis_bp,
     excel_bp,
     teams_bp,
     delivery_bp,
@@ -41,6 +48,9 @@ BLUEPRINTS: list[Blueprint] = [
     outcomes_bp,
     evidence_bp,
     stoplist_bp,
+    community_bp,
+    vote_bp,
+    glossary_bp,
     *API_BLUEPRINTS,
 ]
 
@@ -55,10 +65,12 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("plans.index", "Plans", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("excel.import_inputs", "Import", (Role.ADMIN, Role.COMMISSIONER)),
     ("teams.index", "Place teams", ALL_ROLES),
+    ("community.need", "Community", ALL_ROLES),
     ("delivery.index", "Agreed plan", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("spend.index", "In year", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
     ("outcomes.index", "Outcomes", ALL_ROLES),
     ("tokens.index", "API tokens", ALL_ROLES),
+    ("glossary.index", "Glossary", ALL_ROLES),
     ("users.index", "Users", (Role.ADMIN,)),
     ("audit.index", "Audit log", (Role.ADMIN,)),
 ]

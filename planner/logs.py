@@ -7,7 +7,6 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -47,7 +46,10 @@ def configure(app: Flask) -> None:
         if request.path.startswith("/static"):
             return response
         elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())
-        user = current_user.get_id() if current_user and current_user.is_authenticated else None
+        # Only a user this request already loaded: loading one needs the database, which may be
+        # the very thing that is down.
+        loaded = g.get("_login_user")
+        user = loaded.get_id() if loaded is not None and loaded.is_authenticated else None
         logger.info(
             "request",
             extra={

@@ -44,9 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @contextmanager
-def throwaway_postgres_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """A new PostgreSQL database on the server given by --database-url, dropped afterwards; or
-    None when the suite runs on SQLite."""
+def throwaway_postgres_database(
+    request: pytest.FixtureRequest, template: str | None = None
+) -> Iterator[str | None]:
+    """A new PostgreSQL database on the server given by --database-url (a copy of `template`,
+    when given), dropped afterwards; or None when the suite runs on SQLite."""
     server_url = request.config.getoption("--database-url")
     if not server_url or not server_url.startswith("postgres"):
         yield None
@@ -55,7 +57,8 @@ def throwaway_postgres_database(request: pytest.FixtureRequest) -> Iterator[str 
     name = f"planner_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        copied = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
     base, _, _ = server_url.rpartition("/")
     try:
         yield f"{base}/{name}"

@@ -22,19 +22,26 @@ from sqlmodel import select
 
 from models import (
     ApiToken,
+    Ballot,
+    BallotOption,
     BudgetLine,
     CapacityOverride,
+    Consultation,
     DeliveryRecord,
     DemandType,
     ExistingContract,
+    IndicatorValue,
     Intervention,
     InterventionEffect,
     Partner,
     PlacePopulation,
     Plan,
+    Provider,
+    RiskIndicator,
     Scenario,
     User,
     UserPlace,
+    VolunteerPool,
 )
 from models.plan import PlanStatus
 from models.vocabulary import Role
@@ -72,6 +79,11 @@ ACCESS: dict[str, Access] = {
     "swagger.oauth2-redirect": PUBLIC,
     "core.home": EVERYONE,
     "auth.change_password": EVERYONE,
+    "glossary.index": EVERYONE,
+    "pooled_fund.agreement": READERS,  # changing it: commissioners (tests/test_pooled_fund*.py)
+    "api_pooled_fund.read_agreement": TOKEN,
+    "api_pooled_fund.read_plan_pooled_fund": TOKEN,
+    "api_pooled_fund.replace_agreement": TOKEN,
     "tokens.index": EVERYONE,
     "tokens.create": EVERYONE,
     "tokens.revoke": EVERYONE,
@@ -85,6 +97,8 @@ ACCESS: dict[str, Access] = {
     "plans.show": READERS,
     "plans.progress": READERS,
     "plans.status": READERS,
+    "plans.pooling": READERS,
+    "plans.cancel": EDITORS,
     "plans.compare": READERS,
     "scenarios.index": READERS,
     "scenarios.show": READERS,
@@ -165,6 +179,41 @@ ACCESS: dict[str, Access] = {
     "evidence.record": EDITORS,
     "stoplist.index": READERS,
     "stoplist.resolve": EDITORS,
+    "vote.ballot_page": PUBLIC,  # residents vote without an account (tests/community/test_ballots.py)
+    **dict.fromkeys(
+        (
+            "community.need",
+            "community.consultation",
+            "community.volunteers",
+            "community.providers",
+            "community.ballots",
+            "community.ballot",
+        ),
+        EVERYONE,
+    ),  # a place lead sees only their places' ballots
+    **dict.fromkeys(
+        ("community.new_feedback", "community.delete_consultation", "community.issue_codes"),
+        RECORDERS,
+    ),
+    **dict.fromkeys(
+        (
+            "community.new_indicator",
+            "community.edit_indicator",
+            "community.delete_indicator",
+            "community.new_value",
+            "community.delete_value",
+            "community.import_indicators",
+            "community.new_pool",
+            "community.edit_pool",
+            "community.delete_volunteers",
+            "community.new_provider",
+            "community.remove_provider",
+            "community.new_ballot",
+            "community.new_option",
+            "community.delete_option",
+        ),
+        EDITORS,
+    ),
     **{
         f"api_{group}.{name}": TOKEN
         for group, names in {
@@ -259,6 +308,18 @@ ACCESS: dict[str, Access] = {
                 "read_changes",
                 "read_stop_list",
             ),
+            "consultation": ("create_consultation", "delete_consultation", "list_consultations"),
+            "need": ("read_need",),
+            **{
+                group: tuple(f"{verb}_{one}" for verb in ("create", "delete", "read", "update"))
+                + (f"list_{group}",)
+                for group, one in (
+                    ("indicator_values", "indicator_value"),
+                    ("providers", "provider"),
+                    ("risk_indicators", "risk_indicator"),
+                    ("volunteer_pools", "volunteer_record"),
+                )
+            },
         }.items()
         for name in names
     },
@@ -367,6 +428,13 @@ def route_arguments(demo_app: Flask) -> dict[str, object]:
             "token_id": first(ApiToken),
             "record_id": record.id if record else 1,
             "other_plan_id": other.id,
+            "indicator_id": first(RiskIndicator),
+            "value_id": first(IndicatorValue),
+            "feedback_id": first(Consultation),
+            "pool_id": first(VolunteerPool),
+            "ballot_id": first(Ballot),
+            "option_id": first(BallotOption),
+            "provider_id": first(Provider),
             "id": 1,
             "filename": "css/planner.css",
         }

@@ -27,10 +27,13 @@ def test_partner_create_read_change_delete(app: Flask, editor) -> None:
     )
     assert created.status_code == 201, created.json
     partner_id = created.json["id"]
-    assert client.get(f"/api/v1/partners/{partner_id}", headers=headers).json["kind"] == "police"
+    read = client.get(f"/api/v1/partners/{partner_id}", headers=headers)
+    assert read.json["kind"] == "police"
 
     changed = client.patch(
-        f"/api/v1/partners/{partner_id}", json={"notes": "Lead for Section 75"}, headers=headers
+        f"/api/v1/partners/{partner_id}",
+        json={"notes": "Lead for Section 75"},
+        headers={**headers, "If-Match": read.headers["ETag"]},
     )
     assert changed.status_code == 200
     # Fields not sent keep their value.

@@ -76,10 +76,11 @@ def test_run_read_export_and_agree_a_plan(demo_app: Flask) -> None:  # noqa: F81
     assert created.status_code == 201, created.json
     scenario_id = created.json["id"]
     assert created.json["budget_overrides"][0]["budget_line_id"] == line.id  # type: ignore[union-attr]
+    etag = client.get(f"/api/v1/scenarios/{scenario_id}", headers=headers).headers["ETag"]
     renamed = client.patch(
         f"/api/v1/scenarios/{scenario_id}",
         json={"description": "From a partner system"},
-        headers=headers,
+        headers={**headers, "If-Match": etag},
     )
     assert renamed.status_code == 200
     assert renamed.json["budget_overrides"] == created.json["budget_overrides"]

@@ -95,10 +95,10 @@ def test_recording_replaces_and_is_audited(app: Flask, partnership) -> None:
     again = record(app, token, partnership, started=35, completed=20, notes="Two cohorts")
     assert again.status_code == 200
     assert again.json["id"] == first.json["id"] and again.json["started"] == 35
+    address = f"/api/v1/delivery-records/{first.json['id']}"
+    etag = app.test_client().get(address, headers=bearer(token)).headers["ETag"]
     changed = app.test_client().patch(
-        f"/api/v1/delivery-records/{first.json['id']}",
-        json={"completed": 25},
-        headers=bearer(token),
+        address, json={"completed": 25}, headers={**bearer(token), "If-Match": etag}
     )
     assert changed.status_code == 200 and changed.json["completed"] == 25
     assert changed.json["started"] == 35

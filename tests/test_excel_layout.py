@@ -53,9 +53,11 @@ def test_sensitivity_filters_its_binding_rules(workbook, view) -> None:  # type:
     sensitivity = workbook["Sensitivity"]
     binding = len(view.result.binding_constraints)
     assert binding > 1
-    # Rule, kind, final value, shadow price, limit, allowable increase and decrease, meaning, id.
+    # Rule, kind, final value, shadow price, limit, allowable increase and decrease, meaning, id,
+    # and why a range is blank.
     assert sensitivity["I1"].value == "Rule id"
-    assert sensitivity.auto_filter.ref == f"A1:I{1 + binding}"
+    assert sensitivity["J1"].value == "Why a range is blank"
+    assert sensitivity.auto_filter.ref == f"A1:J{1 + binding}"
 
 
 def test_a_blank_template_formats_its_empty_rows() -> None:

@@ -294,7 +294,10 @@ def test_finance_lead_downloads_a_solved_demo_plan(app, sign_in_as, tmp_path) ->
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response.headers["Content-Disposition"]
     exported = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert tuple(exported.sheetnames) == SHEET_ORDER
+    # The demo's pooled scenario has a pooled-fund agreement, so its sheet follows Partners.
+    assert "Pooled fund" in exported.sheetnames
+    assert tuple(name for name in exported.sheetnames if name != "Pooled fund") == SHEET_ORDER
+    assert exported.sheetnames.index("Pooled fund") == exported.sheetnames.index("Partners") + 1
     demand = [row[10] for row in rows_of(exported["Allocations"])]
     assert sum(demand) > 0, "expected demand avoided is filled in for each allocation"
     assert sign_in_as(Role.COMMISSIONER).get(f"/plans/{plan_id}/workbook.xlsx").status_code == 200

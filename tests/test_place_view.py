@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 
 from models import Place, Plan, Scenario, User
-from planner.auth.service import load_signed_in_user
+from planner.auth.service import signed_in
 from planner.db import new_session
 from planner.delivery.agreement import agree_plan
 from planner.demo.content import DEMO_PASSWORD
@@ -42,7 +42,7 @@ def demo_app(postgres_url: str | None, tmp_path_factory: pytest.TempPathFactory)
             commissioner = session.exec(
                 select(User).where(User.email == "commissioner@demo.example")
             ).one()
-            agree_plan(session, plan_id, load_signed_in_user(session, commissioner.id))  # type: ignore[arg-type]
+            agree_plan(session, plan_id, signed_in(session, commissioner))
     yield app
     empty_database(app)
 

@@ -65,8 +65,13 @@ def test_each_clash_names_the_rules_it_clashes_with_once(app: Flask, sign_in_as)
     diagnosis = {
         "summary": "The rules cannot all be met: 2 rules would have to give way, by £46,665,620 in all.",
         "clashes": [
-            {"sentence": CLASH, "clashes_with": ["the rule that NE programmes are never funded"]},
             {
+                "family": "committed",
+                "sentence": CLASH,
+                "clashes_with": ["the rule that NE programmes are never funded"],
+            },
+            {
+                "family": "budget",
                 "sentence": SECOND_CLASH,
                 "clashes_with": [
                     "Partner Q's existing contract of £120 for S in 2026/27",
@@ -84,6 +89,10 @@ def test_each_clash_names_the_rules_it_clashes_with_once(app: Flask, sign_in_as)
     page = text_of(sign_in_as(Role.COMMISSIONER).get(f"/plans/{plan_id}").get_data(as_text=True))
     assert CLASH in page and SECOND_CLASH in page
     assert page.count("It clashes with") == 2
+    # Grouped by kind of rule, each kind named once above its clashes.
+    detail = page[page.index("by kind of rule:") :]
+    assert detail.index("Committed minimum budgets") < detail.index(CLASH)
+    assert detail.index(CLASH) < detail.index("Budgets") < detail.index(SECOND_CLASH)
     assert "rules it clashes with" not in page
     # "The rules cannot all be met." is the summary's opening, not a paragraph of its own.
     assert page.count("The rules cannot all be met") == 1

@@ -257,6 +257,12 @@ def test_progress_page_works_without_javascript(demo_app: Flask, commissioner) -
             "finished": False,
             "message": "",
             "url": f"/plans/{plan_id}",
+            # A plan recorded without a job (as the command line's) has no job progress.
+            "progress": None,
+            "doing": "",
+            "attempts": 0,
+            "job_id": None,
+            "cancellable": False,
         }
         assert status.headers["Cache-Control"] == "no-store"
     finally:

@@ -114,10 +114,11 @@ def test_an_unexpected_failure_in_json_keeps_the_error_shape(failing_app: Flask)
     }
 
 
-def test_a_page_needing_the_database_while_it_is_down_gets_the_500_page(tmp_path: Path) -> None:
+def test_a_page_needing_the_database_while_it_is_down_gets_the_503_page(tmp_path: Path) -> None:
+    """(A database that stops and starts again: test_database_outage.py.)"""
     app = make_app("postgresql://nobody@127.0.0.1:1/x", tmp_path, AUTO_MIGRATE=False)
     response = app.test_client().post(
         "/sign-in", data={"email": "a@example.org", "password": "long enough password"}
     )
-    assert response.status_code == 500
-    assert "Sorry, something went wrong on our side" in response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "The planner cannot reach its database just now" in response.get_data(as_text=True)

@@ -1,10 +1,10 @@
-"""Solving a few plans at a time: the queue, its progress page, one run per scenario at once, and
-plans a restart cut short, which are marked failed in words instead of "Solving" for ever."""
+"""Plans waiting their turn: the progress page, one run per scenario at once, and plans a stopped
+program cut short, which are marked failed in words instead of "Solving" for ever. (The jobs that
+solve them are tested in test_jobs.py and test_jobs_celery.py.)"""
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -12,19 +12,13 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from models import Plan, Scenario
+from models import Job, JobState, Plan, Scenario
 from models.fields import utc_now
 from models.plan import PlanStatus
 from models.vocabulary import Role
 from planner.db import new_session
 from planner.solving.service import start_plan
-from planner.solving.workers import (
-    INTERRUPTED,
-    SolveWorkers,
-    give_up_on_interrupted_plans,
-    longest_run,
-    solve_workers,
-)
+from planner.solving.workers import INTERRUPTED, give_up_on_interrupted_plans, longest_run
 from tests.conftest import make_app
 from tests.planning_fixtures import demo_client
 
@@ -47,6 +41,9 @@ def finish_unfinished(app: Flask) -> None:
         for plan in session.exec(select(Plan)).all():
             if not plan.status.finished:
                 plan.status = PlanStatus.ERROR
+        for job in session.exec(select(Job)).all():
+            if not job.state.finished:
+                job.state = JobState.FAILED
         session.commit()
 
 
@@ -77,46 +74,6 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
     return response.get_data(as_text=True)
 
 
-def test_workers_solve_in_the_order_asked_no_more_at_once_than_there_are_workers() -> None:
-    gate = threading.Event()
-    order: list[int] = []
-    busy = threading.Semaphore(0)
-
-    def solve(plan_id: int) -> None:
-        busy.release()
-        gate.wait(timeout=30)
-        order.append(plan_id)
-
-    workers = SolveWorkers(solve, count=1)
-    futures = [workers.submit(plan_id) for plan_id in (7, 8, 9)]
-    assert busy.acquire(timeout=30)  # the one worker has taken plan 7; 8 and 9 wait their turn
-    assert all(workers.holds(plan_id) for plan_id in (7, 8, 9))
-    assert [future.running() for future in futures] == [True, False, False]
-    gate.set()
-    assert [future.result(timeout=30) for future in futures] == [7, 8, 9]
-    assert order == [7, 8, 9]
-    assert not any(workers.holds(plan_id) for plan_id in (7, 8, 9))
-
-
-def test_a_failing_solve_is_reported_on_its_future_and_the_worker_carries_on() -> None:
-    def solve(plan_id: int) -> None:
-        if plan_id == 1:
-            raise RuntimeError("no solver")
-
-    workers = SolveWorkers(solve, count=1)
-    failed, fine = workers.submit(1), workers.submit(2)
-    with pytest.raises(RuntimeError, match="no solver"):
-        failed.result(timeout=30)
-    assert fine.result(timeout=30) == 2
-
-
-def test_the_app_has_as_many_workers_as_configured(tmp_path, database_url: str) -> None:  # type: ignore[no-untyped-def]
-    assert solve_workers(make_app(database_url, tmp_path), lambda _plan_id: None).count == 2
-    one = make_app(database_url, tmp_path, SOLVE_WORKERS=1)
-    workers = solve_workers(one, lambda _plan_id: None)
-    assert workers.count == 1 and solve_workers(one, lambda _plan_id: None) is workers
-
-
 def test_a_run_cut_short_by_a_restart_is_marked_failed_and_says_why(
     demo_app: Flask, commissioner
 ) -> None:  # type: ignore[no-untyped-def]
@@ -133,8 +90,8 @@ def test_a_run_cut_short_by_a_restart_is_marked_failed_and_says_why(
     page = text(progress)
     assert "The plan could not be finished" in page
     assert (
-        "This run was interrupted before it finished (the server restarted); run the scenario "
-        "again." in page
+        "This run was interrupted before it finished (the program solving it stopped); run the "
+        "scenario again." in page
     )
     assert f'action="/scenarios/{scenario_id(demo_app, "Pooled 2026-29")}/run"' in page
     assert "Run the scenario again" in page
@@ -154,21 +111,6 @@ def test_a_run_that_may_still_be_going_is_left_alone(demo_app: Flask, commission
     with demo_app.app_context(), new_session() as session:
         later = utc_now() + longest_run(plan, 60)
         assert give_up_on_interrupted_plans(session, demo_app, now=later) == [plan_id]
-
-
-def test_a_plan_this_process_still_holds_is_never_given_up(demo_app: Flask) -> None:
-    plan_id = started(demo_app, "Pooled 2026-29", status=PlanStatus.QUEUED, ago=timedelta(days=1))
-    gate = threading.Event()
-    workers = SolveWorkers(lambda _plan_id: gate.wait(timeout=30), count=1)
-    demo_app.extensions["solve_workers"] = workers
-    try:
-        workers.submit(plan_id)
-        with demo_app.app_context(), new_session() as session:
-            assert give_up_on_interrupted_plans(session, demo_app) == []
-    finally:
-        gate.set()
-        del demo_app.extensions["solve_workers"]
-    assert stored(demo_app, plan_id).status == PlanStatus.QUEUED
 
 
 def test_a_restarted_app_gives_up_on_old_runs_at_its_first_request(

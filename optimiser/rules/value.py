@@ -42,6 +42,24 @@ def add_evidence_rules(model: Model) -> None:
     model.add("evidence_share", (), terms, GE, 0.0, coefficient=sigma)
 
 
+def add_sector_share(model: Model) -> None:
+    """At least a share of spend goes through voluntary and community sector providers.
+
+    Spend on an intervention counts in proportion to its delivery by such providers
+    (``Intervention.voluntary_sector_share``): ``sum_i vcs_i * spend_i >= share * total``.
+    """
+    share = model.rules.min_share_vcs
+    if share <= 0:
+        return
+    terms: Terms = [
+        (var, model.interventions[key].voluntary_sector_share)
+        for (_line, key, _zone), var in model.funding.items()
+        if model.interventions[key].voluntary_sector_share > 0
+    ]
+    terms.append((_total_spend(model), -share))
+    model.add("vcs_share", (), terms, GE, 0.0, coefficient=share)
+
+
 def _value_terms(model: Model, share_of: str | None = None) -> Terms:
     """Money value of demand avoided, optionally only the part that falls to one partner."""
     terms: Terms = []

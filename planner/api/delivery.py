@@ -18,6 +18,7 @@ from models.vocabulary import Role
 from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.errors import error_response, fail
 from planner.api.pagination import Page, PageQuery, page_of_list, paged
+from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
 from planner.auth.roles import EDITORS
 from planner.db import get_session
 from planner.delivery.agreement import agree_plan, agreed_plan
@@ -259,20 +260,32 @@ def record_delivery_figures(body: DeliveryBody):
 def read_delivery_record(path: IdPath):
     user = api_user(*ALL_ROLES)
     record = find_delivery(get_session(), path.id, scope_of(user))
-    return DeliveryRecordPublic.model_validate(record).model_dump(mode="json")
+    return (
+        DeliveryRecordPublic.model_validate(record).model_dump(mode="json"),
+        200,
+        etag_headers(record),
+    )
 
 
-@delivery_bp.patch("/delivery-records/<int:id>", responses={200: DeliveryRecordPublic})
-def update_delivery_record(path: IdPath, body: DeliveryChanges):
-    """Change the figures or notes of a delivery record; fields not sent keep their value."""
+@delivery_bp.patch(
+    "/delivery-records/<int:id>", responses={200: DeliveryRecordPublic, **PRECONDITION_RESPONSES}
+)
+def update_delivery_record(path: IdPath, body: DeliveryChanges, header: IfMatch):
+    """Change the figures or notes of a delivery record; fields not sent keep their value.
+    Send the ETag from reading it as If-Match."""
     user = api_user(*RECORDERS)
+    require_current(find_delivery(get_session(), path.id, scope_of(user)), "delivery record")
     changes = {
         key: value
         for key, value in body.model_dump(exclude_unset=True).items()
         if value is not None
     }
     record = update_delivery(get_session(), path.id, changes, actor=user, scope=scope_of(user))
-    return DeliveryRecordPublic.model_validate(record).model_dump(mode="json")
+    return (
+        DeliveryRecordPublic.model_validate(record).model_dump(mode="json"),
+        200,
+        etag_headers(record),
+    )
 
 
 @delivery_bp.delete("/delivery-records/<int:id>", responses={204: None})

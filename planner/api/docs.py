@@ -25,6 +25,10 @@ lead's places.
 
 **Lists** are paged with `limit` (at most 500) and `offset`, and say the `total`.
 
+**Changing a record** never overwrites someone else's change: reading a record answers with an
+`ETag` (its version); send it back as `If-Match` with a PATCH. Without it the answer is 428; if
+the record has changed since you read it, 412 and nothing is changed: read it again.
+
 **Errors** always have the shape `{"errors": [{"field": "maximum", "message": "must be 0 or more"}]}`;
 `field` is null when the problem is not about one field.
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_openapi3 import APIBlueprint
-from pydantic import Field
+from pydantic import Field, model_validator
 from sqlmodel import Session, SQLModel
 
 from models import (
@@ -25,6 +25,7 @@ from models import (
     PlacePopulation,
 )
 from models.demand import DemandTypeCreate, DemandTypePublic
+from models.fields import plain_numbers
 from models.intervention import InterventionCreate, InterventionEffectBase, InterventionPublic
 from models.partner import (
     BudgetLineCreate,
@@ -54,6 +55,8 @@ RecordId = Field(ge=1, le=2_147_483_647)
 class CostShareItem(SQLModel):
     partner_id: int = RecordId
     share_percent: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=2)
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
 
 class DemandTypeBody(DemandTypeCreate):

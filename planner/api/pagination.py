@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session, func, select
 from sqlmodel.sql.expression import SelectOfScalar
+
+from models.fields import plain_numbers
 
 Item = TypeVar("Item", bound=BaseModel)
 
@@ -15,10 +17,18 @@ MAX_LIMIT = 500
 
 
 class PageQuery(BaseModel):
+    """Which page of a list: `limit` items from `offset`. Other paging words (page, per_page)
+    are refused rather than ignored, so a caller never reads the first page thinking it is
+    another."""
+
+    model_config = ConfigDict(extra="forbid")
+
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Most items to return.")
     offset: int = Field(
         default=0, ge=0, le=1_000_000_000, description="How many items to skip first."
     )
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
 
 class Page(BaseModel, Generic[Item]):

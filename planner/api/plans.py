@@ -1,10 +1,12 @@
 """Plans through the API: list and read them, run a scenario into a new plan, and export a plan
 as the finance team's Excel workbook. Solving and the workbook are the app's own services."""
 
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, make_response, request
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -19,8 +21,9 @@ from planner.db import get_session
 from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filename
 from planner.excel.stored_plan import PlanNotExportable, plan_workbook_view
 from planner.inputs.validation import fetch
+from planner.plans.cache import api_answers, etag_of
 from planner.solving.reading import plan_json
-from planner.solving.service import ScenarioNotFound, run_plan, start_plan
+from planner.solving.service import RunInFlight, ScenarioNotFound, ask_for_plan
 
 bp = api_blueprint(
     "plans", "Plans", "The optimiser's answers: run a scenario, read a plan, export it to Excel."
@@ -69,8 +72,9 @@ def with_money_as_text(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan JSON with its money as strings with pence, as the API promises."""
     shown = {key: money_text(plan[key]) if key in MONEY_HEADLINES else plan[key] for key in plan}
     for key in MONEY_IN_RESULT:
-        if "." not in key and isinstance(shown.get(key), list):
-            shown[key] = _money_rows(shown[key], key)
+        rows = shown.get(key)
+        if "." not in key and isinstance(rows, list):
+            shown[key] = _money_rows(rows, key)
     return shown
 
 
@@ -137,6 +141,21 @@ class PlanOut(BaseModel):
         "solver held it at (maximum, committed minimum, contracts) or is empty.",
     )
     spend_by_year: list[dict[str, Any]] = Field(default_factory=list)
+    rule_rows: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Excel Solver's Answer report and the Constraints of its Sensitivity report, "
+        "budgets first: each rule's label, family, activity (its final value at the plan), "
+        "sense ('at most', 'at least', 'equal to'), limit, slack, binding, shadow_price, "
+        "allowable_increase and allowable_decrease (1e30: no limit; null: none, with "
+        "range_note saying why in words).",
+    )
+    variable_cells: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The Variable Cells of Excel Solver's Sensitivity report: each delivery "
+        "slice the plan uses (intervention, place, year, segment) with final_value "
+        "(participants), reduced_cost, objective_coefficient (objective units per participant), "
+        "allowable_increase and allowable_decrease of that coefficient, and range_note.",
+    )
     unspent: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Each partner-year with money the plan leaves unspent: partner, name, year, "
@@ -181,7 +200,22 @@ def read_plan(path: IdPath):
     rules with shadow prices, why interventions were not funded, and the value of pooling."""
     api_user(*READERS)
     plan = fetch(get_session(), Plan, path.id, "plan")
-    return PlanOut.model_validate(with_money_as_text(plan_json(plan))).model_dump(mode="json")
+    body, tag = api_answers.get(plan, lambda: _answer(plan))
+    if tag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        response = make_response(body)
+        response.mimetype = "application/json"
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _answer(plan: Plan) -> tuple[bytes, str]:
+    """The plan's JSON, serialised once (a finished plan never changes), and its ETag."""
+    shown = PlanOut.model_validate(with_money_as_text(plan_json(plan))).model_dump(mode="json")
+    body = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    return body, etag_of(plan.id, plan.status.value, hashlib.sha256(body).hexdigest())
 
 
 @bp.post("/scenarios/<int:id>/plans", responses={202: PlanListItem})
@@ -191,12 +225,12 @@ def run_scenario(path: IdPath):
     user = api_user(*EDITORS)
     session = get_session()
     try:
-        plan = start_plan(session, path.id, user)
+        plan = ask_for_plan(session, path.id, user)
     except ScenarioNotFound:
         fail(404, f"There is no scenario with id {path.id}")
-    if plan.status == PlanStatus.QUEUED:
-        run_plan(current_app._get_current_object(), plan.id)  # type: ignore[attr-defined, arg-type]
-        session.refresh(plan)
+    except RunInFlight as in_flight:
+        # One run of a scenario at a time: the answer is the run already under way.
+        return listed(in_flight.plan).model_dump(mode="json"), 202
     return listed(plan).model_dump(mode="json"), 202
 
 

@@ -6,7 +6,8 @@ A resource is described once (`Resource`) and `add_resource` makes its five endp
     GET    /{path}                 paged list          (GET /{parent}/{id}/{path} for a child)
     POST   /{path}                 create              (POST /{parent}/{id}/{path} for a child)
     GET    /{path}/{id}            read one
-    PATCH  /{path}/{id}            change the fields sent; the rest keep their value
+    PATCH  /{path}/{id}            change the fields sent; the rest keep their value (If-Match:
+                                   the ETag GET gave; 428 without it, 412 if changed since)
     DELETE /{path}/{id}            delete (refused, in words, while something uses it)
 """
 
@@ -24,6 +25,7 @@ from sqlmodel import Session, SQLModel, col, select
 from models.vocabulary import Role
 from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.pagination import Page, PageQuery, paged
+from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
 from planner.auth.roles import EDITORS, READERS
 from planner.db import get_session
 from planner.inputs.validation import fetch
@@ -63,10 +65,12 @@ class Resource:
 
 
 def partial(schema: type[BaseModel]) -> type[BaseModel]:
-    """The schema with every field optional, for PATCH: send only what changes."""
+    """The schema with every field optional, for PATCH: send only what changes. A field may be
+    left out, but not sent as null unless it may be empty anyway ({"name": null} is a 422
+    naming the field, and the document says so): the type stays the Create schema's."""
     fields: dict[str, Any] = {
         name: (
-            info.annotation | None,
+            info.annotation,
             FieldInfo.merge_field_infos(info, default=None, default_factory=None),
         )
         for name, info in schema.model_fields.items()
@@ -107,16 +111,21 @@ def add_resource(resource: Resource) -> APIBlueprint:
             record = resource.create(session, fields, actor=user)
         return _public(resource, session, record), 201
 
-    def read_record(path: IdPath) -> dict[str, Any]:
+    def read_record(path: IdPath) -> tuple[dict[str, Any], int, dict[str, str]]:
         api_user(*resource.readers)
         session = get_session()
-        return _public(resource, session, fetch(session, resource.table, path.id, label))
+        record = fetch(session, resource.table, path.id, label)
+        return _public(resource, session, record), 200, etag_headers(record)
 
-    def update_record(path: IdPath, body: BaseModel) -> dict[str, Any]:
+    def update_record(
+        path: IdPath, body: BaseModel, header: IfMatch
+    ) -> tuple[dict[str, Any], int, dict[str, str]]:
         user = api_user(*resource.editors)
         session = get_session()
+        require_current(fetch(session, resource.table, path.id, label), label)
         fields = body.model_dump(exclude_unset=True)
-        return _public(resource, session, resource.update(session, path.id, fields, actor=user))
+        record = resource.update(session, path.id, fields, actor=user)
+        return _public(resource, session, record), 200, etag_headers(record)
 
     def delete_record(path: IdPath) -> tuple[str, int]:
         user = api_user(*resource.editors)
@@ -131,7 +140,7 @@ def add_resource(resource: Resource) -> APIBlueprint:
             "get",
             list_rule,
             {"query": PageQuery, **list_path},
-            {200: Page[public]},
+            {200: Page[public]},  # type: ignore[valid-type]  # the schema is built at run time
             f"List the {label}s{owner}",
         ),
         (
@@ -147,8 +156,8 @@ def add_resource(resource: Resource) -> APIBlueprint:
             update_record,
             "patch",
             item_rule,
-            {"path": IdPath, "body": changes},
-            {200: public},
+            {"path": IdPath, "body": changes, "header": IfMatch},
+            {200: public, **PRECONDITION_RESPONSES},
             f"Change a {label}",
         ),
         (delete_record, "delete", item_rule, {"path": IdPath}, {204: None}, f"Delete a {label}"),

@@ -4,16 +4,18 @@ saved by the scenario service (validated, audited, one transaction)."""
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, col, select
 
 from models import Scenario
+from models.fields import plain_numbers
 from models.scenario import CapScope, ScenarioCreate, ScenarioPublic
 from optimiser.families import SETTINGS
 from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.errors import ApiProblem
 from planner.api.pagination import Page, PageQuery, paged
 from planner.api.resources import partial
+from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
 from planner.auth.roles import EDITORS, READERS
 from planner.db import get_session
 from planner.inputs.validation import fetch
@@ -31,6 +33,8 @@ class BudgetOverrideItem(BaseModel):
     maximum: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     minimum: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
 
 class CapItem(BaseModel):
     scope: CapScope
@@ -38,6 +42,8 @@ class CapItem(BaseModel):
         min_length=1, max_length=160, description="Place or intervention id, or a category."
     )
     maximum: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
 
 def _described_by_the_registry(schema: type[BaseModel]) -> type[BaseModel]:
@@ -103,7 +109,11 @@ def submission(session: Session, given: dict[str, Any]) -> ScenarioSubmission:
         caps.append((scope, str(item["target"]), item["maximum"]))
     demand_types = {str(key) for key, _ in choices.demand_types}
     partners = {str(key) for key, _ in choices.partners}
-    for field in ("max_cost_per_unit_demand_type_id", "objective_demand_type_id"):
+    for field in (
+        "max_cost_per_unit_demand_type_id",
+        "objective_demand_type_id",
+        "target_demand_type_id",
+    ):
         if given.get(field) is not None and str(given[field]) not in demand_types:
             errors[field] = f"There is no demand type with id {given[field]}"
     for key in given.get("priority_weights") or {}:
@@ -150,16 +160,18 @@ def create_scenario(body: ScenarioBody):
 def read_scenario(path: IdPath):
     """Read one scenario with its budget overrides and caps."""
     api_user(*READERS)
-    return shown(fetch(get_session(), Scenario, path.id, "scenario")).model_dump(mode="json")
+    scenario = fetch(get_session(), Scenario, path.id, "scenario")
+    return shown(scenario).model_dump(mode="json"), 200, etag_headers(scenario)
 
 
-@bp.patch("/scenarios/<int:id>", responses={200: ScenarioOut})
-def update_scenario(path: IdPath, body: ScenarioChanges):  # type: ignore[valid-type]
+@bp.patch("/scenarios/<int:id>", responses={200: ScenarioOut, **PRECONDITION_RESPONSES})
+def update_scenario(path: IdPath, body: ScenarioChanges, header: IfMatch):  # type: ignore[valid-type]
     """Change a scenario; fields not sent keep their value (budget overrides and caps are
-    replaced only when sent)."""
+    replaced only when sent). Send the ETag from reading it as If-Match."""
     user = api_user(*EDITORS)
     session = get_session()
     scenario = fetch(session, Scenario, path.id, "scenario")
+    require_current(scenario, "scenario")
     current = shown(scenario).model_dump()
     given = {**current, **body.model_dump(exclude_unset=True)}  # type: ignore[attr-defined]
     for key in ("budget_overrides", "caps"):
@@ -168,7 +180,7 @@ def update_scenario(path: IdPath, body: ScenarioChanges):  # type: ignore[valid-
     saved = _saved(
         lambda: scenarios.update_scenario(session, scenario, submission(session, given), user)
     )
-    return shown(saved).model_dump(mode="json")
+    return shown(saved).model_dump(mode="json"), 200, etag_headers(saved)
 
 
 @bp.delete("/scenarios/<int:id>", responses={204: None})

@@ -25,6 +25,25 @@ def snapshot(record: SQLModel | None) -> dict[str, Any] | None:
     return {key: json_safe(value) for key, value in record.model_dump().items()}
 
 
+def changed_fields(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields whose value differs, before and after (a field only one side has counts)."""
+    names = [
+        name
+        for name in dict.fromkeys([*before, *after])
+        if name not in UNCHANGING and before.get(name) != after.get(name)
+    ]
+    return (
+        {name: before.get(name) for name in names if name in before},
+        {name: after.get(name) for name in names if name in after},
+    )
+
+
+# Fields every save changes by itself: not a change anyone made.
+UNCHANGING = frozenset({"version", "updated_at"})
+
+
 def json_safe(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -49,7 +68,15 @@ def record_change(
     after: dict[str, Any] | SQLModel | None,
     summary: str = "",
 ) -> AuditEvent:
-    """Add an audit event to the session; the caller commits it together with the change."""
+    """Add an audit event to the session; the caller commits it together with the change.
+
+    For an update, before and after keep only the fields whose value changed (the record's
+    version, raised by every save, is left out): the log credits each person with the changes
+    they made and nothing else."""
+    before_fields = json_safe(snapshot(before) if isinstance(before, SQLModel) else before)
+    after_fields = json_safe(snapshot(after) if isinstance(after, SQLModel) else after)
+    if action == "update" and isinstance(before_fields, dict) and isinstance(after_fields, dict):
+        before_fields, after_fields = changed_fields(before_fields, after_fields)
     event = AuditEvent(
         user_id=getattr(actor, "id", None),
         user_name=getattr(actor, "name", None) or "system",
@@ -57,8 +84,8 @@ def record_change(
         entity=entity,
         entity_id="" if entity_id is None else str(entity_id),
         summary=summary,
-        before=json_safe(snapshot(before) if isinstance(before, SQLModel) else before),
-        after=json_safe(snapshot(after) if isinstance(after, SQLModel) else after),
+        before=before_fields,
+        after=after_fields,
     )
     session.add(event)
     return event

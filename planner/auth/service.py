@@ -16,6 +16,7 @@ from models.passwords import password_problem
 from models.user import UserCreate
 from models.vocabulary import Role
 from planner.audit.service import record_change
+from planner.db import stored_id
 from planner.security.sessions import end_every_session, session_id
 
 
@@ -108,7 +109,7 @@ def create_user(
     session.add(user)
     session.flush()
     for place_id in place_ids or []:
-        session.add(UserPlace(user_id=user.id, place_id=place_id))
+        session.add(UserPlace(user_id=stored_id(user), place_id=place_id))
     record_change(session, actor, "create", "user", user.id, None, _public(user, place_ids))
     session.commit()
     return user

@@ -90,15 +90,3 @@ def agreement_history(session: Session) -> list[PlanAgreement]:
             )
         ).all()
     )
-
-
-def agreeable_plans(session: Session, limit: int = 50) -> list[Plan]:
-    """Recent plans that could be agreed (they have an allocation), newest first."""
-    return list(
-        session.exec(
-            select(Plan)
-            .where(col(Plan.status).in_([PlanStatus.OPTIMAL, PlanStatus.TIME_LIMIT]))
-            .order_by(col(Plan.created_at).desc(), col(Plan.id).desc())
-            .limit(limit)
-        ).all()
-    )

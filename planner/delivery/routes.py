@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from planner.auth.roles import EDITORS, READERS, can, role_required
 from planner.db import get_session
-from planner.delivery.agreement import agree_plan, agreeable_plans, agreed_plan, agreement_history
+from planner.delivery.agreement import agree_plan, agreed_plan, agreement_history
 from planner.delivery.forms import AgreePlanForm
 from planner.delivery.service import delivery_against_plan
 from planner.delivery.templating import register as register_template_helpers
@@ -57,6 +57,6 @@ def _page(form: AgreePlanForm, errors: dict[str, str] | None = None) -> str:
         plan=plan,
         current=history[0] if history else None,
         history=history,
-        candidates=agreeable_plans(session) if can(*EDITORS) else [],
+        can_agree=can(*EDITORS),
         delivery_lines=delivery_against_plan(session, plan.id) if plan else [],  # type: ignore[arg-type]
     )

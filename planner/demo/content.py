@@ -137,6 +137,7 @@ class DemoIntervention:
     effects: tuple[DemoEffect, ...]
     min_cohort: int = 0
     fixed_cost: int | None = None
+    volunteer_hours: float = 0  # of shared local volunteers' time per participant
 
 
 @dataclass(frozen=True)

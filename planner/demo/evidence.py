@@ -323,6 +323,8 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
         rating_source=YEF,
         rating_date="undated Toolkit page",
         rating_url="https://youthendowmentfund.org.uk/toolkit/mentoring/",
+        # Illustrative: volunteer mentors, an hour a week for 40 weeks.
+        volunteer_hours=40,
         effects=_effects(
             (ASB, 1.2, (0, 1)),
             (FIRST_TIME_ENTRANT, 0.1, (0, 1)),

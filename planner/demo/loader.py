@@ -41,14 +41,23 @@ from models.partner import (
     PartnerCreate,
 )
 from models.place import PlaceCreate, PlacePopulationBase
+from models.pooled_fund import PooledFundAgreement, RiskShareBasis
 from models.rules import RuleBroken, check_contract_years, check_cost_shares
 from models.scenario import ScenarioCreate
 from models.user import UserCreate
 from models.vocabulary import BudgetStatus, financial_year_label
 from planner.audit.service import record_change
-from planner.db import new_session
-from planner.demo import evidence, partnership, unit_costs
+from planner.community.indicators import refresh_need
+from planner.db import new_session, stored_id
+from planner.demo import evidence, partnership, spreads, unit_costs
 from planner.demo.agreed import agree_demo_plan
+from planner.demo.community import (
+    add_ballot,
+    add_feedback,
+    add_indicators,
+    add_providers,
+    add_volunteers,
+)
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
 
@@ -71,6 +80,7 @@ def load_demo(reset: bool = False) -> list[str]:
         else:
             _refuse_if_not_empty(session)
         counts = _add_partnership(session)
+        ballot_line = str(counts.pop("ballot"))
         sign_ins = _add_sign_ins(session)
         record_change(
             session,
@@ -95,6 +105,7 @@ def load_demo(reset: bool = False) -> list[str]:
         "prices (converted from their sources' price years with HM Treasury GDP deflators); "
         "costs per participant, effects, budgets and places are illustrative.",
         *agreed,
+        ballot_line,
         *_sign_in_lines(sign_ins),
         f'Try: planner solve "{partnership.SCENARIOS[2].name}"',
     ]
@@ -167,11 +178,18 @@ def _validated(schema: type[SQLModel], fields: Mapping[str, Any], what: str) -> 
 def _add_partnership(session: Session) -> dict[str, int]:
     partners = _add_partners(session)
     places = _add_places(session)
+    add_indicators(session, places)
+    refresh_need(session, None)
     demand_types = _add_demand_types(session, partners)
     interventions = _add_interventions(session, demand_types)
+    add_feedback(session, places, interventions)
+    add_volunteers(session, places)
+    add_providers(session, interventions)
     _add_contracts(session, partners, interventions, places)
     _add_scenarios(session, partners)
+    ballot_line = add_ballot(session, places, interventions)
     return {
+        "ballot": ballot_line,  # type: ignore[dict-item]
         "partners": len(partners),
         "budget_lines": len(partnership.BUDGETS),
         "contracts": len(partnership.CONTRACTS),
@@ -201,7 +219,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
         session.add(CommissioningCycle(**_validated(CommissioningCycleCreate, cycle, what)))
         partners[demo.name] = partner
     for budget in partnership.BUDGETS:
-        fields = {
+        budget_fields: dict[str, Any] = {
             "partner_id": partners[budget.partner].id,
             "year": budget.year,
             "maximum": Decimal(budget.maximum),
@@ -212,7 +230,7 @@ def _add_partners(session: Session) -> dict[str, Partner]:
             "illustrative": True,
         }
         what = f"budget line of {budget.partner} for {budget.year}"
-        session.add(BudgetLine(**_validated(BudgetLineCreate, fields, what)))
+        session.add(BudgetLine(**_validated(BudgetLineCreate, budget_fields, what)))
     session.flush()
     return partners
 
@@ -234,7 +252,7 @@ def _add_places(session: Session) -> dict[str, Place]:
             population = {"target_group": group, "population": people}
             what = f"population of {demo.name}"
             row = _validated(PlacePopulationBase, population, what)
-            session.add(PlacePopulation(**row, place_id=place.id))
+            session.add(PlacePopulation(**row, place_id=stored_id(place)))
         places[demo.name] = place
     return places
 
@@ -243,10 +261,13 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
     demand_types: dict[str, DemandType] = {}
     for demo in unit_costs.DEMAND_TYPES:
         published = Decimal(demo.published_cost)
+        cost = in_demo_prices(published, demo.published_year)
+        cost_range, range_words = spreads.unit_cost_range(demo.name, cost)
         fields = {
             "name": demo.name,
             "unit": demo.unit,
-            "unit_cost": in_demo_prices(published, demo.published_year),
+            "unit_cost": cost,
+            **cost_range,
             "price_year": financial_year_label(DEMO_PRICE_YEAR),
             "cost_source": demo.cost_source,
             "cost_source_url": demo.cost_source_url,
@@ -255,8 +276,9 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
                 (
                     demo.description,
                     conversion_words(published, demo.published_year, demo.year_assumed),
+                    range_words,
                 )
-            ),
+            ).strip(),
         }
         demand_type = DemandType(**_validated(DemandTypeCreate, fields, f"demand type {demo.name}"))
         session.add(demand_type)
@@ -269,7 +291,7 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
         for partner_name, percent in shares.items():
             share = {"partner_id": partners[partner_name].id, "share_percent": percent}
             row = _validated(CostShareCreate, share, f"cost share of {demo.name}")
-            session.add(CostShare(**row, demand_type_id=demand_type.id))
+            session.add(CostShare(**row, demand_type_id=stored_id(demand_type)))
         demand_types[demo.name] = demand_type
     return demand_types
 
@@ -294,8 +316,13 @@ def _add_interventions(
             "rating_source": demo.rating_source,
             "rating_date": demo.rating_date,
             "rating_url": demo.rating_url,
+            "volunteer_hours": demo.volunteer_hours,
             "illustrative": True,
         }
+        if demo.name in spreads.TAKE_UP_PERCENT:
+            low, high = spreads.TAKE_UP_PERCENT[demo.name]
+            fields["take_up_low_percent"], fields["take_up_high_percent"] = low, high
+            fields["description"] = f"{demo.description} {spreads.TAKE_UP_NOTE}"
         intervention = Intervention(
             **_validated(InterventionCreate, fields, f"intervention {demo.name}")
         )
@@ -306,12 +333,15 @@ def _add_interventions(
                 "demand_type_id": demand_types[effect.demand_type].id,
                 "reduction_per_participant": effect.reduction_per_participant,
                 "years_after": list(effect.years_after),
+                **spreads.effect_spread(
+                    demo.name, effect.demand_type, effect.reduction_per_participant
+                ),
             }
             what = f"effect of {demo.name} on {effect.demand_type}"
             session.add(
                 InterventionEffect(
                     **_validated(InterventionEffectCreate, row, what),
-                    intervention_id=intervention.id,
+                    intervention_id=stored_id(intervention),
                 )
             )
         interventions[demo.name] = intervention
@@ -364,6 +394,27 @@ def _add_scenarios(session: Session, partners: Mapping[str, Partner]) -> None:
         }
         session.add(Scenario(**_validated(ScenarioCreate, fields, f"scenario {demo.name}")))
     session.flush()
+    _add_pooled_fund_agreement(session, partners)
+
+
+def _add_pooled_fund_agreement(session: Session, partners: Mapping[str, Partner]) -> None:
+    """The first scenario's pooled-fund agreement, so its agreed plan shows exposure and
+    headroom (illustrative terms: a council hosts, as in most Better Care Fund agreements)."""
+    first = session.exec(
+        select(Scenario).where(Scenario.name == partnership.SCENARIOS[0].name)
+    ).one()
+    session.add(
+        PooledFundAgreement(
+            scenario_id=first.id,  # type: ignore[arg-type]
+            host_partner_id=partners[partnership.AGREEMENT_HOST].id,
+            overspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            underspend_basis=RiskShareBasis.CONTRIBUTIONS,
+            contingency_percent=partnership.AGREEMENT_CONTINGENCY_PERCENT,
+            reference="Illustrative: the section 75 agreement the demo partnership might sign",
+            updated_by_name="demo",
+        )
+    )
+    session.flush()
 
 
 # --- Sign-ins -----------------------------------------------------------------------------
@@ -377,7 +428,7 @@ def _add_sign_ins(session: Session) -> list[tuple[DemoSignIn, str]]:
             outcome.append((demo, "already there"))
             continue
         place_ids = [
-            place.id
+            stored_id(place)
             for place in session.exec(select(Place).where(Place.name.in_(demo.places))).all()  # type: ignore[attr-defined]
         ]
         if demo.places and not place_ids:
@@ -395,7 +446,7 @@ def _add_sign_ins(session: Session) -> list[tuple[DemoSignIn, str]]:
         session.add(user)
         session.flush()
         for place_id in place_ids:
-            session.add(UserPlace(user_id=user.id, place_id=place_id))
+            session.add(UserPlace(user_id=stored_id(user), place_id=place_id))
         record_change(
             session,
             None,

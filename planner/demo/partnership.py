@@ -7,6 +7,8 @@ commissioning cycles, committed minimums, ring-fences and district restrictions 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from models.intervention import InterventionCategory as Category
 from models.vocabulary import PartnerKind, Role
 from planner.demo.content import (
@@ -403,3 +405,9 @@ SIGN_INS: tuple[DemoSignIn, ...] = (
         places=("Bradford Moor", "Little Horton"),
     ),
 )
+
+
+# The first scenario's pooled-fund agreement (illustrative): the largest council hosts the fund,
+# over- and underspends are shared in proportion to contributions, and 2% is held in reserve.
+AGREEMENT_HOST = "Leeds City Council"
+AGREEMENT_CONTINGENCY_PERCENT = Decimal(2)

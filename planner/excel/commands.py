@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from planner.cli import fail
+from planner.excel.import_deletions import MissingRecord
 
 
 def _write(path: str, content: bytes) -> None:
@@ -71,10 +72,18 @@ def export_inputs_command(path: str) -> None:
 @click.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change and save nothing.")
+@click.option(
+    "--delete-missing",
+    is_flag=True,
+    help="Also delete partners, places, interventions, demand types, budget lines and existing "
+    "contracts that have no row on their sheet (refused, saving nothing, where the agreed plan "
+    "or a delivery record still needs one).",
+)
 @with_appcontext
-def import_command(path: str, dry_run: bool) -> None:
+def import_command(path: str, dry_run: bool, delete_missing: bool = False) -> None:
     """Import inputs from an Excel workbook: every row is checked first, and one bad row means
-    nothing is saved."""
+    nothing is saved. A sheet in the workbook is taken as the whole list of its records: those
+    it leaves out are listed, and deleted with --delete-missing."""
     from flask import current_app
 
     from planner.db import new_session
@@ -96,7 +105,11 @@ def import_command(path: str, dry_run: bool) -> None:
                 outcome = preview_import(session, content, template=TEMPLATE_ON_THE_COMMAND_LINE)
             else:
                 outcome = apply_import(
-                    session, content, filename=source.name, template=TEMPLATE_ON_THE_COMMAND_LINE
+                    session,
+                    content,
+                    filename=source.name,
+                    template=TEMPLATE_ON_THE_COMMAND_LINE,
+                    delete_missing=delete_missing,
                 )
         except ImportRefused as refusal:
             fail(str(refusal))
@@ -107,6 +120,16 @@ def import_command(path: str, dry_run: bool) -> None:
             word = "new" if change.action == "create" else "changed"
             fields = f": {change.describe()}" if change.fields else ""
             click.echo(f"  {change.sheet}, row {change.row}: {change.label} ({word}){fields}")
+    if outcome.ok and outcome.missing_sheets_sentence():
+        click.echo(f"  {outcome.missing_sheets_sentence()}")
+    if outcome.ok:
+        for record in outcome.missing:
+            click.echo(f"  {record.sheet}: {_missing_words(record, outcome.applied)}")
+        if outcome.missing and not outcome.deleting:
+            click.echo(
+                f"  {len(outcome.missing)} record(s) have no row in {path} and were kept; "
+                "run with --delete-missing to delete them"
+            )
     if not outcome.ok:
         for problem in outcome.problems:
             click.echo(f"  {problem}", err=True)
@@ -115,6 +138,18 @@ def import_command(path: str, dry_run: bool) -> None:
         click.echo(f"Dry run: {outcome.summary()}. Nothing was saved.")
     else:
         click.echo(f"Imported {path}: {outcome.summary()}. {outcome.next_step()}".strip())
+
+
+def _missing_words(record: MissingRecord, applied: bool) -> str:
+    """'Kirklees Council · 2028/29: not in the workbook, deleted' and the like."""
+    if record.deleted:
+        state = "deleted" if applied else "can be deleted"
+    elif record.refused:
+        state = f"kept: cannot be deleted ({record.refused})"
+    else:
+        state = "kept"
+    depends = f"; depends on it: {record.depends}" if record.depends else ""
+    return f"{record.label}: not in the workbook, {state}{depends}"
 
 
 COMMANDS = [export_command, import_command, export_template_command, export_inputs_command]

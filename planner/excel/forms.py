@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SubmitField
+from wtforms import BooleanField, HiddenField, SubmitField
 
 
 class UploadForm(FlaskForm):
@@ -18,5 +18,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     token = HiddenField()
+    delete_missing = BooleanField("Also delete the records the workbook leaves out")
     confirm = SubmitField("Import these changes")
     cancel = SubmitField("Cancel")

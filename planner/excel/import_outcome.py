@@ -12,6 +12,7 @@ from typing import Any
 from models.intervention import InterventionCategory
 from models.vocabulary import MONTH_NAMES, PARTNER_KIND_LABELS, financial_year_label
 from planner.excel import input_tables as tables
+from planner.excel.import_deletions import MissingRecord
 from planner.excel.import_reader import SheetProblem
 from planner.excel.input_columns import InputColumn, InputSheet
 from planner.inputs.validation import name_key
@@ -58,6 +59,33 @@ class ImportPreview:
     problems: list[SheetProblem] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     applied: bool = False
+    # Input sheets the workbook lacks: their records are left as they are.
+    missing_sheets: list[str] = field(default_factory=list)
+    # Records the workbook's sheets leave out: deleted when the import deletes, else listed.
+    missing: list[MissingRecord] = field(default_factory=list)
+    deleting: bool = False
+
+    @property
+    def deleted(self) -> list[MissingRecord]:
+        return [record for record in self.missing if record.deleted]
+
+    @property
+    def deletable(self) -> list[MissingRecord]:
+        return [record for record in self.missing if not record.refused]
+
+    @property
+    def refused_deletions(self) -> list[MissingRecord]:
+        return [record for record in self.missing if record.refused]
+
+    def missing_sheets_sentence(self) -> str:
+        """'The workbook has no Budget lines sheet: budget lines are left as they are.'"""
+        if not self.missing_sheets:
+            return ""
+        names = self.missing_sheets
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        if len(names) == 1:
+            return f"The workbook has no {listed} sheet: what that sheet holds is left as it is."
+        return f"The workbook has no {listed} sheets: what those sheets hold is left as it is."
 
     @property
     def ok(self) -> bool:
@@ -86,9 +114,10 @@ class ImportPreview:
         if self.problems:
             return f"{len(self.problems)} problem(s) found; nothing was saved"
         if self.applied:
+            deleted = f", {len(self.deleted)} deleted" if self.deleted else ""
             return (
                 f"{self.total(CREATE)} created, {self.total(UPDATE)} updated, "
-                f"{self.total(UNCHANGED)} unchanged"
+                f"{self.total(UNCHANGED)} unchanged{deleted}"
             )
         return (
             f"{self.total(CREATE)} to create, {self.total(UPDATE)} to update, "
@@ -97,7 +126,8 @@ class ImportPreview:
 
     def next_step(self) -> str:
         """What an applied import that changed something means for plans already made."""
-        if not self.applied or self.problems or not (self.total(CREATE) or self.total(UPDATE)):
+        changed = self.total(CREATE) or self.total(UPDATE) or self.deleted
+        if not self.applied or self.problems or not changed:
             return ""
         return (
             "Plans already made keep the inputs they were solved with: run a scenario again to "

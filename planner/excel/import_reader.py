@@ -74,6 +74,8 @@ class SheetRow:
 class ParsedWorkbook:
     rows: dict[str, list[SheetRow]] = field(default_factory=dict)
     problems: list[SheetProblem] = field(default_factory=list)
+    # The input sheets the workbook has (by the template's names), whether or not they hold rows.
+    sheets: list[str] = field(default_factory=list)
 
 
 def check_is_xlsx(content: bytes, *, template: str = TEMPLATE_ON_THE_PAGE) -> None:
@@ -155,6 +157,7 @@ def read_input_workbook(content: bytes, *, template: str = TEMPLATE_ON_THE_PAGE)
                 "None of the input sheets (" + ", ".join(t.name for t in INPUT_SHEETS) + ") is "
                 f"in this workbook. Start from {template}."
             )
+        parsed.sheets = [table.name for table in found]
         known = {name.lower() for name in TEMPLATE_SHEETS}
         for name in values.sheetnames:
             if name.strip().lower() not in known:

@@ -42,7 +42,8 @@ def preview_import(
     actor: Actor | None = None,
     template: str = TEMPLATE_ON_THE_PAGE,
 ) -> ImportPreview:
-    """Rehearse the import and roll it back: what would change, or every problem.
+    """Rehearse the import and roll it back: what would change, or every problem, and which
+    records the workbook leaves out could be deleted (and which not, and why).
 
     ``template`` says how to get the inputs template where a refusal points to it."""
     parsed = read_input_workbook(content, template=template)
@@ -60,18 +61,21 @@ def apply_import(
     filename: str = "",
     previewed_at: str | None = None,
     template: str = TEMPLATE_ON_THE_PAGE,
+    delete_missing: bool = False,
 ) -> ImportPreview:
     """Import the workbook in one transaction, or nothing at all if any row has a problem.
 
     `previewed_at` is the inputs' fingerprint when the user saw the preview: if the inputs have
     changed since, InputsChanged is raised and nothing is imported. ``template`` says how to get
-    the inputs template where a refusal points to it.
+    the inputs template where a refusal points to it. With ``delete_missing``, records a sheet
+    of the workbook leaves out are deleted too (one that cannot be is a problem, and nothing is
+    imported); without it they are kept and listed.
     """
     parsed = read_input_workbook(content, template=template)
     if previewed_at is not None and inputs_fingerprint(session) != previewed_at:
         raise InputsChanged(previewed_at)
     try:
-        outcome = Importer(session, actor).run(parsed)
+        outcome = Importer(session, actor, delete_missing=delete_missing).run(parsed)
         if not outcome.ok:
             session.rollback()
             return outcome
@@ -85,7 +89,11 @@ def apply_import(
             "inputs",
             "",
             None,
-            {"file": filename, "rows": counts},
+            {
+                "file": filename,
+                "rows": counts,
+                "deleted": [f"{record.sheet}: {record.label}" for record in outcome.deleted],
+            },
             f"Imported {filename or 'a workbook'}: {outcome.summary()}"[:500],
         )
         session.commit()

@@ -16,6 +16,7 @@ from planner.audit.service import Actor
 from planner.excel import import_rows
 from planner.excel import input_tables as tables
 from planner.excel.import_contracts import ContractMatch, match_contracts
+from planner.excel.import_deletions import delete_absent, find_absent, listed_only
 from planner.excel.import_outcome import (
     CREATE,
     UNCHANGED,
@@ -40,6 +41,7 @@ from planner.excel.import_reader import (
 from planner.excel.import_rows import RowImport
 from planner.excel.input_cells import CellProblem, read_cell
 from planner.excel.input_columns import InputSheet
+from planner.inputs.name_index import names_indexed
 from planner.inputs.service import (
     InputError,
     by_name,
@@ -61,9 +63,15 @@ REFERENCES = {
 class Importer:
     """Applies the rows sheet by sheet through the input services, noting every problem."""
 
-    def __init__(self, session: Session, actor: Actor | None) -> None:
+    def __init__(
+        self, session: Session, actor: Actor | None, *, delete_missing: bool | None = None
+    ) -> None:
+        """``delete_missing``: True deletes the records a sheet leaves out, False only lists
+        them, None (a preview, rolled back) tries deleting them to say which would be refused."""
         self.session = session
         self.actor = actor
+        self.delete_missing = delete_missing
+        self.matched_contracts: set[int] = set()
         self.outcome = ImportPreview()
         self.failed: set[tuple[str, str]] = set()
         self.events: list[AuditEvent] = []
@@ -74,24 +82,27 @@ class Importer:
         listener = self._capture
         event.listen(self.session, "transient_to_pending", listener)
         try:
-            for table, apply_row in (
-                (tables.PARTNERS, import_rows.partner),
-                (tables.CYCLES, import_rows.cycle),
-                (tables.INTERVENTIONS, import_rows.intervention),
-                (tables.PLACES, import_rows.place),
-            ):
-                for row, values in rows.get(table.name, []):
-                    self._attempt(row, values, apply_row)
-            self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
-            for table, apply_row in (
-                (tables.EFFECTS, import_rows.effect),
-                (tables.POPULATIONS, import_rows.population),
-                (tables.CAPACITIES, import_rows.capacity),
-                (tables.BUDGET_LINES, import_rows.budget_line),
-            ):
-                for row, values in rows.get(table.name, []):
-                    self._attempt(row, values, apply_row)
-            self._contracts(rows.get(tables.CONTRACTS.name, []))
+            with names_indexed(self.session):
+                for table, apply_row in (
+                    (tables.PARTNERS, import_rows.partner),
+                    (tables.CYCLES, import_rows.cycle),
+                    (tables.INTERVENTIONS, import_rows.intervention),
+                    (tables.PLACES, import_rows.place),
+                ):
+                    for row, values in rows.get(table.name, []):
+                        self._attempt(row, values, apply_row)
+                self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
+                for table, apply_row in (
+                    (tables.EFFECTS, import_rows.effect),
+                    (tables.POPULATIONS, import_rows.population),
+                    (tables.CAPACITIES, import_rows.capacity),
+                    (tables.BUDGET_LINES, import_rows.budget_line),
+                ):
+                    for row, values in rows.get(table.name, []):
+                        self._attempt(row, values, apply_row)
+                self._contracts(rows.get(tables.CONTRACTS.name, []))
+                if self.outcome.ok:
+                    self._missing(parsed, rows)
         finally:
             event.remove(self.session, "transient_to_pending", listener)
         order = {table.name: index for index, table in enumerate(tables.INPUT_SHEETS)}
@@ -103,6 +114,7 @@ class Importer:
         """Contract rows, each updating the existing contract it is (by partner, intervention,
         place and overlapping years) or adding one."""
         matches = match_contracts(self.session, rows)
+        self.matched_contracts = {m.existing for m in matches.values() if m.existing is not None}
         for row, values in rows:
             match = matches.get(row.number, ContractMatch())
             if match.problem:
@@ -110,6 +122,32 @@ class Importer:
                     self._problem(row, "years", match.problem)
                 continue
             self._attempt(row, values, partial(import_rows.contract, existing=match.existing))
+
+    def _missing(self, parsed: ParsedWorkbook, rows: dict[str, list[tuple[SheetRow, Any]]]) -> None:
+        """Sheets the workbook lacks, and records its sheets leave out (deleted, or listed)."""
+        self.outcome.missing_sheets = [
+            table.name for table in tables.INPUT_SHEETS if table.name not in parsed.sheets
+        ]
+        absent = find_absent(self.session, parsed.rows, rows, self.matched_contracts)
+        if self.delete_missing is False:
+            self.outcome.missing = listed_only(absent)
+            return
+        self.outcome.missing = delete_absent(self.session, self.actor, absent)
+        self.outcome.deleting = bool(self.delete_missing)
+        if not self.delete_missing:
+            return
+        for record in self.outcome.missing:
+            if record.refused:
+                self.outcome.problems.append(
+                    SheetProblem(
+                        record.sheet,
+                        None,
+                        "",
+                        f"{record.label} has no row on this sheet, so the import would delete "
+                        f"it, but it cannot be deleted: {record.refused}. Put its row back, or "
+                        "import without deleting.",
+                    )
+                )
 
     def _capture(self, _session: Session, instance: object) -> None:
         if isinstance(instance, AuditEvent):

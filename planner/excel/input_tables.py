@@ -182,6 +182,20 @@ DEMAND_TYPES = InputSheet(
         InputColumn("Source link", "cost_source_url", "Web address of the source.", width=30),
         InputColumn("Published", "cost_published", "When it was published."),
         InputColumn("Description", "description", "What counts as one unit.", width=40),
+        InputColumn(
+            "Unit cost low (£)",
+            "unit_cost_low",
+            "Lowest plausible unit cost; blank for the default of plus or minus 20%.",
+            kind="money",
+            blank=None,
+        ),
+        InputColumn(
+            "Unit cost high (£)",
+            "unit_cost_high",
+            "Highest plausible unit cost; give both ends or neither.",
+            kind="money",
+            blank=None,
+        ),
     ),
     ("name",),
 )
@@ -283,6 +297,20 @@ INTERVENTIONS = InputSheet(
             choices=YES_NO,
         ),
         InputColumn("Description", "description", "What the programme does.", width=40),
+        InputColumn(
+            "Take-up low (%)",
+            "take_up_low_percent",
+            "Lowest share of commissioned places taken up and completed; blank: every place.",
+            kind="number",
+            blank=None,
+        ),
+        InputColumn(
+            "Take-up high (%)",
+            "take_up_high_percent",
+            "Highest share of places taken up; give both ends or neither.",
+            kind="number",
+            blank=None,
+        ),
     ),
     ("name",),
 )
@@ -305,6 +333,30 @@ EFFECTS = InputSheet(
             "e.g. 1, 2, 3 (1 = the year after participation).",
             kind="text",
             required=True,
+        ),
+        InputColumn(
+            "Standard error",
+            "standard_error",
+            "Of the reduction, in the same units; or give a low-high range; blank for both: "
+            "the default by evidence rating (4: 20% of the effect, 3: 30%, 2: 50%, NL2: 75%).",
+            kind="number",
+            blank=None,
+        ),
+        InputColumn(
+            "Reduction low", "effect_low", "Lowest plausible reduction.", kind="number", blank=None
+        ),
+        InputColumn(
+            "Reduction high",
+            "effect_high",
+            "Highest plausible reduction; give both ends or neither.",
+            kind="number",
+            blank=None,
+        ),
+        InputColumn(
+            "Spread source",
+            "spread_source",
+            "Where the standard error or range comes from.",
+            width=30,
         ),
     ),
     ("intervention", "demand_type"),

@@ -256,6 +256,10 @@ def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "demand_type": demand_types[e.demand_type_id].name,
                 "reduction_per_participant": e.reduction_per_participant,
                 "years_after": ", ".join(str(year) for year in e.years_after),
+                "standard_error": e.standard_error,
+                "effect_low": e.effect_low,
+                "effect_high": e.effect_high,
+                "spread_source": e.spread_source,
             }
             for e in sorted(
                 session.exec(select(InterventionEffect)),

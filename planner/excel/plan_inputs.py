@@ -88,6 +88,13 @@ FIELD_LABELS = {
     "demand_type": "Demand type",
     "reduction_per_participant": "Reduction per participant",
     "years_after": "Years after taking part",
+    "standard_error": "Standard error",
+    "low": "Lowest plausible",
+    "high": "Highest plausible",
+    "unit_cost_low": "Unit cost low (£)",
+    "unit_cost_high": "Unit cost high (£)",
+    "take_up_low": "Take-up low (share)",
+    "take_up_high": "Take-up high (share)",
     "first_year": "First financial year",
     "min_evidence_rating": "Weakest evidence rating that may be funded",
     "max_cost_per_unit": "Most spend per unit of demand avoided",
@@ -127,11 +134,25 @@ BLANK_MEANS = {
     "ring_fence": "Any category",
     "districts": "All districts",
     "place": "All places",
-    "open_years": "None",
+    "open_years": "No window open",
     "district": "Partnership-wide",
     "max_cost_per_unit": "Not set",
     "objective_demand_type": "Not set",
+    # Empty lists and mappings said in words, never the word 'None'.
+    "effects": "No effect recorded",
+    "capacity": "No limit beyond the eligible population",
+    "place_caps": "No caps",
+    "intervention_caps": "No caps",
+    "category_caps": "No caps",
+    "priority_weights": "Not used",
+    "budget_overrides": "Budgets as recorded",
+    "partner_fairness_overrides": "The scenario's factor for every partner",
+    "shares": "Borne by no partner",
+    "population": "No eligible population recorded",
+    "confidence": "The default weights",
 }
+# Anything else empty: a dash, never the word 'None' (which reads like a name).
+EMPTY = "–"
 CATEGORY_LABELS = {category.value: category.label for category in InterventionCategory}
 WORDS = {
     "kind": {kind.value: label for kind, label in PARTNER_KIND_LABELS.items()},
@@ -186,7 +207,7 @@ class _InputsWriter:
             return self._table(row, title, value)
         if value == [] or value == {}:
             write_title(self.sheet, row, title, section=True)
-            safe_cell_text(self.sheet.cell(row + 1, 1), BLANK_MEANS.get(field_name, "None"))
+            safe_cell_text(self.sheet.cell(row + 1, 1), BLANK_MEANS.get(field_name, EMPTY))
             return row + 2
         if isinstance(value, Mapping):
             named_keys = field_name in NAMED_KEYS
@@ -203,7 +224,7 @@ class _InputsWriter:
                     write_value(self.sheet.cell(row, 2), shown_as, item, in_mapping=named_keys)
                 if not simple:
                     row += 1
-                    safe_cell_text(self.sheet.cell(row, 1), BLANK_MEANS.get(field_name, "None"))
+                    safe_cell_text(self.sheet.cell(row, 1), BLANK_MEANS.get(field_name, EMPTY))
                 row += 1
             for key, item in nested.items():
                 row = self.section(row + 1, f"{title}: {label(key)}", str(key), item)
@@ -236,7 +257,7 @@ class _InputsWriter:
 def write_value(cell: Any, field_name: str, value: Any, *, in_mapping: bool = False) -> None:
     """One input's value, formatted by what its field holds."""
     if value is None or value == [] or value == {}:
-        blank = BLANK_MEANS.get(field_name, "" if value is None else "None")
+        blank = BLANK_MEANS.get(field_name, "" if value is None else EMPTY)
         if blank:
             safe_cell_text(cell, blank)
         return

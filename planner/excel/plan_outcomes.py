@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimiser import NO_LIMIT
-from optimiser.families import family
+from optimiser.answer import why_no_range
+from optimiser.families import FAMILIES, family
 from optimiser.plan import PlaceOutcome
+from optimiser.unfunded import UNFUNDED_REASONS
 from planner.excel.cells import (
     BOLD,
     PERCENT,
@@ -31,15 +33,6 @@ from planner.excel.plan_view import PlanWorkbookView
 PARTNERS = "Partners"
 PLACES = "Places"
 SENSITIVITY = "Sensitivity"
-
-NOT_FUNDED_REASONS = {
-    "ne": "Rated NE: found not effective or harmful",
-    "rating": "Evidence rating below the scenario's minimum",
-    "bcr": "Benefit-cost ratio below the scenario's threshold",
-    "no_population": "No eligible population in any place",
-    "no_budget": "No budget line may pay for it",
-    "outcompeted": "Not competitive: other interventions give more for the money",
-}
 
 
 @dataclass
@@ -212,10 +205,14 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
         "Allowable decrease",
         "What it means",
         "Rule id",
+        "Why a range is blank",
     ]
     write_header(sheet, 1, headers)
     row = 1
-    for row, binding in enumerate(plan.binding_constraints, start=2):
+    order = {key: index for index, key in enumerate(FAMILIES)}
+    # Budgets first, then the registry's order of kinds; within a kind, as the optimiser ranked.
+    ranked = sorted(plan.binding_constraints, key=lambda binding: order[binding.family])
+    for row, binding in enumerate(ranked, start=2):
         safe_cell_text(sheet.cell(row, 1), rule_label(binding.label, binding.row))
         safe_cell_text(
             sheet.cell(row, 2),
@@ -228,13 +225,16 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
         figure(row, 7, binding.allowable_decrease)
         safe_cell_text(sheet.cell(row, 8), binding.sentence).alignment = WRAP
         safe_cell_text(sheet.cell(row, 9), binding.row)
+        if binding.allowable_increase is None or binding.allowable_decrease is None:
+            blank = why_no_range(binding.family, whole_programme=False)
+            safe_cell_text(sheet.cell(row, 10), blank).alignment = WRAP
     if not plan.binding_constraints:
         row = 2
         safe_cell_text(
             sheet.cell(row, 1),
             "No rule limits this plan."
             if plan.status.has_plan
-            else "The plan has no allocation, so no rule binds.",
+            else "The plan has no allocation, so no rule holds it back.",
         )
     last_binding = row
     row += 2
@@ -265,7 +265,7 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
     for item in plan.not_funded:
         row += 1
         safe_cell_text(sheet.cell(row, 1), item.name)
-        safe_cell_text(sheet.cell(row, 2), NOT_FUNDED_REASONS.get(item.reason, item.reason))
+        safe_cell_text(sheet.cell(row, 2), UNFUNDED_REASONS[item.reason].words)
         if item.reduced_cost is not None:
             sheet.cell(row, 3, round(item.reduced_cost, 6)).number_format = "#,##0.0000"
         if item.effect_increase_needed is not None:
@@ -300,5 +300,5 @@ def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:
         last_row=last_binding,
         last_column=len(headers),
         filters=False,
-        widths={1: 40, 2: 30, 3: 14, 4: 40, 5: 14, 6: 60, 7: 14, 8: 70, 9: 16},
+        widths={1: 40, 2: 30, 3: 14, 4: 40, 5: 14, 6: 60, 7: 14, 8: 70, 9: 16, 10: 50},
     )

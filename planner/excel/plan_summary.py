@@ -58,7 +58,6 @@ def write_summary(
         ("Solved on", view.created_at),
         ("Run by", view.created_by or "Not recorded"),
         ("Solver status", view.status_label),
-        ("Solver detail", plan.solver_detail),
         (
             "Model size",
             f"{plan.model_size.variables:,} variables, {plan.model_size.constraints:,} rules, "
@@ -93,7 +92,7 @@ def write_summary(
         ("Benefit-cost ratio", "", RATIO),
         ("Participants", f"={rows.participants_total}", PEOPLE),
     ]
-    if plan.pooling is not None:
+    if plan.pooling is not None and plan.pooling.value_of_pooling is not None:
         lines.append(
             (
                 "Value of pooling (" + (plan.objective_unit or "£") + ")",
@@ -276,6 +275,8 @@ def _charts(
     contribution.title = "Contribution and benefit by partner"
     contribution.y_axis.title = "£"
     contribution.y_axis.numFmt = "£#,##0"
+    # From zero, so bar heights compare: an axis from £4.4m made 84% look like a third.
+    contribution.y_axis.scaling.min = 0
     data = Reference(partners_sheet, min_col=2, max_col=3, min_row=1, max_row=partners.last_row)
     contribution.add_data(data, titles_from_data=True)
     contribution.set_categories(
@@ -288,6 +289,7 @@ def _charts(
     by_year.type = "col"
     by_year.title = "Spend by financial year"
     by_year.y_axis.numFmt = "£#,##0"
+    by_year.y_axis.scaling.min = 0
     by_year.add_data(
         Reference(sheet, min_col=3, min_row=years[0] - 1, max_row=years[1]), titles_from_data=True
     )

@@ -22,6 +22,7 @@ from optimiser.evidence import base_rating
 from optimiser.families import SETTINGS, Setting
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import says_why_it_stopped
+from planner.pooled_fund.risk_share import RiskShareTerms
 
 STATUS_LABELS = {
     "optimal": "Optimal: the best plan under these rules",
@@ -71,6 +72,15 @@ class BudgetLimit:
 
 
 @dataclass(frozen=True)
+class PooledFundTerms:
+    """The scenario's pooled-fund agreement, as the workbook shows it."""
+
+    host: str | None
+    terms: RiskShareTerms
+    reference: str = ""
+
+
+@dataclass(frozen=True)
 class PlanWorkbookView:
     """One solved plan, ready to be written to Excel."""
 
@@ -91,6 +101,9 @@ class PlanWorkbookView:
     rules: tuple[tuple[str, str], ...] = ()
     demand_avoided: Mapping[tuple[str, str, int], float] = field(default_factory=dict)
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    pooled_fund: PooledFundTerms | None = None
+    # The newest finished Monte Carlo of the plan and its tornado bars (empty: none run).
+    uncertainty: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -13,7 +13,9 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.cells import column
+from planner.excel.plan_answer import ANSWER, write_answer, write_variable_cells
 from planner.excel.plan_checks import CHECKS, write_checks
+from planner.excel.plan_community import COMMUNITY, write_community
 from planner.excel.plan_inputs import INPUTS, write_inputs
 from planner.excel.plan_outcomes import (
     PARTNERS,
@@ -23,6 +25,7 @@ from planner.excel.plan_outcomes import (
     write_places,
     write_sensitivity,
 )
+from planner.excel.plan_pooled_fund import POOLED_FUND, write_pooled_fund
 from planner.excel.plan_sheets import (
     ALLOCATIONS,
     FUNDING,
@@ -32,6 +35,7 @@ from planner.excel.plan_sheets import (
     write_funding_by_intervention,
 )
 from planner.excel.plan_summary import SUMMARY, write_summary
+from planner.excel.plan_uncertainty import UNCERTAINTY, write_uncertainty
 from planner.excel.plan_unspent import UNSPENT, write_unspent
 from planner.excel.plan_view import PlanWorkbookView
 
@@ -42,7 +46,9 @@ SHEET_ORDER = (
     FUNDING_BY_INTERVENTION,
     PARTNERS,
     PLACES,
+    COMMUNITY,
     UNSPENT,
+    ANSWER,
     SENSITIVITY,
     CHECKS,
     INPUTS,
@@ -51,7 +57,9 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Places, Unspent, Sensitivity, Checks and Inputs."""
+    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Community,
+    Unspent, Answer, Sensitivity, Uncertainty (when a Monte Carlo of the plan has been run),
+    Checks and Inputs."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -61,13 +69,22 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     funding = write_funding(sheets[FUNDING], view, rows)
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
     partners = write_partners(sheets[PARTNERS], view, funding)
+    if view.pooled_fund is not None:
+        position = workbook.sheetnames.index(PARTNERS) + 1
+        write_pooled_fund(workbook.create_sheet(POOLED_FUND, position), view, funding)
     places = write_places(sheets[PLACES], view, rows)
+    write_community(sheets[COMMUNITY], view)
     write_unspent(sheets[UNSPENT], view)
+    write_answer(sheets[ANSWER], view)
     write_sensitivity(sheets[SENSITIVITY], view)
+    write_variable_cells(sheets[SENSITIVITY], view, sheets[SENSITIVITY].max_row + 3)
     filter_binding_rules(sheets[SENSITIVITY], view)
     headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
     write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)
     write_inputs(sheets[INPUTS], view)
+    if view.uncertainty:
+        sheet = workbook.create_sheet(UNCERTAINTY, index=SHEET_ORDER.index(SENSITIVITY) + 1)
+        write_uncertainty(sheet, view.uncertainty)
     workbook.properties.title = f"Plan: {view.scenario_name}"[:250]
     workbook.properties.creator = "Pooled commissioning planner"
     # openpyxl stores formulas without results: ask Excel to work them all out on opening.

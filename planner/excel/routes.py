@@ -171,6 +171,7 @@ def confirm_import() -> ResponseReturnValue:
             actor=current_user,
             filename=waiting.filename,
             previewed_at=waiting.fingerprint,
+            delete_missing=bool(form.delete_missing.data),
         )
     except ImportRefused as refusal:
         return _upload_page(UploadForm(), str(refusal))

@@ -3,11 +3,15 @@ command line names by number or by scenario."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+import dataclasses
+from typing import Any
 
-from models import Plan, PlanAllocation
+from sqlmodel import Session, col, select
+
+from models import Partner, Plan, PlanAllocation, PlanAnalysis
+from models.analysis import AnalysisKind, AnalysisStatus
 from optimiser import plan_from_dict
-from planner.excel.plan_view import PlanWorkbookView, view_from_optimiser
+from planner.excel.plan_view import PlanWorkbookView, PooledFundTerms, view_from_optimiser
 
 
 class PlanNotExportable(ValueError):
@@ -37,7 +41,7 @@ def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
         place = keys["place"].get(row.place_name)
         if intervention and place:
             demand_avoided[(intervention, place, row.year)] = float(row.demand_avoided_value)
-    return view_from_optimiser(
+    view = view_from_optimiser(
         inputs,
         rules,
         result,
@@ -48,6 +52,41 @@ def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
         demand_avoided=demand_avoided,
         snapshot=plan.inputs,
     )
+    return dataclasses.replace(
+        view,
+        pooled_fund=_pooled_fund_terms(session, plan),
+        uncertainty=_monte_carlo(session, plan),
+    )
+
+
+def _pooled_fund_terms(session: Session, plan: Plan) -> PooledFundTerms | None:
+    """The plan's scenario's pooled-fund agreement, if it has one."""
+    from planner.pooled_fund.risk_share import terms_of
+    from planner.pooled_fund.service import find_agreement
+
+    if plan.scenario_id is None:
+        return None
+    agreement = find_agreement(session, plan.scenario_id)
+    if agreement is None:
+        return None
+    host = session.get(Partner, agreement.host_partner_id) if agreement.host_partner_id else None
+    return PooledFundTerms(
+        host=host.name if host else None, terms=terms_of(agreement), reference=agreement.reference
+    )
+
+
+def _monte_carlo(session: Session, plan: Plan) -> dict[str, Any]:
+    """The newest finished Monte Carlo of the plan, for the Uncertainty sheet."""
+    found = session.exec(
+        select(PlanAnalysis)
+        .where(
+            PlanAnalysis.plan_id == plan.id,
+            PlanAnalysis.kind == AnalysisKind.MONTE_CARLO,
+            PlanAnalysis.status == AnalysisStatus.FINISHED,
+        )
+        .order_by(col(PlanAnalysis.id).desc())
+    ).first()
+    return dict(found.result) if found is not None else {}
 
 
 def find_plan_to_export(session: Session, wanted: str) -> Plan:

@@ -30,6 +30,7 @@ from models.vocabulary import (
     BudgetStatus,
     financial_year_label,
 )
+from planner.core.conflict import VersionedForm
 
 
 class ChoiceField(SelectField):
@@ -68,7 +69,7 @@ def year_choices(years: list[int]) -> list[SelectChoice]:
     return options((str(year), financial_year_label(year)) for year in years)
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(VersionedForm):
     name = StringField("Name", description="As the partnership knows it, e.g. Kirklees Council.")
     kind = ChoiceField(
         "Kind of organisation",
@@ -90,7 +91,7 @@ class PartnerForm(FlaskForm):
         }
 
 
-class CycleForm(FlaskForm):
+class CycleForm(VersionedForm):
     budget_setting_month = ChoiceField(
         "Month it sets its budget",
         choices=options([(str(number), name) for number, name in enumerate(MONTH_NAMES, start=1)]),
@@ -111,7 +112,7 @@ class CycleForm(FlaskForm):
         }
 
 
-class BudgetLineForm(FlaskForm):
+class BudgetLineForm(VersionedForm):
     partner_id = ChoiceField("Partner")
     year = ChoiceField("Financial year")
     maximum = StringField(
@@ -158,7 +159,7 @@ class BudgetLineForm(FlaskForm):
         }
 
 
-class ContractForm(FlaskForm):
+class ContractForm(VersionedForm):
     partner_id = ChoiceField("Partner paying")
     intervention_id = ChoiceField("Intervention")
     place_id = ChoiceField(
@@ -181,7 +182,7 @@ class ContractForm(FlaskForm):
         }
 
 
-class DemandTypeForm(FlaskForm):
+class DemandTypeForm(VersionedForm):
     """Cost shares are extra inputs named share_<partner id>, one per partner."""
 
     name = StringField("Name", description="e.g. Police call-out for domestic abuse.")
@@ -197,6 +198,15 @@ class DemandTypeForm(FlaskForm):
     cost_source = StringField("Source of the unit cost", description="Who published it.")
     cost_source_url = URLField("Web address of the source")
     cost_published = StringField("When the source was published")
+    unit_cost_low = StringField(
+        "Lowest plausible cost of one unit (£, optional)",
+        description="With the highest, the range the Monte Carlo draws from; blank: plus or "
+        "minus 20% of the cost.",
+        render_kw={"inputmode": "decimal"},
+    )
+    unit_cost_high = StringField(
+        "Highest plausible cost of one unit (£, optional)", render_kw={"inputmode": "decimal"}
+    )
     description = TextAreaField("Description")
 
     def to_fields(self) -> dict[str, Any]:
@@ -204,6 +214,8 @@ class DemandTypeForm(FlaskForm):
             "name": self.name.data,
             "unit": self.unit.data,
             "unit_cost": money_text(self.unit_cost.data),
+            "unit_cost_low": money_text(self.unit_cost_low.data),
+            "unit_cost_high": money_text(self.unit_cost_high.data),
             "price_year": self.price_year.data or "",
             "cost_source": self.cost_source.data or "",
             "cost_source_url": self.cost_source_url.data or "",
@@ -212,7 +224,7 @@ class DemandTypeForm(FlaskForm):
         }
 
 
-class InterventionForm(FlaskForm):
+class InterventionForm(VersionedForm):
     name = StringField("Name")
     category = ChoiceField(
         "Category",
@@ -240,6 +252,11 @@ class InterventionForm(FlaskForm):
     duration_weeks = StringField(
         "Length of the programme, in weeks", render_kw={"inputmode": "numeric"}
     )
+    volunteer_hours = StringField(
+        "Volunteer hours each participant needs",
+        description="Drawn from the place's shared volunteers; 0 if it needs none.",
+        render_kw={"inputmode": "decimal"},
+    )
     evidence_rating = ChoiceField(
         "Evidence rating",
         description="Early Intervention Foundation Guidebook: 4 strongest, NL2 not yet level 2, "
@@ -255,6 +272,15 @@ class InterventionForm(FlaskForm):
     rating_date = StringField("When the rating was published", description="e.g. February 2018.")
     rating_url = URLField("Web address of the rating")
     illustrative = BooleanField("Costs and effect sizes are illustrative, not published figures")
+    take_up_low_percent = StringField(
+        "Lowest take-up (%, optional)",
+        description="Share of commissioned places likely to be taken up and completed, at worst. "
+        "Blank: every place is taken, as the plan assumes.",
+        render_kw={"inputmode": "decimal"},
+    )
+    take_up_high_percent = StringField(
+        "Highest take-up (%, optional)", render_kw={"inputmode": "decimal"}
+    )
 
     def to_fields(self) -> dict[str, Any]:
         return {
@@ -267,16 +293,19 @@ class InterventionForm(FlaskForm):
             "min_cohort": number_text(self.min_cohort.data) or "0",
             "capacity": number_text(self.capacity.data) or "0",
             "duration_weeks": number_text(self.duration_weeks.data),
+            "volunteer_hours": number_text(self.volunteer_hours.data) or "0",
             "evidence_rating": self.evidence_rating.data,
             "cost_rating": self.cost_rating.data or None,
             "rating_source": self.rating_source.data or "",
             "rating_date": self.rating_date.data or "",
             "rating_url": self.rating_url.data or "",
             "illustrative": bool(self.illustrative.data),
+            "take_up_low_percent": number_text(self.take_up_low_percent.data),
+            "take_up_high_percent": number_text(self.take_up_high_percent.data),
         }
 
 
-class EffectForm(FlaskForm):
+class EffectForm(VersionedForm):
     demand_type_id = ChoiceField("Demand type it reduces")
     reduction_per_participant = StringField(
         "Units avoided per participant, in each year it lasts",
@@ -287,16 +316,39 @@ class EffectForm(FlaskForm):
         "Years after taking part when the effect arrives",
         description="Whole numbers, e.g. 1, 2, 3 or 1-3 (1 = the year after taking part).",
     )
+    standard_error = StringField(
+        "Standard error of the effect (optional)",
+        description="In the same units, as the evaluation reports it. Give this or a range; "
+        "with neither, a default by evidence rating: 20% of the effect for a 4, 30% for a 3, "
+        "50% for a 2, 75% for NL2.",
+        render_kw={"inputmode": "decimal"},
+    )
+    effect_low = StringField(
+        "Lowest plausible effect (optional)",
+        description="Units avoided per participant at the low end of the evidence.",
+        render_kw={"inputmode": "decimal"},
+    )
+    effect_high = StringField(
+        "Highest plausible effect (optional)", render_kw={"inputmode": "decimal"}
+    )
+    spread_source = StringField(
+        "Where the standard error or range comes from",
+        description="e.g. YEF Toolkit: moderate impact band, 10% to 30% less violence.",
+    )
 
     def to_fields(self) -> dict[str, Any]:
         return {
             "demand_type_id": self.demand_type_id.data,
             "reduction_per_participant": number_text(self.reduction_per_participant.data),
             "years_after": self.years_after.data or "",
+            "standard_error": number_text(self.standard_error.data),
+            "effect_low": number_text(self.effect_low.data),
+            "effect_high": number_text(self.effect_high.data),
+            "spread_source": self.spread_source.data or "",
         }
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(VersionedForm):
     name = StringField("Name", description="A ward, neighbourhood or locality.")
     district = StringField(
         "District", description="e.g. Kirklees. Budget lines may be limited to districts."
@@ -321,7 +373,7 @@ class PlaceForm(FlaskForm):
         }
 
 
-class PopulationForm(FlaskForm):
+class PopulationForm(VersionedForm):
     target_group = StringField(
         "Target group", description="Use the same words as the interventions' target groups."
     )
@@ -338,7 +390,7 @@ class PopulationForm(FlaskForm):
         }
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(VersionedForm):
     intervention_id = ChoiceField("Intervention")
     capacity = StringField(
         "Participants per year in this place",

@@ -17,8 +17,8 @@ from sqlmodel import Session, SQLModel, select
 
 from models.fields import field_errors
 from models.rules import RuleBroken
-from models.text import comparison_key
 from models.vocabulary import parse_financial_year
+from planner.inputs.name_index import indexed_names, name_key
 
 Schema = TypeVar("Schema", bound=BaseModel)
 Record = TypeVar("Record", bound=SQLModel)
@@ -82,13 +82,6 @@ def reference(
         raise InputError({field: str(missing)}) from None
 
 
-def name_key(name: object) -> str:
-    """A name as names are compared: ignoring capitals, extra spaces and look-alike letters, so
-    "Bradford East", "bradford  EAST " and "Brаdford East" with a Cyrillic "а" are the same
-    place (people, and a spreadsheet's SUMIFS, cannot tell them apart)."""
-    return comparison_key(name)
-
-
 def _same_named(session: Session, table: type[Record], name: str) -> list[tuple[int, str]]:
     """(id, name) of every record whose name is `name` ignoring capitals and extra spaces.
 
@@ -96,6 +89,9 @@ def _same_named(session: Session, table: type[Record], name: str) -> list[tuple[
     tens or hundreds of rows, so reading their names is cheap.
     """
     wanted = name_key(name)
+    index = indexed_names(session, table)
+    if index is not None:
+        return list(index.get(wanted, {}).items())
     column = table.name  # type: ignore[attr-defined]
     rows = session.exec(select(table.id, column)).all()  # type: ignore[attr-defined]
     return [(record_id, recorded) for record_id, recorded in rows if name_key(recorded) == wanted]
@@ -107,10 +103,15 @@ def by_name(session: Session, table: type[Record], name: str) -> Record | None:
     text = str(name).strip()
     if not text:
         return None
+    if indexed_names(session, table) is not None:
+        found = _same_named(session, table, text)
+        exact = [record_id for record_id, recorded in found if recorded == text]
+        chosen = exact[0] if exact else (found[0][0] if found else None)
+        return session.get(table, chosen) if chosen is not None else None
     column = table.name  # type: ignore[attr-defined]
-    exact = session.exec(select(table).where(column == text)).first()
-    if exact is not None:
-        return exact
+    spelt_exactly = session.exec(select(table).where(column == text)).first()
+    if spelt_exactly is not None:
+        return spelt_exactly
     found = _same_named(session, table, text)
     return session.get(table, found[0][0]) if found else None
 

@@ -11,7 +11,10 @@ from typing import Any, TypeVar
 from flask import flash, redirect, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 
+from planner.core.conflict import conflict_page, is_stale
+from planner.db import get_session
 from planner.inputs.forms import ConfirmForm
 from planner.inputs.validation import InputError
 
@@ -24,9 +27,15 @@ def actor() -> Any:
     return current_user._get_current_object()
 
 
-def attempt(form: FlaskForm, save: Callable[[], T]) -> T | None:
+class EditConflict(Exception):
+    """The form was filled from an older version of the record than the one stored now."""
+
+
+def attempt(form: FlaskForm, save: Callable[[], T], editing: Any = None) -> T | None:
     """When the form is posted, save it through a service; on an InputError put each reason
-    next to its field and into the form's error summary, and return None."""
+    next to its field and into the form's error summary, and return None. Raises EditConflict
+    when `editing` changed since the form was filled (checked before saving, and again by the
+    database as it saves)."""
     form.problems = {}
     if not form.is_submitted():
         return None
@@ -36,11 +45,15 @@ def attempt(form: FlaskForm, save: Callable[[], T]) -> T | None:
             for name, errors in form.errors.items()
         }
         return None
+    if is_stale(form, editing):
+        raise EditConflict
     try:
         return save()
     except InputError as error:
         show_errors(form, error.errors)
         return None
+    except StaleDataError:
+        raise EditConflict from None
 
 
 def show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
@@ -108,17 +121,30 @@ def form_page(
     form: FlaskForm,
     save: Callable[[], T | None],
     done: Callable[[T], tuple[str, str]],
+    *,
+    editing: Any = None,
     **page: Any,
 ) -> Any:
     """One input's form page. When posted, save it through a service and move on, saying what
     was saved (`done` gives the message and the address for what `save` returned); otherwise,
     or when the service refuses it, show the form with `page`'s title, caption, intro, submit
-    label and back link (again with the reasons, next to each field)."""
-    record = attempt(form, save)
+    label and back link (again with the reasons, next to each field); `template` may name a
+    page that extends inputs/form.html.
+
+    `editing` is the stored record the form changes: a save made from an older version of it
+    gets the conflict page instead, and changes nothing."""
+    try:
+        record = attempt(form, save, editing)
+    except EditConflict:
+        session = get_session()
+        session.rollback()
+        what = str(page.get("caption") or page.get("title") or "This record")
+        return conflict_page(session, form, editing, what=what, back_url=page.get("back_url", "/"))
     if record:
         message, url = done(record)
         return saved(message, url)
-    return render_template("inputs/form.html", form=form, **page), form_status(form)
+    template = page.pop("template", "inputs/form.html")
+    return render_template(template, form=form, **page), form_status(form)
 
 
 def form_status(form: FlaskForm) -> int:

@@ -106,7 +106,7 @@ def compare_plans(reports: list[PlanReport]) -> Comparison:
             "ratio",
         ),
         figure(
-            "People served (participant places)",
+            "Participants",
             [r.participants if r.has_allocation else None for r in reports],
             "count",
         ),

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
 from models import Plan
 from models.plan import PlanStatus
 from models.vocabulary import financial_year_label
+from optimiser.families import family
 from optimiser.rounding import controlled_rounding
 from optimiser.solve import EARLY_STOPS, says_why_it_stopped
 from planner.core.years import InFinancialYear
@@ -148,6 +151,15 @@ class PlanReport:
     @property
     def diagnosis(self) -> dict[str, Any] | None:
         return self.result.get("diagnosis")
+
+    @property
+    def clash_groups(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The clashes grouped by kind of rule (the registry's headings), in the order the
+        diagnosis found them, so each kind is named once above its clashes."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for clash in (self.diagnosis or {}).get("clashes", []):
+            groups.setdefault(family(str(clash["family"])).heading, []).append(clash)
+        return list(groups.items())
 
     @property
     def pooling(self) -> dict[str, Any] | None:
@@ -345,9 +357,12 @@ def year_table(years: list[YearSpend], partners: list[str]) -> YearTable:
     ]
     if not cells:
         return YearTable([(year, {}, 0) for year in years], {}, 0)
-    row, column, amount = (list(part) for part in zip(*cells, strict=True))
+    row, column, amount = (np.asarray(part) for part in zip(*cells, strict=True))
     rounded = controlled_rounding(row, column, amount, (len(years), len(partners)))
-    shown = {(r, c): int(whole) for r, c, whole in zip(row, column, rounded.cells, strict=True)}
+    shown = {
+        (int(r), int(c)): int(whole)
+        for r, c, whole in zip(row.tolist(), column.tolist(), rounded.cells, strict=True)
+    }
     return YearTable(
         rows=[
             (

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-import plotly
 from flask import (
     Blueprint,
     current_app,
+    flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
+from flask import session as session_store
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
 
+from models import DeliveryRecord, Plan
 from models.plan import PlanStatus
-from planner.auth.roles import READERS, role_required
+from optimiser.unfunded import UNFUNDED_REASONS, UnfundedReason
+from planner import STATIC_DIR
+from planner.analysis.charts import analysis_charts
+from planner.analysis.service import ANALYSIS_DEFAULTS, latest_analyses
+from planner.auth.roles import EDITORS, READERS, role_required
 from planner.core.ids import number_arg, number_args
 from planner.db import get_session
+from planner.jobs.service import cancel_job
+from planner.plans.cache import etag_of, reports
 from planner.plans.charts import plan_charts
 from planner.plans.compare import compare_plans
 from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
@@ -36,6 +49,7 @@ from planner.plans.service import (
     plans_to_compare,
     scenario_filter_choices,
 )
+from planner.pooled_fund.service import plan_pooled_fund
 from planner.solving.pooling_job import pooling_state
 from planner.solving.workers import give_up_on_interrupted_plans
 
@@ -43,7 +57,9 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 # Plotly's own bundle, shipped inside the plotly Python package: served from here so charts work
 # offline and nothing is fetched from a CDN.
-PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Only the parts the charts use (bar and scatter traces): see static/vendor/plotly/README.md.
+PLOTLY_BUNDLE = STATIC_DIR / "vendor" / "plotly" / "plotly-basic.min.js"
+PLOTLY_VERSION = "4.1.1-basic"
 # The id of the <style> element plotly's bundle injects for its map styles unless an element with
 # this id is already in the page; the plan page links static/css/plotly-maps.css under it, since
 # the content security policy refuses inline styles.
@@ -61,13 +77,19 @@ def status_tag_class(status: str) -> str:
     return STATUS_TAGS.get(PlanStatus(status), "tag-grey")
 
 
+@bp.app_template_global()
+def unfunded_reason(reason: str) -> UnfundedReason:
+    """Why an intervention is unfunded, as its tag (``optimiser.unfunded.UNFUNDED_REASONS``)."""
+    return UNFUNDED_REASONS[reason]
+
+
 @bp.app_context_processor
 def plan_helpers() -> dict[str, object]:
     return {
         "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         "status_labels": STATUS_LABELS,
         "status_tags": STATUS_TAGS,
-        "plotly_version": plotly.__version__,
+        "plotly_version": PLOTLY_VERSION,
         "plotly_maps_style_id": PLOTLY_MAPS_STYLE_ID,
     }
 
@@ -109,15 +131,63 @@ def show(plan_id: int) -> ResponseReturnValue:
     plan = find_plan(session, plan_id)
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
-    report = build_report(plan)
-    return render_template(
-        "plans/show.html",
-        report=report,
-        plan=plan,
-        charts=plan_charts(report),
-        delivery=plan_delivery(session, plan),
-        rules=solved_rules(plan),
+    pooled_fund = plan_pooled_fund(session, plan)
+    analyses = latest_analyses(session, plan_id)
+    # A finished or moving analysis changes the page: its state is part of the page's tag.
+    tag = page_etag(session, plan, pooled_fund) + "".join(
+        f"-{a.id}.{a.status.value}.{a.done}" for a in analyses.values()
     )
+    if tag in request.if_none_match:
+        return _not_modified(tag)
+    report, charts, rules = reports.get(plan, lambda: _worked_out(plan))
+    response = make_response(
+        render_template(
+            "plans/show.html",
+            report=report,
+            plan=plan,
+            charts={**charts, **analysis_charts(analyses)},
+            delivery=plan_delivery(session, plan),
+            rules=rules,
+            pooled_fund=pooled_fund,
+            analyses=analyses,
+            analysis_defaults=ANALYSIS_DEFAULTS,
+        )
+    )
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _worked_out(plan: Plan) -> tuple[Any, Any, Any]:
+    report = build_report(plan)
+    return report, plan_charts(report), solved_rules(plan)
+
+
+def page_etag(session: Session, plan: Plan, pooled_fund: object = None) -> str:
+    """What the page of a finished plan depends on besides the plan: whether it is the agreed
+    plan, the delivery recorded, who reads it (their role and form token), and this release."""
+    generate_csrf()  # the page's forms carry the session's token: make sure it has one first
+    recorded = session.exec(select(func.count(), func.max(DeliveryRecord.updated_at))).one()
+    return etag_of(
+        plan.id,
+        plan.finished_at,
+        plan.pooling_status,
+        agreed_plan_id(session),
+        repr(pooled_fund),
+        recorded,
+        current_user.get_id(),
+        getattr(current_user, "role", ""),
+        session_store.get("csrf_token", ""),
+        PLOTLY_VERSION,
+        current_app.config.get("RELEASE", ""),
+    )
+
+
+def _not_modified(tag: str) -> ResponseReturnValue:
+    response = make_response("", 304)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/<int:plan_id>/progress")
@@ -131,6 +201,19 @@ def progress(plan_id: int) -> ResponseReturnValue:
         return redirect(url_for("plans.show", plan_id=plan_id))
     status = plan_status(session, plan, url_for("plans.show", plan_id=plan_id))
     return render_template("plans/progress.html", plan=plan, status=status)
+
+
+@bp.post("/<int:plan_id>/cancel")
+@role_required(*EDITORS)
+def cancel(plan_id: int) -> ResponseReturnValue:
+    """Stop a run still waiting or being solved; the plan says who stopped it and when."""
+    session = get_session()
+    plan = find_plan(session, plan_id)
+    if plan.job_id is not None and cancel_job(session, plan.job_id, current_user):
+        flash(f"Plan {plan.id} was stopped before it finished.", "success")
+    else:
+        flash(f"Plan {plan.id} had already finished, so there was nothing to stop.", "info")
+    return redirect(url_for("plans.progress", plan_id=plan_id))
 
 
 @bp.get("/<int:plan_id>/status")

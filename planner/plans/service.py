@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, current_app
 from sqlmodel import Session, select
 
-from models import Plan, Scenario
+from models import Job, Plan, Scenario
 from models.plan import PlanStatus
 from planner.delivery.agreement import agreed_plan
 from planner.delivery.service import DeliveryLine, delivery_against_plan
@@ -88,8 +88,11 @@ def progress_label(plan: Plan, ahead: int) -> str:
 
 
 def plan_status(session: Session, plan: Plan, plan_url: str) -> dict[str, Any]:
-    """The small JSON the progress page polls."""
+    """The small JSON the progress page polls: the plan's status, and while it is being solved,
+    its job's progress (percent and what it is doing) and any retry after a worker died."""
     ahead = plans_ahead(session, plan) if plan.status == PlanStatus.QUEUED else 0
+    job = session.get(Job, plan.job_id, populate_existing=True) if plan.job_id else None
+    in_flight = job is not None and not job.state.finished
     return {
         "id": plan.id,
         "status": plan.status.value,
@@ -98,4 +101,9 @@ def plan_status(session: Session, plan: Plan, plan_url: str) -> dict[str, Any]:
         "finished": plan.status.finished,
         "message": plan.message,
         "url": plan_url,
+        "progress": job.progress if job is not None and in_flight else None,
+        "doing": job.progress_message if job is not None and in_flight else "",
+        "attempts": job.attempts if job is not None else 0,
+        "job_id": job.id if job is not None else None,
+        "cancellable": in_flight,
     }

@@ -51,6 +51,7 @@ class RuleLine:
     value: str
     explanation: str
     changed: bool = False
+    term: str = ""  # the glossary entry its label links to, if any
 
 
 def _number(scenario: Scenario, name: str) -> RuleLine:
@@ -63,7 +64,32 @@ def _number(scenario: Scenario, name: str) -> RuleLine:
         f"{shown}{unit}",
         rule.hint,
         changed=shown != rule.default_text(),
+        term=rule.glossary,
     )
+
+
+def slices_in_words(multipliers: list[float]) -> str:
+    """Diminishing returns in plain words: "the first third of the people reached count in full,
+    the next third at 80%, the last third at 60%"."""
+
+    def counted(multiplier: float) -> str:
+        return "in full" if multiplier == 1 else f"at {display_number(multiplier * 100)}%"
+
+    if len(multipliers) == 1:
+        return f"everyone reached counts {counted(multipliers[0])}"
+    names = (
+        ("the first third", "the next third", "the last third")
+        if len(multipliers) == 3
+        else tuple(f"slice {number}" for number in range(1, len(multipliers) + 1))
+    )
+    parts = [f"{name} {counted(m)}" for name, m in zip(names, multipliers, strict=True)]
+    parts[0] = f"{names[0]} of the people reached count {counted(multipliers[0])}"
+    return ", ".join(parts)
+
+
+def rating_in_words(rating: str) -> str:
+    """An evidence rating with NL2 explained where it appears."""
+    return "NL2 (not yet level 2: too little evidence)" if rating == "NL2" else rating
 
 
 def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLine]:
@@ -81,20 +107,24 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
         RuleLine("Funding", mode_label, mode_hint, scenario.funding_mode != FundingMode.POOLED),
         RuleLine(
             "Weakest evidence funded",
-            scenario.min_evidence_rating,
+            rating_in_words(scenario.min_evidence_rating),
             EVIDENCE_HINTS.get(scenario.min_evidence_rating, ""),
             scenario.min_evidence_rating != "2",
+            term="evidence-rating",
         ),
         _number(scenario, "min_share_rated_3_plus"),
+        _number(scenario, "min_share_vcs"),
         RuleLine(
             "Confidence in expected effect",
-            ", ".join(
-                f"{level}: {display_number(weight)}"
+            "Rated "
+            + ", ".join(
+                f"{level}: {display_number(weight * 100)}%"
                 for level, weight in scenario.confidence_levels().items()
             ),
             "Share of an intervention's expected effect the plan counts on, by evidence rating.",
             bool(scenario.confidence)
             and scenario.confidence_levels() != Scenario(name="").confidence_levels(),
+            term="confidence",
         ),
         _number(scenario, "bcr_threshold"),
         _number(scenario, "portfolio_vfm_ratio"),
@@ -140,6 +170,23 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
             objective_hint,
             scenario.objective != ObjectiveChoice.VALUE,
         ),
+        RuleLine(
+            "Target mode",
+            (
+                f"Least cost to avoid {display_number(scenario.target_amount)} "
+                + (
+                    choices.demand_type_name(scenario.target_demand_type_id)
+                    if scenario.target_demand_type_id is not None
+                    else "pounds of demand"
+                )
+            )
+            if scenario.target_amount is not None
+            else "Off",
+            "Instead of the most demand avoided for the budgets, the least cost to reach a "
+            "target under the same rules.",
+            scenario.target_amount is not None,
+        ),
+        _number(scenario, "expected_over_draws"),
     ]
     if scenario.objective == ObjectiveChoice.PRIORITY:
         for demand_type_id, weight in sorted(scenario.priority_weights.items()):
@@ -156,10 +203,11 @@ def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLin
         _number(scenario, "appraisal_years"),
         RuleLine(
             "Diminishing returns",
-            ", ".join(display_number(m) for m in scenario.segment_multipliers),
-            "Effect multiplier of each equal slice of the people who can be reached: the first "
-            "people reached are those at highest risk.",
+            slices_in_words(list(scenario.segment_multipliers)),
+            "The people who can be reached are split into equal slices: the first people reached "
+            "are those at highest risk, so they count most.",
             list(scenario.segment_multipliers) != [1.0, 0.8, 0.6],
+            term="diminishing-returns",
         ),
         RuleLine(
             "Whole programmes",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.fields import is_plain_number
 from models.scenario import DEFAULT_CONFIDENCE, DEFAULT_SEGMENT_MULTIPLIERS, CapScope, Scenario
 from models.vocabulary import ObjectiveChoice, parse_financial_year
 from optimiser.families import SETTINGS, Setting
@@ -43,6 +44,7 @@ class NumberRule:
     whole: bool = False
     percent: bool = False  # typed as a percentage, stored as a fraction
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
+    glossary: str = ""  # the glossary entry that explains it
 
     @classmethod
     def of(cls, setting: Setting) -> NumberRule:
@@ -58,6 +60,7 @@ class NumberRule:
             whole=setting.whole,
             percent=setting.percent,
             why_maximum=setting.why_maximum,
+            glossary=setting.glossary,
         )
 
     def default_text(self) -> str:
@@ -153,6 +156,8 @@ class ScenarioSubmission:
     budget_overrides: dict[int, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
     caps: list[tuple[CapScope, str, Decimal]] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    # Posted from the web form: problems are shown against its inputs (checks.form_input).
+    from_form: bool = False
 
 
 def display_number(value: float | int | Decimal | None) -> str:
@@ -182,6 +187,8 @@ def form_values(scenario: Scenario | None) -> dict[str, str]:
         "objective_demand_type_id": str(source.objective_demand_type_id or ""),
         "max_cost_per_unit_demand_type_id": str(source.max_cost_per_unit_demand_type_id or ""),
         "max_cost_per_unit": display_money(source.max_cost_per_unit),
+        "target_amount": display_number(source.target_amount),
+        "target_demand_type_id": str(source.target_demand_type_id or ""),
         "segment_multipliers": ", ".join(display_number(m) for m in source.segment_multipliers),
         "whole_programme": "y" if source.whole_programme else "",
     }
@@ -241,6 +248,8 @@ class _Reader:
         if not text:
             return None
         try:
+            if not is_plain_number(text):
+                raise InvalidOperation(text)
             number = float(Decimal(text))
         except InvalidOperation:
             self.errors[name] = f"{label} must be a number, like {display_number(high / 2)}"
@@ -262,6 +271,8 @@ class _Reader:
         if not text:
             return None
         try:
+            if not is_plain_number(text):
+                raise InvalidOperation(text)
             amount = Decimal(text)
         except InvalidOperation:
             self.errors[name] = f"{label} must be an amount of money, like 25000 or 25000.50"
@@ -294,7 +305,7 @@ def parse_scenario_form(
 ) -> ScenarioSubmission:
     """Read every rule from the posted form, each number within `rules` (see number_rules).
     Problems go to `errors`, keyed by input name."""
-    submission = ScenarioSubmission()
+    submission = ScenarioSubmission(from_form=True)
     read = _Reader(posted, submission.errors)
     fields = submission.fields
     fields["name"] = read.text("name")
@@ -330,6 +341,7 @@ def parse_scenario_form(
 
     _read_cost_cap(read, choices, fields)
     _read_objective(read, choices, fields)
+    _read_target(read, choices, fields)
     fields["confidence"] = _read_confidence(read)
     fields["partner_fairness_overrides"] = {
         str(partner_id): factor
@@ -365,6 +377,28 @@ def _read_cost_cap(read: _Reader, choices: ScenarioChoices, fields: dict[str, An
         read.errors["max_cost_per_unit"] = "The most to spend per unit avoided must be more than £0"
     fields["max_cost_per_unit_demand_type_id"] = demand_type_id
     fields["max_cost_per_unit"] = amount
+
+
+def _read_target(read: _Reader, choices: ScenarioChoices, fields: dict[str, Any]) -> None:
+    """Target mode: an amount above 0, in the chosen demand type's units or in pounds."""
+    fields["target_demand_type_id"] = read.choice_id(
+        "target_demand_type_id", choices.demand_types, "the demand type"
+    )
+    text = read.text("target_amount").replace(",", "").replace("£", "")
+    if not text:
+        fields["target_amount"] = None
+        return
+    try:
+        amount = float(text)
+    except ValueError:
+        read.errors["target_amount"] = "The target must be a number, like 100"
+        return
+    if not amount > 0:
+        read.errors["target_amount"] = (
+            "The target must be more than 0 (leave it blank to plan the most for the budgets)"
+        )
+        return
+    fields["target_amount"] = amount
 
 
 def _read_objective(read: _Reader, choices: ScenarioChoices, fields: dict[str, Any]) -> None:
@@ -411,7 +445,10 @@ def _read_segments(read: _Reader) -> list[float]:
     if not text:
         return list(DEFAULT_SEGMENT_MULTIPLIERS)
     try:
-        multipliers = [float(Decimal(part.strip())) for part in text.split(",") if part.strip()]
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not all(is_plain_number(part) for part in parts):
+            raise InvalidOperation(text)
+        multipliers = [float(Decimal(part)) for part in parts]
     except InvalidOperation:
         read.errors["segment_multipliers"] = (
             "Write the multipliers as numbers separated by commas, like 1, 0.8, 0.6"

@@ -7,9 +7,12 @@ import re
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 
 from models import Scenario
 from planner.auth.roles import EDITORS, READERS, role_required
+from planner.core.conflict import conflict_page, value_rows
 from planner.db import get_session
 from planner.scenarios.describe import describe_rules
 from planner.scenarios.forms import (
@@ -32,7 +35,7 @@ from planner.scenarios.service import (
     scenario_choices,
     update_scenario,
 )
-from planner.solving.service import plan_in_progress, run_plan, start_plan
+from planner.solving.service import RunInFlight, ask_for_plan, plan_in_progress
 
 bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -124,14 +127,40 @@ def edit(scenario_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(scenario, form_values(scenario), {})
     session = get_session()
+    sent = request.form.get("version", "").strip()
+    if sent.isdigit() and int(sent) != scenario.version:
+        return _conflict(session, scenario)
     submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
     try:
         update_scenario(session, scenario, submission, current_user)
+    except StaleDataError:
+        session.rollback()
+        return _conflict(session, scenario)
     except ScenarioError as error:
         session.rollback()
         return _form_page(scenario, dict(request.form), error.errors)
     flash(f"Scenario ‘{scenario.name}’ saved.", "success")
     return redirect(url_for("scenarios.show", scenario_id=scenario.id))
+
+
+def _conflict(session: Session, scenario: Scenario) -> ResponseReturnValue:
+    """Someone saved the scenario since this form was filled: both people's values, nothing
+    saved."""
+    session.refresh(scenario)
+    yours = {name: value for name, value in request.form.items() if name in form_values(scenario)}
+    rows = [
+        row
+        for row in value_rows(yours, form_values(scenario), {})
+        if row.differs or row.label == "Name"
+    ]
+    return conflict_page(
+        session,
+        None,
+        scenario,
+        what=f"Scenario ‘{scenario.name}’",
+        back_url=url_for("scenarios.show", scenario_id=scenario.id),
+        rows=rows,
+    )
 
 
 @bp.post("/<int:scenario_id>/copy")
@@ -168,6 +197,11 @@ def run(scenario_id: int) -> ResponseReturnValue:
     session = get_session()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     under_way = plan_in_progress(session, app, scenario_id)
+    if under_way is None:
+        try:
+            plan = ask_for_plan(session, scenario_id, current_user)
+        except RunInFlight as in_flight:  # another request started one a moment ago
+            under_way = in_flight.plan
     if under_way is not None:
         flash(
             f"‘{scenario.name}’ is already being planned (plan {under_way.id}), so no second run "
@@ -175,6 +209,4 @@ def run(scenario_id: int) -> ResponseReturnValue:
             "info",
         )
         return redirect(url_for("plans.progress", plan_id=under_way.id))
-    plan = start_plan(session, scenario_id, current_user)
-    run_plan(app, plan.id)  # type: ignore[arg-type]
     return redirect(url_for("plans.progress", plan_id=plan.id))

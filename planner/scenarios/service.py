@@ -26,12 +26,16 @@ from models.intervention import InterventionCategory
 from models.scenario import CapScope, ScenarioCreate
 from planner.audit.service import Actor, json_safe, record_change
 from planner.inputs.validation import name_key
+from planner.pooled_fund.service import copy_agreement
+from planner.scenarios.checks import form_input, scenario_problems
 from planner.scenarios.forms import (
     BudgetLineChoice,
     CapTarget,
     ScenarioChoices,
     ScenarioSubmission,
+    number_rules,
 )
+from planner.solving.inputs import PlanningInputError, planning_inputs
 from planner.solving.workers import give_up_on_interrupted_plans
 
 # Where a model-level rule's message belongs in the form.
@@ -154,9 +158,43 @@ def _validated(
     )
     if wanted and clash is not None:
         errors["name"] = f"There is already a scenario called ‘{clash}’; choose another name"
+    if details is not None:
+        # The same rules for the form and the API (planner.scenarios.checks); the form has
+        # already said what it could, against its own inputs.
+        choices = scenario_choices(session)
+        rules = number_rules(current_app.config.get("SOLVE_TIME_LIMIT"))
+        for key, message in scenario_problems(details, choices, rules).items():
+            where = form_input(key, choices) if submission.from_form else key
+            family = where.partition("-")[0]
+            if submission.from_form and any(k.partition("-")[0] == family for k in errors):
+                continue
+            errors.setdefault(where, message)
+    if details is not None and not errors:
+        beyond = _target_beyond_reach(session, details)
+        if beyond:
+            errors["target_amount"] = beyond
     if errors or details is None:
         raise ScenarioError(errors)
     return details
+
+
+def _target_beyond_reach(session: Session, details: ScenarioCreate) -> str | None:
+    """Why a target is beyond what the whole eligible population could avoid, or None.
+
+    Budgets aside: a target the budgets cannot reach is a plan whose diagnosis says which rules
+    clash, not a mistake in the form.
+    """
+    if details.target_amount is None:
+        return None
+    probe = Scenario(**details.model_dump())
+    try:
+        planning_inputs(session, probe)
+    except PlanningInputError as error:
+        text = str(error)
+        if "target: " in text:
+            reason = text.split("target: ", 1)[1].rstrip(".")
+            return f"The target of {reason}"
+    return None
 
 
 def _apply(scenario: Scenario, details: ScenarioCreate, submission: ScenarioSubmission) -> None:
@@ -255,7 +293,7 @@ def copy_name(session: Session, name: str) -> str:
 
 
 def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenario:
-    """A new scenario with the same rules, budget overrides and caps."""
+    """A new scenario with the same rules, budget overrides, caps and pooled-fund agreement."""
     fields = deepcopy(original.model_dump(exclude={"id", "created_at", "updated_at"}))
     copy = Scenario(**fields)
     copy.name = copy_name(session, original.name)
@@ -265,6 +303,7 @@ def copy_scenario(session: Session, original: Scenario, actor: Actor) -> Scenari
     copy.caps = [_new_cap(c.scope, c.target, c.maximum) for c in original.caps]
     session.add(copy)
     session.flush()
+    copy_agreement(session, original, copy)
     record_change(
         session,
         actor,

@@ -72,7 +72,7 @@ def init_throttle(app: Flask) -> Limiter:
         methods=["POST"],
         deduct_when=_failed,
     )(limited)
-    app.view_functions[SIGN_IN_ENDPOINT] = limited
+    app.view_functions[SIGN_IN_ENDPOINT] = limited  # type: ignore[assignment]
     app.register_error_handler(RateLimitExceeded, too_many_attempts)
     app.extensions["sign_in_limiter"] = limiter
     return limiter

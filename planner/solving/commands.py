@@ -28,10 +28,10 @@ def solve_command(scenario: str, as_json: bool, time_limit: float | None) -> Non
     from planner.db import new_session, upgrade_database
     from planner.solving.reading import plan_json, summary_lines
     from planner.solving.service import (
+        RunInFlight,
         ScenarioNotFound,
+        ask_for_plan,
         scenario_by_name,
-        solve_plan_with_pooling,
-        start_plan,
     )
 
     upgrade_database()
@@ -41,8 +41,13 @@ def solve_command(scenario: str, as_json: bool, time_limit: float | None) -> Non
         except ScenarioNotFound as error:
             fail(str(error))
             return
-        plan = start_plan(session, found.id, None, time_limit=time_limit)  # type: ignore[arg-type]
-        solved = solve_plan_with_pooling(session, plan.id) or plan  # type: ignore[arg-type]
+        try:
+            solved = ask_for_plan(session, found.id, None, time_limit=time_limit, here=True)  # type: ignore[arg-type]
+        except RunInFlight as in_flight:
+            fail(
+                f'"{found.name}" is already being planned (plan {in_flight.plan.id}); '
+                "run it again once that has finished"
+            )
         if as_json:
             click.echo(json.dumps(plan_json(solved), indent=2, ensure_ascii=False))
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import optimiser as opt
 from models import (
@@ -28,9 +28,12 @@ from models import (
     Scenario,
     ScenarioBudgetOverride,
     ScenarioCap,
+    VolunteerPool,
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
+from planner.community.providers import voluntary_shares
+from planner.community.residents import residents_inputs
 from planner.inputs.named import named_by_id
 from planner.solving.rule_fields import rule_fields
 
@@ -61,11 +64,15 @@ def planning_inputs(
     places = named_by_id(session, Place)
     demand_types = named_by_id(session, DemandType)
     years = set(scenario.years)
+    set_asides, residents_choices = residents_inputs(session, scenario.id, years)  # type: ignore[arg-type]
     try:
         inputs = opt.PlanningInputs(
             partners=tuple(
                 opt.Partner(
-                    key=p.name, name=p.name, kind=str(p.kind.value), district=p.district or None
+                    key=p.name,
+                    name=p.name,
+                    kind=opt.PartnerKind(p.kind.value),
+                    district=p.district or None,
                 )
                 for p in partners.values()
             ),
@@ -75,6 +82,9 @@ def planning_inputs(
             places=_places(session, places, interventions),
             cycles=_cycles(session, names),
             contracts=_contracts(session, names, interventions, places, years),
+            volunteer_pools=_volunteer_pools(session, places, years),
+            set_asides=set_asides,
+            residents_choices=residents_choices,
         )
         rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
         opt.check_rules(inputs, rules)
@@ -86,14 +96,16 @@ def planning_inputs(
 def _budget_lines(
     session: Session, names: dict[int | None, str], years: set[int]
 ) -> tuple[opt.BudgetLine, ...]:
-    lines = session.exec(select(BudgetLine).order_by(BudgetLine.partner_id, BudgetLine.year)).all()
+    lines = session.exec(
+        select(BudgetLine).order_by(col(BudgetLine.partner_id), col(BudgetLine.year))
+    ).all()
     return tuple(
         opt.BudgetLine(
             partner=names[line.partner_id],
             year=line.year,
-            maximum=line.maximum,
-            committed_minimum=line.minimum or Decimal(0),
-            status=str(line.status.value),
+            maximum=float(line.maximum),
+            committed_minimum=float(line.minimum or 0),
+            status=opt.BudgetStatus(line.status.value),
             ring_fence=tuple(line.ring_fence),
             districts=tuple(line.districts),
             key=budget_line_key(names[line.partner_id], line.year),
@@ -106,7 +118,7 @@ def _budget_lines(
 def _demand_types(
     session: Session, demand_types: dict[int | None, DemandType], names: dict[int | None, str]
 ) -> tuple[opt.DemandType, ...]:
-    shares: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    shares: dict[int | None, dict[str, Decimal]] = defaultdict(dict)
     for share in session.exec(select(CostShare)).all():
         shares[share.demand_type_id][names[share.partner_id]] = share.share_percent
     result = []
@@ -122,9 +134,11 @@ def _demand_types(
             opt.DemandType(
                 key=demand.name,
                 name=demand.name,
-                unit_cost=demand.unit_cost,
-                shares={partner: percent / 100 for partner, percent in percents.items()},
+                unit_cost=float(demand.unit_cost),
+                shares={partner: float(percent) / 100 for partner, percent in percents.items()},
                 unit=demand.unit,
+                unit_cost_low=_pounds(demand.unit_cost_low),
+                unit_cost_high=_pounds(demand.unit_cost_high),
             )
         )
     return tuple(result)
@@ -135,13 +149,19 @@ def _interventions(
     interventions: dict[int | None, Intervention],
     demand_types: dict[int | None, DemandType],
 ) -> tuple[opt.Intervention, ...]:
-    effects: dict[int, list[opt.Effect]] = defaultdict(list)
-    for effect in session.exec(select(InterventionEffect).order_by(InterventionEffect.id)).all():
+    effects: dict[int | None, list[opt.Effect]] = defaultdict(list)
+    voluntary = voluntary_shares(session)
+    for effect in session.exec(
+        select(InterventionEffect).order_by(col(InterventionEffect.id))
+    ).all():
         effects[effect.intervention_id].append(
             opt.Effect(
                 demand_type=demand_types[effect.demand_type_id].name,
                 reduction_per_participant=effect.reduction_per_participant,
                 years_after=tuple(effect.years_after),
+                standard_error=effect.standard_error,
+                low=effect.effect_low,
+                high=effect.effect_high,
             )
         )
     return tuple(
@@ -150,27 +170,39 @@ def _interventions(
             name=i.name,
             category=str(i.category.value),
             target_group=i.target_group,
-            unit_cost=i.unit_cost,
+            unit_cost=float(i.unit_cost),
             evidence_rating=i.evidence_rating,
             effects=tuple(effects.get(intervention_id, [])),
-            fixed_cost=i.fixed_cost or Decimal(0),
+            fixed_cost=float(i.fixed_cost or 0),
             min_cohort=i.min_cohort,
             # 0 means no provider limit was recorded: only the eligible population limits it.
             capacity=i.capacity or None,
             duration_years=max(1, -(-i.duration_weeks // 52)),
             cost_rating=i.cost_rating,
+            volunteer_hours_per_participant=i.volunteer_hours,
+            voluntary_sector_share=voluntary.get(intervention_id, 0.0),  # type: ignore[arg-type]
+            take_up_low=_share(i.take_up_low_percent),
+            take_up_high=_share(i.take_up_high_percent),
         )
         for intervention_id, i in interventions.items()
     )
 
 
+def _pounds(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)
+
+
+def _share(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
+
+
 def _places(
     session: Session, places: dict[int | None, Place], interventions: dict[int | None, Intervention]
 ) -> tuple[opt.Place, ...]:
-    populations: dict[int, dict[str, int]] = defaultdict(dict)
+    populations: dict[int | None, dict[str, int]] = defaultdict(dict)
     for row in session.exec(select(PlacePopulation)).all():
         populations[row.place_id][row.target_group] = row.population
-    capacities: dict[int, dict[str, int]] = defaultdict(dict)
+    capacities: dict[int | None, dict[str, int]] = defaultdict(dict)
     for override in session.exec(select(CapacityOverride)).all():
         intervention = interventions.get(override.intervention_id)
         if intervention is not None:
@@ -185,6 +217,23 @@ def _places(
             capacity=capacities.get(place_id, {}),
         )
         for place_id, place in places.items()
+    )
+
+
+def _volunteer_pools(
+    session: Session, places: dict[int | None, Place], years: set[int]
+) -> tuple[opt.VolunteerPool, ...]:
+    """Shared volunteers in each place and year of the horizon."""
+    return tuple(
+        opt.VolunteerPool(
+            place=places[pool.place_id].name,
+            year=pool.year,
+            hours=pool.hours,
+            hours_per_volunteer=pool.hours_per_volunteer,
+            cost_per_volunteer=float(pool.cost_per_volunteer),
+        )
+        for pool in session.exec(select(VolunteerPool).order_by(col(VolunteerPool.id)))
+        if pool.year in years and pool.place_id in places
     )
 
 
@@ -208,7 +257,7 @@ def _contracts(
     years: set[int],
 ) -> tuple[opt.ExistingContract, ...]:
     result = []
-    for contract in session.exec(select(ExistingContract).order_by(ExistingContract.id)).all():
+    for contract in session.exec(select(ExistingContract).order_by(col(ExistingContract.id))).all():
         in_horizon = tuple(year for year in contract.years if year in years)
         if not in_horizon:
             continue
@@ -217,7 +266,7 @@ def _contracts(
                 partner=names[contract.partner_id],
                 intervention=interventions[contract.intervention_id].name,
                 years=in_horizon,
-                amount_per_year=contract.annual_amount,
+                amount_per_year=float(contract.annual_amount),
                 place=places[contract.place_id].name if contract.place_id else None,
             )
         )
@@ -239,7 +288,7 @@ def scenario_rules(
     if scenario.max_cost_per_unit is not None and scenario.max_cost_per_unit_demand_type_id:
         cost_rule = opt.CostPerUnitRule(
             demand_type=demand_names[str(scenario.max_cost_per_unit_demand_type_id)],
-            max_cost=scenario.max_cost_per_unit,
+            max_cost=float(scenario.max_cost_per_unit),
         )
     place_caps, intervention_caps, category_caps = _caps(session, scenario, interventions, places)
     return opt.ScenarioRules(
@@ -249,6 +298,18 @@ def scenario_rules(
         intervention_caps=intervention_caps,
         category_caps=category_caps,
         budget_overrides=_budget_overrides(session, scenario, names),
+        target=_target(scenario, demand_names),
+    )
+
+
+def _target(scenario: Scenario, demand_names: dict[str, str]) -> opt.DemandTarget | None:
+    """Target mode's target, in the demand type's units or in pounds of all demand avoided."""
+    if scenario.target_amount is None:
+        return None
+    demand = scenario.target_demand_type_id
+    return opt.DemandTarget(
+        amount=scenario.target_amount,
+        demand_type=demand_names[str(demand)] if demand is not None else None,
     )
 
 
@@ -263,8 +324,8 @@ def _budget_overrides(
     return tuple(
         opt.BudgetOverride(
             budget_line=budget_line_key(names[line.partner_id], line.year),
-            maximum=override.maximum,
-            committed_minimum=override.minimum,
+            maximum=float(override.maximum),
+            committed_minimum=None if override.minimum is None else float(override.minimum),
         )
         for override, line in overrides
         if line.year in scenario.years
@@ -276,15 +337,15 @@ def _caps(
     scenario: Scenario,
     interventions: dict[int | None, Intervention],
     places: dict[int | None, Place],
-) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """Caps by place, intervention and category; a target is an id, or a name typed in full."""
     intervention_names = {str(key): i.name for key, i in interventions.items()}
     intervention_names.update({i.name: i.name for i in interventions.values()})
     place_names = {str(key): p.name for key, p in places.items()}
     place_names.update({p.name: p.name for p in places.values()})
-    by_place: dict[str, Decimal] = {}
-    by_intervention: dict[str, Decimal] = {}
-    by_category: dict[str, Decimal] = {}
+    by_place: dict[str, float] = {}
+    by_intervention: dict[str, float] = {}
+    by_category: dict[str, float] = {}
     caps = session.exec(select(ScenarioCap).where(ScenarioCap.scenario_id == scenario.id)).all()
     for cap in caps:
         if cap.scope == CapScope.PLACE:
@@ -292,13 +353,13 @@ def _caps(
                 raise PlanningInputError(
                     f"The scenario caps spend in a place that no longer exists ({cap.target})."
                 )
-            by_place[place_names[cap.target]] = cap.maximum
+            by_place[place_names[cap.target]] = float(cap.maximum)
         elif cap.scope == CapScope.INTERVENTION:
             if cap.target not in intervention_names:
                 raise PlanningInputError(
                     f"The scenario caps an intervention that no longer exists ({cap.target})."
                 )
-            by_intervention[intervention_names[cap.target]] = cap.maximum
+            by_intervention[intervention_names[cap.target]] = float(cap.maximum)
         else:
-            by_category[cap.target] = cap.maximum
+            by_category[cap.target] = float(cap.maximum)
     return by_place, by_intervention, by_category

@@ -14,30 +14,30 @@ needs nothing else, so a task queue can run it as one task kind.
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 import optimiser as opt
-from models import Plan, PlanExplanation
+from models import Job, Plan, PlanExplanation
 from models.fields import utc_now
 from models.plan import ExplanationKind
 from models.scenario import FundingMode
 from planner.db import new_session
+from planner.jobs.context import JobContext
+from planner.jobs.registry import job_kind
 from planner.logs import event
 from planner.solving.snapshot import inputs_from_snapshot, json_ready
-from planner.solving.workers import held_here, longest_run, solve_workers
+from planner.solving.workers import longest_run
 
 JOB_KIND = "pooling"
 WAITING, WORKING, DONE, FAILED = "waiting", "working", "done", "failed"
 UNFINISHED = (WAITING, WORKING)
 FAILURE_KEY = "pooling_failure"
 INTERRUPTED = (
-    "Working out the value of pooling was interrupted (the server restarted); run the scenario "
+    "Working out the value of pooling was interrupted (the program working it out stopped); run the scenario "
     "again to work it out."
 )
 
@@ -52,20 +52,38 @@ def wants_value_of_pooling(answer: opt.Plan) -> bool:
     return answer.status.has_plan and answer.objective is not None
 
 
-def queue_value_of_pooling(app: Flask, plan_id: int) -> Future[int] | None:
-    """Queue the job on the app's workers (SOLVE_IN_BACKGROUND), or work it out now."""
-    if app.config.get("SOLVE_IN_BACKGROUND"):
-        workers = solve_workers(app, lambda queued: None)
-        return workers.submit_work(
-            (JOB_KIND, plan_id), plan_id, lambda: _work_out_in_app(app, plan_id)
-        )
-    _work_out_in_app(app, plan_id)
-    return None
+def pooling_key(plan_id: int) -> str:
+    """The job's exclusive key: one value of pooling in flight per plan."""
+    return f"value-of-pooling:{plan_id}"
 
 
-def _work_out_in_app(app: Flask, plan_id: int) -> None:
+def queue_value_of_pooling(app: Flask, plan_id: int, *, here: bool = False) -> None:
+    """Ask for the job (planner.jobs): run by a worker, or now when `here` (the command line)."""
+    from planner.jobs.service import JobInFlight, dispatch, new_job, run_here
+
     with app.app_context(), new_session() as session:
-        work_out_value_of_pooling(session, plan_id)
+        try:
+            job = new_job(
+                session, JOB_KIND, {"plan_id": plan_id}, exclusive_key=pooling_key(plan_id)
+            )
+        except JobInFlight:
+            return  # already asked for
+        session.commit()
+        job_id = job.id or 0
+    (run_here if here else dispatch)(app, job_id)
+
+
+def _pooling_job_failed(session: Session, job: Job, error: str) -> None:
+    plan = session.get(Plan, int(job.parameters.get("plan_id", 0)), populate_existing=True)
+    if plan is not None and plan.pooling_status in UNFINISHED:
+        _fail(session, plan.id or 0, error)
+
+
+@job_kind(JOB_KIND, title="Working out the value of pooling", on_failure=_pooling_job_failed)
+def value_of_pooling_job(context: JobContext, plan_id: int) -> dict[str, Any]:
+    context.progress(5, "Solving the plan with each partner alone")
+    plan = work_out_value_of_pooling(context.session, plan_id)
+    return {"plan_id": plan_id, "pooling_status": plan.pooling_status if plan else "missing"}
 
 
 def work_out_value_of_pooling(session: Session, plan_id: int) -> Plan | None:
@@ -146,15 +164,26 @@ def _fail(session: Session, plan_id: int, message: str) -> None:
 def pooling_state(session: Session, app: Flask, plan: Plan) -> dict[str, Any]:
     """Where the job for plan N is: its status and, once failed, why.
 
-    A job that no worker of this process holds and that has been waiting longer than any run of
-    it could take was cut short by a restart: it is marked failed, in words.
+    Its job (planner.jobs) is retried or failed when its worker dies; a plan whose job ended
+    without it hearing (or that never had one and waited longer than any run could take) is
+    marked failed here, in words.
     """
-    if plan.pooling_status in UNFINISHED and not held_here(app, plan.id, JOB_KIND):
-        since = plan.finished_at or plan.created_at
-        limit = float(app.config.get("SOLVE_TIME_LIMIT") or 60)
-        if utc_now() - since > longest_run(plan, limit) + timedelta(seconds=0):
-            _fail(session, plan.id, INTERRUPTED)  # type: ignore[arg-type]
+    if plan.pooling_status in UNFINISHED:
+        job = session.exec(
+            select(Job)
+            .where(col(Job.exclusive_key) == pooling_key(plan.id or 0))
+            .order_by(col(Job.id).desc())
+        ).first()
+        if job is not None and job.state.finished:
+            # The job ended without the plan hearing of it (its worker died for good).
+            _fail(session, plan.id or 0, job.error or INTERRUPTED)
             session.refresh(plan)
+        elif job is None:
+            since = plan.finished_at or plan.created_at
+            limit = float(app.config.get("SOLVE_TIME_LIMIT") or 60)
+            if utc_now() - since > longest_run(plan, limit):
+                _fail(session, plan.id, INTERRUPTED)  # type: ignore[arg-type]
+                session.refresh(plan)
     return {
         "plan": plan.id,
         "job": job_name(plan.id),  # type: ignore[arg-type]

@@ -32,6 +32,8 @@ RESULT_KEYS = (
     "budget_lines",
     "spend_by_year",
     "unspent",
+    "rule_rows",
+    "variable_cells",
     "mip_gap",
     "relaxation_objective",
     "relaxation_gap",
@@ -59,7 +61,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     at), spend_by_year and unspent (each partner-year with money left unspent: available,
     spend, unspent, reason and sentence) (all three empty for plans stored before they were
     kept), pooling_status (the value-of-pooling job: waiting, working, done, failed, or empty
-    for none), and for
+    for none), rule_rows and variable_cells (Excel Solver's Answer and Sensitivity reports:
+    every rule's final value, limit, slack, shadow price and ranges; each delivery slice's
+    final value, reduced cost, objective coefficient and ranges; empty for plans stored before
+    they were kept), and for
     whole-programme plans
     mip_gap (the solver's proven gap), relaxation_objective and relaxation_gap (the linear
     relaxation's objective and how far the plan is below it), null otherwise.

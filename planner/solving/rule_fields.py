@@ -68,4 +68,9 @@ def scenario_fields(
         demand_ids.get(cost["demand_type"]) if cost else None
     )
     fields["segment_multipliers"] = list(rules.get("segment_multipliers", []))
+    target = rules.get("target")
+    fields["target_amount"] = target["amount"] if target else None
+    fields["target_demand_type_id"] = (
+        demand_ids.get(target["demand_type"]) if target and target["demand_type"] else None
+    )
     return fields

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from concurrent.futures import Future
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -26,16 +26,18 @@ from models.plan import ExplanationKind, PlanStatus
 from models.scenario import FundingMode
 from planner.audit.service import record_change
 from planner.db import new_session
+from planner.jobs.context import JobStopped
+from planner.jobs.service import JobInFlight, dispatch, new_job, run_here
 from planner.logs import event
 from planner.solving.inputs import PlanningInputError, planning_inputs
+from planner.solving.jobs import SOLVE_PLAN, scenario_run_key
 from planner.solving.pooling_job import (
     WAITING,
-    queue_value_of_pooling,
     wants_value_of_pooling,
     work_out_value_of_pooling,
 )
 from planner.solving.snapshot import inputs_from_snapshot, json_ready, take_snapshot
-from planner.solving.workers import UNFINISHED, give_up_on_interrupted_plans, solve_workers
+from planner.solving.workers import UNFINISHED, give_up_on_interrupted_plans
 
 COMMAND_LINE = "command line"
 SUBJECT_LENGTH = 300
@@ -55,11 +57,65 @@ class ScenarioNotFound(LookupError):
 def start_plan(
     session: Session, scenario_id: int, user: Actor | None, *, time_limit: float | None = None
 ) -> Plan:
-    """Record a queued plan of a scenario, with the snapshot it will be solved from.
+    """Record a queued plan of a scenario, with the snapshot it will be solved from, for the
+    caller to solve now (`solve_plan`).
 
     If the inputs cannot be planned with, the plan is stored already finished, with status
     error and the reason in words, so the person who asked sees why.
     """
+    plan = _new_plan(session, scenario_id, user, time_limit)
+    session.commit()
+    return plan
+
+
+class RunInFlight(Exception):
+    """The scenario already has a run waiting or solving: follow that plan instead."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(f"plan {plan.id} of scenario {plan.scenario_name} is still in flight")
+        self.plan = plan
+
+
+def ask_for_plan(
+    session: Session,
+    scenario_id: int,
+    user: Actor | None,
+    *,
+    time_limit: float | None = None,
+    here: bool = False,
+) -> Plan:
+    """Record a queued plan and the job that solves it, in one transaction, and send the job to
+    be run (or, `here`, run it now in this process). The database refuses a second run of a
+    scenario while one is in flight: then RunInFlight names the plan being solved, and nothing
+    new is stored."""
+    plan = _new_plan(session, scenario_id, user, time_limit)
+    if plan.status.finished:  # the inputs cannot be planned with: said on the plan
+        session.commit()
+        return plan
+    try:
+        job = new_job(
+            session,
+            SOLVE_PLAN,
+            {"plan_id": plan.id},
+            user=user,
+            exclusive_key=scenario_run_key(scenario_id),
+        )
+    except JobInFlight as in_flight:
+        running = session.exec(select(Plan).where(Plan.job_id == in_flight.job.id)).first()
+        if running is None:
+            raise
+        raise RunInFlight(running) from None
+    plan.job_id = job.id
+    session.commit()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    (run_here if here else dispatch)(app, job.id or 0)
+    session.refresh(plan)
+    return plan
+
+
+def _new_plan(
+    session: Session, scenario_id: int, user: Actor | None, time_limit: float | None
+) -> Plan:
     scenario = session.get(Scenario, scenario_id)
     if scenario is None:
         raise ScenarioNotFound(f"there is no scenario with id {scenario_id}")
@@ -90,7 +146,6 @@ def start_plan(
         {"scenario": scenario.name, "status": plan.status.value},
         summary=f"Asked for a plan of scenario {scenario.name}",
     )
-    session.commit()
     return plan
 
 
@@ -114,23 +169,23 @@ def _default_time_limit(scenario: Scenario) -> float:
     return min(float(scenario.time_limit_seconds), ceiling)
 
 
-def run_plan(app: Flask, plan_id: int) -> Future[int] | None:
-    """Solve a started plan: queued for the app's solve workers when SOLVE_IN_BACKGROUND,
-    otherwise now.
-
-    A worker has its own app context and database session, so the web worker that asked is free
-    at once. Returns the queued job's future (for tests to wait on), or None when inline.
-    """
-    if app.config.get("SOLVE_IN_BACKGROUND"):
-        workers = solve_workers(app, lambda queued: _solve_in_app(app, queued))
-        return workers.submit(plan_id)
-    _solve_in_app(app, plan_id)
-    return None
+def run_plan(app: Flask, plan_id: int) -> None:
+    """Solve a plan recorded by `start_plan` as a job: by a worker, in the web process's pool, or
+    now when SOLVE_IN_BACKGROUND is off."""
+    with app.app_context(), new_session() as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None or plan.status.finished:
+            return
+        if plan.job_id is None:
+            job = new_job(session, SOLVE_PLAN, {"plan_id": plan_id})
+            plan.job_id = job.id
+            session.commit()
+        dispatch(app, plan.job_id or 0)
 
 
 def plan_in_progress(session: Session, app: Flask, scenario_id: int) -> Plan | None:
     """The newest plan of the scenario still waiting or being solved, if any (after giving up on
-    runs a restart interrupted), so asking again follows it instead of starting another."""
+    runs whose worker died), so asking again follows it instead of starting another."""
     give_up_on_interrupted_plans(session, app)
     return session.exec(
         select(Plan)
@@ -139,18 +194,16 @@ def plan_in_progress(session: Session, app: Flask, scenario_id: int) -> Plan | N
     ).first()
 
 
-def _solve_in_app(app: Flask, plan_id: int) -> None:
-    """Solve the plan, then queue the value of pooling for it as a job of its own."""
-    with app.app_context(), new_session() as session:
-        plan = solve_plan(session, plan_id)
-        waiting = plan is not None and plan.pooling_status == WAITING
-    if waiting:
-        queue_value_of_pooling(app, plan_id)
+def solve_plan(
+    session: Session, plan_id: int, *, before_storing: Callable[[], None] | None = None
+) -> Plan | None:
+    """Solve a queued plan from its snapshot and store the answer; errors are stored, not raised.
 
-
-def solve_plan(session: Session, plan_id: int) -> Plan | None:
-    """Solve a queued plan from its snapshot and store the answer; errors are stored, not raised."""
-    plan = session.get(Plan, plan_id)
+    `before_storing` may raise (a job cancelled meanwhile) to store nothing. A plan left
+    "solving" by a worker that died is solved again from the start: nothing of the first attempt
+    was stored, since the answer is stored in one transaction.
+    """
+    plan = session.get(Plan, plan_id, populate_existing=True)
     if plan is None or plan.status.finished:
         return plan
     plan.status = PlanStatus.RUNNING
@@ -159,8 +212,12 @@ def solve_plan(session: Session, plan_id: int) -> Plan | None:
     started = time.perf_counter()
     try:
         answer = _optimise(plan.inputs)
+        if before_storing is not None:
+            before_storing()
         _store(session, plan, answer)
         session.commit()
+    except JobStopped:
+        raise
     except Exception as error:  # noqa: BLE001  (a failed solve must never take the worker down)
         session.rollback()
         plan = session.get(Plan, plan_id)
@@ -239,7 +296,7 @@ def _status_message(answer: opt.Plan) -> str:
     if answer.status is opt.SolveStatus.ERROR:
         # The optimiser's note says which limit stopped the solver, or what failed.
         stopped = " ".join(answer.messages)
-        return stopped or f"The solver could not find a plan ({answer.solver_detail})."
+        return stopped or "The solver could not find a plan: it stopped with an error."
     return " ".join(answer.messages) if answer.status is opt.SolveStatus.TIME_LIMIT else ""
 
 

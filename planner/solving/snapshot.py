@@ -138,15 +138,23 @@ def inputs_from_snapshot(
             opt.ExistingContract(**{**row, "years": tuple(row["years"])})
             for row in data["contracts"]
         ),
+        # Snapshots taken before volunteers were kept have none.
+        volunteer_pools=tuple(opt.VolunteerPool(**row) for row in data.get("volunteer_pools", [])),
+        set_asides=tuple(opt.SetAside(**row) for row in data.get("set_asides", [])),
+        residents_choices=tuple(
+            opt.ResidentsChoice(**row) for row in data.get("residents_choices", [])
+        ),
     )
     rules_data = dict(snapshot["rules"])
     cost_rule = rules_data.pop("max_cost_per_unit")
     overrides = rules_data.pop("budget_overrides")
+    target = rules_data.pop("target", None)  # snapshots before target mode have none
     rules = opt.ScenarioRules(
         **{
             **rules_data,
             "max_cost_per_unit": opt.CostPerUnitRule(**cost_rule) if cost_rule else None,
             "budget_overrides": tuple(opt.BudgetOverride(**row) for row in overrides),
+            "target": opt.DemandTarget(**target) if target else None,
             "segment_shares": tuple(rules_data["segment_shares"]),
             "segment_multipliers": tuple(rules_data["segment_multipliers"]),
         }

@@ -9,6 +9,7 @@ from sqlmodel import select
 from models import Intervention, Place
 from models.vocabulary import Role
 from planner.auth.roles import can
+from planner.community.consultation import place_feedback, ratings_by_intervention
 from planner.db import get_session
 from planner.delivery.agreement import agreed_plan, current_agreement
 from planner.delivery.forms import DeliveryForm
@@ -161,4 +162,6 @@ def _summary_page(
         submitted=request.form if errors else {},
         intervention_rows=intervention_rows(summary),
         funding_rows=funding_rows(summary),
+        feedback=place_feedback(session, summary.place.id),  # type: ignore[arg-type]
+        ratings=ratings_by_intervention(session, summary.place.id),  # type: ignore[arg-type]
     )

@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 
 from models.vocabulary import Role
 from planner.auth.forms import NEW_PASSWORD_HINT
+from planner.core.conflict import VersionedForm
 from planner.inputs.forms import CheckboxesField, ChoiceField, options
 
 ROLE_CHOICES = options(
@@ -21,7 +22,7 @@ ROLE_CHOICES = options(
 )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(VersionedForm):
     name = StringField("Full name")
     role = ChoiceField("Role", choices=ROLE_CHOICES)
     places = CheckboxesField(

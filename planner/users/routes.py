@@ -65,6 +65,7 @@ def edit(user_id: int) -> Any:
         form.places.data = [str(place.id) for place in current.places]
     return form_page(
         form,
+        editing=current.user,
         save=_showing_account_errors(
             form,
             lambda: service.update_account(

@@ -7,6 +7,7 @@
   if (!panel || !window.fetch) { return; }
   var statusUrl = panel.getAttribute("data-status-url");
   var statusText = document.getElementById("progress-status");
+  var doing = document.getElementById("progress-doing");
   var delay = 800;
   var lastLabel = "";
 
@@ -24,6 +25,11 @@
       })
       .then(function (plan) {
         show(plan.label);
+        if (doing && plan.doing && plan.status === "running") {
+          // What the worker is doing now, in words, with how far it has got.
+          doing.textContent = plan.doing + (plan.progress ? " (" + plan.progress + "%)" : "");
+          doing.hidden = false;
+        }
         if (plan.finished && plan.status === "error") {
           // This page says why a plan failed, and offers to run it again.
           window.location.reload();

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_value_of_pooling_fills_in_when_its_job_is_done(  # type: ignore[no-untyped-def]
-    live_app: Flask, page, shots: Path
+    live_app: Flask,  # noqa: F811  (the journey module's fixtures)
+    page,  # noqa: F811
+    shots: Path,  # noqa: F811
 ) -> None:
     with live_app.app_context(), new_session() as session:
         scenario = scenario_by_name(session, "Pooled 2026-29")

@@ -59,13 +59,15 @@ def test_council_alone_meets_the_floor_in_its_own_district():
     assert partner_alone(inputs, rules, "k").objective == pytest.approx(27)
 
 
-def test_pooling_with_a_floor_everywhere_can_fall_short_of_a_council_alone():
+def test_a_council_alone_may_do_more_than_the_pool_but_is_never_added_up():
     """Kirklees Council £100 (Kirklees only) and the police £10 (anywhere); Huddersfield and
     Halifax, equal need; A (£10, 3 avoided) everywhere; floor phi = 0.5, so each place at
     least a quarter of spend. Alone, the council spends £100 in Huddersfield: 30. Alone, the
     police spends £10: 3. Pooled, Halifax needs a quarter of all spend and only the police
-    may pay there: total at most £40, 12 avoided. The pool must meet the floor in Halifax,
-    which the council alone never has to: the pooling sentence says so."""
+    may pay there: total at most £40, 12 avoided. Commissioning separately, the partnership's
+    floor holds on the combined plan too: the same 12, so pooling adds nothing here, never
+    less. The council's 30 alone is a figure of its own (it would meet the floor only in its
+    own district), shown beside the police's 3, never added up."""
     places = (
         Place("h", "Huddersfield", "Kirklees", {"children": 1000}),
         Place("c", "Halifax", "Calderdale", {"children": 1000}),
@@ -82,12 +84,10 @@ def test_pooling_with_a_floor_everywhere_can_fall_short_of_a_council_alone():
     assert plan.pooling is not None
     alone = {a.partner: a.objective for a in plan.pooling.alone}
     assert alone == pytest.approx({"k": 30, "w": 3})
-    assert plan.pooling.value_of_pooling == pytest.approx(-21)
-    assert plan.pooling.sentence == (
-        "The partners alone add up to £33 of demand avoided against £12 of demand avoided "
-        "pooled only because each of them, alone, counts on the same provider capacity and "
-        "eligible people, and a partner alone meets the need floor only in the places its own "
-        "budget may pay for, while the pooled plan must meet it in every place."
+    assert plan.pooling.separate_objective == pytest.approx(12)
+    assert plan.pooling.value_of_pooling == pytest.approx(0)
+    assert plan.pooling.sentence.startswith(
+        "Pooling adds about £0 of demand avoided over the same partners commissioning separately"
     )
     # Without the floor, pooling is never worse.
     unfloored = optimise(inputs, simple_rules())

@@ -34,7 +34,9 @@ def test_whole_programme_clash_is_found_and_names_the_minimum_cohort():
     assert plan.status is SolveStatus.INFEASIBLE
     assert plan.diagnosis is not None
     assert plan.diagnosis.summary == (
-        "The rules cannot all be met: 1 rule would have to give way, by £20 in all."
+        "The rules cannot all be met. The rule that matters most is Partner P's 2026/27 budget "
+        "of £100: the smallest change that makes a plan possible is for it to give way by £20 "
+        "(more money in a budget)."
     )
     (clash,) = plan.diagnosis.clashes
     assert clash.row == "budget|p-2026"
@@ -95,7 +97,10 @@ def test_each_clash_names_only_its_own_rules():
         "contract of £50 for S in 2026/27."
     )
     assert diagnosis.summary == (
-        "The rules cannot all be met: 2 rules would have to give way, by £60 in all."
+        "The rules cannot all be met. The rule that matters most is Partner P's committed "
+        "minimum of £100 in 2026/27: the smallest change that makes a plan possible is for it "
+        "to give way by £30 (a smaller committed minimum), with 1 other rule giving way by £30 "
+        "in all (below, by kind of rule)."
     )
 
 

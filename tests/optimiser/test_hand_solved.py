@@ -130,7 +130,7 @@ def test_partner_fairness_binds():
     fairness = _binding(plan, "fairness|p")
     assert fairness.shadow_price == pytest.approx(-0.2)
     assert fairness.sentence == (
-        "Partner P's partner fairness rule (benefit to it at least 0.2 times its contribution) binds: "
+        "Partner P's partner fairness rule (benefit to it at least 0.2 times its contribution) holds the plan back: "
         "letting its benefit fall £10 short would add about £2 of demand avoided."
     )
     assert _binding(plan, "budget|q-2026").shadow_price == pytest.approx(0.3)
@@ -172,7 +172,7 @@ def test_pooling_pays_when_benefits_fall_in_both_pockets():
     assert held_back == {
         "p": "",
         "q": "Alone it spends £0 of the £50 its budgets allow. Partner Q's partner fairness rule "
-        "(benefit to it at least 0.2 times its contribution) binds: letting its benefit fall £1 "
+        "(benefit to it at least 0.2 times its contribution) holds the plan back: letting its benefit fall £1 "
         "short would add about £6 of demand avoided.",
     }
     assert plan.pooling.sentence == (
@@ -204,7 +204,7 @@ def test_closed_commissioning_window_freezes_funding_at_existing_contract():
     assert window.shadow_price == pytest.approx(0.25)
     assert window.sentence == (
         "Partner P's closed commissioning window in 2026/27, which holds its funding of B at "
-        "its existing contracts (£30) binds: £10 more would add about £2.50 of demand avoided."
+        "its existing contracts (£30) holds the plan back: £10 more would add about £2.50 of demand avoided."
     )
 
 
@@ -225,8 +225,9 @@ def test_evidence_share_binds():
     share = _binding(plan, "evidence_share")
     assert share.shadow_price == pytest.approx(-0.05)
     assert share.sentence == (
-        "The rule that at least 60% of spend goes to programmes rated 3 or above binds: "
-        "lowering it by one percentage point would add about £0.05 of demand avoided."
+        "The rule that at least 60% of spend goes to programmes rated 3 or above holds the plan back: "
+        "allowing £1 less spend on programmes rated 3 or above than it asks would add about "
+        "£0.05 of demand avoided."
     )
     assert _binding(plan, "budget|p-2026").sentence == (
         "£10 more from Partner P's 2026/27 budget would add about £2.70 of demand avoided."
@@ -295,7 +296,9 @@ def test_infeasible_commitment_is_diagnosed_with_names_and_money():
         "£310,000."
     )
     assert plan.diagnosis.summary == (
-        "The rules cannot all be met: 1 rule would have to give way, by £90,000 in all."
+        "The rules cannot all be met. The rule that matters most is Kirklees Council's "
+        "committed minimum of £400,000 in 2026/27: the smallest change that makes a plan "
+        "possible is for it to give way by £90,000 (a smaller committed minimum)."
     )
 
 

@@ -40,9 +40,8 @@ def test_cost_per_unit_rule_binds():
     At most £5 of spend per A&E attendance avoided: 10a + 20b <= 5 x 5b, so b >= 2a (people).
     With the budget, a = 2 and b = 4: 8 + 20 = 28 (A alone would give 40).
     Duals: 10y + 10z = 4 and 20y - 5z = 5 give the budget y = 0.28 and the rule z = 0.12 per
-    pound of spend allowed over £5 an attendance. £1 more per attendance allows 20 (the
-    attendances avoided) more spend in the rule: 0.12 x 20 = 2.4 (the objective is
-    40 - 60/c at c pounds per attendance: its slope at 5 is 60/25 = 2.4)."""
+    pound of spend allowed over £5 an attendance: allowing £1 more spend than the rule allows
+    adds 0.12."""
     inputs = partnership(
         (BudgetLine("p", 2026, 100),),
         (intervention("a", 10, 4, demand="police"), intervention("b", 20, 5, demand="ae")),
@@ -58,8 +57,8 @@ def test_cost_per_unit_rule_binds():
     rule = _binding(plan, "cost_per_unit|ae")
     assert rule.shadow_price == pytest.approx(0.12)
     assert rule.sentence == (
-        "The most cost of £5 per A&E attendance avoided binds: allowing £1 more per unit would "
-        "add about £2.40 of demand avoided."
+        "The most cost of £5 per A&E attendance avoided holds the plan back: allowing £1 more spend than it "
+        "allows would add about £0.12 of demand avoided."
     )
     assert _binding(plan, "budget|p-2026").shadow_price == pytest.approx(0.28)
 
@@ -94,7 +93,7 @@ def test_place_cap_with_district_balancing():
     cap = _binding(plan, "cap_place|h")
     assert cap.shadow_price == pytest.approx(0.3)
     assert cap.sentence == (
-        "The cap of £50 on spend in Halifax binds: £10 more allowed would add about £3 of "
+        "The cap of £50 on spend in Halifax holds the plan back: £10 more allowed would add about £3 of "
         "demand avoided."
     )
     assert _binding(plan, "budget|w-2026").shadow_price == pytest.approx(0.3)
@@ -135,7 +134,7 @@ def test_portfolio_value_for_money_binds():
     Benefit at least 0.25 x spend: 15 + 0.1b >= 0.25 (50 + b), so b <= £16.67: 16.67 avoided
     from £66.67 (the budget does not bind). Easing the ratio by d lets b grow by
     d x spend / 0.15, each pound adding 0.1: the shadow price is -0.1 / 0.15 = -0.667 per unit
-    of right-hand side, and lowering the ratio by 0.1 adds 0.667 x 0.1 x 66.67 = 4.44.
+    of right-hand side: letting the benefit fall £1 short of it adds 0.67.
     One more place on A adds 3 and frees 3 - 2.5 = 0.5 of the rule for 3.33 of B: 3.33."""
     inputs = partnership(
         (BudgetLine("p", 2026, 100),),
@@ -149,8 +148,8 @@ def test_portfolio_value_for_money_binds():
     rule = _binding(plan, "portfolio_vfm")
     assert rule.shadow_price == pytest.approx(-2 / 3)
     assert rule.sentence == (
-        "The rule that benefit is at least 0.25 times spend binds: lowering the ratio by 0.1 "
-        "would add about £4.44 of demand avoided."
+        "The rule that benefit is at least 0.25 times spend holds the plan back: letting the benefit fall £1 "
+        "short of it would add about £0.67 of demand avoided."
     )
     assert _binding(plan, "capacity|a|l|2026").shadow_price == pytest.approx(10 / 3)
     assert "budget|p-2026" not in {b.row for b in plan.binding_constraints}
@@ -185,7 +184,7 @@ def test_committed_minimum_binds():
     committed = _binding(plan, "committed|p-2026")
     assert committed.shadow_price == pytest.approx(-0.2)
     assert committed.sentence == (
-        "Partner P's committed minimum of £60 in 2026/27 binds: £10 less required would add "
+        "Partner P's committed minimum of £60 in 2026/27 holds the plan back: £10 less required would add "
         "about £2 of demand avoided."
     )
 
@@ -202,7 +201,7 @@ def test_existing_contract_is_a_lower_bound_that_binds():
     contract = _binding(plan, "contract|p|w|2026")
     assert contract.shadow_price == pytest.approx(-0.2)
     assert contract.sentence == (
-        "Partner P's existing contract of £60 for W in 2026/27 binds: £10 less required would "
+        "Partner P's existing contract of £60 for W in 2026/27 holds the plan back: £10 less required would "
         "add about £2 of demand avoided."
     )
 
@@ -227,7 +226,7 @@ def test_need_floor_sentence():
     assert plan.objective == pytest.approx(28.75)
     floor = _binding(plan, "need_floor|m")
     assert floor.sentence == (
-        "The need floor for Dewsbury (at least £25) binds: £1 less required there would add "
+        "The need floor for Dewsbury (at least £25) holds the plan back: £1 less required there would add "
         "about £0.05 of demand avoided."
     )
 

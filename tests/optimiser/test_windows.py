@@ -36,7 +36,7 @@ def _windows(model):  # type: ignore[no-untyped-def]
 def test_closed_first_year_without_contract_creates_no_money_and_no_window_row():
     """P's window is closed in 2026/27 with a contract for B only: P's money for A would be
     pinned at zero, so it does not exist; its money for B is held at the contract and keeps
-    its window row (which binds: the hand-solved plan of test_hand_solved)."""
+    its window row (which holds the plan back: the hand-solved plan of test_hand_solved)."""
     inputs = partnership(
         (BudgetLine("p", 2026, 60), BudgetLine("q", 2026, 40)),
         (intervention("a", 10, 3), intervention("b", 20, 5)),

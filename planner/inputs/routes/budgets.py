@@ -71,6 +71,7 @@ def edit_budget_line(line_id: int) -> Any:
     _ask_about_closed_window(session, form)
     return form_page(
         form,
+        editing=line,
         save=lambda: warned_save(
             session,
             form.to_fields(),
@@ -154,6 +155,7 @@ def edit_contract(contract_id: int) -> Any:
         form.place_id.data = str(contract.place_id or "")
     return form_page(
         form,
+        editing=contract,
         save=lambda: service.update_contract(session, contract_id, form.to_fields(), actor=actor()),
         done=lambda changed: (
             f"Saved {contract_words(session, changed)['description']}.",

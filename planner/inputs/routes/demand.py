@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from models import DemandType, Partner
 from planner.auth.roles import EDITORS, READERS, role_required
+from planner.core.conflict import conflict_page
 from planner.db import get_session
 from planner.inputs import service
 from planner.inputs.demand import cost_shares
@@ -17,7 +18,7 @@ from planner.inputs.forms import DemandTypeForm
 from planner.inputs.listing import demand_rows
 from planner.inputs.routes import bp
 from planner.inputs.validation import fetch
-from planner.inputs.web import actor, attempt, confirm_delete, form_status, saved
+from planner.inputs.web import EditConflict, actor, attempt, confirm_delete, form_status, saved
 
 
 @bp.get("/demand-types")
@@ -51,12 +52,19 @@ def edit_demand_type(demand_type_id: int) -> Any:
     form = DemandTypeForm(obj=record)
     partners = _partners(session)
     current = {partner.id: share for partner, share in cost_shares(session, demand_type_id)}
-    changed = attempt(
-        form,
-        lambda: service.update_demand_type(
-            session, demand_type_id, form.to_fields(), _posted_shares(partners), actor=actor()
-        ),
-    )
+    try:
+        changed = attempt(
+            form,
+            lambda: service.update_demand_type(
+                session, demand_type_id, form.to_fields(), _posted_shares(partners), actor=actor()
+            ),
+            record,
+        )
+    except EditConflict:
+        session.rollback()
+        return conflict_page(
+            session, form, record, what=record.name, back_url=url_for("inputs.demand_types")
+        )
     if changed:
         return saved(f"Saved demand type {changed.name}.", url_for("inputs.demand_types"))
     return _form_page(form, partners, current, f"Change {record.name}", "Save changes")

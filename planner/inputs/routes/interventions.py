@@ -72,6 +72,7 @@ def edit_intervention(intervention_id: int) -> Any:
     back = url_for("inputs.intervention", intervention_id=intervention_id)
     return form_page(
         form,
+        editing=record,
         save=lambda: service.update_intervention(
             session, intervention_id, form.to_fields(), actor=actor()
         ),
@@ -131,6 +132,7 @@ def edit_effect(effect_id: int) -> Any:
     words = effect_snapshot(session, effect)
     return form_page(
         form,
+        editing=effect,
         save=lambda: service.update_effect(session, effect_id, form.to_fields(), actor=actor()),
         done=lambda _effect: ("Saved the expected effect.", back),
         title=f"Change the effect on {words['demand_type']}",

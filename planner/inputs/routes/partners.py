@@ -62,6 +62,7 @@ def edit_partner(partner_id: int) -> Any:
     back = url_for("inputs.partner", partner_id=partner_id)
     return form_page(
         form,
+        editing=record,
         save=lambda: service.update_partner(session, partner_id, form.to_fields(), actor=actor()),
         done=lambda changed: (f"Saved {changed.name}.", back),
         title=f"Change {record.name}",
@@ -86,6 +87,7 @@ def edit_cycle(partner_id: int) -> Any:
     back = url_for("inputs.partner", partner_id=partner_id)
     return form_page(
         form,
+        editing=cycle,
         save=lambda: service.save_cycle(session, partner_id, form.to_fields(), actor=actor()),
         done=lambda _cycle: (f"Saved {record.name}'s commissioning cycle.", back),
         title="Commissioning cycle",

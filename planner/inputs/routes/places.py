@@ -74,6 +74,7 @@ def edit_place(place_id: int) -> Any:
     back = url_for("inputs.place", place_id=place_id)
     return form_page(
         form,
+        editing=record,
         save=lambda: service.update_place(session, place_id, form.to_fields(), actor=actor()),
         done=lambda changed: (f"Saved {changed.name}.", back),
         title=f"Change {record.name}",
@@ -131,6 +132,7 @@ def edit_population(population_id: int) -> Any:
     back = url_for("inputs.place", place_id=record.id)
     return form_page(
         form,
+        editing=row,
         save=lambda: service.update_population(
             session, population_id, form.to_fields(), actor=actor()
         ),

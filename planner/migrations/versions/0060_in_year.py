@@ -2,7 +2,7 @@
 plans that re-solve an agreed plan, and agreements that revise one
 
 Revision ID: 0060
-Revises: 0051
+Revises: 0070
 Create Date: 2026-12-04 15:38:06.210867
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0060'
-down_revision: str | None = '0051'
+down_revision: str | None = '0070'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

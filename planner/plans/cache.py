@@ -1,0 +1,52 @@
+"""A finished plan never changes: its report, charts and API answer are worked out once per web
+process and kept (the newest few, by plan), and answered with an ETag so a browser or partner
+system that has them already gets 304 Not Modified.
+
+What can change around a finished plan (whether it is the agreed plan, delivery recorded
+against it, who is reading, their form tokens) goes into the page's ETag, not the kept report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from models import Plan
+
+KEPT = 24
+T = TypeVar("T")
+
+
+class FinishedPlans:
+    """The newest KEPT values for finished plans, keyed by plan id, when it finished and where its
+    value of pooling (worked out after it, as a job of its own) has got."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[int, str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, plan: Plan, build: Callable[[], T]) -> T:
+        if not plan.status.finished or plan.id is None:
+            return build()
+        key = (plan.id, str(plan.finished_at), plan.pooling_status)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        value = build()
+        with self._lock:
+            self._kept[key] = value
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        return value
+
+
+reports = FinishedPlans()
+api_answers = FinishedPlans()
+
+
+def etag_of(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
