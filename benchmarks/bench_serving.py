@@ -58,7 +58,11 @@ def free_port() -> int:
 
 
 def run_planner(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(PLANNER), *args], env=env, check=True, capture_output=True, timeout=900)
+    done = subprocess.run(
+        [str(PLANNER), *args], env=env, capture_output=True, text=True, timeout=900
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"planner {' '.join(args)} failed: {done.stderr or done.stdout}")
 
 
 def prepare(env: dict[str, str]) -> None:

@@ -31,7 +31,7 @@ class FinishedPlans:
     def get(self, plan: Plan, build: Callable[[], T]) -> T:
         if not plan.status.finished or plan.id is None:
             return build()
-        key = (plan.id, str(plan.finished_at), plan.pooling_status)
+        key = (plan.id, f"{plan.finished_at}|{plan.status}|{plan.message}", plan.pooling_status)
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
