@@ -12,15 +12,18 @@ from models.ballot import Ballot, BallotOption, Vote, VotingCode
 from models.consultation import Consultation
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
+from models.evidence_change import EvidenceChange
 from models.indicator import IndicatorValue, RiskIndicator
 from models.intervention import Intervention, InterventionEffect
 from models.job import Job, JobState
+from models.outcome import ObservedOutcome
 from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Partner
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
 from models.pooled_fund import PooledFundAgreement, PooledFundShare
 from models.provider import Provider
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
+from models.spend import SpendRecord
 from models.token import ApiToken
 from models.user import User, UserPlace
 from models.volunteer import VolunteerPool
@@ -37,9 +40,11 @@ __all__ = [
     "CostShare",
     "DeliveryRecord",
     "DemandType",
+    "EvidenceChange",
     "ExistingContract",
     "IndicatorValue",
     "Intervention",
+    "ObservedOutcome",
     "InterventionEffect",
     "Job",
     "JobState",
@@ -59,6 +64,7 @@ __all__ = [
     "Scenario",
     "ScenarioBudgetOverride",
     "ScenarioCap",
+    "SpendRecord",
     "User",
     "UserPlace",
     "Vote",

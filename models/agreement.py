@@ -28,6 +28,15 @@ class PlanAgreement(SQLModel, table=True):
     note: str = Field(
         default="", max_length=1000, description="Why, or where the decision was made."
     )
+    revises_plan_id: int | None = Field(
+        default=None,
+        foreign_key="plan.id",
+        ondelete="SET NULL",
+        description="For an in-year revision: the agreed plan it revises.",
+    )
+    changes: str = Field(
+        default="", max_length=4000, description="What the revision changed, in sentences."
+    )
 
 
 class PlanAgreementPublic(SQLModel):
@@ -37,3 +46,5 @@ class PlanAgreementPublic(SQLModel):
     agreed_at: UtcTimestamp
     agreed_by_name: str
     note: str
+    revises_plan_id: int | None = None
+    changes: str = ""

@@ -160,6 +160,8 @@ class InterventionEffectBase(SQLModel):
         description="Where the standard error or range comes from (blank: the default by rating).",
     )
 
+    _one_line = field_validator("spread_source", mode="after")(one_line_text)
+
     @field_validator("years_after")
     @classmethod
     def sensible_years(cls, years: list[int]) -> list[int]:

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column, Numeric
+from sqlalchemy import JSON, Column, Numeric, String
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import money_field, utc_now
@@ -33,8 +33,33 @@ class PlanStatus(StrEnum):
         return self in (PlanStatus.OPTIMAL, PlanStatus.TIME_LIMIT)
 
 
+class PlanKind(StrEnum):
+    """Why a plan was solved: a scenario run, or a re-solve of an agreed plan."""
+
+    SCENARIO = "scenario"
+    REPLAN = "replan"  # the rest of the year and later years, with spend held
+    EVIDENCE = "evidence"  # an evidence change applied to the agreed plan
+    STOP_LIST = "stop_list"  # the stop list's activity stopped at its break points
+
+    @property
+    def label(self) -> str:
+        return {
+            "scenario": "Scenario run",
+            "replan": "In-year re-plan",
+            "evidence": "Evidence check",
+            "stop_list": "Stop list re-solve",
+        }[self.value]
+
+
 class Plan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    kind: PlanKind = Field(default=PlanKind.SCENARIO, sa_type=String(20))
+    based_on_plan_id: int | None = Field(
+        default=None,
+        foreign_key="plan.id",
+        ondelete="SET NULL",
+        description="The agreed plan a re-plan or check re-solves.",
+    )
     scenario_id: int | None = Field(default=None, foreign_key="scenario.id", ondelete="SET NULL")
     scenario_name: str = Field(max_length=120)
     status: PlanStatus = Field(default=PlanStatus.QUEUED, index=True)

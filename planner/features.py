@@ -14,12 +14,17 @@ from planner.community.routes import bp as community_bp
 from planner.community.routes.vote import public_bp as vote_bp
 from planner.core.routes import bp as core_bp
 from planner.delivery.routes import bp as delivery_bp
+from planner.evidence.routes import bp as evidence_bp
 from planner.excel.routes import bp as excel_bp
 from planner.glossary.routes import bp as glossary_bp
 from planner.inputs.routes import bp as inputs_bp
+from planner.outcomes.routes import bp as outcomes_bp
 from planner.plans.routes import bp as plans_bp
 from planner.pooled_fund.routes import bp as pooled_fund_bp
+from planner.replanning.routes import bp as replan_bp
 from planner.scenarios.routes import bp as scenarios_bp
+from planner.spend.routes import bp as spend_bp
+from planner.stoplist.routes import bp as stoplist_bp
 from planner.teams.routes import bp as teams_bp
 from planner.tokens.routes import bp as tokens_bp
 from planner.users.routes import bp as users_bp
@@ -38,6 +43,11 @@ BLUEPRINTS: list[Blueprint] = [
     excel_bp,
     teams_bp,
     delivery_bp,
+    spend_bp,
+    replan_bp,
+    outcomes_bp,
+    evidence_bp,
+    stoplist_bp,
     community_bp,
     vote_bp,
     glossary_bp,
@@ -57,6 +67,8 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("teams.index", "Place teams", ALL_ROLES),
     ("community.need", "Community", ALL_ROLES),
     ("delivery.index", "Agreed plan", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
+    ("spend.index", "In year", (Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD)),
+    ("outcomes.index", "Outcomes", ALL_ROLES),
     ("tokens.index", "API tokens", ALL_ROLES),
     ("glossary.index", "Glossary", ALL_ROLES),
     ("users.index", "Users", (Role.ADMIN,)),

@@ -29,7 +29,8 @@ def demo_app_for_module(
     """An app with the demo partnership and its sign-ins loaded, for one test module."""
     folder = tmp_path_factory.mktemp("demo")
     prepared = _prepared_demo(request, tmp_path_factory)
-    if prepared.startswith("postgres"):
+    # On PostgreSQL the prepared demo is a database's name (planner_test_...), not an address.
+    if (request.config.getoption("--database-url") or "").startswith("postgres"):
         with throwaway_postgres_database(request, template=prepared) as postgres_url:
             app = make_app(postgres_url or "", folder, **overrides)
             yield app

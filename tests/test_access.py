@@ -61,7 +61,8 @@ EVERYONE = frozenset(Role)  # any signed-in user
 READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.FINANCE_LEAD})
 EDITORS = frozenset({Role.ADMIN, Role.COMMISSIONER})
 ADMINS = frozenset({Role.ADMIN})
-RECORDERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.PLACE_LEAD})  # delivery figures
+RECORDERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.PLACE_LEAD})  # delivery, outcomes
+SPENDERS = frozenset({Role.ADMIN, Role.FINANCE_LEAD})  # actual spend and forecasts
 
 Access = str | frozenset[Role]
 
@@ -161,6 +162,23 @@ ACCESS: dict[str, Access] = {
     "users.deactivate": ADMINS,
     "users.reactivate": ADMINS,
     "audit.index": ADMINS,
+    "spend.index": READERS,
+    "spend.record": SPENDERS,
+    "spend.download_return": READERS,
+    "spend.import_return": SPENDERS,
+    "spend.confirm_return": SPENDERS,
+    "replan.index": READERS,
+    "replan.start": EDITORS,
+    "replan.show": READERS,
+    "replan.agree": EDITORS,
+    "outcomes.index": EVERYONE,
+    "outcomes.record": RECORDERS,
+    "outcomes.import_file": RECORDERS,
+    "outcomes.confirm_import": RECORDERS,
+    "evidence.index": READERS,
+    "evidence.record": EDITORS,
+    "stoplist.index": READERS,
+    "stoplist.resolve": EDITORS,
     "vote.ballot_page": PUBLIC,  # residents vote without an account (tests/community/test_ballots.py)
     **dict.fromkeys(
         (
@@ -275,6 +293,21 @@ ACCESS: dict[str, Access] = {
                 "update_scenario",
             ),
             "tokens": ("create_api_token", "list_tokens", "revoke_api_token"),
+            "spend": (
+                "delete_spend_record",
+                "list_spend_records",
+                "put_spend_record",
+                "spend_summary",
+            ),
+            "outcomes": ("list_outcomes", "put_outcome"),
+            "evidence": ("list_evidence_changes", "post_evidence_change"),
+            "replans": (
+                "agree_replan",
+                "post_replan",
+                "post_stop_resolve",
+                "read_changes",
+                "read_stop_list",
+            ),
             "consultation": ("create_consultation", "delete_consultation", "list_consultations"),
             "need": ("read_need",),
             **{

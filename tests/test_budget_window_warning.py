@@ -84,10 +84,11 @@ def test_the_api_refuses_a_closed_year_until_confirmed(app: Flask) -> None:
     assert _lines(app) == [2027]
     # A change to the line asks again: the year is still closed.
     line = saved.json["id"]
-    etag = client.get(f"/api/v1/budget-lines/{line}", headers=headers).headers["ETag"]
+    read = client.get(f"/api/v1/budget-lines/{line}", headers=headers)
     again = client.patch(
         f"/api/v1/budget-lines/{line}",
         json={"maximum": "1"},
-        headers={**headers, "If-Match": etag},
+        headers={**headers, "If-Match": read.headers["ETag"]},
     )
     assert again.status_code == 422
+    assert "commissioning window is closed in 2027/28" in str(again.json)

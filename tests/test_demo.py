@@ -174,10 +174,12 @@ def test_unit_costs_are_in_one_price_year(demo_app: Flask) -> None:
         assert f"£{int(published.published_cost):,}" in demand.description
     foster = stored["Child in foster care for a year"]
     assert foster.unit_cost == Decimal("40472")
-    assert foster.description.endswith(
+    assert (
         "Published as £33,592 in 2016/17 prices; converted to 2022/23 prices with HM Treasury "
-        "GDP deflators (83.0 to 100.0): £40,472."
+        "GDP deflators (83.0 to 100.0): £40,472." in foster.description
     )
+    # Its cost range follows, with its own source.
+    assert foster.description.endswith("that range's width is applied to the cost above.")
     unstated = stored["Anti-social behaviour incident"]
     assert "with no price year stated, taken as 2012/13 prices (" in unstated.description
 

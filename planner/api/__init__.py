@@ -7,9 +7,11 @@ from planner.api.analyses import bp as analyses_bp
 from planner.api.community import COMMUNITY_BLUEPRINTS
 from planner.api.delivery import DELIVERY_BLUEPRINTS
 from planner.api.inputs import INPUT_BLUEPRINTS
+from planner.api.inyear import evidence_bp, outcomes_bp, replans_bp
 from planner.api.plans import bp as plans_bp
 from planner.api.pooled_fund import bp as pooled_fund_bp
 from planner.api.scenarios import bp as scenarios_bp
+from planner.api.spend import bp as spend_bp
 from planner.api.tokens import bp as tokens_bp
 
 API_BLUEPRINTS: list[APIBlueprint] = [
@@ -20,5 +22,9 @@ API_BLUEPRINTS: list[APIBlueprint] = [
     plans_bp,
     analyses_bp,
     *DELIVERY_BLUEPRINTS,
+    spend_bp,
+    outcomes_bp,
+    evidence_bp,
+    replans_bp,
     *COMMUNITY_BLUEPRINTS,
 ]

@@ -20,6 +20,7 @@ from planner.delivery.agreement import agree_plan
 from planner.delivery.service import record_delivery
 from planner.demo import partnership
 from planner.demo.content import DemoSignIn
+from planner.demo.inyear import record_demo_outcomes, record_demo_spend
 from planner.solving.service import scenario_by_name, solve_plan_with_pooling, start_plan
 
 AGREED_SCENARIO = partnership.SCENARIOS[0].name
@@ -54,11 +55,16 @@ def agree_demo_plan() -> list[str]:
         agree_plan(session, plan.id, admin, AGREEMENT_NOTE)  # type: ignore[arg-type]
         lead_places = _demo_sign_in(Role.PLACE_LEAD).places
         recorded = _record_delivery(session, plan, lead, lead_places)
+        finance = _demo_user(session, Role.FINANCE_LEAD)
+        quarters = record_demo_spend(session, plan, finance, lead_places)
+        outcomes = record_demo_outcomes(session, plan, lead, lead_places)
     places = " and ".join(lead_places)
     return [
         f'Solved "{AGREED_SCENARIO}" as plan {plan.id}; {admin.name} marked it as agreed. '
         f"{lead.name} has recorded {financial_year_label(DELIVERY_YEAR)} delivery for "
-        f"{recorded} of its allocations in {places} (illustrative figures)."
+        f"{recorded} of its allocations in {places} (illustrative figures).",
+        f"{finance.name} has recorded {quarters} quarters of spend and forecasts against it "
+        f"(illustrative figures), and {lead.name} {outcomes} observed outcomes.",
     ]
 
 

@@ -104,9 +104,9 @@ def by_name(session: Session, table: type[Record], name: str) -> Record | None:
     if not text:
         return None
     if indexed_names(session, table) is not None:
-        found = _same_named(session, table, text)
-        exact = [record_id for record_id, recorded in found if recorded == text]
-        chosen = exact[0] if exact else (found[0][0] if found else None)
+        near = _same_named(session, table, text)
+        spelt_alike = [record_id for record_id, recorded in near if recorded == text]
+        chosen = spelt_alike[0] if spelt_alike else (near[0][0] if near else None)
         return session.get(table, chosen) if chosen is not None else None
     column = table.name  # type: ignore[attr-defined]
     spelt_exactly = session.exec(select(table).where(column == text)).first()

@@ -104,7 +104,11 @@ def test_nulls_and_wrong_types_name_the_field(client, partnership) -> None:
         ({"whole_programme": "perhaps"}, "whole_programme", "true or false"),
         ({"priority_weights": [1, 2]}, "priority_weights", "names and values"),
     ]:
-        response = client.patch("/api/v1/scenarios/1", json=body, headers=partnership)
+        response = client.patch(
+            "/api/v1/scenarios/1",
+            json=body,
+            headers=matching(client, "/api/v1/scenarios/1", partnership),
+        )
         assert response.status_code == 422, body
         messages = {error["field"]: error["message"] for error in response.json["errors"]}
         assert field in messages and words in messages[field], (body, messages)
@@ -168,3 +172,8 @@ def test_every_error_an_operation_answers_is_documented(client) -> None:
             assert {"401", "403", "422"} <= codes, f"{method.upper()} {path}"
             if "{id}" in path:
                 assert "404" in codes, f"{method.upper()} {path}"
+
+
+def matching(client, url: str, headers: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The headers with If-Match set to the record's current ETag (a PATCH needs one)."""
+    return {**headers, "If-Match": client.get(url, headers=headers).headers.get("ETag", "*")}

@@ -164,7 +164,11 @@ def test_a_scenario_name_cannot_be_null_or_a_look_alike(app: Flask, client) -> N
     headers = bearer(token_for(app, Role.COMMISSIONER))
     body = {"name": "Pooled", "first_year": 2026, "horizon_years": 1}
     assert client.post("/api/v1/scenarios", json=body, headers=headers).status_code == 201
-    response = client.patch("/api/v1/scenarios/1", json={"name": None}, headers=headers)
+    response = client.patch(
+        "/api/v1/scenarios/1",
+        json={"name": None},
+        headers=matching(client, "/api/v1/scenarios/1", headers),
+    )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "name"
     twin = client.post("/api/v1/scenarios", json={**body, "name": "P\u043eoled"}, headers=headers)
@@ -210,3 +214,8 @@ def test_csv_fields_are_written_safe_too() -> None:
     assert safe_csv_text("Leeds\x01") == "Leeds\ufffd"
     assert safe_csv_text("=1+1\x00") == "'=1+1\ufffd"
     assert safe_csv_text("two\nlines\tand a tab") == "two\nlines\tand a tab"
+
+
+def matching(client, url: str, headers: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The headers with If-Match set to the record's current ETag (a PATCH needs one)."""
+    return {**headers, "If-Match": client.get(url, headers=headers).headers.get("ETag", "*")}

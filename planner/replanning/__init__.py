@@ -1,0 +1,1 @@
+"""In-year re-planning, evidence checks and the stop list: re-solves of the agreed plan."""

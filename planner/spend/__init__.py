@@ -1,0 +1,1 @@
+"""Actual spend, forecast outturn and variance against the agreed plan."""

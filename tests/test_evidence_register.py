@@ -1,0 +1,111 @@
+"""The evidence register and the stop list on the demo: a change is recorded with its source,
+applied to the intervention, audited, the agreed plan flagged and re-solved as a job; the stop
+list then lists the activity at its break point, and its re-solve frees exactly that money."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlmodel import select
+
+from models import AuditEvent, EvidenceChange, Intervention, Plan
+from models.plan import PlanKind, PlanStatus
+from models.vocabulary import Role
+from planner.db import new_session
+from planner.delivery.agreement import agreed_plan
+from planner.replanning.changes import what_changes
+from planner.stoplist.service import build_stop_list
+from tests.planning_fixtures import demo_client
+
+
+def _funded_intervention(app: Flask) -> tuple[int, str]:
+    """The intervention the agreed plan spends most on."""
+    with app.app_context(), new_session() as session:
+        plan = agreed_plan(session)
+        totals: dict[str, float] = {}
+        for allocation in plan.result["allocations"]:  # type: ignore[union-attr]
+            totals[allocation["intervention"]] = (
+                totals.get(allocation["intervention"], 0.0) + allocation["cost"]
+            )
+        name = max(totals, key=totals.__getitem__)
+        intervention = session.exec(select(Intervention).where(Intervention.name == name)).one()
+        return intervention.id, name  # type: ignore[return-value]
+
+
+def test_bad_changes_are_refused_naming_the_field(demo_app: Flask):
+    intervention_id, _name = _funded_intervention(demo_app)
+    client = demo_client(demo_app, Role.COMMISSIONER)
+    response = client.post(
+        "/evidence/",
+        data={"intervention_id": intervention_id, "source": "Review", "source_date": "2026-10-01"},
+    )
+    assert response.status_code == 422
+    assert "Change the rating, the cost per participant or the effect" in response.get_data(
+        as_text=True
+    )
+    response = client.post(
+        "/evidence/",
+        data={
+            "intervention_id": intervention_id,
+            "effect_scale": "half",
+            "source": "Review",
+            "source_date": "2026-10-01",
+        },
+    )
+    assert (
+        response.status_code == 422
+        and "effect multiplier must be a number" in response.get_data(as_text=True)
+    )
+    assert demo_client(demo_app, Role.FINANCE_LEAD).post("/evidence/", data={}).status_code == 403
+    with demo_app.app_context(), new_session() as session:
+        assert not session.exec(select(EvidenceChange)).all()
+
+
+def test_rating_change_flags_the_plan_and_the_stop_list_frees_its_money(demo_app: Flask):
+    intervention_id, name = _funded_intervention(demo_app)
+    client = demo_client(demo_app, Role.COMMISSIONER)
+    with demo_app.app_context(), new_session() as session:
+        assert build_stop_list(session).items == []  # type: ignore[union-attr]
+    response = client.post(
+        "/evidence/",
+        data={
+            "intervention_id": intervention_id,
+            "evidence_rating": "NE",
+            "source": "New trial (test)",
+            "source_date": "2026-10-01",
+        },
+    )
+    assert response.status_code == 302
+    with demo_app.app_context(), new_session() as session:
+        [change] = session.exec(select(EvidenceChange)).all()
+        base = agreed_plan(session)
+        assert change.agreed_plan_id == base.id and change.rating_before != "NE"  # type: ignore[union-attr]
+        assert session.get(Intervention, intervention_id).evidence_rating == "NE"  # type: ignore[union-attr]
+        assert session.exec(select(AuditEvent).where(AuditEvent.entity == "evidence")).all()
+        check = session.get(Plan, change.check_plan_id)
+        assert check.kind == PlanKind.EVIDENCE and PlanStatus(check.status).has_allocation, (
+            check.message
+        )  # type: ignore[union-attr]
+        changes = what_changes(base, check)  # type: ignore[arg-type]
+        assert name in changes.stopped
+        assert f"{name} stops" in " ".join(changes.sentences)
+        # The agreed plan itself is untouched until someone re-plans and agrees a revision.
+        assert agreed_plan(session).id == base.id  # type: ignore[union-attr]
+        listed = build_stop_list(session)
+        assert listed.items and {i.commitment.intervention for i in listed.items} == {name}  # type: ignore[union-attr]
+        for item in listed.items:  # type: ignore[union-attr]
+            assert item.break_year is None or item.break_year > listed.year  # type: ignore[union-attr]
+            assert all(year >= item.break_year for year in item.freed)  # type: ignore[operator]
+    page = client.get("/stop-list/").get_data(as_text=True)
+    assert name in page and "Money freed" in page
+    response = client.post("/stop-list/")
+    assert response.status_code == 302
+    with demo_app.app_context(), new_session() as session:
+        resolve = session.exec(select(Plan).where(Plan.kind == PlanKind.STOP_LIST)).one()
+        assert PlanStatus(resolve.status).has_allocation, resolve.message
+        # Stopped everywhere: the re-solve funds none of it in any year.
+        assert not [
+            a
+            for a in resolve.result["allocations"]
+            if a["intervention"] == name and a["participants"] > 1e-6
+        ]
+    assert demo_client(demo_app, Role.FINANCE_LEAD).post("/stop-list/").status_code == 403
