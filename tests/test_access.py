@@ -43,6 +43,7 @@ from models import (
     UserPlace,
     VolunteerPool,
 )
+from models.analysis import AnalysisKind, PlanAnalysis
 from models.plan import PlanStatus
 from models.vocabulary import Role
 from planner import create_app
@@ -100,6 +101,10 @@ ACCESS: dict[str, Access] = {
     "plans.pooling": READERS,
     "plans.cancel": EDITORS,
     "plans.compare": READERS,
+    "analysis.start": EDITORS,
+    "analysis.status": READERS,
+    "api_analyses.read_analyses": TOKEN,
+    "api_analyses.start": TOKEN,
     "scenarios.index": READERS,
     "scenarios.show": READERS,
     "scenarios.new": EDITORS,
@@ -412,8 +417,13 @@ def route_arguments(demo_app: Flask) -> dict[str, object]:
         other = Plan(scenario_name="For the access test", status=PlanStatus.ERROR, message="-")
         session.add(other)
         session.commit()
+        plan_id = agreed.id if agreed else first(Plan)
+        analysis = PlanAnalysis(plan_id=plan_id, kind=AnalysisKind.MONTE_CARLO, draws=100, seed=1)
+        session.add(analysis)
+        session.commit()
         return {
-            "plan_id": agreed.id if agreed else first(Plan),
+            "plan_id": plan_id,
+            "analysis_id": analysis.id,
             "partner_id": first(Partner),
             "line_id": first(BudgetLine),
             "contract_id": first(ExistingContract),
