@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Flask
@@ -63,7 +64,7 @@ def test_long_logs_are_paged(app: Flask, sign_in_as) -> None:
     first = page(admin.get("/audit/?entity=partner"))
     assert "60 events, page 1 of 2" in first and "Older events" in first
     second = page(admin.get("/audit/?entity=partner&page=2"))
-    assert "Newer events" in second and second.count("Change ") == 10
+    assert "Newer events" in second and len(re.findall(r"Change \d+<", second)) == 10
 
 
 def test_only_admins_read_the_audit_log(app: Flask, sign_in_as) -> None:
