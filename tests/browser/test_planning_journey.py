@@ -40,6 +40,7 @@ if not CHROMIUM.exists():
     )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 
 
 @pytest.fixture(scope="module")
@@ -202,16 +203,20 @@ def test_commissioner_changes_a_budget_runs_a_scenario_and_reads_the_plan(
     assert f"£{raised:,}" in budget_row.inner_text()
     assert "as recorded" in budget_row.inner_text()
 
-    # The reasons, in sentences with figures: a budget that binds, what pooling adds, and why
-    # an intervention is left out.
+    # The reasons, in sentences with figures: a budget that binds and why an intervention is
+    # left out.
     reasons = page.locator("section[aria-labelledby=reasons]").inner_text()
     assert re.search(
         r"£[\d,]+ more from [^\n]+'s 20\d\d/\d\d budget would add about £[\d,]+ of demand avoided",
         reasons,
     ), reasons[:2000]
-    assert re.search(r"Pooling adds about £[\d,]+ of demand avoided", reasons)
     assert "is not funded: its evidence rating is NE" in reasons
     assert re.search(r"\d+ more budget rules? that holds? the plan back", reasons)
+    # The value of pooling is its own job after the plan: plan-pooling.js fills it in when done.
+    expect(page.locator("#value-of-pooling")).to_contain_text(
+        re.compile(r"Pooling adds about £[\d,]+ of demand avoided"), timeout=120_000
+    )
+    assert page.locator("#pooling-headline").inner_text().startswith("£")
     # Charts are drawn by plotly served from the app itself, beside their tables.
     page.locator("#chart-partners.chart-drawn").wait_for()
     assert page.locator("#chart-partners .main-svg").count() >= 1
