@@ -55,7 +55,7 @@ from optimiser.plan import (
     plan_from_dict,
     plan_to_dict,
 )
-from optimiser.planning import optimise
+from optimiser.planning import optimise, planned_inputs
 from optimiser.pooling import compare_pooling
 from optimiser.residents import ResidentsChoice, SetAside
 from optimiser.scenario import (
@@ -118,6 +118,7 @@ __all__ = [
     "diagnose",
     "evidence_level",
     "optimise",
+    "planned_inputs",
     "part_to_dict",
     "plan_from_dict",
     "plan_to_dict",

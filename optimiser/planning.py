@@ -62,6 +62,17 @@ NO_SENSITIVITY = (
 )
 
 
+def planned_inputs(inputs: PlanningInputs, rules: ScenarioRules) -> PlanningInputs:
+    """The inputs the plan's model is built from: the pool around residents' set-asides and
+    choices and, planning for uncertainty, the draws' expected figures. Every sentence's
+    figure is about this model, so whatever re-solves to check one must build from these."""
+    planned = around_residents(inputs)
+    if rules.expected_over_draws:
+        # Planning for uncertainty: the same linear program at the draws' expected figures.
+        planned = expected_inputs(planned, rules.expected_over_draws, rules.draw_seed)
+    return planned
+
+
 def optimise(
     inputs: PlanningInputs,
     rules: ScenarioRules,
@@ -89,10 +100,7 @@ def optimise(
     """
     check_rules(inputs, rules)
     check_residents(inputs)
-    asked, inputs = inputs, around_residents(inputs)
-    if rules.expected_over_draws:
-        # Planning for uncertainty: the same linear program at the draws' expected figures.
-        inputs = expected_inputs(inputs, rules.expected_over_draws, rules.draw_seed)
+    asked, inputs = inputs, planned_inputs(inputs, rules)
     started = time.perf_counter()
     model = build_separate(inputs, rules) if separately else build(inputs, rules)
     built = time.perf_counter()

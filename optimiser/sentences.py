@@ -47,6 +47,7 @@ QUOTED = frozenset(
         "fairness",
         "need_floor",
         "evidence_share",
+        "vcs_share",
         "portfolio_vfm",
         "cost_per_unit",
     }
@@ -83,7 +84,7 @@ def usual_step(model: Model, row: Row) -> float:
         return money_step(max(value(model.contribution[row.keys[0]]), 10.0))
     if family == "need_floor":
         return money_step(max(row.coefficient * total, 10.0))
-    if family in ("evidence_share", "cost_per_unit"):
+    if family in ("evidence_share", "vcs_share", "cost_per_unit"):
         return money_step(max(0.01 * total, 10.0))
     if family == "portfolio_vfm":
         return money_step(max(0.1 * total, 10.0))
@@ -151,6 +152,11 @@ def _phrase(model: Model, row: Row, rule: str, step: float, direction: float, ga
         return (
             f"{rule} holds the plan back: allowing {money(step)} less spend on programmes rated 3 or above "
             f"than it asks would add {gained}."
+        )
+    if family == "vcs_share":
+        return (
+            f"{rule} holds the plan back: allowing {money(step)} less spend through voluntary and "
+            f"community sector providers than it asks would add {gained}."
         )
     if family == "portfolio_vfm":
         return f"{rule} holds the plan back: letting the benefit fall {money(step)} short of it would add {gained}."

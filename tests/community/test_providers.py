@@ -59,4 +59,8 @@ def test_scenario_rule_reaches_the_plan(demo_app: Flask) -> None:
         ).first()
         assert plan is not None and plan.result is not None
         rows = [b for b in plan.result["binding_constraints"] if b["family"] == "vcs_share"]
-        assert rows and "voluntary and community sector providers binds" in rows[0]["sentence"]
+        assert (
+            rows
+            and "voluntary and community sector providers holds the plan back"
+            in rows[0]["sentence"]
+        )

@@ -87,9 +87,9 @@ def test_volunteers_through_the_api(demo_app: Flask) -> None:
         headers=headers,
     )  # fmt: skip
     assert created.status_code == 201, created.json
-    changed = client.patch(
-        f"/api/v1/volunteer-pools/{created.json['id']}", json={"hours": 360}, headers=headers
-    )
+    address = f"/api/v1/volunteer-pools/{created.json['id']}"
+    etag = client.get(address, headers=headers).headers["ETag"]  # a PATCH needs If-Match
+    changed = client.patch(address, json={"hours": 360}, headers={**headers, "If-Match": etag})
     assert changed.status_code == 200 and changed.json["hours"] == 360
     read = client.get(f"/api/v1/interventions/{mentoring.id}", headers=headers)
     assert read.json["volunteer_hours"] == 40

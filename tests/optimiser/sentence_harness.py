@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from optimiser import BindingConstraint, PlanningInputs, ScenarioRules, SentenceChange
 from optimiser.build import build
+from optimiser.planning import planned_inputs
 from optimiser.sentences import apply_change, objective_with
 from optimiser.solve import solve_model
 
@@ -33,9 +34,10 @@ def check_by_re_solving(
     """Re-solve for every sentence with a change; (how many were checked, those that failed).
 
     Each change is made on the solved model's HiGHS instance and undone (a warm-started
-    re-solve, as exact as a fresh one and far quicker), from the same model the plan solves.
+    re-solve, as exact as a fresh one and far quicker), from the same model the plan solves:
+    built from the inputs the plan plans with (residents' set-asides taken out first).
     """
-    model = build(inputs, rules)
+    model = build(planned_inputs(inputs, rules), rules)
     result = solve_model(model, 60)
     assert result.objective is not None
     base = result.objective
@@ -57,6 +59,7 @@ def re_solved_from_scratch(
     inputs: PlanningInputs, rules: ScenarioRules, change: SentenceChange
 ) -> float:
     """What a change adds, re-solving a freshly built model with the change made."""
+    inputs = planned_inputs(inputs, rules)
     before = solve_model(build(inputs, rules), 60).objective
     changed = build(inputs, rules)
     apply_change(changed, change)
