@@ -8,6 +8,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.fields import money_field, year_field
+from models.versioning import Versioned
 
 
 class VolunteerPoolBase(SQLModel):
@@ -27,7 +28,7 @@ class VolunteerPoolBase(SQLModel):
     notes: str = Field(default="", max_length=1000)
 
 
-class VolunteerPool(VolunteerPoolBase, table=True):
+class VolunteerPool(VolunteerPoolBase, Versioned, table=True):
     __tablename__ = "volunteer_pool"
     __table_args__ = (UniqueConstraint("place_id", "year", name="uq_volunteer_pool"),)
     id: int | None = Field(default=None, primary_key=True)
