@@ -87,9 +87,9 @@ def test_volunteers_through_the_api(demo_app: Flask) -> None:
         headers=headers,
     )  # fmt: skip
     assert created.status_code == 201, created.json
-    changed = client.patch(
-        f"/api/v1/volunteer-pools/{created.json['id']}", json={"hours": 360}, headers=headers
-    )
+    url = f"/api/v1/volunteer-pools/{created.json['id']}"
+    tag = client.get(url, headers=headers).headers["ETag"]
+    changed = client.patch(url, json={"hours": 360}, headers={**headers, "If-Match": tag})
     assert changed.status_code == 200 and changed.json["hours"] == 360
     read = client.get(f"/api/v1/interventions/{mentoring.id}", headers=headers)
     assert read.json["volunteer_hours"] == 40
