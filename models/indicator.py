@@ -7,6 +7,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.fields import strip_text
+from models.versioning import Versioned
 
 
 class RiskIndicatorBase(SQLModel):
@@ -47,7 +48,7 @@ class RiskIndicatorBase(SQLModel):
         return value
 
 
-class RiskIndicator(RiskIndicatorBase, table=True):
+class RiskIndicator(RiskIndicatorBase, Versioned, table=True):
     __tablename__ = "risk_indicator"
     id: int | None = Field(default=None, primary_key=True)
 
@@ -68,7 +69,7 @@ class IndicatorValueBase(SQLModel):
     value: float = Field(ge=0, le=1_000_000_000, description="Higher means more need.")
 
 
-class IndicatorValue(IndicatorValueBase, table=True):
+class IndicatorValue(IndicatorValueBase, Versioned, table=True):
     __tablename__ = "indicator_value"
     __table_args__ = (UniqueConstraint("place_id", "indicator_id", name="uq_indicator_value"),)
     id: int | None = Field(default=None, primary_key=True)

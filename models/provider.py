@@ -8,6 +8,8 @@ from pydantic import field_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.versioning import Versioned
+
 
 class Sector(StrEnum):
     VOLUNTARY_COMMUNITY = "voluntary_community"
@@ -38,7 +40,7 @@ class ProviderBase(SQLModel):
         return value.strip() if isinstance(value, str) else value
 
 
-class Provider(ProviderBase, table=True):
+class Provider(ProviderBase, Versioned, table=True):
     __tablename__ = "provider"
     __table_args__ = (UniqueConstraint("intervention_id", "name", name="uq_provider"),)
     id: int | None = Field(default=None, primary_key=True)

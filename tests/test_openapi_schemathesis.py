@@ -93,7 +93,12 @@ def test_api_answers_within_its_document(api_app: Flask) -> None:
     """Every operation, with valid and with invalid requests: never a 5xx, and every answer
     (2xx or error) matches the document's status codes, content types and schemas."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
-    headers = bearer(api_app.config["SCHEMATHESIS_TOKEN"])
+    # schemathesis's WSGI client asks for gzip but never decompresses what it gets, so its calls
+    # ask for the body as is; the app still compresses for clients that accept gzip.
+    headers = {
+        **bearer(api_app.config["SCHEMATHESIS_TOKEN"]),
+        "Accept-Encoding": "identity",
+    }
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20
