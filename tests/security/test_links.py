@@ -116,7 +116,7 @@ def test_the_migration_clears_unsafe_addresses_and_keeps_good_ones(app: Flask) -
                     "INSERT INTO intervention (id, name, category, target_group, description,"
                     " unit_cost, min_cohort, capacity, duration_weeks, evidence_rating,"
                     " rating_source, rating_date, rating_url, illustrative) VALUES (:id,"
-                    " :name, 'other', 'Families', '', 1, 0, 0, 12, 'NL2', '', '', :url, false)"
+                    " :name, 'OTHER', 'Families', '', 1, 0, 0, 12, 'NL2', '', '', :url, false)"
                 ),
                 {"id": number, "name": f"I{number}", "url": address},
             )

@@ -5,6 +5,7 @@ session; a user an administrator asked to change their password can do nothing e
 from __future__ import annotations
 
 import time
+import uuid
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -189,7 +190,8 @@ def test_timeouts_are_configurable(database_url: str, tmp_path) -> None:
 
     app = make_app(database_url, tmp_path, SESSION_IDLE_MINUTES="5", SESSION_MAX_HOURS=1)
     assert app.config["SESSION_IDLE_MINUTES"] == 5
-    email = add_user(app, Role.COMMISSIONER)
+    # Its own address: on PostgreSQL this app shares the run's database with other tests.
+    email = add_user(app, Role.COMMISSIONER, email=f"idle-{uuid.uuid4().hex[:8]}@example.org")
     client = app.test_client()
     sign_in(client, email)
     _age_session(client, seen_at=6 * 60)

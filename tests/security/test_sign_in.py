@@ -25,7 +25,9 @@ def attempt(app: Flask, email: str, password: str, address: str = "203.0.113.7")
 
 
 def test_wrong_passwords_for_one_account_are_throttled_from_any_address(app: Flask) -> None:
-    email = add_user(app, Role.COMMISSIONER)
+    email = add_user(
+        app, Role.COMMISSIONER, email=f"COMMISSIONER-{uuid.uuid4().hex[:8]}@example.org".lower()
+    )
     for number in range(10):
         assert attempt(app, email, "wrong guess", f"198.51.100.{number}").status_code == 401
     refused = attempt(app, email, PASSWORD, "198.51.100.99")
@@ -34,12 +36,16 @@ def test_wrong_passwords_for_one_account_are_throttled_from_any_address(app: Fla
     assert "Too many wrong sign-in attempts" in words and "15 minutes" in words
     assert int(refused.headers["Retry-After"]) > 0
     # Another account is not held up.
-    other = add_user(app, Role.FINANCE_LEAD)
+    other = add_user(
+        app, Role.FINANCE_LEAD, email=f"FINANCE_LEAD-{uuid.uuid4().hex[:8]}@example.org".lower()
+    )
     assert attempt(app, other, PASSWORD, "198.51.100.99").status_code == 302
 
 
 def test_the_account_limit_ignores_how_the_email_is_spelt(app: Flask) -> None:
-    email = add_user(app, Role.COMMISSIONER)
+    email = add_user(
+        app, Role.COMMISSIONER, email=f"COMMISSIONER-{uuid.uuid4().hex[:8]}@example.org".lower()
+    )
     for number in range(10):
         spelt = email.upper() if number % 2 else f"  {email} "
         attempt(app, spelt, "wrong guess", f"198.51.100.{number}")
@@ -50,7 +56,9 @@ def test_wrong_passwords_from_one_address_are_throttled_across_accounts(
     database_url: str, tmp_path
 ) -> None:
     app = make_app(database_url, tmp_path, SIGN_IN_ADDRESS_LIMIT="5 per 15 minutes")
-    email = add_user(app, Role.COMMISSIONER)
+    email = add_user(
+        app, Role.COMMISSIONER, email=f"COMMISSIONER-{uuid.uuid4().hex[:8]}@example.org".lower()
+    )
     for number in range(5):
         assert attempt(app, f"guess{number}@example.org", "wrong guess").status_code == 401
     assert attempt(app, email, PASSWORD).status_code == 429
@@ -58,7 +66,9 @@ def test_wrong_passwords_from_one_address_are_throttled_across_accounts(
 
 
 def test_right_passwords_do_not_count(app: Flask) -> None:
-    email = add_user(app, Role.COMMISSIONER)
+    email = add_user(
+        app, Role.COMMISSIONER, email=f"COMMISSIONER-{uuid.uuid4().hex[:8]}@example.org".lower()
+    )
     for _ in range(12):
         assert attempt(app, email, PASSWORD).status_code == 302
 
@@ -76,7 +86,9 @@ def test_limits_can_be_kept_in_redis(database_url: str, tmp_path) -> None:
         "SIGN_IN_ACCOUNT_LIMIT": "3 per 15 minutes",
     }
     first = make_app(database_url, tmp_path, **settings)
-    email = add_user(first, Role.COMMISSIONER)
+    email = add_user(
+        first, Role.COMMISSIONER, email=f"COMMISSIONER-{uuid.uuid4().hex[:8]}@example.org".lower()
+    )
     for _ in range(3):
         assert attempt(first, email, "wrong guess").status_code == 401
     # A second web process sharing the Redis sees the same count.
@@ -91,7 +103,9 @@ def test_unknown_emails_cost_the_same_work(app: Flask, monkeypatch: pytest.Monke
     """Both answers check one password hash made the same way, so neither is quicker."""
     import planner.auth.service as accounts
 
-    email = add_user(app, Role.COMMISSIONER)
+    email = add_user(
+        app, Role.COMMISSIONER, email=f"COMMISSIONER-{uuid.uuid4().hex[:8]}@example.org".lower()
+    )
     checked: list[str] = []
     real = accounts.check_password_hash
 
