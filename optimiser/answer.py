@@ -19,7 +19,7 @@ import numpy as np
 
 from optimiser.explain import SHADOW_TOLERANCE, _row_allowance, _sentence_case, describe_rule
 from optimiser.families import FAMILIES
-from optimiser.highs import Ranging, ranging, row_number
+from optimiser.highs import Ranging, row_number
 from optimiser.model import DEFINITIONS, Model
 from optimiser.plan import NO_LIMIT, RuleRow, VariableCell
 from optimiser.solve import shadow_price
@@ -66,7 +66,7 @@ def rule_rows(model: Model) -> tuple[RuleRow, ...]:
     """Every rule of the plan, budgets first (the registry's order), then by name."""
     if model.row_values is None:
         return ()
-    found = None if model.is_mip else ranging(model.problem.solverModel)
+    found = model.solved_ranging()
     note = _why_blank(model, found)
     order = {key: index for index, key in enumerate(FAMILIES)}
     rows = []
@@ -118,7 +118,7 @@ def variable_cells(model: Model) -> tuple[VariableCell, ...]:
     used = np.flatnonzero(values > VALUE_TOLERANCE)
     if not len(used):
         return ()
-    found = None if model.is_mip else ranging(model.problem.solverModel)
+    found = model.solved_ranging()
     note = _why_blank(model, found)
     reduced = block.reduced_cost_array()
     cells = []

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from optimiser.highs import Ranging, ranging, row_number
+from optimiser.highs import Ranging, row_number
 from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
 from optimiser.sentences import Measures, holding_sentence, reach_allowance, reach_sentence
@@ -281,7 +281,7 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
     the reach and cohort rows of a programme fixed not to run are left out:
     they are tight only because the programme is off, not a limit to relax.
     """
-    found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
+    found_ranging = model.solved_ranging()
     measures = Measures(model)
     found = []
     for row in model.rows.values():
@@ -341,7 +341,7 @@ def holding_rule_sentence(model: Model, row: Row, gain: Gain) -> str:
     """One binding rule's sentence, its figure within its allowable range (HiGHS's ranging of
     the solved model, asked for here: a fraction of the solve)."""
     price = shadow_price(row)
-    found_ranging = None if model.is_mip else ranging(model.problem.solverModel)
+    found_ranging = model.solved_ranging()
     increase, decrease = _row_allowance(row, found_ranging)
     label = _sentence_case(describe_rule(model, row))
     rule = _budget_label(model, row.keys[0]) if row.family == "budget" else label

@@ -69,6 +69,11 @@ class Model:
     fixed_programmes: dict[tuple[str, str, int], float] | None = None
     # Interventions whose programme switches stay binary when the others are fixed.
     free_programmes: frozenset[str] = frozenset()
+    # HiGHS's ranging of the last solve, read once (``solved_ranging``): the explanations and
+    # the reports all read the same figures, taken before any sentence's trial re-solve moves
+    # the basis, and the ranging is not paid for three times.
+    ranging_of_solve: Any = None
+    ranging_read: bool = False
     budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
     interventions: dict[str, Intervention] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
@@ -170,6 +175,18 @@ class Model:
             "place": {p.key: p.name for p in inputs.places},
             "demand": {d.key: d.name for d in inputs.demand_types},
         }
+
+    def solved_ranging(self) -> Any:
+        """HiGHS's ranging of this model's last solve (``optimiser.highs.Ranging``), or None for
+        a mixed-integer model or when HiGHS has none to give."""
+        if self.is_mip:
+            return None
+        if not self.ranging_read:
+            from optimiser.highs import ranging
+
+            self.ranging_of_solve = ranging(self.problem.solverModel)
+            self.ranging_read = True
+        return self.ranging_of_solve
 
     @property
     def is_mip(self) -> bool:

@@ -123,6 +123,7 @@ def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResul
         return SolveResult(SolveStatus.ERROR, None, None, seconds, detail, f"No plan: {detail}.")
     model.row_values = solver.row_values
     model.first_block_column = solver.first_block_column
+    model.ranging_read = False  # a new solve has a ranging of its own
     status, note = _status_from_highs(outcome)
     objective = outcome.objective if status.has_plan else None
     if objective is not None and not model.diagnosing and model.rules.target is None:
