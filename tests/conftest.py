@@ -96,6 +96,9 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Flask:
 
 
 def empty_database(app: Flask) -> None:
+    from planner.jobs.backends import stop_job_pool
+
+    stop_job_pool(app)
     engine = app.extensions["engine"]
     if engine.dialect.name != "postgresql":
         return

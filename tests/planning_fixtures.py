@@ -20,6 +20,7 @@ from models.vocabulary import Role
 from planner.demo.content import DEMO_PASSWORD
 from planner.demo.loader import load_demo
 from planner.demo.partnership import SIGN_INS
+from planner.jobs.backends import stop_job_pool
 from tests.conftest import make_app, sign_in, throwaway_postgres_database
 
 
@@ -34,11 +35,13 @@ def demo_app_for_module(
         with throwaway_postgres_database(request, template=prepared) as postgres_url:
             app = make_app(postgres_url or "", folder, **overrides)
             yield app
+            stop_job_pool(app)
             app.extensions["engine"].dispose()
         return
     shutil.copyfile(prepared, folder / "planner.sqlite")
     app = make_app(f"sqlite:///{folder / 'planner.sqlite'}", folder, **overrides)
     yield app
+    stop_job_pool(app)
     app.extensions["engine"].dispose()
 
 

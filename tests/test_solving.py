@@ -30,6 +30,7 @@ from models.plan import ExplanationKind, PlanStatus
 from planner.db import new_session
 from planner.demo.evidence import PRISON_AWARENESS
 from planner.demo.partnership import SCENARIOS, VRU
+from planner.jobs.backends import stop_job_pool
 from planner.solving.inputs import planning_inputs
 from planner.solving.reading import plan_json, stored_plan
 from planner.solving.service import run_plan, start_plan
@@ -228,6 +229,7 @@ def test_a_background_solve_frees_the_worker_and_stores_the_plan(demo_app: Flask
                     break
             time.sleep(0.2)
     finally:
+        stop_job_pool(demo_app)  # or it would go on polling a database the module drops
         demo_app.config["SOLVE_IN_BACKGROUND"] = False
         demo_app.extensions["job_backend"] = inline
     with demo_app.app_context(), new_session() as session:

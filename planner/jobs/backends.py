@@ -109,16 +109,32 @@ class EmbeddedBackend:
             self._held: set[int] = set()
             self._pool = ThreadPoolExecutor(self.settings.threads, thread_name_prefix="planner-job")
             self._worker = worker_label("web")
+            self._stopping = threading.Event()
             threading.Thread(target=self._poll, daemon=True, name="planner-jobs").start()
+
+    def stop(self) -> None:
+        """Stop taking jobs: the poller ends, and the jobs already running are waited for.
+        Without this a pool outlives its app (and, in the tests, the database it polls)."""
+        with self._lock:
+            if self._pid != os.getpid():
+                return
+            self._pid = -1
+            self._stopping.set()
+            self._wake.set()
+            pool = self._pool
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def _poll(self) -> None:
         from planner.jobs.service import reap_dead_jobs
 
         last_reap = 0.0
+        stopping = self._stopping
         with self.app.app_context():
-            while True:
+            while not stopping.is_set():
                 self._wake.wait(POLL_SECONDS)
                 self._wake.clear()
+                if stopping.is_set():
+                    return
                 try:
                     if time.monotonic() - last_reap > REAP_EVERY_SECONDS:
                         last_reap = time.monotonic()
@@ -207,3 +223,10 @@ def job_backend(app: Flask) -> JobBackend:
                     backend = EmbeddedBackend(app, settings)
                 app.extensions["job_backend"] = backend
     return backend
+
+
+def stop_job_pool(app: Flask) -> None:
+    """Stop the app's own job pool, if it started one (Celery workers and inline jobs have none)."""
+    backend = app.extensions.get("job_backend")
+    if isinstance(backend, EmbeddedBackend):
+        backend.stop()
