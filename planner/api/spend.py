@@ -16,6 +16,7 @@ from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import READERS
 from planner.db import get_session
 from planner.delivery.agreement import agreed_plan
+from planner.spend.risk import ForecastRiskShare, year_risk_share
 from planner.spend.routes import RECORDERS
 from planner.spend.service import delete_spend, find_spend, record_spend
 from planner.spend.variance import plan_years, year_spend
@@ -87,6 +88,54 @@ class HeadroomOut(BaseModel):
     headroom: Decimal
 
 
+# A partner's share as a fraction to six places: 1/3 is 0.333333, exact enough to check a penny.
+SHARE_PLACES = Decimal("0.000001")
+
+
+class PartnerRiskShareOut(BaseModel):
+    partner: str
+    planned: Decimal = Field(description="Its contribution to the year in the agreed plan.")
+    outturn: Decimal = Field(description="Its forecast outturn for the year.")
+    variance: Decimal = Field(description="Its own outturn less plan: positive is an overspend.")
+    overspend_share: Decimal | None = Field(
+        description="Fraction of an overspend it bears under the agreement: 0.4 = 40% (null "
+        "where no partner contributed and the agreement shares by contributions)."
+    )
+    underspend_share: Decimal | None = Field(
+        description="Fraction of an underspend returned to it: 0.4 = 40%."
+    )
+    from_reserve: Decimal = Field(
+        description="Its part of the contingency reserve drawn to meet the overspend."
+    )
+    beyond_reserve: Decimal = Field(
+        description="What it pays beyond the reserve (positive) or gets back of an underspend "
+        "(negative), whole pence; the partners' figures add up to to_share exactly."
+    )
+
+
+class RiskShareOut(BaseModel):
+    """The pooled-fund agreement's risk share applied to the year's forecast variance."""
+
+    has_agreement: bool = Field(
+        description="False when the agreed plan's scenario has no pooled-fund agreement: then no "
+        "risk share is applied and partners is empty."
+    )
+    host: str | None
+    overspend_basis: str | None = Field(description="contributions or percentages.")
+    underspend_basis: str | None
+    contingency_percent: Decimal | None
+    planned: Decimal
+    outturn: Decimal
+    variance: Decimal = Field(description="Forecast outturn less plan: positive is an overspend.")
+    direction: str = Field(description="overspend, underspend or on plan.")
+    reserve: Decimal = Field(description="The contingency reserve held for the year.")
+    reserve_drawn: Decimal = Field(description="The part of the overspend the reserve meets.")
+    to_share: Decimal = Field(description="The variance left to share once the reserve is drawn.")
+    problem: str | None = Field(description="Why the variance cannot be shared, if it cannot.")
+    sentences: list[str] = Field(description="The risk share in words, as the spend page says it.")
+    partners: list[PartnerRiskShareOut]
+
+
 class SpendSummary(BaseModel):
     plan_id: int
     year: int
@@ -96,6 +145,7 @@ class SpendSummary(BaseModel):
     by_intervention: list[VarianceOut]
     by_place: list[VarianceOut]
     headroom: list[HeadroomOut]
+    risk_share: RiskShareOut
 
 
 class YearQuery(BaseModel):
@@ -112,10 +162,50 @@ def _variance(row) -> VarianceOut:
     )
 
 
+def _fraction(weight: Decimal | None) -> Decimal | None:
+    return None if weight is None else weight.quantize(SHARE_PLACES)
+
+
+def _risk_share(risk: ForecastRiskShare) -> RiskShareOut:
+    terms = risk.terms
+    return RiskShareOut(
+        has_agreement=risk.has_agreement,
+        host=risk.host,
+        overspend_basis=terms.overspend_basis.value if terms else None,
+        underspend_basis=terms.underspend_basis.value if terms else None,
+        contingency_percent=terms.contingency_percent if terms else None,
+        planned=risk.planned,
+        outturn=risk.outturn,
+        variance=risk.variance,
+        direction=risk.direction,
+        reserve=risk.reserve,
+        reserve_drawn=risk.reserve_drawn,
+        to_share=risk.to_share,
+        problem=risk.problem,
+        sentences=risk.sentences(),
+        partners=[
+            PartnerRiskShareOut(
+                partner=row.partner,
+                planned=row.planned,
+                outturn=row.outturn,
+                variance=row.variance,
+                overspend_share=_fraction(row.overspend_weight),
+                underspend_share=_fraction(row.underspend_weight),
+                from_reserve=row.from_reserve,
+                beyond_reserve=row.beyond_reserve,
+            )
+            for row in risk.partners
+        ]
+        if risk.has_agreement and not risk.problem
+        else [],
+    )
+
+
 @bp.get("/spend-summary", responses={200: SpendSummary})
 def spend_summary(query: YearQuery):
     """The agreed plan's year against spend: variance by quarter, partner, intervention and place,
-    and each partner's headroom (the first planned year unless ``year`` is given)."""
+    each partner's headroom, and the pooled-fund agreement's risk share applied to the forecast
+    over- or underspend (the first planned year unless ``year`` is given)."""
     api_user(*READERS)
     session = get_session()
     plan = agreed_plan(session)
@@ -138,4 +228,5 @@ def spend_summary(query: YearQuery):
             HeadroomOut(partner=h.partner, budget=h.budget, outturn=h.outturn, headroom=h.headroom)
             for h in spend.headroom()
         ],
+        risk_share=_risk_share(year_risk_share(session, spend)),
     ).model_dump(mode="json")

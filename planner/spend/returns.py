@@ -1,6 +1,9 @@
 """The quarterly return: an Excel workbook finance leads fill in and import, in the manner of the
 Better Care Fund's quarterly returns.
 
+The Risk share sheet applies the scenario's pooled-fund agreement to the forecast over- or
+underspend, live over the Return sheet (`planner.spend.risk_sheet`).
+
 The Return sheet has one row per allocation (partner, intervention, place) of the agreed plan in
 the year, with the plan's figure, a column each for the four quarters' actual spend and forecast,
 and live formulas for the forecast outturn and the variance. Columns are described once
@@ -32,6 +35,8 @@ from planner.excel.cells import (
 )
 from planner.excel.import_reader import ImportRefused, check_is_xlsx
 from planner.inputs.validation import InputError, financial_year
+from planner.spend.risk import ForecastRiskShare
+from planner.spend.risk_sheet import RISK_SHARE, write_risk_share
 from planner.spend.service import money_or_none
 from planner.spend.variance import YearSpend
 
@@ -100,8 +105,9 @@ def _letter(field: str) -> str:
     return get_column_letter(index + 1)
 
 
-def build_return_workbook(spend: YearSpend) -> bytes:
-    """The return for one year, filled with the plan and every figure recorded so far."""
+def build_return_workbook(spend: YearSpend, risk: ForecastRiskShare | None = None) -> bytes:
+    """The return for one year, filled with the plan and every figure recorded so far, and a
+    Risk share sheet applying the pooled-fund agreement to the forecast variance (when given)."""
     book = Workbook()
     sheet: Worksheet = book.active
     sheet.title = SHEET
@@ -151,6 +157,15 @@ def build_return_workbook(spend: YearSpend) -> bytes:
                 safe_cell_text(cell, values[column.field])
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 4)
     fit_columns(sheet, {index: column.width for index, column in enumerate(COLUMNS, start=1)})
+    if risk is not None:
+        write_risk_share(
+            book.create_sheet(RISK_SHARE),
+            risk,
+            return_sheet=SHEET,
+            partner_column=_letter("partner"),
+            planned_column=_letter("planned"),
+            outturn_column=_letter("outturn"),
+        )
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
