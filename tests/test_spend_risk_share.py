@@ -1,5 +1,6 @@
 """The pooled-fund agreement's risk share applied to the forecast over- or underspend, worked by
-hand, on the spend page, in the spend API and on the quarterly return's Risk share sheet.
+hand, on the spend page, in the spend API and on the quarterly return's Risk share sheet (and
+the spend summary's headroom and cost per person).
 
 The partnership: Council and NHS fund one allocation (Social prescribing in Halifax, 2026/27):
 Council £60,000 (£15,000 a quarter), NHS £40,000 (£10,000 a quarter); pool £100,000. The
@@ -30,8 +31,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 from flask import Flask
+from sqlmodel import select
 
-from models import Intervention, Partner, Place, Plan, PlanAgreement, Scenario, SpendRecord
+from models import (
+    DeliveryRecord,
+    Intervention,
+    Partner,
+    Place,
+    Plan,
+    PlanAgreement,
+    Scenario,
+    SpendRecord,
+)
 from models.plan import PlanStatus
 from models.pooled_fund import PooledFundAgreement, PooledFundShare, RiskShareBasis
 from models.vocabulary import Role
@@ -314,3 +325,37 @@ def test_without_an_agreement_the_page_api_and_workbook_say_so(
     sheet = openpyxl.load_workbook(io.BytesIO(content))[RISK_SHARE]
     words = [sheet.cell(row, 1).value for row in range(1, sheet.max_row + 1)]
     assert any(plain in str(text) for text in words)
+
+
+def test_spend_summary_gives_headroom_and_cost_per_person(app: Flask) -> None:
+    """Overspend records: Council has spent £20,000 (its Q2 actual; the rest are forecasts).
+    Planned: £100,000 for 100 people, £1,000 each. The place lead has recorded 25 started, so
+    far £20,000 / 25 = £800 each. Council's headroom: budget £65,000 less outturn £70,000.01 =
+    −£5,000.01; NHS: £40,000 less £41,000 = −£1,000."""
+    build_partnership(app, OVERSPEND, CONTRIBUTIONS)
+    with app.app_context(), new_session() as session:
+        session.add(
+            DeliveryRecord(
+                place_id=session.exec(select(Place.id)).one(),
+                intervention_id=session.exec(select(Intervention.id)).one(),
+                year=YEAR,
+                started=25,
+                completed=0,
+            )
+        )
+        session.commit()
+    token = token_for(app, Role.COMMISSIONER)
+    summary = app.test_client().get("/api/v1/spend-summary", headers=bearer(token)).get_json()
+    [cost] = summary["cost_per_person"]
+    assert (cost["intervention"], cost["place"], cost["planned_people"]) == (
+        "Social prescribing",
+        "Halifax",
+        100.0,
+    )
+    assert Decimal(cost["planned_per_person"]) == Decimal(1000)
+    assert (cost["started"], Decimal(cost["spent"])) == (25, Decimal(20000))
+    assert Decimal(cost["delivered_per_person"]) == Decimal(800)
+    headroom = {row["partner"]: row for row in summary["headroom"]}
+    assert Decimal(headroom["Council"]["headroom"]) == Decimal("-5000.01")
+    assert Decimal(headroom["Council"]["planned"]) == Decimal(60000)
+    assert Decimal(headroom["NHS"]["headroom"]) == Decimal("-1000.00")

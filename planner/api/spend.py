@@ -19,7 +19,7 @@ from planner.delivery.agreement import agreed_plan
 from planner.spend.risk import ForecastRiskShare, year_risk_share
 from planner.spend.routes import RECORDERS
 from planner.spend.service import delete_spend, find_spend, record_spend
-from planner.spend.variance import plan_years, year_spend
+from planner.spend.variance import plan_years, planned_people, year_spend
 
 bp = api_blueprint(
     "spend",
@@ -83,9 +83,28 @@ class VarianceOut(BaseModel):
 
 class HeadroomOut(BaseModel):
     partner: str
-    budget: Decimal
+    budget: Decimal = Field(
+        description="The partner's budget for the year, as the plan was solved."
+    )
+    planned: Decimal = Field(description="What the agreed plan spends of it.")
     outturn: Decimal
-    headroom: Decimal
+    headroom: Decimal = Field(description="Budget less forecast outturn: negative is unbudgeted.")
+
+
+class CostPerPersonOut(BaseModel):
+    """Cost per person started, planned against delivered so far."""
+
+    intervention: str
+    place: str
+    planned_people: float = Field(description="People the agreed plan serves that year.")
+    planned_per_person: Decimal | None = Field(description="The allocation's cost over them.")
+    started: int | None = Field(
+        description="People the place lead has recorded as started (null: not recorded)."
+    )
+    spent: Decimal = Field(description="Actual spend so far on the allocation, all partners.")
+    delivered_per_person: Decimal | None = Field(
+        description="Spend so far over people started so far (null until both are recorded)."
+    )
 
 
 # A partner's share as a fraction to six places: 1/3 is 0.333333, exact enough to check a penny.
@@ -145,6 +164,7 @@ class SpendSummary(BaseModel):
     by_intervention: list[VarianceOut]
     by_place: list[VarianceOut]
     headroom: list[HeadroomOut]
+    cost_per_person: list[CostPerPersonOut]
     risk_share: RiskShareOut
 
 
@@ -204,7 +224,8 @@ def _risk_share(risk: ForecastRiskShare) -> RiskShareOut:
 @bp.get("/spend-summary", responses={200: SpendSummary})
 def spend_summary(query: YearQuery):
     """The agreed plan's year against spend: variance by quarter, partner, intervention and place,
-    each partner's headroom, and the pooled-fund agreement's risk share applied to the forecast
+    each partner's headroom, cost per person started against planned, and the pooled-fund
+    agreement's risk share applied to the forecast
     over- or underspend (the first planned year unless ``year`` is given)."""
     api_user(*READERS)
     session = get_session()
@@ -225,8 +246,26 @@ def spend_summary(query: YearQuery):
         by_intervention=[_variance(r) for r in spend.by("intervention")],
         by_place=[_variance(r) for r in spend.by("place")],
         headroom=[
-            HeadroomOut(partner=h.partner, budget=h.budget, outturn=h.outturn, headroom=h.headroom)
+            HeadroomOut(
+                partner=h.partner,
+                budget=h.budget,
+                planned=h.planned,
+                outturn=h.outturn,
+                headroom=h.headroom,
+            )
             for h in spend.headroom()
+        ],
+        cost_per_person=[
+            CostPerPersonOut(
+                intervention=row.intervention,
+                place=row.place,
+                planned_people=row.planned_people,
+                planned_per_person=row.planned_each,
+                started=row.started,
+                spent=row.spent,
+                delivered_per_person=row.delivered_each,
+            )
+            for row in spend.cost_per_person(planned_people(plan, year))
         ],
         risk_share=_risk_share(year_risk_share(session, spend)),
     ).model_dump(mode="json")
