@@ -67,3 +67,46 @@ def test_replan_is_queued_and_its_changes_read_back(demo_app: Flask):
     assert stop["items"] == [] and stop["minimum_rating"]
     lead = api_token(demo_app, "placelead@demo.example")
     assert client.get("/api/v1/stop-list", headers=lead).status_code == 403
+
+
+def test_outcome_impact_sets_observed_against_baseline_and_expected(demo_app: Flask):
+    """Each line's change is observed less baseline and its expected level the baseline less
+    what the plan expected to avoid; the figures are the Outcomes page's; a place lead sees only
+    their places, with the caveats."""
+    from planner.db import new_session
+    from planner.delivery.agreement import agreed_plan
+    from planner.outcomes.impact import CAVEATS, outcome_lines
+
+    client = demo_app.test_client()
+    commissioner = api_token(demo_app, "commissioner@demo.example")
+    impact = client.get("/api/v1/outcome-impact", headers=commissioner).get_json()
+    with demo_app.app_context(), new_session() as session:
+        plan = agreed_plan(session)
+        expected = outcome_lines(session, plan, None)
+        assert impact["plan_id"] == plan.id  # type: ignore[union-attr]
+    assert impact["caveats"] == list(CAVEATS)
+    assert len(impact["lines"]) == len(expected) > 0
+    for line, page in zip(impact["lines"], expected, strict=True):
+        assert (line["place"], line["demand_type"], line["year"]) == (
+            page.place,
+            page.demand_type,
+            page.year,
+        )
+        assert line["expected_avoided"] == page.expected_avoided
+        if line["baseline"] is not None:
+            assert line["change"] == line["observed"] - line["baseline"]
+            assert line["expected_level"] == max(line["baseline"] - line["expected_avoided"], 0)
+    assert any(line["expected_avoided"] > 0 for line in impact["lines"])
+    own, other, demand = _ids(demo_app)
+    body = {"place_id": other, "demand_type_id": demand, "year": 2026, "observed": 7}
+    assert client.put("/api/v1/outcomes", json=body, headers=commissioner).status_code == 200
+    everyone = client.get("/api/v1/outcome-impact", headers=commissioner).get_json()["lines"]
+    lead = api_token(demo_app, "placelead@demo.example")
+    seen = {
+        line["place"]
+        for line in client.get("/api/v1/outcome-impact", headers=lead).get_json()["lines"]
+    }
+    with demo_app.app_context(), new_session() as session:
+        names = {p.id: p.name for p in session.exec(select(Place)).all()}
+    assert names[own] in seen and names[other] not in seen
+    assert names[other] in {line["place"] for line in everyone}

@@ -13,6 +13,7 @@ from models.vocabulary import Role
 from planner.db import new_session
 from planner.delivery.agreement import agreed_plan
 from planner.replanning.changes import what_changes
+from planner.replanning.followups import held_funding
 from planner.stoplist.service import build_stop_list
 from tests.planning_fixtures import demo_client
 
@@ -88,6 +89,13 @@ def test_rating_change_flags_the_plan_and_the_stop_list_frees_its_money(demo_app
         changes = what_changes(base, check)  # type: ignore[arg-type]
         assert name in changes.stopped
         assert f"{name} stops" in " ".join(changes.sentences)
+        # What was already spent on it this year cannot go elsewhere: the check says so.
+        spent = sum(h.amount for h in held_funding(session, base, 2026) if h.intervention == name)  # type: ignore[arg-type]
+        assert spent > 0
+        assert (
+            f"the £{spent:,.0f} already spent or committed on activity the rules no longer fund "
+            "in 2026/27 is spent whatever happens, so it is set aside"
+        ) in check.inputs["followup"]["summary"]  # type: ignore[union-attr]
         # The agreed plan itself is untouched until someone re-plans and agrees a revision.
         assert agreed_plan(session).id == base.id  # type: ignore[union-attr]
         listed = build_stop_list(session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Flask
 from sqlmodel import col, select
@@ -14,7 +15,10 @@ from planner.db import new_session
 from planner.delivery.agreement import agreed_plan
 from planner.replanning.changes import what_changes
 from planner.replanning.followups import held_funding
-from planner.spend.variance import planned_payments
+from planner.spend.returns import COLUMNS as RETURN_COLUMNS
+from planner.spend.returns import HEADER_ROW
+from planner.spend.variance import SpendLine, planned_payments, year_spend
+from tests.excel.recalculate import recalculate
 from tests.planning_fixtures import demo_client
 
 YEAR = 2026
@@ -118,3 +122,55 @@ def test_agreeing_a_revision_keeps_the_history_and_the_sentences_hold(demo_app: 
     # The old re-plan revised a plan that is no longer agreed: it cannot be agreed again.
     response = client.post(f"/replan/{replan_id}/agree")
     assert response.status_code == 302
+
+
+def test_spend_against_an_agreed_revision_moves_only_with_what_is_new():
+    """Re-plan A held £45,000 spent in Q1 (£20,000) and Q2 (£25,000) and plans £60,000.01 for
+    the year: Q1 and Q2 plan what was spent, and the £15,000.01 left is Q3 £7,500.00 and Q4
+    £7,500.01. With nothing else recorded the outturn is the plan (the even profile would say
+    20,000 + 25,000 + 15,000 + 15,000.01 = £75,000.01, an overspend nobody made); a Q3 forecast of
+    £9,000 makes it £61,500.01, £1,500.00 over."""
+    line = SpendLine("P", "I", "L", YEAR, Decimal("60000.01"))
+    line.actual = {1: Decimal(20000), 2: Decimal(25000)}
+    line.held = {1: Decimal(20000), 2: Decimal(25000)}
+    assert [line.planned_quarter(q) for q in (1, 2, 3, 4)] == [
+        Decimal(20000),
+        Decimal(25000),
+        Decimal("7500.00"),
+        Decimal("7500.01"),
+    ]
+    assert line.variance == 0
+    line.forecast = {3: Decimal(9000)}
+    assert line.outturn == Decimal("61500.01") and line.variance == Decimal("1500.00")
+
+
+def test_the_spend_page_of_an_agreed_revision_counts_only_forecasts_made_since(
+    demo_app: Flask, tmp_path: Path
+):
+    """After agreeing a re-plan from the year under way (two quarters of actuals in), the
+    quarters it held show no variance (give or take a penny a line in sharing the allocations'
+    actuals between partners), and each line's quarters add up to its year: the variance left is
+    what the forecasts and later quarters make."""
+    client = demo_client(demo_app, Role.COMMISSIONER)
+    client.post("/replan/", data={"from_year": YEAR})
+    replan_id = _latest_replan(demo_app)
+    assert client.post(f"/replan/{replan_id}/agree").status_code == 302
+    with demo_app.app_context(), new_session() as session:
+        plan = agreed_plan(session)
+        assert plan.id == replan_id  # type: ignore[union-attr]
+        assert plan.inputs["followup"]["quarters_reported"] == [1, 2]  # type: ignore[union-attr]
+        spend = year_spend(session, plan, YEAR)  # type: ignore[arg-type]
+    for line in spend.lines:
+        assert sum(line.planned_quarter(q) for q in (1, 2, 3, 4)) == line.planned
+    first, second, _third, _fourth = spend.by_quarter()
+    assert first.spent > 0 and second.spent > 0
+    pennies = Decimal("0.01") * len(spend.lines)
+    assert abs(first.variance) <= pennies and abs(second.variance) <= pennies
+    page = client.get(f"/spend/?year={YEAR}").get_data(as_text=True)
+    assert f"Plan {replan_id}" in page
+    # The quarterly return's outturn formulas give the same figures, held quarters and all.
+    sheet = recalculate(client.get(f"/spend/return.xlsx?year={YEAR}").data, tmp_path)["Return"]
+    outturn = next(i for i, c in enumerate(RETURN_COLUMNS, start=1) if c.field == "outturn")
+    for offset, line in enumerate(spend.lines):
+        cell = sheet.cell(HEADER_ROW + 1 + offset, outturn).value
+        assert abs(Decimal(str(cell)) - line.outturn) < Decimal("0.02"), line

@@ -18,8 +18,10 @@ from planner.api.errors import fail
 from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import EDITORS, READERS
 from planner.db import get_session
+from planner.delivery.agreement import agreed_plan
 from planner.delivery.service import OutsideYourPlaces
 from planner.evidence.service import record_evidence_change
+from planner.outcomes.impact import CAVEATS, outcome_lines
 from planner.outcomes.routes import RECORDERS as OUTCOME_RECORDERS
 from planner.outcomes.service import record_outcome
 from planner.replanning.changes import what_changes
@@ -77,6 +79,60 @@ def put_outcome(body: OutcomeBody):
     except OutsideYourPlaces as refusal:
         fail(403, str(refusal))
     return ObservedOutcomePublic.model_validate(record).model_dump(mode="json")
+
+
+class OutcomeImpactLine(BaseModel):
+    place: str
+    demand_type: str
+    unit: str
+    year: int = Field(description="Financial year by its start year.")
+    observed: float
+    baseline: float | None
+    change: float | None = Field(description="Observed less baseline: negative is less demand.")
+    expected_avoided: float = Field(
+        description="Demand the agreed plan expected to avoid in the place that year, in the "
+        "demand type's units (after its discount for weaker evidence)."
+    )
+    expected_level: float | None = Field(
+        description="The baseline less what the plan expected to avoid: the level to compare "
+        "the observed count with."
+    )
+    source: str
+
+
+class OutcomeImpact(BaseModel):
+    plan_id: int | None = Field(description="The agreed plan the expectations come from.")
+    caveats: list[str] = Field(description="How to read these figures (no attribution).")
+    lines: list[OutcomeImpactLine]
+
+
+@outcomes_bp.get("/outcome-impact", responses={200: OutcomeImpact})
+def read_outcome_impact():
+    """Observed outcomes per place, demand type and year against their baseline and the demand
+    the agreed plan expected to avoid, with the analyst's caveats (a place lead's places only)."""
+    user = api_user(*tuple(Role))
+    session = get_session()
+    plan = agreed_plan(session)
+    lines = outcome_lines(session, plan, _scope(user))
+    return OutcomeImpact(
+        plan_id=plan.id if plan else None,
+        caveats=list(CAVEATS),
+        lines=[
+            OutcomeImpactLine(
+                place=line.place,
+                demand_type=line.demand_type,
+                unit=line.unit,
+                year=line.year,
+                observed=line.observed,
+                baseline=line.baseline,
+                change=line.change,
+                expected_avoided=line.expected_avoided,
+                expected_level=line.expected_level,
+                source=line.source,
+            )
+            for line in lines
+        ],
+    ).model_dump(mode="json")
 
 
 class EvidenceBody(BaseModel):

@@ -16,9 +16,10 @@ from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import READERS
 from planner.db import get_session
 from planner.delivery.agreement import agreed_plan
+from planner.spend.risk import ForecastRiskShare, year_risk_share
 from planner.spend.routes import RECORDERS
 from planner.spend.service import delete_spend, find_spend, record_spend
-from planner.spend.variance import plan_years, year_spend
+from planner.spend.variance import plan_years, planned_people, year_spend
 
 bp = api_blueprint(
     "spend",
@@ -82,9 +83,76 @@ class VarianceOut(BaseModel):
 
 class HeadroomOut(BaseModel):
     partner: str
-    budget: Decimal
+    budget: Decimal = Field(
+        description="The partner's budget for the year, as the plan was solved."
+    )
+    planned: Decimal = Field(description="What the agreed plan spends of it.")
     outturn: Decimal
-    headroom: Decimal
+    headroom: Decimal = Field(description="Budget less forecast outturn: negative is unbudgeted.")
+
+
+class CostPerPersonOut(BaseModel):
+    """Cost per person started, planned against delivered so far."""
+
+    intervention: str
+    place: str
+    planned_people: float = Field(description="People the agreed plan serves that year.")
+    planned_per_person: Decimal | None = Field(description="The allocation's cost over them.")
+    started: int | None = Field(
+        description="People the place lead has recorded as started (null: not recorded)."
+    )
+    spent: Decimal = Field(description="Actual spend so far on the allocation, all partners.")
+    delivered_per_person: Decimal | None = Field(
+        description="Spend so far over people started so far (null until both are recorded)."
+    )
+
+
+# A partner's share as a fraction to six places: 1/3 is 0.333333, exact enough to check a penny.
+SHARE_PLACES = Decimal("0.000001")
+
+
+class PartnerRiskShareOut(BaseModel):
+    partner: str
+    planned: Decimal = Field(description="Its contribution to the year in the agreed plan.")
+    outturn: Decimal = Field(description="Its forecast outturn for the year.")
+    variance: Decimal = Field(description="Its own outturn less plan: positive is an overspend.")
+    overspend_share: Decimal | None = Field(
+        description="Fraction of an overspend it bears under the agreement: 0.4 = 40% (null "
+        "where no partner contributed and the agreement shares by contributions)."
+    )
+    underspend_share: Decimal | None = Field(
+        description="Fraction of an underspend returned to it: 0.4 = 40%."
+    )
+    from_reserve: Decimal = Field(
+        description="Its part of the contingency reserve drawn to meet the overspend."
+    )
+    beyond_reserve: Decimal = Field(
+        description="What it pays beyond the reserve (positive) or gets back of an underspend "
+        "(negative), whole pence; the partners' figures add up to to_share exactly."
+    )
+
+
+class RiskShareOut(BaseModel):
+    """The pooled-fund agreement's risk share applied to the year's forecast variance."""
+
+    has_agreement: bool = Field(
+        description="False when the agreed plan's scenario has no pooled-fund agreement: then no "
+        "risk share is applied and partners is empty."
+    )
+    host: str | None
+    overspend_basis: str | None = Field(description="contributions or percentages.")
+    underspend_basis: str | None
+    contingency_percent: Decimal | None
+    planned: Decimal
+    outturn: Decimal
+    variance: Decimal = Field(description="Forecast outturn less plan: positive is an overspend.")
+    direction: str = Field(description="overspend, underspend or on plan.")
+    reserve: Decimal = Field(description="The contingency reserve held for the year.")
+    reserve_drawn: Decimal = Field(description="The part of the overspend the reserve meets.")
+    to_share: Decimal = Field(description="The variance left to share once the reserve is drawn.")
+    problem: str | None = Field(description="Why the variance cannot be shared, if it cannot.")
+    sentences: list[str] = Field(description="The risk share in words, as the spend page says it.")
+    partners: list[PartnerRiskShareOut]
 
 
 class SpendSummary(BaseModel):
@@ -96,6 +164,8 @@ class SpendSummary(BaseModel):
     by_intervention: list[VarianceOut]
     by_place: list[VarianceOut]
     headroom: list[HeadroomOut]
+    cost_per_person: list[CostPerPersonOut]
+    risk_share: RiskShareOut
 
 
 class YearQuery(BaseModel):
@@ -112,10 +182,51 @@ def _variance(row) -> VarianceOut:
     )
 
 
+def _fraction(weight: Decimal | None) -> Decimal | None:
+    return None if weight is None else weight.quantize(SHARE_PLACES)
+
+
+def _risk_share(risk: ForecastRiskShare) -> RiskShareOut:
+    terms = risk.terms
+    return RiskShareOut(
+        has_agreement=risk.has_agreement,
+        host=risk.host,
+        overspend_basis=terms.overspend_basis.value if terms else None,
+        underspend_basis=terms.underspend_basis.value if terms else None,
+        contingency_percent=terms.contingency_percent if terms else None,
+        planned=risk.planned,
+        outturn=risk.outturn,
+        variance=risk.variance,
+        direction=risk.direction,
+        reserve=risk.reserve,
+        reserve_drawn=risk.reserve_drawn,
+        to_share=risk.to_share,
+        problem=risk.problem,
+        sentences=risk.sentences(),
+        partners=[
+            PartnerRiskShareOut(
+                partner=row.partner,
+                planned=row.planned,
+                outturn=row.outturn,
+                variance=row.variance,
+                overspend_share=_fraction(row.overspend_weight),
+                underspend_share=_fraction(row.underspend_weight),
+                from_reserve=row.from_reserve,
+                beyond_reserve=row.beyond_reserve,
+            )
+            for row in risk.partners
+        ]
+        if risk.has_agreement and not risk.problem
+        else [],
+    )
+
+
 @bp.get("/spend-summary", responses={200: SpendSummary})
 def spend_summary(query: YearQuery):
     """The agreed plan's year against spend: variance by quarter, partner, intervention and place,
-    and each partner's headroom (the first planned year unless ``year`` is given)."""
+    each partner's headroom, cost per person started against planned, and the pooled-fund
+    agreement's risk share applied to the forecast
+    over- or underspend (the first planned year unless ``year`` is given)."""
     api_user(*READERS)
     session = get_session()
     plan = agreed_plan(session)
@@ -135,7 +246,26 @@ def spend_summary(query: YearQuery):
         by_intervention=[_variance(r) for r in spend.by("intervention")],
         by_place=[_variance(r) for r in spend.by("place")],
         headroom=[
-            HeadroomOut(partner=h.partner, budget=h.budget, outturn=h.outturn, headroom=h.headroom)
+            HeadroomOut(
+                partner=h.partner,
+                budget=h.budget,
+                planned=h.planned,
+                outturn=h.outturn,
+                headroom=h.headroom,
+            )
             for h in spend.headroom()
         ],
+        cost_per_person=[
+            CostPerPersonOut(
+                intervention=row.intervention,
+                place=row.place,
+                planned_people=row.planned_people,
+                planned_per_person=row.planned_each,
+                started=row.started,
+                spent=row.spent,
+                delivered_per_person=row.delivered_each,
+            )
+            for row in spend.cost_per_person(planned_people(plan, year))
+        ],
+        risk_share=_risk_share(year_risk_share(session, spend)),
     ).model_dump(mode="json")

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from models import EvidenceChange, Intervention, InterventionEffect, Plan
 from models.evidence_change import EvidenceChangeCreate
 from models.plan import PlanKind
+from models.vocabulary import financial_year_label
 from optimiser.inputs import InputError as OptimiserInputError
 from optimiser.replan import replan_inputs, set_aside, with_evidence
 from planner.audit.service import Actor, record_change
@@ -161,6 +162,14 @@ def start_evidence_check(session: Session, change: EvidenceChange, actor: Actor)
     except OptimiserInputError as error:
         raise InputError({"evidence_rating": str(error)}) from None
     summary = describe(change)
+    committed = sum(item.amount for item in aside)
+    if committed:
+        # The comparison counts this money as gone from the intervention; say where it went.
+        summary += (
+            f"; the £{committed:,.0f} already spent or committed on activity the rules no longer "
+            f"fund in {financial_year_label(year)} is spent whatever happens, so it is set aside "
+            "and left out of the re-solve's figures (partners pay it as well)"
+        )
     return start_followup(
         session,
         base,

@@ -42,6 +42,18 @@ def spent_to_date(session: Session, year: int) -> dict[tuple[str, str, str], Dec
     return spent
 
 
+def quarters_reported(session: Session, year: int) -> list[int]:
+    """The quarters of ``year`` with any actual spend recorded: a re-plan from ``year`` holds
+    their money, so its plan for the year is those actuals plus the rest over later quarters."""
+    quarters = session.exec(
+        select(SpendRecord.quarter).where(
+            SpendRecord.year == year,
+            SpendRecord.actual != None,  # noqa: E711
+        )
+    ).all()
+    return sorted(set(quarters))
+
+
 def held_funding(session: Session, plan: Plan, year: int) -> list[HeldFunding]:
     """What a re-plan from ``year`` must keep: every pound spent so far, and all of the agreed
     funding of partners whose commissioning window is closed that year (they cannot let or vary

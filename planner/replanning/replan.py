@@ -13,7 +13,12 @@ from planner.audit.service import Actor, record_change
 from planner.delivery.agreement import agreed_plan, current_agreement
 from planner.inputs.validation import InputError, InputNotFound
 from planner.replanning.changes import what_changes
-from planner.replanning.followups import held_funding, require_solved, start_followup
+from planner.replanning.followups import (
+    held_funding,
+    quarters_reported,
+    require_solved,
+    start_followup,
+)
 from planner.solving.snapshot import inputs_from_snapshot
 
 
@@ -36,6 +41,7 @@ def start_replan(session: Session, from_year: int, actor: Actor) -> Plan:
         new_rules,
         {
             "from_year": from_year,
+            "quarters_reported": quarters_reported(session, from_year),
             "held": [
                 {
                     "partner": h.partner,

@@ -1,6 +1,9 @@
 """The quarterly return: an Excel workbook finance leads fill in and import, in the manner of the
 Better Care Fund's quarterly returns.
 
+The Risk share sheet applies the scenario's pooled-fund agreement to the forecast over- or
+underspend, live over the Return sheet (`planner.spend.risk_sheet`).
+
 The Return sheet has one row per allocation (partner, intervention, place) of the agreed plan in
 the year, with the plan's figure, a column each for the four quarters' actual spend and forecast,
 and live formulas for the forecast outturn and the variance. Columns are described once
@@ -10,6 +13,7 @@ every row and reports each problem by sheet, row and column; nothing is saved he
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -32,6 +36,8 @@ from planner.excel.cells import (
 )
 from planner.excel.import_reader import ImportRefused, check_is_xlsx
 from planner.inputs.validation import InputError, financial_year
+from planner.spend.risk import ForecastRiskShare
+from planner.spend.risk_sheet import RISK_SHARE, write_risk_share
 from planner.spend.service import money_or_none
 from planner.spend.variance import YearSpend
 
@@ -58,6 +64,7 @@ COLUMNS: tuple[ReturnColumn, ...] = (
         column
         for quarter in QUARTERS
         for column in (
+            ReturnColumn(f"Q{quarter} plan", f"plan_{quarter}", 13, money=True),
             ReturnColumn(f"Q{quarter} actual", f"actual_{quarter}", 13, money=True),
             ReturnColumn(f"Q{quarter} forecast", f"forecast_{quarter}", 13, money=True),
         )
@@ -66,7 +73,7 @@ COLUMNS: tuple[ReturnColumn, ...] = (
     ReturnColumn("Variance", "variance", 14, money=True),
     ReturnColumn("Notes", "notes", 40),
 )
-CALCULATED = {"planned", "outturn", "variance"}
+CALCULATED = {"planned", "outturn", "variance", *(f"plan_{quarter}" for quarter in QUARTERS)}
 REQUIRED = ("partner", "intervention", "place", "year")
 
 
@@ -100,8 +107,9 @@ def _letter(field: str) -> str:
     return get_column_letter(index + 1)
 
 
-def build_return_workbook(spend: YearSpend) -> bytes:
-    """The return for one year, filled with the plan and every figure recorded so far."""
+def build_return_workbook(spend: YearSpend, risk: ForecastRiskShare | None = None) -> bytes:
+    """The return for one year, filled with the plan and every figure recorded so far, and a
+    Risk share sheet applying the pooled-fund agreement to the forecast variance (when given)."""
     book = Workbook()
     sheet: Worksheet = book.active
     sheet.title = SHEET
@@ -114,7 +122,10 @@ def build_return_workbook(spend: YearSpend) -> bytes:
     safe_cell_text(
         sheet.cell(2, 1),
         "Type each quarter's actual spend once it is known, and a forecast for quarters still to "
-        "come. Blank quarters count at the plan's quarter share. "
+        "come. A quarter with neither counts at its plan: a quarter of the year's, except in the "
+        "year an in-year re-plan started, whose plan for the quarters already reported is what "
+        "was spent in them (left blank, nothing was) and the rest of the year spread over the "
+        "others. "
         + "; ".join(f"Q{q}: {months}" for q, months in QUARTER_MONTHS.items())
         + ". Do not change the partner, intervention, place or year of a row; add rows for spend the plan did not expect.",
     ).alignment = WRAP
@@ -132,12 +143,13 @@ def build_return_workbook(spend: YearSpend) -> bytes:
             "notes": "",
         }
         for quarter in QUARTERS:
+            values[f"plan_{quarter}"] = line.planned_quarter(quarter)
             values[f"actual_{quarter}"] = line.actual.get(quarter)
             values[f"forecast_{quarter}"] = line.forecast.get(quarter)
         for index, column in enumerate(COLUMNS, start=1):
             cell = sheet.cell(row, index)
             if column.field == "outturn":
-                cell.value = _outturn_formula(row)
+                cell.value = _outturn_formula(row, line.held)
                 cell.number_format = MONEY
             elif column.field == "variance":
                 cell.value = f"={_letter('outturn')}{row}-{_letter('planned')}{row}"
@@ -151,19 +163,30 @@ def build_return_workbook(spend: YearSpend) -> bytes:
                 safe_cell_text(cell, values[column.field])
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 4)
     fit_columns(sheet, {index: column.width for index, column in enumerate(COLUMNS, start=1)})
+    if risk is not None:
+        write_risk_share(
+            book.create_sheet(RISK_SHARE),
+            risk,
+            return_sheet=SHEET,
+            partner_column=_letter("partner"),
+            planned_column=_letter("planned"),
+            outturn_column=_letter("outturn"),
+        )
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _outturn_formula(row: int) -> str:
-    """Each quarter: the actual if typed, else the forecast if typed, else a quarter of the plan."""
-    planned = f"{_letter('planned')}{row}"
+def _outturn_formula(row: int, held: Collection[int] = ()) -> str:
+    """Each quarter: the actual if typed, else the forecast if typed, else the quarter's plan (a
+    row a finance lead adds has no plan: its blank quarters count as nothing). A quarter a
+    re-plan held was over when it was re-planned: left blank, nothing was spent in it."""
     parts = []
     for quarter in QUARTERS:
         actual = f"{_letter(f'actual_{quarter}')}{row}"
         forecast = f"{_letter(f'forecast_{quarter}')}{row}"
-        parts.append(f'IF({actual}<>"",{actual},IF({forecast}<>"",{forecast},{planned}/4))')
+        plan = "0" if quarter in held else f"N({_letter(f'plan_{quarter}')}{row})"
+        parts.append(f'IF({actual}<>"",{actual},IF({forecast}<>"",{forecast},{plan}))')
     return "=" + "+".join(parts)
 
 

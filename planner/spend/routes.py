@@ -25,6 +25,7 @@ from planner.inputs.validation import InputError
 from planner.spend.forms import ReturnConfirmForm, ReturnUploadForm, SpendForm
 from planner.spend.return_import import apply_return, preview_return
 from planner.spend.returns import build_return_workbook
+from planner.spend.risk import year_risk_share
 from planner.spend.service import record_spend
 from planner.spend.variance import plan_years, planned_people, record_names, year_spend
 
@@ -55,6 +56,7 @@ def index() -> ResponseReturnValue:
         year=year,
         spend=spend,
         people=spend.cost_per_person(planned_people(plan, year)) if spend else [],  # type: ignore[arg-type]
+        risk=year_risk_share(session, spend) if spend else None,
         can_record=can(*RECORDERS),
         label=financial_year_label,
     )
@@ -127,7 +129,8 @@ def download_return() -> ResponseReturnValue:
     if plan is None or year is None:
         flash("There is no agreed plan to make a return for yet.", "error")
         return redirect(url_for("spend.index"))
-    content = build_return_workbook(year_spend(session, plan, year))
+    spend = year_spend(session, plan, year)
+    content = build_return_workbook(spend, year_risk_share(session, spend))
     filename = f"spend-return-{financial_year_label(year).replace('/', '-')}.xlsx"
     return Response(
         content,

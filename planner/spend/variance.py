@@ -3,9 +3,13 @@ forecast outturn, headroom in each partner's budget, and cost per person deliver
 
 The plan says what each partner pays for each allocation (intervention, place, year). A quarter's
 planned spend is a quarter of the year's: the optimiser plans whole years, and an even profile is
-the assumption a finance lead can see and overwrite with a forecast. The forecast outturn for a
-year adds, quarter by quarter, the actual where one is recorded, else the forecast, else the
-planned quarter. Variance is outturn less plan: positive is an overspend.
+the assumption a finance lead can see and overwrite with a forecast. An in-year re-plan is the
+exception in the year it re-planned from: it holds the money spent in the quarters already
+reported, so its plan for those quarters is what was spent (each allocation's actuals, shared by
+the partners' planned shares), and the rest of its year is spread over the quarters still to
+come. The forecast outturn for a year adds, quarter by quarter, the actual where one is
+recorded, else the forecast, else the planned quarter (nothing, for a quarter the re-plan held:
+it was over). Variance is outturn less plan: positive is an overspend.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from models import DeliveryRecord, Intervention, Partner, Place, Plan, SpendRecord
+from models.plan import PlanKind
 from models.spend import QUARTERS
 
 PENNY = Decimal("0.01")
@@ -39,17 +44,29 @@ class SpendLine:
     planned: Decimal = Decimal(0)
     actual: dict[int, Decimal] = field(default_factory=dict)
     forecast: dict[int, Decimal] = field(default_factory=dict)
+    # The plan's money in the quarters whose spend it held when re-planned in this year (none
+    # otherwise): the allocation's actuals in each, shared by the partners' planned shares.
+    held: dict[int, Decimal] = field(default_factory=dict)
 
     def planned_quarter(self, quarter: int) -> Decimal:
-        """A quarter of the year's plan; the fourth takes the pennies the others rounded off."""
-        share = (self.planned / 4).quantize(PENNY)
-        return self.planned - 3 * share if quarter == 4 else share
+        """A quarter of the year's plan; the last takes the pennies the others rounded off.
+
+        Held quarters plan what was held for them; the rest of the year is spread evenly over
+        the others."""
+        if quarter in self.held:
+            return self.held[quarter]
+        later = [q for q in QUARTERS if q not in self.held] or list(QUARTERS)
+        rest = self.planned - sum(self.held.values(), Decimal(0))
+        share = (rest / len(later)).quantize(PENNY)
+        return rest - (len(later) - 1) * share if quarter == later[-1] else share
 
     def quarter_outturn(self, quarter: int) -> Decimal:
         if quarter in self.actual:
             return self.actual[quarter]
         if quarter in self.forecast:
             return self.forecast[quarter]
+        if quarter in self.held:
+            return Decimal(0)  # a quarter over when re-planned: nothing recorded, nothing spent
         return self.planned_quarter(quarter)
 
     @property
@@ -238,15 +255,50 @@ def planned_people(plan: Plan, year: int) -> dict[tuple[str, str], tuple[float, 
     return people
 
 
+def held_quarters(plan: Plan, year: int, records: Iterable[SpendRecord]) -> tuple[int, ...]:
+    """The quarters of ``year`` whose spend the plan held: for an in-year re-plan in the year it
+    re-planned from, those with actuals when it was asked for (re-plans asked for before that
+    was kept: those with actuals now); none for any other plan or year."""
+    followup = (plan.inputs or {}).get("followup") or {}
+    if plan.kind != PlanKind.REPLAN or followup.get("from_year") != year:
+        return ()
+    if "quarters_reported" in followup:
+        return tuple(sorted(int(quarter) for quarter in followup["quarters_reported"]))
+    return tuple(sorted({record.quarter for record in records if record.actual is not None}))
+
+
+def _hold_quarters(lines: Iterable[SpendLine], quarters: tuple[int, ...]) -> None:
+    """Give each line its plan for the held quarters. A pooled plan's payments say what share of
+    an allocation each partner pays, not which partner's invoices came in first, so the held
+    money is the allocation's actuals in each quarter, all partners together, shared by the
+    partners' planned shares. An allocation planned below what it had spent keeps the even
+    profile: the re-plan did not hold it."""
+    if not quarters or len(quarters) == len(QUARTERS):
+        return
+    allocations: dict[tuple[str, str], list[SpendLine]] = defaultdict(list)
+    for line in lines:
+        allocations[(line.intervention, line.place)].append(line)
+    for members in allocations.values():
+        planned = sum((line.planned for line in members), Decimal(0))
+        spent = {
+            q: sum((ln.actual.get(q, Decimal(0)) for ln in members), Decimal(0)) for q in quarters
+        }
+        if planned <= 0 or sum(spent.values(), Decimal(0)) > planned:
+            continue
+        for line in members:
+            line.held = {q: (spent[q] * line.planned / planned).quantize(PENNY) for q in quarters}
+
+
 def year_spend(session: Session, plan: Plan, year: int) -> YearSpend:
     """The agreed plan's money in ``year`` beside every spend record for that year."""
+    records = session.exec(select(SpendRecord).where(SpendRecord.year == year)).all()
     lines: dict[Key, SpendLine] = {}
     for (partner, intervention, place, _year), amount in planned_payments(plan, year).items():
         lines[(partner, intervention, place)] = SpendLine(
             partner, intervention, place, year, amount
         )
     names = record_names(session)
-    for record in session.exec(select(SpendRecord).where(SpendRecord.year == year)).all():
+    for record in records:
         key = (
             names["partner"].get(record.partner_id, "?"),
             names["intervention"].get(record.intervention_id, "?"),
@@ -257,6 +309,7 @@ def year_spend(session: Session, plan: Plan, year: int) -> YearSpend:
             line.actual[record.quarter] = record.actual
         if record.forecast is not None:
             line.forecast[record.quarter] = record.forecast
+    _hold_quarters(lines.values(), held_quarters(plan, year, records))
     budgets: dict[str, Decimal] = defaultdict(Decimal)
     for line_spend in (plan.result or {}).get("budget_lines", []):
         if int(line_spend["year"]) == year:
