@@ -133,15 +133,48 @@ class Workers:
             log.close()
 
 
-def click(app: Any, plan_id: int, draws: int) -> tuple[float, dict[str, Any]]:
+def timeline(app: Any, analysis_id: int, clicked: Any) -> list[str]:
+    """Where the time went: when the analysis's job and each of its parts started and ended
+    (seconds after the click), and which worker ran each."""
+    from sqlmodel import col, select
+
+    from models import Job, PlanAnalysis
+    from planner.db import new_session
+
+    with app.app_context(), new_session() as session:
+        analysis = session.get(PlanAnalysis, analysis_id)
+        assert analysis is not None
+        jobs = session.exec(
+            select(Job)
+            .where((col(Job.id) == analysis.job_id) | (col(Job.parent_id) == analysis.job_id))
+            .order_by(col(Job.id))
+        ).all()
+        lines = []
+        for job in jobs:
+            start = (job.started_at - clicked).total_seconds() if job.started_at else float("nan")
+            end = (job.finished_at - clicked).total_seconds() if job.finished_at else float("nan")
+            what = (
+                f"draws {job.parameters['start']}-{job.parameters['stop'] - 1}"
+                if job.parent_id
+                else "the analysis"
+            )
+            lines.append(
+                f"    {what}: {start:5.2f} s to {end:5.2f} s on {job.worker.split('@')[0]}"
+            )
+        return lines
+
+
+def click(app: Any, plan_id: int, draws: int) -> tuple[float, dict[str, Any], list[str]]:
     """What the plan page's "Re-solve on draws" button does, then waiting as its progress bar
     does: seconds from the request to the finished result, and the result."""
     from models import Plan, PlanAnalysis
+    from models.fields import utc_now
     from planner.analysis.runner import run_analysis
     from planner.analysis.service import start_analysis
     from planner.db import new_session
 
     started = time.perf_counter()
+    clicked = utc_now()
     with app.app_context():
         with new_session() as session:
             plan = session.get(Plan, plan_id)
@@ -156,7 +189,11 @@ def click(app: Any, plan_id: int, draws: int) -> tuple[float, dict[str, Any]]:
                     seconds = time.perf_counter() - started
                     if analysis.status.value != "finished":
                         raise RuntimeError(analysis.message)
-                    return seconds, analysis.result["robustness"]
+                    return (
+                        seconds,
+                        analysis.result["robustness"],
+                        timeline(app, analysis_id, clicked),
+                    )
             time.sleep(0.05)
 
 
@@ -168,6 +205,9 @@ def main() -> None:
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--timeline", action="store_true", help="when each part ran, and on which worker"
+    )
     arguments = parser.parse_args()
 
     import optimiser as opt
@@ -234,6 +274,7 @@ def main() -> None:
 
         timings: dict[int, float] = {}
         results: dict[int, dict[str, Any]] = {}
+        cpu: dict[int, list[list[float]]] = {1: [], 2: []}
         for count in (1, 2):
             web = create_app(
                 {**config, "BROKER_URL": arguments.broker, "JOB_QUEUE": queue}
@@ -246,19 +287,29 @@ def main() -> None:
                 for _ in range(arguments.repeats):
                     load = os.getloadavg()[0]
                     before = workers.cpu()
-                    wall, results[count] = click(web, plan_id, arguments.resolves)
+                    wall, results[count], lines = click(web, plan_id, arguments.resolves)
                     used = [after - b for after, b in zip(workers.cpu(), before, strict=True)]
                     runs.append(wall)
+                    cpu[count].append(used)
                     print(
                         f"{arguments.resolves} re-solves on {count} worker(s): {wall:.2f} s from "
                         f"the click to the result; CPU per worker "
                         f"{', '.join(f'{c:.2f} s' for c in used)} (total {sum(used):.2f} s); "
                         f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after"
                     )
+                    if arguments.timeline:
+                        print("\n".join(lines))
                 timings[count] = statistics.median(runs)
             finally:
                 workers.stop()
         robust = results[1]
+        alone = statistics.median(sum(used) for used in cpu[1])
+        busier = statistics.median(max(used) for used in cpu[2])
+        print(
+            f"CPU: {alone:.2f} s for the re-solves on 1 worker; on 2 the busier worker used "
+            f"{busier:.2f} s, so with a free core each 2 workers could take {busier / alone:.0%} "
+            f"of the time of 1 ({alone / busier:.2f}x)"
+        )
         print(
             f"Median: {timings[1]:.2f} s on 1 worker, {timings[2]:.2f} s on 2; speed-up "
             f"{timings[1] / timings[2]:.2f}x (2 workers take {timings[2] / timings[1]:.0%} of the "
