@@ -3,10 +3,12 @@ the Monte Carlo and re-solves stored and shown, and the same draws from the same
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from models import (
@@ -150,6 +152,24 @@ def test_monte_carlo_from_the_plan_page_is_stored_shown_and_reproducible(demo_ap
     assert "Chance that benefits exceed costs" in page
     assert "Which figures matter most" in page
     assert 'id="chart-value-draws"' in page and 'id="chart-tornado"' in page
+    # Each figure's range in its own terms: a unit cost in pounds, not a bare number.
+    foster = next(
+        bar
+        for bar in first.result["tornado"]["bars"]
+        if bar["label"] == "Unit cost of Child in foster care for a year"
+    )
+    low = f"£{foster['low']:,.0f}"
+    assert f'<td class="num">{low}</td>' in page
+    workbook = load_workbook(io.BytesIO(client.get(f"/plans/{plan_id}/workbook.xlsx").data))
+    sheet = workbook["Uncertainty"]
+    cells = {
+        cell.value: row
+        for row in sheet.iter_rows()
+        for cell in row[:1]
+        if cell.value == "Unit cost of Child in foster care for a year"
+    }
+    (row,) = cells.values()
+    assert row[1].value == pytest.approx(foster["low"]) and "£" in row[1].number_format
 
 
 def test_bad_analysis_requests_are_refused_naming_the_field(demo_app: Flask) -> None:
