@@ -12,6 +12,7 @@ strings, tuples as lists) and ``plan_from_dict`` reloads them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -448,6 +449,14 @@ def part_to_dict(part: Any) -> Any:
     return _to_jsonable(part)
 
 
+@functools.cache
+def _field_hints(kind: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields with their resolved types, worked out once per class (resolving
+    the annotations compiles each one: thousands of times over a large plan otherwise)."""
+    hints = typing.get_type_hints(kind)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind))
+
+
 def _from_jsonable(kind: Any, data: Any) -> Any:
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
@@ -457,12 +466,11 @@ def _from_jsonable(kind: Any, data: Any) -> Any:
         element = typing.get_args(kind)[0]
         return tuple(_from_jsonable(element, value) for value in data)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
         return kind(
             **{
-                f.name: _from_jsonable(hints[f.name], data[f.name])
-                for f in dataclasses.fields(kind)
-                if f.name in data
+                name: _from_jsonable(hint, data[name])
+                for name, hint in _field_hints(kind)
+                if name in data
             }
         )
     if isinstance(kind, type) and issubclass(kind, Enum):

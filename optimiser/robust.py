@@ -6,8 +6,9 @@ the draws: how often each intervention and place is funded (a programme funded i
 draw is a safe choice; one funded in half of them rests on figures nobody is sure of), and the
 chosen plan's regret, what it gives up against the best plan for that draw's figures.
 
-``resolve_draws`` solves a slice of the draws and is what a worker runs, so the K re-solves can
-be shared among workers; every worker makes the same draws from the same seed.
+``resolve_draws`` solves a part of the draws and is what a worker runs, so the K re-solves can
+be shared among workers; every worker makes the same draws from the same seed, and a draw's
+answer does not depend on the part it is in (``optimiser.drawn_model``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from optimiser.block import ParticipantBlock
 from optimiser.build import benefit_cost_ratio, build
+from optimiser.drawn_model import DrawnModel, DrawnSolve
 from optimiser.inputs import Effect, InputError, Intervention, PlanningInputs
 from optimiser.model import Model
 from optimiser.montecarlo import demand_in_draws, plan_units
@@ -31,6 +34,10 @@ DEFAULT_RESOLVES = 200
 MOST_RESOLVES = 2_000
 # Participants below this count as not served (the solver's rounding).
 SERVED = 1e-4
+# Parts of the draws per worker sharing them: more than one, so a part slowed by a busy machine
+# does not hold the others up; few, as each part builds and solves the recorded model once.
+PARTS_PER_WORKER = 3
+SMALLEST_PART = 5
 
 
 @dataclass(frozen=True)
@@ -127,20 +134,15 @@ def _with_effects(intervention: Intervention, effects: tuple[Effect, ...]) -> In
 def best_for_draw(
     inputs: PlanningInputs, rules: ScenarioRules, number: int, *, time_limit: float = 60
 ) -> DrawOutcome:
-    """Solve the scenario for one draw's partnership; what the best plan funds."""
+    """Solve the scenario for one draw's partnership, built from its drawn figures; what the
+    best plan funds. (``resolve_draws`` reaches the same answers without rebuilding the model
+    for each draw; the tests hold the two together.)"""
     model = build(inputs, rules)
     result = solve_model(model, time_limit)
     if not result.status.has_plan or result.objective is None:
         return DrawOutcome(number, None)
-    block = model.block
-    served = block.per_delivery(block.value_array())
-    first = block.first_of_delivery()
-    happening = np.flatnonzero(served > SERVED)
-    interventions = sorted(
-        {block.intervention_keys[i] for i in block.intervention[first[happening]].tolist()}
-    )
-    places = sorted({block.place_keys[p] for p in block.place[first[happening]].tolist()})
-    return DrawOutcome(number, result.objective, tuple(interventions), tuple(places))
+    interventions, places = _funded(model.block, model.block.value_array())
+    return DrawOutcome(number, result.objective, interventions, places)
 
 
 def screened_rules(inputs: PlanningInputs, rules: ScenarioRules) -> ScenarioRules:
@@ -166,6 +168,15 @@ def screened_rules(inputs: PlanningInputs, rules: ScenarioRules) -> ScenarioRule
     return replace(rules, bcr_threshold=0.0, intervention_caps=caps)
 
 
+def draw_parts(count: int, workers: int) -> list[tuple[int, int]]:
+    """The draws ``0..count-1`` cut into parts for ``workers`` workers to share: a few parts
+    per worker, of as near equal size as whole draws allow, none under ``SMALLEST_PART`` draws
+    unless there are fewer draws than that; (start, stop) each."""
+    parts = max(1, min(max(workers, 1) * PARTS_PER_WORKER, -(-count // SMALLEST_PART)))
+    edges = [round(part * count / parts) for part in range(parts + 1)]
+    return [(low, high) for low, high in zip(edges, edges[1:], strict=False) if high > low]
+
+
 def resolve_draws(
     inputs: PlanningInputs,
     rules: ScenarioRules,
@@ -175,14 +186,44 @@ def resolve_draws(
     start: int = 0,
     stop: int | None = None,
     time_limit: float = 60,
+    on_draw: Callable[[int], None] | None = None,
 ) -> tuple[DrawOutcome, ...]:
-    """Re-solve draws ``start`` to ``stop`` of ``count`` (a worker's share of them)."""
+    """Re-solve draws ``start`` to ``stop`` of ``count`` (a worker's part of them).
+
+    The model is built once for the part and each draw changes only its coefficients
+    (``optimiser.drawn_model``); ``on_draw(solved)`` is told after each draw how many of the
+    part's draws are done. A draw's outcome is the same in any part, so the parts' outcomes
+    together are those of one part holding every draw.
+    """
     draws = draw(inputs, count, seed)
-    screened = screened_rules(inputs, rules)
-    return tuple(
-        best_for_draw(drawn_inputs(inputs, draws, number), screened, number, time_limit=time_limit)
-        for number in range(start, count if stop is None else min(stop, count))
+    numbers = range(start, count if stop is None else min(stop, count))
+    if not numbers:
+        return ()
+    model = DrawnModel(inputs, screened_rules(inputs, rules), draws, time_limit=time_limit)
+    outcomes = []
+    for done, number in enumerate(numbers, start=1):
+        outcomes.append(_outcome(model.model.block, number, model.solve(number)))
+        if on_draw is not None:
+            on_draw(done)
+    return tuple(outcomes)
+
+
+def _outcome(block: ParticipantBlock, number: int, solved: DrawnSolve) -> DrawOutcome:
+    if solved.objective is None or solved.participants is None:
+        return DrawOutcome(number, None)
+    return DrawOutcome(number, solved.objective, *_funded(block, solved.participants))
+
+
+def _funded(block: ParticipantBlock, participants: np.ndarray) -> tuple[tuple[str, ...], ...]:
+    """The interventions and places a plan serves anyone in, each sorted."""
+    served = block.per_delivery(participants)
+    first = block.first_of_delivery()
+    happening = np.flatnonzero(served > SERVED)
+    interventions = sorted(
+        {block.intervention_keys[i] for i in block.intervention[first[happening]].tolist()}
     )
+    places = sorted({block.place_keys[p] for p in block.place[first[happening]].tolist()})
+    return tuple(interventions), tuple(places)
 
 
 def objective_weights_in_draws(

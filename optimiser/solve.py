@@ -48,7 +48,7 @@ EARLY_STOPS = {
 
 
 def says_why_it_stopped(message: str) -> bool:
-    """Whether a plan's message is the note ``_status_from_highs`` writes for an early stop."""
+    """Whether a plan's message is the note ``status_from_highs`` writes for an early stop."""
     return message.startswith("The solver stopped") and any(
         stop in message for stop in EARLY_STOPS.values()
     )
@@ -65,7 +65,7 @@ FAILURES = {
 }
 
 
-def _status_from_highs(outcome: Any) -> tuple[SolveStatus, str]:
+def status_from_highs(outcome: Any) -> tuple[SolveStatus, str]:
     """The plan's status from HiGHS's model status, and a note in words when it is not optimal.
 
     Limits and interruptions count as stopped early (``TIME_LIMIT``) only
@@ -124,7 +124,7 @@ def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResul
     model.row_values = solver.row_values
     model.first_block_column = solver.first_block_column
     model.ranging_read = False  # a new solve has a ranging of its own
-    status, note = _status_from_highs(outcome)
+    status, note = status_from_highs(outcome)
     objective = outcome.objective if status.has_plan else None
     if objective is not None and not model.diagnosing and model.rules.target is None:
         objective = -objective  # the model minimises minus the benefit (in target mode, cost)
@@ -148,7 +148,7 @@ def _unbounded_or_infeasible(
     seconds = first.seconds + check.seconds
     detail = f"kUnboundedOrInfeasible, then {check.detail} with no objective"
     if check.status is SolveStatus.OPTIMAL:
-        status, note = _status_from_highs(HighsOutcome("kUnbounded", False, None, None))
+        status, note = status_from_highs(HighsOutcome("kUnbounded", False, None, None))
     elif check.status is SolveStatus.INFEASIBLE:
         status, note = SolveStatus.INFEASIBLE, "The rules cannot all be met."
     else:

@@ -48,6 +48,29 @@ def sum_of_squares(context: JobContext, up_to: int) -> dict[str, Any]:
     return {"total": sum(done), "failed": failed}
 
 
+@job_kind("test_count_up", title="Counting up")
+def count_up(context: JobContext, size: int, parent_id: int) -> dict[str, Any]:
+    """Reports each unit done, and what its parent's progress said after each report."""
+    seen = []
+    for done in range(1, size + 1):
+        context.progress(100 * done / size, f"{done} of {size}")
+        with new_session() as session:
+            parent = session.get(Job, parent_id)
+            seen.append(parent.progress_message if parent else "")
+    return {"seen": seen}
+
+
+@job_kind("test_count_in_parts", title="Counting in parts")
+def count_in_parts(context: JobContext, sizes: list[int]) -> dict[str, Any]:
+    parts = context.fan_out(
+        "test_count_up",
+        [{"size": size, "parent_id": context.job_id} for size in sizes],
+        unit="units",
+        sizes=sizes,
+    )
+    return {"seen": [part.result["seen"] for part in parts]}  # type: ignore[index]
+
+
 class HeldBackend:
     """Records what was sent without running it: the jobs stay queued, as behind busy workers."""
 
@@ -228,6 +251,24 @@ def test_a_batch_fans_out_and_reports_each_part(demo_app: Flask) -> None:
         }
         parts = session.exec(select(Job).where(col(Job.parent_id) == parent.id)).all()
         assert sorted(part.state.value for part in parts) == ["failed"] + ["finished"] * 4
+
+
+def test_fanned_out_parts_report_progress_per_unit_through_their_parent(
+    demo_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts of 2 and 3 units: while the parent runs a part itself, each unit the part reports
+    moves the parent's progress too, counted in units across the parts."""
+    monkeypatch.setattr("planner.jobs.context.PROGRESS_EVERY_SECONDS", 0.0)
+    with demo_app.app_context(), new_session() as session:
+        parent = enqueue(session, "test_count_in_parts", {"sizes": [2, 3]})  # inline
+        session.refresh(parent)
+        assert parent.state == JobState.FINISHED, parent.error
+        assert parent.result == {
+            "seen": [
+                ["1 of 5 units done", "2 of 5 units done"],
+                ["3 of 5 units done", "4 of 5 units done", "5 of 5 units done"],
+            ]
+        }
 
 
 def test_a_solve_job_reports_its_progress_and_result(demo_app: Flask) -> None:

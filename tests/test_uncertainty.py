@@ -3,10 +3,12 @@ the Monte Carlo and re-solves stored and shown, and the same draws from the same
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from models import (
@@ -20,12 +22,15 @@ from models import (
 )
 from models.analysis import AnalysisKind, AnalysisStatus
 from models.vocabulary import Role
+from optimiser import plan_from_dict
+from optimiser.robust import resolve_draws, summarise
 from planner.analysis.runner import run_analysis
 from planner.db import new_session
 from planner.delivery.agreement import agreed_plan
 from planner.inputs import service
 from planner.inputs.validation import InputError
 from planner.solving.inputs import planning_inputs
+from planner.solving.snapshot import inputs_from_snapshot, json_ready
 from tests.planning_fixtures import demo_app_for_module, demo_client
 from tests.test_place_view import api_token
 
@@ -147,6 +152,24 @@ def test_monte_carlo_from_the_plan_page_is_stored_shown_and_reproducible(demo_ap
     assert "Chance that benefits exceed costs" in page
     assert "Which figures matter most" in page
     assert 'id="chart-value-draws"' in page and 'id="chart-tornado"' in page
+    # Each figure's range in its own terms: a unit cost in pounds, not a bare number.
+    foster = next(
+        bar
+        for bar in first.result["tornado"]["bars"]
+        if bar["label"] == "Unit cost of Child in foster care for a year"
+    )
+    low = f"£{foster['low']:,.0f}"
+    assert f'<td class="num">{low}</td>' in page
+    workbook = load_workbook(io.BytesIO(client.get(f"/plans/{plan_id}/workbook.xlsx").data))
+    sheet = workbook["Uncertainty"]
+    cells = {
+        cell.value: row
+        for row in sheet.iter_rows()
+        for cell in row[:1]
+        if cell.value == "Unit cost of Child in foster care for a year"
+    }
+    (row,) = cells.values()
+    assert row[1].value == pytest.approx(foster["low"]) and "£" in row[1].number_format
 
 
 def test_bad_analysis_requests_are_refused_naming_the_field(demo_app: Flask) -> None:
@@ -184,8 +207,8 @@ def test_resolves_through_the_api_give_funded_shares_and_regret(demo_app: Flask)
     assert all(0 <= share <= 1 for share in shares.values())
 
 
-def test_resolves_fan_out_as_one_sub_job_per_draw_and_repeat_exactly(demo_app: Flask) -> None:
-    """The re-solves run as a job whose parts (one per draw) are jobs of their own; the same
+def test_resolves_fan_out_in_parts_and_repeat_exactly(demo_app: Flask) -> None:
+    """The re-solves run as a job whose parts (a few draws each) are jobs of their own; the same
     seed gives the same answer, whichever worker solves which draw."""
     plan_id = _agreed_plan_id(demo_app)
     results = []
@@ -203,9 +226,56 @@ def test_resolves_fan_out_as_one_sub_job_per_draw_and_repeat_exactly(demo_app: F
                 stored = session.get(PlanAnalysis, analysis_id)
                 assert stored is not None and stored.status is AnalysisStatus.FINISHED
                 parts = session.exec(select(Job).where(Job.parent_id == stored.job_id)).all()
-                assert len(parts) == 6 and {p.kind for p in parts} == {"resolve_draw"}
+                assert {p.kind for p in parts} == {"resolve_draws"} and len(parts) == 2
+                assert sorted((p.parameters["start"], p.parameters["stop"]) for p in parts) == [
+                    (0, 3),
+                    (3, 6),
+                ]
                 results.append(stored.result["robustness"])
     assert results[0] == results[1]
+
+
+def _robustness_with(app: Flask, plan_id: int, workers: int) -> tuple[dict, list[Job], Job]:  # type: ignore[type-arg]
+    app.config["ANALYSIS_WORKERS"] = workers
+    try:
+        with app.app_context():
+            with new_session() as session:
+                analysis = PlanAnalysis(
+                    plan_id=plan_id, kind=AnalysisKind.ROBUSTNESS, draws=20, seed=23
+                )
+                session.add(analysis)
+                session.commit()
+                analysis_id = analysis.id
+            run_analysis(app, analysis_id)  # type: ignore[arg-type]
+            with new_session() as session:
+                stored = session.get(PlanAnalysis, analysis_id)
+                assert stored is not None and stored.status is AnalysisStatus.FINISHED
+                parts = list(session.exec(select(Job).where(Job.parent_id == stored.job_id)).all())
+                parent = session.get(Job, stored.job_id)
+                assert parent is not None
+                return stored.result["robustness"], parts, parent
+    finally:
+        app.config["ANALYSIS_WORKERS"] = 1
+
+
+def test_one_part_and_many_parts_give_the_same_robustness(demo_app: Flask) -> None:
+    """Shared among 1 worker (3 parts) or 3 (4 parts), the re-solves give the result of one
+    part solving every draw: same funded shares, same regret, to the penny."""
+    plan_id = _agreed_plan_id(demo_app)
+    one, one_parts, parent = _robustness_with(demo_app, plan_id, 1)
+    many, many_parts, _parent = _robustness_with(demo_app, plan_id, 3)
+    assert (len(one_parts), len(many_parts)) == (3, 4)
+    assert parent.state.value == "finished"
+    with demo_app.app_context(), new_session() as session:
+        plan = session.get(Plan, plan_id)
+        assert plan is not None
+        inputs, rules = inputs_from_snapshot(plan.inputs)
+        outcomes = resolve_draws(inputs, rules, count=20, seed=23)
+        whole = json_ready(
+            summarise(plan_from_dict(plan.result), inputs, rules, outcomes, count=20, seed=23)
+        )
+    assert one == many == whole
+    assert one["solved"] + one["no_plan"] == 20 and one["regret_max"] >= one["regret_mean"] >= 0
 
 
 def test_finance_lead_reads_but_cannot_start_an_analysis(demo_app: Flask) -> None:

@@ -1,5 +1,11 @@
 """Analyses of a plan as jobs: the `plan_analysis` kind (a Monte Carlo, or re-solves on draws),
-and `resolve_draw`, one re-solve, which the re-solves fan out over the workers."""
+and `resolve_draws`, a part of the re-solves, which the re-solves fan out over the workers.
+
+The K draws are cut into a few parts per worker (``optimiser.robust.draw_parts``). Each part
+reads the plan once, builds its model once and re-solves its draws by changing only what each
+draw changes; it reports each finished draw, and the parent adds the parts' progress up for the
+progress bar. The parent combines the parts' outcomes once at the end (``summarise``).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,14 @@ from sqlmodel import Session
 from models import Job, Plan, PlanAnalysis
 from models.analysis import AnalysisKind, AnalysisStatus
 from models.fields import utc_now
-from optimiser.robust import DrawOutcome, resolve_draws
+from optimiser.robust import DrawOutcome, draw_parts, resolve_draws
 from planner.analysis.service import MESSAGE_LENGTH, finish, run_monte_carlo, run_robustness
 from planner.jobs.context import JobContext
 from planner.jobs.registry import job_kind
 from planner.solving.snapshot import inputs_from_snapshot
 
 PLAN_ANALYSIS = "plan_analysis"
-RESOLVE_DRAW = "resolve_draw"
+RESOLVE_DRAWS = "resolve_draws"
 
 
 def _analysis_failed(session: Session, job: Job, error: str) -> None:
@@ -55,19 +61,22 @@ def plan_analysis_job(context: JobContext, analysis_id: int) -> dict[str, Any]:
         context.progress(10, f"Drawing the inputs {analysis.draws:,} times")
         run_monte_carlo(session, analysis, plan)
     else:
+        workers = int(context.app.config.get("ANALYSIS_WORKERS") or 1)
 
         def fanned(
             _snapshot: dict[str, Any], count: int, _seed: int, start: int, stop: int, _done: Any
         ) -> list[DrawOutcome]:
-            # One re-solve per part, on whichever worker is free; this job counts them.
-            parts = context.fan_out(
-                RESOLVE_DRAW,
-                [{"analysis_id": analysis_id, "draw": number} for number in range(start, stop)],
+            # A few parts per worker, on whichever worker is free; this job adds up their draws.
+            parts = [(start + low, start + high) for low, high in draw_parts(stop - start, workers)]
+            ran = context.fan_out(
+                RESOLVE_DRAWS,
+                [{"analysis_id": analysis_id, "start": low, "stop": high} for low, high in parts],
                 unit="draws",
+                sizes=[high - low for low, high in parts],
             )
-            failed = [part for part in parts if part.state.value != "finished"]
+            failed = [part for part in ran if part.state.value != "finished"]
             if failed:
-                raise RuntimeError(failed[0].error or f"{len(failed)} re-solves did not finish")
+                raise RuntimeError(failed[0].error or f"{len(failed)} parts did not finish")
             return [
                 DrawOutcome(
                     number=outcome["number"],
@@ -75,7 +84,7 @@ def plan_analysis_job(context: JobContext, analysis_id: int) -> dict[str, Any]:
                     interventions=tuple(outcome["interventions"]),
                     places=tuple(outcome["places"]),
                 )
-                for part in parts
+                for part in ran
                 for outcome in (part.result or {}).get("draws", [])
             ]
 
@@ -85,19 +94,29 @@ def plan_analysis_job(context: JobContext, analysis_id: int) -> dict[str, Any]:
     return {"analysis_id": analysis_id, "status": "finished"}
 
 
-@job_kind(RESOLVE_DRAW, title="Re-solving the plan for one draw of its inputs")
-def resolve_draw_job(context: JobContext, analysis_id: int, draw: int) -> dict[str, Any]:
+@job_kind(RESOLVE_DRAWS, title="Re-solving the plan for a part of the draws of its inputs")
+def resolve_draws_job(
+    context: JobContext, analysis_id: int, start: int, stop: int
+) -> dict[str, Any]:
     analysis, plan = _records(context.session, analysis_id)
     inputs, rules = inputs_from_snapshot(plan.inputs)
     time_limit = float(plan.inputs["scenario"]["time_limit_seconds"])
+    count, seed, size = analysis.draws, analysis.seed, stop - start
+    # The plan is read: hold no transaction open while solving.
+    context.session.rollback()
+
+    def solved(done: int) -> None:
+        context.progress(100 * done / size, f"{done} of {size} draws done")
+
     outcomes = resolve_draws(
         inputs,
         rules,
-        count=analysis.draws,
-        seed=analysis.seed,
-        start=draw,
-        stop=draw + 1,
+        count=count,
+        seed=seed,
+        start=start,
+        stop=stop,
         time_limit=time_limit,
+        on_draw=solved,
     )
     return {
         "draws": [

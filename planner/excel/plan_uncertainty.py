@@ -27,6 +27,17 @@ from planner.excel.cells import (
 UNCERTAINTY = "Uncertainty"
 
 
+def _figure_cell(cell: Any, kind: str, value: float) -> None:
+    """One end of a figure's range, in its own terms: a unit cost in pounds, a take-up as a
+    share of places, an effect as units avoided per participant."""
+    if kind == "unit_cost":
+        money_cell(cell, value, whole=True)
+    else:
+        cell.value = value
+        if kind == "take_up":
+            cell.number_format = PERCENT
+
+
 def write_uncertainty(sheet: Worksheet, uncertainty: Mapping[str, Any]) -> None:
     """Every table of the Monte Carlo and tornado, one under another, each with its header."""
     result, bars = uncertainty["monte_carlo"], uncertainty["tornado"]
@@ -146,8 +157,8 @@ def write_uncertainty(sheet: Worksheet, uncertainty: Mapping[str, Any]) -> None:
     for bar in bars["bars"]:
         row += 1
         safe_cell_text(sheet.cell(row=row, column=1), bar["label"])
-        sheet.cell(row=row, column=2, value=bar["low"])
-        sheet.cell(row=row, column=3, value=bar["high"])
+        for column, end in ((2, bar["low"]), (3, bar["high"])):
+            _figure_cell(sheet.cell(row=row, column=column), bar["kind"], end)
         money_cell(sheet.cell(row=row, column=4), bar["value_at_low"], whole=True)
         money_cell(sheet.cell(row=row, column=5), bar["value_at_high"], whole=True)
         money_cell(sheet.cell(row=row, column=6), f"=ABS(E{row}-D{row})", whole=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import Flask
@@ -53,8 +54,16 @@ class Heartbeat:
         self._thread.join(timeout=5)
 
 
-def execute(app: Flask, job_id: int, worker: str, backend: JobBackend) -> bool:
-    """Claim and run the job if it is free; returns whether this call ran it."""
+def execute(
+    app: Flask,
+    job_id: int,
+    worker: str,
+    backend: JobBackend,
+    *,
+    on_progress: Callable[[], None] | None = None,
+) -> bool:
+    """Claim and run the job if it is free; returns whether this call ran it. ``on_progress``
+    is called after each of the job's progress reports (its parent, running it, counts them)."""
     settings = backend.settings
     with app.app_context(), new_session() as session:
         job = session.get(Job, job_id)
@@ -68,19 +77,25 @@ def execute(app: Flask, job_id: int, worker: str, backend: JobBackend) -> bool:
         heartbeat = Heartbeat(app, job_id, attempt, settings.heartbeat_every)
         event("job_started", job_id=job_id, kind=job.kind, attempt=attempt, worker=worker)
         try:
-            _run(app, session, job, attempt, worker, backend)
+            _run(app, session, job, attempt, worker, backend, on_progress)
         finally:
             heartbeat.stop()
         return True
 
 
 def _run(
-    app: Flask, session: Session, job: Job, attempt: int, worker: str, backend: JobBackend
+    app: Flask,
+    session: Session,
+    job: Job,
+    attempt: int,
+    worker: str,
+    backend: JobBackend,
+    on_progress: Callable[[], None] | None = None,
 ) -> None:
     job_id = job.id or 0
     try:
         kind = job_kind_named(job.kind)
-        context = JobContext(app, job_id, attempt, worker, session, backend)
+        context = JobContext(app, job_id, attempt, worker, session, backend, on_progress)
         result = kind.run(context, dict(job.parameters))
     except JobStopped:
         session.rollback()

@@ -20,7 +20,7 @@ from optimiser import (
 from optimiser.highs import HighsOutcome
 from optimiser.lp import GE, expression
 from optimiser.planning import NO_SENSITIVITY
-from optimiser.solve import _status_from_highs, _unbounded_or_infeasible, solve_model
+from optimiser.solve import _unbounded_or_infeasible, solve_model, status_from_highs
 
 ONE_PARTNER = (Partner("p", "Partner P"),)
 FEASIBLE_NOT_BEST = "this plan is feasible, not proven best."
@@ -99,7 +99,7 @@ def test_each_highs_stop_has_its_status_and_its_own_words(
     model_status: str, has_solution: bool, status: SolveStatus, note: str
 ) -> None:
     outcome = HighsOutcome(model_status, has_solution, 1.0 if has_solution else None, None)
-    assert _status_from_highs(outcome) == (status, note)
+    assert status_from_highs(outcome) == (status, note)
 
 
 def _inputs():  # type: ignore[no-untyped-def]

@@ -8,9 +8,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from optimiser_builders import intervention, partnership, simple_rules
 
-from optimiser import BudgetLine, DemandType, Effect, InputError, Intervention, optimise
+from optimiser import (
+    BudgetLine,
+    DemandType,
+    Effect,
+    InputError,
+    Intervention,
+    Partner,
+    optimise,
+)
 from optimiser.montecarlo import simulate_plan
-from optimiser.robust import resolve_draws, summarise
+from optimiser.robust import (
+    best_for_draw,
+    draw_parts,
+    drawn_inputs,
+    resolve_draws,
+    screened_rules,
+    summarise,
+)
 from optimiser.tornado import tornado
 from optimiser.uncertainty import DEFAULT_EFFECT_SPREAD, Kind, draw, uncertain_inputs
 
@@ -215,3 +230,83 @@ def test_planning_for_uncertainty_maximises_the_expected_value_over_the_draws():
     for plan, own_rules, mean in ((recorded, simple_rules(), 13.5), (planned, rules, 15.0)):
         result = simulate_plan(plan, inputs, draws=4000, seed=9, rules=own_rules)
         assert result.value_mean == pytest.approx(mean, rel=0.02)
+
+
+def _two_pockets() -> tuple:  # type: ignore[type-arg]
+    """Two partners, two demand types (one recorded at no cost, with a range above it), a
+    fairness rule and a portfolio value-for-money rule: every coefficient a draw changes."""
+    demand_types = (
+        DemandType(
+            "d",
+            "Police demand",
+            40.0,
+            {"p": 0.7, "q": 0.3},
+            unit_cost_low=30.0,
+            unit_cost_high=60.0,
+        ),
+        DemandType("e", "School demand", 0.0, {"q": 1.0}, unit_cost_low=0.0, unit_cost_high=25.0),
+    )
+    a = intervention("a", 100, 3, capacity=40)
+    a = Intervention(**{**a.__dict__, "effects": (Effect("d", 3, (0,), low=1, high=5),)})
+    b = intervention("b", 80, 2, rating="3", capacity=50, take_up_low=0.5, take_up_high=1.0)
+    b = Intervention(**{**b.__dict__, "effects": (Effect("d", 2, (0,)), Effect("e", 4, (0,)))})
+    c = intervention("c", 20, 3, rating="2", demand="e", capacity=30)
+    inputs = partnership(
+        (BudgetLine("p", 2026, 4_000), BudgetLine("q", 2026, 3_000)),
+        (a, b, c),
+        partners=(Partner("p", "Partner P"), Partner("q", "Partner Q")),
+        demand_types=demand_types,
+    )
+    return inputs, simple_rules(partner_fairness=0.5, portfolio_vfm_ratio=0.8)
+
+
+def test_re_solving_one_model_per_part_matches_building_a_model_per_draw():
+    """Each part builds its model once and changes only the draw's coefficients (effects times
+    take-up, unit costs in the fairness and value-for-money rows and the objective, including a
+    unit cost recorded as nothing): the same best objective and funded interventions as
+    building the drawn partnership's model from scratch."""
+    inputs, rules = _two_pockets()
+    count, seed = 30, 5
+    draws = draw(inputs, count, seed)
+    screened = screened_rules(inputs, rules)
+    rebuilt = [best_for_draw(drawn_inputs(inputs, draws, n), screened, n) for n in range(count)]
+    resolved = resolve_draws(inputs, rules, count=count, seed=seed)
+    assert [o.number for o in resolved] == list(range(count))
+    assert sum(o.objective is not None for o in resolved) > count // 2
+    for mine, theirs in zip(resolved, rebuilt, strict=True):
+        if theirs.objective is None:
+            assert mine.objective is None, mine.number
+            continue
+        assert mine.objective == pytest.approx(theirs.objective, rel=1e-7), mine.number
+        assert mine.interventions == theirs.interventions, mine.number
+    funded = {key for o in resolved for key in o.interventions}
+    assert funded == {"a", "b", "c"}  # the draws move the choice among all three
+
+
+def test_one_part_and_many_parts_give_the_same_robustness():
+    """Draws cut into parts, solved in any order, give exactly the outcomes of one part holding
+    them all, so the regret and funded shares do not depend on how many workers shared them."""
+    inputs, rules = _two_pockets()
+    count, seed = 24, 9
+    plan = optimise(inputs, rules, compare_pooling=False)
+    whole = resolve_draws(inputs, rules, count=count, seed=seed)
+    parts = draw_parts(count, 3)
+    assert len(parts) == 5 and parts[0] == (0, 5) and parts[-1][1] == count
+    shared = [
+        outcome
+        for low, high in reversed(parts)
+        for outcome in resolve_draws(inputs, rules, count=count, seed=seed, start=low, stop=high)
+    ]
+    assert sorted(shared, key=lambda o: o.number) == list(whole)
+    one = summarise(plan, inputs, rules, whole, count=count, seed=seed)
+    many = summarise(plan, inputs, rules, shared, count=count, seed=seed)
+    assert one == many and one.solved + one.no_plan == count
+
+
+def test_draw_parts_cover_every_draw_once_in_a_few_parts_per_worker():
+    assert draw_parts(200, 2) == [(round(200 * k / 6), round(200 * (k + 1) / 6)) for k in range(6)]
+    assert draw_parts(200, 1) == [(0, 67), (67, 133), (133, 200)]
+    assert draw_parts(3, 4) == [(0, 3)]
+    for count, workers in ((1, 1), (7, 2), (2_000, 5), (11, 8)):
+        parts = draw_parts(count, workers)
+        assert [n for low, high in parts for n in range(low, high)] == list(range(count))
