@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from optimiser_builders import intervention, partnership, simple_rules
 
-from optimiser import BudgetLine, Partner, ResidentsChoice, SetAside, optimise
+from optimiser import BudgetLine, DemandTarget, Partner, ResidentsChoice, SetAside, optimise
 from optimiser.plan import Plan
 
 ONE_PARTNER = (Partner("p", "Partner P"), Partner("q", "Partner Q"))
@@ -38,9 +38,9 @@ def _stated(plan: Plan) -> float:
     """The figure in the plan's sentence about the residents' choice (0 for 'nothing')."""
     assert plan.residents is not None
     sentence = plan.residents.sentence
-    if "cost the optimised value nothing" in sentence:
+    if "cost the optimised value nothing" in sentence or "cost no more than" in sentence:
         return 0.0
-    found = re.search(r"their choice cost about £([\d,.]+)", sentence)
+    found = re.search(r"(?:their choice cost about|this way costs) £([\d,.]+)", sentence)
     assert found, sentence
     return float(found.group(1).replace(",", ""))
 
@@ -82,3 +82,23 @@ def test_the_cost_of_the_residents_choice_is_what_optimising_their_money_adds(
         # all on A: 520, plus the residents' 15 on B: 75. Their choice cost 640 - 595 = 45.
         assert real == pytest.approx(45)
         assert "their choice cost about £45 of demand avoided" in residents.sentence
+
+
+def test_in_target_mode_the_choice_counts_towards_the_target_and_its_cost_is_money() -> None:
+    """Target 500 units of demand avoided. Residents' 15 on B avoid 75, so the pool need reach
+    only 425: 106.25 on A, £1,062.50. With nothing set aside the least cost is 125 on A, £1,250.
+    Their choice costs £1,062.50 + £300 - £1,250 = £112.50 more; acted on, the same."""
+    rules = simple_rules(target=DemandTarget(500))
+    plan = optimise(_inputs(True), rules, compare_pooling=False)
+    acted = optimise(_inputs(False), rules, compare_pooling=False)
+    residents = plan.residents
+    assert residents is not None and plan.objective is not None and acted.objective is not None
+    assert plan.objective == pytest.approx(1062.5)
+    assert acted.objective == pytest.approx(1250)
+    real = plan.objective + residents.spent - acted.objective
+    assert residents.cost_to_optimised == pytest.approx(real) == pytest.approx(112.5)
+    assert _stated(plan) == pytest.approx(real, abs=0.005)
+    assert residents.sentence.endswith(
+        "what they avoid counts towards the target, and reaching it this way costs £112.50 "
+        "more than optimising that money too would."
+    )
