@@ -20,6 +20,7 @@ from optimiser.evidence import evidence_level
 from optimiser.inputs import BudgetLine, Intervention, PlanningInputs
 from optimiser.lp import EQ, GE, Terms, expression
 from optimiser.model import Model
+from optimiser.residents import choices_reach
 from optimiser.rules.delivery import add_capacity
 from optimiser.rules.money import (
     add_budgets,
@@ -370,16 +371,15 @@ def breach_penalty(family: str) -> float:
 
 
 def add_target(model: Model) -> None:
-    """Target mode: demand avoided (weighted as the target counts it) at least the target."""
+    """Target mode: demand avoided (weighted as the target counts it) at least the target, less
+    what residents' chosen interventions avoid (they are outside the pool's variables)."""
     target = model.rules.target
     if target is None:
         return
-    terms = [
-        (model.reduction[key], weight)
-        for key, weight in target_weights(model.inputs, target).items()
-        if weight
-    ]
-    model.add("target", (target.demand_type or "",), terms, GE, target.amount)
+    weights = target_weights(model.inputs, target)
+    terms = [(model.reduction[key], weight) for key, weight in weights.items() if weight]
+    rest = max(0.0, target.amount - choices_reach(model, weights))
+    model.add("target", (target.demand_type or "",), terms, GE, rest)
 
 
 def set_objective(model: Model) -> None:

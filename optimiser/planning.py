@@ -207,7 +207,9 @@ def optimise(
         budget_lines=lines,
         spend_by_year=spend_by_year(rules.years, plan_allocations) if plan_allocations else (),
         volunteers=volunteer_use(explained_model, binding, gain) if sensitivity else (),
-        residents=_residents(asked, rules, model, result, gain, time_limit, highs_options),
+        residents=_residents(
+            asked, rules, model, result, gain, separately, time_limit, highs_options
+        ),
         unspent=unspent,
     )
 
@@ -218,18 +220,27 @@ def _residents(
     model: Model,
     result: SolveResult,
     gain: Gain,
+    separately: bool,
     time_limit: float,
     highs_options: dict[str, Any],
 ) -> ResidentsOutcome | None:
     """Residents' choices and their cost to the optimised value (a second solve of the same
-    scenario with nothing set aside), when the scenario sets money aside."""
+    scenario with nothing set aside), when the scenario sets money aside.
+
+    The second solve is the plan's own with only the set-aside undone: built from
+    ``planned_inputs`` (so planning for uncertainty plans at the same expected figures) and,
+    for partners commissioning separately, valued as that plan is, so the cost the sentence
+    states is what optimising the set-aside money too would add, re-solved."""
     if not asked.set_asides or not result.status.has_plan or result.objective is None:
         return None
-    plain = dataclasses.replace(asked, set_asides=(), residents_choices=())
+    plain = planned_inputs(dataclasses.replace(asked, set_asides=(), residents_choices=()), rules)
 
     def solve_plain() -> float | None:
-        found = solve_model(build(plain, rules), time_limit, **highs_options)
-        return found.objective if found.status.has_plan else None
+        plain_model = build_separate(plain, rules) if separately else build(plain, rules)
+        found = solve_model(plain_model, time_limit, **highs_options)
+        if not found.status.has_plan:
+            return None
+        return pooled_value(plain_model) if separately else found.objective
 
     return residents_outcome(asked, model, result.objective, gain, solve_plain)
 

@@ -9,6 +9,10 @@ rest of the pool is then optimised around them. What the residents' choice cost 
 value is the plan's benefit without any set-aside, against this plan's benefit plus the benefit
 of the interventions residents chose (a community proposal outside the model adds none that the
 model can count).
+
+In target mode what residents' chosen interventions avoid counts towards the target (the pool
+need reach only the rest), and their choice's cost is money: what the pool spends plus what
+residents spent, against the least cost of the target with nothing set aside.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from typing import Any
 
 from optimiser.inputs import InputError, Money, Place, PlanningInputs, _amount
 from optimiser.plan import ChosenProject, ResidentsOutcome
+from optimiser.target import target_weights
+from optimiser.wording import money
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,19 @@ def check_residents(inputs: PlanningInputs) -> None:
             )
 
 
+def choices_reach(model: Any, weights: dict[str, float]) -> float:
+    """What residents' chosen interventions avoid, each demand type weighted by ``weights``
+    (the objective's, or the target's), over the horizon."""
+    total = 0.0
+    for choice in model.inputs.residents_choices:
+        if choice.intervention is None or choice.year not in model.rules.years:
+            continue
+        intervention = model.interventions[choice.intervention]
+        units = model.effect_per_participant(intervention, choice.year, 0)
+        total += choice.participants * sum(weights.get(d, 0.0) * a for d, a in units.items())
+    return total
+
+
 def residents_outcome(
     asked: PlanningInputs,
     model: Any,
@@ -165,6 +184,8 @@ def residents_outcome(
     set_aside = sum(item.amount for item in asked.set_asides)
     spent = sum(choice.cost for choice in asked.residents_choices)
     without = solve_plain()
+    if gain.target:
+        return _target_outcome(asked, chosen, set_aside, spent, objective, without, model)
     cost = None if without is None else round(without - (objective + value_of_choices), 2)
     if cost is None:
         sentence = "Without the set-aside the scenario has no plan to compare with."
@@ -188,3 +209,46 @@ def residents_outcome(
         cost_to_optimised=cost,
         sentence=sentence,
     )
+
+
+def _target_outcome(
+    asked: PlanningInputs,
+    chosen: list[ChosenProject],
+    set_aside: float,
+    spent: float,
+    objective: float,
+    without: float | None,
+    model: Any,
+) -> ResidentsOutcome:
+    """Target mode: the cost is money, the pool's spend plus the residents' against the least
+    cost of the target with that money optimised too."""
+    reach = choices_reach(model, target_weights(asked, model.rules.target))
+    cost = None if without is None else round(objective + spent - without, 2)
+    chose = f"Residents chose projects costing {money(spent)} of the {money(set_aside)} set aside"
+    if cost is None:
+        sentence = "Without the set-aside the scenario has no plan to compare with."
+    elif cost <= 0.005:
+        sentence = (
+            f"{chose}; what they avoid counts towards the target, and reaching it cost no more "
+            "than optimising that money too would."
+        )
+    else:
+        sentence = (
+            f"{chose}; what they avoid counts towards the target, and reaching it this way "
+            f"costs {_pounds(cost)} more than optimising that money too would."
+        )
+    return ResidentsOutcome(
+        set_aside=round(set_aside, 2),
+        spent=round(spent, 2),
+        chosen=tuple(chosen),
+        value_of_choices=round(reach, 2),
+        optimised_without=None if without is None else round(without, 2),
+        cost_to_optimised=cost,
+        sentence=sentence,
+    )
+
+
+def _pounds(amount: float) -> str:
+    """Exact to the penny (pence only where there are some): the figure a re-solve gives."""
+    text = f"£{amount:,.2f}"
+    return text.removesuffix(".00")

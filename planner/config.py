@@ -43,7 +43,7 @@ INTEGER_SETTINGS = (
     "REMEMBER_DAYS",
     "ANALYSIS_WORKERS",
 )
-RATE_LIMIT_SETTINGS = ("SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT")
+RATE_LIMIT_SETTINGS = ("SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "VOTE_ADDRESS_LIMIT")
 TRUE_WORDS = ("on", "true", "yes", "1")
 FALSE_WORDS = ("off", "false", "no", "0")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
@@ -89,6 +89,8 @@ class DefaultConfig:
     # Flask-Limiter's words; RATELIMIT_STORAGE_URI (memory:// by default) may name a Redis.
     SIGN_IN_ACCOUNT_LIMIT = "10 per 15 minutes"
     SIGN_IN_ADDRESS_LIMIT = "50 per 15 minutes"
+    # Wrong voting codes allowed per address on the public ballot page (planner.community.throttle).
+    VOTE_ADDRESS_LIMIT = "10 per 15 minutes"
 
 
 def instance_folder(config: Mapping[str, Any] | None = None) -> str:

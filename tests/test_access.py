@@ -212,6 +212,7 @@ ACCESS: dict[str, Access] = {
             "community.edit_pool",
             "community.delete_volunteers",
             "community.new_provider",
+            "community.edit_provider",
             "community.remove_provider",
             "community.new_ballot",
             "community.new_option",

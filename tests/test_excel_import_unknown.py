@@ -19,7 +19,8 @@ from tests.excel.recalculate import convert
 
 SHEETS = (
     "About, Partners, Commissioning cycles, Budget lines, Existing contracts, Demand types, "
-    "Cost shares, Interventions, Effects, Places, Populations, Capacity overrides"
+    "Cost shares, Interventions, Effects, Places, Populations, Capacity overrides, "
+    "Risk indicators, Indicator values, Volunteers, Providers"
 )
 
 

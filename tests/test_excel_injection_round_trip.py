@@ -11,6 +11,9 @@ import openpyxl
 from flask import Flask
 
 from models import Place
+from planner.community.indicators import create_indicator, save_value
+from planner.community.providers import create_provider
+from planner.community.volunteers import save_pool
 from planner.core.spreadsheet_text import starts_like_formula
 from planner.db import new_session
 from planner.excel.import_service import apply_import
@@ -23,6 +26,8 @@ PLACE = "-Todmorden+1"
 INTERVENTION = "@SUM(1+1)*mentoring"
 DEMAND = "+Call-out"
 GROUP = "=young people"
+INDICATOR = "=Children in low-income families"
+PROVIDER = "-Family Action"
 
 # Sheet: (row 2's column, the text expected there).
 FREE_TEXT = {
@@ -37,6 +42,10 @@ FREE_TEXT = {
     "Places": ("Description", '=HYPERLINK("http://evil.example")'),
     "Populations": ("Target group", GROUP),
     "Capacity overrides": ("Place", PLACE),
+    "Risk indicators": ("Source", "@Department for Work and Pensions"),
+    "Indicator values": ("Risk indicator", INDICATOR),
+    "Volunteers": ("Notes", "=2+3 volunteers from the mosque"),
+    "Providers": ("Provider", PROVIDER),
 }
 
 
@@ -100,6 +109,22 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
             "notes": "+44 committed until March",
         },
     )
+    measure = create_indicator(
+        session,
+        {"name": INDICATOR, "unit": "+share", "source": "@Department for Work and Pensions",
+         "as_at": "2023/24", "description": "=low income"},
+    )  # fmt: skip
+    save_value(session, place.id, {"indicator_id": measure.id, "value": 0.31})
+    save_pool(
+        session,
+        {"place_id": place.id, "year": 2026, "hours": 2000, "hours_per_volunteer": 100,
+         "cost_per_volunteer": "450", "notes": "=2+3 volunteers from the mosque"},
+    )  # fmt: skip
+    create_provider(
+        session,
+        {"intervention_id": programme.id, "name": PROVIDER, "sector": "voluntary_community",
+         "share_percent": 60},
+    )  # fmt: skip
 
 
 def test_injection_text_on_every_sheet_stays_text_and_round_trips(app: Flask) -> None:

@@ -74,7 +74,7 @@ def test_a_blank_template_formats_its_empty_rows() -> None:
                 assert sheet.cell(row, index).value is None
             checked += 1
         assert sheet.auto_filter.ref.endswith(str(FORMATTED_ROWS + 1))
-    assert (
-        checked == 11
-    )  # eight money columns on four sheets (unit costs with their range), three of years
+    # Nine money columns on five sheets (unit costs with their range, cost per volunteer),
+    # four of years (the Volunteers sheet's financial year too).
+    assert checked == 13
     assert FORMATTED_ROWS == 500

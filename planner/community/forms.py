@@ -12,6 +12,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField, URLFie
 from models.ballot import BallotKind
 from models.consultation import RATING_WORDS, Respondents
 from models.provider import Sector
+from planner.core.conflict import VersionedForm
 from planner.inputs.forms import ChoiceField, money_text, number_text, options
 
 
@@ -201,7 +202,7 @@ class CodesForm(FlaskForm):
     )
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(VersionedForm):
     intervention_id = ChoiceField("Intervention")
     name = StringField("Provider", description="The organisation that delivers it.")
     sector = RadioField("Sector", choices=options((s.value, s.label) for s in Sector))

@@ -1,49 +1,57 @@
-"""Throttling the public ballot page: wrong voting codes from one address are counted in a moving
-window, and past the limit the page stops checking codes for a while, so codes cannot be guessed
-by trying many. Only refused codes count, so a community centre where many people vote from one
-connection is never held up. Counts live in the app (one process); each app has its own."""
+"""Throttling the public ballot page against guessing codes: wrong voting codes from one address
+are counted by Flask-Limiter, as failed sign-ins are (`planner.security.throttle`), and past the
+limit the page refuses to check any more codes for a while (429, with the wait in words).
+
+Only refused codes count, so a community centre where many people vote from one connection is
+never held up. The counts live where the sign-in counts do: in memory, or in the Redis that
+`PLANNER_RATELIMIT_STORAGE_URI` names, which several web processes then share.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from threading import Lock
+from typing import Any
 
-from flask import current_app, request
+from flask import Flask, Response, g
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
 
-WINDOW_SECONDS = 15 * 60
-WRONG_CODES_ALLOWED = 10
-
-
-class WrongCodes:
-    def __init__(self) -> None:
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        found = self._seen.setdefault(key, deque())
-        while found and found[0] <= now - WINDOW_SECONDS:
-            found.popleft()
-        return found
-
-    def blocked_for(self, key: str, now: float | None = None) -> int:
-        """Seconds until this address may try a code again (0: it may now)."""
-        moment = time.monotonic() if now is None else now
-        with self._lock:
-            recent = self._recent(key, moment)
-            if len(recent) < WRONG_CODES_ALLOWED:
-                return 0
-            return max(1, int(recent[0] + WINDOW_SECONDS - moment))
-
-    def note(self, key: str, now: float | None = None) -> None:
-        moment = time.monotonic() if now is None else now
-        with self._lock:
-            self._recent(key, moment).append(moment)
+VOTE_ENDPOINT = "vote.ballot_page"
+# The limit's expiry when Flask-Limiter does not say it: the default window, 15 minutes.
+DEFAULT_WAIT_SECONDS = 900
 
 
-def wrong_codes() -> WrongCodes:
-    return current_app.extensions.setdefault("ballot_wrong_codes", WrongCodes())
+def address_key() -> str:
+    return f"vote-address:{get_remote_address()}"
 
 
-def address_key(ballot_id: int) -> str:
-    return f"{ballot_id}:{request.remote_addr or 'unknown'}"
+def note_wrong_code() -> None:
+    """Called by the page when it refused a code, so that attempt counts against the address."""
+    g.wrong_voting_code = True
+
+
+def _wrong_code(_response: Response) -> bool:
+    return bool(g.get("wrong_voting_code"))
+
+
+def seconds_to_wait(error: RateLimitExceeded) -> int:
+    limit = error.limit.limit if error.limit is not None else None
+    return limit.get_expiry() if limit is not None else DEFAULT_WAIT_SECONDS
+
+
+def wait_in_words(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def throttle_voting(app: Flask, limiter: Limiter) -> None:
+    """Limit wrong voting codes per address on the public ballot page (VOTE_ADDRESS_LIMIT)."""
+    view: Any = app.view_functions[VOTE_ENDPOINT]
+    app.view_functions[VOTE_ENDPOINT] = limiter.limit(
+        lambda: str(app.config["VOTE_ADDRESS_LIMIT"]),
+        key_func=address_key,
+        methods=["POST"],
+        deduct_when=_wrong_code,
+    )(view)

@@ -64,7 +64,9 @@ class MissingRecord:
 
 
 @dataclass(frozen=True)
-class _Absent:
+class Absent:
+    """A record the workbook leaves out, with how to delete it and why it cannot be."""
+
     sheet: str
     label: str
     record_id: int
@@ -168,9 +170,9 @@ def _named_absent(
     uses: Callable[[Session, Any], list[str]],
     needed: Callable[[Any], str],
     delete: Delete,
-) -> list[_Absent]:
+) -> list[Absent]:
     return [
-        _Absent(
+        Absent(
             sheet, record.name, record.id, delete, "; ".join(uses(session, record)), needed(record)
         )
         for record in session.exec(select(table).order_by(table.name))
@@ -183,11 +185,11 @@ def find_absent(
     parsed_rows: dict[str, list[SheetRow]],
     readable: dict[str, Rows],
     matched_contracts: Iterable[int],
-) -> list[_Absent]:
+) -> list[Absent]:
     """Every record of a sheet in the workbook that has no row there, in the order they can be
     deleted (children first)."""
     needs = AgreedPlanNeeds(session)
-    absent: list[_Absent] = []
+    absent: list[Absent] = []
 
     def names(sheet: str) -> set[str]:
         return {name_key(row.cells.get("name")) for row in parsed_rows.get(sheet, [])}
@@ -199,7 +201,7 @@ def find_absent(
                 words = contract_words(session, contract)
                 label = " · ".join(str(value) for value in words.values() if value)
                 absent.append(
-                    _Absent(tables.CONTRACTS.name, label, contract.id, delete_contract, "", "")  # type: ignore[arg-type]
+                    Absent(tables.CONTRACTS.name, label, contract.id, delete_contract, "", "")  # type: ignore[arg-type]
                 )
     if tables.BUDGET_LINES.name in parsed_rows:
         given = {
@@ -215,7 +217,7 @@ def find_absent(
             if (name_key(partner.name), line.year) in given:
                 continue
             absent.append(
-                _Absent(
+                Absent(
                     tables.BUDGET_LINES.name,
                     f"{partner.name} · {financial_year_label(line.year)}",
                     line.id,  # type: ignore[arg-type]
@@ -242,7 +244,7 @@ def find_absent(
 
 
 def delete_absent(
-    session: Session, actor: Actor | None, absent: list[_Absent]
+    session: Session, actor: Actor | None, absent: list[Absent]
 ) -> list[MissingRecord]:
     """Delete each absent record the agreed plan and deliveries do not need, through its input
     service (which refuses, in words, while something else still uses it); the caller owns the
@@ -259,6 +261,6 @@ def delete_absent(
     return done
 
 
-def listed_only(absent: list[_Absent]) -> list[MissingRecord]:
+def listed_only(absent: list[Absent]) -> list[MissingRecord]:
     """The absent records as kept: listed, nothing deleted (the agreed plan's needs shown)."""
     return [MissingRecord(r.sheet, r.label, r.depends, r.needed) for r in absent]

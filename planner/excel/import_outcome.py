@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from models.intervention import InterventionCategory
+from models.provider import Sector
 from models.vocabulary import MONTH_NAMES, PARTNER_KIND_LABELS, financial_year_label
 from planner.excel import input_tables as tables
 from planner.excel.import_deletions import MissingRecord
@@ -25,6 +26,7 @@ _WORDS = {
     "category": _CATEGORIES,
     "categories": _CATEGORIES,
     "status": {"indicative": "Indicative", "confirmed": "Confirmed"},
+    "sector": {sector.value: sector.label for sector in Sector},
 }
 
 

@@ -15,6 +15,7 @@ from models import AuditEvent, CostShare, DemandType, Partner
 from planner.audit.service import Actor
 from planner.excel import import_rows
 from planner.excel import input_tables as tables
+from planner.excel.community_sheets import COMMUNITY_ROWS, community_absent
 from planner.excel.import_contracts import ContractMatch, match_contracts
 from planner.excel.import_deletions import delete_absent, find_absent, listed_only
 from planner.excel.import_outcome import (
@@ -57,6 +58,7 @@ REFERENCES = {
     "intervention": "intervention",
     "place": "place",
     "demand_type": "demand type",
+    "indicator": "risk indicator",
 }
 
 
@@ -83,21 +85,24 @@ class Importer:
         event.listen(self.session, "transient_to_pending", listener)
         try:
             with names_indexed(self.session):
-                for table, apply_row in (
+                first: tuple[tuple[InputSheet, RowImport], ...] = (
                     (tables.PARTNERS, import_rows.partner),
                     (tables.CYCLES, import_rows.cycle),
                     (tables.INTERVENTIONS, import_rows.intervention),
                     (tables.PLACES, import_rows.place),
-                ):
+                )
+                for table, apply_row in first:
                     for row, values in rows.get(table.name, []):
                         self._attempt(row, values, apply_row)
                 self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
-                for table, apply_row in (
+                later: tuple[tuple[InputSheet, RowImport], ...] = (
                     (tables.EFFECTS, import_rows.effect),
                     (tables.POPULATIONS, import_rows.population),
                     (tables.CAPACITIES, import_rows.capacity),
                     (tables.BUDGET_LINES, import_rows.budget_line),
-                ):
+                    *COMMUNITY_ROWS,
+                )
+                for table, apply_row in later:
                     for row, values in rows.get(table.name, []):
                         self._attempt(row, values, apply_row)
                 self._contracts(rows.get(tables.CONTRACTS.name, []))
@@ -128,7 +133,8 @@ class Importer:
         self.outcome.missing_sheets = [
             table.name for table in tables.INPUT_SHEETS if table.name not in parsed.sheets
         ]
-        absent = find_absent(self.session, parsed.rows, rows, self.matched_contracts)
+        absent = community_absent(self.session, parsed.rows, rows)
+        absent += find_absent(self.session, parsed.rows, rows, self.matched_contracts)
         if self.delete_missing is False:
             self.outcome.missing = listed_only(absent)
             return
@@ -387,6 +393,7 @@ class Importer:
             "Interventions": "intervention",
             "Places": "place",
             "Demand types": "demand type",
+            "Risk indicators": "risk indicator",
         }.get(row.sheet.name)
         if kind and values.get("name"):
             self.failed.add(self._key(kind, values["name"]))

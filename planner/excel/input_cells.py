@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from models.intervention import InterventionCategory
+from models.provider import Sector
 from models.vocabulary import EVIDENCE_RATINGS, MONTH_NAMES, PARTNER_KIND_LABELS, BudgetStatus
 from planner.excel.input_columns import CATEGORY_LABELS, KIND_LABELS, InputColumn
 
@@ -98,6 +99,8 @@ def _labelled(pairs: list[tuple[str, str]]) -> dict[str, str]:
 _KINDS = _labelled([(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()])
 _CATEGORIES = _labelled([(category.value, category.label) for category in InterventionCategory])
 _STATUSES = _labelled([(status.value, status.value.capitalize()) for status in BudgetStatus])
+_SECTORS = _labelled([(sector.value, sector.label) for sector in Sector])
+_SECTORS.update({"voluntary": "voluntary_community", "vcs": "voluntary_community"})
 _MONTHS = {name.lower(): index for index, name in enumerate(MONTH_NAMES, start=1)}
 _MONTHS.update({name[:3].lower(): index for index, name in enumerate(MONTH_NAMES, start=1)})
 
@@ -122,6 +125,14 @@ def _read_category(raw: object) -> str:
 
 def _read_categories(raw: object) -> list[str]:
     return [_read_category(part) for part in _read_list(raw)]
+
+
+def _read_sector(raw: object) -> str:
+    text = str(raw).strip().lower()
+    if text not in _SECTORS:
+        labels = ", ".join(sector.label for sector in Sector)
+        raise CellProblem(f"'{str(raw).strip()}' is not a sector; use one of: {labels}")
+    return _SECTORS[text]
 
 
 def _read_status(raw: object) -> str:
@@ -177,6 +188,7 @@ _READERS = {
     "category": _read_category,
     "categories": _read_categories,
     "status": _read_status,
+    "sector": _read_sector,
     "month": _read_month,
     "rating": _read_rating,
     "yes_no": _read_yes_no,

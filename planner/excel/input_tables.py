@@ -8,6 +8,7 @@ workbook exported today imports tomorrow without a change.
 from __future__ import annotations
 
 from models.vocabulary import EVIDENCE_RATINGS, MONTH_NAMES
+from planner.excel.community_tables import COMMUNITY_SHEETS
 from planner.excel.input_columns import (
     CATEGORY_LABELS,
     DEMAND_TYPE_NAMED,
@@ -444,4 +445,5 @@ INPUT_SHEETS: tuple[InputSheet, ...] = (
     PLACES,
     POPULATIONS,
     CAPACITIES,
+    *COMMUNITY_SHEETS,
 )

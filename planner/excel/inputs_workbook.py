@@ -43,6 +43,7 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
+from planner.excel.community_sheets import community_rows
 from planner.excel.import_contracts import ABOUT_CONTRACTS
 from planner.excel.input_columns import InputColumn, InputSheet
 from planner.excel.input_tables import ABOUT_SHEET, INPUT_SHEETS
@@ -298,6 +299,7 @@ def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
                 key=lambda o: (places[o.place_id].name, interventions[o.intervention_id].name),
             )
         ],
+        **community_rows(session),
     }
     return rows
 

@@ -14,6 +14,7 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from planner.auth.forms import SignInForm
+from planner.community.throttle import throttle_voting
 
 SIGN_IN_ENDPOINT = "auth.login"
 
@@ -54,7 +55,8 @@ def _in_words(seconds: int) -> str:
 
 
 def init_throttle(app: Flask) -> Limiter:
-    """A Limiter for this app, limiting failed sign-ins per account and per address."""
+    """A Limiter for this app, limiting failed sign-ins per account and per address, and wrong
+    codes per address on the public ballot page."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "planner")
@@ -74,5 +76,6 @@ def init_throttle(app: Flask) -> Limiter:
     )(limited)
     app.view_functions[SIGN_IN_ENDPOINT] = limited  # type: ignore[assignment]
     app.register_error_handler(RateLimitExceeded, too_many_attempts)
+    throttle_voting(app, limiter)
     app.extensions["sign_in_limiter"] = limiter
     return limiter

@@ -106,6 +106,32 @@ def test_guessing_codes_is_throttled(ballot_app: Flask) -> None:
         environ_base={"REMOTE_ADDR": "203.0.113.9"},
     )
     assert blocked.status_code == 429 and "Wait 15 minutes" in blocked.text
+    assert blocked.headers["Retry-After"] == "900"
+    # Only that address is held back, and nothing it sent while blocked was counted as a vote.
+    elsewhere = public.post(
+        f"/vote/{ballot.id}",
+        data={"code": DEMO_VOTING_CODES[1], "project": "1"},
+        environ_base={"REMOTE_ADDR": "203.0.113.10"},
+    )
+    assert elsewhere.status_code in (200, 422) and "Too many codes" not in elsewhere.text
+    limiter = ballot_app.extensions["sign_in_limiter"]
+    assert limiter.enabled
+
+
+def test_right_codes_and_refused_choices_do_not_count_towards_the_limit(ballot_app: Flask) -> None:
+    """Twelve refusals that are not about the code (no project chosen) leave the address free:
+    only wrong codes count, so one community centre's residents are never held up."""
+    ballot = _demo_ballot(ballot_app)
+    public = ballot_app.test_client()
+    statuses = [
+        public.post(
+            f"/vote/{ballot.id}",
+            data={"code": DEMO_VOTING_CODES[2]},
+            environ_base={"REMOTE_ADDR": "203.0.113.11"},
+        ).status_code
+        for _ in range(12)
+    ]
+    assert statuses == [422] * 12
 
 
 def test_closed_ballot_and_cumulative_over_budget_are_refused(app: Flask) -> None:

@@ -64,3 +64,49 @@ def test_scenario_rule_reaches_the_plan(demo_app: Flask) -> None:
             and "voluntary and community sector providers holds the plan back"
             in rows[0]["sentence"]
         )
+
+
+def test_a_provider_is_changed_on_its_own_page_by_editors_only(app: Flask, sign_in_as) -> None:  # type: ignore[no-untyped-def]
+    """A commissioner changes a provider's sector and share (audited); a finance lead reads the
+    page without the link and is refused the form; a form filled from an older version is
+    answered with the conflict page and changes nothing."""
+    from models import AuditEvent
+    from models.provider import Provider, Sector
+    from planner.inputs import service
+
+    with app.app_context(), new_session() as session:
+        programme = service.create_intervention(
+            session, {"name": "Mentoring", "target_group": "young people", "unit_cost": 900}
+        )
+        provider = create_provider(
+            session,
+            {"intervention_id": programme.id, "name": "Family Action",
+             "sector": "voluntary_community", "share_percent": 60},
+        )  # fmt: skip
+        provider_id, version = provider.id, provider.version
+    reader = sign_in_as(Role.FINANCE_LEAD)
+    assert "/edit" not in reader.get("/community/providers").text
+    assert reader.get(f"/community/providers/{provider_id}/edit").status_code == 403
+    editor = sign_in_as(Role.COMMISSIONER)
+    listed = editor.get("/community/providers").text
+    assert f"/community/providers/{provider_id}/edit" in listed
+    form = editor.get(f"/community/providers/{provider_id}/edit")
+    assert form.status_code == 200 and 'value="60"' in form.text
+    fields = {"name": "Family Action", "sector": "private", "share_percent": "75",
+              "version": str(version)}  # fmt: skip
+    too_much = editor.post(
+        f"/community/providers/{provider_id}/edit", data={**fields, "share_percent": "120"}
+    )
+    assert too_much.status_code in (200, 422) and "100" in too_much.text
+    saved = editor.post(f"/community/providers/{provider_id}/edit", data=fields)
+    assert saved.status_code in (302, 303)
+    stale = editor.post(
+        f"/community/providers/{provider_id}/edit", data={**fields, "share_percent": "10"}
+    )
+    assert stale.status_code in (200, 409) and "changed" in stale.text.lower()
+    with app.app_context(), new_session() as session:
+        changed = session.get(Provider, provider_id)
+        assert changed is not None
+        assert (changed.sector, changed.share_percent) == (Sector.PRIVATE, 75)
+        events = session.exec(select(AuditEvent).where(AuditEvent.entity == "provider")).all()
+        assert [e.action for e in events] == ["create", "update"]

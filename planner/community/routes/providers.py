@@ -17,6 +17,7 @@ from planner.community.providers import (
     create_provider,
     delete_provider,
     providers_by_intervention,
+    update_provider,
     voluntary_shares,
 )
 from planner.community.routes import bp
@@ -58,6 +59,31 @@ def new_provider() -> Any:
         template="community/form.html",
         title="Add a provider",
         submit="Add provider",
+        back_url=back,
+    )
+
+
+@bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_provider(provider_id: int) -> Any:
+    """Change a provider's name, sector or share; the intervention it delivers stays."""
+    session = get_session()
+    provider = fetch(session, Provider, provider_id, "provider")
+    programme = fetch(session, Intervention, provider.intervention_id, "intervention")
+    form = ProviderForm(obj=provider)
+    form.intervention_id.choices = options([(str(programme.id), programme.name)])
+    if request.method == "GET":
+        form.share_percent.data = f"{provider.share_percent:g}"
+    back = url_for("community.providers")
+    return form_page(
+        form,
+        save=lambda: update_provider(session, provider_id, form.to_fields(), actor=actor()),
+        done=lambda changed: (f"Saved {changed.name}.", back),
+        editing=provider,
+        template="community/form.html",
+        title="Change a provider",
+        caption=programme.name,
+        submit="Save provider",
         back_url=back,
     )
 
