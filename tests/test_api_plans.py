@@ -35,7 +35,10 @@ def test_scenario_rules_are_checked_in_words(demo_app: Flask) -> None:  # noqa: 
     )
     assert unknown.status_code == 422
     assert unknown.json["errors"] == [
-        {"field": "budget_overrides", "message": "There is no budget line with id 999999"}
+        {
+            "field": "budget_overrides.0.budget_line_id",
+            "message": "There is no budget line with id 999999",
+        }
     ]
     single = client.post(
         "/api/v1/scenarios", json={"name": "One type", "objective": "single"}, headers=headers
@@ -44,7 +47,7 @@ def test_scenario_rules_are_checked_in_words(demo_app: Flask) -> None:  # noqa: 
     assert single.json["errors"] == [
         {
             "field": "objective_demand_type_id",
-            "message": "choose the demand type to optimise when optimising one type only",
+            "message": "Choose the demand type to reduce when optimising one type only",
         }
     ]
     half_cap = client.post(

@@ -259,19 +259,33 @@ def test_mistakes_are_explained_next_to_the_field_and_nothing_is_saved(
     response = commissioner.post("/scenarios/new", data=form)
     assert response.status_code == 422
     errors = errors_in(response.data)
-    assert "Years planned must be a number, like 5" in errors
+    assert "Years planned must be a whole number of years from 1 to 10" in errors
     assert (
-        "Least share of spend on interventions rated 3 or above must be between 0 and 100" in errors
+        "Least share of spend on interventions rated 3 or above must be a percentage from 0 to 100 "
+        "with at most 2 decimal places, such as 33.33 (through the API, a fraction: 0.3333)"
+    ) in errors
+    assert "Benefit-cost ratio threshold is required: type a number from 0 to 100, such as 1" in (
+        errors
     )
-    assert "Enter the benefit-cost ratio threshold (default 1)" in errors
-    assert "The confidence for evidence rated 4 must be between 0 and 1" in errors
-    assert "Enter the most to spend per unit avoided, or choose no demand type" in errors
-    assert "Choose the demand type to reduce when optimising one type" in errors
-    assert "Write the multipliers as numbers separated by commas, like 1, 0.8, 0.6" in errors
-    assert any("is more than its maximum (£100.00)" in error for error in errors)
-    assert "Enter the most to spend on Parenting (category), or choose no cap" in errors
-    assert "Choose what this cap limits, or clear the amount" in errors
+    assert "The confidence for each evidence rating must be a number from 0 to 1, such as 0.8" in (
+        errors
+    )
+    assert (
+        "The most to spend per unit avoided is required with its demand type: type an amount "
+        "such as 12500 or 12500.50, or choose no demand type"
+    ) in errors
+    assert "Choose the demand type to reduce when optimising one type only" in errors
+    assert "Segment multipliers must be 1 to 10 numbers from 0 to 1, such as 1, 0.8, 0.6" in errors
+    assert any("is more than the maximum (£100.00)" in error for error in errors)
+    assert "The cap is required: type an amount such as 12500 or 12500.50" in errors
+    assert (
+        "Choose what this cap limits (a place, an intervention or a category), or clear its amount"
+        in errors
+    )
     page = response.data.decode()
+    # Each problem is shown against the input it is about.
+    for field in ("confidence-4", f"budget-min-{line.id}", "cap-1-maximum", "cap-2-target"):
+        assert f'href="#{field}"' in page, field
     assert 'value="three"' in page  # what was typed is kept
     assert 'href="#horizon_years"' in page  # the summary links to the field
     assert scenario_named(demo_app, "Mistakes") is None
@@ -461,7 +475,7 @@ def test_a_forged_cap_row_count_neither_fails_nor_grows_the_page(
     response = commissioner.post("/scenarios/new", data=form)
     assert response.status_code == 422
     assert cap_rows_shown(response.data) == shown
-    assert "Enter a name for the scenario" in errors_in(response.data)
+    assert "The name is required: type a name such as Pooled 2026-29" in errors_in(response.data)
 
 
 def test_cap_rows_follow_the_saved_caps_and_stop_at_fifty(demo_app: Flask, commissioner) -> None:
@@ -503,8 +517,8 @@ def test_the_time_limit_stays_within_the_servers_ceiling(demo_app: Flask, commis
     refused = commissioner.post("/scenarios/new", data=too_long)
     assert refused.status_code == 422
     assert errors_in(refused.data) == [
-        "Time limit must be between 1 and 60 seconds, the longest this server lets the "
-        "optimiser search"
+        "Time limit must be a whole number of seconds from 1 to 60 (60 is the longest this "
+        "server lets the optimiser search)"
     ]
     assert scenario_named(demo_app, "Patient") is None
     too_long["time_limit_seconds"] = "60"

@@ -299,7 +299,7 @@ def test_scenario_form_refuses_a_target_of_zero_or_beyond_the_population(demo_ap
 
         values = form_values(session.exec(select(Scenario)).first())
     for amount, words in (
-        ("0", "The target must be more than 0"),
+        ("0", "The target must be a number above 0, such as 100"),
         ("1000000", "is more than the whole eligible population could avoid"),
     ):
         posted = client.post(

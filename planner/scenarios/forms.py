@@ -1,25 +1,29 @@
-"""The scenario form: every rule of a scenario, read from the posted form and written back to it.
+"""The scenario form: what it offers, its inputs for a saved scenario, and the posted form read
+into the scenario schema's field names.
 
-People type shares as percentages (35 means 35%) while the model stores fractions (0.35); the
-conversion happens here and nowhere else. Each problem is reported against the input it is about,
-in words a commissioner understands.
+Nothing is checked here: ``read_scenario_form`` only gathers the typed strings under the API's
+field names (the rows of budget overrides and caps into lists), and ``schema.ScenarioInput``
+checks them exactly as it checks the API's JSON, reading shares as percentages (35 means 35%)
+because the values came from the form. Each problem comes back keyed by API field and is shown
+against the input it is about (``ScenarioForm.input_for``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from models.fields import is_plain_number
-from models.scenario import DEFAULT_CONFIDENCE, DEFAULT_SEGMENT_MULTIPLIERS, CapScope, Scenario
-from models.vocabulary import ObjectiveChoice, parse_financial_year
+from models.scenario import CapScope, Scenario
 from optimiser.families import SETTINGS, Setting
 from planner.core.years import InFinancialYear
 
 CONFIDENCE_LEVELS = ("4", "3", "2", "NL2")
 FUNDABLE_RATINGS = ("4", "3", "2", "NL2")
+MAX_PRIORITY_WEIGHT = 1000
+MAX_FAIRNESS_FACTOR = 100
 BLANK_CAP_ROWS = 3
 # The caps table offers the saved caps and three blank rows; a posted row count is trusted only
 # that far, and never beyond this many rows (each row is a long list of places to choose from).
@@ -83,20 +87,25 @@ NUMBER_RULES: dict[str, NumberRule] = {
 }
 
 
-def number_rules(time_limit_ceiling: float | None = None) -> dict[str, NumberRule]:
-    """The numeric rules as this server offers them: the time limit never beyond the server's
-    own ceiling (SOLVE_TIME_LIMIT), since a longer search would be cut short there anyway."""
-    rule = NUMBER_RULES["time_limit_seconds"]
-    if time_limit_ceiling is None or time_limit_ceiling >= rule.maximum:
-        return NUMBER_RULES
+def ceiling_rule(rule: NumberRule, time_limit_ceiling: float | None) -> NumberRule:
+    """The rule as this server offers it: the time limit never beyond the server's own ceiling
+    (SOLVE_TIME_LIMIT), since a longer search would be cut short there anyway."""
+    if rule.name != TIME_LIMIT.name or time_limit_ceiling is None:
+        return rule
+    if time_limit_ceiling >= rule.maximum:
+        return rule
     ceiling = max(int(time_limit_ceiling), int(rule.minimum))
-    limited = replace(
+    return replace(
         rule,
         maximum=ceiling,
         hint=f"{rule.hint} This server lets it search for at most {ceiling} seconds.",
         why_maximum="the longest this server lets the optimiser search",
     )
-    return {**NUMBER_RULES, limited.name: limited}
+
+
+def number_rules(time_limit_ceiling: float | None = None) -> dict[str, NumberRule]:
+    """The numeric rules as this server offers them (see ceiling_rule)."""
+    return {name: ceiling_rule(rule, time_limit_ceiling) for name, rule in NUMBER_RULES.items()}
 
 
 @dataclass(frozen=True)
@@ -149,15 +158,34 @@ class ScenarioChoices:
 
 
 @dataclass
-class ScenarioSubmission:
-    """A posted scenario form, parsed: model fields, budget overrides, caps and any problems."""
+class ScenarioForm:
+    """A posted scenario form as the scenario schema reads it (``schema.ScenarioInput``): the
+    values under the API's field names, and which input each budget override and cap came from,
+    so each problem is shown next to the input it is about."""
 
-    fields: dict[str, Any] = field(default_factory=dict)
-    budget_overrides: dict[int, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
-    caps: list[tuple[CapScope, str, Decimal]] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
-    # Posted from the web form: problems are shown against its inputs (checks.form_input).
-    from_form: bool = False
+    values: dict[str, Any] = field(default_factory=dict)
+    override_lines: list[int] = field(default_factory=list)  # budget line id of each override
+    cap_rows: list[int] = field(default_factory=list)  # form row of each cap
+    first_demand_type: int | None = None
+
+    def input_for(self, key: str) -> str:
+        """The input a problem keyed by API field belongs to: "priority_weights.3" is the input
+        "priority-3", "budget_overrides.0.minimum" is "budget-min-<its line>"."""
+        family, _, rest = key.partition(".")
+        item, _, part = rest.partition(".")
+        if family == "priority_weights":
+            return f"priority-{item or self.first_demand_type or ''}"
+        if family == "partner_fairness_overrides" and item:
+            return f"fairness-{item}"
+        if family == "confidence" and item:
+            return f"confidence-{item}"
+        if family == "budget_overrides" and item.isdigit() and int(item) < len(self.override_lines):
+            kind = "min" if part == "minimum" else "max"
+            return f"budget-{kind}-{self.override_lines[int(item)]}"
+        if family == "caps" and item.isdigit() and int(item) < len(self.cap_rows):
+            kind = "maximum" if part == "maximum" else "target"
+            return f"cap-{self.cap_rows[int(item)]}-{kind}"
+        return key
 
 
 def display_number(value: float | int | Decimal | None) -> str:
@@ -223,290 +251,86 @@ def cap_row_count(posted: object, saved_caps: int) -> int:
     return max(min(int(text), offered), min(BLANK_CAP_ROWS, offered))
 
 
-class _Reader:
-    """Reads typed values from the posted form, collecting a plain reason for each problem."""
-
-    def __init__(self, posted: Mapping[str, str], errors: dict[str, str]) -> None:
-        self.posted = posted
-        self.errors = errors
-
-    def text(self, name: str) -> str:
-        return str(self.posted.get(name, "")).strip()
-
-    def number(
-        self,
-        name: str,
-        label: str,
-        low: float,
-        high: float,
-        *,
-        whole: bool = False,
-        why_high: str = "",
-        unit: str = "",
-    ) -> float | None:
-        text = self.text(name).replace(",", "").removesuffix("%").strip()
-        if not text:
-            return None
-        try:
-            if not is_plain_number(text):
-                raise InvalidOperation(text)
-            number = float(Decimal(text))
-        except InvalidOperation:
-            self.errors[name] = f"{label} must be a number, like {display_number(high / 2)}"
-            return None
-        if whole and number != int(number):
-            self.errors[name] = f"{label} must be a whole number"
-            return None
-        if not low <= number <= high:
-            self.errors[name] = (
-                f"{label} must be between {display_number(low)} and {display_number(high)}"
-                + (f" {unit}" if unit in ("years", "seconds") else "")
-                + (f", {why_high}" if why_high else "")
-            )
-            return None
-        return int(number) if whole else number
-
-    def money(self, name: str, label: str) -> Decimal | None:
-        text = self.text(name).replace(",", "").removeprefix("£").strip()
-        if not text:
-            return None
-        try:
-            if not is_plain_number(text):
-                raise InvalidOperation(text)
-            amount = Decimal(text)
-        except InvalidOperation:
-            self.errors[name] = f"{label} must be an amount of money, like 25000 or 25000.50"
-            return None
-        if not amount.is_finite() or amount < 0:
-            self.errors[name] = f"{label} must be £0 or more"
-            return None
-        if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            self.errors[name] = f"{label} must be in pounds and pence (at most 2 decimal places)"
-            return None
-        if amount >= Decimal("1e12"):
-            self.errors[name] = f"{label} is too large"
-            return None
-        return amount
-
-    def choice_id(self, name: str, known: list[tuple[int, str]], label: str) -> int | None:
-        text = self.text(name)
-        if not text:
-            return None
-        if not text.isdigit() or int(text) not in {key for key, _ in known}:
-            self.errors[name] = f"Choose {label} from the list"
-            return None
-        return int(text)
+# Typing conveniences the form allows before a number is read: "£25,000", "35%". Commas are
+# taken out only where they group thousands ("25,000"), never as a decimal comma ("2,5").
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?", re.ASCII)
 
 
-def parse_scenario_form(
-    posted: Mapping[str, str],
-    choices: ScenarioChoices,
-    rules: Mapping[str, NumberRule] = NUMBER_RULES,
-) -> ScenarioSubmission:
-    """Read every rule from the posted form, each number within `rules` (see number_rules).
-    Problems go to `errors`, keyed by input name."""
-    submission = ScenarioSubmission(from_form=True)
-    read = _Reader(posted, submission.errors)
-    fields = submission.fields
-    fields["name"] = read.text("name")
-    if not fields["name"]:
-        submission.errors["name"] = "Enter a name for the scenario"
-    fields["description"] = read.text("description")
-    try:
-        fields["first_year"] = parse_financial_year(read.text("first_year") or "x")
-    except ValueError:
-        submission.errors["first_year"] = "Choose the first financial year of the plan"
-    fields["funding_mode"] = read.text("funding_mode") or "pooled"
-    rating = read.text("min_evidence_rating")
-    if rating not in FUNDABLE_RATINGS:
-        submission.errors["min_evidence_rating"] = "Choose the weakest evidence rating to fund"
-    fields["min_evidence_rating"] = rating
-
-    for name, rule in rules.items():
-        number = read.number(
-            name,
-            rule.label,
-            rule.minimum,
-            rule.maximum,
-            whole=rule.whole,
-            why_high=rule.why_maximum,
-            unit=rule.unit,
-        )
-        if number is None and name not in submission.errors:
-            submission.errors[name] = (
-                f"Enter the {rule.label.lower()} (default {rule.default_text()})"
-            )
-        elif number is not None:
-            fields[name] = number / 100 if rule.percent else number
-
-    _read_cost_cap(read, choices, fields)
-    _read_objective(read, choices, fields)
-    _read_target(read, choices, fields)
-    fields["confidence"] = _read_confidence(read)
-    fields["partner_fairness_overrides"] = {
-        str(partner_id): factor
-        for partner_id, name in choices.partners
-        if (
-            factor := read.number(
-                f"fairness-{partner_id}", f"The fairness factor for {name}", 0, 100
-            )
-        )
-        is not None
-    }
-    fields["segment_multipliers"] = _read_segments(read)
-    fields["whole_programme"] = read.text("whole_programme") in ("y", "on", "1", "true")
-    submission.budget_overrides = _read_budget_overrides(read, choices)
-    submission.caps = _read_caps(read, choices)
-    return submission
+def typed_number(text: object) -> str:
+    """A number as typed on the form, without the pound sign, per cent sign or thousands
+    commas a person may add; whatever remains is read (and refused) by the schema."""
+    cleaned = str(text or "").strip().removeprefix("£").removesuffix("%").strip()
+    return cleaned.replace(",", "") if _GROUPED.fullmatch(cleaned) else cleaned
 
 
-def _read_cost_cap(read: _Reader, choices: ScenarioChoices, fields: dict[str, Any]) -> None:
-    demand_type_id = read.choice_id(
-        "max_cost_per_unit_demand_type_id", choices.demand_types, "the demand type"
+def read_scenario_form(posted: Mapping[str, str], choices: ScenarioChoices) -> ScenarioForm:
+    """The posted form's values under the schema's field names; nothing is checked here (the
+    schema and ``checks.reference_problems`` check form and API alike)."""
+
+    def text(name: str) -> str:
+        return str(posted.get(name, "")).strip()
+
+    form = ScenarioForm(
+        first_demand_type=choices.demand_types[0][0] if choices.demand_types else None
     )
-    amount = read.money("max_cost_per_unit", "The most to spend per unit avoided")
-    if demand_type_id is not None and amount is None and "max_cost_per_unit" not in read.errors:
-        read.errors["max_cost_per_unit"] = (
-            "Enter the most to spend per unit avoided, or choose no demand type"
-        )
-    if amount is not None and demand_type_id is None:
-        read.errors["max_cost_per_unit_demand_type_id"] = (
-            "Choose the demand type the cost-per-unit cap is about, or leave the amount blank"
-        )
-    if amount is not None and amount <= 0:
-        read.errors["max_cost_per_unit"] = "The most to spend per unit avoided must be more than £0"
-    fields["max_cost_per_unit_demand_type_id"] = demand_type_id
-    fields["max_cost_per_unit"] = amount
-
-
-def _read_target(read: _Reader, choices: ScenarioChoices, fields: dict[str, Any]) -> None:
-    """Target mode: an amount above 0, in the chosen demand type's units or in pounds."""
-    fields["target_demand_type_id"] = read.choice_id(
-        "target_demand_type_id", choices.demand_types, "the demand type"
-    )
-    text = read.text("target_amount").replace(",", "").replace("£", "")
-    if not text:
-        fields["target_amount"] = None
-        return
-    try:
-        amount = float(text)
-    except ValueError:
-        read.errors["target_amount"] = "The target must be a number, like 100"
-        return
-    if not amount > 0:
-        read.errors["target_amount"] = (
-            "The target must be more than 0 (leave it blank to plan the most for the budgets)"
-        )
-        return
-    fields["target_amount"] = amount
-
-
-def _read_objective(read: _Reader, choices: ScenarioChoices, fields: dict[str, Any]) -> None:
-    objective = read.text("objective") or ObjectiveChoice.VALUE.value
-    if objective not in {choice.value for choice in ObjectiveChoice}:
-        read.errors["objective"] = "Choose what the plan should maximise"
-        objective = ObjectiveChoice.VALUE.value
-    fields["objective"] = objective
-    fields["priority_weights"] = {
-        str(demand_type_id): weight
-        for demand_type_id, name in choices.demand_types
-        if (
-            weight := read.number(
-                f"priority-{demand_type_id}", f"The priority weight of {name}", 0, 1000
-            )
-        )
-        is not None
-    }
-    single = read.choice_id("objective_demand_type_id", choices.demand_types, "the demand type")
-    fields["objective_demand_type_id"] = single
-    if objective == ObjectiveChoice.SINGLE and single is None:
-        read.errors.setdefault(
-            "objective_demand_type_id", "Choose the demand type to reduce when optimising one type"
-        )
-    if objective == ObjectiveChoice.PRIORITY and not any(
-        weight > 0 for weight in fields["priority_weights"].values()
+    values = form.values
+    for name in ("name", "description", "first_year", "min_evidence_rating"):
+        values[name] = text(name)
+    for name in ("funding_mode", "objective"):
+        if text(name):  # a choice left unmade keeps its default, as an API field left out does
+            values[name] = text(name)
+    for name in NUMBER_RULES:
+        values[name] = typed_number(posted.get(name))
+    for name in (
+        "objective_demand_type_id",
+        "max_cost_per_unit_demand_type_id",
+        "target_demand_type_id",
     ):
-        key = f"priority-{choices.demand_types[0][0]}" if choices.demand_types else "objective"
-        read.errors.setdefault(key, "Give at least one demand type a priority weight above 0")
-
-
-def _read_confidence(read: _Reader) -> dict[str, float]:
-    weights: dict[str, float] = {}
-    for level in CONFIDENCE_LEVELS:
-        weight = read.number(
-            f"confidence-{level}", f"The confidence for evidence rated {level}", 0, 1
-        )
-        weights[level] = DEFAULT_CONFIDENCE[level] if weight is None else weight
-    return weights
-
-
-def _read_segments(read: _Reader) -> list[float]:
-    text = read.text("segment_multipliers")
-    if not text:
-        return list(DEFAULT_SEGMENT_MULTIPLIERS)
-    try:
-        parts = [part.strip() for part in text.split(",") if part.strip()]
-        if not all(is_plain_number(part) for part in parts):
-            raise InvalidOperation(text)
-        multipliers = [float(Decimal(part)) for part in parts]
-    except InvalidOperation:
-        read.errors["segment_multipliers"] = (
-            "Write the multipliers as numbers separated by commas, like 1, 0.8, 0.6"
-        )
-        return list(DEFAULT_SEGMENT_MULTIPLIERS)
-    if not 1 <= len(multipliers) <= 10:
-        read.errors["segment_multipliers"] = "Give between 1 and 10 segment multipliers"
-    elif any(not 0 <= m <= 1 for m in multipliers):
-        read.errors["segment_multipliers"] = "Each segment multiplier must be between 0 and 1"
-    return multipliers
-
-
-def _read_budget_overrides(
-    read: _Reader, choices: ScenarioChoices
-) -> dict[int, tuple[Decimal, Decimal | None]]:
-    overrides: dict[int, tuple[Decimal, Decimal | None]] = {}
+        values[name] = text(name)
+    values["max_cost_per_unit"] = typed_number(posted.get("max_cost_per_unit"))
+    values["target_amount"] = typed_number(posted.get("target_amount"))
+    values["confidence"] = _typed_mapping(posted, "confidence", CONFIDENCE_LEVELS)
+    values["partner_fairness_overrides"] = _typed_mapping(
+        posted, "fairness", [str(key) for key, _ in choices.partners]
+    )
+    values["priority_weights"] = _typed_mapping(
+        posted, "priority", [str(key) for key, _ in choices.demand_types]
+    )
+    segments = text("segment_multipliers")
+    if segments:
+        values["segment_multipliers"] = [p.strip() for p in segments.split(",") if p.strip()]
+    values["whole_programme"] = text("whole_programme") in ("y", "on", "1", "true")
+    values["budget_overrides"] = []
     for line in choices.budget_lines:
-        label = f"{line.partner} {line.year_label}"
-        maximum = read.money(f"budget-max-{line.id}", f"The maximum for {label}")
-        minimum = read.money(f"budget-min-{line.id}", f"The committed minimum for {label}")
-        if maximum is None and minimum is None:
+        maximum = typed_number(posted.get(f"budget-max-{line.id}"))
+        minimum = typed_number(posted.get(f"budget-min-{line.id}"))
+        if not maximum and not minimum:
             continue
-        effective_max = line.maximum if maximum is None else maximum
-        if minimum is not None and minimum > effective_max:
-            read.errors[f"budget-min-{line.id}"] = (
-                f"The committed minimum for {label} (£{minimum:,.2f}) is more than its "
-                f"maximum (£{effective_max:,.2f})"
-            )
+        # A blank half keeps the budget line's own figure.
+        values["budget_overrides"].append(
+            {
+                "budget_line_id": line.id,
+                "maximum": maximum or line.maximum,
+                "minimum": minimum or line.minimum,
+            }
+        )
+        form.override_lines.append(line.id)
+    values["caps"] = []
+    for row in range(cap_row_count(text("cap-rows"), len(choices.cap_targets))):
+        chosen = text(f"cap-{row}-target")
+        amount = typed_number(posted.get(f"cap-{row}-maximum"))
+        if not chosen and not amount:
             continue
-        overrides[line.id] = (effective_max, minimum if minimum is not None else line.minimum)
-    return overrides
+        scope, _, target = chosen.partition(":")
+        values["caps"].append({"scope": scope, "target": target, "maximum": amount})
+        form.cap_rows.append(row)
+    return form
 
 
-def _read_caps(read: _Reader, choices: ScenarioChoices) -> list[tuple[CapScope, str, Decimal]]:
-    known = {target.value: target for target in choices.cap_targets}
-    caps: dict[str, tuple[CapScope, str, Decimal]] = {}
-    # No scenario has more caps than there are things to cap.
-    for row in range(cap_row_count(read.text("cap-rows"), len(choices.cap_targets))):
-        chosen = read.text(f"cap-{row}-target")
-        amount = read.money(f"cap-{row}-maximum", "The cap")
-        if not chosen:
-            if amount is not None:
-                read.errors[f"cap-{row}-target"] = (
-                    "Choose what this cap limits, or clear the amount"
-                )
-            continue
-        if chosen not in known:
-            read.errors[f"cap-{row}-target"] = "Choose a place, intervention or category to cap"
-            continue
-        target = known[chosen]
-        if amount is None:
-            read.errors.setdefault(
-                f"cap-{row}-maximum",
-                f"Enter the most to spend on {target.label}, or choose no cap",
-            )
-            continue
-        if chosen in caps:
-            read.errors[f"cap-{row}-target"] = f"{target.label} is capped twice; keep one cap"
-            continue
-        caps[chosen] = (target.scope, target.target, amount)
-    return list(caps.values())
+def _typed_mapping(posted: Mapping[str, str], prefix: str, keys: Iterable[str]) -> dict[str, str]:
+    """The inputs `prefix-<key>` that were filled in, by key."""
+    return {
+        key: typed_number(posted.get(f"{prefix}-{key}"))
+        for key in keys
+        if str(posted.get(f"{prefix}-{key}", "")).strip()
+    }

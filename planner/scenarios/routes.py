@@ -23,7 +23,7 @@ from planner.scenarios.forms import (
     display_number,
     form_values,
     number_rules,
-    parse_scenario_form,
+    read_scenario_form,
 )
 from planner.scenarios.service import (
     ScenarioError,
@@ -93,9 +93,9 @@ def new() -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(None, _new_scenario_values(), {})
     session = get_session()
-    submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
+    form = read_scenario_form(request.form, scenario_choices(session))
     try:
-        scenario = create_scenario(session, submission, current_user)
+        scenario = create_scenario(session, form.values, current_user, form)
     except ScenarioError as error:
         session.rollback()
         return _form_page(None, dict(request.form), error.errors)
@@ -130,9 +130,9 @@ def edit(scenario_id: int) -> ResponseReturnValue:
     sent = request.form.get("version", "").strip()
     if sent.isdigit() and int(sent) != scenario.version:
         return _conflict(session, scenario)
-    submission = parse_scenario_form(request.form, scenario_choices(session), _number_rules())
+    form = read_scenario_form(request.form, scenario_choices(session))
     try:
-        update_scenario(session, scenario, submission, current_user)
+        update_scenario(session, scenario, form.values, current_user, form)
     except StaleDataError:
         session.rollback()
         return _conflict(session, scenario)

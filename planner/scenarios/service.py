@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from copy import deepcopy
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
 from models import (
@@ -21,28 +21,17 @@ from models import (
     ScenarioBudgetOverride,
     ScenarioCap,
 )
-from models.fields import field_errors, utc_now
+from models.fields import utc_now
 from models.intervention import InterventionCategory
-from models.scenario import CapScope, ScenarioCreate
+from models.scenario import CapScope
 from planner.audit.service import Actor, json_safe, record_change
 from planner.inputs.validation import name_key
 from planner.pooled_fund.service import copy_agreement
-from planner.scenarios.checks import form_input, scenario_problems
-from planner.scenarios.forms import (
-    BudgetLineChoice,
-    CapTarget,
-    ScenarioChoices,
-    ScenarioSubmission,
-    number_rules,
-)
+from planner.scenarios.checks import reference_problems
+from planner.scenarios.forms import BudgetLineChoice, CapTarget, ScenarioChoices, ScenarioForm
+from planner.scenarios.schema import ScenarioContext, ScenarioInput, validate_scenario
 from planner.solving.inputs import PlanningInputError, planning_inputs
 from planner.solving.workers import give_up_on_interrupted_plans
-
-# Where a model-level rule's message belongs in the form.
-_MODEL_ERROR_FIELDS = {
-    "choose the demand type to optimise": "objective_demand_type_id",
-    "cost-per-unit cap": "max_cost_per_unit",
-}
 
 
 class ScenarioError(ValueError):
@@ -128,25 +117,27 @@ def scenario_snapshot(scenario: Scenario) -> dict[str, Any]:
     return record
 
 
-def _validated(
-    session: Session, submission: ScenarioSubmission, scenario_id: int | None
-) -> ScenarioCreate:
-    errors = dict(submission.errors)
-    details: ScenarioCreate | None = None
-    try:
-        details = ScenarioCreate.model_validate(submission.fields)
-    except ValidationError as error:
-        for field_name, reason in field_errors(error).items():
-            target = field_name
-            if field_name == "__all__":
-                target = next(
-                    (name for words, name in _MODEL_ERROR_FIELDS.items() if words in reason),
-                    "name",
-                )
-            errors.setdefault(target, reason[:1].upper() + reason[1:])
+def checked_scenario(
+    session: Session,
+    values: Mapping[str, object],
+    scenario_id: int | None,
+    form: ScenarioForm | None = None,
+) -> ScenarioInput:
+    """The scenario `values` describe, checked as the form and the API both are: the schema
+    (``schema.ScenarioInput``), then what it refers to (``checks.reference_problems``), a name
+    no other scenario has, and a target the eligible population can reach. Raises ScenarioError
+    keyed by API field, or by the form's inputs when `form` posted the values."""
+    context = ScenarioContext(
+        from_form=form is not None,
+        time_limit_ceiling=current_app.config.get("SOLVE_TIME_LIMIT"),
+    )
+    details, errors = validate_scenario(values, context)
+    if details is not None:
+        for key, message in reference_problems(details, scenario_choices(session)).items():
+            errors.setdefault(key, message)
     # Compared as every name is (capitals, spaces and look-alike letters ignored), in Python:
     # SQLite lower-cases ASCII letters only. A missing or mistyped name is the schema's to report.
-    name = submission.fields.get("name")
+    name = values.get("name")
     wanted = name_key(name) if isinstance(name, str) and name.strip() else None
     clash = next(
         (
@@ -157,28 +148,24 @@ def _validated(
         None,
     )
     if wanted and clash is not None:
-        errors["name"] = f"There is already a scenario called ‘{clash}’; choose another name"
-    if details is not None:
-        # The same rules for the form and the API (planner.scenarios.checks); the form has
-        # already said what it could, against its own inputs.
-        choices = scenario_choices(session)
-        rules = number_rules(current_app.config.get("SOLVE_TIME_LIMIT"))
-        for key, message in scenario_problems(details, choices, rules).items():
-            where = form_input(key, choices) if submission.from_form else key
-            family = where.partition("-")[0]
-            if submission.from_form and any(k.partition("-")[0] == family for k in errors):
-                continue
-            errors.setdefault(where, message)
+        errors.setdefault(
+            "name", f"There is already a scenario called ‘{clash}’; choose another name"
+        )
     if details is not None and not errors:
         beyond = _target_beyond_reach(session, details)
         if beyond:
             errors["target_amount"] = beyond
     if errors or details is None:
+        if form is not None:
+            shown: dict[str, str] = {}
+            for key, message in errors.items():
+                shown.setdefault(form.input_for(key), message)
+            errors = shown
         raise ScenarioError(errors)
     return details
 
 
-def _target_beyond_reach(session: Session, details: ScenarioCreate) -> str | None:
+def _target_beyond_reach(session: Session, details: ScenarioInput) -> str | None:
     """Why a target is beyond what the whole eligible population could avoid, or None.
 
     Budgets aside: a target the budgets cannot reach is a plan whose diagnosis says which rules
@@ -186,7 +173,7 @@ def _target_beyond_reach(session: Session, details: ScenarioCreate) -> str | Non
     """
     if details.target_amount is None:
         return None
-    probe = Scenario(**details.model_dump())
+    probe = Scenario(**details.scenario_fields())
     try:
         planning_inputs(session, probe)
     except PlanningInputError as error:
@@ -197,20 +184,21 @@ def _target_beyond_reach(session: Session, details: ScenarioCreate) -> str | Non
     return None
 
 
-def _apply(scenario: Scenario, details: ScenarioCreate, submission: ScenarioSubmission) -> None:
-    for name, value in details.model_dump().items():
+def _apply(scenario: Scenario, details: ScenarioInput) -> None:
+    for name, value in details.scenario_fields().items():
         setattr(scenario, name, value)
     scenario.updated_at = utc_now()
     kept = {o.budget_line_id: o for o in scenario.budget_overrides}
     scenario.budget_overrides = [
-        _override(kept.get(line_id), line_id, maximum, minimum)
-        for line_id, (maximum, minimum) in submission.budget_overrides.items()
+        _override(kept.get(o.budget_line_id), o.budget_line_id, o.maximum, o.minimum)
+        for o in details.budget_overrides
     ]
     existing_caps = {(c.scope, c.target): c for c in scenario.caps}
     caps = []
-    for scope, target, maximum in submission.caps:
-        cap = existing_caps.get((scope, target)) or _new_cap(scope, target, maximum)
-        cap.maximum = maximum
+    for wanted in details.caps:
+        key = (wanted.scope, wanted.target)
+        cap = existing_caps.get(key) or _new_cap(wanted.scope, wanted.target, wanted.maximum)
+        cap.maximum = wanted.maximum
         caps.append(cap)
     scenario.caps = caps
 
@@ -237,11 +225,17 @@ def _new_override(
     )
 
 
-def create_scenario(session: Session, submission: ScenarioSubmission, actor: Actor) -> Scenario:
-    """Validate and save a new scenario (one transaction, audited)."""
-    details = _validated(session, submission, None)
+def create_scenario(
+    session: Session,
+    values: Mapping[str, object],
+    actor: Actor,
+    form: ScenarioForm | None = None,
+) -> Scenario:
+    """Check and save a new scenario (one transaction, audited); `values` as the API names
+    them, from the API or read from the form (`form`)."""
+    details = checked_scenario(session, values, None, form)
     scenario = Scenario(name=details.name)
-    _apply(scenario, details, submission)
+    _apply(scenario, details)
     session.add(scenario)
     session.flush()
     record_change(
@@ -259,12 +253,17 @@ def create_scenario(session: Session, submission: ScenarioSubmission, actor: Act
 
 
 def update_scenario(
-    session: Session, scenario: Scenario, submission: ScenarioSubmission, actor: Actor
+    session: Session,
+    scenario: Scenario,
+    values: Mapping[str, object],
+    actor: Actor,
+    form: ScenarioForm | None = None,
 ) -> Scenario:
-    """Validate and save changes to a scenario; nothing changes if any rule is wrong."""
-    details = _validated(session, submission, scenario.id)
+    """Check and save a scenario's new values (all of them: an API change is merged into the
+    stored values first, ``schema.stored_values``); nothing changes if any rule is wrong."""
+    details = checked_scenario(session, values, scenario.id, form)
     before = scenario_snapshot(scenario)
-    _apply(scenario, details, submission)
+    _apply(scenario, details)
     session.add(scenario)
     session.flush()
     record_change(

@@ -41,14 +41,14 @@ BAD_SETTINGS = [
         {"priority-1": "-1", "objective": "priority"},
         "priority_weights.1",
         "priority-1",
-        "between 0 and 1000",
+        "a number from 0 to 1000",
     ),
     (
         {"time_limit_seconds": 3600},
         {"time_limit_seconds": "3600"},
         "time_limit_seconds",
         "time_limit_seconds",
-        "between 1 and 60 seconds",
+        "a whole number of seconds from 1 to 60",
     ),
     (
         {"first_year": 2100},
@@ -98,8 +98,8 @@ def test_nulls_and_wrong_types_name_the_field(client, partnership) -> None:
         == 201
     )
     for body, field, words in [
-        ({"name": None}, "name", "have a value, not null"),
-        ({"horizon_years": None}, "horizon_years", "not null"),
+        ({"name": None}, "name", "The name is required"),
+        ({"horizon_years": None}, "horizon_years", "Years planned is required"),
         ({"horizon_years": "three"}, "horizon_years", "whole number"),
         ({"whole_programme": "perhaps"}, "whole_programme", "true or false"),
         ({"priority_weights": [1, 2]}, "priority_weights", "names and values"),
