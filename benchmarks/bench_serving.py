@@ -7,7 +7,10 @@ PostgreSQL, with the demo partnership and 50 stored plans, loaded by wrk at 20 c
 
 Prints p50/p95/p99 latency, requests per second and errors (non-2xx/3xx answers, timeouts,
 socket errors) for the agreed plan page, a plan page, a place page and /api/v1/plans/N, as a
-browser asks for them (compressed, signed in; the API with a token). Traffic goes to 127.0.0.1
+browser asks for them (compressed, signed in; the API with a token); then the same page on one
+connection (a single request's time and the rate one client gets), the machine's load average
+(on a shared machine other work slows every figure) and the jobs waiting or running before and
+after (the web workers' own job pool must not be solving during the run). Traffic goes to 127.0.0.1
 only, and every run is bounded by --seconds. Needs Debian's `wrk`.
 
 The 49 extra plans are copies of the solved demo plan (its rows cloned in SQL), so the pages
@@ -161,6 +164,34 @@ def api_token(env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def jobs_in_flight(env: dict[str, str]) -> int:
+    """Jobs waiting or running: a solve in a web worker would load the machine during the run."""
+    code = (
+        "from sqlmodel import col, func, select\n"
+        "from models import Job, JobState\n"
+        "from planner import create_app\n"
+        "from planner.db import new_session\n"
+        "app = create_app()\n"
+        "with app.app_context(), new_session() as session:\n"
+        "    print(session.exec(select(func.count()).select_from(Job).where(\n"
+        "        col(Job.state).in_([JobState.QUEUED, JobState.RUNNING]))).one())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def first_id(base: str, cookie: str, path: str, pattern: str) -> int:
     request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
     page = urllib.request.urlopen(request, timeout=60).read().decode()
@@ -170,11 +201,13 @@ def first_id(base: str, cookie: str, path: str, pattern: str) -> int:
     return int(found.group(1))
 
 
-def load(url: str, headers: dict[str, str], seconds: int, script: Path) -> dict[str, float]:
+def load(
+    url: str, headers: dict[str, str], seconds: int, script: Path, connections: int = CONNECTIONS
+) -> dict[str, float]:
     command = [
         "wrk",
-        f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
+        f"-t{min(THREADS, connections)}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
         "10s",
@@ -242,9 +275,18 @@ def bench(database: str, database_url: str, seconds: int) -> list[tuple[str, dic
         script = folder / "report.lua"
         script.write_text(REPORT)
         results = []
+        jobs_before = jobs_in_flight(env)
         for label, url, headers in pages:
             load(url, headers, 2, script)  # warm up: caches filled, connections open
-            results.append((label, load(url, headers, seconds, script)))
+            figures = load(url, headers, seconds, script)
+            # One connection: the time of a single request, without queueing behind others.
+            alone = load(url, headers, max(2, seconds // 2), script, connections=1)
+            figures.update({"alone_p50": alone["p50"], "alone_rate": alone["rate"]})
+            results.append((label, figures))
+        jobs_after = jobs_in_flight(env)
+        print(
+            f"{database}: jobs queued or running before the run {jobs_before}, after {jobs_after}"
+        )
         return results
     finally:
         if server is not None:
@@ -286,6 +328,7 @@ def main() -> None:
         url = ""
         if database == "postgresql":
             url, drop = throwaway_postgres(options.postgres)
+        loaded = load_average()
         try:
             results = bench(database, url, seconds)
         finally:
@@ -293,15 +336,20 @@ def main() -> None:
                 drop()
         print(
             f"\n{database}: {STORED_PLANS} stored plans, {CONNECTIONS} connections, {seconds} s each"
+            f" (load average {loaded} before, {load_average()} after)"
         )
-        print(f"{'page':<34} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(
+            f"{'page':<34} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+            f" {'1 conn: ms':>10} {'req/s':>7}"
+        )
         for label, figures in results:
             flag = (
                 "" if figures["p95"] < TARGET_P95_MS else f"  (over the {TARGET_P95_MS} ms target)"
             )
             print(
                 f"{label:<34} {figures['rate']:>7.1f} {figures['p50']:>8.1f} {figures['p95']:>8.1f}"
-                f" {figures['p99']:>8.1f} {int(figures['errors']):>7}{flag}"
+                f" {figures['p99']:>8.1f} {int(figures['errors']):>7}"
+                f" {figures['alone_p50']:>10.1f} {figures['alone_rate']:>7.1f}{flag}"
             )
         summary[database] = dict(results)
     print("\n" + json.dumps(summary))

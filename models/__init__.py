@@ -13,6 +13,7 @@ from models.consultation import Consultation
 from models.delivery import DeliveryRecord
 from models.demand import CostShare, DemandType
 from models.evidence_change import EvidenceChange
+from models.generation import DataGeneration
 from models.indicator import IndicatorValue, RiskIndicator
 from models.intervention import Intervention, InterventionEffect
 from models.job import Job, JobState
@@ -38,6 +39,7 @@ __all__ = [
     "CommissioningCycle",
     "Consultation",
     "CostShare",
+    "DataGeneration",
     "DeliveryRecord",
     "DemandType",
     "EvidenceChange",

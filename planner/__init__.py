@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         finish_config,
         instance_folder,
     )
-    from planner.core import compression
+    from planner.core import compression, page_cache
     from planner.core.errors import register_error_pages
     from planner.core.ids import RecordIdConverter
     from planner.extensions import csrf, login_manager
@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.register_blueprint(blueprint)
     register_error_pages(app)
     compression.init_app(app)
+    page_cache.init_app(app)
     init_after_blueprints(app)
     register_cli(app)
     register_template_helpers(app)

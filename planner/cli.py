@@ -2,32 +2,34 @@
 
 Each command exits non-zero with a one-line reason when its input is wrong, and so does any
 command when the configuration is unusable or the database cannot be reached: those are caught
-once, here, rather than in every command.
+once, in planner.app_commands, rather than in every command.
+
+This module imports click only: `planner --help` lists the commands from COMMANDS without
+importing Flask, the database layer or any command, and answers in a fraction of a second.
 """
 
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+import sys
+from typing import TYPE_CHECKING, NoReturn
 
 import click
-from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from planner.app_commands import PlannerGroup
+
+HELP = "Plan pooled early-intervention budgets across a partnership."
 
 # Every command: where it lives and its one-line help. `planner --help` lists these without
 # importing the commands or building the app (which takes seconds); a command is imported only
 # when it is run. A feature that adds a command adds it here.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "serve": ("planner.cli:serve_command", "Serve the app with gunicorn."),
+    "serve": ("planner.app_commands:serve_command", "Serve the app with gunicorn."),
     "worker": ("planner.jobs.commands:worker_command", "Run jobs sent through PLANNER_BROKER_URL."),
-    "db": ("planner.cli:db_group", "Apply database migrations, or check for drift."),
-    "demo": ("planner.cli:demo_command", "Load the illustrative demo partnership."),
+    "db": ("planner.app_commands:db_group", "Apply database migrations, or check for drift."),
+    "demo": ("planner.app_commands:demo_command", "Load the illustrative demo partnership."),
     "users": ("planner.users.commands:users_group", "Manage the people who can sign in."),
     "solve": ("planner.solving.commands:solve_command", "Solve a scenario now and print the plan."),
     "export": ("planner.excel.commands:export_command", "Write a plan as an Excel workbook."),
@@ -43,23 +45,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class PlannerGroup(FlaskGroup):
-    """Flask's command group (each command builds the app when it runs, with the app's start-up
-    and database failures told in one line), listing only the planner's own commands."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        # The app is always the planner's own: no --app, --env-file or --debug to choose another.
-        self.params = [p for p in self.params if p.name not in ("app", "env_file", "debug")]
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = COMMANDS.get(name)
-        if target is None:
-            return None
-        with _one_line_reasons(ctx):
-            module, _, attribute = target[0].partition(":")
-            command: click.Command = getattr(importlib.import_module(module), attribute)
-            return command
+class CommandListing(click.Group):
+    """The `planner` group as `planner --help` shows it: the commands in COMMANDS, none loaded."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -69,191 +56,34 @@ class PlannerGroup(FlaskGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def invoke(self, ctx: click.Context) -> Any:
-        with _one_line_reasons(ctx):
-            return super().invoke(ctx)
-
-
-@contextmanager
-def _one_line_reasons(ctx: click.Context) -> Iterator[None]:
-    """Turn a configuration or database failure into click's one-line error and exit code 1."""
-    try:
-        yield
-    except click.ClickException:
-        raise
-    except Exception as error:
-        reason = startup_reason(ctx, error)
-        if reason is None:
-            raise
-        raise click.ClickException(reason) from None
-
-
-def startup_reason(ctx: click.Context, error: BaseException) -> str | None:
-    """A one-line reason for a failure any command can meet, or None for any other failure."""
-    from alembic.util import CommandError
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
-    from planner.config import ConfigError
-
-    if isinstance(error, ConfigError):
-        return str(error)
-    where = _database_address(ctx)
-    if isinstance(error, OperationalError):
-        return f"could not reach the database{where}: {_first_line(error.orig or error)}"
-    if isinstance(error, SQLAlchemyError):
-        cause = getattr(error, "orig", None) or error  # only driver errors carry the driver's
-        return f"the database{where} refused the request: {_first_line(cause)}"
-    if isinstance(error, CommandError):
-        return f"could not migrate the database{where}: {_first_line(error)}"
-    if isinstance(error, PermissionError):
-        return f"could not use {error.filename}: permission denied (set PLANNER_INSTANCE_PATH)"
-    return None
-
-
-def _database_address(ctx: click.Context) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        app = ctx.ensure_object(ScriptInfo).load_app()
-        url = make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001  (the address only adds detail to the reason)
-        return ""
-    return f" at {url}"
-
-
-def _first_line(error: object) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
 
 def main(args: list[str] | None = None) -> None:
     """Entry point of the `planner` console script."""
+    given = sys.argv[1:] if args is None else args
+    if not given or given == ["--help"]:  # the list of commands: nothing to import or build
+        CommandListing(help=HELP).main(args=given, prog_name="planner")
+        return
     # The demo and the production server both build the app here, not from FLASK_APP.
     os.environ.setdefault("FLASK_RUN_FROM_CLI", "false")
-    planner_cli().main(args=args, prog_name="planner")
+    planner_cli().main(args=given, prog_name="planner")
 
 
 def planner_cli() -> PlannerGroup:
+    """The command group that runs a command (Flask's, building the app when a command runs)."""
+    from planner.app_commands import PlannerGroup, create_planner_app
+
     return PlannerGroup(
-        create_app=_create_app,
+        create_app=create_planner_app,
         add_default_commands=False,
         add_version_option=False,
         load_dotenv=False,
-        help="Plan pooled early-intervention budgets across a partnership.",
+        help=HELP,
     )
-
-
-def _create_app() -> Flask:
-    from planner import create_app
-
-    return create_app()
 
 
 def fail(message: str) -> NoReturn:
     """Stop with a one-line reason and a non-zero exit code."""
     raise click.ClickException(message)
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
-)
-@click.option(
-    "--threads",
-    default=4,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Threads per worker.",
-)
-@click.option(
-    "--demo", is_flag=True, help="Load the demo partnership first if the database is empty."
-)
-@with_appcontext
-def serve_command(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
-    """Serve the app with gunicorn, a production-grade WSGI server."""
-    from planner.db import upgrade_database
-    from planner.server import serve
-
-    upgrade_database()
-    if demo:
-        _ensure_demo_in_a_process_of_its_own()
-    from flask import current_app
-
-    click.echo(f"Serving on http://{host}:{port} with {workers} worker(s). Press Ctrl+C to stop.")
-    serve(current_app._get_current_object(), host=host, port=port, workers=workers, threads=threads)  # type: ignore[attr-defined]
-
-
-def _ensure_demo_in_a_process_of_its_own() -> None:
-    """Load (and solve) the demo in a child process that ends before gunicorn forks its workers.
-
-    HiGHS starts a pool of threads the first time it solves; workers forked from a process that
-    holds them inherit a pool without its threads, and abort when they exit.
-    """
-    child = multiprocessing.get_context("spawn").Process(target=_ensure_demo)
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        fail("the demo partnership could not be loaded (the reason is above)")
-
-
-def _ensure_demo() -> None:
-    from planner.demo.loader import ensure_demo
-
-    app = _create_app()
-    with app.app_context():
-        for line in ensure_demo():
-            click.echo(line)
-
-
-@click.group("db")
-def db_group() -> None:
-    """Database schema commands."""
-
-
-@db_group.command("upgrade")
-@click.option("--revision", default="head", show_default=True, help="Migration to upgrade to.")
-@with_appcontext
-def db_upgrade(revision: str) -> None:
-    """Apply the database migrations."""
-    from planner.db import upgrade_database
-
-    try:
-        upgrade_database(revision)
-    except Exception as error:  # noqa: BLE001
-        fail(f"could not upgrade the database: {str(error).splitlines()[0]}")
-    click.echo("Database is up to date.")
-
-
-@db_group.command("check")
-@with_appcontext
-def db_check() -> None:
-    """Fail if the tables in the code differ from the migrated database."""
-    from planner.db import schema_drift, upgrade_database
-
-    upgrade_database()
-    drift = schema_drift()
-    if drift:
-        for difference in drift:
-            click.echo(f"  {difference}", err=True)
-        fail(f"{len(drift)} difference(s) between the models and the migrations")
-    click.echo("No differences between the models and the migrations.")
-
-
-@click.command("demo")
-@click.option("--reset", is_flag=True, help="Delete every existing record first.")
-@with_appcontext
-def demo_command(reset: bool) -> None:
-    """Load the illustrative West Yorkshire demo partnership and its sign-ins."""
-    from planner.db import upgrade_database
-    from planner.demo.loader import DemoError, load_demo
-
-    upgrade_database()
-    try:
-        for line in load_demo(reset=reset):
-            click.echo(line)
-    except DemoError as error:
-        fail(str(error))
 
 
 def commands() -> list[click.Command]:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, event, text
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from planner.core.generation import LEAVE_GENERATION, watch
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -26,6 +27,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **options)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+    watch(engine)
     return engine
 
 
@@ -76,6 +78,7 @@ def alembic_config(url: str) -> AlembicConfig:
 def upgrade_database(revision: str = "head") -> None:
     """Bring the schema up to date with the migrations."""
     with engine().begin() as connection:
+        connection.execution_options(**{LEAVE_GENERATION: True})
         config = alembic_config(current_app.config["DATABASE_URL"])
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -138,7 +138,7 @@ def test_planner_help_builds_no_app_and_imports_no_database_code() -> None:
         "    main(['--help'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'flask_openapi3', 'pulp', 'pandas') "
+        "heavy = [m for m in ('flask', 'sqlalchemy', 'sqlmodel', 'flask_openapi3', 'pulp', 'pandas') "
         "if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, make_response, request
+from flask import Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -17,6 +17,7 @@ from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.errors import fail
 from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import EDITORS, EXPORTERS, READERS
+from planner.core.page_cache import kept_answer
 from planner.db import get_session
 from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filename
 from planner.excel.stored_plan import PlanNotExportable, plan_workbook_view
@@ -199,16 +200,15 @@ def read_plan(path: IdPath):
     """One plan: status, headline figures, allocations and who pays, demand avoided, binding
     rules with shadow prices, why interventions were not funded, and the value of pooling."""
     api_user(*READERS)
-    plan = fetch(get_session(), Plan, path.id, "plan")
-    body, tag = api_answers.get(plan, lambda: _answer(plan))
-    if tag in request.if_none_match:
-        response = make_response("", 304)
-    else:
-        response = make_response(body)
-        response.mimetype = "application/json"
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    # The same for every reader: kept per data generation, sent compressed from the kept copy,
+    # with an ETag of the answer itself.
+    return kept_answer("api-plan", path.id, lambda: _plan_answer(path.id), "application/json")
+
+
+def _plan_answer(plan_id: int) -> bytes:
+    plan = fetch(get_session(), Plan, plan_id, "plan")
+    body, _tag = api_answers.get(plan, lambda: _answer(plan))
+    return body
 
 
 def _answer(plan: Plan) -> tuple[bytes, str]:

@@ -7,7 +7,7 @@ from functools import cache
 
 from flask_login import UserMixin
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import User, UserPlace
@@ -16,6 +16,7 @@ from models.passwords import password_problem
 from models.user import UserCreate
 from models.vocabulary import Role
 from planner.audit.service import record_change
+from planner.core.generation import generation_query, note_request_generation
 from planner.db import stored_id
 from planner.security.sessions import end_every_session, session_id
 
@@ -54,10 +55,21 @@ def load_signed_in_user(session: Session, user_id: int, version: int) -> SignedI
     """The user with this id as signed in, or None for no such user, a deactivated one, or a
     session signed in under an older session version (ended by sign-out, a new password or
     deactivation)."""
-    user = session.get(User, user_id)
-    if user is None or not user.active or (user.session_version or 1) != version:
+    # One query per request: the user, the places they lead and the data generation (which
+    # tells kept pages whether they are still up to date: planner.core.page_cache).
+    rows = session.exec(
+        select(User, UserPlace.place_id, generation_query())
+        .outerjoin(UserPlace, col(UserPlace.user_id) == col(User.id))
+        .where(User.id == user_id)
+        .order_by(col(UserPlace.place_id))
+    ).all()
+    if not rows:
         return None
-    return signed_in(session, user)
+    user, _place, generation = rows[0]
+    note_request_generation(generation)
+    if not user.active or (user.session_version or 1) != version:
+        return None
+    return SignedInUser(user, [place for _user, place, _generation in rows if place is not None])
 
 
 def signed_in(session: Session, user: User) -> SignedInUser:

@@ -5,6 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from planner.auth.roles import EDITORS, READERS, can, role_required
+from planner.core.page_cache import kept_page
 from planner.db import get_session
 from planner.delivery.agreement import agree_plan, agreed_plan, agreement_history
 from planner.delivery.forms import AgreePlanForm
@@ -19,7 +20,8 @@ bp.record_once(lambda state: register_template_helpers(state.app))
 @bp.get("/")
 @role_required(*READERS)
 def index() -> ResponseReturnValue:
-    return _page(AgreePlanForm())
+    # Rendered once per role and data generation, then sent from the kept copy.
+    return kept_page("agreed-plan", 0, lambda: _page(AgreePlanForm()))
 
 
 @bp.post("/")

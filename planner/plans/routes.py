@@ -9,22 +9,17 @@ from flask import (
     current_app,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
-from flask import session as session_store
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
-from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from werkzeug.wrappers import Response as BaseResponse
 
-from models import DeliveryRecord, Plan
+from models import Plan
 from models.plan import PlanStatus
 from optimiser.unfunded import UNFUNDED_REASONS, UnfundedReason
 from planner import STATIC_DIR
@@ -32,9 +27,10 @@ from planner.analysis.charts import analysis_charts
 from planner.analysis.service import ANALYSIS_DEFAULTS, latest_analyses
 from planner.auth.roles import EDITORS, READERS, role_required
 from planner.core.ids import number_arg, number_args
+from planner.core.page_cache import kept_page
 from planner.db import get_session
 from planner.jobs.service import cancel_job
-from planner.plans.cache import etag_of, reports
+from planner.plans.cache import reports
 from planner.plans.charts import plan_charts
 from planner.plans.compare import compare_plans
 from planner.plans.report import STATUS_LABELS, STATUS_TAGS, build_report
@@ -127,67 +123,33 @@ def index() -> ResponseReturnValue:
 @bp.get("/<int:plan_id>")
 @role_required(*READERS)
 def show(plan_id: int) -> ResponseReturnValue:
+    # Rendered once per role and data generation, then sent from the kept copy.
+    return kept_page("plan", plan_id, lambda: _plan_page(plan_id))
+
+
+def _plan_page(plan_id: int) -> str | BaseResponse:
     session = get_session()
     plan = find_plan(session, plan_id)
     if not plan.status.finished:
         return redirect(url_for("plans.progress", plan_id=plan_id))
-    pooled_fund = plan_pooled_fund(session, plan)
     analyses = latest_analyses(session, plan_id)
-    # A finished or moving analysis changes the page: its state is part of the page's tag.
-    tag = page_etag(session, plan, pooled_fund) + "".join(
-        f"-{a.id}.{a.status.value}.{a.done}" for a in analyses.values()
-    )
-    if tag in request.if_none_match:
-        return _not_modified(tag)
     report, charts, rules = reports.get(plan, lambda: _worked_out(plan))
-    response = make_response(
-        render_template(
-            "plans/show.html",
-            report=report,
-            plan=plan,
-            charts={**charts, **analysis_charts(analyses)},
-            delivery=plan_delivery(session, plan),
-            rules=rules,
-            pooled_fund=pooled_fund,
-            analyses=analyses,
-            analysis_defaults=ANALYSIS_DEFAULTS,
-        )
+    return render_template(
+        "plans/show.html",
+        report=report,
+        plan=plan,
+        charts={**charts, **analysis_charts(analyses)},
+        delivery=plan_delivery(session, plan),
+        rules=rules,
+        pooled_fund=plan_pooled_fund(session, plan),
+        analyses=analyses,
+        analysis_defaults=ANALYSIS_DEFAULTS,
     )
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 def _worked_out(plan: Plan) -> tuple[Any, Any, Any]:
     report = build_report(plan)
     return report, plan_charts(report), solved_rules(plan)
-
-
-def page_etag(session: Session, plan: Plan, pooled_fund: object = None) -> str:
-    """What the page of a finished plan depends on besides the plan: whether it is the agreed
-    plan, the delivery recorded, who reads it (their role and form token), and this release."""
-    generate_csrf()  # the page's forms carry the session's token: make sure it has one first
-    recorded = session.exec(select(func.count(), func.max(DeliveryRecord.updated_at))).one()
-    return etag_of(
-        plan.id,
-        plan.finished_at,
-        plan.pooling_status,
-        agreed_plan_id(session),
-        repr(pooled_fund),
-        recorded,
-        current_user.get_id(),
-        getattr(current_user, "role", ""),
-        session_store.get("csrf_token", ""),
-        PLOTLY_VERSION,
-        current_app.config.get("RELEASE", ""),
-    )
-
-
-def _not_modified(tag: str) -> ResponseReturnValue:
-    response = make_response("", 304)
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @bp.get("/<int:plan_id>/progress")

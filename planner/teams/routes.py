@@ -10,6 +10,7 @@ from models import Intervention, Place
 from models.vocabulary import Role
 from planner.auth.roles import can
 from planner.community.consultation import place_feedback, ratings_by_intervention
+from planner.core.page_cache import kept_page
 from planner.db import get_session
 from planner.delivery.agreement import agreed_plan, current_agreement
 from planner.delivery.forms import DeliveryForm
@@ -63,7 +64,12 @@ def index() -> ResponseReturnValue:
 @bp.get("/<int:place_id>")
 @login_required
 def show(place_id: int) -> ResponseReturnValue:
-    return _summary_page(_summary(place_id))
+    scope = user_scope()
+    if scope is not None and place_id not in scope:
+        _summary(place_id)  # refused: 404 for no such place, else 403; never looked up as kept
+        abort(403)
+    # Rendered once per place, role and data generation, then sent from the kept copy.
+    return kept_page("place", place_id, lambda: _summary_page(_summary(place_id)))
 
 
 @bp.get("/<int:place_id>/summary.csv")

@@ -18,6 +18,7 @@ from models import ApiToken, User
 from models.fields import field_errors, utc_now
 from models.token import ApiTokenCreate
 from planner.audit.service import Actor, record_change
+from planner.core.generation import generation_query, note_request_generation
 
 TOKEN_PREFIX = "pcp_"
 MAX_ACTIVE_TOKENS = 20
@@ -113,11 +114,17 @@ def user_for_token(session: Session, secret: str) -> User | None:
     or its user has been deactivated. Notes when the token was last used."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).first()
-    if token is None or token.revoked_at is not None:
+    # One query: the token, its user and the data generation (for kept answers).
+    found = session.exec(
+        select(ApiToken, User, generation_query())
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(ApiToken.token_hash == hash_token(secret))
+    ).first()
+    if found is None:
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.active:
+    token, user, generation = found
+    note_request_generation(generation)
+    if token.revoked_at is not None or not user.active:
         return None
     now = utc_now()
     # Write at most once a minute, so busy integrations do not write on every request.
