@@ -305,7 +305,7 @@ ACCESS: dict[str, Access] = {
                 "put_spend_record",
                 "spend_summary",
             ),
-            "outcomes": ("list_outcomes", "put_outcome"),
+            "outcomes": ("list_outcomes", "put_outcome", "read_outcome_impact"),
             "evidence": ("list_evidence_changes", "post_evidence_change"),
             "replans": (
                 "agree_replan",
