@@ -43,6 +43,7 @@ from planner.scenarios.forms import (
     MAX_FAIRNESS_FACTOR,
     MAX_PRIORITY_WEIGHT,
     NUMBER_RULES,
+    TIME_LIMIT,
     NumberRule,
     ceiling_rule,
     display_number,
@@ -55,10 +56,13 @@ PERCENT_WANTED = (
 )
 MOST_MONEY = Decimal("1e12")
 MOST_ITEMS = 500
+MOST_POWER = 1000
 LARGEST_ID = 2_147_483_647
 # What the JSON schema says a number may be written as: a JSON number, or text in plain digits.
 PLAIN_PATTERN = r"^\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$"
 SCENARIO_NAME_EXAMPLE = "Pooled 2026-29"
+# A "+" rating counts as its level.
+RATINGS_TYPED = (*FUNDABLE_RATINGS, "4+", "3+", "2+")
 CHOOSE_CAP_TARGET = (
     "Choose what this cap limits (a place, an intervention or a category), or clear its amount"
 )
@@ -105,17 +109,25 @@ def _blank(value: object) -> bool:
 def plain_decimal(value: object) -> Decimal | None:
     """The number `value` is, or None when it is not a finite number in plain digits (a bool is
     not a number; neither is "1_000", "٣" or "nan")."""
+    number: Decimal | None = None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, str) and is_plain_number(value):
-        return Decimal(value.strip())
-    return None
+        number = Decimal(value)
+    elif isinstance(value, float) and math.isfinite(value):
+        number = Decimal(repr(value))
+    elif isinstance(value, Decimal) and value.is_finite():
+        number = value
+    elif isinstance(value, str) and is_plain_number(value):
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:  # an exponent beyond what Decimal holds
+            return None
+    # No scenario value is within a thousand powers of ten of such a number; reading it on
+    # (times 100 for a percentage) could overflow.
+    if number is None or not -MOST_POWER < number.adjusted() < MOST_POWER:
+        return None
+    return number
 
 
 def _places(number: Decimal) -> int:
@@ -176,9 +188,11 @@ def _setting_reader(name: str) -> Callable[[object, ValidationInfo], float | int
 def _setting_field(name: str) -> Any:
     rule = NUMBER_RULES[name]
     stored_maximum = rule.maximum / 100 if rule.percent else rule.maximum
-    description = f"{rule.label}: {rule.hint}" + (
-        " Sent as a fraction (0.35 means 35%), at most 4 decimal places." if rule.percent else ""
-    )
+    description = f"{rule.label}: {rule.hint}"
+    if rule.percent:
+        description += " Sent as a fraction (0.35 means 35%), at most 4 decimal places."
+    if name == TIME_LIMIT.name:
+        description += " At most this server's ceiling (SOLVE_TIME_LIMIT, 60 seconds by default)."
     return (
         Annotated[
             int if rule.whole else float,
@@ -198,14 +212,16 @@ def _setting_field(name: str) -> Any:
 # --- other values ---------------------------------------------------------------------------------
 
 
-def _text_reader(label: str, most: int, *, required: bool, note: bool = False) -> Any:
+def _text_reader(label: str, most: int, example: str, *, note: bool = False) -> Any:
+    """A name (required, one line) or, with `note`, a description (may be empty)."""
+
     def read(value: object) -> str:
-        if required and _blank(value):
-            raise refused(f"{label} is required: type a name such as {SCENARIO_NAME_EXAMPLE}")
+        if not note and _blank(value):
+            raise refused(f"{label} is required: type {example}")
         if value is None:
-            raise refused(f'{label} must be text (send "" for none), not null')
+            raise refused(f'{label} must be text, not null (send "" for none)')
         if not isinstance(value, str):
-            raise refused(f"{label} must be text, such as {SCENARIO_NAME_EXAMPLE}")
+            raise refused(f"{label} must be text, such as {example}")
         text = value.strip()
         if len(text) > most:
             raise refused(f"{label} must be at most {most} characters; it has {len(text)}")
@@ -237,15 +253,15 @@ def _first_year(value: object) -> int:
 
 def _choice_reader(label: str, allowed: Mapping[str, Any], message: str = "") -> Any:
     def read(value: object) -> Any:
-        if isinstance(value, str) and value.strip() in allowed:
-            return allowed[value.strip()]
+        if isinstance(value, str) and value in allowed:
+            return allowed[value]
         raise refused(message or f"{label} must be one of: {', '.join(allowed)}")
 
     return BeforeValidator(read)
 
 
 def _rating(value: object) -> str:
-    rating = value.strip().upper().removesuffix("+") if isinstance(value, str) else ""
+    rating = value.removesuffix("+") if isinstance(value, str) and value in RATINGS_TYPED else ""
     if rating not in FUNDABLE_RATINGS:
         raise refused(
             "The weakest evidence rating to fund must be one of 4, 3, 2 or NL2 (NE is never funded)"
@@ -391,7 +407,16 @@ def _every_field_read(cls: type[BaseModel], data: Any) -> Any:
     return data
 
 
-ID_SCHEMA = WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]})
+# Ids and years may be sent as text in plain digits too, as the form sends them.
+ID_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": LARGEST_ID},
+            {"type": "string", "pattern": PLAIN_PATTERN},
+            {"type": "null"},
+        ]
+    }
+)
 MONEY = _money_schema(optional=False)
 OPTIONAL_MONEY = _money_schema(optional=True)
 
@@ -402,7 +427,7 @@ class BudgetOverrideInput(BaseModel):
     budget_line_id: Annotated[
         int,
         BeforeValidator(_budget_line_id),
-        WithJsonSchema({"type": "integer", "minimum": 1, "maximum": LARGEST_ID}),
+        _number_schema(1, LARGEST_ID, whole=True),
     ]
     maximum: Annotated[Decimal, _money_reader("The budget's maximum", required=True), MONEY] = (
         Field(description="Most this budget line may spend in the scenario, £.")
@@ -498,18 +523,18 @@ class ScenarioInput(_Settings):  # type: ignore[misc, valid-type]
 
     name: Annotated[
         str,
-        _text_reader("The name", 120, required=True),
+        _text_reader("The name", 120, f"a name such as {SCENARIO_NAME_EXAMPLE}"),
         WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 120}),
     ]
     description: Annotated[
         str,
-        _text_reader("The description", 4000, required=False, note=True),
+        _text_reader("The description", 4000, "what the scenario is for", note=True),
         WithJsonSchema({"type": "string", "maxLength": 4000}),
     ] = ""
     first_year: Annotated[
         int,
         BeforeValidator(_first_year),
-        WithJsonSchema({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}),
+        _number_schema(FIRST_YEAR, LAST_YEAR, whole=True),
     ] = Field(default=2026, description="First financial year planned (2026 = 2026/27).")
     funding_mode: Annotated[
         FundingMode,
@@ -519,7 +544,7 @@ class ScenarioInput(_Settings):  # type: ignore[misc, valid-type]
     min_evidence_rating: Annotated[
         str,
         BeforeValidator(_rating),
-        WithJsonSchema({"enum": list(FUNDABLE_RATINGS)}),
+        WithJsonSchema({"enum": list(RATINGS_TYPED)}),
     ] = Field(default="2", description="Weakest evidence rating that may be funded.")
     objective: Annotated[
         ObjectiveChoice,
@@ -554,7 +579,15 @@ class ScenarioInput(_Settings):  # type: ignore[misc, valid-type]
     target_amount: Annotated[
         float | None,
         BeforeValidator(_target_amount),
-        WithJsonSchema({"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "null"}]}),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1e12},
+                    {"type": "string", "pattern": PLAIN_PATTERN},
+                    {"type": "null"},
+                ]
+            }
+        ),
     ] = Field(
         default=None,
         description="Target mode: the least cost to avoid at least this much demand (null: off).",
