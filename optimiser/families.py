@@ -30,7 +30,7 @@ reading each reader; ``tests/test_rule_registry.py`` fails until 1-6, 8 and 9 ar
 What reads the entry with no further edit: the scenario input schema that the form and the API
 share (``planner/scenarios/schema.py``: its field, range, words and API documentation), the
 API's answer schema, the solver's rule fields (``planner/solving/rule_fields.py``), the
-workbook's rule list and labels, and the plan page's groups. A family no setting sets skips 6-9.
+workbook's rule list and labels, and the plan page's groups. A family no setting sets skips 2 and 6-9.
 """
 
 from __future__ import annotations
