@@ -9,22 +9,28 @@ its unit, default and range. The plan page, the workbook, the scenario form and 
 API's schema and the explanations all read these entries; ``tests/test_rule_registry.py``
 walks the registry and fails when any reader misses one.
 
-How to add a rule family (at most six files):
+How to add a rule family whose limit a numeric scenario setting sets (ten files, counted by
+reading each reader; ``tests/test_rule_registry.py`` fails until 1-6, 8 and 9 are done):
 
-1. here: a ``RuleFamily`` in ``FAMILIES`` and, when a scenario sets it, a ``Setting`` in
-   ``SETTINGS`` (its ``name`` is the new field's name everywhere);
+1. here: a ``RuleFamily`` in ``FAMILIES`` and a ``Setting`` in ``SETTINGS`` (its ``name`` is
+   the new field's name everywhere);
 2. ``optimiser/scenario.py``: the field on ``ScenarioRules`` (validated in ``__post_init__``);
-3. the ``add_*`` function that builds its rows (``optimiser/rules/``), called from
-   ``optimiser/build.py``;
-4. ``optimiser/explain.py``: its noun phrase in ``RULE_PHRASES`` (and, if its shadow price
+3. the ``add_*`` function that builds its rows (``optimiser/rules/``), and
+4. its call in ``optimiser/build.py``;
+5. ``optimiser/explain.py``: its noun phrase in ``RULE_PHRASES`` (and, if its shadow price
    needs its own sentence, a branch in ``_sentence``);
-5. ``models/scenario.py``: nothing for a numeric setting, whose column, default and help text
-   come from ``SETTINGS`` (``setting_field``); and an Alembic migration
-   (``planner/migrations/versions/``) that adds the column;
-6. a hand-solved test of the rule (``tests/optimiser/``).
+6. ``models/scenario.py``: the column on ``ScenarioBase`` (declared by hand, with the
+   registry's default), and
+7. an Alembic migration (``planner/migrations/versions/``) that adds it;
+8. ``planner/templates/scenarios/form.html``: ``number_rule(rules['<name>'], ...)`` in the
+   section where it belongs, and
+9. ``planner/scenarios/describe.py``: its ``_number(scenario, '<name>')`` line on the summary;
+10. a hand-solved test of the rule (``tests/optimiser/``).
 
-The scenario form, the scenario summary, the workbook's rule list and labels, the plan page's
-groups and the API schema pick the new entry up from here with no further edit.
+What reads the entry with no further edit: the scenario input schema that the form and the API
+share (``planner/scenarios/schema.py``: its field, range, words and API documentation), the
+API's answer schema, the solver's rule fields (``planner/solving/rule_fields.py``), the
+workbook's rule list and labels, and the plan page's groups. A family no setting sets skips 2 and 6-9.
 """
 
 from __future__ import annotations

@@ -303,3 +303,28 @@ def test_the_scenario_endpoints_give_the_answers_they_document(
     assert missing.status_code == 404
     taken = client.post("/api/v1/scenarios", json={"name": "answers"}, headers=partnership)
     assert taken.status_code == 422 and taken.json["errors"][0]["field"] == "name"
+
+
+def test_every_setting_of_the_registry_is_read_within_its_range() -> None:
+    """Each numeric setting, walked from the registry: its default accepted, one past its
+    maximum refused against its own field, in the words of its unit."""
+    from optimiser.families import SETTINGS
+
+    for name, setting in SETTINGS.items():
+        typed = setting.maximum if setting.percent else setting.default
+        fine, errors = validate_scenario(
+            {"name": "Walk", name: str(typed)}, ScenarioContext(from_form=True)
+        )
+        assert errors == {} and fine is not None, name
+        assert getattr(fine, name) == pytest.approx(
+            setting.stored_maximum if setting.percent else typed
+        )
+        _, errors = validate_scenario(
+            {"name": "Walk", name: str(setting.maximum + 1)}, ScenarioContext(from_form=True)
+        )
+        assert list(errors) == [name], name
+        assert errors[name].startswith(f"{setting.label} must be a "), name
+        if setting.percent:
+            assert "a percentage from 0 to 100" in errors[name]
+        elif setting.whole:
+            assert f"a whole number of {setting.unit.value} from" in errors[name]
