@@ -106,6 +106,14 @@ def test_rating_change_flags_the_plan_and_the_stop_list_frees_its_money(demo_app
         for item in listed.items:  # type: ignore[union-attr]
             assert item.break_year is None or item.break_year > listed.year  # type: ignore[union-attr]
             assert all(year >= item.break_year for year in item.freed)  # type: ignore[operator]
+    register = openpyxl.load_workbook(
+        io.BytesIO(client.get("/evidence/evidence-register.xlsx").data)
+    )["Evidence register"]
+    [recorded] = list(register.iter_rows(min_row=2, values_only=True))
+    assert recorded[2:5] == (name, change.rating_before, "NE")
+    assert recorded[8] == "New trial (test)" and recorded[9].date().isoformat() == "2026-10-01"
+    assert recorded[11:] == (f"Plan {base.id}", f"Plan {check.id}")  # type: ignore[union-attr]
+    assert "Download the register" in client.get("/evidence/").get_data(as_text=True)
     page = client.get("/stop-list/").get_data(as_text=True)
     assert name in page and "Money freed" in page and "Download the stop list" in page
     # The workbook lists the same activities and the money each frees each year.
