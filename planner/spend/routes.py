@@ -14,6 +14,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from models.vocabulary import Role, financial_year_label
 from planner.auth.roles import READERS, can, role_required
@@ -21,12 +22,12 @@ from planner.db import get_session
 from planner.delivery.agreement import agreed_plan
 from planner.excel.import_reader import ImportRefused
 from planner.excel.pending import PendingImports
-from planner.inputs.validation import InputError
+from planner.inputs.validation import InputError, InputNotFound
 from planner.spend.forms import ReturnConfirmForm, ReturnUploadForm, SpendForm
 from planner.spend.return_import import apply_return, preview_return
 from planner.spend.returns import build_return_workbook
 from planner.spend.risk import year_risk_share
-from planner.spend.service import record_spend
+from planner.spend.service import delete_spend, find_spend, record_spend, spend_records, spend_words
 from planner.spend.variance import plan_years, planned_people, record_names, year_spend
 
 bp = Blueprint("spend", __name__, url_prefix="/spend")
@@ -58,6 +59,9 @@ def index() -> ResponseReturnValue:
         people=spend.cost_per_person(planned_people(plan, year)) if spend else [],  # type: ignore[arg-type]
         risk=year_risk_share(session, spend) if spend else None,
         can_record=can(*RECORDERS),
+        records=spend_records(session, year) if can(*RECORDERS) and year is not None else [],
+        names=record_names(session),
+        delete_form=FlaskForm(),
         label=financial_year_label,
     )
 
@@ -117,6 +121,37 @@ def record() -> ResponseReturnValue:
             errors = {name: messages[0] for name, messages in form.errors.items()}
     page = render_template("spend/record.html", form=form, errors=errors, plan=plan)
     return page, (422 if errors else 200)
+
+
+@bp.post("/records/<int:record_id>/delete")
+@role_required(*RECORDERS)
+def delete(record_id: int) -> ResponseReturnValue:
+    """Delete a quarter's figures recorded against the wrong allocation (audited)."""
+    session = get_session()
+    try:
+        record = find_spend(session, record_id)
+    except InputNotFound:
+        flash("Those figures have already been deleted.", "info")
+        return redirect(url_for("spend.index"))
+    year = record.year
+    if not FlaskForm().validate_on_submit():
+        flash("The form expired; nothing was deleted. Try again.", "error")
+        return redirect(url_for("spend.index", year=year))
+    names = record_names(session)
+    words = spend_words(
+        {
+            "partner": names["partner"].get(record.partner_id, "?"),
+            "intervention": names["intervention"].get(record.intervention_id, "?"),
+            "place": names["place"].get(record.place_id, "?"),
+            "year": record.year,
+            "quarter": record.quarter,
+            "actual": record.actual,
+            "forecast": record.forecast,
+        }
+    )
+    delete_spend(session, record_id, actor=current_user)
+    flash(f"Deleted {words}.", "success")
+    return redirect(url_for("spend.index", year=year) + "#recorded")
 
 
 @bp.get("/return.xlsx")
