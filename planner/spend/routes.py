@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from models import Plan
 from models.vocabulary import Role, financial_year_label
 from planner.auth.roles import READERS, can, role_required
 from planner.db import get_session
@@ -23,6 +24,7 @@ from planner.delivery.agreement import agreed_plan
 from planner.excel.import_reader import ImportRefused
 from planner.excel.pending import PendingImports
 from planner.inputs.validation import InputError, InputNotFound
+from planner.replanning.followups import year_under_way
 from planner.spend.forms import ReturnConfirmForm, ReturnUploadForm, SpendForm
 from planner.spend.return_import import apply_return, preview_return
 from planner.spend.returns import build_return_workbook
@@ -35,11 +37,12 @@ RECORDERS = (Role.ADMIN, Role.FINANCE_LEAD)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _year(years: list[int]) -> int | None:
+def _year(plan: Plan | None, years: list[int]) -> int | None:
+    """The year asked for, else the year under way (the latest with actual spend recorded)."""
     wanted = request.args.get("year", type=int)
     if wanted in years:
         return wanted
-    return years[0] if years else None
+    return year_under_way(get_session(), plan) if plan and years else None
 
 
 @bp.get("/")
@@ -48,7 +51,7 @@ def index() -> ResponseReturnValue:
     session = get_session()
     plan = agreed_plan(session)
     years = plan_years(plan) if plan else []
-    year = _year(years)
+    year = _year(plan, years)
     spend = year_spend(session, plan, year) if plan and year is not None else None
     return render_template(
         "spend/index.html",
@@ -160,7 +163,7 @@ def download_return() -> ResponseReturnValue:
     session = get_session()
     plan = agreed_plan(session)
     years = plan_years(plan) if plan else []
-    year = _year(years)
+    year = _year(plan, years)
     if plan is None or year is None:
         flash("There is no agreed plan to make a return for yet.", "error")
         return redirect(url_for("spend.index"))
