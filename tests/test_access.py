@@ -172,6 +172,7 @@ ACCESS: dict[str, Access] = {
     "spend.download_return": READERS,
     "spend.import_return": SPENDERS,
     "spend.confirm_return": SPENDERS,
+    "spend.delete": SPENDERS,
     "replan.index": READERS,
     "replan.start": EDITORS,
     "replan.show": READERS,
@@ -180,10 +181,13 @@ ACCESS: dict[str, Access] = {
     "outcomes.record": RECORDERS,
     "outcomes.import_file": RECORDERS,
     "outcomes.confirm_import": RECORDERS,
+    "outcomes.download": EVERYONE,
     "evidence.index": READERS,
+    "evidence.download": READERS,
     "evidence.record": EDITORS,
     "stoplist.index": READERS,
     "stoplist.resolve": EDITORS,
+    "stoplist.download": READERS,
     "vote.ballot_page": PUBLIC,  # residents vote without an account (tests/community/test_ballots.py)
     **dict.fromkeys(
         (

@@ -4,6 +4,9 @@ list then lists the activity at its break point, and its re-solve frees exactly 
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from flask import Flask
 from sqlmodel import select
 
@@ -103,8 +106,29 @@ def test_rating_change_flags_the_plan_and_the_stop_list_frees_its_money(demo_app
         for item in listed.items:  # type: ignore[union-attr]
             assert item.break_year is None or item.break_year > listed.year  # type: ignore[union-attr]
             assert all(year >= item.break_year for year in item.freed)  # type: ignore[operator]
+    register = openpyxl.load_workbook(
+        io.BytesIO(client.get("/evidence/evidence-register.xlsx").data)
+    )["Evidence register"]
+    [recorded] = list(register.iter_rows(min_row=2, values_only=True))
+    assert recorded[2:5] == (name, change.rating_before, "NE")
+    assert recorded[8] == "New trial (test)" and recorded[9].date().isoformat() == "2026-10-01"
+    assert recorded[11:] == (f"Plan {base.id}", f"Plan {check.id}")  # type: ignore[union-attr]
+    assert "Download the register" in client.get("/evidence/").get_data(as_text=True)
     page = client.get("/stop-list/").get_data(as_text=True)
-    assert name in page and "Money freed" in page
+    assert name in page and "Money freed" in page and "Download the stop list" in page
+    # The workbook lists the same activities and the money each frees each year.
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(demo_client(demo_app, Role.FINANCE_LEAD).get("/stop-list/stop-list.xlsx").data)
+    )["Stop list"]
+    headers = [cell.value for cell in sheet[4]]
+    rows = list(sheet.iter_rows(min_row=5, max_row=4 + len(listed.items), values_only=True))  # type: ignore[union-attr]
+    for item, row in zip(listed.items, rows, strict=True):  # type: ignore[union-attr]
+        assert (row[0], row[1]) == (item.commitment.partner, item.commitment.intervention)
+        for year, amount in item.freed.items():
+            column = headers.index(f"Freed {year}/{(year + 1) % 100:02d} (£)")
+            assert abs(row[column] - amount) < 0.01
+        assert row[-1].startswith("=SUM(")
+    assert sheet.cell(5 + len(rows), 1).value == "All listed"
     response = client.post("/stop-list/")
     assert response.status_code == 302
     with demo_app.app_context(), new_session() as session:

@@ -179,3 +179,49 @@ def test_page_shows_the_caveats_and_the_plans_expectation(demo_app: Flask):
     )
     with demo_app.app_context(), new_session() as session:
         assert expected_by_year(agreed_plan(session))  # type: ignore[arg-type]
+
+
+def test_outcomes_workbook_matches_the_page_and_imports_back(demo_app: Flask, tmp_path):  # type: ignore[no-untyped-def]
+    """A place lead downloads their places' outcomes: each row is the page's line, the change
+    and the expected level work out (LibreOffice) to observed less baseline and baseline less
+    expected; the caveats travel with it; and the file imports back with no problem."""
+    from planner.outcomes.impact import outcome_lines
+    from planner.outcomes.workbook import HEADERS, OUTCOMES, READ_WITH_CARE
+    from tests.excel.recalculate import recalculate
+
+    ids = _ids(demo_app)
+    elsewhere = {"place_id": ids["other"], "demand_type_id": ids["demand"], "year": "2029/30"}
+    recorded = demo_client(demo_app, Role.COMMISSIONER).post(
+        "/outcomes/record", data={**elsewhere, "observed": "3"}
+    )
+    assert recorded.status_code == 302
+    lead = demo_client(demo_app, Role.PLACE_LEAD)
+    content = lead.get("/outcomes/outcomes.xlsx").data
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == [OUTCOMES, READ_WITH_CARE]
+    assert CAVEATS[0] in [c.value for c in book[READ_WITH_CARE]["A"]]
+    sheet = recalculate(content, tmp_path)[OUTCOMES]
+    with demo_app.app_context(), new_session() as session:
+        own = [
+            place.id
+            for place in session.exec(select(Place)).all()
+            if place.name in (LEAD_PLACE, "Little Horton")  # the demo place lead's places
+        ]
+        lines = outcome_lines(session, agreed_plan(session), own)  # type: ignore[arg-type]
+        everyone = outcome_lines(session, agreed_plan(session), None)
+    assert lines and len(everyone) > len(lines)
+    assert OTHER_PLACE not in [row[0].value for row in book[OUTCOMES].iter_rows(min_row=2)]
+    column = {header: index for index, header in enumerate(HEADERS)}
+    rows = list(sheet.iter_rows(min_row=2, max_row=len(lines) + 1, values_only=True))
+    for line, row in zip(lines, rows, strict=True):
+        assert (row[column["Place"]], row[column["Demand type"]]) == (line.place, line.demand_type)
+        assert row[column["Observed"]] == line.observed
+        if line.baseline is not None:
+            assert abs(row[column["Change against baseline"]] - line.change) < 1e-9  # type: ignore[operator]
+            assert abs(row[column["Baseline less expected"]] - line.expected_level) < 1e-9  # type: ignore[operator]
+    response = lead.post(
+        "/outcomes/import",
+        data={"upload": (io.BytesIO(content), "outcomes.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 from flask import Flask
 from sqlmodel import col, select
 
@@ -13,6 +15,7 @@ from models.plan import PlanKind, PlanStatus
 from models.vocabulary import Role
 from planner.db import new_session
 from planner.delivery.agreement import agreed_plan
+from planner.excel.plan_changes import WHAT_CHANGES
 from planner.replanning.changes import what_changes
 from planner.replanning.followups import held_funding
 from planner.spend.returns import COLUMNS as RETURN_COLUMNS
@@ -79,6 +82,22 @@ def test_replan_holds_spend_and_reads_what_changes(demo_app: Flask):
             assert row.before == before
     page = client.get(f"/replan/{replan_id}").get_data(as_text=True)
     assert "In sentences" in page and "Agree this revision" in page
+    # The re-plan's workbook carries the same comparison, after its Summary sheet.
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/plans/{replan_id}/workbook.xlsx").data))
+    assert book.sheetnames[1] == WHAT_CHANGES
+    sheet = book[WHAT_CHANGES]
+    cells = {
+        str(sheet.cell(r, 1).value): r
+        for r in range(1, sheet.max_row + 1)
+        if sheet.cell(r, 1).value
+    }
+    assert all(sentence in cells for sentence in changes.sentences)
+    assert f"A re-solve of plan {base.id} from 2026/27" in str(sheet.cell(2, 1).value)  # type: ignore[union-attr]
+    for row in changes.by_partner:
+        at = [r for label, r in cells.items() if label == row.label and r > cells["By partner"]][0]
+        assert Decimal(str(sheet.cell(at, 2).value)) == row.before
+        assert Decimal(str(sheet.cell(at, 3).value)) == row.after
+        assert sheet.cell(at, 4).value == f"=C{at}-B{at}"
 
 
 def test_finance_leads_read_but_cannot_replan_or_agree(demo_app: Flask):

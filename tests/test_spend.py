@@ -245,3 +245,38 @@ def test_api_records_spend_and_reports_the_variance(demo_app: Flask):
     )
     lead = api_token(demo_app, "placelead@demo.example")
     assert client.put("/api/v1/spend-records", json=body, headers=lead).status_code == 403
+
+
+def test_figures_recorded_against_the_wrong_allocation_are_deleted_by_form(demo_app: Flask):
+    target = _allocation(demo_app)
+    finance = demo_client(demo_app, Role.FINANCE_LEAD)
+    body = {
+        "partner_id": target["partner_id"],
+        "intervention_id": target["intervention_id"],
+        "place_id": target["place_id"],
+        "year": YEAR,
+        "quarter": 2,
+        "actual": "4321.09",
+    }
+    assert finance.post("/spend/record", data=body).status_code == 302
+    with demo_app.app_context(), new_session() as session:
+        [record] = session.exec(
+            select(SpendRecord).where(SpendRecord.actual == Decimal("4321.09"))
+        ).all()
+    page = finance.get(f"/spend/?year={YEAR}").get_data(as_text=True)
+    assert f"/spend/records/{record.id}/delete" in page and "£4,321.09" in page
+    assert "Figures recorded for" not in (
+        demo_client(demo_app, Role.COMMISSIONER).get(f"/spend/?year={YEAR}").get_data(as_text=True)
+    )
+    refused = demo_client(demo_app, Role.COMMISSIONER).post(f"/spend/records/{record.id}/delete")
+    assert refused.status_code == 403
+    response = finance.post(f"/spend/records/{record.id}/delete")
+    assert response.status_code == 302
+    with demo_app.app_context(), new_session() as session:
+        assert session.get(SpendRecord, record.id) is None
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "spend", AuditEvent.action == "delete")
+        ).all()[-1]
+        assert "£4,321.09 spent" in event.summary and event.before["actual"] == "4321.09"  # type: ignore[index]
+    again = finance.post(f"/spend/records/{record.id}/delete", follow_redirects=True)
+    assert "already been deleted" in again.get_data(as_text=True)

@@ -359,3 +359,34 @@ def test_spend_summary_gives_headroom_and_cost_per_person(app: Flask) -> None:
     assert Decimal(headroom["Council"]["headroom"]) == Decimal("-5000.01")
     assert Decimal(headroom["Council"]["planned"]) == Decimal(60000)
     assert Decimal(headroom["NHS"]["headroom"]) == Decimal("-1000.00")
+
+
+def test_the_spend_page_and_api_open_on_the_year_under_way(app: Flask, sign_in_as) -> None:
+    """A plan for 2026/27 and 2027/28 with actual spend recorded in 2027/28: both open there."""
+    build_partnership(app, {}, CONTRIBUTIONS)
+    with app.app_context(), new_session() as session:
+        plan = session.exec(select(Plan)).one()
+        later = {**plan.result["allocations"][0], "year": YEAR + 1}
+        plan.result = {
+            **plan.result,
+            "years": [YEAR, YEAR + 1],
+            "allocations": [*plan.result["allocations"], later],
+        }
+        session.add(plan)
+        session.add(
+            SpendRecord(
+                partner_id=session.exec(select(Partner.id).where(Partner.name == "NHS")).one(),
+                intervention_id=session.exec(select(Intervention.id)).one(),
+                place_id=session.exec(select(Place.id)).one(),
+                year=YEAR + 1,
+                quarter=1,
+                actual=Decimal(9000),
+            )
+        )
+        session.commit()
+    page = sign_in_as(Role.FINANCE_LEAD).get("/spend/").get_data(as_text=True)
+    assert "Planned 2027/28" in page
+    token = token_for(app, Role.FINANCE_LEAD)
+    summary = app.test_client().get("/api/v1/spend-summary", headers=bearer(token)).get_json()
+    assert summary["year"] == YEAR + 1
+    assert Decimal(summary["total"]["spent"]) == Decimal(9000)

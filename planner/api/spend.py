@@ -16,6 +16,7 @@ from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import READERS
 from planner.db import get_session
 from planner.delivery.agreement import agreed_plan
+from planner.replanning.followups import year_under_way
 from planner.spend.risk import ForecastRiskShare, year_risk_share
 from planner.spend.routes import RECORDERS
 from planner.spend.service import delete_spend, find_spend, record_spend
@@ -226,14 +227,16 @@ def spend_summary(query: YearQuery):
     """The agreed plan's year against spend: variance by quarter, partner, intervention and place,
     each partner's headroom, cost per person started against planned, and the pooled-fund
     agreement's risk share applied to the forecast
-    over- or underspend (the first planned year unless ``year`` is given)."""
+    over- or underspend (the year under way, the latest with actual spend recorded, unless
+    ``year`` is given)."""
     api_user(*READERS)
     session = get_session()
     plan = agreed_plan(session)
     if plan is None:
         fail(404, "No plan has been agreed yet")
     years = plan_years(plan)
-    year = query.year if query.year is not None else (years[0] if years else None)
+    default = year_under_way(session, plan) if years else None
+    year = query.year if query.year is not None else default
     if year not in years:
         fail(422, f"The agreed plan covers {', '.join(map(str, years))}", "year")
     spend = year_spend(session, plan, year)

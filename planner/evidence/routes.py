@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlmodel import select
@@ -12,6 +12,7 @@ from planner.auth.roles import EDITORS, READERS, can, role_required
 from planner.db import get_session
 from planner.evidence.forms import EvidenceChangeForm
 from planner.evidence.service import describe, evidence_changes, record_evidence_change
+from planner.evidence.workbook import build_register_workbook
 from planner.inputs.validation import InputError
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
@@ -37,6 +38,20 @@ def _page(form: EvidenceChangeForm, errors: dict[str, str] | None = None) -> str
 @role_required(*READERS)
 def index() -> ResponseReturnValue:
     return _page(EvidenceChangeForm())
+
+
+@bp.get("/evidence-register.xlsx")
+@role_required(*READERS)
+def download() -> ResponseReturnValue:
+    return Response(
+        build_register_workbook(evidence_changes(get_session())),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": 'attachment; filename="evidence-register.xlsx"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @bp.post("/")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.vocabulary import financial_year_label
 from optimiser import Plan as OptimisedPlan
@@ -23,6 +23,9 @@ from optimiser.families import SETTINGS, Setting
 from optimiser.scenario import ScenarioRules
 from optimiser.solve import says_why_it_stopped
 from planner.pooled_fund.risk_share import RiskShareTerms
+
+if TYPE_CHECKING:
+    from planner.excel.plan_changes import PlanChanges
 
 STATUS_LABELS = {
     "optimal": "Optimal: the best plan under these rules",
@@ -104,6 +107,8 @@ class PlanWorkbookView:
     pooled_fund: PooledFundTerms | None = None
     # The newest finished Monte Carlo of the plan and its tornado bars (empty: none run).
     uncertainty: Mapping[str, Any] = field(default_factory=dict)
+    # For a re-plan, evidence check or stop-list re-solve: what it changes (None otherwise).
+    changes: PlanChanges | None = None
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.cells import column
 from planner.excel.plan_answer import ANSWER, write_answer, write_variable_cells
+from planner.excel.plan_changes import WHAT_CHANGES, write_changes
 from planner.excel.plan_checks import CHECKS, write_checks
 from planner.excel.plan_community import COMMUNITY, write_community
 from planner.excel.plan_inputs import INPUTS, write_inputs
@@ -59,7 +60,8 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
     Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Community,
     Unspent, Answer, Sensitivity, Uncertainty (when a Monte Carlo of the plan has been run),
-    Checks and Inputs."""
+    Checks and Inputs; a re-plan, evidence check or stop-list re-solve also has What changes
+    (after Summary)."""
     workbook = Workbook()
     sheets = {SUMMARY: workbook.active}
     sheets[SUMMARY].title = SUMMARY
@@ -85,6 +87,8 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     if view.uncertainty:
         sheet = workbook.create_sheet(UNCERTAINTY, index=SHEET_ORDER.index(SENSITIVITY) + 1)
         write_uncertainty(sheet, view.uncertainty)
+    if view.changes is not None:
+        write_changes(workbook.create_sheet(WHAT_CHANGES, 1), view.changes)
     workbook.properties.title = f"Plan: {view.scenario_name}"[:250]
     workbook.properties.creator = "Pooled commissioning planner"
     # openpyxl stores formulas without results: ask Excel to work them all out on opening.

@@ -10,8 +10,12 @@ from sqlmodel import Session, col, select
 
 from models import Partner, Plan, PlanAllocation, PlanAnalysis
 from models.analysis import AnalysisKind, AnalysisStatus
+from models.plan import PlanKind
+from models.vocabulary import financial_year_label
 from optimiser import plan_from_dict
+from planner.excel.plan_changes import PlanChanges
 from planner.excel.plan_view import PlanWorkbookView, PooledFundTerms, view_from_optimiser
+from planner.replanning.changes import what_changes
 
 
 class PlanNotExportable(ValueError):
@@ -56,6 +60,29 @@ def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
         view,
         pooled_fund=_pooled_fund_terms(session, plan),
         uncertainty=_monte_carlo(session, plan),
+        changes=_changes(session, plan),
+    )
+
+
+def _changes(session: Session, plan: Plan) -> PlanChanges | None:
+    """What a re-plan, evidence check or stop-list re-solve changes against the plan it
+    re-solved (None for a scenario run, or when that plan has been deleted)."""
+    if plan.kind == PlanKind.SCENARIO or plan.based_on_plan_id is None:
+        return None
+    base = session.get(Plan, plan.based_on_plan_id)
+    if base is None or not base.result or not plan.status.has_allocation:
+        return None
+    followup = (plan.inputs or {}).get("followup") or {}
+    about = f"A re-solve of plan {base.id}"
+    if followup.get("from_year"):
+        about += f" from {financial_year_label(int(followup['from_year']))}"
+    if followup.get("summary"):
+        about += f": {followup['summary']}"
+    return PlanChanges(
+        kind_label=PlanKind(plan.kind).label,
+        based_on_plan_id=base.id,  # type: ignore[arg-type]
+        about=about + ".",
+        changes=what_changes(base, plan),
     )
 
 

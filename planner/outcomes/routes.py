@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlmodel import select
@@ -19,6 +28,7 @@ from planner.inputs.validation import InputError
 from planner.outcomes.forms import OutcomeConfirmForm, OutcomeForm, OutcomeUploadForm
 from planner.outcomes.impact import CAVEATS, charts, outcome_lines
 from planner.outcomes.service import COLUMNS, import_outcomes, read_outcomes, record_outcome
+from planner.outcomes.workbook import build_outcomes_workbook
 from planner.teams.service import visible_places
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
@@ -42,6 +52,22 @@ def index() -> ResponseReturnValue:
         caveats=CAVEATS,
         can_record=can(*RECORDERS),
         label=financial_year_label,
+    )
+
+
+@bp.get("/outcomes.xlsx")
+@role_required(*ALL_ROLES)
+def download() -> ResponseReturnValue:
+    session = get_session()
+    content = build_outcomes_workbook(outcome_lines(session, agreed_plan(session), scope()))
+    return Response(
+        content,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": 'attachment; filename="outcomes.xlsx"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

@@ -14,19 +14,22 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
+from models import Plan
 from models.vocabulary import Role, financial_year_label
 from planner.auth.roles import READERS, can, role_required
 from planner.db import get_session
 from planner.delivery.agreement import agreed_plan
 from planner.excel.import_reader import ImportRefused
 from planner.excel.pending import PendingImports
-from planner.inputs.validation import InputError
+from planner.inputs.validation import InputError, InputNotFound
+from planner.replanning.followups import year_under_way
 from planner.spend.forms import ReturnConfirmForm, ReturnUploadForm, SpendForm
 from planner.spend.return_import import apply_return, preview_return
 from planner.spend.returns import build_return_workbook
 from planner.spend.risk import year_risk_share
-from planner.spend.service import record_spend
+from planner.spend.service import delete_spend, find_spend, record_spend, spend_records, spend_words
 from planner.spend.variance import plan_years, planned_people, record_names, year_spend
 
 bp = Blueprint("spend", __name__, url_prefix="/spend")
@@ -34,11 +37,12 @@ RECORDERS = (Role.ADMIN, Role.FINANCE_LEAD)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _year(years: list[int]) -> int | None:
+def _year(plan: Plan | None, years: list[int]) -> int | None:
+    """The year asked for, else the year under way (the latest with actual spend recorded)."""
     wanted = request.args.get("year", type=int)
     if wanted in years:
         return wanted
-    return years[0] if years else None
+    return year_under_way(get_session(), plan) if plan and years else None
 
 
 @bp.get("/")
@@ -47,7 +51,7 @@ def index() -> ResponseReturnValue:
     session = get_session()
     plan = agreed_plan(session)
     years = plan_years(plan) if plan else []
-    year = _year(years)
+    year = _year(plan, years)
     spend = year_spend(session, plan, year) if plan and year is not None else None
     return render_template(
         "spend/index.html",
@@ -58,6 +62,9 @@ def index() -> ResponseReturnValue:
         people=spend.cost_per_person(planned_people(plan, year)) if spend else [],  # type: ignore[arg-type]
         risk=year_risk_share(session, spend) if spend else None,
         can_record=can(*RECORDERS),
+        records=spend_records(session, year) if can(*RECORDERS) and year is not None else [],
+        names=record_names(session),
+        delete_form=FlaskForm(),
         label=financial_year_label,
     )
 
@@ -119,13 +126,44 @@ def record() -> ResponseReturnValue:
     return page, (422 if errors else 200)
 
 
+@bp.post("/records/<int:record_id>/delete")
+@role_required(*RECORDERS)
+def delete(record_id: int) -> ResponseReturnValue:
+    """Delete a quarter's figures recorded against the wrong allocation (audited)."""
+    session = get_session()
+    try:
+        record = find_spend(session, record_id)
+    except InputNotFound:
+        flash("Those figures have already been deleted.", "info")
+        return redirect(url_for("spend.index"))
+    year = record.year
+    if not FlaskForm().validate_on_submit():
+        flash("The form expired; nothing was deleted. Try again.", "error")
+        return redirect(url_for("spend.index", year=year))
+    names = record_names(session)
+    words = spend_words(
+        {
+            "partner": names["partner"].get(record.partner_id, "?"),
+            "intervention": names["intervention"].get(record.intervention_id, "?"),
+            "place": names["place"].get(record.place_id, "?"),
+            "year": record.year,
+            "quarter": record.quarter,
+            "actual": record.actual,
+            "forecast": record.forecast,
+        }
+    )
+    delete_spend(session, record_id, actor=current_user)
+    flash(f"Deleted {words}.", "success")
+    return redirect(url_for("spend.index", year=year) + "#recorded")
+
+
 @bp.get("/return.xlsx")
 @role_required(*READERS)
 def download_return() -> ResponseReturnValue:
     session = get_session()
     plan = agreed_plan(session)
     years = plan_years(plan) if plan else []
-    year = _year(years)
+    year = _year(plan, years)
     if plan is None or year is None:
         flash("There is no agreed plan to make a return for yet.", "error")
         return redirect(url_for("spend.index"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from planner.auth.roles import EDITORS, READERS, can, role_required
 from planner.db import get_session
 from planner.inputs.validation import InputError
 from planner.stoplist.service import build_stop_list, start_stop_resolve
+from planner.stoplist.workbook import build_stop_list_workbook
 
 bp = Blueprint("stoplist", __name__, url_prefix="/stop-list")
 
@@ -38,6 +39,25 @@ def index() -> ResponseReturnValue:
         form=FlaskForm(),
         can_resolve=can(*EDITORS),
         label=financial_year_label,
+    )
+
+
+@bp.get("/stop-list.xlsx")
+@role_required(*READERS)
+def download() -> ResponseReturnValue:
+    listed = build_stop_list(get_session())
+    if listed is None:
+        flash("No plan has been agreed yet, so there is no stop list to download.", "error")
+        return redirect(url_for("stoplist.index"))
+    filename = f"stop-list-plan-{listed.plan.id}.xlsx"
+    return Response(
+        build_stop_list_workbook(listed),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
