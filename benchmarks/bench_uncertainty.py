@@ -194,7 +194,7 @@ def click(app: Any, plan_id: int, draws: int) -> tuple[float, dict[str, Any], li
                         analysis.result["robustness"],
                         timeline(app, analysis_id, clicked),
                     )
-            time.sleep(0.05)
+            time.sleep(0.2)  # a poll that costs the workers little CPU
 
 
 def main() -> None:
