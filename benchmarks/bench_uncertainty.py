@@ -105,6 +105,11 @@ class Workers:
                     cwd=folder,
                     stdout=subprocess.DEVNULL,
                     stderr=log,
+                    # Each worker in a session of its own, as separate services run: Linux
+                    # shares CPU between sessions (autogroups) before processes, so workers
+                    # started in this one session would share one session's CPU on a busy
+                    # machine, however many there were.
+                    start_new_session=True,
                 )
             )
         deadline = time.monotonic() + 120
@@ -153,11 +158,12 @@ def timeline(app: Any, analysis_id: int, clicked: Any) -> list[str]:
         for job in jobs:
             start = (job.started_at - clicked).total_seconds() if job.started_at else float("nan")
             end = (job.finished_at - clicked).total_seconds() if job.finished_at else float("nan")
-            what = (
-                f"draws {job.parameters['start']}-{job.parameters['stop'] - 1}"
-                if job.parent_id
-                else "the analysis"
-            )
+            if not job.parent_id:
+                what = "the analysis"
+            elif "start" in job.parameters:
+                what = f"draws {job.parameters['start']}-{job.parameters['stop'] - 1}"
+            else:  # one job per draw, as before the draws were cut into parts
+                what = f"draw {job.parameters.get('draw')}"
             lines.append(
                 f"    {what}: {start:5.2f} s to {end:5.2f} s on {job.worker.split('@')[0]}"
             )
