@@ -203,6 +203,16 @@ def click(app: Any, plan_id: int, draws: int) -> tuple[float, dict[str, Any], li
             time.sleep(0.2)  # a poll that costs the workers little CPU
 
 
+def forget_queue(broker: str, queue: str) -> None:
+    """Remove this run's queue (and Celery's records of it) from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(broker)
+    for key in client.scan_iter(match=f"*{queue}*"):
+        client.delete(key)
+    client.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10_000)
@@ -324,6 +334,7 @@ def main() -> None:
         )
     finally:
         drop()
+        forget_queue(arguments.broker, queue)
 
 
 if __name__ == "__main__":
