@@ -105,6 +105,11 @@ class Workers:
                     cwd=folder,
                     stdout=subprocess.DEVNULL,
                     stderr=log,
+                    # Each worker in a session of its own, as separate services run: Linux
+                    # shares CPU between sessions (autogroups) before processes, so workers
+                    # started in this one session would share one session's CPU on a busy
+                    # machine, however many there were.
+                    start_new_session=True,
                 )
             )
         deadline = time.monotonic() + 120
@@ -153,11 +158,12 @@ def timeline(app: Any, analysis_id: int, clicked: Any) -> list[str]:
         for job in jobs:
             start = (job.started_at - clicked).total_seconds() if job.started_at else float("nan")
             end = (job.finished_at - clicked).total_seconds() if job.finished_at else float("nan")
-            what = (
-                f"draws {job.parameters['start']}-{job.parameters['stop'] - 1}"
-                if job.parent_id
-                else "the analysis"
-            )
+            if not job.parent_id:
+                what = "the analysis"
+            elif "start" in job.parameters:
+                what = f"draws {job.parameters['start']}-{job.parameters['stop'] - 1}"
+            else:  # one job per draw, as before the draws were cut into parts
+                what = f"draw {job.parameters.get('draw')}"
             lines.append(
                 f"    {what}: {start:5.2f} s to {end:5.2f} s on {job.worker.split('@')[0]}"
             )
@@ -194,7 +200,17 @@ def click(app: Any, plan_id: int, draws: int) -> tuple[float, dict[str, Any], li
                         analysis.result["robustness"],
                         timeline(app, analysis_id, clicked),
                     )
-            time.sleep(0.05)
+            time.sleep(0.2)  # a poll that costs the workers little CPU
+
+
+def forget_queue(broker: str, queue: str) -> None:
+    """Remove this run's queue (and Celery's records of it) from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(broker)
+    for key in client.scan_iter(match=f"*{queue}*"):
+        client.delete(key)
+    client.close()
 
 
 def main() -> None:
@@ -318,6 +334,7 @@ def main() -> None:
         )
     finally:
         drop()
+        forget_queue(arguments.broker, queue)
 
 
 if __name__ == "__main__":

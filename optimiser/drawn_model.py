@@ -21,7 +21,7 @@ it nor in what order: one part and many parts give identical outcomes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -82,7 +82,7 @@ class DrawnModel:
             self.model.problem.solve(solver)
         self.highs: Any = self.model.problem.solverModel
         self.first_block_column = solver.first_block_column
-        column_of = {id(var): n for n, var in enumerate(solver._columns)}
+        column_of = {id(var): n for n, var in enumerate(solver.columns)}
         self._reduction_columns = np.array(
             [column_of[id(self.model.reduction[d.key])] for d in inputs.demand_types],
             dtype=np.int64,
@@ -183,14 +183,7 @@ class DrawnModel:
         order = np.argsort(column, kind="stable")
         starts = np.zeros(len(arrays.starts), dtype=np.int32)
         np.cumsum(np.bincount(column, minlength=len(starts))[:-1], out=starts[1:])
-        self._arrays = _ModelArrays(
-            **{
-                **arrays.__dict__,
-                "starts": starts,
-                "rows": rows[order],
-                "values": values[order],
-            }
-        )
+        self._arrays = replace(arrays, starts=starts, rows=rows[order], values=values[order])
 
     def solve(self, number: int) -> DrawnSolve:
         """The best plan for draw ``number``: the recorded model with the draw's coefficients,

@@ -246,6 +246,11 @@ class BlockHiGHS(pulp.HiGHS):
         self.phases: dict[str, float] = {}
 
     @property
+    def columns(self) -> list[Any]:
+        """PuLP's variables in the order of their HiGHS columns (the block's follow them)."""
+        return self._columns
+
+    @property
     def first_block_column(self) -> int:
         """HiGHS's column number of the participant block's first column."""
         return len(self._columns)

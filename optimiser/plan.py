@@ -16,6 +16,7 @@ import functools
 import math
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
@@ -449,35 +450,53 @@ def part_to_dict(part: Any) -> Any:
     return _to_jsonable(part)
 
 
+Converter = Callable[[Any], Any]
+
+
+def _unchanged(data: Any) -> Any:
+    return data
+
+
+def _number(data: Any) -> Any:
+    return None if data is None else float(data)
+
+
 @functools.cache
-def _field_hints(kind: type) -> tuple[tuple[str, Any], ...]:
-    """A dataclass's fields with their resolved types, worked out once per class (resolving
-    the annotations compiles each one: thousands of times over a large plan otherwise)."""
-    hints = typing.get_type_hints(kind)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind))
-
-
-def _from_jsonable(kind: Any, data: Any) -> Any:
+def _converter(kind: Any) -> Converter:
+    """How to turn stored JSON into a value of ``kind``, worked out once per type (resolving a
+    dataclass's annotations compiles each one: thousands of times over a large plan otherwise)."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [option for option in typing.get_args(kind) if option is not type(None)]
-        return None if data is None else _from_jsonable(options[0], data)
+        inner = _converter(options[0])
+        return lambda data: None if data is None else inner(data)
     if origin is tuple:
-        element = typing.get_args(kind)[0]
-        return tuple(_from_jsonable(element, value) for value in data)
+        element = _converter(typing.get_args(kind)[0])
+        return lambda data: tuple(element(value) for value in data)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return kind(
-            **{
-                name: _from_jsonable(hint, data[name])
-                for name, hint in _field_hints(kind)
-                if name in data
-            }
-        )
+        return _record_converter(kind)
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind(data)
-    if kind is float and data is not None:
-        return float(data)
-    return data
+        return kind
+    if kind is float:
+        return _number
+    return _unchanged
+
+
+def _record_converter(kind: type) -> Converter:
+    fields: tuple[tuple[str, Converter], ...] | None = None
+
+    def convert(data: Any) -> Any:
+        nonlocal fields
+        if fields is None:  # worked out at first use: a record type may refer to itself
+            hints = typing.get_type_hints(kind)
+            fields = tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(kind))
+        return kind(**{name: field(data[name]) for name, field in fields if name in data})
+
+    return convert
+
+
+def _from_jsonable(kind: Any, data: Any) -> Any:
+    return _converter(kind)(data)
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:

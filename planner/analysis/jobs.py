@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import Job, Plan, PlanAnalysis
 from models.analysis import AnalysisKind, AnalysisStatus
@@ -98,9 +98,16 @@ def plan_analysis_job(context: JobContext, analysis_id: int) -> dict[str, Any]:
 def resolve_draws_job(
     context: JobContext, analysis_id: int, start: int, stop: int
 ) -> dict[str, Any]:
-    analysis, plan = _records(context.session, analysis_id)
-    inputs, rules = inputs_from_snapshot(plan.inputs)
-    time_limit = float(plan.inputs["scenario"]["time_limit_seconds"])
+    session = context.session
+    analysis = session.get(PlanAnalysis, analysis_id)
+    if analysis is None:
+        raise LookupError(f"there is no analysis {analysis_id}")
+    # Only the inputs the plan was solved with: its stored answer is not needed here.
+    snapshot = session.exec(select(Plan.inputs).where(Plan.id == analysis.plan_id)).first()
+    if snapshot is None:
+        raise LookupError("the plan was deleted")
+    inputs, rules = inputs_from_snapshot(snapshot)
+    time_limit = float(snapshot["scenario"]["time_limit_seconds"])
     count, seed, size = analysis.draws, analysis.seed, stop - start
     # The plan is read: hold no transaction open while solving.
     context.session.rollback()

@@ -2,7 +2,7 @@
 
 ``run_analysis`` records the job beside the analysis and sends it to the app's job backend (a
 Celery worker, the web process's pool, or at once when SOLVE_IN_BACKGROUND is off). Re-solves
-fan out as one sub-job per draw over whichever workers are free.
+fan out in parts of the draws (a few per worker) over whichever workers are free.
 """
 
 from __future__ import annotations

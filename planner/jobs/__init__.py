@@ -39,13 +39,17 @@ Fanning out
 -----------
 A batch (Monte Carlo draws, robustness re-solves) fans its parts out over the workers::
 
-    outcomes = context.fan_out("resolve_draw", [{"plan_id": 5, "draw": n} for n in range(200)],
-                               unit="draws")
+    parts = [(0, 34), (34, 67), (67, 100)]
+    outcomes = context.fan_out("resolve_draws",
+                               [{"analysis_id": 5, "start": a, "stop": b} for a, b in parts],
+                               unit="draws", sizes=[b - a for a, b in parts])
 
 Each part is a job of its own (parent_id set), run by whichever worker is free; the parent waits,
 runs parts no one has started yet itself (so batches never deadlock when every worker holds a
-parent), counts finished parts as its progress ("120 of 200 draws done"), and gets back each
-part's state, result and error. Keep parts coarse (a solve each, not a sum each).
+parent), counts finished parts as its progress, or with ``sizes`` the units inside them as each
+part reports its own progress ("120 of 200 draws done"), and gets back each part's state, result
+and error. Keep parts coarse: a few per worker, each doing its set-up (reading its inputs,
+building a model) once for many units, so the set-up is not repeated per unit.
 
 Failure and retry
 -----------------
