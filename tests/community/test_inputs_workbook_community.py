@@ -111,6 +111,8 @@ def test_the_template_has_the_community_sheets_with_their_columns() -> None:
     assert '"Voluntary and community sector,Public sector,Private sector"' in sectors
     about = [row[0] for row in workbook["About"].iter_rows(values_only=True)]
     assert all(name in about for name in COMMUNITY)
+    # The About sheet says when an import deletes (it used to say it never did).
+    assert any("deleted only if you tick the box" in str(line) for line in about)
 
 
 def test_export_then_import_changes_nothing(app: Flask) -> None:
