@@ -180,11 +180,15 @@ def residents_outcome(
     objective: float,
     gain: Any,
     solve_plain: Any,
+    *,
+    proven: bool = True,
 ) -> ResidentsOutcome:
     """What residents chose, what it cost, and what their choice cost the optimised value.
 
     ``solve_plain`` solves the same scenario with nothing set aside and returns its objective
-    (None when it finds no plan)."""
+    (None when it finds no plan) and whether the solver proved that plan best. ``proven`` says
+    whether it proved this plan best. A cost is stated only when both are proven: the
+    difference of two plans the solver stopped early on would not hold when re-solved."""
     chosen = []
     value_of_choices = 0.0
     for choice in asked.residents_choices:
@@ -203,7 +207,22 @@ def residents_outcome(
         )  # fmt: skip
     set_aside = sum(item.amount for item in asked.set_asides)
     spent = sum(choice.cost for choice in asked.residents_choices)
-    without = solve_plain()
+    without, plain_proven = solve_plain()
+    if without is not None and not (proven and plain_proven):
+        unproven = "this plan" if not proven else "the plan with that money optimised too"
+        return ResidentsOutcome(
+            set_aside=round(set_aside, 2),
+            spent=round(spent, 2),
+            chosen=tuple(chosen),
+            value_of_choices=round(value_of_choices, 2),
+            optimised_without=None,
+            cost_to_optimised=None,
+            sentence=(
+                f"Residents chose projects costing {money(spent)} of the {money(set_aside)} set "
+                f"aside; the solver did not prove {unproven} best within its time limit, so "
+                "what their choice cost the optimised value is not stated."
+            ),
+        )
     if gain.target:
         return _target_outcome(asked, chosen, set_aside, spent, objective, without, model)
     cost = None if without is None else round(without - (objective + value_of_choices), 2)
