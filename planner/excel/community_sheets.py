@@ -222,6 +222,16 @@ def community_absent(
                 ).all()
             )
             depends = f"its {counted(count, 'value')} go with it" if count else ""
+            # Deleting it would delete the values its rows on the values sheet just gave.
+            listed = len(
+                [v for _r, v in readable.get(INDICATOR_VALUES.name, [])
+                 if name_key(v["indicator"]) == name_key(measure.name)]
+            )  # fmt: skip
+            needed = (
+                f"the Indicator values sheet still gives its value in {counted(listed, 'place')}"
+                if listed
+                else ""
+            )
             absent.append(
                 Absent(
                     RISK_INDICATORS.name,
@@ -229,7 +239,7 @@ def community_absent(
                     measure.id,  # type: ignore[arg-type]
                     delete_indicator,
                     depends,
-                    "",
+                    needed,
                 )
             )
     if VOLUNTEERS.name in parsed_rows:

@@ -248,3 +248,22 @@ def test_left_out_rows_are_deleted_only_when_asked_and_a_missing_sheet_keeps_its
         outcome = apply_import(session, no_sheet, delete_missing=True)
         assert outcome.ok and outcome.missing_sheets == ["Volunteers"]
         assert len(session.exec(select(VolunteerPool)).all()) == 1
+
+
+def test_an_indicator_whose_values_are_still_on_their_sheet_is_not_deleted(app: Flask) -> None:
+    """Leaving out Child poverty's row but not its values: deleting it would delete the values
+    the same workbook gives, so the import refuses to, in words, and saves nothing."""
+    with app.app_context(), new_session() as session:
+        seed(session)
+        content = without_row(build_current_inputs_workbook(session), "Risk indicators", 2)
+        listed = preview_import(session, content)
+        (missing,) = listed.missing
+        assert (missing.sheet, missing.label) == ("Risk indicators", "Child poverty")
+        assert missing.refused == "the Indicator values sheet still gives its value in 2 places"
+        outcome = apply_import(session, content, delete_missing=True)
+        assert not outcome.ok and not outcome.applied
+        assert any(
+            p.sheet == "Risk indicators" and "still gives its value in 2 places" in p.reason
+            for p in outcome.problems
+        )
+        assert len(session.exec(select(RiskIndicator)).all()) == 2
