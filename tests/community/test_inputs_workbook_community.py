@@ -267,3 +267,25 @@ def test_an_indicator_whose_values_are_still_on_their_sheet_is_not_deleted(app: 
             for p in outcome.problems
         )
         assert len(session.exec(select(RiskIndicator)).all()) == 2
+
+
+def test_a_place_or_intervention_its_community_rows_still_name_is_not_deleted(
+    app: Flask,
+) -> None:
+    """North left off the Places sheet while the Volunteers and Indicator values sheets still
+    name it; Mentoring left off Interventions while Providers names it: neither is deleted
+    (that would delete the rows the same workbook gives), and the reason is in words."""
+    with app.app_context(), new_session() as session:
+        seed(session)
+        content = build_current_inputs_workbook(session)
+        places = rows_of(content, "Places")
+        north = next(n for n, row in enumerate(places, start=1) if row[0] == "North")
+        fewer = without_row(without_row(content, "Places", north), "Interventions", 2)
+        listed = {(m.sheet, m.label): m.refused for m in preview_import(session, fewer).missing}
+        assert listed[("Places", "North")] == (
+            "the Volunteers and Indicator values sheets still name it"
+        )
+        assert listed[("Interventions", "Mentoring")] == "the Providers sheet still names it"
+        outcome = apply_import(session, fewer, delete_missing=True)
+        assert not outcome.ok
+        assert len(session.exec(select(Place)).all()) == 2
