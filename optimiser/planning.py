@@ -235,14 +235,22 @@ def _residents(
         return None
     plain = planned_inputs(dataclasses.replace(asked, set_asides=(), residents_choices=()), rules)
 
-    def solve_plain() -> float | None:
+    def solve_plain() -> tuple[float | None, bool]:
         plain_model = build_separate(plain, rules) if separately else build(plain, rules)
         found = solve_model(plain_model, time_limit, **highs_options)
+        proven = found.status is SolveStatus.OPTIMAL
         if not found.status.has_plan:
-            return None
-        return pooled_value(plain_model) if separately else found.objective
+            return None, proven
+        return (pooled_value(plain_model) if separately else found.objective), proven
 
-    return residents_outcome(asked, model, result.objective, gain, solve_plain)
+    return residents_outcome(
+        asked,
+        model,
+        result.objective,
+        gain,
+        solve_plain,
+        proven=result.status is SolveStatus.OPTIMAL,
+    )
 
 
 def _running_costs(

@@ -4,11 +4,11 @@ the projects they chose with it.
 Residents' choices are fixed before the optimiser runs: the money set aside in a year leaves
 every budget line of that year in proportion to its maximum (the slice is the pool's, not one
 partner's), and the people a chosen intervention serves are no longer there for the optimiser to
-reach (the provider's capacity and the eligible population in that place fall by as many). The
-rest of the pool is then optimised around them. What the residents' choice cost the optimised
-value is the plan's benefit without any set-aside, against this plan's benefit plus the benefit
-of the interventions residents chose (a community proposal outside the model adds none that the
-model can count).
+reach (the provider's capacity and the eligible population in that place fall by as many), nor
+are the volunteer hours they need there that year. The rest of the pool is then optimised
+around them. What the residents' choice cost the optimised value is the plan's benefit without
+any set-aside, against this plan's benefit plus the benefit of the interventions residents chose
+(a community proposal outside the model adds none that the model can count).
 
 In target mode what residents' chosen interventions avoid counts towards the target (the pool
 need reach only the rest), and their choice's cost is money: what the pool spends plus what
@@ -91,8 +91,28 @@ def around_residents(inputs: PlanningInputs) -> PlanningInputs:
             )
         )
     return dataclasses.replace(
-        inputs, budget_lines=tuple(lines), places=tuple(_less_served(inputs))
+        inputs,
+        budget_lines=tuple(lines),
+        places=tuple(_less_served(inputs)),
+        volunteer_pools=tuple(_less_volunteered(inputs)),
     )
+
+
+def _less_volunteered(inputs: PlanningInputs) -> list[Any]:
+    """Volunteer pools less the hours residents' chosen interventions need in their place and
+    year (never below none: the residents' choice stands, and the optimiser has the rest)."""
+    needed: dict[tuple[str, int], float] = defaultdict(float)
+    for choice in inputs.residents_choices:
+        if choice.intervention is None:
+            continue
+        hours = inputs.intervention(choice.intervention).volunteer_hours_per_participant
+        needed[(choice.place, choice.year)] += choice.participants * hours
+    return [
+        dataclasses.replace(pool, hours=max(0.0, pool.hours - needed[(pool.place, pool.year)]))
+        if needed.get((pool.place, pool.year))
+        else pool
+        for pool in inputs.volunteer_pools
+    ]
 
 
 def _less_served(inputs: PlanningInputs) -> list[Place]:
@@ -160,11 +180,15 @@ def residents_outcome(
     objective: float,
     gain: Any,
     solve_plain: Any,
+    *,
+    proven: bool = True,
 ) -> ResidentsOutcome:
     """What residents chose, what it cost, and what their choice cost the optimised value.
 
     ``solve_plain`` solves the same scenario with nothing set aside and returns its objective
-    (None when it finds no plan)."""
+    (None when it finds no plan) and whether the solver proved that plan best. ``proven`` says
+    whether it proved this plan best. A cost is stated only when both are proven: the
+    difference of two plans the solver stopped early on would not hold when re-solved."""
     chosen = []
     value_of_choices = 0.0
     for choice in asked.residents_choices:
@@ -183,7 +207,22 @@ def residents_outcome(
         )  # fmt: skip
     set_aside = sum(item.amount for item in asked.set_asides)
     spent = sum(choice.cost for choice in asked.residents_choices)
-    without = solve_plain()
+    without, plain_proven = solve_plain()
+    if without is not None and not (proven and plain_proven):
+        unproven = "this plan" if not proven else "the plan with that money optimised too"
+        return ResidentsOutcome(
+            set_aside=round(set_aside, 2),
+            spent=round(spent, 2),
+            chosen=tuple(chosen),
+            value_of_choices=round(value_of_choices, 2),
+            optimised_without=None,
+            cost_to_optimised=None,
+            sentence=(
+                f"Residents chose projects costing {money(spent)} of the {money(set_aside)} set "
+                f"aside; the solver did not prove {unproven} best within its time limit, so "
+                "what their choice cost the optimised value is not stated."
+            ),
+        )
     if gain.target:
         return _target_outcome(asked, chosen, set_aside, spent, objective, without, model)
     cost = None if without is None else round(without - (objective + value_of_choices), 2)

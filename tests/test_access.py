@@ -320,6 +320,7 @@ ACCESS: dict[str, Access] = {
             ),
             "consultation": ("create_consultation", "delete_consultation", "list_consultations"),
             "need": ("read_need",),
+            "ballots": ("list_ballots", "read_count"),
             **{
                 group: tuple(f"{verb}_{one}" for verb in ("create", "delete", "read", "update"))
                 + (f"list_{group}",)

@@ -52,6 +52,10 @@ def test_round_trip_changes_nothing(demo_app: Flask) -> None:
         assert outcome.ok and outcome.applied
         assert outcome.total("create") == outcome.total("update") == 0
         assert outcome.total("unchanged") > 200
+        # The demo's community records go round too: its indicators, volunteers and providers.
+        unchanged = {sheet: same for sheet, _new, _changed, same in outcome.counts()}
+        community = ("Risk indicators", "Indicator values", "Volunteers", "Providers")
+        assert all(unchanged[sheet] > 0 for sheet in community), unchanged
         assert audit_count(session) == events + 1  # only the import itself is recorded
         last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert last.action == "import" and "inputs.xlsx" in last.summary

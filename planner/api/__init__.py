@@ -4,6 +4,7 @@ shape, and an OpenAPI 3 document generated from these views (served at /api/v1/o
 from flask_openapi3 import APIBlueprint
 
 from planner.api.analyses import bp as analyses_bp
+from planner.api.ballots import bp as ballots_bp
 from planner.api.community import COMMUNITY_BLUEPRINTS
 from planner.api.delivery import DELIVERY_BLUEPRINTS
 from planner.api.inputs import INPUT_BLUEPRINTS
@@ -27,4 +28,5 @@ API_BLUEPRINTS: list[APIBlueprint] = [
     evidence_bp,
     replans_bp,
     *COMMUNITY_BLUEPRINTS,
+    ballots_bp,
 ]

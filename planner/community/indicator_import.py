@@ -20,6 +20,7 @@ from models import Place
 from models.indicator import RiskIndicator
 from planner.audit.service import Actor, record_change
 from planner.community.indicators import refresh_need, save_value
+from planner.excel.import_reader import ImportRefused, check_is_xlsx
 from planner.inputs.validation import InputError, by_name, saving
 
 MAX_ROWS = 5000
@@ -44,6 +45,12 @@ def read_table(filename: str, content: bytes) -> list[list[str]]:
             ) from None
         return [row for row in csv.reader(io.StringIO(text))]
     if name.endswith(".xlsx"):
+        try:
+            # The inputs import's checks first: an old .xls, macros, or a workbook that would
+            # unpack past the size limit is refused in words before openpyxl reads any of it.
+            check_is_xlsx(content, template="the indicator layout described on this page")
+        except ImportRefused as refused:
+            raise InputError({"file": str(refused)}) from None
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -4,6 +4,7 @@ need index recalculated alike), and the records a sheet leaves out found for del
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -222,6 +223,16 @@ def community_absent(
                 ).all()
             )
             depends = f"its {counted(count, 'value')} go with it" if count else ""
+            # Deleting it would delete the values its rows on the values sheet just gave.
+            listed = len(
+                [v for _r, v in readable.get(INDICATOR_VALUES.name, [])
+                 if name_key(v["indicator"]) == name_key(measure.name)]
+            )  # fmt: skip
+            needed = (
+                f"the Indicator values sheet still gives its value in {counted(listed, 'place')}"
+                if listed
+                else ""
+            )
             absent.append(
                 Absent(
                     RISK_INDICATORS.name,
@@ -229,7 +240,7 @@ def community_absent(
                     measure.id,  # type: ignore[arg-type]
                     delete_indicator,
                     depends,
-                    "",
+                    needed,
                 )
             )
     if VOLUNTEERS.name in parsed_rows:
@@ -249,3 +260,33 @@ def community_absent(
                 label = f"{programme} · {found.name}"
                 absent.append(Absent(PROVIDERS.name, label, found.id, delete_provider, "", ""))  # type: ignore[arg-type]
     return absent
+
+
+def named_on_community_sheets(absent: list[Absent], readable: dict[str, Rows]) -> list[Absent]:
+    """Places and interventions the workbook leaves out but whose community rows it still gives
+    (volunteers or indicator values in a place, providers of an intervention) are not deleted:
+    deleting them would delete the rows the same workbook just gave."""
+    naming = {
+        "Places": ((VOLUNTEERS, "place"), (INDICATOR_VALUES, "place")),
+        "Interventions": ((PROVIDERS, "intervention"),),
+    }
+    kept: list[Absent] = []
+    for record in absent:
+        sheets = [
+            sheet.name
+            for sheet, field in naming.get(record.sheet, ())
+            if any(
+                name_key(values[field]) == name_key(record.label)
+                for _row, values in readable.get(sheet.name, [])
+            )
+        ]
+        if sheets and not record.needed:
+            which = " and ".join(sheets)
+            reason = (
+                f"the {which} sheet still names it"
+                if len(sheets) == 1
+                else f"the {which} sheets still name it"
+            )
+            record = dataclasses.replace(record, needed=reason)
+        kept.append(record)
+    return kept

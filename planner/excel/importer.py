@@ -15,7 +15,11 @@ from models import AuditEvent, CostShare, DemandType, Partner
 from planner.audit.service import Actor
 from planner.excel import import_rows
 from planner.excel import input_tables as tables
-from planner.excel.community_sheets import COMMUNITY_ROWS, community_absent
+from planner.excel.community_sheets import (
+    COMMUNITY_ROWS,
+    community_absent,
+    named_on_community_sheets,
+)
 from planner.excel.import_contracts import ContractMatch, match_contracts
 from planner.excel.import_deletions import delete_absent, find_absent, listed_only
 from planner.excel.import_outcome import (
@@ -134,7 +138,9 @@ class Importer:
             table.name for table in tables.INPUT_SHEETS if table.name not in parsed.sheets
         ]
         absent = community_absent(self.session, parsed.rows, rows)
-        absent += find_absent(self.session, parsed.rows, rows, self.matched_contracts)
+        absent += named_on_community_sheets(
+            find_absent(self.session, parsed.rows, rows, self.matched_contracts), rows
+        )
         if self.delete_missing is False:
             self.outcome.missing = listed_only(absent)
             return

@@ -82,8 +82,8 @@ def _write_about(sheet: Worksheet) -> None:
         "them as they are. Hover over a column name to read what it means.",
         "Names identify records: a row whose name already exists updates that record, a new "
         "name creates one (names are compared ignoring capitals, extra spaces and look-alike "
-        "letters). Nothing is "
-        "deleted by an import.",
+        "letters). A record that a sheet leaves out is deleted only if you tick the box to on "
+        "the import's preview; a sheet left out of the workbook leaves its records as they are.",
         ABOUT_CONTRACTS,
         "Money is in pounds. Financial years are written like 2026/27. Lists go in one cell, "
         "separated by commas.",

@@ -111,6 +111,8 @@ def test_the_template_has_the_community_sheets_with_their_columns() -> None:
     assert '"Voluntary and community sector,Public sector,Private sector"' in sectors
     about = [row[0] for row in workbook["About"].iter_rows(values_only=True)]
     assert all(name in about for name in COMMUNITY)
+    # The About sheet says when an import deletes (it used to say it never did).
+    assert any("deleted only if you tick the box" in str(line) for line in about)
 
 
 def test_export_then_import_changes_nothing(app: Flask) -> None:
@@ -246,3 +248,44 @@ def test_left_out_rows_are_deleted_only_when_asked_and_a_missing_sheet_keeps_its
         outcome = apply_import(session, no_sheet, delete_missing=True)
         assert outcome.ok and outcome.missing_sheets == ["Volunteers"]
         assert len(session.exec(select(VolunteerPool)).all()) == 1
+
+
+def test_an_indicator_whose_values_are_still_on_their_sheet_is_not_deleted(app: Flask) -> None:
+    """Leaving out Child poverty's row but not its values: deleting it would delete the values
+    the same workbook gives, so the import refuses to, in words, and saves nothing."""
+    with app.app_context(), new_session() as session:
+        seed(session)
+        content = without_row(build_current_inputs_workbook(session), "Risk indicators", 2)
+        listed = preview_import(session, content)
+        (missing,) = listed.missing
+        assert (missing.sheet, missing.label) == ("Risk indicators", "Child poverty")
+        assert missing.refused == "the Indicator values sheet still gives its value in 2 places"
+        outcome = apply_import(session, content, delete_missing=True)
+        assert not outcome.ok and not outcome.applied
+        assert any(
+            p.sheet == "Risk indicators" and "still gives its value in 2 places" in p.reason
+            for p in outcome.problems
+        )
+        assert len(session.exec(select(RiskIndicator)).all()) == 2
+
+
+def test_a_place_or_intervention_its_community_rows_still_name_is_not_deleted(
+    app: Flask,
+) -> None:
+    """North left off the Places sheet while the Volunteers and Indicator values sheets still
+    name it; Mentoring left off Interventions while Providers names it: neither is deleted
+    (that would delete the rows the same workbook gives), and the reason is in words."""
+    with app.app_context(), new_session() as session:
+        seed(session)
+        content = build_current_inputs_workbook(session)
+        places = rows_of(content, "Places")
+        north = next(n for n, row in enumerate(places, start=1) if row[0] == "North")
+        fewer = without_row(without_row(content, "Places", north), "Interventions", 2)
+        listed = {(m.sheet, m.label): m.refused for m in preview_import(session, fewer).missing}
+        assert listed[("Places", "North")] == (
+            "the Volunteers and Indicator values sheets still name it"
+        )
+        assert listed[("Interventions", "Mentoring")] == "the Providers sheet still names it"
+        outcome = apply_import(session, fewer, delete_missing=True)
+        assert not outcome.ok
+        assert len(session.exec(select(Place)).all()) == 2

@@ -159,3 +159,23 @@ def test_demo_need_comes_from_sourced_indicators(demo_app: Flask) -> None:
         assert all(i.source and i.as_at and i.illustrative for i in indicators)
         places = session.exec(select(Place)).all()
         assert sum(p.need_index for p in places) / len(places) == pytest.approx(1.0, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old-style Excel 97-2003 file"),
+        (b"Place,Children in need\n", "not a spreadsheet"),
+        (b"", "The file is empty"),
+    ],
+)
+def test_an_indicator_workbook_that_is_not_a_plain_xlsx_is_refused_in_words(
+    app: Flask, content: bytes, words: str
+) -> None:
+    """The checks the inputs import makes before any parser reads a workbook."""
+    _two_places(app)
+    with app.app_context(), new_session() as session:
+        with pytest.raises(InputError) as refused:
+            import_values(session, "values.xlsx", content)
+        assert words in refused.value.errors["file"]
+        assert session.exec(select(IndicatorValue)).all() == []

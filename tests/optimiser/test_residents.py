@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from optimiser_builders import intervention, partnership, simple_rules
 
-from optimiser import BudgetLine, InputError, Partner, ResidentsChoice, SetAside, optimise
+from optimiser import (
+    BudgetLine,
+    InputError,
+    Partner,
+    ResidentsChoice,
+    SetAside,
+    VolunteerPool,
+    optimise,
+)
 
 ONE_PARTNER = (Partner("p", "Partner P"),)
 
@@ -74,3 +82,27 @@ def test_choices_beyond_the_set_aside_are_refused():
             simple_rules(),
             compare_pooling=False,
         )
+
+
+def test_volunteer_hours_residents_projects_need_are_not_given_twice():
+    """A needs 2 volunteer hours a participant; Halifax has 60 hours in 2026. Residents chose A
+    for 10 people (£100 of £100 set aside), using 20 of the hours. The pool keeps £900 and 40
+    hours: A for 20 people (£200, 80 avoided), B with £700 (35 people, 175): 255. Had the
+    hours been given twice, A would take 30 people: 295."""
+    inputs = partnership(
+        (BudgetLine("p", 2026, 1000),),
+        (
+            intervention("a", 10, 4, volunteer_hours_per_participant=2),
+            intervention("b", 20, 5),
+        ),
+        partners=ONE_PARTNER,
+        set_asides=(SetAside("l", 2026, 100),),
+        residents_choices=(ResidentsChoice("l", 2026, "A for 10", 100, "a", 10),),
+        volunteer_pools=(VolunteerPool("l", 2026, 60, hours_per_volunteer=20),),
+    )
+    plan = optimise(inputs, simple_rules(), compare_pooling=False)
+    people = {a.intervention: a.participants for a in plan.allocations}
+    assert people == pytest.approx({"a": 20, "b": 35})
+    assert plan.objective == pytest.approx(255)
+    (use,) = plan.volunteers
+    assert use.hours_available == pytest.approx(40)

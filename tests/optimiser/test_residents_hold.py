@@ -102,3 +102,28 @@ def test_in_target_mode_the_choice_counts_towards_the_target_and_its_cost_is_mon
         "what they avoid counts towards the target, and reaching it this way costs £112.50 "
         "more than optimising that money too would."
     )
+
+
+@pytest.mark.parametrize("plan_proven", [True, False])
+def test_no_cost_is_stated_when_either_plan_was_not_proven_best(plan_proven: bool) -> None:
+    """A solver stopped by its time limit gives a plan it did not prove best: the difference
+    between two such plans would not hold when re-solved, so the sentence states no figure."""
+    from optimiser.build import build
+    from optimiser.planning import planned_inputs
+    from optimiser.residents import residents_outcome
+    from optimiser.wording import Gain
+
+    asked, rules = _inputs(True), simple_rules()
+    planned = planned_inputs(asked, rules)
+    model = build(planned, rules)
+    outcome = residents_outcome(
+        asked, model, 520.0, Gain(planned, rules), lambda: (640.0, plan_proven is False),
+        proven=plan_proven,
+    )  # fmt: skip
+    assert outcome.cost_to_optimised is None and outcome.optimised_without is None
+    which = "the plan with that money optimised too" if plan_proven else "this plan"
+    assert outcome.sentence == (
+        "Residents chose projects costing £300 of the £300 set aside; the solver did not "
+        f"prove {which} best within its time limit, so what their choice cost the optimised "
+        "value is not stated."
+    )
