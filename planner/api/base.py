@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from models.vocabulary import Role
 from planner.api.errors import ApiProblem, ErrorResponse, error_response, problem_response
-from planner.auth.service import SignedInUser, signed_in
+from planner.auth.service import SignedInUser
 from planner.db import get_session
 from planner.extensions import csrf
 from planner.inputs.validation import InputError, InputNotFound
@@ -86,8 +86,7 @@ def _sign_in_by_token() -> None:
                 "Create a token on the planner's API tokens page."
             },
         )
-    session = get_session()
-    user = user_for_token(session, secret.strip())
+    user = user_for_token(get_session(), secret.strip())
     if user is None:
         raise ApiProblem(
             401,
@@ -96,7 +95,7 @@ def _sign_in_by_token() -> None:
                 "account closed. Create a new token on the API tokens page."
             },
         )
-    g.api_user = signed_in(session, user)
+    g.api_user = user
 
 
 def api_user(*roles: Role) -> SignedInUser:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
+from typing import Any
 
 from flask_login import UserMixin
 from pydantic import ValidationError
+from sqlalchemy import Row, bindparam
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -24,7 +26,7 @@ from planner.security.sessions import end_every_session, session_id
 class SignedInUser(UserMixin):
     """The session's view of a user: just what pages need, detached from the database."""
 
-    def __init__(self, user: User, place_ids: list[int]) -> None:
+    def __init__(self, user: User | Row[Any], place_ids: list[int]) -> None:
         if user.id is None:
             raise ValueError("Only a saved user can sign in")
         self.id: int = user.id
@@ -55,21 +57,34 @@ def load_signed_in_user(session: Session, user_id: int, version: int) -> SignedI
     """The user with this id as signed in, or None for no such user, a deactivated one, or a
     session signed in under an older session version (ended by sign-out, a new password or
     deactivation)."""
-    # One query per request: the user, the places they lead and the data generation (which
-    # tells kept pages whether they are still up to date: planner.core.page_cache).
-    rows = session.exec(
-        select(User, UserPlace.place_id, generation_query())
-        .outerjoin(UserPlace, col(UserPlace.user_id) == col(User.id))
-        .where(User.id == user_id)
-        .order_by(col(UserPlace.place_id))
-    ).all()
+    # One query per request, its columns only (no ORM object to build): the user, the places
+    # they lead and the data generation (planner.core.page_cache: are kept pages up to date).
+    rows = session.connection().execute(_SIGNED_IN, {"user_id": user_id}).all()
     if not rows:
         return None
-    user, _place, generation = rows[0]
-    note_request_generation(generation)
+    user = rows[0]
+    note_request_generation(user.generation)
     if not user.active or (user.session_version or 1) != version:
         return None
-    return SignedInUser(user, [place for _user, place, _generation in rows if place is not None])
+    return SignedInUser(user, [row.place_id for row in rows if row.place_id is not None])
+
+
+_SIGNED_IN = (
+    select(  # type: ignore[call-overload]
+        User.id,
+        User.email,
+        User.name,
+        User.role,
+        User.active,
+        User.session_version,
+        User.must_change_password,
+        UserPlace.place_id,
+        generation_query().label("generation"),
+    )
+    .outerjoin(UserPlace, col(UserPlace.user_id) == col(User.id))
+    .where(col(User.id) == bindparam("user_id"))
+    .order_by(col(UserPlace.place_id))
+)
 
 
 def signed_in(session: Session, user: User) -> SignedInUser:

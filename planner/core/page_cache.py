@@ -30,6 +30,7 @@ import os
 import re
 import struct
 import threading
+import time
 import uuid
 import zlib
 from collections import OrderedDict
@@ -54,6 +55,11 @@ KEPT_IN_MEMORY = 64
 KEPT_ON_DISK = 2000
 FOLDER = "page-cache"
 LEVEL = 6
+# A reader's filled copy of a page is sent again for a minute at most: its form token stays
+# valid far longer (the session's token, signed when filled), and in a minute it costs little
+# to fill again.
+FILLED_SECONDS = 60
+FILLED_BYTES = 32 * 1024 * 1024
 # The holes a page's per-person parts leave, and how each is filled in when the page is sent.
 HOLES = ("csrf", "name")
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, unknown OS
@@ -166,6 +172,9 @@ class PageCache:
         self._memory: OrderedDict[PageKey, KeptPage] = OrderedDict()
         self._lock = threading.Lock()
         self._rendering: dict[PageKey, threading.Lock] = {}
+        # Readers' filled copies, by tag: (when filled, body); at most FILLED_BYTES in all.
+        self._filled: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._filled_bytes = 0
 
     def _path(self, key: PageKey) -> Path:
         return self.folder / f"{key.file_prefix()}{self.epoch}-{key.generation}.page"
@@ -212,6 +221,30 @@ class PageCache:
             for path in files[: len(files) - KEPT_ON_DISK]:
                 path.unlink(missing_ok=True)
 
+    def filled(self, tag: str) -> bytes | None:
+        with self._lock:
+            found = self._filled.get(tag)
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > FILLED_SECONDS:
+                self._drop_filled(tag)
+                return None
+            self._filled.move_to_end(tag)
+            return found[1]
+
+    def keep_filled(self, tag: str, body: bytes) -> None:
+        with self._lock:
+            if tag in self._filled:
+                self._drop_filled(tag)
+            self._filled[tag] = (time.monotonic(), body)
+            self._filled_bytes += len(body)
+            while self._filled_bytes > FILLED_BYTES and self._filled:
+                self._drop_filled(next(iter(self._filled)))
+
+    def _drop_filled(self, tag: str) -> None:
+        _when, body = self._filled.pop(tag)
+        self._filled_bytes -= len(body)
+
     @contextmanager
     def rendering(self, key: PageKey) -> Iterator[None]:
         """One thread of this process renders a page at a time: the others wait for it and
@@ -227,6 +260,8 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._memory.clear()
+            self._filled.clear()
+            self._filled_bytes = 0
         for path in self.folder.glob("*.page"):
             path.unlink(missing_ok=True)
 
@@ -262,13 +297,17 @@ def kept_page(page: str, subject: int, render: Render) -> ResponseReturnValue:
     kept = _kept_or_rendered(key, lambda: _render_with_holes(render))
     if isinstance(kept, BaseResponse):
         return kept
-    fills = {
-        "csrf": str(escape(generate_csrf())).encode(),
-        "name": str(escape(current_user.name)).encode(),
-    }
-    tag = etag_of(
-        kept.digest, current_user.get_id(), current_user.name, session.get("csrf_token", "")
-    )
+    token_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if not session.get(token_field):
+        generate_csrf()  # the page's forms need the session's token: it gets one now
+    tag = etag_of(kept.digest, current_user.get_id(), current_user.name, session[token_field])
+
+    def fills() -> dict[str, bytes]:
+        return {
+            "csrf": str(escape(generate_csrf())).encode(),
+            "name": str(escape(current_user.name)).encode(),
+        }
+
     return _send(kept, tag, fills)
 
 
@@ -283,12 +322,12 @@ def kept_answer(page: str, subject: int, render: Render, mimetype: str) -> Respo
     key = _key(page, subject, "")
     if key is None:
         fresh = rendered()
-        return fresh if isinstance(fresh, BaseResponse) else _send(fresh, fresh.digest, {})
+        return fresh if isinstance(fresh, BaseResponse) else _send(fresh, fresh.digest, dict)
 
     kept = _kept_or_rendered(key, rendered)
     if isinstance(kept, BaseResponse):
         return kept
-    return _send(kept, kept.digest, {})
+    return _send(kept, kept.digest, dict)
 
 
 def _key(page: str, subject: int, role: str) -> PageKey | None:
@@ -339,18 +378,24 @@ def _render_with_holes(render: Render) -> KeptPage | BaseResponse:
     return KeptPage.of(answer, "text/html", marker)
 
 
-def _send(kept: KeptPage, tag: str, fills: dict[str, bytes]) -> Response:
+def _send(kept: KeptPage, tag: str, fills: Callable[[], dict[str, bytes]]) -> Response:
+    """The page with its holes filled: the same reader's copy of this page, if sent lately,
+    is sent again as it was (its tag names the page, the reader and their form token)."""
     compressed = request.accept_encodings.quality("gzip") > 0
     # The compressed body has a tag of its own, as planner.core.compression gives it; that
     # module turns it back into the plain tag in a browser's If-None-Match before views see it.
     sent_tag = f"{tag}-gzip" if compressed else tag
     if tag in request.if_none_match or sent_tag in request.if_none_match:
         response = make_response("", 304)
-    elif compressed:
-        response = Response(kept.gzipped(fills), mimetype=kept.mimetype)
-        response.headers["Content-Encoding"] = "gzip"
     else:
-        response = Response(kept.body(fills), mimetype=kept.mimetype)
+        cache = page_cache()
+        body = cache.filled(sent_tag)
+        if body is None:
+            body = kept.gzipped(fills()) if compressed else kept.body(fills())
+            cache.keep_filled(sent_tag, body)
+        response = Response(body, mimetype=kept.mimetype)
+        if compressed:
+            response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     response.set_etag(sent_tag)
     response.headers["Cache-Control"] = "private, no-cache"

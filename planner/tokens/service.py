@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from models import ApiToken, User
+from models import ApiToken, User, UserPlace
 from models.fields import field_errors, utc_now
 from models.token import ApiTokenCreate
 from planner.audit.service import Actor, record_change
+from planner.auth.service import SignedInUser
 from planner.core.generation import generation_query, note_request_generation
 
 TOKEN_PREFIX = "pcp_"
@@ -109,30 +111,50 @@ def active_tokens(session: Session, user_id: int) -> list[ApiToken]:
     return [token for token in user_tokens(session, user_id) if token.revoked_at is None]
 
 
-def user_for_token(session: Session, secret: str) -> User | None:
-    """The active user a presented token belongs to, or None if the token is unknown, revoked,
-    or its user has been deactivated. Notes when the token was last used."""
+def user_for_token(session: Session, secret: str) -> SignedInUser | None:
+    """The active user a presented token belongs to, as signed in, or None if the token is
+    unknown, revoked, or its user has been deactivated. Notes when the token was last used."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    # One query: the token, its user and the data generation (for kept answers).
-    found = session.exec(
-        select(ApiToken, User, generation_query())
-        .join(User, col(User.id) == col(ApiToken.user_id))
-        .where(ApiToken.token_hash == hash_token(secret))
-    ).first()
-    if found is None:
+    rows = session.connection().execute(_TOKEN_USER, {"token_hash": hash_token(secret)}).all()
+    if not rows:
         return None
-    token, user, generation = found
-    note_request_generation(generation)
-    if token.revoked_at is not None or not user.active:
+    found = rows[0]
+    note_request_generation(found.generation)
+    if found.revoked_at is not None or not found.active:
         return None
     now = utc_now()
     # Write at most once a minute, so busy integrations do not write on every request.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        token.last_used_at = now
-        session.add(token)
+    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+        session.execute(
+            update(ApiToken).where(col(ApiToken.id) == found.token_id).values(last_used_at=now)
+        )
         session.commit()
-    return user
+    return SignedInUser(found, [row.place_id for row in rows if row.place_id is not None])
+
+
+# One query per API request, its columns only: the token, its user, the places they lead and the
+# data generation (planner.core.page_cache: are kept answers up to date).
+_TOKEN_USER = (
+    select(  # type: ignore[call-overload]
+        col(ApiToken.id).label("token_id"),
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        User.id,
+        User.email,
+        User.name,
+        User.role,
+        User.active,
+        User.session_version,
+        User.must_change_password,
+        UserPlace.place_id,
+        generation_query().label("generation"),
+    )
+    .join(User, col(User.id) == col(ApiToken.user_id))
+    .outerjoin(UserPlace, col(UserPlace.user_id) == col(User.id))
+    .where(col(ApiToken.token_hash) == bindparam("token_hash"))
+    .order_by(col(UserPlace.place_id))
+)
 
 
 def _public(token: ApiToken) -> dict[str, Any]:
