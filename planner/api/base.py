@@ -11,11 +11,19 @@ from typing import Any
 
 from flask import g, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.exc import DataError, IntegrityError
 
+from models.fields import plain_numbers
 from models.vocabulary import Role
-from planner.api.errors import ApiProblem, ErrorResponse, error_response, problem_response
+from planner.api.errors import (
+    ERROR_CONTENT,
+    NOT_AS_DOCUMENTED,
+    ApiProblem,
+    ErrorResponse,
+    error_response,
+    problem_response,
+)
 from planner.auth.service import SignedInUser, signed_in
 from planner.db import get_session
 from planner.extensions import csrf
@@ -34,16 +42,18 @@ SECURITY_SCHEMES = {
 }
 
 # Every operation may answer with these, in the one error shape.
-COMMON_RESPONSES: dict[int, type[BaseModel]] = {
+COMMON_RESPONSES: dict[int, Any] = {
     401: ErrorResponse,
     403: ErrorResponse,
     404: ErrorResponse,
-    422: ErrorResponse,
+    422: {"description": NOT_AS_DOCUMENTED, "content": ERROR_CONTENT},
 }
 
 
 class IdPath(BaseModel):
     """A record's id in the address."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     id: int = Field(ge=1, le=2_147_483_647)
 
