@@ -27,7 +27,7 @@ from planner.api.errors import (
 from planner.auth.service import SignedInUser, signed_in
 from planner.db import get_session
 from planner.extensions import csrf
-from planner.inputs.validation import InputError, InputNotFound
+from planner.inputs.validation import InputConflict, InputError, InputNotFound
 from planner.tokens.service import user_for_token
 
 API_PREFIX = "/api/v1"
@@ -72,6 +72,7 @@ def api_blueprint(name: str, tag: str, description: str) -> APIBlueprint:
     csrf.exempt(blueprint)
     blueprint.before_request(_sign_in_by_token)
     blueprint.register_error_handler(ApiProblem, problem_response)
+    blueprint.register_error_handler(InputConflict, _input_conflict)
     blueprint.register_error_handler(InputError, _input_error)
     blueprint.register_error_handler(InputNotFound, _not_found)
     blueprint.register_error_handler(DataError, _out_of_range)
@@ -126,6 +127,11 @@ def api_user(*roles: Role) -> SignedInUser:
 def _input_error(error: InputError) -> Any:
     get_session().rollback()
     return error_response(422, error.errors)
+
+
+def _input_conflict(error: InputConflict) -> Any:
+    get_session().rollback()
+    return error_response(409, error.errors)
 
 
 def _not_found(error: InputNotFound) -> Any:

@@ -63,7 +63,7 @@ RESOURCES = [
         RiskIndicator, RiskIndicatorPublic, RiskIndicatorCreate,
         indicators.create_indicator, indicators.update_indicator, indicators.delete_indicator,
         readers=ALL_ROLES,
-        rules=("another risk indicator already has that name",),
+        conflicts=True,
     ),
     Resource(
         "indicator-values", "indicator value", "Indicator values",

@@ -159,7 +159,6 @@ def _update_capacity_override(
     )
 
 
-NAME_TAKEN = "another record of this kind already has that name (compared ignoring capitals, spacing and look-alike letters)"
 NO_SUCH_REFERENCE = "an id in the body names no such record (the error names the field)"
 
 PARTNER = Parent("partners", "partner", Partner, "partner_id")
@@ -172,17 +171,16 @@ RESOURCES = [
         "Organisations that contribute money: police, councils, NHS bodies, VRUs, funds.",
         Partner, PartnerPublic, PartnerCreate,
         inputs.create_partner, inputs.update_partner, inputs.delete_partner,
-
-        rules=(NAME_TAKEN,),
+        conflicts=True,
     ),
     Resource(
         "budget-lines", "budget line", "Budget lines",
         "Money a partner can put into the pool for one financial year.",
         BudgetLine, BudgetLinePublic, BudgetLineBody,
         _create_budget_line, _update_budget_line, inputs.delete_budget_line,
+        conflicts=True,
         rules=(
             NO_SUCH_REFERENCE,
-            "the partner already has a budget line for that year",
             "the minimum is above the maximum, or below what existing contracts commit",
             "a ring-fence category or district that nothing has",
             "a year in which the partner's commissioning window is closed, without "
@@ -205,8 +203,8 @@ RESOURCES = [
         DemandType, DemandTypeWithShares, DemandTypeBody,
         _create_demand_type, _update_demand_type, inputs.delete_demand_type,
         shown=_demand_type_shown,
+        conflicts=True,
         rules=(
-            NAME_TAKEN,
             NO_SUCH_REFERENCE,
             "cost shares that do not add up to 100%, or none at all",
             "a low or high unit cost on the wrong side of the unit cost",
@@ -217,8 +215,8 @@ RESOURCES = [
         "Programmes that can be commissioned: cost, capacity, evidence rating.",
         Intervention, InterventionPublic, InterventionCreate,
         inputs.create_intervention, inputs.update_intervention, inputs.delete_intervention,
+        conflicts=True,
         rules=(
-            NAME_TAKEN,
             "a range given by one end only, or with its ends the wrong way round",
             "a minimum cohort larger than the capacity",
         ),
@@ -229,9 +227,9 @@ RESOURCES = [
         InterventionEffect, InterventionEffectPublic, InterventionEffectBody,
         inputs.save_effect, inputs.update_effect, inputs.delete_effect,
         parent=INTERVENTION,
+        conflicts=True,
         rules=(
             NO_SUCH_REFERENCE,
-            "the intervention already has an effect on that demand type",
             "both a standard error and a low-high range, or a range the wrong way round",
         ),
     ),
@@ -240,7 +238,7 @@ RESOURCES = [
         "Where place-based teams deliver: district and need index.",
         Place, PlacePublic, PlaceCreate,
         inputs.create_place, inputs.update_place, inputs.delete_place,
-        rules=(NAME_TAKEN,),
+        conflicts=True,
     ),
     Resource(
         "populations", "eligible population", "Eligible populations",
@@ -248,7 +246,7 @@ RESOURCES = [
         PlacePopulation, PlacePopulationPublic, PlacePopulationBase,
         inputs.save_population, inputs.update_population, inputs.delete_population,
         parent=PLACE,
-        rules=("the place already has a population for that target group",),
+        conflicts=True,
     ),
     Resource(
         "capacity-overrides", "capacity override", "Capacity overrides",

@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel, col, select
 from models.fields import plain_numbers
 from models.vocabulary import Role
 from planner.api.base import IdPath, api_blueprint, api_user
-from planner.api.errors import refused_when
+from planner.api.errors import ErrorResponse, refused_when
 from planner.api.pagination import Page, PageQuery, paged
 from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
 from planner.auth.roles import EDITORS, READERS
@@ -62,6 +62,8 @@ class Resource:
     editors: tuple[Role, ...] = EDITORS
     # Rules a well-formed create or change can still break (listed in its 422 answer).
     rules: tuple[str, ...] = ()
+    # Whether its service refuses duplicates and deletions in use with 409 (InputConflict).
+    conflicts: bool = False
 
     @property
     def snake(self) -> str:
@@ -146,6 +148,8 @@ def add_resource(resource: Resource) -> APIBlueprint:
     owner = f" of a {resource.parent.label}" if resource.parent else ""
     list_path = {"path": IdPath} if resource.parent else {}
     refusals = refused_when(*resource.rules) if resource.rules else {}
+    # A name or year another record has (create, change), or a record still in use (delete).
+    conflicts = {409: ErrorResponse} if resource.conflicts else {}
     endpoints: list[tuple[Callable[..., Any], str, str, dict[str, Any], dict[int, Any], str]] = [
         (
             list_records,
@@ -160,7 +164,7 @@ def add_resource(resource: Resource) -> APIBlueprint:
             "post",
             list_rule,
             {"body": resource.body, **list_path},
-            {201: public, **refusals},
+            {201: public, **refusals, **conflicts},
             f"Add a {label}",
         ),
         (read_record, "get", item_rule, {"path": IdPath}, {200: public}, f"Read one {label}"),
@@ -169,10 +173,17 @@ def add_resource(resource: Resource) -> APIBlueprint:
             "patch",
             item_rule,
             {"path": IdPath, "body": changes, "header": IfMatch},
-            {200: public, **PRECONDITION_RESPONSES, **refusals},
+            {200: public, **PRECONDITION_RESPONSES, **refusals, **conflicts},
             f"Change a {label}",
         ),
-        (delete_record, "delete", item_rule, {"path": IdPath}, {204: None}, f"Delete a {label}"),
+        (
+            delete_record,
+            "delete",
+            item_rule,
+            {"path": IdPath},
+            {204: None, **conflicts},
+            f"Delete a {label}",
+        ),
     ]
     one = label.replace(" ", "_")
     names = {"list": snake, "create": one, "read": one, "update": one, "delete": one}

@@ -309,4 +309,26 @@ def test_business_rules_are_listed_in_the_document(client) -> None:
     ]
     assert len(listed) >= 30
     patch = paths["/api/v1/budget-lines/{id}"]["patch"]["responses"]
-    assert {"412", "428"} <= set(patch)
+    assert {"412", "428", "409"} <= set(patch)
+    assert "409" in paths["/api/v1/partners"]["post"]["responses"]
+    assert "409" in paths["/api/v1/partners/{id}"]["delete"]["responses"]
+
+
+def test_duplicates_and_records_in_use_are_409(client, partnership) -> None:
+    again = client.post("/api/v1/partners", json={"name": "KIRKLEES  council"}, headers=partnership)
+    assert again.status_code == 409 and again.json["errors"][0]["field"] == "name"
+    in_use = client.delete("/api/v1/partners/1", headers=partnership)
+    assert in_use.status_code == 409 and "budget line" in in_use.json["errors"][0]["message"]
+
+
+def test_feedback_for_a_place_that_does_not_exist_is_404(client, partnership) -> None:
+    feedback = {
+        "intervention_id": 1,
+        "year": 2026,
+        "respondents": "receiving",
+        "people_consulted": 5,
+        "consulted_on": "2026-05-01",
+        "rating": 3,
+    }
+    response = client.post("/api/v1/places/99/consultations", json=feedback, headers=partnership)
+    assert response.status_code == 404

@@ -163,7 +163,7 @@ def test_look_alike_names_collide(app: Flask, client) -> None:
         "Bradf\u03bfrd Council",
     ):
         response = client.post("/api/v1/partners", json={"name": look_alike}, headers=headers)
-        assert response.status_code == 422, look_alike
+        assert response.status_code == 409, look_alike
         assert (
             "There is already a partner called 'Bradford Council'"
             in response.json["errors"][0]["message"]
