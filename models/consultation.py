@@ -5,10 +5,11 @@ those receiving and those delivering interventions"."""
 from datetime import date
 from enum import StrEnum
 
-from pydantic import NaiveDatetime, field_validator
+from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
-from models.fields import utc_now, year_field
+from models.fields import plain_numbers, utc_now, year_field
+from models.text import note_text
 from models.timestamps import UtcTimestamp
 
 
@@ -34,6 +35,8 @@ RATING_WORDS = {
 
 
 class ConsultationBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     place_id: int
     intervention_id: int
     year: int = year_field(description="Financial year by its start year: 2026 means 2026/27.")
@@ -50,6 +53,8 @@ class ConsultationBase(SQLModel):
     @classmethod
     def _trimmed(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
+
+    _notes = field_validator("what_works", "what_to_change", mode="after")(note_text)
 
 
 class Consultation(ConsultationBase, table=True):

@@ -7,15 +7,18 @@ that relied on the old figures can be flagged and re-solved to show what would m
 from datetime import date
 from decimal import Decimal
 
-from pydantic import NaiveDatetime, model_validator
+from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
-from models.fields import optional_money_field, utc_now
+from models.fields import optional_money_field, plain_numbers, utc_now
+from models.text import note_text, one_line_text
 from models.timestamps import UtcTimestamp
 from models.vocabulary import EVIDENCE_RATINGS
 
 
 class EvidenceChangeBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     intervention_id: int
     evidence_rating: str | None = Field(
         default=None, max_length=4, description="The new rating on the EIF Guidebook scale."
@@ -32,6 +35,9 @@ class EvidenceChangeBase(SQLModel):
     )
     source_date: date = Field(description="When the source was published.")
     note: str = Field(default="", max_length=1000)
+
+    _one_line = field_validator("source", mode="after")(one_line_text)
+    _notes = field_validator("note", mode="after")(note_text)
 
     @model_validator(mode="after")
     def _one_change(self) -> "EvidenceChangeBase":

@@ -19,6 +19,8 @@ MONEY_DIGITS = 14
 MONEY_PLACES = 2
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
+# A list of financial years, as the API's document states it.
+YEAR_ITEMS = {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
 
 
 def utc_now() -> datetime:
@@ -119,7 +121,8 @@ _PLAIN_REASONS = {
     "missing_argument": "is required",
 }
 # Numbers that are shares typed as percentages, not money: their messages say so.
-PERCENT_FIELDS = ("share_percent",)
+PERCENT_FIELDS = ("share_percent", "overspend_percent", "underspend_percent")
+PERCENT_REASON = "must be a percentage with at most 2 decimal places, such as 33.33"
 
 
 def field_errors(error: ValidationError) -> dict[str, str]:
@@ -132,17 +135,17 @@ def field_errors(error: ValidationError) -> dict[str, str]:
         field = ".".join(str(part) for part in problem.get("loc", ())) or "__all__"
         template = _PLAIN_REASONS.get(problem["type"])
         last = str(problem.get("loc", ("",))[-1]) if problem.get("loc") else ""
+        if last in PERCENT_FIELDS and problem["type"] in (
+            "decimal_max_places",
+            "decimal_parsing",
+            "decimal_type",
+        ):
+            template = PERCENT_REASON
         if problem.get("input") is None and problem["type"].endswith("_type"):
             # A null where a value belongs: say what to send instead.
             template = "must have a value, not null" + (
                 f" ({template.removeprefix('must be ')})" if template else ""
             )
-        elif last in PERCENT_FIELDS and problem["type"] in (
-            "decimal_max_places",
-            "decimal_parsing",
-            "decimal_type",
-        ):
-            template = "must be a percentage with at most 2 decimal places, such as 33.33"
         elif last in ("page", "per_page") and problem["type"] == "extra_forbidden":
             template = "is not a paging parameter here: lists are paged with limit and offset"
         if (
@@ -184,6 +187,9 @@ def _numeric(annotation: object) -> bool:
 
 def _plain(value: object) -> object:
     """The value, or a text pydantic refuses as a number (so the error names the field)."""
+    if isinstance(value, bool):
+        # JSON's true and false are not 1 and 0 to a commissioner.
+        return NOT_A_NUMBER
     if isinstance(value, str) and not is_plain_number(value):
         return NOT_A_NUMBER
     if isinstance(value, float) and not math.isfinite(value):

@@ -2,15 +2,18 @@
 exclusions), each with its source and date, and the weight the partnership gives it in the need
 index that the need floor uses."""
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.fields import strip_text
+from models.fields import plain_numbers, strip_text
+from models.text import note_text, one_line_text, web_address
 from models.versioning import Versioned
 
 
 class RiskIndicatorBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     name: str = Field(min_length=1, max_length=120, unique=True, index=True)
     unit: str = Field(
         min_length=1,
@@ -35,17 +38,11 @@ class RiskIndicatorBase(SQLModel):
     )
     description: str = Field(default="", max_length=2000)
 
-    _strip = field_validator("name", "unit", "source", "source_url", "as_at", mode="before")(
-        strip_text
-    )
-
-    @field_validator("source_url")
-    @classmethod
-    def _web_address(cls, value: str) -> str:
-        # Only web addresses become links: a javascript: or data: address would run in the page.
-        if value and not value.lower().startswith(("https://", "http://")):
-            raise ValueError("must be a web address starting https:// or http://")
-        return value
+    _strip = field_validator("name", "unit", "source", "as_at", mode="before")(strip_text)
+    _one_line = field_validator("name", "unit", "source", "as_at", mode="after")(one_line_text)
+    _notes = field_validator("description", mode="after")(note_text)
+    # Only web addresses become links: a javascript: or data: address would run in the page.
+    _link = field_validator("source_url", mode="before")(web_address)
 
 
 class RiskIndicator(RiskIndicatorBase, Versioned, table=True):
@@ -63,6 +60,8 @@ class RiskIndicatorPublic(RiskIndicatorBase):
 
 class IndicatorValueBase(SQLModel):
     """One indicator's value in one place. Higher values mean more need."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     place_id: int
     indicator_id: int

@@ -65,6 +65,7 @@ class InterventionBase(SQLModel):
     evidence_rating: str = Field(
         default="NL2",
         description="Early Intervention Foundation Guidebook rating: 4, 3, 2, NL2 or NE, with an optional +.",
+        schema_extra={"json_schema_extra": {"enum": list(EVIDENCE_RATINGS)}},
     )
     cost_rating: int | None = Field(default=None, ge=1, le=5)
     rating_source: str = Field(default="", max_length=300)
@@ -144,7 +145,15 @@ class InterventionEffectBase(SQLModel):
     _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     reduction_per_participant: float = Field(ge=0, le=1000)
-    years_after: list[int] = json_list_field()
+    years_after: list[int] = json_list_field(
+        schema_extra={
+            "json_schema_extra": {
+                "minItems": 1,
+                "items": {"type": "integer", "minimum": 0, "maximum": 30},
+            }
+        },
+        description="Years after participation in which the effect arrives (0 to 30).",
+    )
     standard_error: float | None = Field(
         default=None, ge=0, le=1000, description="Standard error of the effect, in the same units."
     )

@@ -6,15 +6,18 @@ sets them beside the demand the agreed plan expected to avoid; it never claims t
 was caused by the plan, because without a comparison group it cannot know.
 """
 
-from pydantic import NaiveDatetime, model_validator
+from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.fields import utc_now, year_field
+from models.fields import plain_numbers, utc_now, year_field
+from models.text import note_text, one_line_text
 from models.timestamps import UtcTimestamp
 
 
 class OutcomeFigures(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     observed: float = Field(ge=0, le=1e9, description="Units of demand counted in the year.")
     baseline: float | None = Field(
         default=None,
@@ -24,6 +27,9 @@ class OutcomeFigures(SQLModel):
     )
     source: str = Field(default="", max_length=300, description="Where the count comes from.")
     notes: str = Field(default="", max_length=1000)
+
+    _one_line = field_validator("source", mode="after")(one_line_text)
+    _notes = field_validator("notes", mode="after")(note_text)
 
     @model_validator(mode="after")
     def _finite(self) -> "OutcomeFigures":

@@ -7,6 +7,9 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    YEAR_ITEMS,
     blank_to_none,
     broken_on,
     json_list_field,
@@ -71,7 +74,8 @@ class CommissioningCycleBase(SQLModel):
         ge=1, le=12, description="Month (1-12) in which the partner sets its budget."
     )
     open_years: list[int] = json_list_field(
-        description="Financial years (by start year) in which the partner can let or vary contracts."
+        description="Financial years (by start year) in which the partner can let or vary contracts.",
+        schema_extra={"json_schema_extra": {"items": YEAR_ITEMS}},
     )
     contract_length_years: int = Field(
         default=3, ge=1, le=10, description="Usual length of a contract the partner lets, in years."
@@ -81,8 +85,10 @@ class CommissioningCycleBase(SQLModel):
     @classmethod
     def years_in_range(cls, years: list[int]) -> list[int]:
         for year in years:
-            if not 2000 <= int(year) <= 2100:
-                raise ValueError(f"{year} is not a financial year between 2000/01 and 2100/01")
+            if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+                raise ValueError(
+                    f"{year} is not a financial year between {FIRST_YEAR}/01 and {LAST_YEAR}/01"
+                )
         return sorted({int(year) for year in years})
 
 
@@ -159,7 +165,10 @@ class ExistingContractBase(SQLModel):
 
     _plain_numbers = model_validator(mode="before")(plain_numbers)
 
-    years: list[int] = json_list_field(description="Financial years covered, by start year.")
+    years: list[int] = json_list_field(
+        description="Financial years covered, by start year.",
+        schema_extra={"json_schema_extra": {"minItems": 1, "items": YEAR_ITEMS}},
+    )
     annual_amount: Decimal = money_field(description="Amount committed in each of those years, £.")
     notes: str = Field(default="", max_length=500)
 
@@ -170,6 +179,11 @@ class ExistingContractBase(SQLModel):
     def at_least_one_year(cls, years: list[int]) -> list[int]:
         if not years:
             raise ValueError("name at least one financial year the contract covers")
+        for year in years:
+            if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+                raise ValueError(
+                    f"{year} is not a financial year between {FIRST_YEAR}/01 and {LAST_YEAR}/01"
+                )
         return sorted({int(year) for year in years})
 
 

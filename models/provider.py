@@ -4,10 +4,12 @@ expertise")."""
 
 from enum import StrEnum
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.fields import plain_numbers
+from models.text import one_line_text
 from models.versioning import Versioned
 
 
@@ -26,6 +28,8 @@ class Sector(StrEnum):
 
 
 class ProviderBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     intervention_id: int
     name: str = Field(min_length=1, max_length=160)
     sector: Sector
@@ -38,6 +42,8 @@ class ProviderBase(SQLModel):
     @classmethod
     def _trim(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
+
+    _one_line = field_validator("name", mode="after")(one_line_text)
 
 
 class Provider(ProviderBase, Versioned, table=True):

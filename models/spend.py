@@ -8,11 +8,12 @@ quarter share where neither is.
 
 from decimal import Decimal
 
-from pydantic import NaiveDatetime, model_validator
+from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.fields import optional_money_field, utc_now, year_field
+from models.fields import optional_money_field, plain_numbers, utc_now, year_field
+from models.text import note_text
 from models.timestamps import UtcTimestamp
 
 QUARTERS = (1, 2, 3, 4)
@@ -27,6 +28,8 @@ QUARTER_MONTHS = {
 class SpendFigures(SQLModel):
     """What a finance lead records for one quarter: the actual, a forecast, or both blank."""
 
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     actual: Decimal | None = optional_money_field(
         description="Money spent in the quarter, in pounds."
     )
@@ -34,6 +37,8 @@ class SpendFigures(SQLModel):
         description="Money expected to be spent in the quarter (for quarters not yet over)."
     )
     notes: str = Field(default="", max_length=1000)
+
+    _notes = field_validator("notes", mode="after")(note_text)
 
     @model_validator(mode="after")
     def _something_given(self) -> "SpendFigures":

@@ -4,14 +4,18 @@ training and supervising one more costs. Interventions that need volunteers draw
 
 from decimal import Decimal
 
+from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.fields import money_field, year_field
+from models.fields import money_field, plain_numbers, year_field
+from models.text import note_text
 from models.versioning import Versioned
 
 
 class VolunteerPoolBase(SQLModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     place_id: int
     year: int = year_field(description="Financial year by its start year: 2026 means 2026/27.")
     hours: float = Field(
@@ -26,6 +30,8 @@ class VolunteerPoolBase(SQLModel):
     )
     illustrative: bool = Field(default=False)
     notes: str = Field(default="", max_length=1000)
+
+    _notes = field_validator("notes", mode="after")(note_text)
 
 
 class VolunteerPool(VolunteerPoolBase, Versioned, table=True):

@@ -16,10 +16,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then DATABASE_URL and PLANNER_* environment variables, then
     `config` (which may also name the INSTANCE_PATH). Raises ConfigError for a setting it cannot
     start with."""
-    from flask_openapi3 import APIBlueprint, OpenAPI
+    from flask_openapi3 import APIBlueprint
 
     from planner import db, jobs, logs
     from planner.api.docs import configure_docs, openapi_options
+    from planner.api.document import PlannerOpenAPI
     from planner.config import (
         ENV_PREFIX,
         DefaultConfig,
@@ -38,7 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # OpenAPI is a Flask app that also builds the API's OpenAPI document from its views. The
     # instance folder is chosen here, not by Flask: for a `pip install .` Flask would put it
     # inside the virtual environment, lost with it.
-    app = OpenAPI(
+    app = PlannerOpenAPI(
         __name__,
         static_folder=str(STATIC_DIR),
         static_url_path="/static",

@@ -97,7 +97,7 @@ def test_validation_errors_name_the_field(editor) -> None:
         }
     ]
     duplicate = client.post("/api/v1/partners", json={"name": "Kirklees Council"}, headers=headers)
-    assert duplicate.status_code == 422
+    assert duplicate.status_code == 409
     assert duplicate.json["errors"][0]["field"] == "name"
     assert "already" in duplicate.json["errors"][0]["message"]
 
@@ -115,7 +115,7 @@ def test_refused_deletion_says_why(editor) -> None:
     assert line.status_code == 201, line.json
     assert line.json["maximum"] == "250000.00"
     refused = client.delete(f"/api/v1/partners/{partner['id']}", headers=headers)
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert refused.json["errors"][0]["field"] is None
     assert "budget line" in refused.json["errors"][0]["message"]
 

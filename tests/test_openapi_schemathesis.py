@@ -1,7 +1,14 @@
 """Schemathesis against the generated OpenAPI document, with every check it has: no server
 errors, every answer within the document (status codes, content types, schemas, headers), valid
 requests accepted and invalid ones refused, 405s with their Allow header, tokens never ignored;
-for every operation, signed in with an administrator's token."""
+for every operation, signed in with an administrator's token.
+
+"Valid requests accepted" (positive_data_acceptance) holds each operation to its own document: a
+request the document allows must succeed, or get one of the refusals the operation documents
+for a well-formed request (404 for a record that does not exist, 409 for a duplicate or a record
+in use, 412/428 for If-Match, and 422 only where the operation lists the rules a well-formed
+request can still break, in its 422 answer's x-business-rules). A 422 for anything else means
+the document allowed something the API refuses: the document is wrong."""
 
 from __future__ import annotations
 
@@ -21,13 +28,7 @@ from tests.conftest import empty_database, make_app
 from tests.test_api_tokens import bearer, token_for
 
 load_all_checks()
-# Every check schemathesis has but one: positive_data_acceptance expects every request the
-# document allows to succeed (or give 404/409), but a valid-looking request can still break a
-# business rule the document cannot state (a partner id that does not exist, more people started
-# than a place has, a plan with nothing to agree), which is a 422 in words by design.
-CHECKS = [
-    check for check in REGISTERED_CHECKS.get_all() if check.__name__ != "positive_data_acceptance"
-]
+CHECKS = REGISTERED_CHECKS.get_all()
 assert len(CHECKS) >= 12
 
 
@@ -89,10 +90,43 @@ def api_app(postgres_url: str | None, tmp_path_factory: pytest.TempPathFactory) 
     empty_database(app)
 
 
+# Refusals a well-formed request can get; 401 and 403 are not among them, as the token is an
+# administrator's.
+WELL_FORMED_REFUSALS = {"404", "409", "412", "428"}
+# Scenario operations whose 422s the document does not list yet: planner/api/scenarios.py is being
+# rewritten with the scenario schema (a demand type id that names no demand type is such a 422).
+# Every other check still runs on them.
+RULES_UNLISTED = {"POST /api/v1/scenarios"}
+
+
+def documented_refusals(document: dict[str, Any]) -> schemathesis.Config:
+    """Schemathesis's configuration, as its documentation gives it per operation
+    ([[operations]] with include-operation-id and
+    checks.positive_data_acceptance.expected-statuses): each operation's 2xx and the refusals it
+    documents for a well-formed request."""
+    operations = []
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            answers = operation["responses"]
+            expected = ["2xx", *sorted(WELL_FORMED_REFUSALS & set(answers))]
+            if answers.get("422", {}).get("x-business-rules"):
+                expected.append("422")
+            operations.append(
+                {
+                    "include-operation-id": operation["operationId"],
+                    "checks": {"positive_data_acceptance": {"expected-statuses": expected}},
+                }
+            )
+    return schemathesis.Config.from_dict({"operations": operations})
+
+
 def test_api_answers_within_its_document(api_app: Flask) -> None:
     """Every operation, with valid and with invalid requests: never a 5xx, and every answer
     (2xx or error) matches the document's status codes, content types and schemas."""
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
+    document = api_app.test_client().get("/api/v1/openapi.json").json
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json", api_app, config=documented_refusals(document)
+    )
     # schemathesis's WSGI client asks for gzip but never decompresses what it gets, so its calls
     # ask for the body as is; the app still compresses for clients that accept gzip.
     headers = {
@@ -105,6 +139,7 @@ def test_api_answers_within_its_document(api_app: Flask) -> None:
     for operation in operations:
         # Deleting or revoking record 1 early would leave little for later operations to find.
         keep_ones = operation.method.upper() == "DELETE"
+        skipped = {"positive_data_acceptance"} if operation.label in RULES_UNLISTED else set()
         for mode, ids, examples in (
             (GenerationMode.POSITIVE, None, 5),
             (GenerationMode.POSITIVE, None if keep_ones else {"id": 1}, 3),
@@ -123,7 +158,9 @@ def test_api_answers_within_its_document(api_app: Flask) -> None:
                 suppress_health_check=list(HealthCheck),
             )
             def check(case: Any) -> None:
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                # Called at once below, so this iteration's `skipped` is the one used.
+                chosen = [c for c in CHECKS if c.__name__ not in skipped]  # noqa: B023
+                case.call_and_validate(headers=headers, checks=chosen)
 
             try:
                 check()

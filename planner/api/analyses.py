@@ -4,15 +4,16 @@ and read the newest of each with its progress (runs are jobs, never inside the r
 from typing import Any
 
 from flask import current_app
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from models import Plan, PlanAnalysis
 from models.analysis import AnalysisKind
+from models.fields import plain_numbers
 from models.timestamps import UtcTimestamp
 from planner.analysis.runner import run_analysis
 from planner.analysis.service import latest_analyses, start_analysis
 from planner.api.base import IdPath, api_blueprint, api_user
-from planner.api.errors import ApiProblem
+from planner.api.errors import ApiProblem, refused_when
 from planner.auth.roles import EDITORS, READERS
 from planner.db import get_session
 from planner.inputs.validation import InputError, fetch
@@ -27,6 +28,8 @@ bp = api_blueprint(
 
 
 class AnalysisBody(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     kind: AnalysisKind = Field(description="monte_carlo or robustness (re-solves on draws).")
     draws: int | None = Field(
         default=None,
@@ -89,7 +92,13 @@ def read_analyses(path: IdPath):
     ).model_dump(mode="json")
 
 
-@bp.post("/plans/<int:id>/uncertainty", responses={202: AnalysisOut})
+@bp.post(
+    "/plans/<int:id>/uncertainty",
+    responses={
+        202: AnalysisOut,
+        **refused_when("the plan is not solved, or has no allocations to analyse"),
+    },
+)
 def start(path: IdPath, body: AnalysisBody):
     """Start an analysis of a plan; poll GET /plans/{id}/uncertainty for progress and results."""
     user = api_user(*EDITORS)

@@ -11,15 +11,23 @@ from typing import Any
 
 from flask import g, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.exc import DataError, IntegrityError
 
+from models.fields import plain_numbers
 from models.vocabulary import Role
-from planner.api.errors import ApiProblem, ErrorResponse, error_response, problem_response
+from planner.api.errors import (
+    ERROR_CONTENT,
+    NOT_AS_DOCUMENTED,
+    ApiProblem,
+    ErrorResponse,
+    error_response,
+    problem_response,
+)
 from planner.auth.service import SignedInUser
 from planner.db import get_session
 from planner.extensions import csrf
-from planner.inputs.validation import InputError, InputNotFound
+from planner.inputs.validation import InputConflict, InputError, InputNotFound
 from planner.tokens.service import user_for_token
 
 API_PREFIX = "/api/v1"
@@ -34,16 +42,18 @@ SECURITY_SCHEMES = {
 }
 
 # Every operation may answer with these, in the one error shape.
-COMMON_RESPONSES: dict[int, type[BaseModel]] = {
+COMMON_RESPONSES: dict[int, Any] = {
     401: ErrorResponse,
     403: ErrorResponse,
     404: ErrorResponse,
-    422: ErrorResponse,
+    422: {"description": NOT_AS_DOCUMENTED, "content": ERROR_CONTENT},
 }
 
 
 class IdPath(BaseModel):
     """A record's id in the address."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     id: int = Field(ge=1, le=2_147_483_647)
 
@@ -62,6 +72,7 @@ def api_blueprint(name: str, tag: str, description: str) -> APIBlueprint:
     csrf.exempt(blueprint)
     blueprint.before_request(_sign_in_by_token)
     blueprint.register_error_handler(ApiProblem, problem_response)
+    blueprint.register_error_handler(InputConflict, _input_conflict)
     blueprint.register_error_handler(InputError, _input_error)
     blueprint.register_error_handler(InputNotFound, _not_found)
     blueprint.register_error_handler(DataError, _out_of_range)
@@ -115,6 +126,11 @@ def api_user(*roles: Role) -> SignedInUser:
 def _input_error(error: InputError) -> Any:
     get_session().rollback()
     return error_response(422, error.errors)
+
+
+def _input_conflict(error: InputConflict) -> Any:
+    get_session().rollback()
+    return error_response(409, error.errors)
 
 
 def _not_found(error: InputNotFound) -> Any:

@@ -8,11 +8,12 @@ from datetime import date
 from typing import Any
 
 from flask_openapi3 import APIBlueprint
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, select
 
 from models import Place
 from models.consultation import ConsultationPublic, Respondents
+from models.fields import plain_numbers
 from models.indicator import (
     IndicatorValue,
     IndicatorValuePublic,
@@ -25,7 +26,7 @@ from models.vocabulary import Role
 from models.volunteer import VolunteerPool, VolunteerPoolCreate, VolunteerPoolPublic
 from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.delivery import scope_of
-from planner.api.errors import fail
+from planner.api.errors import fail, refused_when
 from planner.api.pagination import Page, PageQuery, page_of_list
 from planner.api.resources import Parent, Resource, add_resource
 from planner.community import indicators, providers, volunteers
@@ -40,9 +41,12 @@ from planner.teams.routes import RECORDERS
 ALL_ROLES = tuple(Role)
 RecordId = Field(ge=1, le=2_147_483_647)
 PLACE = Parent("places", "place", Place, "place_id")
+NO_SUCH_REFERENCE = "an id in the body names no such record (the error names the field)"
 
 
 class IndicatorValueBody(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     indicator_id: int = RecordId
     value: float = Field(ge=0, le=1_000_000_000, description="Higher means more need.")
 
@@ -59,6 +63,7 @@ RESOURCES = [
         RiskIndicator, RiskIndicatorPublic, RiskIndicatorCreate,
         indicators.create_indicator, indicators.update_indicator, indicators.delete_indicator,
         readers=ALL_ROLES,
+        conflicts=True,
     ),
     Resource(
         "indicator-values", "indicator value", "Indicator values",
@@ -66,6 +71,7 @@ RESOURCES = [
         IndicatorValue, IndicatorValuePublic, IndicatorValueBody,
         _save_value, indicators.update_value, indicators.delete_value,
         parent=PLACE, readers=ALL_ROLES,
+        rules=(NO_SUCH_REFERENCE,),
     ),
     Resource(
         "volunteer-pools", "volunteer record", "Shared volunteers",
@@ -74,6 +80,7 @@ RESOURCES = [
         VolunteerPool, VolunteerPoolPublic, VolunteerPoolCreate,
         volunteers.save_pool, volunteers.update_pool, volunteers.delete_pool,
         readers=ALL_ROLES,
+        rules=(NO_SUCH_REFERENCE,),
     ),
     Resource(
         "providers", "provider", "Providers",
@@ -81,6 +88,11 @@ RESOURCES = [
         Provider, ProviderPublic, ProviderCreate,
         providers.create_provider, providers.update_provider, providers.delete_provider,
         readers=ALL_ROLES,
+        rules=(
+            NO_SUCH_REFERENCE,
+            "the intervention already has a provider of that name",
+            "providers' shares of the intervention adding up to more than 100%",
+        ),
     ),
 ]  # fmt: skip
 
@@ -139,6 +151,8 @@ consultation_bp = api_blueprint(
 
 
 class ConsultationBody(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     intervention_id: int = RecordId
     year: int = Field(ge=2000, le=2100, description="Financial year by its start year.")
     respondents: Respondents
@@ -166,11 +180,15 @@ def list_consultations(path: IdPath, query: PageQuery):
     return page_of_list(rows, query)
 
 
-@consultation_bp.post("/places/<int:id>/consultations", responses={201: ConsultationPublic})
+@consultation_bp.post(
+    "/places/<int:id>/consultations",
+    responses={201: ConsultationPublic, **refused_when(NO_SUCH_REFERENCE)},
+)
 def create_consultation(path: IdPath, body: ConsultationBody):
     """Record one group's feedback on an intervention in a place."""
     user = api_user(*RECORDERS)
     session = get_session()
+    fetch(session, Place, path.id, "place")  # the address names it: 404 when there is none
     try:
         feedback = record_feedback(
             session, {**body.model_dump(), "place_id": path.id}, actor=user, scope=scope_of(user)

@@ -7,16 +7,18 @@ refused (403), and another place's delivery records do not exist for them (404).
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import col, select
 
 from models import DeliveryRecord, PlanAgreement
 from models.agreement import PlanAgreementPublic
 from models.delivery import DeliveryFigures, DeliveryRecordPublic
+from models.fields import plain_numbers
+from models.text import note_text
 from models.timestamps import UtcTimestamp
 from models.vocabulary import Role
 from planner.api.base import IdPath, api_blueprint, api_user
-from planner.api.errors import error_response, fail
+from planner.api.errors import error_response, fail, refused_when
 from planner.api.pagination import Page, PageQuery, page_of_list, paged
 from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
 from planner.auth.roles import EDITORS
@@ -54,8 +56,10 @@ def scope_of(user: Any) -> PlaceScope:
     return list(user.place_ids) if user.role == Role.PLACE_LEAD else None
 
 
-class AgreementBody(BaseModel):
+class AgreementNote(BaseModel):
     note: str = Field(default="", max_length=1000, description="Where or why it was agreed.")
+
+    _notes = field_validator("note", mode="after")(note_text)
 
 
 @agreements_bp.get("/agreements", responses={200: Page[PlanAgreementPublic]})
@@ -68,8 +72,14 @@ def list_agreements(query: PageQuery):
     return paged(get_session(), statement, query, PlanAgreementPublic.model_validate)
 
 
-@agreements_bp.post("/plans/<int:id>/agreement", responses={201: PlanAgreementPublic})
-def agree(path: IdPath, body: AgreementBody):
+@agreements_bp.post(
+    "/plans/<int:id>/agreement",
+    responses={
+        201: PlanAgreementPublic,
+        **refused_when("the plan is not solved, or has no allocation to deliver"),
+    },
+)
+def agree(path: IdPath, body: AgreementNote):
     """Mark a plan as agreed (commissioners and administrators); it replaces the agreed plan."""
     user = api_user(*EDITORS)
     agreement = agree_plan(get_session(), path.id, user, body.note)
@@ -210,9 +220,13 @@ class DeliveryBody(DeliveryFigures):
 
 
 class DeliveryChanges(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     started: int | None = Field(default=None, ge=0, le=10_000_000)
     completed: int | None = Field(default=None, ge=0, le=10_000_000)
     notes: str | None = Field(default=None, max_length=1000)
+
+    _notes = field_validator("notes", mode="after")(note_text)
 
 
 def _refuse_outside(error: OutsideYourPlaces) -> Any:
@@ -236,7 +250,15 @@ def list_delivery_records(query: DeliveryQuery):
 
 
 @delivery_bp.post(
-    "/delivery-records", responses={200: DeliveryRecordPublic, 201: DeliveryRecordPublic}
+    "/delivery-records",
+    responses={
+        200: DeliveryRecordPublic,
+        201: DeliveryRecordPublic,
+        **refused_when(
+            "an id in the body names no such record (the error names the field)",
+            "more people completed than started",
+        ),
+    },
 )
 def record_delivery_figures(body: DeliveryBody):
     """Record people started and completed on an intervention in a place in a year (place
@@ -268,7 +290,12 @@ def read_delivery_record(path: IdPath):
 
 
 @delivery_bp.patch(
-    "/delivery-records/<int:id>", responses={200: DeliveryRecordPublic, **PRECONDITION_RESPONSES}
+    "/delivery-records/<int:id>",
+    responses={
+        200: DeliveryRecordPublic,
+        **PRECONDITION_RESPONSES,
+        **refused_when("more people completed than started"),
+    },
 )
 def update_delivery_record(path: IdPath, body: DeliveryChanges, header: IfMatch):
     """Change the figures or notes of a delivery record; fields not sent keep their value.

@@ -29,6 +29,11 @@ lead's places.
 `ETag` (its version); send it back as `If-Match` with a PATCH. Without it the answer is 428; if
 the record has changed since you read it, 412 and nothing is changed: read it again.
 
+**Refusals** say why in words: 404 when a record the address names does not exist, 409 when a
+name or year is already taken or a record to delete is still in use, 412/428 for If-Match, and
+422 when the request does not match this document or breaks a rule the operation's 422 answer
+lists (its `x-business-rules`).
+
 **Errors** always have the shape `{"errors": [{"field": "maximum", "message": "must be 0 or more"}]}`;
 `field` is null when the problem is not about one field.
 

@@ -28,6 +28,27 @@ class ErrorResponse(BaseModel):
     errors: list[ErrorDetail]
 
 
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+NOT_AS_DOCUMENTED = (
+    "The request does not match this document (a field missing, of the wrong type or out of "
+    "range): each error names the field and says what to send."
+)
+
+
+def refused_when(*rules: str) -> dict[Any, Any]:
+    """The 422 answer of an operation whose well-formed requests can still break a rule (a
+    record the body names does not exist, shares that do not add up to 100): the rules are
+    listed in words and, for tools, in x-business-rules."""
+    listed = "; ".join(rules)
+    return {
+        422: {
+            "description": f"{NOT_AS_DOCUMENTED} Or it breaks a rule: {listed}.",
+            "content": ERROR_CONTENT,
+            "x-business-rules": list(rules),
+        }
+    }
+
+
 class ApiProblem(Exception):
     """Raised by an API view to answer with an error in the stable shape."""
 

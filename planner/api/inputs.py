@@ -159,6 +159,8 @@ def _update_capacity_override(
     )
 
 
+NO_SUCH_REFERENCE = "an id in the body names no such record (the error names the field)"
+
 PARTNER = Parent("partners", "partner", Partner, "partner_id")
 INTERVENTION = Parent("interventions", "intervention", Intervention, "intervention_id")
 PLACE = Parent("places", "place", Place, "place_id")
@@ -169,18 +171,31 @@ RESOURCES = [
         "Organisations that contribute money: police, councils, NHS bodies, VRUs, funds.",
         Partner, PartnerPublic, PartnerCreate,
         inputs.create_partner, inputs.update_partner, inputs.delete_partner,
+        conflicts=True,
     ),
     Resource(
         "budget-lines", "budget line", "Budget lines",
         "Money a partner can put into the pool for one financial year.",
         BudgetLine, BudgetLinePublic, BudgetLineBody,
         _create_budget_line, _update_budget_line, inputs.delete_budget_line,
+        conflicts=True,
+        rules=(
+            NO_SUCH_REFERENCE,
+            "the minimum is above the maximum, or below what existing contracts commit",
+            "a ring-fence category or district that nothing has",
+            "a year in which the partner's commissioning window is closed, without "
+            "save_despite_closed_window",
+        ),
     ),
     Resource(
         "existing-contracts", "existing contract", "Existing contracts",
         "Funding a partner has already committed to an intervention (and place) for named years.",
         ExistingContract, ExistingContractPublic, ExistingContractCreate,
         inputs.create_contract, inputs.update_contract, inputs.delete_contract,
+        rules=(
+            NO_SUCH_REFERENCE,
+            "a year outside the partner's budget lines, or more than its budget holds",
+        ),
     ),
     Resource(
         "demand-types", "demand type", "Demand types",
@@ -188,12 +203,23 @@ RESOURCES = [
         DemandType, DemandTypeWithShares, DemandTypeBody,
         _create_demand_type, _update_demand_type, inputs.delete_demand_type,
         shown=_demand_type_shown,
+        conflicts=True,
+        rules=(
+            NO_SUCH_REFERENCE,
+            "cost shares that do not add up to 100%, or none at all",
+            "a low or high unit cost on the wrong side of the unit cost",
+        ),
     ),
     Resource(
         "interventions", "intervention", "Interventions",
         "Programmes that can be commissioned: cost, capacity, evidence rating.",
         Intervention, InterventionPublic, InterventionCreate,
         inputs.create_intervention, inputs.update_intervention, inputs.delete_intervention,
+        conflicts=True,
+        rules=(
+            "a range given by one end only, or with its ends the wrong way round",
+            "a minimum cohort larger than the capacity",
+        ),
     ),
     Resource(
         "effects", "expected effect", "Expected effects",
@@ -201,12 +227,18 @@ RESOURCES = [
         InterventionEffect, InterventionEffectPublic, InterventionEffectBody,
         inputs.save_effect, inputs.update_effect, inputs.delete_effect,
         parent=INTERVENTION,
+        conflicts=True,
+        rules=(
+            NO_SUCH_REFERENCE,
+            "both a standard error and a low-high range, or a range the wrong way round",
+        ),
     ),
     Resource(
         "places", "place", "Places",
         "Where place-based teams deliver: district and need index.",
         Place, PlacePublic, PlaceCreate,
         inputs.create_place, inputs.update_place, inputs.delete_place,
+        conflicts=True,
     ),
     Resource(
         "populations", "eligible population", "Eligible populations",
@@ -214,6 +246,7 @@ RESOURCES = [
         PlacePopulation, PlacePopulationPublic, PlacePopulationBase,
         inputs.save_population, inputs.update_population, inputs.delete_population,
         parent=PLACE,
+        conflicts=True,
     ),
     Resource(
         "capacity-overrides", "capacity override", "Capacity overrides",
@@ -222,6 +255,7 @@ RESOURCES = [
         inputs.save_capacity_override, _update_capacity_override,
         inputs.delete_capacity_override,
         parent=PLACE,
+        rules=(NO_SUCH_REFERENCE,),
     ),
 ]  # fmt: skip
 

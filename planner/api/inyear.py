@@ -5,16 +5,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import col, select
 
 from models import EvidenceChange, ObservedOutcome, Plan
 from models.evidence_change import EvidenceChangePublic
+from models.fields import plain_numbers
 from models.outcome import ObservedOutcomePublic
 from models.plan import PlanKind, PlanStatus
-from models.vocabulary import Role
+from models.text import note_text, one_line_text
+from models.vocabulary import EVIDENCE_RATINGS, Role
 from planner.api.base import IdPath, api_blueprint, api_user
-from planner.api.errors import fail
+from planner.api.errors import fail, refused_when
 from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import EDITORS, READERS
 from planner.db import get_session
@@ -50,6 +52,8 @@ def _scope(user: Any) -> list[int] | None:
 
 
 class OutcomeBody(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     place_id: int = Field(ge=1, le=2_147_483_647)
     demand_type_id: int = Field(ge=1, le=2_147_483_647)
     year: int = Field(ge=2000, le=2100, description="Financial year by its start year.")
@@ -57,6 +61,9 @@ class OutcomeBody(BaseModel):
     baseline: float | None = Field(default=None, ge=0, le=1e9)
     source: str = Field(default="", max_length=300)
     notes: str = Field(default="", max_length=1000)
+
+    _one_line = field_validator("source", mode="after")(one_line_text)
+    _notes = field_validator("notes", mode="after")(note_text)
 
 
 @outcomes_bp.get("/outcomes", responses={200: Page[ObservedOutcomePublic]})
@@ -70,7 +77,13 @@ def list_outcomes(query: PageQuery):
     return paged(get_session(), statement, query, ObservedOutcomePublic.model_validate)
 
 
-@outcomes_bp.put("/outcomes", responses={200: ObservedOutcomePublic})
+@outcomes_bp.put(
+    "/outcomes",
+    responses={
+        200: ObservedOutcomePublic,
+        **refused_when("an id in the body names no such record (the error names the field)"),
+    },
+)
 def put_outcome(body: OutcomeBody):
     """Record or replace one place's count of one demand type in one year."""
     user = api_user(*OUTCOME_RECORDERS)
@@ -136,13 +149,20 @@ def read_outcome_impact():
 
 
 class EvidenceBody(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     intervention_id: int = Field(ge=1, le=2_147_483_647)
-    evidence_rating: str | None = Field(default=None, max_length=4)
+    evidence_rating: str | None = Field(
+        default=None, max_length=4, json_schema_extra={"enum": [*EVIDENCE_RATINGS, None]}
+    )
     unit_cost: Decimal | None = Field(default=None, gt=0, max_digits=14, decimal_places=2)
     effect_scale: float | None = Field(default=None, ge=0, le=10)
     source: str = Field(min_length=1, max_length=300)
     source_date: date
     note: str = Field(default="", max_length=1000)
+
+    _one_line = field_validator("source", mode="after")(one_line_text)
+    _notes = field_validator("note", mode="after")(note_text)
 
 
 @evidence_bp.get("/evidence-changes", responses={200: Page[EvidenceChangePublic]})
@@ -155,7 +175,16 @@ def list_evidence_changes(query: PageQuery):
     return paged(get_session(), statement, query, EvidenceChangePublic.model_validate)
 
 
-@evidence_bp.post("/evidence-changes", responses={201: EvidenceChangePublic})
+@evidence_bp.post(
+    "/evidence-changes",
+    responses={
+        201: EvidenceChangePublic,
+        **refused_when(
+            "an id in the body names no such record (the error names the field)",
+            "nothing to change: give a rating, a cost per participant or an effect scale",
+        ),
+    },
+)
 def post_evidence_change(body: EvidenceBody):
     """Record a change (commissioners, administrators); the agreed plan is re-solved if it relies
     on the intervention (follow ``check_plan_id``)."""
@@ -165,6 +194,8 @@ def post_evidence_change(body: EvidenceBody):
 
 
 class ReplanBody(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     from_year: int = Field(ge=2000, le=2100, description="The year under way, by its start year.")
 
 
@@ -200,7 +231,13 @@ def _queued(plan: Plan) -> tuple[dict[str, Any], int]:
     ).model_dump(), 202
 
 
-@replans_bp.post("/replans", responses={202: QueuedPlan})
+@replans_bp.post(
+    "/replans",
+    responses={
+        202: QueuedPlan,
+        **refused_when("no plan agreed yet, or a year the agreed plan does not cover"),
+    },
+)
 def post_replan(body: ReplanBody):
     """Queue an in-year re-plan of the agreed plan (commissioners, administrators)."""
     user = api_user(*EDITORS)
@@ -242,8 +279,13 @@ def read_changes(path: IdPath):
 class RevisionBody(BaseModel):
     note: str = Field(default="", max_length=1000)
 
+    _notes = field_validator("note", mode="after")(note_text)
 
-@replans_bp.post("/replans/<int:id>/agreement", responses={201: QueuedPlan})
+
+@replans_bp.post(
+    "/replans/<int:id>/agreement",
+    responses={201: QueuedPlan, **refused_when("the re-plan is not solved yet, or already agreed")},
+)
 def agree_replan(path: IdPath, body: RevisionBody):
     """Agree a re-plan as a revision of the agreed plan it re-solved (commissioners, admins)."""
     user = api_user(*EDITORS)
@@ -298,7 +340,13 @@ def read_stop_list():
     ).model_dump(mode="json")
 
 
-@replans_bp.post("/stop-list/re-solve", responses={202: QueuedPlan})
+@replans_bp.post(
+    "/stop-list/re-solve",
+    responses={
+        202: QueuedPlan,
+        **refused_when("no plan agreed yet, or nothing on the stop list"),
+    },
+)
 def post_stop_resolve():
     """Queue the agreed plan re-solved with everything listed stopped at its break point."""
     user = api_user(*EDITORS)

@@ -3,12 +3,13 @@ and audit), and a plan's exposure and headroom under it."""
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from models import Plan, Scenario
+from models.fields import plain_numbers
 from models.pooled_fund import PooledFundAgreementPublic, RiskShareBasis
 from planner.api.base import IdPath, api_blueprint, api_user
-from planner.api.errors import ApiProblem, fail
+from planner.api.errors import ApiProblem, fail, refused_when
 from planner.auth.roles import EDITORS, READERS
 from planner.db import get_session
 from planner.inputs.validation import fetch
@@ -34,6 +35,8 @@ Percent = Decimal
 
 
 class ShareItem(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     partner_id: int = Field(ge=1, le=2_147_483_647)
     overspend_percent: Percent = Field(default=Decimal(0), ge=0, le=100, decimal_places=2)
     underspend_percent: Percent = Field(default=Decimal(0), ge=0, le=100, decimal_places=2)
@@ -42,6 +45,8 @@ class ShareItem(BaseModel):
 class AgreementBody(BaseModel):
     """The whole agreement; it replaces any agreement the scenario has. Stated percentages are
     read only where a basis is 'percentages', and must then add up to 100."""
+
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     host_partner_id: int = Field(ge=1, le=2_147_483_647)
     overspend_basis: RiskShareBasis = RiskShareBasis.CONTRIBUTIONS
@@ -115,7 +120,16 @@ def read_agreement(path: IdPath):
     return agreement_public(session, agreement).model_dump(mode="json")
 
 
-@bp.put("/scenarios/<int:id>/pooled-fund-agreement", responses={200: PooledFundAgreementPublic})
+@bp.put(
+    "/scenarios/<int:id>/pooled-fund-agreement",
+    responses={
+        200: PooledFundAgreementPublic,
+        **refused_when(
+            "a host or sharing partner that does not exist or has no budget in the scenario",
+            "stated percentages that do not add up to 100",
+        ),
+    },
+)
 def replace_agreement(path: IdPath, body: AgreementBody):
     """Record or replace the scenario's pooled-fund agreement (checked, audited, all or nothing)."""
     user = api_user(*EDITORS)

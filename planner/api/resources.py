@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_openapi3 import APIBlueprint
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, create_model, model_validator
 from pydantic.fields import FieldInfo
 from sqlmodel import Session, SQLModel, col, select
 
+from models.fields import plain_numbers
 from models.vocabulary import Role
 from planner.api.base import IdPath, api_blueprint, api_user
+from planner.api.errors import ErrorResponse, refused_when
 from planner.api.pagination import Page, PageQuery, paged
 from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
 from planner.auth.roles import EDITORS, READERS
@@ -58,6 +60,10 @@ class Resource:
     shown: Callable[[Session, Any], BaseModel] | None = None
     readers: tuple[Role, ...] = READERS
     editors: tuple[Role, ...] = EDITORS
+    # Rules a well-formed create or change can still break (listed in its 422 answer).
+    rules: tuple[str, ...] = ()
+    # Whether its service refuses duplicates and deletions in use with 409 (InputConflict).
+    conflicts: bool = False
 
     @property
     def snake(self) -> str:
@@ -75,8 +81,15 @@ def partial(schema: type[BaseModel]) -> type[BaseModel]:
         )
         for name, info in schema.model_fields.items()
     }
-    changes = create_model(f"{schema.__name__.removesuffix('Create')}Changes", **fields)
+    changes = create_model(
+        f"{schema.__name__.removesuffix('Create')}Changes",
+        # Numbers are checked as sent (plain digits), before the service sees the merged record.
+        __validators__={"plain_numbers": model_validator(mode="before")(plain_numbers)},  # type: ignore[dict-item]
+        **fields,
+    )
     changes.__doc__ = "Send only the fields to change; the others keep their value."
+    # The service validates the merged record with `schema`; the document states its rules.
+    changes.__rules_from__ = schema  # type: ignore[attr-defined]
     return changes
 
 
@@ -134,6 +147,9 @@ def add_resource(resource: Resource) -> APIBlueprint:
 
     owner = f" of a {resource.parent.label}" if resource.parent else ""
     list_path = {"path": IdPath} if resource.parent else {}
+    refusals = refused_when(*resource.rules) if resource.rules else {}
+    # A name or year another record has (create, change), or a record still in use (delete).
+    conflicts = {409: ErrorResponse} if resource.conflicts else {}
     endpoints: list[tuple[Callable[..., Any], str, str, dict[str, Any], dict[int, Any], str]] = [
         (
             list_records,
@@ -148,7 +164,7 @@ def add_resource(resource: Resource) -> APIBlueprint:
             "post",
             list_rule,
             {"body": resource.body, **list_path},
-            {201: public},
+            {201: public, **refusals, **conflicts},
             f"Add a {label}",
         ),
         (read_record, "get", item_rule, {"path": IdPath}, {200: public}, f"Read one {label}"),
@@ -157,10 +173,17 @@ def add_resource(resource: Resource) -> APIBlueprint:
             "patch",
             item_rule,
             {"path": IdPath, "body": changes, "header": IfMatch},
-            {200: public, **PRECONDITION_RESPONSES},
+            {200: public, **PRECONDITION_RESPONSES, **refusals, **conflicts},
             f"Change a {label}",
         ),
-        (delete_record, "delete", item_rule, {"path": IdPath}, {204: None}, f"Delete a {label}"),
+        (
+            delete_record,
+            "delete",
+            item_rule,
+            {"path": IdPath},
+            {204: None, **conflicts},
+            f"Delete a {label}",
+        ),
     ]
     one = label.replace(" ", "_")
     names = {"list": snake, "create": one, "read": one, "update": one, "delete": one}

@@ -5,13 +5,15 @@ Finance leads (and administrators) record; commissioners and finance leads read.
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import col, select
 
 from models import SpendRecord
+from models.fields import plain_numbers
 from models.spend import SpendRecordPublic
+from models.text import note_text
 from planner.api.base import IdPath, api_blueprint, api_user
-from planner.api.errors import fail
+from planner.api.errors import fail, refused_when
 from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import READERS
 from planner.db import get_session
@@ -35,6 +37,8 @@ class SpendQuery(PageQuery):
 
 
 class SpendBody(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     partner_id: int = Field(ge=1, le=2_147_483_647)
     intervention_id: int = Field(ge=1, le=2_147_483_647)
     place_id: int = Field(ge=1, le=2_147_483_647)
@@ -43,6 +47,8 @@ class SpendBody(BaseModel):
     actual: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     forecast: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     notes: str = Field(default="", max_length=1000)
+
+    _notes = field_validator("notes", mode="after")(note_text)
 
 
 @bp.get("/spend-records", responses={200: Page[SpendRecordPublic]})
@@ -57,7 +63,17 @@ def list_spend_records(query: SpendQuery):
     return paged(get_session(), statement, query, SpendRecordPublic.model_validate)
 
 
-@bp.put("/spend-records", responses={200: SpendRecordPublic})
+@bp.put(
+    "/spend-records",
+    responses={
+        200: SpendRecordPublic,
+        **refused_when(
+            "neither an actual nor a forecast given",
+            "no plan agreed yet, or a partner, intervention, place or year the agreed plan "
+            "does not fund (the error names the field)",
+        ),
+    },
+)
 def put_spend_record(body: SpendBody):
     """Record or replace one quarter's actual spend and forecast (finance leads, administrators)."""
     user = api_user(*RECORDERS)
@@ -82,7 +98,7 @@ class VarianceOut(BaseModel):
     variance: Decimal = Field(description="Outturn less plan: positive is an overspend.")
 
 
-class HeadroomOut(BaseModel):
+class SpendHeadroomOut(BaseModel):
     partner: str
     budget: Decimal = Field(
         description="The partner's budget for the year, as the plan was solved."
@@ -164,12 +180,14 @@ class SpendSummary(BaseModel):
     by_partner: list[VarianceOut]
     by_intervention: list[VarianceOut]
     by_place: list[VarianceOut]
-    headroom: list[HeadroomOut]
+    headroom: list[SpendHeadroomOut]
     cost_per_person: list[CostPerPersonOut]
     risk_share: RiskShareOut
 
 
 class YearQuery(BaseModel):
+    _plain_numbers = model_validator(mode="before")(plain_numbers)
+
     year: int | None = Field(default=None, ge=2000, le=2100)
 
 
@@ -249,7 +267,7 @@ def spend_summary(query: YearQuery):
         by_intervention=[_variance(r) for r in spend.by("intervention")],
         by_place=[_variance(r) for r in spend.by("place")],
         headroom=[
-            HeadroomOut(
+            SpendHeadroomOut(
                 partner=h.partner,
                 budget=h.budget,
                 planned=h.planned,

@@ -24,15 +24,16 @@ MAX_RECORD_ID = 2**31 - 1
 def numbers_up_to(limit: int) -> str:
     """A regular expression for the whole numbers 0 to `limit` (leading zeros allowed): every
     number with fewer digits, then for each digit of `limit` the numbers that agree with it
-    so far and are smaller at that digit, then `limit` itself."""
+    so far and are smaller at that digit, then `limit` itself. Digits are 0-9 only: werkzeug
+    reads routes without re.ASCII, where \\d would also match other scripts' digits ("/plans/١")."""
     digits = str(limit)
-    shorter = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    shorter = [rf"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
     same_length = []
     for position, digit in enumerate(digits):
         lowest = 1 if position == 0 and len(digits) > 1 else 0
         if int(digit) > lowest:
             rest = len(digits) - position - 1
-            tail = rf"\d{{{rest}}}" if rest else ""
+            tail = rf"[0-9]{{{rest}}}" if rest else ""
             same_length.append(f"{digits[:position]}[{lowest}-{int(digit) - 1}]{tail}")
     return f"0*(?:{'|'.join([*shorter, *same_length, digits])})"
 

@@ -16,6 +16,7 @@ from models.rules import check_contracts_within_budget
 from models.vocabulary import financial_year_label
 from planner.audit.service import Actor, record_change, snapshot
 from planner.inputs.validation import (
+    InputConflict,
     InputError,
     apply,
     check_rule,
@@ -129,7 +130,7 @@ def delete_budget_line(
     partner = fetch(session, Partner, line.partner_id, "partner")
     uses = budget_line_uses(session, line)
     if uses:
-        raise InputError({"__all__": deletion_refusal(describe(partner, line), uses)})
+        raise InputConflict({"__all__": deletion_refusal(describe(partner, line), uses)})
     before = _snapshot(partner, line)
     with saving(session, commit=commit):
         session.delete(line)
@@ -187,7 +188,7 @@ def _checked(
         )
     ).first()
     if clash is not None:
-        raise InputError(
+        raise InputConflict(
             {
                 "year": f"{partner.name} already has a budget line for "
                 f"{financial_year_label(details.year)}; change that one instead"

@@ -29,6 +29,7 @@ from planner.inputs.named import (
     upsert_named,
 )
 from planner.inputs.validation import (
+    InputConflict,
     InputError,
     apply,
     by_name,
@@ -180,7 +181,7 @@ def update_effect(
         )
     ).first()
     if clash is not None:
-        raise InputError(
+        raise InputConflict(
             {
                 "demand_type_id": f"{intervention.name} already has an effect on "
                 f"{demand_type.name}; change that one instead"

@@ -30,6 +30,7 @@ from planner.inputs.named import (
     upsert_named,
 )
 from planner.inputs.validation import (
+    InputConflict,
     InputError,
     apply,
     by_name,
@@ -173,7 +174,7 @@ def update_population(
         )
     ).first()
     if clash is not None:
-        raise InputError(
+        raise InputConflict(
             {
                 "target_group": f"{place.name} already has a population for "
                 f"{details.target_group}; change that one instead"

@@ -32,6 +32,11 @@ class InputError(ValueError):
         super().__init__("; ".join(self.errors.values()))
 
 
+class InputConflict(InputError):
+    """An input clashes with a record already saved: a name or a year another record has, or a
+    record still in use by others (the API answers 409; the pages show it as any input error)."""
+
+
 class InputNotFound(LookupError):
     """The record asked for does not exist (the web layer answers 404)."""
 
@@ -139,7 +144,7 @@ def ensure_unique_name(
     reason = f"There is already {label} called '{others[0]}'"
     if others[0] != str(name).strip():
         reason += " (names are compared ignoring capitals, extra spaces and look-alike letters)"
-    raise InputError({"name": reason})
+    raise InputConflict({"name": reason})
 
 
 def merged(record: SQLModel | None, fields: Mapping[str, Any], editable: set[str]) -> dict:
@@ -162,7 +167,7 @@ def apply(record: SQLModel, details: BaseModel, fields: set[str] | None = None) 
 def refuse_deletion(what: str, uses: list[str]) -> None:
     """Refuse to delete something still in use, saying what uses it."""
     if uses:
-        raise InputError({"__all__": deletion_refusal(what, uses)})
+        raise InputConflict({"__all__": deletion_refusal(what, uses)})
 
 
 def deletion_refusal(what: str, uses: list[str]) -> str:

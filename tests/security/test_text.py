@@ -34,7 +34,7 @@ HIDDEN = {
     "soft hyphen": "\u00ad",
     "Hangul filler": "\u3164",
 }
-NOTE_FIELDS = {"notes", "description", "note"}
+NOTE_FIELDS = {"notes", "description", "note", "what_works", "what_to_change"}
 SKIPPED_FIELDS = {
     "email",
     "password",
@@ -42,6 +42,10 @@ SKIPPED_FIELDS = {
     "min_evidence_rating",
     "rating_url",
     "cost_source_url",
+    "source_url",
+    # Filled in by the app from the signed-in user, never typed.
+    "recorded_by_name",
+    "updated_by_name",
 }
 
 
@@ -61,6 +65,13 @@ def schemas() -> list[type[BaseModel]]:
         models.token,
         models.user,
         models.delivery,
+        models.indicator,
+        models.provider,
+        models.volunteer,
+        models.consultation,
+        models.outcome,
+        models.evidence_change,
+        models.spend,
     ):
         for name in dir(module):
             candidate = getattr(module, name)
@@ -152,7 +163,7 @@ def test_look_alike_names_collide(app: Flask, client) -> None:
         "Bradf\u03bfrd Council",
     ):
         response = client.post("/api/v1/partners", json={"name": look_alike}, headers=headers)
-        assert response.status_code == 422, look_alike
+        assert response.status_code == 409, look_alike
         assert (
             "There is already a partner called 'Bradford Council'"
             in response.json["errors"][0]["message"]
