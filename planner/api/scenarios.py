@@ -13,7 +13,7 @@ from models import Scenario
 from models.scenario import CapScope, ScenarioPublic
 from optimiser.families import SETTINGS
 from planner.api.base import IdPath, api_blueprint, api_user
-from planner.api.errors import ApiProblem, ErrorResponse
+from planner.api.errors import ApiProblem, ErrorResponse, refused_when
 from planner.api.pagination import Page, PageQuery, paged
 from planner.api.resources import partial
 from planner.api.versions import PRECONDITION_RESPONSES, IfMatch, etag_headers, require_current
@@ -99,6 +99,18 @@ def _saved(call: Any) -> Scenario:
         raise ApiProblem(422, error.errors) from error
 
 
+# What a well-formed scenario can still break: rules the document's types cannot state.
+SCENARIO_RULES = refused_when(
+    "a budget line, demand type, partner or cap target it names does not exist",
+    "a cap or budget override given twice, or a committed minimum above its maximum",
+    "a percentage with more than 2 decimal places, or a setting outside its range",
+    "confidence given for something that is not an evidence rating",
+    "an objective of one demand type without that demand type, priority weights none above 0, "
+    "or a cost-per-unit cap without both its amount and its demand type",
+    "a first year after every budget, or a name another scenario has",
+)
+
+
 @bp.get("/scenarios", responses={200: Page[ScenarioOut]})
 def list_scenarios(query: PageQuery):
     """Every scenario, by name."""
@@ -107,7 +119,7 @@ def list_scenarios(query: PageQuery):
     return paged(get_session(), statement, query, shown)
 
 
-@bp.post("/scenarios", responses={201: ScenarioOut})
+@bp.post("/scenarios", responses={201: ScenarioOut, **SCENARIO_RULES})
 def create_scenario(body: ScenarioBody):
     """Add a scenario."""
     user = api_user(*EDITORS)
@@ -125,7 +137,10 @@ def read_scenario(path: IdPath):
     return shown(scenario).model_dump(mode="json"), 200, etag_headers(scenario)
 
 
-@bp.patch("/scenarios/<int:id>", responses={200: ScenarioOut, **PRECONDITION_RESPONSES})
+@bp.patch(
+    "/scenarios/<int:id>",
+    responses={200: ScenarioOut, **PRECONDITION_RESPONSES, **SCENARIO_RULES},
+)
 def update_scenario(path: IdPath, body: ScenarioChanges, header: IfMatch):  # type: ignore[valid-type]
     """Change a scenario; fields not sent keep their value (budget overrides and caps are
     replaced only when sent). Send the ETag from reading it as If-Match."""
