@@ -1,9 +1,9 @@
 """A finished plan never changes: its report, charts and API answer are worked out once per web
-process and kept (the newest few, by plan), and answered with an ETag so a browser or partner
-system that has them already gets 304 Not Modified.
+process and kept (the newest few, by plan), for the pages that show them.
 
-What can change around a finished plan (whether it is the agreed plan, delivery recorded
-against it, who is reading, their form tokens) goes into the page's ETag, not the kept report.
+The pages themselves are kept by planner.core.page_cache, per data generation: what can change
+around a finished plan (whether it is the agreed plan, delivery recorded against it) changes the
+generation, and who is reading goes into each reader's copy and its ETag.
 """
 
 from __future__ import annotations
