@@ -88,9 +88,9 @@ RESOURCES = [
         Provider, ProviderPublic, ProviderCreate,
         providers.create_provider, providers.update_provider, providers.delete_provider,
         readers=ALL_ROLES,
+        conflicts=True,
         rules=(
             NO_SUCH_REFERENCE,
-            "the intervention already has a provider of that name",
             "providers' shares of the intervention adding up to more than 100%",
         ),
     ),

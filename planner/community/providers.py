@@ -14,7 +14,9 @@ from sqlmodel import Session, select
 from models import Intervention
 from models.provider import Provider, ProviderCreate, Sector
 from planner.audit.service import Actor, record_change, snapshot
+from planner.inputs.name_index import name_key
 from planner.inputs.validation import (
+    InputConflict,
     InputError,
     apply,
     editable_fields,
@@ -113,8 +115,10 @@ def _check(
         for p in session.exec(select(Provider).where(Provider.intervention_id == intervention.id))
         if p.id != current
     ]
-    if any(p.name.casefold() == details.name.casefold() for p in others):
-        raise InputError({"name": f"{details.name} already provides {intervention.name}"})
+    # Compared as every name is (capitals, spacing, look-alike letters), so a provider cannot
+    # appear twice under names that only look the same.
+    if any(name_key(p.name) == name_key(details.name) for p in others):
+        raise InputConflict({"name": f"{details.name} already provides {intervention.name}"})
     total = sum(p.share_percent for p in others) + details.share_percent
     if total > 100 + 1e-9:
         raise InputError(

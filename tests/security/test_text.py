@@ -232,3 +232,23 @@ def test_csv_fields_are_written_safe_too() -> None:
 def matching(client, url: str, headers: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The headers with If-Match set to the record's current ETag (a PATCH needs one)."""
     return {**headers, "If-Match": client.get(url, headers=headers).headers.get("ETag", "*")}
+
+
+def test_look_alike_provider_names_collide(app: Flask, client) -> None:
+    """Providers are compared as every name is: capitals, spacing and look-alike letters."""
+    headers = bearer(token_for(app, Role.ADMIN))
+    intervention = {"name": "Triple P", "target_group": "Families", "unit_cost": "900"}
+    assert (
+        client.post("/api/v1/interventions", json=intervention, headers=headers).status_code == 201
+    )
+    provider = {
+        "intervention_id": 1,
+        "name": "Barnardo's",
+        "sector": "voluntary_community",
+        "share_percent": 40,
+    }
+    assert client.post("/api/v1/providers", json=provider, headers=headers).status_code == 201
+    again = client.post(
+        "/api/v1/providers", json={**provider, "name": "B\u0430RNARDO'S"}, headers=headers
+    )
+    assert again.status_code == 409 and again.json["errors"][0]["field"] == "name"
