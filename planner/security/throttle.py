@@ -15,7 +15,8 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from planner.auth.forms import ChangePasswordForm, SignInForm
+from planner.auth import forms
+from planner.auth.forms import SignInForm
 
 SIGN_IN_ENDPOINT = "auth.login"
 PASSWORD_CHANGE_ENDPOINT = "auth.change_password"
@@ -54,7 +55,7 @@ def too_many_attempts(error: RateLimitExceeded) -> tuple[str, int, dict[str, str
     )
     headers = {"Retry-After": str(limit.get_expiry() if limit is not None else 900)}
     if request.endpoint == PASSWORD_CHANGE_ENDPOINT:
-        form = ChangePasswordForm()
+        form = forms.ChangePasswordForm()
         form.problems = {
             "current": f"Too many wrong current passwords. The planner will not check any more "
             f"for up to {wait}. Wait, then try again; if you have forgotten it, sign out and ask "
