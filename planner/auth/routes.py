@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -81,6 +81,9 @@ def change_password() -> ResponseReturnValue:
                 confirm=form.confirm.data or "",
             )
         except AccountError as error:
+            # A wrong current password counts towards the throttle (planner.security.throttle),
+            # so a session left open cannot be used to guess it.
+            g.password_guess_failed = "current" in error.errors
             show_errors(form, error.errors)
         else:
             # Every other session of theirs has ended; this one carries on under the new version.

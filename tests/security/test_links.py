@@ -45,6 +45,18 @@ def test_an_evidence_link_must_be_http_or_https(client, editor, address: str) ->
     assert "https://" in problem["message"]
 
 
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_a_risk_indicators_source_link_must_be_http_or_https(client, editor, address: str) -> None:
+    """Risk indicators' links follow the same rule (they once checked only the prefix)."""
+    indicator = {"name": "Child poverty", "unit": "share", "source": "DWP", "as_at": "2024"}
+    response = client.post(
+        "/api/v1/risk-indicators", json={**indicator, "source_url": address}, headers=editor
+    )
+    assert response.status_code == 422
+    [problem] = response.json["errors"]
+    assert problem["field"] == "source_url" and "https://" in problem["message"]
+
+
 def test_a_patch_cannot_slip_a_script_address_in(client, editor) -> None:
     assert (
         _intervention(client, editor, rating_url="https://guidebook.eif.org.uk/").status_code == 201

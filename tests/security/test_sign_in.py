@@ -11,7 +11,7 @@ from flask import Flask
 from models.passwords import MAX_LENGTH, password_problem
 from models.vocabulary import Role
 from planner.demo.content import DEMO_PASSWORD
-from tests.conftest import PASSWORD, add_user, make_app
+from tests.conftest import PASSWORD, add_user, make_app, sign_in
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 
@@ -163,3 +163,23 @@ def test_the_api_and_pages_use_the_same_rule(app: Flask, sign_in_as) -> None:
     fields = {"name": "Priya Shah", "email": "priya@kirklees.example", "role": "commissioner"}
     page = admin.post("/users/new", data={**fields, "password": "x" * 300}).get_data(as_text=True)
     assert f"must be at most {MAX_LENGTH} characters (it has 300)" in page
+
+
+def test_wrong_current_passwords_are_throttled_on_the_change_password_page(app: Flask) -> None:
+    """A session left open cannot be used to guess its user's password: wrong current passwords
+    count as wrong sign-ins do, per account; a too-common new password does not count."""
+    email = add_user(app, Role.FINANCE_LEAD, email=f"finance-{uuid.uuid4().hex[:8]}@example.org")
+    device = app.test_client()
+    sign_in(device, email)
+    weak = {"current": PASSWORD, "password": "password123456", "confirm": "password123456"}
+    for _ in range(12):
+        assert device.post("/account/password", data=weak).status_code == 422
+    guess = {"current": "a wrong guess", "password": "a new long passphrase", "confirm": ""}
+    guess["confirm"] = guess["password"]
+    for _ in range(10):
+        assert device.post("/account/password", data=guess).status_code == 422
+    refused = device.post("/account/password", data={**guess, "current": PASSWORD})
+    assert refused.status_code == 429
+    words = refused.get_data(as_text=True)
+    assert "Too many wrong current passwords" in words and "15 minutes" in words
+    assert int(refused.headers["Retry-After"]) > 0
