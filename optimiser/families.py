@@ -35,7 +35,7 @@ workbook's rule list and labels, and the plan page's groups. A family no setting
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -54,6 +54,34 @@ class Unit(StrEnum):
     DRAWS = "draws"
 
 
+class Section(StrEnum):
+    """The scenario form's sections, in the order the form and the summary list them; each
+    setting names the one it sits in."""
+
+    ABOUT = "about"
+    EVIDENCE = "evidence"
+    VALUE = "value"
+    FAIRNESS = "fairness"
+    CAPS = "caps"
+    BUDGETS = "budgets"
+    OBJECTIVE = "objective"
+    SOLVER = "solver"
+
+
+SECTION_HEADINGS: MappingProxyType[Section, str] = MappingProxyType(
+    {
+        Section.ABOUT: "About and years",
+        Section.EVIDENCE: "Evidence",
+        Section.VALUE: "Value for money",
+        Section.FAIRNESS: "Fairness",
+        Section.CAPS: "Caps on spend",
+        Section.BUDGETS: "Budgets",
+        Section.OBJECTIVE: "What to maximise",
+        Section.SOLVER: "Solving",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One numeric scenario setting: the same ``name`` on ``ScenarioRules`` and the scenario
@@ -69,6 +97,9 @@ class Setting:
     whole: bool = False
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
     glossary: str = ""  # the planner's glossary entry (/glossary#...) that explains it
+    # The form's section it sits in (and the summary's place for it): required, so a new setting
+    # cannot be left off the form.
+    section: Section = field(kw_only=True)
 
     @property
     def percent(self) -> bool:
@@ -101,6 +132,11 @@ class RuleFamily:
     loosen: str
     setting: str | None = None
     chosen: bool = True
+    # The rule as a noun phrase in the explanations, a template that ``optimiser.explain``
+    # fills from the row: ``{rhs:money}``, ``{coefficient:percent}``, ``{key0:place}``... (its
+    # ``PHRASE_FIELDS`` and ``PHRASE_FORMATS`` list the words it knows). Required, so a family
+    # cannot be explained by a made-up phrase.
+    phrase: str = field(kw_only=True)
 
     @property
     def many(self) -> str:
@@ -121,6 +157,7 @@ _SETTINGS = (
         1,
         10,
         whole=True,
+        section=Section.ABOUT,
     ),
     Setting(
         "min_share_rated_3_plus",
@@ -132,6 +169,7 @@ _SETTINGS = (
         0,
         100,
         glossary="evidence-rating",
+        section=Section.EVIDENCE,
     ),
     Setting(
         "bcr_threshold",
@@ -143,6 +181,7 @@ _SETTINGS = (
         0,
         100,
         glossary="benefit-cost-ratio",
+        section=Section.VALUE,
     ),
     Setting(
         "portfolio_vfm_ratio",
@@ -153,6 +192,7 @@ _SETTINGS = (
         0,
         100,
         glossary="value-for-money",
+        section=Section.VALUE,
     ),
     Setting(
         "partner_fairness",
@@ -164,6 +204,7 @@ _SETTINGS = (
         0,
         100,
         glossary="partner-fairness",
+        section=Section.FAIRNESS,
     ),
     Setting(
         "need_floor",
@@ -175,6 +216,7 @@ _SETTINGS = (
         0,
         100,
         glossary="need-floor",
+        section=Section.FAIRNESS,
     ),
     Setting(
         "discount_rate",
@@ -185,6 +227,7 @@ _SETTINGS = (
         0,
         100,
         glossary="discount-rate",
+        section=Section.OBJECTIVE,
     ),
     Setting(
         "appraisal_years",
@@ -195,6 +238,7 @@ _SETTINGS = (
         1,
         60,
         whole=True,
+        section=Section.OBJECTIVE,
     ),
     Setting(
         "min_share_vcs",
@@ -205,6 +249,7 @@ _SETTINGS = (
         0.0,
         0,
         100,
+        section=Section.EVIDENCE,
     ),
     Setting(
         "expected_over_draws",
@@ -217,13 +262,20 @@ _SETTINGS = (
         0,
         10_000,
         whole=True,
+        section=Section.OBJECTIVE,
     ),
 )
 SETTINGS: MappingProxyType[str, Setting] = MappingProxyType({s.name: s for s in _SETTINGS})
 
 _FAMILIES = (
     RuleFamily(
-        "budget", "Budgets", "budget rule", "Budget maximum", Unit.POUNDS, "more money in a budget"
+        "budget",
+        "Budgets",
+        "budget rule",
+        "Budget maximum",
+        Unit.POUNDS,
+        "more money in a budget",
+        phrase="{key0:budget} of {rhs:money}",
     ),
     RuleFamily(
         "committed",
@@ -232,6 +284,7 @@ _FAMILIES = (
         "Committed minimum",
         Unit.POUNDS,
         "a smaller committed minimum",
+        phrase="{key0:budget_partner}'s committed minimum of {rhs:money} in {key0:budget_year}",
     ),
     RuleFamily(
         "fairness",
@@ -241,6 +294,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower partner fairness factor",
         setting="partner_fairness",
+        phrase="{key0:partner}'s partner fairness rule (benefit to it at least {coefficient:number} times its contribution)",
     ),
     RuleFamily(
         "evidence_share",
@@ -250,6 +304,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower share of spend required on interventions rated 3 or above",
         setting="min_share_rated_3_plus",
+        phrase="the rule that at least {coefficient:percent} of spend goes to programmes rated 3 or above",
     ),
     RuleFamily(
         "portfolio_vfm",
@@ -259,6 +314,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower value-for-money ratio for the whole plan",
         setting="portfolio_vfm_ratio",
+        phrase="the rule that benefit is at least {coefficient:number} times spend",
     ),
     RuleFamily(
         "cost_per_unit",
@@ -267,6 +323,7 @@ _FAMILIES = (
         "Cost per unit of demand avoided",
         Unit.POUNDS,
         "a higher most cost per unit of demand avoided",
+        phrase="the most cost of {coefficient:money} per {key0:demand} avoided",
     ),
     RuleFamily(
         "vcs_share",
@@ -276,6 +333,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower share of spend required through voluntary and community sector providers",
         setting="min_share_vcs",
+        phrase="the rule that at least {coefficient:percent} of spend goes through voluntary and community sector providers",
     ),
     RuleFamily(
         "need_floor",
@@ -285,6 +343,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower place need floor",
         setting="need_floor",
+        phrase="the need floor for {key0:place}",
     ),
     RuleFamily(
         "target",
@@ -293,9 +352,16 @@ _FAMILIES = (
         "Target of demand avoided",
         Unit.POUNDS,
         "a lower target",
+        phrase="{target}",
     ),
     RuleFamily(
-        "cap_place", "Caps on places", "place cap", "Cap on a place", Unit.POUNDS, "a higher cap"
+        "cap_place",
+        "Caps on places",
+        "place cap",
+        "Cap on a place",
+        Unit.POUNDS,
+        "a higher cap",
+        phrase="the cap of {rhs:money} on spend in {key0:place}",
     ),
     RuleFamily(
         "cap_intervention",
@@ -304,6 +370,7 @@ _FAMILIES = (
         "Cap on an intervention",
         Unit.POUNDS,
         "a higher cap",
+        phrase="the cap of {rhs:money} on {key0:intervention}",
     ),
     RuleFamily(
         "cap_category",
@@ -312,6 +379,7 @@ _FAMILIES = (
         "Cap on a category",
         Unit.POUNDS,
         "a higher cap",
+        phrase="the cap of {rhs:money} on {key0} programmes",
     ),
     RuleFamily(
         "window",
@@ -320,6 +388,7 @@ _FAMILIES = (
         "Commissioning window closed",
         Unit.POUNDS,
         "a commissioning window opened in that year",
+        phrase="{key0:partner}'s closed commissioning window in {key2:year}, which holds its funding of {key1:intervention} at {key2:window_level}",
     ),
     RuleFamily(
         "contract",
@@ -328,6 +397,7 @@ _FAMILIES = (
         "Existing contract",
         Unit.POUNDS,
         "a smaller existing contract",
+        phrase="{key0:partner}'s existing contract of {rhs:money} for {key1:intervention} in {key2:year}",
     ),
     RuleFamily(
         "contract_place",
@@ -336,6 +406,7 @@ _FAMILIES = (
         "Existing contract in a place",
         Unit.POUNDS,
         "a smaller existing contract",
+        phrase="{key0:partner}'s existing contract of {rhs:money} for {key1:intervention} in {key2:place} in {key3:year}",
     ),
     RuleFamily(
         "capacity",
@@ -345,6 +416,7 @@ _FAMILIES = (
         Unit.PARTICIPANTS,
         "more provider capacity",
         chosen=False,
+        phrase="the capacity of {key0:intervention} in {key1:place} in {key2:year} ({rhs:number} participants)",
     ),
     RuleFamily(
         "reach",
@@ -354,6 +426,7 @@ _FAMILIES = (
         Unit.PEOPLE,
         "more eligible people",
         chosen=False,
+        phrase="the eligible {key0:target_group} for {key0:intervention} in {key1:place} in {key2:year}",
     ),
     RuleFamily(
         "runs",
@@ -363,6 +436,7 @@ _FAMILIES = (
         Unit.PEOPLE,
         "the programme running in that place",
         chosen=False,
+        phrase="the reach of {key0:intervention} in {key1:place} in {key2:year}",
     ),
     RuleFamily(
         "cohort",
@@ -372,6 +446,7 @@ _FAMILIES = (
         Unit.PARTICIPANTS,
         "a smaller minimum cohort",
         chosen=False,
+        phrase="the minimum cohort of {key0:intervention} in {key1:place} in {key2:year}",
     ),
     RuleFamily(
         "volunteers",
@@ -381,6 +456,7 @@ _FAMILIES = (
         Unit.HOURS,
         "more volunteer hours",
         chosen=False,
+        phrase="the volunteer hours in {key0:place} in {key1:year} ({rhs:number} hours)",
     ),
 )
 # In the order the plan page lists them: the partnership's own choices before delivery limits.
