@@ -9,28 +9,29 @@ its unit, default and range. The plan page, the workbook, the scenario form and 
 API's schema and the explanations all read these entries; ``tests/test_rule_registry.py``
 walks the registry and fails when any reader misses one.
 
-How to add a rule family whose limit a numeric scenario setting sets (ten files, counted by
-reading each reader; ``tests/test_rule_registry.py`` fails until 1-6, 8 and 9 are done):
+How to add a rule family whose limit a numeric scenario setting sets: six files, proved by
+``tests/test_registry_new_setting.py``, which adds one in a copy of the tree by editing only these
+(``tests/test_rule_registry.py`` fails until 1-4 are done):
 
-1. here: a ``RuleFamily`` in ``FAMILIES`` and a ``Setting`` in ``SETTINGS`` (its ``name`` is
-   the new field's name everywhere);
-2. ``optimiser/scenario.py``: the field on ``ScenarioRules`` (validated in ``__post_init__``);
+1. here: a ``RuleFamily`` in ``FAMILIES`` (with its noun ``phrase`` for the explanations) and a
+   ``Setting`` in ``SETTINGS`` (its ``name`` is the new field's name everywhere; its ``section``
+   places it on the form and the summary, after that section's settings listed before it);
+2. ``optimiser/scenario.py``: the field on ``ScenarioRules`` (its range is checked from the
+   ``Setting``);
 3. the ``add_*`` function that builds its rows (``optimiser/rules/``), and
 4. its call in ``optimiser/build.py``;
-5. ``optimiser/explain.py``: its noun phrase in ``RULE_PHRASES`` (and, if its shadow price
-   needs its own sentence, a branch in ``_sentence``);
-6. ``models/scenario.py``: the column on ``ScenarioBase`` (declared by hand, with the
-   registry's default), and
-7. an Alembic migration (``planner/migrations/versions/``) that adds it;
-8. ``planner/templates/scenarios/form.html``: ``number_rule(rules['<name>'], ...)`` in the
-   section where it belongs, and
-9. ``planner/scenarios/describe.py``: its ``_number(scenario, '<name>')`` line on the summary;
-10. a hand-solved test of the rule (``tests/optimiser/``).
+5. an Alembic migration (``planner/migrations/versions/``) that adds the column;
+6. a hand-solved test of the rule (``tests/optimiser/``).
 
-What reads the entry with no further edit: the scenario input schema that the form and the API
-share (``planner/scenarios/schema.py``: its field, range, words and API documentation), the
-API's answer schema, the solver's rule fields (``planner/solving/rule_fields.py``), the
-workbook's rule list and labels, and the plan page's groups. A family no setting sets skips 2 and 6-9.
+A family no setting sets takes four: 1 (the ``RuleFamily`` alone), 3, 4 and 6.
+
+What reads the entry with no further edit: the scenario table's column (``models/scenario.py``
+makes one per setting), the scenario form and its summary (each setting in its section, with
+its label, help and unit), the scenario input schema that the form and the API share
+(``planner/scenarios/schema.py``), the API's answer schema, the solver's rule fields
+(``planner/solving/rule_fields.py``), the workbook's rule list and labels, the plan page's
+groups and the explanations (``optimiser.explain`` fills the family's ``phrase``; a shadow
+price that needs a sentence of its own still takes a branch in ``explain._sentence``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Adding a rule family that a numeric scenario setting sets touches six files, no more.
+"""Adding a rule family that a numeric scenario setting sets touches six files, no more (a
+family no setting sets, four).
 
 In a temporary copy of the tree, a "most share of spend on one intervention" family is added by
 editing only the files ``optimiser/families.py`` lists under "How to add a rule family"; the
@@ -32,6 +33,8 @@ NUMERIC_SETTING_FILES = {
     MIGRATION,
     HAND_SOLVED,
 }
+# A family no setting sets: the registry entry, the rule, its call and its hand-solved test.
+FIXED_FAMILY_FILES = NUMERIC_SETTING_FILES - {"optimiser/scenario.py", MIGRATION}
 
 SETTING = """    Setting(
         "max_share_one_intervention",
@@ -54,6 +57,51 @@ FAMILY = """    RuleFamily(
         setting="max_share_one_intervention",
         phrase="the rule that at most {coefficient:percent} of spend goes to {key0:intervention}",
     ),
+"""
+# A family no setting sets: the same rule at a fixed half, read from nowhere else.
+FIXED_FAMILY = FAMILY.replace('        setting="max_share_one_intervention",\n', "")
+FIXED_RULE = '''
+
+def add_intervention_share(model: Model) -> None:
+    """No intervention takes more than half of all spend: spend_i <= 0.5 * total."""
+    share = 0.5
+    spend: dict[str, Terms] = {}
+    for (_line, key, _zone), var in model.funding.items():
+        spend.setdefault(key, []).append((var, 1.0))
+    for key, terms in spend.items():
+        terms.append((_total_spend(model), -share))
+        model.add("intervention_share", (key,), terms, LE, 0.0, coefficient=share)
+'''
+FIXED_TEST = '''"""The rule "at most half of spend on one intervention". Hand-solved."""
+
+import pytest
+from optimiser_builders import intervention, partnership, simple_rules
+
+from optimiser import BudgetLine, Partner, optimise
+
+
+def test_half_of_spend_on_one_intervention_at_most():
+    """£100; A £10 for 4 (0.40/£), B £20 for 5 (0.25/£). At most half on one intervention:
+    A £50 (20 avoided), B £50 (12.5): 32.5."""
+    inputs = partnership(
+        (BudgetLine("p", 2026, 100),),
+        (intervention("a", 10, 4), intervention("b", 20, 5)),
+        partners=(Partner("p", "Partner P"),),
+    )
+    plan = optimise(inputs, simple_rules(), compare_pooling=False)
+    assert plan.objective == pytest.approx(32.5)
+    rule = next(b for b in plan.binding_constraints if b.family == "intervention_share")
+    assert "the rule that at most 50% of spend goes to" in rule.sentence.lower(), rule.sentence
+'''
+# Run in the copy: the plan page groups the fixed family's rules under its heading.
+FIXED_CHECK = """
+from planner.plans.binding import binding_groups
+
+groups = binding_groups(
+    {"binding_constraints": [{"family": "intervention_share", "shadow_price": 1.0, "sentence": "s"}]}
+)
+assert [group.family.heading for group in groups] == ["Share of spend on one intervention"]
+print("every reader shows it")
 """
 ADD_RULE = '''
 
@@ -170,17 +218,11 @@ def _insert_before(path: Path, marker: str, text: str) -> None:
     path.write_text(source.replace(marker, text + marker, 1))
 
 
-def _add_the_family(tree: Path) -> None:
-    """The edits "How to add a rule family" asks for, and only those."""
-    _insert_before(tree / "optimiser/families.py", ")\nSETTINGS:", SETTING)
-    _insert_before(tree / "optimiser/families.py", ")\n# In the order the plan page", FAMILY)
-    _insert_before(
-        tree / "optimiser/scenario.py",
-        "    place_caps: Mapping",
-        "    max_share_one_intervention: float = 1.0\n",
-    )
+def _add_the_rule(tree: Path, family: str, rule: str) -> None:
+    """Steps common to every family: its registry entry, its add_* function and its call."""
+    _insert_before(tree / "optimiser/families.py", ")\n# In the order the plan page", family)
     value = tree / "optimiser/rules/value.py"
-    value.write_text(value.read_text() + ADD_RULE)
+    value.write_text(value.read_text() + rule)
     build = tree / "optimiser/build.py"
     source = build.read_text()
     source = source.replace(
@@ -191,6 +233,17 @@ def _add_the_family(tree: Path) -> None:
         "    add_sector_share(model)\n    add_intervention_share(model)\n",
     )
     build.write_text(source)
+
+
+def _add_the_numeric_family(tree: Path) -> None:
+    """The edits "How to add a rule family" asks for, and only those."""
+    _add_the_rule(tree, FAMILY, ADD_RULE)
+    _insert_before(tree / "optimiser/families.py", ")\nSETTINGS:", SETTING)
+    _insert_before(
+        tree / "optimiser/scenario.py",
+        "    place_caps: Mapping",
+        "    max_share_one_intervention: float = 1.0\n",
+    )
     head = ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini"))).get_current_head()
     (tree / MIGRATION).write_text(
         f'''"""Most share of spend on one intervention."""
@@ -236,17 +289,18 @@ def _changed_files(tree: Path) -> set[str]:
     return changed
 
 
-def test_a_numeric_setting_family_touches_six_files_and_every_reader_shows_it(
-    tmp_path: Path,
-) -> None:
+def _copy_of_the_tree(tmp_path: Path) -> Path:
     tree = tmp_path / "tree"
     for top in COPIED:
         if (ROOT / top).is_dir():
             shutil.copytree(ROOT / top, tree / top, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(ROOT / top, tree / top)
-    _add_the_family(tree)
-    assert _changed_files(tree) == NUMERIC_SETTING_FILES
+    return tree
+
+
+def _assert_every_reader_shows_it(tree: Path, check: str) -> None:
+    """In the copy: its registry walk and the new hand-solved test pass, then ``check``."""
     environment = {**os.environ, "PYTHONPATH": str(tree)}
     walk = subprocess.run(
         [
@@ -256,6 +310,7 @@ def test_a_numeric_setting_family_touches_six_files_and_every_reader_shows_it(
             "-n",
             "0",
             "-q",
+            "-rA",
             "-p",
             "no:cacheprovider",
             "tests/test_rule_registry.py",
@@ -267,12 +322,26 @@ def test_a_numeric_setting_family_touches_six_files_and_every_reader_shows_it(
         text=True,
     )
     assert walk.returncode == 0, walk.stdout[-4000:] + walk.stderr[-2000:]
+    assert f"PASSED {HAND_SOLVED}::" in walk.stdout, walk.stdout[-4000:]  # it ran, and passed
     readers = subprocess.run(
-        [sys.executable, "-c", READERS_CHECK],
-        cwd=tree,
-        env=environment,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", check], cwd=tree, env=environment, capture_output=True, text=True
     )
     assert readers.returncode == 0, readers.stderr[-3000:]
     assert "every reader shows it" in readers.stdout
+
+
+def test_a_numeric_setting_family_touches_six_files_and_every_reader_shows_it(
+    tmp_path: Path,
+) -> None:
+    tree = _copy_of_the_tree(tmp_path)
+    _add_the_numeric_family(tree)
+    assert _changed_files(tree) == NUMERIC_SETTING_FILES
+    _assert_every_reader_shows_it(tree, READERS_CHECK)
+
+
+def test_a_family_no_setting_sets_touches_four_files(tmp_path: Path) -> None:
+    tree = _copy_of_the_tree(tmp_path)
+    _add_the_rule(tree, FIXED_FAMILY, FIXED_RULE)
+    (tree / HAND_SOLVED).write_text(FIXED_TEST)
+    assert _changed_files(tree) == FIXED_FAMILY_FILES
+    _assert_every_reader_shows_it(tree, FIXED_CHECK)
