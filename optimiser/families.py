@@ -220,6 +220,19 @@ _SETTINGS = (
         section=Section.FAIRNESS,
     ),
     Setting(
+        "expected_over_draws",
+        "Plan for uncertainty",
+        "0 plans with the figures as recorded; a number of draws (200 is plenty) plans for the "
+        "most demand avoided on average over that many draws of effects, unit costs and "
+        "take-up, under the same rules.",
+        Unit.DRAWS,
+        0,
+        0,
+        10_000,
+        whole=True,
+        section=Section.OBJECTIVE,
+    ),
+    Setting(
         "discount_rate",
         "Discount rate",
         "Yearly discount on benefits that arrive later (HM Treasury Green Book: 3.5%).",
@@ -251,19 +264,6 @@ _SETTINGS = (
         0,
         100,
         section=Section.EVIDENCE,
-    ),
-    Setting(
-        "expected_over_draws",
-        "Plan for uncertainty",
-        "0 plans with the figures as recorded; a number of draws (200 is plenty) plans for the "
-        "most demand avoided on average over that many draws of effects, unit costs and "
-        "take-up, under the same rules.",
-        Unit.DRAWS,
-        0,
-        0,
-        10_000,
-        whole=True,
-        section=Section.OBJECTIVE,
     ),
 )
 SETTINGS: MappingProxyType[str, Setting] = MappingProxyType({s.name: s for s in _SETTINGS})
