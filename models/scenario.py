@@ -1,8 +1,9 @@
 """Scenarios: named sets of assumptions and rules that the optimiser turns into a plan."""
 
+import types
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -21,6 +22,7 @@ from models.fields import (
 from models.text import note_text, one_line_text
 from models.versioning import Versioned
 from models.vocabulary import EVIDENCE_RATINGS, ObjectiveChoice
+from optimiser.families import SETTINGS, Setting, setting
 
 DEFAULT_CONFIDENCE = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.0}
 DEFAULT_SEGMENT_MULTIPLIERS = [1.0, 0.8, 0.6]
@@ -34,11 +36,45 @@ class FundingMode(StrEnum):
     SEPARATE = "separate"
 
 
-def _ratio_field(default: float, description: str, *, le: float = 1.0) -> Any:
-    return Field(default=default, ge=0, le=le, description=description)
+def _setting_column(entry: Setting) -> tuple[type, Any]:
+    """A numeric setting's column, as the registry describes it: its type, default and range
+    (a percentage is stored as a fraction)."""
+    kind: type = int if entry.whole else float
+    description = entry.help + (" Stored as a fraction: 0.5 = 50%." if entry.percent else "")
+    minimum = entry.minimum / 100 if entry.percent else entry.minimum
+    return kind, Field(
+        default=kind(entry.default),
+        ge=minimum,
+        le=entry.stored_maximum,
+        description=f"{entry.label}: {description}",
+    )
 
 
-class ScenarioBase(SQLModel):
+def _setting_columns() -> type[SQLModel]:
+    """A model holding one column per numeric setting of ``optimiser.families.SETTINGS``, so a
+    new setting needs no declaration here (its migration still adds the column)."""
+    columns = {entry.name: _setting_column(entry) for entry in SETTINGS.values()}
+
+    def body(namespace: dict[str, Any]) -> None:
+        namespace["__module__"] = __name__
+        namespace["__annotations__"] = {name: kind for name, (kind, _) in columns.items()}
+        namespace.update({name: column for name, (_, column) in columns.items()})
+
+    return types.new_class("SettingColumns", (SQLModel,), exec_body=body)
+
+
+if TYPE_CHECKING:
+    # mypy cannot see columns made at import; code reads a setting through ``setting_value``
+    # (or ``getattr``), by its registry name.
+    SettingColumns = SQLModel
+else:
+    SettingColumns = _setting_columns()
+
+
+class ScenarioBase(SettingColumns):
+    """A scenario's own fields, beside the numeric settings ``SettingColumns`` makes from the
+    registry."""
+
     _plain_numbers = model_validator(mode="before")(plain_numbers)
 
     name: str = Field(min_length=1, max_length=120, unique=True, index=True)
@@ -46,29 +82,10 @@ class ScenarioBase(SQLModel):
     first_year: int = year_field(
         default=2026, description="First financial year planned (2026 = 2026/27)."
     )
-    horizon_years: int = Field(
-        default=3, ge=1, le=10, description="Number of financial years planned."
-    )
     funding_mode: FundingMode = Field(default=FundingMode.POOLED)
 
     min_evidence_rating: str = Field(
         default="2", description="Weakest evidence rating that may be funded (NE is never funded)."
-    )
-    min_share_rated_3_plus: float = _ratio_field(
-        0.0,
-        "At least this share of all spend goes to interventions with rigorous evidence "
-        "(rated 3, 3+, 4 or 4+); 0.5 = 50%.",
-    )
-    min_share_vcs: float = _ratio_field(
-        0.0,
-        "At least this share of all spend goes through voluntary and community sector "
-        "providers; 0.2 = 20%.",
-    )
-    bcr_threshold: float = _ratio_field(
-        1.0, "Interventions whose benefit-cost ratio is below this are excluded.", le=100
-    )
-    portfolio_vfm_ratio: float = _ratio_field(
-        1.0, "Benefit of the whole plan must be at least this times its spend.", le=100
     )
     max_cost_per_unit_demand_type_id: int | None = Field(
         default=None, foreign_key="demand_type.id", description="Demand type for the cost cap."
@@ -76,33 +93,11 @@ class ScenarioBase(SQLModel):
     max_cost_per_unit: Decimal | None = optional_money_field(
         description="Most the plan may spend per unit of that demand type avoided, £."
     )
-    partner_fairness: float = _ratio_field(
-        0.0,
-        "Each partner's share of benefit must be at least this times what it pays (0 = off).",
-        le=100,
-    )
     partner_fairness_overrides: dict[str, float] = json_dict_field(
         description="Per-partner fairness factor by partner id, replacing the default."
     )
-    need_floor: float = _ratio_field(
-        0.0,
-        "Each place gets at least this share of its need-weighted share of spend "
-        "(0 turns the rule off); 0.5 = 50%.",
-    )
     confidence: dict[str, float] = json_dict_field(
         description="Discount on expected effect for each evidence level."
-    )
-    discount_rate: float = _ratio_field(
-        0.035, "Yearly discount on later benefits (HM Treasury Green Book: 3.5%)."
-    )
-    appraisal_years: int = Field(
-        default=10, ge=1, le=60, description="Years over which benefits are counted."
-    )
-    expected_over_draws: int = Field(
-        default=0,
-        ge=0,
-        le=10_000,
-        description="Plan for uncertainty: draws of the uncertain inputs to average over (0: off).",
     )
     objective: ObjectiveChoice = Field(default=ObjectiveChoice.VALUE)
     priority_weights: dict[str, float] = json_dict_field(
@@ -197,9 +192,18 @@ class ScenarioBase(SQLModel):
         """Confidence weights with the defaults filled in."""
         return {**DEFAULT_CONFIDENCE, **self.confidence}
 
+    def setting_value(self, name: str) -> float:
+        """A numeric setting by its registry name (``optimiser.families.SETTINGS``)."""
+        return float(getattr(self, setting(name).name))
+
+    @property
+    def horizon(self) -> int:
+        """Years planned."""
+        return int(self.setting_value("horizon_years"))
+
     @property
     def years(self) -> list[int]:
-        return list(range(self.first_year, self.first_year + self.horizon_years))
+        return list(range(self.first_year, self.first_year + self.horizon))
 
 
 class Scenario(ScenarioBase, Versioned, table=True):

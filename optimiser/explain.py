@@ -7,10 +7,13 @@ plan they are not unique, so every estimate reads "about".
 from __future__ import annotations
 
 import math
+import re
+import string
 from collections.abc import Callable
 
 import numpy as np
 
+from optimiser.families import family
 from optimiser.highs import Ranging, row_number
 from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
@@ -44,108 +47,78 @@ def _budget_label(model: Model, line_key: str) -> str:
     return label if line_key == f"{line.partner}-{line.year}" else f"{label} ({line_key})"
 
 
-def _budget_phrase(model: Model, row: Row) -> str:
-    return f"{_budget_label(model, row.keys[0])} of {money(row.rhs)}"
+class _RowWords(string.Formatter):
+    """Fills a family's phrase template (``RuleFamily.phrase``) from one row: each field is a
+    number of the row or one of its keys, and its format says how to word it. A field or a
+    format not listed in ``PHRASE_FIELDS`` or ``PHRASE_FORMATS`` is an error naming it."""
+
+    def __init__(self, model: Model, row: Row) -> None:
+        self.model = model
+        self.row = row
+
+    def get_value(self, key: object, args: object, kwargs: object) -> object:
+        if not isinstance(key, str) or not PHRASE_FIELDS.fullmatch(key):
+            raise KeyError(f"rule phrase of {self.row.family!r}: no word called {key!r}")
+        if key == "target":
+            return target_words(self.model)
+        if key.startswith("key"):
+            return self.row.keys[int(key[3:])]
+        return getattr(self.row, key)
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        try:
+            wording = PHRASE_FORMATS[format_spec]
+        except KeyError:
+            raise KeyError(
+                f"rule phrase of {self.row.family!r}: no format called {format_spec!r}"
+            ) from None
+        return wording(self.model, value)
 
 
-def _committed_phrase(model: Model, row: Row) -> str:
-    line = model.budget_lines[row.keys[0]]
-    partner = _name(model, "partner", line.partner)
-    return f"{partner}'s committed minimum of {money(row.rhs)} in {financial_year(line.year)}"
+def _figure(value: object) -> float:
+    """A row's number (its limit or coefficient) as the wording functions take it."""
+    assert isinstance(value, int | float), value
+    return float(value)
 
 
-def _delivery_phrase(model: Model, row: Row) -> str:
-    what = {"capacity": "the capacity", "runs": "the reach", "cohort": "the minimum cohort"}
-    keys = row.keys
-    return (
-        f"{what[row.family]} of {_name(model, 'intervention', keys[0])} in "
-        f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])}"
-        + (f" ({about_number(row.rhs)} participants)" if row.family == "capacity" else "")
-    )
+def _budget_partner(model: Model, line_key: object) -> str:
+    return _name(model, "partner", model.budget_lines[str(line_key)].partner)
 
 
-def _reach_phrase(model: Model, row: Row) -> str:
-    intervention, place, year = row.keys[:3]
-    group = model.interventions[intervention].target_group
-    return (
-        f"the eligible {group} for {_name(model, 'intervention', intervention)} in "
-        f"{_name(model, 'place', place)} in {financial_year(year)}"
-    )
+def _target_group(model: Model, intervention: object) -> str:
+    return model.interventions[str(intervention)].target_group
 
 
-def _window_phrase(model: Model, row: Row) -> str:
-    partner, intervention, year = row.keys
-    return (
-        f"{_name(model, 'partner', partner)}'s closed commissioning window in "
-        f"{financial_year(year)}, which holds its funding of "
-        f"{_name(model, 'intervention', intervention)} at "
-        + ("its existing contracts" if year == model.rules.first_year else "last year's level")
-    )
+def _window_level(model: Model, year: object) -> str:
+    return "its existing contracts" if year == model.rules.first_year else "last year's level"
 
 
-def _contract_phrase(model: Model, row: Row) -> str:
-    partner, intervention, *place, year = row.keys
-    where = f" in {_name(model, 'place', place[0])}" if place else ""
-    return (
-        f"{_name(model, 'partner', partner)}'s existing contract of {money(row.rhs)} for "
-        f"{_name(model, 'intervention', intervention)}{where} in {financial_year(year)}"
-    )
-
-
-RULE_PHRASES: dict[str, Callable[[Model, Row], str]] = {
-    "budget": _budget_phrase,
-    "committed": _committed_phrase,
-    "capacity": _delivery_phrase,
-    "reach": _reach_phrase,
-    "runs": _delivery_phrase,
-    "cohort": _delivery_phrase,
-    "window": _window_phrase,
-    "contract": _contract_phrase,
-    "contract_place": _contract_phrase,
-    "evidence_share": lambda model, row: (
-        f"the rule that at least {percent(row.coefficient)} of spend goes to "
-        "programmes rated 3 or above"
-    ),
-    "vcs_share": lambda model, row: (
-        f"the rule that at least {percent(row.coefficient)} of spend goes through voluntary "
-        "and community sector providers"
-    ),
-    "portfolio_vfm": lambda model, row: (
-        f"the rule that benefit is at least {about_number(row.coefficient)} times spend"
-    ),
-    "cost_per_unit": lambda model, row: (
-        f"the most cost of {money(row.coefficient)} per "
-        f"{_name(model, 'demand', row.keys[0])} avoided"
-    ),
-    "fairness": lambda model, row: (
-        f"{_name(model, 'partner', row.keys[0])}'s partner fairness rule (benefit to it at least "
-        f"{about_number(row.coefficient)} times its contribution)"
-    ),
-    "need_floor": lambda model, row: f"the need floor for {_name(model, 'place', row.keys[0])}",
-    "target": lambda model, row: target_words(model),
-    "cap_intervention": lambda model, row: (
-        f"the cap of {money(row.rhs)} on {_name(model, 'intervention', row.keys[0])}"
-    ),
-    "cap_category": lambda model, row: f"the cap of {money(row.rhs)} on {row.keys[0]} programmes",
-    "cap_place": lambda model, row: (
-        f"the cap of {money(row.rhs)} on spend in {_name(model, 'place', row.keys[0])}"
-    ),
-    "volunteers": lambda model, row: (
-        f"the volunteer hours in {_name(model, 'place', row.keys[0])} in "
-        f"{financial_year(row.keys[1])} ({about_number(row.rhs)} hours)"
-    ),
+# The words a phrase template may use: {rhs}, {coefficient}, {target} and {key0}, {key1}...
+PHRASE_FIELDS = re.compile(r"rhs|coefficient|target|key[0-9]")
+# How a field may be worded: {rhs:money}, {key0:place}; no format prints it as it is.
+PHRASE_FORMATS: dict[str, Callable[[Model, object], str]] = {
+    "": lambda model, value: str(value),
+    "money": lambda model, value: money(_figure(value)),
+    "number": lambda model, value: about_number(_figure(value)),
+    "percent": lambda model, value: percent(_figure(value)),
+    "year": lambda model, value: financial_year(int(str(value))),
+    "partner": lambda model, value: _name(model, "partner", str(value)),
+    "place": lambda model, value: _name(model, "place", str(value)),
+    "intervention": lambda model, value: _name(model, "intervention", str(value)),
+    "demand": lambda model, value: _name(model, "demand", str(value)),
+    "budget": lambda model, value: _budget_label(model, str(value)),
+    "budget_partner": _budget_partner,
+    "budget_year": lambda model, value: financial_year(model.budget_lines[str(value)].year),
+    "target_group": _target_group,
+    "window_level": _window_level,
 }
-"""A rule as a noun phrase, one entry per family of ``optimiser.families.FAMILIES``."""
 
 
 def describe_rule(model: Model, row: Row) -> str:
-    """A rule as a noun phrase: "Calderdale Council's 2027/28 budget of £100,000". A family
-    with no phrase is a KeyError naming it (see ``optimiser.families``)."""
-    try:
-        phrase = RULE_PHRASES[row.family]
-    except KeyError:
-        raise KeyError(f"rule family {row.family!r} has no phrase in RULE_PHRASES") from None
-    return phrase(model, row)
+    """A rule as a noun phrase: "Calderdale Council's 2027/28 budget of £100,000", from its
+    family's phrase in the registry (``optimiser.families``); a family missing from it is a
+    KeyError naming it."""
+    return _RowWords(model, row).format(family(row.family).phrase)
 
 
 def _sentence_case(text: str) -> str:

@@ -9,33 +9,34 @@ its unit, default and range. The plan page, the workbook, the scenario form and 
 API's schema and the explanations all read these entries; ``tests/test_rule_registry.py``
 walks the registry and fails when any reader misses one.
 
-How to add a rule family whose limit a numeric scenario setting sets (ten files, counted by
-reading each reader; ``tests/test_rule_registry.py`` fails until 1-6, 8 and 9 are done):
+How to add a rule family whose limit a numeric scenario setting sets: six files, proved by
+``tests/test_registry_new_setting.py``, which adds one in a copy of the tree by editing only these
+(``tests/test_rule_registry.py`` fails until 1-4 are done):
 
-1. here: a ``RuleFamily`` in ``FAMILIES`` and a ``Setting`` in ``SETTINGS`` (its ``name`` is
-   the new field's name everywhere);
-2. ``optimiser/scenario.py``: the field on ``ScenarioRules`` (validated in ``__post_init__``);
+1. here: a ``RuleFamily`` in ``FAMILIES`` (with its noun ``phrase`` for the explanations) and a
+   ``Setting`` in ``SETTINGS`` (its ``name`` is the new field's name everywhere; its ``section``
+   places it on the form and the summary, after that section's settings listed before it);
+2. ``optimiser/scenario.py``: the field on ``ScenarioRules`` (its range is checked from the
+   ``Setting``);
 3. the ``add_*`` function that builds its rows (``optimiser/rules/``), and
 4. its call in ``optimiser/build.py``;
-5. ``optimiser/explain.py``: its noun phrase in ``RULE_PHRASES`` (and, if its shadow price
-   needs its own sentence, a branch in ``_sentence``);
-6. ``models/scenario.py``: the column on ``ScenarioBase`` (declared by hand, with the
-   registry's default), and
-7. an Alembic migration (``planner/migrations/versions/``) that adds it;
-8. ``planner/templates/scenarios/form.html``: ``number_rule(rules['<name>'], ...)`` in the
-   section where it belongs, and
-9. ``planner/scenarios/describe.py``: its ``_number(scenario, '<name>')`` line on the summary;
-10. a hand-solved test of the rule (``tests/optimiser/``).
+5. an Alembic migration (``planner/migrations/versions/``) that adds the column;
+6. a hand-solved test of the rule (``tests/optimiser/``).
 
-What reads the entry with no further edit: the scenario input schema that the form and the API
-share (``planner/scenarios/schema.py``: its field, range, words and API documentation), the
-API's answer schema, the solver's rule fields (``planner/solving/rule_fields.py``), the
-workbook's rule list and labels, and the plan page's groups. A family no setting sets skips 2 and 6-9.
+A family no setting sets takes four: 1 (the ``RuleFamily`` alone), 3, 4 and 6.
+
+What reads the entry with no further edit: the scenario table's column (``models/scenario.py``
+makes one per setting), the scenario form and its summary (each setting in its section, with
+its label, help and unit), the scenario input schema that the form and the API share
+(``planner/scenarios/schema.py``), the API's answer schema, the solver's rule fields
+(``planner/solving/rule_fields.py``), the workbook's rule list and labels, the plan page's
+groups and the explanations (``optimiser.explain`` fills the family's ``phrase``; a shadow
+price that needs a sentence of its own still takes a branch in ``explain._sentence``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -54,6 +55,34 @@ class Unit(StrEnum):
     DRAWS = "draws"
 
 
+class Section(StrEnum):
+    """The scenario form's sections, in the order the form and the summary list them; each
+    setting names the one it sits in."""
+
+    ABOUT = "about"
+    EVIDENCE = "evidence"
+    VALUE = "value"
+    FAIRNESS = "fairness"
+    CAPS = "caps"
+    BUDGETS = "budgets"
+    OBJECTIVE = "objective"
+    SOLVER = "solver"
+
+
+SECTION_HEADINGS: MappingProxyType[Section, str] = MappingProxyType(
+    {
+        Section.ABOUT: "About and years",
+        Section.EVIDENCE: "Evidence",
+        Section.VALUE: "Value for money",
+        Section.FAIRNESS: "Fairness",
+        Section.CAPS: "Caps on spend",
+        Section.BUDGETS: "Budgets",
+        Section.OBJECTIVE: "What to maximise",
+        Section.SOLVER: "Solving",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One numeric scenario setting: the same ``name`` on ``ScenarioRules`` and the scenario
@@ -69,6 +98,9 @@ class Setting:
     whole: bool = False
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
     glossary: str = ""  # the planner's glossary entry (/glossary#...) that explains it
+    # The form's section it sits in (and the summary's place for it): required, so a new setting
+    # cannot be left off the form.
+    section: Section = field(kw_only=True)
 
     @property
     def percent(self) -> bool:
@@ -101,6 +133,11 @@ class RuleFamily:
     loosen: str
     setting: str | None = None
     chosen: bool = True
+    # The rule as a noun phrase in the explanations, a template that ``optimiser.explain``
+    # fills from the row: ``{rhs:money}``, ``{coefficient:percent}``, ``{key0:place}``... (its
+    # ``PHRASE_FIELDS`` and ``PHRASE_FORMATS`` list the words it knows). Required, so a family
+    # cannot be explained by a made-up phrase.
+    phrase: str = field(kw_only=True)
 
     @property
     def many(self) -> str:
@@ -121,6 +158,7 @@ _SETTINGS = (
         1,
         10,
         whole=True,
+        section=Section.ABOUT,
     ),
     Setting(
         "min_share_rated_3_plus",
@@ -132,6 +170,7 @@ _SETTINGS = (
         0,
         100,
         glossary="evidence-rating",
+        section=Section.EVIDENCE,
     ),
     Setting(
         "bcr_threshold",
@@ -143,6 +182,7 @@ _SETTINGS = (
         0,
         100,
         glossary="benefit-cost-ratio",
+        section=Section.VALUE,
     ),
     Setting(
         "portfolio_vfm_ratio",
@@ -153,6 +193,7 @@ _SETTINGS = (
         0,
         100,
         glossary="value-for-money",
+        section=Section.VALUE,
     ),
     Setting(
         "partner_fairness",
@@ -164,6 +205,7 @@ _SETTINGS = (
         0,
         100,
         glossary="partner-fairness",
+        section=Section.FAIRNESS,
     ),
     Setting(
         "need_floor",
@@ -175,36 +217,7 @@ _SETTINGS = (
         0,
         100,
         glossary="need-floor",
-    ),
-    Setting(
-        "discount_rate",
-        "Discount rate",
-        "Yearly discount on benefits that arrive later (HM Treasury Green Book: 3.5%).",
-        Unit.PERCENT,
-        0.035,
-        0,
-        100,
-        glossary="discount-rate",
-    ),
-    Setting(
-        "appraisal_years",
-        "Appraisal period",
-        "Years over which benefits are counted; it may run beyond the years planned.",
-        Unit.YEARS,
-        10,
-        1,
-        60,
-        whole=True,
-    ),
-    Setting(
-        "min_share_vcs",
-        "Least share of spend through voluntary and community sector providers",
-        "At least this percentage of all spend pays for delivery by voluntary and community "
-        "sector providers (each intervention's share of delivery by such providers).",
-        Unit.PERCENT,
-        0.0,
-        0,
-        100,
+        section=Section.FAIRNESS,
     ),
     Setting(
         "expected_over_draws",
@@ -217,13 +230,53 @@ _SETTINGS = (
         0,
         10_000,
         whole=True,
+        section=Section.OBJECTIVE,
+    ),
+    Setting(
+        "discount_rate",
+        "Discount rate",
+        "Yearly discount on benefits that arrive later (HM Treasury Green Book: 3.5%).",
+        Unit.PERCENT,
+        0.035,
+        0,
+        100,
+        glossary="discount-rate",
+        section=Section.OBJECTIVE,
+    ),
+    Setting(
+        "appraisal_years",
+        "Appraisal period",
+        "Years over which benefits are counted; it may run beyond the years planned.",
+        Unit.YEARS,
+        10,
+        1,
+        60,
+        whole=True,
+        section=Section.OBJECTIVE,
+    ),
+    Setting(
+        "min_share_vcs",
+        "Least share of spend through voluntary and community sector providers",
+        "At least this percentage of all spend pays for delivery by voluntary and community "
+        "sector providers (each intervention's share of delivery by such providers).",
+        Unit.PERCENT,
+        0.0,
+        0,
+        100,
+        section=Section.EVIDENCE,
     ),
 )
 SETTINGS: MappingProxyType[str, Setting] = MappingProxyType({s.name: s for s in _SETTINGS})
 
 _FAMILIES = (
     RuleFamily(
-        "budget", "Budgets", "budget rule", "Budget maximum", Unit.POUNDS, "more money in a budget"
+        "budget",
+        "Budgets",
+        "budget rule",
+        "Budget maximum",
+        Unit.POUNDS,
+        "more money in a budget",
+        phrase="{key0:budget} of {rhs:money}",
     ),
     RuleFamily(
         "committed",
@@ -232,6 +285,7 @@ _FAMILIES = (
         "Committed minimum",
         Unit.POUNDS,
         "a smaller committed minimum",
+        phrase="{key0:budget_partner}'s committed minimum of {rhs:money} in {key0:budget_year}",
     ),
     RuleFamily(
         "fairness",
@@ -241,6 +295,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower partner fairness factor",
         setting="partner_fairness",
+        phrase="{key0:partner}'s partner fairness rule (benefit to it at least {coefficient:number} times its contribution)",
     ),
     RuleFamily(
         "evidence_share",
@@ -250,6 +305,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower share of spend required on interventions rated 3 or above",
         setting="min_share_rated_3_plus",
+        phrase="the rule that at least {coefficient:percent} of spend goes to programmes rated 3 or above",
     ),
     RuleFamily(
         "portfolio_vfm",
@@ -259,6 +315,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower value-for-money ratio for the whole plan",
         setting="portfolio_vfm_ratio",
+        phrase="the rule that benefit is at least {coefficient:number} times spend",
     ),
     RuleFamily(
         "cost_per_unit",
@@ -267,6 +324,7 @@ _FAMILIES = (
         "Cost per unit of demand avoided",
         Unit.POUNDS,
         "a higher most cost per unit of demand avoided",
+        phrase="the most cost of {coefficient:money} per {key0:demand} avoided",
     ),
     RuleFamily(
         "vcs_share",
@@ -276,6 +334,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower share of spend required through voluntary and community sector providers",
         setting="min_share_vcs",
+        phrase="the rule that at least {coefficient:percent} of spend goes through voluntary and community sector providers",
     ),
     RuleFamily(
         "need_floor",
@@ -285,6 +344,7 @@ _FAMILIES = (
         Unit.POUNDS,
         "a lower place need floor",
         setting="need_floor",
+        phrase="the need floor for {key0:place}",
     ),
     RuleFamily(
         "target",
@@ -293,9 +353,16 @@ _FAMILIES = (
         "Target of demand avoided",
         Unit.POUNDS,
         "a lower target",
+        phrase="{target}",
     ),
     RuleFamily(
-        "cap_place", "Caps on places", "place cap", "Cap on a place", Unit.POUNDS, "a higher cap"
+        "cap_place",
+        "Caps on places",
+        "place cap",
+        "Cap on a place",
+        Unit.POUNDS,
+        "a higher cap",
+        phrase="the cap of {rhs:money} on spend in {key0:place}",
     ),
     RuleFamily(
         "cap_intervention",
@@ -304,6 +371,7 @@ _FAMILIES = (
         "Cap on an intervention",
         Unit.POUNDS,
         "a higher cap",
+        phrase="the cap of {rhs:money} on {key0:intervention}",
     ),
     RuleFamily(
         "cap_category",
@@ -312,6 +380,7 @@ _FAMILIES = (
         "Cap on a category",
         Unit.POUNDS,
         "a higher cap",
+        phrase="the cap of {rhs:money} on {key0} programmes",
     ),
     RuleFamily(
         "window",
@@ -320,6 +389,7 @@ _FAMILIES = (
         "Commissioning window closed",
         Unit.POUNDS,
         "a commissioning window opened in that year",
+        phrase="{key0:partner}'s closed commissioning window in {key2:year}, which holds its funding of {key1:intervention} at {key2:window_level}",
     ),
     RuleFamily(
         "contract",
@@ -328,6 +398,7 @@ _FAMILIES = (
         "Existing contract",
         Unit.POUNDS,
         "a smaller existing contract",
+        phrase="{key0:partner}'s existing contract of {rhs:money} for {key1:intervention} in {key2:year}",
     ),
     RuleFamily(
         "contract_place",
@@ -336,6 +407,7 @@ _FAMILIES = (
         "Existing contract in a place",
         Unit.POUNDS,
         "a smaller existing contract",
+        phrase="{key0:partner}'s existing contract of {rhs:money} for {key1:intervention} in {key2:place} in {key3:year}",
     ),
     RuleFamily(
         "capacity",
@@ -345,6 +417,7 @@ _FAMILIES = (
         Unit.PARTICIPANTS,
         "more provider capacity",
         chosen=False,
+        phrase="the capacity of {key0:intervention} in {key1:place} in {key2:year} ({rhs:number} participants)",
     ),
     RuleFamily(
         "reach",
@@ -354,6 +427,7 @@ _FAMILIES = (
         Unit.PEOPLE,
         "more eligible people",
         chosen=False,
+        phrase="the eligible {key0:target_group} for {key0:intervention} in {key1:place} in {key2:year}",
     ),
     RuleFamily(
         "runs",
@@ -363,6 +437,7 @@ _FAMILIES = (
         Unit.PEOPLE,
         "the programme running in that place",
         chosen=False,
+        phrase="the reach of {key0:intervention} in {key1:place} in {key2:year}",
     ),
     RuleFamily(
         "cohort",
@@ -372,6 +447,7 @@ _FAMILIES = (
         Unit.PARTICIPANTS,
         "a smaller minimum cohort",
         chosen=False,
+        phrase="the minimum cohort of {key0:intervention} in {key1:place} in {key2:year}",
     ),
     RuleFamily(
         "volunteers",
@@ -381,6 +457,7 @@ _FAMILIES = (
         Unit.HOURS,
         "more volunteer hours",
         chosen=False,
+        phrase="the volunteer hours in {key0:place} in {key1:year} ({rhs:number} hours)",
     ),
 )
 # In the order the plan page lists them: the partnership's own choices before delivery limits.

@@ -16,6 +16,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from optimiser.evidence import DEFAULT_CONFIDENCE, base_rating, evidence_level
+from optimiser.families import SETTINGS, Setting
 from optimiser.inputs import InputError, Money
 
 
@@ -79,15 +80,22 @@ class DemandTarget:
             raise InputError(f"target: amount must be above 0, got {self.amount:g}")
 
 
-def _fraction(rules: ScenarioRules, name: str, upper: float | None = 1.0) -> None:
-    value = getattr(rules, name)
+def _within_setting(rules: ScenarioRules, entry: Setting) -> None:
+    """A numeric setting within the registry's range (``optimiser.families.SETTINGS``), as
+    stored: a percentage as a fraction, a whole-number setting as an int."""
+    value = getattr(rules, entry.name)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise InputError(f"scenario rules: {name} must be a number")
+        raise InputError(f"scenario rules: {entry.name} must be a number")
     number = float(value)
-    if number < 0 or (upper is not None and number > upper) or not math.isfinite(number):
-        limit = f"between 0 and {upper}" if upper is not None else "at least 0"
-        raise InputError(f"scenario rules: {name} must be {limit}, got {value}")
-    object.__setattr__(rules, name, number)
+    low = entry.minimum / 100 if entry.percent else entry.minimum
+    if not math.isfinite(number) or not low <= number <= entry.stored_maximum:
+        raise InputError(
+            f"scenario rules: {entry.name} must be between {low:g} and "
+            f"{entry.stored_maximum:g}, got {value}"
+        )
+    if entry.whole and number != int(number):
+        raise InputError(f"scenario rules: {entry.name} must be a whole number, got {value}")
+    object.__setattr__(rules, entry.name, int(number) if entry.whole else number)
 
 
 def _frozen(rules: ScenarioRules, name: str) -> None:
@@ -162,8 +170,10 @@ class ScenarioRules:
     draw_seed: int = 20_260_401
 
     def __post_init__(self) -> None:
-        if self.horizon_years < 1:
-            raise InputError("scenario rules: horizon_years must be at least 1")
+        # Each numeric setting within its range, read from the registry: a new setting's field
+        # is checked here with no further edit.
+        for entry in SETTINGS.values():
+            _within_setting(self, entry)
         if self.appraisal_years < self.horizon_years:
             raise InputError("scenario rules: appraisal_years must cover the horizon_years")
         try:
@@ -172,11 +182,6 @@ class ScenarioRules:
             raise InputError(f"scenario rules: min_evidence_rating {error}") from None
         if evidence_level(self.min_evidence_rating) == 0:
             raise InputError("scenario rules: min_evidence_rating cannot allow NE")
-        _fraction(self, "min_share_rated_3_plus")
-        _fraction(self, "min_share_vcs")
-        _fraction(self, "need_floor")
-        for name in ("bcr_threshold", "portfolio_vfm_ratio", "partner_fairness", "discount_rate"):
-            _fraction(self, name, upper=None)
         for name in (
             "partner_fairness_overrides",
             "place_caps",
@@ -203,8 +208,6 @@ class ScenarioRules:
         if abs(sum(self.segment_shares) - 1) > 1e-6 or min(self.segment_shares) < 0:
             raise InputError("scenario rules: segment_shares must be fractions summing to 1")
         object.__setattr__(self, "budget_overrides", tuple(self.budget_overrides))
-        if not 0 <= int(self.expected_over_draws) <= 100_000:
-            raise InputError("scenario rules: expected_over_draws must be from 0 to 100,000")
         if not 0 <= int(self.draw_seed) < 2**32:
             raise InputError("scenario rules: draw_seed must be from 0 to 4,294,967,295")
 

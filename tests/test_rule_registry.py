@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,8 @@ from openpyxl import load_workbook
 
 from models import Scenario
 from optimiser import BindingConstraint, ScenarioRules
-from optimiser.explain import RULE_PHRASES
-from optimiser.families import FAMILIES, SETTINGS, family, setting
+from optimiser.explain import PHRASE_FIELDS, PHRASE_FORMATS
+from optimiser.families import FAMILIES, SECTION_HEADINGS, SETTINGS, Section, family, setting
 from optimiser.model import DEFINITIONS
 from planner.api.scenarios import ScenarioBody, ScenarioOut
 from planner.excel.plan_inputs import FIELD_LABELS
@@ -52,7 +53,13 @@ def test_every_row_family_the_optimiser_builds_is_in_the_registry() -> None:
 
 
 def test_every_family_has_its_words_in_the_explanations() -> None:
-    assert set(RULE_PHRASES) == set(FAMILIES)
+    """Each family's phrase uses only the words and formats the explanations know."""
+    for key, entry in FAMILIES.items():
+        fields = [part for part in string.Formatter().parse(entry.phrase) if part[1] is not None]
+        assert entry.phrase and (fields or entry.phrase.startswith("the")), key
+        for _text, name, spec, _conversion in fields:
+            assert PHRASE_FIELDS.fullmatch(str(name)), (key, name)
+            assert spec in PHRASE_FORMATS, (key, spec)
 
 
 def test_a_family_missing_from_the_registry_is_an_error_that_names_it() -> None:
@@ -124,6 +131,30 @@ def test_the_form_asks_for_every_setting(sign_in_as) -> None:  # type: ignore[no
     for name, entry in SETTINGS.items():
         assert f'name="{name}"' in page, name
         assert entry.label in page, name
+
+
+def test_every_section_places_its_settings_and_the_summary_follows_the_form(sign_in_as) -> None:  # type: ignore[no-untyped-def]
+    """Each of the form's sections shows the settings the registry places in it, and the
+    summary lists them in the form's order."""
+    from models.user import Role
+
+    page = sign_in_as(Role.COMMISSIONER).get("/scenarios/new").data.decode()
+    sections = re.findall(r'<fieldset class="section" id="section-([a-z]+)">', page)
+    assert sections == [section.value for section in Section]
+    for section in Section:
+        inside = page.split(f'id="section-{section.value}"')[1].split('<fieldset class="section"')[
+            0
+        ]
+        assert SECTION_HEADINGS[section] in inside
+        for name, rule in NUMBER_RULES.items():
+            assert (f'name="{name}"' in inside) == (rule.section is section), (section, name)
+    asked = [rule.label for rule in NUMBER_RULES.values() if f'name="{rule.name}"' in page]
+    asked.sort(key=lambda label: page.index(f">{label}</label>"))
+    choices = ScenarioChoices(
+        partners=[], demand_types=[], cap_targets=[], budget_lines=[], years=[]
+    )
+    shown = [line.label for line in summary_rules(Scenario(name="Order"), choices)]
+    assert [label for label in shown if label in asked] == asked
 
 
 def test_the_one_mapping_reads_the_same_names_both_ways() -> None:

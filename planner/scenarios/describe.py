@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from models import Scenario
 from models.scenario import FundingMode
 from models.vocabulary import ObjectiveChoice, financial_year_label
-from planner.scenarios.forms import NUMBER_RULES, ScenarioChoices, display_number
+from optimiser.families import Section
+from planner.scenarios.forms import NUMBER_RULES, NumberRule, ScenarioChoices, display_number
 
 FUNDING_MODES = {
     FundingMode.POOLED: (
@@ -54,9 +56,8 @@ class RuleLine:
     term: str = ""  # the glossary entry its label links to, if any
 
 
-def _number(scenario: Scenario, name: str) -> RuleLine:
-    rule = NUMBER_RULES[name]
-    raw = getattr(scenario, name)
+def _number(scenario: Scenario, rule: NumberRule) -> RuleLine:
+    raw = getattr(scenario, rule.name)
     shown = display_number(raw * 100 if rule.percent else raw)
     unit = {"%": "%", "x": "×", "years": " years", "seconds": " seconds"}.get(rule.unit, "")
     return RuleLine(
@@ -66,6 +67,22 @@ def _number(scenario: Scenario, name: str) -> RuleLine:
         changed=shown != rule.default_text(),
         term=rule.glossary,
     )
+
+
+def _years_planned(scenario: Scenario, rule: NumberRule) -> RuleLine:
+    first, last = scenario.years[0], scenario.years[-1]
+    return RuleLine(
+        rule.label,
+        f"{financial_year_label(first)} to {financial_year_label(last)} ({scenario.horizon} years)",
+        rule.hint,
+        changed=scenario.horizon != rule.default,
+    )
+
+
+# Settings the summary words its own way; every other setting reads as its number and unit.
+SHOWN_AS: dict[str, Callable[[Scenario, NumberRule], RuleLine]] = {
+    "horizon_years": _years_planned,
+}
 
 
 def slices_in_words(multipliers: list[float]) -> str:
@@ -93,129 +110,165 @@ def rating_in_words(rating: str) -> str:
 
 
 def describe_rules(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLine]:
-    """Every rule of the scenario, in the order the form asks for them."""
-    mode_label, mode_hint = FUNDING_MODES[scenario.funding_mode]
-    objective_label, objective_hint = OBJECTIVES[scenario.objective]
-    first, last = scenario.years[0], scenario.years[-1]
-    lines = [
-        RuleLine(
-            "Years planned",
-            f"{financial_year_label(first)} to {financial_year_label(last)}"
-            f" ({scenario.horizon_years} years)",
-            NUMBER_RULES["horizon_years"].hint,
-        ),
-        RuleLine("Funding", mode_label, mode_hint, scenario.funding_mode != FundingMode.POOLED),
-        RuleLine(
-            "Weakest evidence funded",
-            rating_in_words(scenario.min_evidence_rating),
-            EVIDENCE_HINTS.get(scenario.min_evidence_rating, ""),
-            scenario.min_evidence_rating != "2",
-            term="evidence-rating",
-        ),
-        _number(scenario, "min_share_rated_3_plus"),
-        _number(scenario, "min_share_vcs"),
-        RuleLine(
-            "Confidence in expected effect",
-            "Rated "
-            + ", ".join(
-                f"{level}: {display_number(weight * 100)}%"
-                for level, weight in scenario.confidence_levels().items()
-            ),
-            "Share of an intervention's expected effect the plan counts on, by evidence rating.",
-            bool(scenario.confidence)
-            and scenario.confidence_levels() != Scenario(name="").confidence_levels(),
-            term="confidence",
-        ),
-        _number(scenario, "bcr_threshold"),
-        _number(scenario, "portfolio_vfm_ratio"),
-    ]
-    if scenario.max_cost_per_unit is not None:
-        demand = choices.demand_type_name(scenario.max_cost_per_unit_demand_type_id)
-        lines.append(
-            RuleLine(
-                "Most spend per unit avoided",
-                f"£{scenario.max_cost_per_unit:,.2f} per {demand}",
-                "The plan's spend divided by the units of this demand type avoided stays below this.",
-                True,
-            )
-        )
-    else:
-        lines.append(
-            RuleLine(
-                "Most spend per unit avoided",
-                "No limit",
-                "Optionally cap what the plan spends per unit of one demand type avoided.",
-            )
-        )
-    lines.append(_number(scenario, "partner_fairness"))
-    for partner_id, factor in sorted(scenario.partner_fairness_overrides.items()):
-        lines.append(
-            RuleLine(
-                f"Fairness factor for {choices.partner_name(partner_id)}",
-                f"{display_number(factor)}×",
-                "Replaces the partner fairness factor for this partner.",
-                True,
-            )
-        )
-    lines += [
-        _number(scenario, "need_floor"),
-        RuleLine(
-            "What the plan maximises",
-            objective_label
-            + (
-                f": {choices.demand_type_name(scenario.objective_demand_type_id)}"
-                if scenario.objective == ObjectiveChoice.SINGLE
-                else ""
-            ),
-            objective_hint,
-            scenario.objective != ObjectiveChoice.VALUE,
-        ),
-        RuleLine(
-            "Target mode",
-            (
-                f"Least cost to avoid {display_number(scenario.target_amount)} "
-                + (
-                    choices.demand_type_name(scenario.target_demand_type_id)
-                    if scenario.target_demand_type_id is not None
-                    else "pounds of demand"
-                )
-            )
-            if scenario.target_amount is not None
-            else "Off",
-            "Instead of the most demand avoided for the budgets, the least cost to reach a "
-            "target under the same rules.",
-            scenario.target_amount is not None,
-        ),
-        _number(scenario, "expected_over_draws"),
-    ]
-    if scenario.objective == ObjectiveChoice.PRIORITY:
-        for demand_type_id, weight in sorted(scenario.priority_weights.items()):
-            lines.append(
-                RuleLine(
-                    f"Priority of {choices.demand_type_name(demand_type_id)}",
-                    display_number(weight),
-                    "How much one unit of this demand type avoided counts.",
-                    True,
-                )
-            )
-    lines += [
-        _number(scenario, "discount_rate"),
-        _number(scenario, "appraisal_years"),
-        RuleLine(
-            "Diminishing returns",
-            slices_in_words(list(scenario.segment_multipliers)),
-            "The people who can be reached are split into equal slices: the first people reached "
-            "are those at highest risk, so they count most.",
-            list(scenario.segment_multipliers) != [1.0, 0.8, 0.6],
-            term="diminishing-returns",
-        ),
-        RuleLine(
-            "Whole programmes",
-            "Yes" if scenario.whole_programme else "No",
-            "Counts set-up costs and minimum cohorts, so a programme runs in a place or not at "
-            "all (slower to solve).",
-            scenario.whole_programme,
-        ),
-        _number(scenario, "time_limit_seconds"),
-    ]
+    """Every rule of the scenario, section by section in the form's order: in each section the
+    rules the form asks for by hand, with the registry's settings of that section
+    (``optimiser.families``) in their place among them."""
+    own = _own_lines(scenario, choices)
+    lines: list[RuleLine] = []
+    for section in Section:  # a section missing from _own_lines is a KeyError naming it
+        before, after = own[section]
+        lines += before
+        lines += [
+            SHOWN_AS.get(name, _number)(scenario, rule)
+            for name, rule in NUMBER_RULES.items()
+            if rule.section is section
+        ]
+        lines += after
     return lines
+
+
+def _own_lines(
+    scenario: Scenario, choices: ScenarioChoices
+) -> dict[Section, tuple[list[RuleLine], list[RuleLine]]]:
+    """The lines of the rules each section asks for by hand: those shown before the section's
+    registry settings and those after them, for every section in the form's order."""
+    return {
+        Section.ABOUT: ([], [_funding_line(scenario)]),
+        Section.EVIDENCE: ([_rating_line(scenario)], [_confidence_line(scenario)]),
+        Section.VALUE: ([], [_cost_per_unit_line(scenario, choices)]),
+        Section.FAIRNESS: ([], _fairness_override_lines(scenario, choices)),
+        Section.CAPS: ([], []),
+        Section.BUDGETS: ([], []),
+        Section.OBJECTIVE: (
+            [_objective_line(scenario, choices), _target_line(scenario, choices)],
+            [*_priority_lines(scenario, choices), _segments_line(scenario)],
+        ),
+        Section.SOLVER: ([_whole_programme_line(scenario)], []),
+    }
+
+
+def _funding_line(scenario: Scenario) -> RuleLine:
+    mode_label, mode_hint = FUNDING_MODES[scenario.funding_mode]
+    return RuleLine("Funding", mode_label, mode_hint, scenario.funding_mode != FundingMode.POOLED)
+
+
+def _rating_line(scenario: Scenario) -> RuleLine:
+    return RuleLine(
+        "Weakest evidence funded",
+        rating_in_words(scenario.min_evidence_rating),
+        EVIDENCE_HINTS.get(scenario.min_evidence_rating, ""),
+        scenario.min_evidence_rating != "2",
+        term="evidence-rating",
+    )
+
+
+def _confidence_line(scenario: Scenario) -> RuleLine:
+    return RuleLine(
+        "Confidence in expected effect",
+        "Rated "
+        + ", ".join(
+            f"{level}: {display_number(weight * 100)}%"
+            for level, weight in scenario.confidence_levels().items()
+        ),
+        "Share of an intervention's expected effect the plan counts on, by evidence rating.",
+        bool(scenario.confidence)
+        and scenario.confidence_levels() != Scenario(name="").confidence_levels(),
+        term="confidence",
+    )
+
+
+def _cost_per_unit_line(scenario: Scenario, choices: ScenarioChoices) -> RuleLine:
+    if scenario.max_cost_per_unit is None:
+        return RuleLine(
+            "Most spend per unit avoided",
+            "No limit",
+            "Optionally cap what the plan spends per unit of one demand type avoided.",
+        )
+    demand = choices.demand_type_name(scenario.max_cost_per_unit_demand_type_id)
+    return RuleLine(
+        "Most spend per unit avoided",
+        f"£{scenario.max_cost_per_unit:,.2f} per {demand}",
+        "The plan's spend divided by the units of this demand type avoided stays below this.",
+        True,
+    )
+
+
+def _fairness_override_lines(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLine]:
+    return [
+        RuleLine(
+            f"Fairness factor for {choices.partner_name(partner_id)}",
+            f"{display_number(factor)}×",
+            "Replaces the partner fairness factor for this partner.",
+            True,
+        )
+        for partner_id, factor in sorted(scenario.partner_fairness_overrides.items())
+    ]
+
+
+def _objective_line(scenario: Scenario, choices: ScenarioChoices) -> RuleLine:
+    objective_label, objective_hint = OBJECTIVES[scenario.objective]
+    return RuleLine(
+        "What the plan maximises",
+        objective_label
+        + (
+            f": {choices.demand_type_name(scenario.objective_demand_type_id)}"
+            if scenario.objective == ObjectiveChoice.SINGLE
+            else ""
+        ),
+        objective_hint,
+        scenario.objective != ObjectiveChoice.VALUE,
+    )
+
+
+def _target_line(scenario: Scenario, choices: ScenarioChoices) -> RuleLine:
+    return RuleLine(
+        "Target mode",
+        (
+            f"Least cost to avoid {display_number(scenario.target_amount)} "
+            + (
+                choices.demand_type_name(scenario.target_demand_type_id)
+                if scenario.target_demand_type_id is not None
+                else "pounds of demand"
+            )
+        )
+        if scenario.target_amount is not None
+        else "Off",
+        "Instead of the most demand avoided for the budgets, the least cost to reach a "
+        "target under the same rules.",
+        scenario.target_amount is not None,
+    )
+
+
+def _priority_lines(scenario: Scenario, choices: ScenarioChoices) -> list[RuleLine]:
+    if scenario.objective != ObjectiveChoice.PRIORITY:
+        return []
+    return [
+        RuleLine(
+            f"Priority of {choices.demand_type_name(demand_type_id)}",
+            display_number(weight),
+            "How much one unit of this demand type avoided counts.",
+            True,
+        )
+        for demand_type_id, weight in sorted(scenario.priority_weights.items())
+    ]
+
+
+def _segments_line(scenario: Scenario) -> RuleLine:
+    return RuleLine(
+        "Diminishing returns",
+        slices_in_words(list(scenario.segment_multipliers)),
+        "The people who can be reached are split into equal slices: the first people reached "
+        "are those at highest risk, so they count most.",
+        list(scenario.segment_multipliers) != [1.0, 0.8, 0.6],
+        term="diminishing-returns",
+    )
+
+
+def _whole_programme_line(scenario: Scenario) -> RuleLine:
+    return RuleLine(
+        "Whole programmes",
+        "Yes" if scenario.whole_programme else "No",
+        "Counts set-up costs and minimum cohorts, so a programme runs in a place or not at "
+        "all (slower to solve).",
+        scenario.whole_programme,
+    )

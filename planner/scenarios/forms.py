@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from models.scenario import CapScope, Scenario
-from optimiser.families import SETTINGS, Setting
+from optimiser.families import SETTINGS, Section, Setting
 from planner.core.years import InFinancialYear
 
 CONFIDENCE_LEVELS = ("4", "3", "2", "NL2")
@@ -49,6 +49,7 @@ class NumberRule:
     percent: bool = False  # typed as a percentage, stored as a fraction
     why_maximum: str = ""  # why the upper limit is what it is, when a person would ask
     glossary: str = ""  # the glossary entry that explains it
+    section: Section = field(kw_only=True)  # the form's section it sits in (the registry's)
 
     @classmethod
     def of(cls, setting: Setting) -> NumberRule:
@@ -65,6 +66,7 @@ class NumberRule:
             percent=setting.percent,
             why_maximum=setting.why_maximum,
             glossary=setting.glossary,
+            section=setting.section,
         )
 
     def default_text(self) -> str:
@@ -80,6 +82,7 @@ TIME_LIMIT = NumberRule(
     3600,
     60,
     whole=True,
+    section=Section.SOLVER,
 )
 NUMBER_RULES: dict[str, NumberRule] = {
     **{name: NumberRule.of(setting) for name, setting in SETTINGS.items()},

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import Scenario
+from optimiser.families import SECTION_HEADINGS
 from planner.auth.roles import EDITORS, READERS, role_required
 from planner.core.conflict import conflict_page, value_rows
 from planner.db import get_session
@@ -62,6 +63,7 @@ def _form_page(
         errors=errors,
         choices=choices,
         rules=_number_rules(),
+        sections=SECTION_HEADINGS,
         confidence_levels=CONFIDENCE_LEVELS,
         ratings=FUNDABLE_RATINGS,
         cap_rows=cap_row_count(values.get("cap-rows"), len(scenario.caps) if scenario else 0),

@@ -34,7 +34,9 @@ def rule_fields(
             for key, weight in getattr(scenario, field).items()
             if key in names[kind]
         }
-    fields["appraisal_years"] = max(scenario.appraisal_years, scenario.horizon_years)
+    fields["appraisal_years"] = max(
+        int(scenario.setting_value("appraisal_years")), scenario.horizon
+    )
     fields["confidence"] = scenario.confidence_levels()
     fields["objective"] = ObjectiveChoice(scenario.objective).value
     fields["objective_demand_type"] = demand_names.get(str(scenario.objective_demand_type_id))
