@@ -69,18 +69,22 @@ def load_signed_in_user(session: Session, user_id: int, version: int) -> SignedI
     return SignedInUser(user, [row.place_id for row in rows if row.place_id is not None])
 
 
+# What a signed-in user is read as, row by row (one row per place they lead): the API reads the
+# same columns beside its token (planner.tokens.service).
+SIGNED_IN_COLUMNS = (
+    User.id,
+    User.email,
+    User.name,
+    User.role,
+    User.active,
+    User.session_version,
+    User.must_change_password,
+    UserPlace.place_id,
+    generation_query().label("generation"),
+)
+
 _SIGNED_IN = (
-    select(  # type: ignore[call-overload]
-        User.id,
-        User.email,
-        User.name,
-        User.role,
-        User.active,
-        User.session_version,
-        User.must_change_password,
-        UserPlace.place_id,
-        generation_query().label("generation"),
-    )
+    select(*SIGNED_IN_COLUMNS)  # type: ignore[call-overload]
     .outerjoin(UserPlace, col(UserPlace.user_id) == col(User.id))
     .where(col(User.id) == bindparam("user_id"))
     .order_by(col(UserPlace.place_id))

@@ -19,8 +19,8 @@ from models import ApiToken, User, UserPlace
 from models.fields import field_errors, utc_now
 from models.token import ApiTokenCreate
 from planner.audit.service import Actor, record_change
-from planner.auth.service import SignedInUser
-from planner.core.generation import generation_query, note_request_generation
+from planner.auth.service import SIGNED_IN_COLUMNS, SignedInUser
+from planner.core.generation import note_request_generation
 
 TOKEN_PREFIX = "pcp_"
 MAX_ACTIVE_TOKENS = 20
@@ -140,15 +140,7 @@ _TOKEN_USER = (
         col(ApiToken.id).label("token_id"),
         ApiToken.revoked_at,
         ApiToken.last_used_at,
-        User.id,
-        User.email,
-        User.name,
-        User.role,
-        User.active,
-        User.session_version,
-        User.must_change_password,
-        UserPlace.place_id,
-        generation_query().label("generation"),
+        *SIGNED_IN_COLUMNS,
     )
     .join(User, col(User.id) == col(ApiToken.user_id))
     .outerjoin(UserPlace, col(UserPlace.user_id) == col(User.id))
