@@ -152,16 +152,7 @@ def api_token(env: dict[str, str]) -> str:
         "    user = session.exec(select(User).where(User.email == 'commissioner@demo.example')).one()\n"
         "    print(create_token(session, user.id, {'name': 'benchmark'})[1])\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    return last_line_printed(code, env)
 
 
 def jobs_in_flight(env: dict[str, str]) -> int:
@@ -176,6 +167,11 @@ def jobs_in_flight(env: dict[str, str]) -> int:
         "    print(session.exec(select(func.count()).select_from(Job).where(\n"
         "        col(Job.state).in_([JobState.QUEUED, JobState.RUNNING]))).one())\n"
     )
+    return int(last_line_printed(code, env))
+
+
+def last_line_printed(code: str, env: dict[str, str]) -> str:
+    """Run ``code`` in a Python of its own against the server's database: what it printed last."""
     done = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
@@ -185,7 +181,7 @@ def jobs_in_flight(env: dict[str, str]) -> int:
         text=True,
         timeout=300,
     )
-    return int(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()[-1]
 
 
 def load_average() -> str:
