@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
-from planner.cli import COMMANDS, fail
+from planner.cli import COMMANDS, ListsCommands, fail
 
 if TYPE_CHECKING:
     from flask import Flask
 
 
-class PlannerGroup(FlaskGroup):
+class PlannerGroup(ListsCommands, FlaskGroup):
     """Flask's command group (each command builds the app when it runs, with the app's start-up
     and database failures told in one line), listing only the planner's own commands."""
 
@@ -35,14 +35,6 @@ class PlannerGroup(FlaskGroup):
             module, _, attribute = target[0].partition(":")
             command: click.Command = getattr(importlib.import_module(module), attribute)
             return command
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         with _one_line_reasons(ctx):

@@ -45,8 +45,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class CommandListing(click.Group):
-    """The `planner` group as `planner --help` shows it: the commands in COMMANDS, none loaded."""
+class ListsCommands(click.Group):
+    """Lists the commands in COMMANDS with their one-line help, none of them loaded."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -55,6 +55,10 @@ class CommandListing(click.Group):
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+class CommandListing(ListsCommands):
+    """The `planner` group as `planner --help` shows it: the commands in COMMANDS, none loaded."""
 
 
 def main(args: list[str] | None = None) -> None:
