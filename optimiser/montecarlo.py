@@ -181,7 +181,7 @@ def simulate_plan(
                 high=round(float(high), 4),
             )
         )
-    counts, edges = np.histogram(value, bins=bins)
+    counts, edges = _histogram(value, bins)
     low, median, high = np.percentile(value, [5, 50, 95])
     return MonteCarlo(
         draws=draws,
@@ -200,3 +200,13 @@ def simulate_plan(
         ),
         seconds=time.perf_counter() - started,
     )
+
+
+def _histogram(value: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """The draws' values in ``bins`` equal bars; in one bar when they differ by less than
+    floating point can split into that many (a take-up range of a few billionths of a person:
+    numpy refuses to make bars narrower than the numbers' own precision)."""
+    try:
+        return np.histogram(value, bins=bins)
+    except ValueError:
+        return np.histogram(value, bins=1)

@@ -210,6 +210,22 @@ def test_monte_carlo_interval_contains_the_median(low: float, width: float, seed
     assert 0.0 <= result.chance_benefits_exceed_costs <= 1.0
 
 
+def test_monte_carlo_of_values_too_close_to_split_into_bars():
+    """A take-up range from 0 to the smallest number a float holds: every draw is worth almost
+    nothing and they differ by less than floating point can divide into 30 bars (hypothesis
+    found this); the histogram is one bar holding every draw, not an error."""
+    demand = DemandType("d", "Demand", 10, {"p": 1.0})
+    inputs = _one_partner(
+        demand,
+        100,
+        intervention("a", 10, 1, capacity=10, take_up_low=0.0, take_up_high=5e-324),
+    )
+    plan = optimise(inputs, simple_rules(), compare_pooling=False)
+    result = simulate_plan(plan, inputs, draws=200, seed=7)
+    assert sum(result.histogram.counts) == 200
+    assert result.value_low <= result.value_median <= result.value_high
+
+
 def test_planning_for_uncertainty_maximises_the_expected_value_over_the_draws():
     """£60 buys 6 places. A: £10, 3 units a place, but take-up 50% to 100% (uniform, mean 75%):
     2.25 units a place paid for on average. B: £10, 2.5 units, certain. With the recorded
