@@ -360,7 +360,15 @@ def objective_weights(inputs: PlanningInputs, rules: ScenarioRules) -> dict[str,
 # In a diagnosis, which rule gives way when breaking either would cost the same: promises to
 # spend first, then the scenario's own rules, then contracts and windows, budget maximums last.
 # The steps are far too small to prefer a larger breach of one rule over a smaller one of another.
-GIVE_WAY_ORDER = ("committed", "policy", "contract", "contract_place", "window", "budget")
+GIVE_WAY_ORDER = (
+    "committed",
+    "policy",
+    "contract",
+    "contract_place",
+    "contracts_place",
+    "window",
+    "budget",
+)
 TIE_BREAK = 1e-5
 
 

@@ -70,6 +70,8 @@ def exclusions_for(model: Model, row: Row) -> tuple[str, ...]:
     """
     if row.family in ("contract", "contract_place", "window"):
         candidates = [model.interventions[row.keys[1]]]
+    elif row.family == "contracts_place":
+        candidates = [model.interventions[row.keys[0]]]
     elif row.family == "committed":
         candidates = [
             intervention

@@ -410,6 +410,15 @@ _FAMILIES = (
         phrase="{key0:partner}'s existing contract of {rhs:money} for {key1:intervention} in {key2:place} in {key3:year}",
     ),
     RuleFamily(
+        "contracts_place",
+        "Existing contracts",
+        "existing-contract rule",
+        "Existing contracts in a place",
+        Unit.POUNDS,
+        "smaller existing contracts",
+        phrase="the total of the partners' existing contracts for {key0:intervention} in {key1:place} in {key2:year} ({rhs:money})",
+    ),
+    RuleFamily(
         "capacity",
         "Delivery capacity",
         "capacity limit",

@@ -40,6 +40,7 @@ QUOTED = frozenset(
         "committed",
         "contract",
         "contract_place",
+        "contracts_place",
         "window",
         "cap_intervention",
         "cap_category",
@@ -136,7 +137,7 @@ def _phrase(model: Model, row: Row, rule: str, step: float, direction: float, ga
         return (
             f"{rule} ({money(level)}) holds the plan back: {money(step)} {more} would add {gained}."
         )
-    if family in ("committed", "contract", "contract_place"):
+    if family in ("committed", "contract", "contract_place", "contracts_place"):
         return f"{rule} holds the plan back: {money(step)} less required would add {gained}."
     if family.startswith("cap_"):
         return f"{rule} holds the plan back: {money(step)} more allowed would add {gained}."

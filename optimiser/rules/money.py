@@ -133,31 +133,52 @@ def add_commissioning_windows(model: Model) -> None:
 
 
 def _add_place_contracts(model: Model) -> None:
-    block = model.block
+    # Contracts for the same intervention in the same place and year add up: two partners'
+    # contracts there keep at least both amounts of delivery, not the larger one.
+    by_place: dict[tuple[str, str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for contract in model.inputs.contracts:
         if contract.place is None or contract.amount_per_year <= 0:
             continue
-        intervention = model.interventions[contract.intervention]
         for year in contract.years:
-            if year not in model.rules.years:
-                continue
-            columns = np.flatnonzero(
-                (block.intervention == block.intervention_index[contract.intervention])
-                & (block.place == block.place_index[contract.place])
-                & (block.period == block.years.index(year))
+            if year in model.rules.years:
+                by_place[contract.intervention, contract.place, year][contract.partner] += (
+                    contract.amount_per_year
+                )
+    block = model.block
+    for (intervention_key, place, year), amounts in by_place.items():
+        intervention = model.interventions[intervention_key]
+        columns = np.flatnonzero(
+            (block.intervention == block.intervention_index[intervention_key])
+            & (block.place == block.place_index[place])
+            & (block.period == block.years.index(year))
+        )
+        terms: Terms = []
+        run = model.runs.get((intervention_key, place, year))
+        if run is not None and intervention.fixed_cost > 0:
+            terms.append((run, intervention.fixed_cost))
+        if len(amounts) == 1:
+            (partner,) = amounts
+            row = model.add(
+                "contract_place",
+                (partner, intervention_key, place, year),
+                terms,
+                GE,
+                amounts[partner],
             )
-            terms: Terms = []
-            run = model.runs.get((contract.intervention, contract.place, year))
-            if run is not None and intervention.fixed_cost > 0:
-                terms.append((run, intervention.fixed_cost))
-            keys = (contract.partner, contract.intervention, contract.place, year)
-            row = model.add("contract_place", keys, terms, GE, contract.amount_per_year)
-            block.attach(
-                [row.constraint],
-                np.zeros(len(columns), dtype=np.int64),
-                columns,
-                np.full(len(columns), intervention.unit_cost),
+        else:
+            row = model.add(
+                "contracts_place",
+                (intervention_key, place, year),
+                terms,
+                GE,
+                sum(amounts.values()),
             )
+        block.attach(
+            [row.constraint],
+            np.zeros(len(columns), dtype=np.int64),
+            columns,
+            np.full(len(columns), intervention.unit_cost),
+        )
 
 
 def add_caps(model: Model) -> None:

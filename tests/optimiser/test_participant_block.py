@@ -97,3 +97,39 @@ def test_a_contract_for_a_place_keeps_delivery_there() -> None:
     objective, people = _contract_case(place="m")
     assert objective == pytest.approx(23.8)
     assert people == pytest.approx({("a", "l"): 7, ("b", "m"): 3})
+
+
+def test_two_partners_contracts_in_one_place_add_up() -> None:
+    """P and Q each £100. A: £10, 3 avoided; B: £10, 1 avoided. P's contract keeps £30 of B in
+    Dewsbury, Q's £20: at least £50 of B there, not the larger £30. Dewsbury has 6 children
+    (segments of 2, x1, x0.8, x0.6), Halifax 3,000 (x1 for the first 1,000).
+    B's 5 people all in Dewsbury: 2 + 2 x 0.8 + 0.6 = 4.2; A's 15 at x1: 45. In all 49.2.
+    (Holding only the larger contract there, 3 in Dewsbury and 2 in Halifax would give 49.8.)"""
+    inputs = partnership(
+        (BudgetLine("p", 2026, 100), BudgetLine("q", 2026, 100)),
+        (intervention("a", 10, 3), intervention("b", 10, 1)),
+        places=(
+            Place("l", "Halifax", "Calderdale", {"children": 3000}),
+            Place("m", "Dewsbury", "Kirklees", {"children": 6}),
+        ),
+        contracts=(
+            ExistingContract("p", "b", (2026,), 30, place="m"),
+            ExistingContract("q", "b", (2026,), 20, place="m"),
+        ),
+    )
+    plan = optimise(inputs, simple_rules(**THREE_SEGMENTS), compare_pooling=False)
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.objective == pytest.approx(49.2)
+    people = {(a.intervention, a.place): a.participants for a in plan.allocations}
+    # A's 15 may sit in either place (its first 2 in Dewsbury count x1 too): a tie.
+    assert people.get(("b", "m")) == pytest.approx(5)
+    assert people.get(("b", "l"), 0) == pytest.approx(0)
+    assert people.get(("a", "l"), 0) + people.get(("a", "m"), 0) == pytest.approx(15)
+    held = [rule for rule in plan.binding_constraints if rule.family == "contracts_place"]
+    assert len(held) == 1
+    assert held[0].label == (
+        "The total of the partners' existing contracts for B in Dewsbury in 2026/27 (£50)"
+    )
+    # Its sentence holds when acted on: £10 less required there moves one person to Halifax,
+    # at x1 instead of x0.6.
+    assert "£10 less required would add about £0.40" in held[0].sentence
