@@ -49,6 +49,11 @@ def _percent(fraction: Decimal | None) -> str:
     return f"{(fraction * HUNDRED).quantize(Decimal('0.1')).normalize():f}%"
 
 
+def reserve_drawn(reserve: Decimal, variance: Decimal) -> Decimal:
+    """The part of an overspend the contingency reserve meets (nothing for an underspend)."""
+    return min(reserve, variance) if variance > 0 else ZERO
+
+
 @dataclass(frozen=True)
 class PartnerRiskShare:
     """One partner's part of the year's forecast over- or underspend.
@@ -104,8 +109,7 @@ class ForecastRiskShare:
 
     @property
     def reserve_drawn(self) -> Decimal:
-        """The part of the overspend the contingency reserve meets (nothing for an underspend)."""
-        return min(self.reserve, self.variance) if self.variance > 0 else ZERO
+        return reserve_drawn(self.reserve, self.variance)
 
     @property
     def to_share(self) -> Decimal:
@@ -229,7 +233,7 @@ def forecast_risk_share(
     outturn = sum(outturns.values(), ZERO)
     variance = outturn - planned
     reserve = contingency_reserve(terms, planned) if terms else ZERO
-    drawn = min(reserve, variance) if variance > 0 else ZERO
+    drawn = reserve_drawn(reserve, variance)
     problem = None
     from_reserve: dict[str, Decimal] = {}
     beyond: dict[str, Decimal] = {}
