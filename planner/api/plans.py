@@ -17,12 +17,12 @@ from planner.api.base import IdPath, api_blueprint, api_user
 from planner.api.errors import fail
 from planner.api.pagination import Page, PageQuery, paged
 from planner.auth.roles import EDITORS, EXPORTERS, READERS
-from planner.core.page_cache import kept_answer
+from planner.core.page_cache import etag_of, kept_answer
 from planner.db import get_session
 from planner.excel.plan_workbook import build_plan_workbook, plan_workbook_filename
 from planner.excel.stored_plan import PlanNotExportable, plan_workbook_view
 from planner.inputs.validation import fetch
-from planner.plans.cache import api_answers, etag_of
+from planner.plans.cache import api_answers
 from planner.solving.reading import plan_json
 from planner.solving.service import RunInFlight, ScenarioNotFound, ask_for_plan
 

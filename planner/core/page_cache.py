@@ -403,4 +403,5 @@ def _send(kept: KeptPage, tag: str, fills: Callable[[], dict[str, bytes]]) -> Re
 
 
 def etag_of(*parts: object) -> str:
+    """A short tag for what the parts say (a page's digest and its reader, a plan's answer)."""
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]

@@ -8,7 +8,6 @@ generation, and who is reading goes into each reader's copy and its ETag.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -46,7 +45,3 @@ class FinishedPlans:
 
 reports = FinishedPlans()
 api_answers = FinishedPlans()
-
-
-def etag_of(*parts: object) -> str:
-    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
