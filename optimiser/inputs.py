@@ -302,6 +302,14 @@ class Intervention:
     effects: tuple[Effect, ...]
     fixed_cost: Money = 0.0
     min_cohort: float = 0.0
+    # Participants per cohort or caseload when delivered in whole cohorts (0: person by person):
+    # in whole-programme mode a place's delivery is bought in whole cohorts at cohort_cost each.
+    cohort_size: float = 0.0
+    # Cost of one whole cohort (0: cohort_size x unit_cost).
+    cohort_cost: Money = 0.0
+    # Smallest contract a provider will take for one place and year, in pounds (0: none); counted
+    # in whole-programme mode only.
+    minimum_contract: Money = 0.0
     capacity: float | None = None
     duration_years: int = 1
     cost_rating: int | None = None
