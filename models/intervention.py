@@ -52,6 +52,23 @@ class InterventionBase(SQLModel):
         description="Set-up cost each time it runs in a place and year, £ (optional)."
     )
     min_cohort: int = Field(default=0, ge=0, description="Fewest participants for a viable run.")
+    # Whole cohorts and minimum contracts (issue 12): counted when a scenario plans whole people
+    # and programmes.
+    cohort_size: int = Field(
+        default=0,
+        ge=0,
+        le=100_000,
+        description="Participants in one cohort or caseload when it is delivered in whole cohorts "
+        "(a group, or one worker's caseload); 0: person by person.",
+    )
+    cohort_cost: Decimal | None = optional_money_field(
+        description="Cost of one whole cohort, £ (optional; blank: the cohort size times the cost "
+        "per participant)."
+    )
+    minimum_contract: Decimal = money_field(
+        default=Decimal(0),
+        description="Smallest contract a provider will take for one place and year, £ (0: none).",
+    )
     capacity: int = Field(
         default=0, ge=0, description="Participants a provider can take per place per year."
     )
@@ -107,6 +124,18 @@ class InterventionBase(SQLModel):
             self.take_up_high_percent,
             what="take-up",
         )
+        return self
+
+    @model_validator(mode="after")
+    def cohort_cost_needs_a_size(self) -> "InterventionBase":
+        if self.cohort_cost and not self.cohort_size:
+            raise broken_on(
+                type(self).__name__,
+                "cohort_cost",
+                "a cohort cost needs a cohort size: give the participants in one cohort, or "
+                "leave the cohort cost blank",
+                self.cohort_cost,
+            )
         return self
 
     @field_validator("evidence_rating", mode="before")

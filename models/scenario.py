@@ -124,7 +124,9 @@ class ScenarioBase(SettingColumns):
         description="Effect multiplier of each equal slice of the reachable population.",
     )
     whole_programme: bool = Field(
-        default=False, description="Set-up costs and minimum cohorts (a mixed-integer program)."
+        default=False,
+        description="Whole people and programmes: whole participants, whole cohorts, set-up "
+        "costs, minimum cohorts and minimum contracts (a mixed-integer program).",
     )
     time_limit_seconds: int = Field(default=60, ge=1, le=3600)
 

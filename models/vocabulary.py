@@ -104,3 +104,10 @@ MONTH_NAMES = (
     "November",
     "December",
 )
+
+# The scenario switch `whole_programme`, in the words every page, summary and workbook uses.
+WHOLE_PEOPLE = "Whole people and programmes"
+WHOLE_PEOPLE_COUNTS = (
+    "whole participants, whole cohorts, set-up costs, minimum cohorts and minimum contracts"
+)
+WHOLE_PEOPLE_LABEL = f"{WHOLE_PEOPLE} ({WHOLE_PEOPLE_COUNTS})"

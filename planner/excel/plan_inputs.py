@@ -19,7 +19,12 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.intervention import InterventionCategory
-from models.vocabulary import MONTH_NAMES, PARTNER_KIND_LABELS, financial_year_label
+from models.vocabulary import (
+    MONTH_NAMES,
+    PARTNER_KIND_LABELS,
+    WHOLE_PEOPLE_LABEL,
+    financial_year_label,
+)
 from optimiser.families import SETTINGS
 from planner.excel.cells import (
     BOLD,
@@ -73,6 +78,9 @@ FIELD_LABELS = {
     "effects": "Effects",
     "fixed_cost": "Set-up cost (£)",
     "min_cohort": "Minimum cohort",
+    "cohort_size": "Cohort size",
+    "cohort_cost": "Cohort cost (£)",
+    "minimum_contract": "Minimum contract (£)",
     "capacity": "Capacity",
     "duration_years": "Duration (years)",
     "cost_rating": "Cost rating",
@@ -109,7 +117,7 @@ FIELD_LABELS = {
     "objective_demand_type": "Demand type the objective counts",
     "segment_shares": "Share of the reachable population in each slice",
     "segment_multipliers": "Effect multiplier of each slice",
-    "whole_programme": "Whole programmes (set-up costs and minimum cohorts)",
+    "whole_programme": WHOLE_PEOPLE_LABEL,
     "budget_overrides": "Budget overrides",
     "budget_line": "Budget line",
     "rating_source": "Rating source",
@@ -125,6 +133,7 @@ FIELD_LABELS = {
 FIELD_LABELS |= {name: setting.label for name, setting in SETTINGS.items()}
 MONEY_FIELDS = {"maximum", "committed_minimum", "unit_cost", "fixed_cost", "amount_per_year"}
 MONEY_FIELDS |= {"annual_amount", "max_cost"}
+MONEY_FIELDS |= {"cohort_cost", "minimum_contract"}
 PERCENT_FIELDS = {name for name, setting in SETTINGS.items() if setting.percent}
 # Mappings keyed by the partnership's own names (partners, target groups, evidence levels).
 NAMED_KEYS = {"population", "capacity", "shares", "partner_fairness_overrides", "confidence"}

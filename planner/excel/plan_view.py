@@ -15,7 +15,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from models.vocabulary import financial_year_label
+from models.vocabulary import WHOLE_PEOPLE_LABEL, financial_year_label
 from optimiser import Plan as OptimisedPlan
 from optimiser import PlanningInputs
 from optimiser.evidence import base_rating
@@ -179,7 +179,7 @@ def describe_rules(rules: ScenarioRules, names: Mapping[str, str]) -> tuple[tupl
             ", ".join(f"{multiplier:g}" for multiplier in rules.segment_multipliers),
         ),
         (
-            "Whole programmes (set-up costs and minimum cohorts)",
+            WHOLE_PEOPLE_LABEL,
             "Yes" if rules.whole_programme else "No",
         ),
     ]

@@ -244,6 +244,25 @@ class InterventionForm(VersionedForm):
     min_cohort = StringField(
         "Fewest participants for a viable run", render_kw={"inputmode": "numeric"}
     )
+    cohort_size = StringField(
+        "Participants in one cohort or caseload (optional)",
+        description="For a programme run in groups or by workers with a caseload, e.g. 10 parents "
+        "in a parenting group or 25 families for a family nurse. A plan of whole people and "
+        "programmes buys whole cohorts. Blank or 0: places are bought person by person.",
+        render_kw={"inputmode": "numeric"},
+    )
+    cohort_cost = StringField(
+        "Cost of one whole cohort (£, optional)",
+        description="What a provider charges for a whole group or caseload. Blank: the cohort "
+        "size times the cost per participant.",
+        render_kw={"inputmode": "decimal"},
+    )
+    minimum_contract = StringField(
+        "Smallest contract a provider will take in a place and year (£, optional)",
+        description="A plan of whole people and programmes spends at least this much wherever "
+        "it buys this intervention, or nothing there. Blank or 0: no minimum.",
+        render_kw={"inputmode": "decimal"},
+    )
     capacity = StringField(
         "Participants a provider can take per place per year",
         description="0 means no limit other than the eligible population.",
@@ -291,6 +310,9 @@ class InterventionForm(VersionedForm):
             "unit_cost": money_text(self.unit_cost.data),
             "fixed_cost": money_text(self.fixed_cost.data),
             "min_cohort": number_text(self.min_cohort.data) or "0",
+            "cohort_size": number_text(self.cohort_size.data) or "0",
+            "cohort_cost": money_text(self.cohort_cost.data),
+            "minimum_contract": money_text(self.minimum_contract.data) or "0",
             "capacity": number_text(self.capacity.data) or "0",
             "duration_weeks": number_text(self.duration_weeks.data),
             "volunteer_hours": number_text(self.volunteer_hours.data) or "0",

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from models import Scenario
 from models.scenario import FundingMode
-from models.vocabulary import ObjectiveChoice, financial_year_label
+from models.vocabulary import (
+    WHOLE_PEOPLE,
+    WHOLE_PEOPLE_COUNTS,
+    ObjectiveChoice,
+    financial_year_label,
+)
 from optimiser.families import Section
 from planner.scenarios.forms import NUMBER_RULES, NumberRule, ScenarioChoices, display_number
 
@@ -266,9 +271,10 @@ def _segments_line(scenario: Scenario) -> RuleLine:
 
 def _whole_programme_line(scenario: Scenario) -> RuleLine:
     return RuleLine(
-        "Whole programmes",
+        WHOLE_PEOPLE,
         "Yes" if scenario.whole_programme else "No",
-        "Counts set-up costs and minimum cohorts, so a programme runs in a place or not at "
-        "all (slower to solve).",
+        f"Plans {WHOLE_PEOPLE_COUNTS}: people are bought whole, programmes delivered in groups "
+        "or caseloads are bought in whole cohorts, and a programme runs in a place and year at "
+        "its set-up cost and minimum size or not at all.",
         scenario.whole_programme,
     )

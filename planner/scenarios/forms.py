@@ -207,7 +207,8 @@ def display_money(value: Decimal | None) -> str:
 
 def form_values(scenario: Scenario | None) -> dict[str, str]:
     """The form's inputs for an existing scenario, or the defaults for a new one."""
-    source = scenario or Scenario(name="")
+    # A new scenario plans whole people and programmes unless its maker turns it off.
+    source = scenario or Scenario(name="", whole_programme=True)
     values: dict[str, str] = {
         "name": source.name,
         "description": source.description,

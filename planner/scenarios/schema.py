@@ -32,7 +32,7 @@ from pydantic import (
 
 from models.fields import FIRST_YEAR, LAST_YEAR, field_errors
 from models.scenario import DEFAULT_SEGMENT_MULTIPLIERS, CapScope, FundingMode
-from models.vocabulary import ObjectiveChoice
+from models.vocabulary import WHOLE_PEOPLE, WHOLE_PEOPLE_COUNTS, ObjectiveChoice
 from planner.scenarios.forms import MAX_FAIRNESS_FACTOR, MAX_PRIORITY_WEIGHT, NUMBER_RULES
 from planner.scenarios.readers import (
     CHOOSE_CAP_TARGET,
@@ -283,8 +283,12 @@ class ScenarioInput(_Settings):  # type: ignore[misc, valid-type]
         description="Effect multiplier of each equal slice of the reachable population.",
     )
     whole_programme: Annotated[
-        bool, yes_or_no("Whole programmes"), WithJsonSchema({"type": "boolean"})
-    ] = Field(default=False, description="Set-up costs and minimum cohorts (mixed-integer).")
+        bool, yes_or_no(WHOLE_PEOPLE), WithJsonSchema({"type": "boolean"})
+    ] = Field(
+        default=True,
+        description=f"{WHOLE_PEOPLE}: plans {WHOLE_PEOPLE_COUNTS} (a mixed-integer program). "
+        "On unless sent as false.",
+    )
     budget_overrides: Annotated[
         list[BudgetOverrideInput],
         items_reader("The budget overrides", '{"budget_line_id": 3, "maximum": "12500"}'),

@@ -175,6 +175,9 @@ def _interventions(
             effects=tuple(effects.get(intervention_id, [])),
             fixed_cost=float(i.fixed_cost or 0),
             min_cohort=i.min_cohort,
+            cohort_size=i.cohort_size,
+            cohort_cost=float(i.cohort_cost or 0),
+            minimum_contract=float(i.minimum_contract),
             # 0 means no provider limit was recorded: only the eligible population limits it.
             capacity=i.capacity or None,
             duration_years=max(1, -(-i.duration_weeks // 52)),
