@@ -4,6 +4,8 @@ issue found wrong now say what really happens."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from flask import Flask
 from sqlmodel import select
@@ -28,9 +30,13 @@ def _pooled_scenarios(app: Flask) -> list[tuple[str, opt.PlanningInputs, opt.Sce
 def test_every_sentence_of_every_demo_plan_holds(demo_app: Flask) -> None:
     cases = _pooled_scenarios(demo_app)
     assert cases
-    for name, inputs, rules in cases:
+    for name, inputs, whole_people_rules in cases:
+        # The demo's scenarios plan whole people; their continuous problem is where every
+        # sentence's shadow price and range are exact, so that is what is re-solved here.
+        assert whole_people_rules.whole_programme, name
+        rules = replace(whole_people_rules, whole_programme=False)
         plan = opt.optimise(inputs, rules, compare_pooling=False)
-        if not plan.status.has_plan or rules.whole_programme:
+        if not plan.status.has_plan:
             continue
         checked, wrong = check_by_re_solving(inputs, rules, plan.binding_constraints)
         assert checked > 0, name

@@ -138,6 +138,10 @@ class DemoIntervention:
     min_cohort: int = 0
     fixed_cost: int | None = None
     volunteer_hours: float = 0  # of shared local volunteers' time per participant
+    # Participants in one group or caseload (published, with its source in the description) and
+    # the smallest contract a provider takes per place and year (illustrative); 0: none.
+    cohort_size: int = 0
+    minimum_contract: int = 0
 
 
 @dataclass(frozen=True)

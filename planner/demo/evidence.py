@@ -57,8 +57,40 @@ def _effects(*triples: tuple[str, float, tuple[int, ...]]) -> tuple[DemoEffect, 
     return tuple(DemoEffect(demand, reduction, years) for demand, reduction, years in triples)
 
 
-def _describe(published: str, note: str = "") -> str:
-    return " ".join(part for part in (published, note, ILLUSTRATIVE) if part)
+def _describe(published: str, *notes: str) -> str:
+    return " ".join(part for part in (published, *notes, ILLUSTRATIVE) if part)
+
+
+# Cohort and caseload sizes are the programmes' published delivery models (source in each
+# sentence); the plan buys them in whole cohorts when a scenario plans whole people.
+NURSE_CASELOAD = (
+    "Bought in whole caseloads of 25 families, one nurse's caseload (Blueprints for Healthy "
+    "Youth Development, Nurse-Family Partnership programme costs: the national office recommends "
+    "caseloads of at most 25 for a full-time nurse; "
+    "https://www.blueprintsprograms.org/program-costs/nurse-family-partnership)."
+)
+INCREDIBLE_YEARS_GROUP = (
+    "Bought in whole groups of 12 families (Foundations Guidebook: delivered by two facilitators "
+    "to groups of up to 12 families; "
+    "https://foundations.org.uk/toolkit/guidebook/incredible-years-preschool)."
+)
+TRIPLE_P_GROUP = (
+    "Bought in whole groups of 12 parents (Foundations Guidebook: groups of up to 12 parents "
+    "over eight weeks; https://foundations.org.uk/toolkit/guidebook/level-4-group-triple-p)."
+)
+FFT_CASELOAD = (
+    "Bought in whole caseloads of 10 families, one therapist's (Blueprints for Healthy Youth "
+    "Development, Functional Family Therapy programme costs: full-time clinicians carry 10-12 "
+    "active cases; https://www.blueprintsprograms.org/program-costs/functional-family-therapy-fft)."
+)
+MST_CASELOAD = (
+    "Bought in whole caseloads of 5 families, one therapist's (EPISCenter, Penn State: MST "
+    "therapists' caseloads average 5; https://epis.psu.edu/node/824). Smallest contract per place "
+    "and year £121,800, three therapists' caseloads, as the model works in teams of at least "
+    "three therapists (Office of Justice Programs CrimeSolutions, MST for child abuse and "
+    "neglect; https://crimesolutions.ojp.gov/ratedprograms/multisystemic-therapy-child-abuse-and-"
+    "neglect-mst-can): the amount is illustrative."
+)
 
 
 PRISON_AWARENESS = "Prison awareness programmes (e.g. Scared Straight)"
@@ -71,10 +103,12 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
         description=_describe(
             "Nurse home visits for young first-time mothers from early pregnancy until the child "
             "turns two. Published outcomes: child health and development, reduced maltreatment "
-            "risk and A&E visits, school readiness."
+            "risk and A&E visits, school readiness.",
+            NURSE_CASELOAD,
         ),
         unit_cost=4000,
         capacity=40,
+        cohort_size=25,
         duration_weeks=130,
         evidence_rating="4+",
         cost_rating=5,
@@ -92,10 +126,12 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
         target_group=YOUNG_FAMILIES,
         description=_describe(
             "Weekly parent groups for parents worried about the behaviour of a child aged 3-6. "
-            "Published outcomes: fewer and less intense behaviour problems, improved reading."
+            "Published outcomes: fewer and less intense behaviour problems, improved reading.",
+            INCREDIBLE_YEARS_GROUP,
         ),
         unit_cost=560,
         capacity=120,
+        cohort_size=12,
         duration_weeks=18,
         evidence_rating="4+",
         cost_rating=2,
@@ -153,10 +189,12 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
         target_group=YOUNG_FAMILIES,
         description=_describe(
             "Small parent groups plus phone consultations for parents of children up to 12 with "
-            "behaviour concerns. Published outcomes: fewer behaviour and emotional problems."
+            "behaviour concerns. Published outcomes: fewer behaviour and emotional problems.",
+            TRIPLE_P_GROUP,
         ),
         unit_cost=110,
         capacity=250,
+        cohort_size=12,
         duration_weeks=8,
         evidence_rating="3+",
         cost_rating=1,
@@ -263,10 +301,12 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
         description=_describe(
             "Family therapy for young people aged 10-18 with serious antisocial behaviour or "
             "substance misuse, often referred by youth justice. Rated 3+* (mixed findings). "
-            "Published outcomes: less offending and substance misuse, better family functioning."
+            "Published outcomes: less offending and substance misuse, better family functioning.",
+            FFT_CASELOAD,
         ),
         unit_cost=1190,
         capacity=40,
+        cohort_size=10,
         duration_weeks=16,
         evidence_rating="3+",
         cost_rating=3,
@@ -287,10 +327,13 @@ INTERVENTIONS: tuple[DemoIntervention, ...] = (
         description=_describe(
             "Intensive home-based therapy for families of 12-17 year olds at risk of care or "
             "custody. Rated 4+* (mixed findings). Published outcomes: less offending, fewer "
-            "out-of-home placements, better mental health."
+            "out-of-home placements, better mental health.",
+            MST_CASELOAD,
         ),
         unit_cost=8120,
         capacity=20,
+        cohort_size=5,
+        minimum_contract=121_800,
         duration_weeks=20,
         evidence_rating="4+",
         cost_rating=5,

@@ -309,6 +309,8 @@ def _add_interventions(
             "unit_cost": Decimal(demo.unit_cost),
             "fixed_cost": None if demo.fixed_cost is None else Decimal(demo.fixed_cost),
             "min_cohort": demo.min_cohort,
+            "cohort_size": demo.cohort_size,
+            "minimum_contract": Decimal(demo.minimum_contract),
             "capacity": demo.capacity,
             "duration_weeks": demo.duration_weeks,
             "evidence_rating": demo.evidence_rating,
@@ -391,6 +393,9 @@ def _add_scenarios(session: Session, partners: Mapping[str, Partner]) -> None:
                 str(partners[name].id): 0.0 for name in demo.fairness_exempt
             },
             "need_floor": demo.need_floor,
+            # The agreed plan is whole people: whole participants, whole cohorts, minimum
+            # contracts.
+            "whole_programme": True,
         }
         session.add(Scenario(**_validated(ScenarioCreate, fields, f"scenario {demo.name}")))
     session.flush()
