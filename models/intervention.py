@@ -132,8 +132,8 @@ class InterventionBase(SQLModel):
             raise broken_on(
                 type(self).__name__,
                 "cohort_cost",
-                "a cohort cost needs a cohort size: give the participants in one cohort, or "
-                "leave the cohort cost blank",
+                "needs a cohort size: give the participants in one cohort, or leave the cohort "
+                "cost blank",
                 self.cohort_cost,
             )
         return self

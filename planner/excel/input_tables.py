@@ -256,28 +256,6 @@ INTERVENTIONS = InputSheet(
             blank=0,
         ),
         InputColumn(
-            "Cohort size",
-            "cohort_size",
-            "Participants in one group or caseload when it is bought in whole cohorts; "
-            "blank or 0 if places are bought person by person.",
-            kind="number",
-            blank=0,
-        ),
-        InputColumn(
-            "Cohort cost (£)",
-            "cohort_cost",
-            "Cost of one whole cohort; blank for the cohort size times the unit cost.",
-            kind="money",
-            blank=None,
-        ),
-        InputColumn(
-            "Minimum contract (£)",
-            "minimum_contract",
-            "Smallest contract a provider will take in a place and year; blank or 0 if none.",
-            kind="money",
-            blank=0,
-        ),
-        InputColumn(
             "Capacity per place per year",
             "capacity",
             "Participants a provider can take.",
@@ -333,6 +311,28 @@ INTERVENTIONS = InputSheet(
             "Highest share of places taken up; give both ends or neither.",
             kind="number",
             blank=None,
+        ),
+        InputColumn(
+            "Cohort size",
+            "cohort_size",
+            "Participants in one group or caseload when it is bought in whole cohorts; "
+            "blank or 0 if places are bought person by person.",
+            kind="number",
+            blank=0,
+        ),
+        InputColumn(
+            "Cohort cost (£)",
+            "cohort_cost",
+            "Cost of one whole cohort; blank for the cohort size times the unit cost.",
+            kind="money",
+            blank=None,
+        ),
+        InputColumn(
+            "Minimum contract (£)",
+            "minimum_contract",
+            "Smallest contract a provider will take in a place and year; blank or 0 if none.",
+            kind="money",
+            blank=0,
         ),
     ),
     ("name",),

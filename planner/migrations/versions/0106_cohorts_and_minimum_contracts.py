@@ -37,7 +37,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('intervention', schema=None) as batch_op:
-        batch_op.drop_column('minimum_contract')
-        batch_op.drop_column('cohort_cost')
-        batch_op.drop_column('cohort_size')
+    # Dropped in place (SQLite 3.35 and later, and PostgreSQL, drop a column natively): a batch
+    # copy would drop and recreate the intervention table, which the effects, contracts and
+    # plans that refer to it forbid while SQLite checks foreign keys.
+    for column in ('minimum_contract', 'cohort_cost', 'cohort_size'):
+        op.drop_column('intervention', column)
