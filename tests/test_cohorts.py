@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from alembic import command
 from flask import Flask
-from markupsafe import escape
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
@@ -176,7 +175,9 @@ def test_the_api_refuses_bad_cohorts_with_a_422_naming_the_field(  # type: ignor
     editor, sent, field, words
 ) -> None:
     client, headers = editor
-    refused = client.post("/api/v1/interventions", json={**API_INTERVENTION, **sent}, headers=headers)
+    refused = client.post(
+        "/api/v1/interventions", json={**API_INTERVENTION, **sent}, headers=headers
+    )
     assert refused.status_code == 422, refused.json
     assert any(
         error["field"] == field and words in error["message"] for error in refused.json["errors"]

@@ -180,11 +180,14 @@ def test_new_form_shows_every_rule_with_its_default(commissioner) -> None:
         "Discount rate",
         "Appraisal period",
         "Diminishing returns",
-        "Whole programmes only",
+        "Whole people and programmes",
         "Time limit",
     ):
         assert label in page, label
     assert "Default: 3.5%." in page
+    # A new scenario plans whole people and programmes unless its maker turns it off.
+    assert 'id="whole_programme" name="whole_programme" value="y" checked' in page
+    assert "Default for a new scenario: on." in page
     assert 'name="discount_rate" value="3.5"' in page
     assert "West Yorkshire Police" in page  # budget lines and partners to override
 

@@ -151,6 +151,11 @@ class PlaceAllocationOut(BaseModel):
     financial_year: str
     target_group: str
     participants: float
+    cohorts: int = Field(
+        default=0,
+        description="Whole cohorts or caseloads bought, for an intervention delivered in cohorts "
+        "in a plan of whole people and programmes (0 otherwise).",
+    )
     eligible_population: float | None
     provider_capacity: float | None
     capacity_used: float | None = Field(description="Share of the provider's capacity, 0 to 1.")

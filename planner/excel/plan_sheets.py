@@ -73,6 +73,9 @@ PARTICIPANTS_NOTE = (
     "rounds each cost to whole pence so that the partners' payments add up exactly."
 )
 WITHIN = Decimal("0.001")  # a tenth of a penny
+WHOLE_PEOPLE = "#,##0"
+# Participants within this of a whole number are whole (the solver's integrality tolerance).
+WHOLE = 1e-6
 
 
 @dataclass
@@ -145,14 +148,25 @@ def case_twins(names: Iterable[str]) -> frozenset[str]:
     return frozenset(name for group in spellings.values() if len(group) > 1 for name in group)
 
 
+def cohort_price(view: PlanWorkbookView, intervention: str) -> float | None:
+    """What one whole cohort of an intervention cost in the inputs the plan was solved with
+    (None: bought person by person)."""
+    for row in (view.inputs.get("inputs") or {}).get("interventions") or ():
+        if row.get("key") == intervention and row.get("cohort_size"):
+            return float(row.get("cohort_cost") or row["cohort_size"] * row["unit_cost"])
+    return None
+
+
 def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
     """The programme set-up part of an allocation's cost: the intervention's set-up cost where a
     whole-programme plan runs it here this year (its cost is then at least half of it above
-    unit cost x participants), otherwise nothing."""
+    unit cost x participants, or the whole cohorts' cost), otherwise nothing."""
     facts = view.intervention(allocation.intervention)
     if not view.whole_programme or facts.fixed_cost <= 0:
         return Decimal(0)
-    above = allocation.cost - facts.unit_cost * allocation.participants
+    price = cohort_price(view, allocation.intervention) if allocation.cohorts else None
+    bought = allocation.cohorts * price if price else facts.unit_cost * allocation.participants
+    above = allocation.cost - bought
     return to_pounds(facts.fixed_cost) if above >= facts.fixed_cost / 2 else Decimal(0)
 
 
@@ -175,6 +189,44 @@ def costing_participants(allocation: Allocation, unit_cost: Decimal, set_up: Dec
         if abs(participants * unit_cost + set_up - cost) <= WITHIN:
             return float(participants)
     return float(exact)
+
+
+def _whole(view: PlanWorkbookView, allocation: Allocation) -> bool:
+    """Whether the allocation is whole people (a plan of whole people and programmes)."""
+    participants = allocation.participants
+    return (
+        view.whole_programme
+        and participants >= 1
+        and abs(participants - round(participants)) < WHOLE
+    )
+
+
+def costing_unit_cost(
+    allocation: Allocation, participants: int, set_up: Decimal, unit_cost: Decimal
+) -> Decimal:
+    """The cost per participant that makes ROUND(participants x it + set-up, 2) the plan's cost,
+    for whole participants: the unit cost where it does, else the cost shared among them (whole
+    cohorts, whose cost is the cohort's, not the unit cost's), to as few places as need be."""
+    cost = to_pounds(allocation.cost)
+    if abs(participants * unit_cost + set_up - cost) <= WITHIN:
+        return unit_cost
+    exact = (cost - set_up) / participants
+    for places in range(2, 13):
+        shared = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if abs(participants * shared + set_up - cost) <= WITHIN:
+            return shared
+    return exact
+
+
+def _cohort_note(view: PlanWorkbookView, allocation: Allocation) -> str:
+    people = round(allocation.participants)
+    words = f"{allocation.cohorts} cohort{'s' if allocation.cohorts != 1 else ''} ({people:,} participants)"
+    price = cohort_price(view, allocation.intervention)
+    each = f" at £{price:,.2f} a cohort" if price else ""
+    return (
+        f"{words}{each}. Bought in whole cohorts: the unit cost on this row is the cohorts' "
+        "cost shared among their participants, so participants x unit cost (+ set-up) is the cost."
+    )
 
 
 def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> float | None:
@@ -217,8 +269,19 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
         safe_cell_text(sheet.cell(row, 4), financial_year_label(allocation.year))
         safe_cell_text(sheet.cell(row, 5), intervention.evidence_rating)
         safe_cell_text(sheet.cell(row, 6), intervention.evidence_level)
-        participants = costing_participants(allocation, unit_cost, set_up)
-        sheet.cell(row, PARTICIPANTS_COLUMN, participants).number_format = PEOPLE
+        if _whole(view, allocation):
+            # Whole people: the cost per participant is what makes the cost (a cohort's cost
+            # shared among its participants where bought in whole cohorts).
+            participants = round(allocation.participants)
+            unit_cost = costing_unit_cost(allocation, participants, set_up, unit_cost)
+            sheet.cell(row, PARTICIPANTS_COLUMN, participants).number_format = WHOLE_PEOPLE
+        else:
+            participants = costing_participants(allocation, unit_cost, set_up)
+            sheet.cell(row, PARTICIPANTS_COLUMN, participants).number_format = PEOPLE
+        if allocation.cohorts:
+            sheet.cell(row, PARTICIPANTS_COLUMN).comment = Comment(
+                _cohort_note(view, allocation), "Planner"
+            )
         money_cell(sheet.cell(row, 8), unit_cost)
         money_cell(sheet.cell(row, 9), set_up)
         money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")

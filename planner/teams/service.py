@@ -54,6 +54,8 @@ class PlaceAllocation(InFinancialYear):
     completed: int | None = None
     # Units of each demand type (by name) this allocation is expected to avoid.
     demand_avoided: dict[str, float] = field(default_factory=dict)
+    # Whole cohorts bought (interventions delivered in cohorts, whole people plans; else 0).
+    cohorts: int = 0
 
     @property
     def capacity_used(self) -> float | None:
@@ -215,6 +217,7 @@ class _SolvedWith:
             funders=funders,
             started=started,
             completed=completed,
+            cohorts=line.cohorts,
         )
 
     def commissioning(
@@ -341,6 +344,7 @@ def summary_as_json(summary: PlaceSummary) -> dict[str, Any]:
                 "financial_year": row.year_label,
                 "target_group": row.target_group,
                 "participants": round(row.participants, 2),
+                "cohorts": row.cohorts,
                 "eligible_population": row.eligible,
                 "provider_capacity": row.capacity,
                 "capacity_used": None if row.capacity_used is None else round(row.capacity_used, 4),
