@@ -133,9 +133,13 @@ def test_whole_programme_plan_reports_its_gaps_in_the_summary_and_json(demo_app:
     assert document["mip_gap"] is not None and 0 <= document["mip_gap"] < 1e-3
     assert document["relaxation_objective"] >= document["objective"] - 1e-6
     assert 0 <= document["relaxation_gap"] < 1
-    line = next(line for line in text.output.splitlines() if line.startswith("Whole programmes (a"))
+    line = next(
+        line
+        for line in text.output.splitlines()
+        if line.startswith("Whole people and programmes (a")
+    )
     assert line == (
-        "Whole programmes (a mixed-integer plan): within "
+        "Whole people and programmes (a mixed-integer plan): within "
         f"{document['mip_gap'] * 100:.2f}% of the best possible (the solver's gap); if "
         "programmes could run in part, the linear relaxation would reach "
         f"£{round(document['relaxation_objective']):,} of demand avoided, and this plan is "

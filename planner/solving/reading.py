@@ -11,7 +11,7 @@ from typing import Any
 
 import optimiser as opt
 from models import Plan
-from models.vocabulary import financial_year_label
+from models.vocabulary import WHOLE_PEOPLE, financial_year_label
 from optimiser.families import family
 from optimiser.wording import about_money, money
 
@@ -176,7 +176,7 @@ def _whole_programme(answer: opt.Plan) -> str:
         if answer.relaxation_gap is not None:
             relaxation += f", and this plan is {_percent(answer.relaxation_gap)} below it"
         parts.append(relaxation)
-    return "Whole programmes (a mixed-integer plan): " + "; ".join(parts) + "."
+    return f"{WHOLE_PEOPLE} (a mixed-integer plan): " + "; ".join(parts) + "."
 
 
 def _percent(fraction: float) -> str:
