@@ -58,7 +58,10 @@ def test_the_scenario_summary_names_the_switch_and_what_it_counts(
         sign_in_as(Role.COMMISSIONER).get(f"/scenarios/{made.json['id']}").get_data(as_text=True)
     )
     assert "Whole people and programmes Yes" in page
-    assert "Plans whole participants, whole cohorts, set-up costs, minimum cohorts and minimum " in page
+    assert (
+        "Plans whole participants, whole cohorts, set-up costs, minimum cohorts and minimum "
+        in page
+    )
 
 
 def test_the_workbook_label_says_what_the_switch_counts() -> None:

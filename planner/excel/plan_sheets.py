@@ -272,9 +272,9 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
         if _whole(view, allocation):
             # Whole people: the cost per participant is what makes the cost (a cohort's cost
             # shared among its participants where bought in whole cohorts).
-            participants = round(allocation.participants)
-            unit_cost = costing_unit_cost(allocation, participants, set_up, unit_cost)
-            sheet.cell(row, PARTICIPANTS_COLUMN, participants).number_format = WHOLE_PEOPLE
+            people = round(allocation.participants)
+            unit_cost = costing_unit_cost(allocation, people, set_up, unit_cost)
+            sheet.cell(row, PARTICIPANTS_COLUMN, people).number_format = WHOLE_PEOPLE
         else:
             participants = costing_participants(allocation, unit_cost, set_up)
             sheet.cell(row, PARTICIPANTS_COLUMN, participants).number_format = PEOPLE
