@@ -74,7 +74,8 @@ def test_a_blank_template_formats_its_empty_rows() -> None:
                 assert sheet.cell(row, index).value is None
             checked += 1
         assert sheet.auto_filter.ref.endswith(str(FORMATTED_ROWS + 1))
-    # Nine money columns on five sheets (unit costs with their range, cost per volunteer),
-    # four of years (the Volunteers sheet's financial year too).
-    assert checked == 13
+    # Eleven money columns on five sheets (unit costs with their range, cost per volunteer, an
+    # intervention's cohort cost and minimum contract), four of years (the Volunteers sheet's
+    # financial year too).
+    assert checked == 15
     assert FORMATTED_ROWS == 500
