@@ -219,6 +219,7 @@ RESOURCES = [
         rules=(
             "a range given by one end only, or with its ends the wrong way round",
             "a minimum cohort larger than the capacity",
+            "a cohort cost without a cohort size",
         ),
     ),
     Resource(

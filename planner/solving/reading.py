@@ -54,7 +54,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     Keys: plan_id, scenario, status, message, objective, objective_unit, total_spend,
     total_benefit, benefit_cost_ratio, pooling_gain, participants, years, created_by, created_at,
     finished_at, then allocations (intervention, place, year, participants, cost, funding by
-    partner), partners (contribution and benefit), demand_reductions, places, evidence_mix,
+    partner, and the whole cohorts bought where an intervention is delivered in cohorts), partners (contribution and benefit), demand_reductions, places, evidence_mix,
     binding_constraints (with shadow_price and sentence), not_funded (with reason and sentence),
     pooling, diagnosis, messages, timings (seconds), model_size, budget_lines (each line's spend
     to the penny against its maximum and committed minimum, and the limit the solver held it
