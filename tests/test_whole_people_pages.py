@@ -121,6 +121,8 @@ def test_the_plan_page_shows_cohorts_and_how_close_the_plan_is(app: Flask, sign_
     store_as_whole_cohorts(app, plan_id)
     page = text_of(sign_in_as(Role.FINANCE_LEAD).get(f"/plans/{plan_id}").get_data(as_text=True))
     assert HOW_CLOSE in page
+    # The solver details give the gap itself, finely enough to agree with the sentence.
+    assert "Gap to the best possible 0.04%" in page
     assert "2 cohorts (18 participants)" in page
     assert SHADOW_PRICES in page
 
