@@ -30,6 +30,7 @@ from planner.excel.stored_plan import plan_workbook_view
 from planner.inputs import service
 from planner.plans.report import within_words
 from planner.solving.service import run_plan, start_plan
+from tests.excel.recalculate import recalculate
 from tests.test_api_tokens import bearer, token_for
 from tests.test_plan_page_wording import text_of
 
@@ -41,7 +42,7 @@ SHADOW_PRICES = (
 )
 
 
-def small_partnership(app: Flask, *, whole: bool = True) -> int:
+def small_partnership(app: Flask, *, whole: bool = True, cohort_cost: str | None = None) -> int:
     """One partner with £18,000 in 2026/27; a parenting group of 9 at £1,000 a parent (a whole
     group £9,000), capacity 18 a year in Dewsbury, each parent avoiding 5 call-outs at £629.
 
@@ -70,6 +71,7 @@ def small_partnership(app: Flask, *, whole: bool = True) -> int:
                 "unit_cost": "1000",
                 "capacity": 18,
                 "cohort_size": 9,
+                "cohort_cost": cohort_cost,
                 "evidence_rating": "4",
             },
         )
@@ -96,13 +98,20 @@ def small_partnership(app: Flask, *, whole: bool = True) -> int:
     return plan_id  # type: ignore[return-value]
 
 
-def store_as_whole_cohorts(app: Flask, plan_id: int, gap: float = 0.0004) -> None:
-    """Store the plan as the whole-cohort optimiser answers: 2 cohorts, and its proven gap."""
+def store_as_whole_cohorts(
+    app: Flask, plan_id: int, gap: float = 0.0004, cost: float | None = None
+) -> None:
+    """Store the plan as the whole-cohort optimiser answers: 2 cohorts, and its proven gap (and
+    for a cohort priced below its participants' unit costs, the cohorts' cost, all paid by the
+    one partner)."""
     with app.app_context(), new_session() as session:
         plan = session.get(Plan, plan_id)
         result = dict(plan.result)
         [allocation] = result["allocations"]
         assert (allocation["participants"], allocation["cost"]) == pytest.approx((18, 18_000))
+        if cost is not None:
+            [funding] = allocation["funding"]
+            allocation = {**allocation, "cost": cost, "funding": [{**funding, "amount": cost}]}
         result["allocations"] = [{**allocation, "cohorts": 2}]
         result["mip_gap"] = gap
         plan.result = result
@@ -223,3 +232,19 @@ def test_a_cohorts_cost_per_participant_makes_the_live_formula_give_the_cost(
     if expected is not None:
         assert shared == expected
     assert round(participants * shared, 2) == Decimal(str(cost)).quantize(Decimal("0.01"))
+
+
+def test_libreoffice_recalculates_a_cohorts_row_to_the_cohorts_cost(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """2 groups of 9 at £8,100 a group, below 18 x £1,000: the row's unit cost is £900 a parent,
+    and the live formula, recalculated, gives the £16,200 the partner pays, nothing unpaid."""
+    plan_id = small_partnership(app, cohort_cost="8100")
+    store_as_whole_cohorts(app, plan_id, cost=16_200.0)
+    with app.app_context(), new_session() as session:
+        content = build_plan_workbook(plan_workbook_view(session, session.get(Plan, plan_id)))
+    written = openpyxl.load_workbook(io.BytesIO(content))["Allocations"]
+    assert written["G2"].comment.text.startswith("2 cohorts (18 participants) at £8,100.00")
+    sheet = recalculate(content, tmp_path)["Allocations"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, (cell.value for cell in sheet[2]), strict=True))
+    assert (row["Participants"], row["Unit cost (£)"], row["Cost (£)"]) == (18, 900, 16_200)
+    assert row["Cost not paid (£)"] == 0
