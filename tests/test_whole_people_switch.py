@@ -57,7 +57,20 @@ def test_the_scenario_summary_names_the_switch_and_what_it_counts(
     page = text_of(
         sign_in_as(Role.COMMISSIONER).get(f"/scenarios/{made.json['id']}").get_data(as_text=True)
     )
-    assert "Whole people and programmes Yes" in page
+    assert "Whole people and programmes Yes" in page  # on, the default: not marked changed
+    assert "Whole people and programmes Yes changed" not in page
+    off = client.post(
+        "/api/v1/scenarios",
+        json={"name": "Off", "whole_programme": False},
+        headers=partnership,
+    ).json["id"]
+    off_page = text_of(
+        sign_in_as(Role.COMMISSIONER).get(f"/scenarios/{off}").get_data(as_text=True)
+    )
+    assert "Whole people and programmes No changed" in off_page
+    assert 'href="/glossary#whole-people"' in sign_in_as(Role.COMMISSIONER).get(
+        f"/scenarios/{made.json['id']}"
+    ).get_data(as_text=True)
     assert (
         "Plans whole participants, whole cohorts, set-up costs, minimum cohorts and minimum "
         in page

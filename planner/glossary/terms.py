@@ -30,6 +30,13 @@ TERMS: tuple[Term, ...] = (
         "£1 spent avoids £2 of demand on services.",
     ),
     Term(
+        "cohort",
+        "Cohort or caseload",
+        "The people a programme serves together: a parenting group of 10, or the 25 families one "
+        "family nurse carries. Where a provider runs whole groups or caseloads, a plan of whole "
+        "people and programmes buys whole cohorts, at the cohort's cost.",
+    ),
+    Term(
         "commissioning-window",
         "Commissioning window",
         "The years in which a partner can let or change contracts. Outside its window a partner's "
@@ -139,6 +146,14 @@ TERMS: tuple[Term, ...] = (
         "value-for-money",
         "Value for money of the whole plan",
         "The benefit of the whole plan must be at least a set number of times what it spends.",
+    ),
+    Term(
+        "whole-people",
+        "Whole people and programmes",
+        "A plan a partnership can contract: whole participants, not fractions of a person; whole "
+        "cohorts for programmes run in groups or caseloads; each programme's set-up cost, minimum "
+        "cohort and minimum contract in every place and year it runs. Solved as a mixed-integer "
+        "program, the plan says how close it is to the best possible plan.",
     ),
 )
 TERMS_BY_KEY = {term.key: term for term in TERMS}

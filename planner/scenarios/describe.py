@@ -276,5 +276,7 @@ def _whole_programme_line(scenario: Scenario) -> RuleLine:
         f"Plans {WHOLE_PEOPLE_COUNTS}: people are bought whole, programmes delivered in groups "
         "or caseloads are bought in whole cohorts, and a programme runs in a place and year at "
         "its set-up cost and minimum size or not at all.",
-        scenario.whole_programme,
+        # On is the default for a scenario made in the app: off is the change.
+        not scenario.whole_programme,
+        term="whole-people",
     )
