@@ -9,6 +9,7 @@ the real optimiser and then stored as it will store them (``Allocation.cohorts``
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 from types import SimpleNamespace
@@ -190,6 +191,9 @@ def test_the_place_page_and_api_show_the_cohorts(app: Flask, sign_in_as) -> None
     assert summary.status_code == 200, summary.json
     [allocation] = summary.json["allocations"]
     assert (allocation["participants"], allocation["cohorts"]) == (18, 2)
+    csv_text = sign_in_as(Role.COMMISSIONER).get(f"/place-teams/{place_id}/summary.csv")
+    [row] = list(csv.DictReader(io.StringIO(csv_text.get_data(as_text=True))))
+    assert (row["People planned"], row["Cohorts"]) == ("18.0", "2")
 
 
 def test_the_plan_workbook_writes_whole_people_and_names_the_cohorts(app: Flask) -> None:
