@@ -21,7 +21,7 @@ from models.fields import (
 from models.spread import check_range
 from models.text import note_text, one_line_text, web_address
 from models.versioning import Versioned
-from models.vocabulary import EVIDENCE_RATINGS
+from models.vocabulary import EVIDENCE_RATINGS, parse_financial_year
 
 PRICE_YEAR_WORDS = (
     "Financial year whose prices the unit cost, set-up cost and cohort cost are in, by its start "
@@ -120,6 +120,16 @@ class InterventionBase(SQLModel):
             what="take-up",
         )
         return self
+
+    @field_validator("price_year", mode="before")
+    @classmethod
+    def price_year_as_written(cls, value: object) -> object:
+        """A price year may be written as people write it (2022/23) or by its start year."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            return parse_financial_year(value)
+        return value
 
     @field_validator("evidence_rating", mode="before")
     @classmethod

@@ -85,6 +85,7 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
             "name": INTERVENTION,
             "target_group": GROUP,
             "unit_cost": 900,
+            "price_year": 2022,
             "rating_source": "+EIF",
             "description": "-one-to-one mentoring",
         },
