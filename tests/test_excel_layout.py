@@ -75,6 +75,7 @@ def test_a_blank_template_formats_its_empty_rows() -> None:
             checked += 1
         assert sheet.auto_filter.ref.endswith(str(FORMATTED_ROWS + 1))
     # Nine money columns on five sheets (unit costs with their range, cost per volunteer),
-    # four of years (the Volunteers sheet's financial year too).
-    assert checked == 13
+    # six of years (the Volunteers sheet's financial year too, an intervention's price year and
+    # the Price index sheet's financial year).
+    assert checked == 15
     assert FORMATTED_ROWS == 500

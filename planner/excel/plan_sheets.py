@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
@@ -45,6 +46,9 @@ from planner.excel.cells import (
     write_header,
 )
 from planner.excel.plan_view import PlanWorkbookView
+
+if TYPE_CHECKING:
+    from planner.excel.plan_prices import PricesLayout
 
 ALLOCATIONS = "Allocations"
 FUNDING = "Funding"
@@ -145,15 +149,24 @@ def case_twins(names: Iterable[str]) -> frozenset[str]:
     return frozenset(name for group in spellings.values() if len(group) > 1 for name in group)
 
 
-def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
+def set_up_cost(view: PlanWorkbookView, allocation: Allocation, uplift: float = 1.0) -> Decimal:
     """The programme set-up part of an allocation's cost: the intervention's set-up cost where a
     whole-programme plan runs it here this year (its cost is then at least half of it above
-    unit cost x participants), otherwise nothing."""
+    unit cost x participants), otherwise nothing; in cash, by the year's ``uplift`` of its
+    prices (the Prices sheet)."""
     facts = view.intervention(allocation.intervention)
     if not view.whole_programme or facts.fixed_cost <= 0:
         return Decimal(0)
-    above = allocation.cost - facts.unit_cost * allocation.participants
-    return to_pounds(facts.fixed_cost) if above >= facts.fixed_cost / 2 else Decimal(0)
+    above = allocation.cost - facts.unit_cost * uplift * allocation.participants
+    if above < facts.fixed_cost * uplift / 2:
+        return Decimal(0)
+    return to_pounds(facts.fixed_cost) if uplift == 1.0 else _cash(facts.fixed_cost, uplift)
+
+
+def _cash(price: float, uplift: float) -> Decimal:
+    # Exactly the double the sheet's formula price x uplift gives, so the participants that
+    # cost the plan's cost through it are worked out from the same figure.
+    return Decimal(float(to_pounds(price)) * uplift)
 
 
 def costing_participants(allocation: Allocation, unit_cost: Decimal, set_up: Decimal) -> float:
@@ -185,7 +198,9 @@ def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> floa
     return view.demand_avoided.get((allocation.intervention, allocation.place, allocation.year))
 
 
-def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLayout:
+def write_allocations(
+    sheet: Worksheet, view: PlanWorkbookView, prices: PricesLayout | None = None
+) -> AllocationLayout:
     """One row per intervention, place and year: participants, unit cost, a live cost formula,
     evidence, expected demand avoided, and what each partner pays.
 
@@ -209,8 +224,13 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
     for row, allocation in enumerate(allocations, start=2):
         intervention = view.intervention(allocation.intervention)
         place = view.place(allocation.place)
-        set_up = set_up_cost(view, allocation)
+        # Cash prices: unit and set-up costs are the intervention's prices x the year's uplift
+        # on the Prices sheet (plans solved without a price index have none: prices are cash).
+        uplift = prices.uplift(allocation.intervention, allocation.year) if prices else 1.0
+        set_up = set_up_cost(view, allocation, uplift)
         unit_cost = to_pounds(intervention.unit_cost)
+        if prices is not None:
+            unit_cost = _cash(intervention.unit_cost, uplift)
         safe_cell_text(sheet.cell(row, 1), intervention.name)
         safe_cell_text(sheet.cell(row, 2), place.name)
         safe_cell_text(sheet.cell(row, 3), place.district)
@@ -219,8 +239,15 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
         safe_cell_text(sheet.cell(row, 6), intervention.evidence_level)
         participants = costing_participants(allocation, unit_cost, set_up)
         sheet.cell(row, PARTICIPANTS_COLUMN, participants).number_format = PEOPLE
-        money_cell(sheet.cell(row, 8), unit_cost)
-        money_cell(sheet.cell(row, 9), set_up)
+        if prices is None:
+            money_cell(sheet.cell(row, 8), unit_cost)
+            money_cell(sheet.cell(row, 9), set_up)
+        else:
+            uplift_cell = prices.uplift_cell(allocation.intervention, allocation.year)
+            price = to_pounds(intervention.unit_cost)
+            money_cell(sheet.cell(row, 8), f"={price}*{uplift_cell}")
+            fixed = to_pounds(intervention.fixed_cost)
+            money_cell(sheet.cell(row, 9), f"={fixed}*{uplift_cell}" if set_up else set_up)
         money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")
         avoided = demand_avoided_value(view, allocation)
         money_cell(sheet.cell(row, 11), to_pounds(avoided) if avoided is not None else None)
