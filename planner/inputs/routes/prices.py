@@ -64,18 +64,18 @@ def new_index_year() -> Any:
     )
 
 
-@bp.route("/price-index/<int:row_id>/edit", methods=["GET", "POST"])
+@bp.route("/price-index/<int:index_year_id>/edit", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def edit_index_year(row_id: int) -> Any:
+def edit_index_year(index_year_id: int) -> Any:
     session = get_session()
-    row = fetch(session, PriceIndexYear, row_id, "price index year")
+    row = fetch(session, PriceIndexYear, index_year_id, "price index year")
     form = PriceIndexYearForm(obj=row)
     form.year.data = financial_year_label(row.year)
     form.year.render_kw = {"readonly": True}
     back = url_for("inputs.price_index")
     return form_page(
         form,
-        save=lambda: update_index_year(session, row_id, form.to_fields(), actor=actor()),
+        save=lambda: update_index_year(session, index_year_id, form.to_fields(), actor=actor()),
         done=lambda saved: (f"Saved the price index for {financial_year_label(saved.year)}.", back),
         editing=row,
         title="Change a year of the price index",
@@ -85,17 +85,17 @@ def edit_index_year(row_id: int) -> Any:
     )
 
 
-@bp.route("/price-index/<int:row_id>/delete", methods=["GET", "POST"])
+@bp.route("/price-index/<int:index_year_id>/delete", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def delete_price_index_year(row_id: int) -> Any:
+def delete_price_index_year(index_year_id: int) -> Any:
     session = get_session()
-    row = fetch(session, PriceIndexYear, row_id, "price index year")
+    row = fetch(session, PriceIndexYear, index_year_id, "price index year")
     back = url_for("inputs.price_index")
     return confirm_delete(
         what=f"the price index for {financial_year_label(row.year)}",
         kind="price index year",
         uses=[],
-        delete=lambda: delete_index_year(session, row_id, actor=actor()),
+        delete=lambda: delete_index_year(session, index_year_id, actor=actor()),
         back_url=back,
         done_url=back,
         consequence="A plan whose years, or whose interventions' price years, include it cannot "
