@@ -130,6 +130,9 @@ def _delivery_cost(model: Model, line_key: str, *, with_excluded: bool) -> float
             continue
         if line.ring_fence and intervention.category not in line.ring_fence:
             continue
+        # In cash in the line's year, as the line pays (``optimiser.prices``).
+        unit_cost = model.participant_cost(intervention.key, line.year)
+        fixed_cost = model.set_up_cost(intervention.key, line.year)
         for place in model.inputs.places:
             if line.districts and place.district not in line.districts:
                 continue
@@ -137,9 +140,7 @@ def _delivery_cost(model: Model, line_key: str, *, with_excluded: bool) -> float
             capacity = place.capacity.get(intervention.key, intervention.capacity)
             people = population if capacity is None else min(population, capacity)
             if people > 0:
-                reach += model.participant_cost(
-                    intervention.key, line.year
-                ) * people + set_up * model.set_up_cost(intervention.key, line.year)
+                reach += unit_cost * people + set_up * fixed_cost
     return reach
 
 

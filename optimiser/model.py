@@ -351,8 +351,13 @@ class Model:
 
     def participant_cost(self, intervention_key: str, year: int) -> float:
         """Cash cost of one participant of an intervention starting in a planning year."""
-        number = list(self.interventions).index(intervention_key)
+        number = self.intervention_number[intervention_key]
         return float(self.cash_unit_costs[number, self.rules.years.index(year)])
+
+    @cached_property
+    def intervention_number(self) -> dict[str, int]:
+        """Each intervention's row in ``cash_unit_costs`` (input order)."""
+        return {key: number for number, key in enumerate(self.interventions)}
 
     def set_up_cost(self, intervention_key: str, year: int) -> float:
         """Cash set-up cost of running an intervention in one place in a planning year."""

@@ -294,7 +294,7 @@ class InterventionForm(VersionedForm):
             "target_group": self.target_group.data,
             "description": self.description.data or "",
             "unit_cost": money_text(self.unit_cost.data),
-            "price_year": (self.price_year.data or "").strip() or None,
+            "price_year": str(self.price_year.data or "").strip() or None,
             "fixed_cost": money_text(self.fixed_cost.data),
             "min_cohort": number_text(self.min_cohort.data) or "0",
             "capacity": number_text(self.capacity.data) or "0",
