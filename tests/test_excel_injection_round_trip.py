@@ -47,7 +47,7 @@ FREE_TEXT = {
     "Indicator values": ("Risk indicator", INDICATOR),
     "Volunteers": ("Notes", "=2+3 volunteers from the mosque"),
     "Providers": ("Provider", PROVIDER),
-    "Price index": ("Source", "=HYPERLINK(\"http://evil.example\")"),
+    "Price index": ("Source", '=HYPERLINK("http://evil.example")'),
 }
 
 
