@@ -200,3 +200,25 @@ def test_a_plan_year_missing_from_the_index_is_named_before_solving(demo_app: Fl
         session.rollback()
     with demo_app.app_context(), new_session() as session:
         assert session.exec(select(Intervention.price_year)).all()
+
+
+def test_the_plan_page_and_api_show_cash_and_real_figures(app: Flask, sign_in_as) -> None:  # type: ignore[no-untyped-def]
+    """The demo's pooled plan, solved with HM Treasury's index: the page and the API state the
+    index, each year's spend in cash and in 2022/23 prices (cash = real x the year's factor),
+    and the benefit-cost ratio against real spend."""
+    from tests.test_excel_plan import solved_demo_plan
+
+    plan_id, total, _name = solved_demo_plan(app)
+    page = sign_in_as(Role.FINANCE_LEAD).get(f"/plans/{plan_id}").data.decode()
+    assert "Cash and real prices" in page and "Spend in 2022/23 prices" in page
+    assert "HM Treasury GDP deflators" in page
+    client = app.test_client()
+    answer = client.get(f"/api/v1/plans/{plan_id}", headers=bearer(token_for(app))).json
+    prices = answer["prices"]
+    assert prices["real_year"] == 2022
+    assert sum(year["cash"] for year in prices["spend_by_year"]) == pytest.approx(total, abs=0.01)
+    for year in prices["spend_by_year"]:
+        assert year["real_factor"] > 1  # every plan year is priced above 2022/23
+        assert year["cash"] == pytest.approx(year["real"] * year["real_factor"], abs=0.02)
+    real_ratio = float(answer["total_benefit"]) / prices["real_total_spend"]
+    assert answer["benefit_cost_ratio"] == pytest.approx(real_ratio, abs=1e-4)
