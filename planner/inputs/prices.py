@@ -148,6 +148,12 @@ def index_source(rows: list[PriceIndexYear]) -> str:
             words += f", {row.released}"
         if words not in seen:
             seen.append(words)
+    forecasts = [row.year for row in rows if row.forecast]
+    extended = [row.year for row in rows if row.note.lower().startswith("illustrative")]
+    if forecasts:
+        seen.append(f"forecasts from {financial_year_label(min(forecasts))}")
+    if extended:
+        seen.append(f"illustrative from {financial_year_label(min(extended))}")
     return "; ".join(seen)
 
 

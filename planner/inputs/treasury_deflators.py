@@ -69,7 +69,7 @@ def treasury_rows() -> list[dict[str, object]]:
             "year": item.year,
             "deflator": float(item.deflator),
             "forecast": item.forecast,
-            "source": SOURCE if not item.illustrative else f"{SOURCE}, extended",
+            "source": SOURCE,
             "released": RELEASE,
             "source_url": URL,
             "note": item.note,
