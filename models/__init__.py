@@ -22,6 +22,7 @@ from models.partner import BudgetLine, CommissioningCycle, ExistingContract, Par
 from models.place import CapacityOverride, Place, PlacePopulation
 from models.plan import Plan, PlanAllocation, PlanExplanation, PlanFunding
 from models.pooled_fund import PooledFundAgreement, PooledFundShare
+from models.price_index import PriceIndexYear
 from models.provider import Provider
 from models.scenario import Scenario, ScenarioBudgetOverride, ScenarioCap
 from models.spend import SpendRecord
@@ -63,6 +64,7 @@ __all__ = [
     "RiskIndicator",
     "PooledFundAgreement",
     "PooledFundShare",
+    "PriceIndexYear",
     "Scenario",
     "ScenarioBudgetOverride",
     "ScenarioCap",

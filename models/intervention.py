@@ -8,17 +8,25 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.fields import (
+    FIRST_YEAR,
+    LAST_YEAR,
     broken_on,
     json_list_field,
     money_field,
     optional_money_field,
     plain_numbers,
     strip_text,
+    year_field,
 )
 from models.spread import check_range
 from models.text import note_text, one_line_text, web_address
 from models.versioning import Versioned
-from models.vocabulary import EVIDENCE_RATINGS
+from models.vocabulary import EVIDENCE_RATINGS, parse_financial_year
+
+PRICE_YEAR_WORDS = (
+    "Financial year whose prices the unit cost, set-up cost and cohort cost are in, by its start "
+    "year: 2022 means 2022/23. The plan uplifts them to cash with the price index."
+)
 
 
 class InterventionCategory(StrEnum):
@@ -106,6 +114,10 @@ class InterventionBase(SQLModel):
         le=100,
         description="Highest share of places likely to be taken up, %; blank: every place taken.",
     )
+    # Cash prices (models.price_index): required for new records (InterventionCreate).
+    price_year: int | None = Field(
+        default=None, ge=FIRST_YEAR, le=LAST_YEAR, description=PRICE_YEAR_WORDS
+    )
 
     _strip = field_validator("name", "target_group", mode="before")(strip_text)
     _one_line = field_validator(
@@ -138,6 +150,16 @@ class InterventionBase(SQLModel):
             )
         return self
 
+    @field_validator("price_year", mode="before")
+    @classmethod
+    def price_year_as_written(cls, value: object) -> object:
+        """A price year may be written as people write it (2022/23) or by its start year."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            return parse_financial_year(value)
+        return value
+
     @field_validator("evidence_rating", mode="before")
     @classmethod
     def known_rating(cls, value: object) -> str:
@@ -157,7 +179,7 @@ class Intervention(InterventionBase, Versioned, table=True):
 
 
 class InterventionCreate(InterventionBase):
-    pass
+    price_year: int = year_field(description=PRICE_YEAR_WORDS)
 
 
 class InterventionPublic(InterventionBase):

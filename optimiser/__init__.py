@@ -25,6 +25,7 @@ from optimiser.inputs import (
     PartnerKind,
     Place,
     PlanningInputs,
+    PriceIndex,
     VolunteerPool,
 )
 from optimiser.plan import (
@@ -104,6 +105,7 @@ __all__ = [
     "PlaceOutcome",
     "Plan",
     "PlanningInputs",
+    "PriceIndex",
     "PoolingComparison",
     "ScenarioRules",
     "SentenceChange",

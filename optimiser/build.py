@@ -20,6 +20,7 @@ from optimiser.evidence import evidence_level
 from optimiser.inputs import BudgetLine, Intervention, PlanningInputs
 from optimiser.lp import EQ, GE, Terms, expression
 from optimiser.model import Model
+from optimiser.prices import real_unit_cost
 from optimiser.residents import choices_reach
 from optimiser.rules.delivery import add_capacity
 from optimiser.rules.money import (
@@ -75,6 +76,7 @@ def build(
     add_programme_variables(model)
     add_funding_variables(model)
     add_aggregates(model)
+    add_real_spend(model)
     add_funding_balance(model)
     add_budgets(model)
     add_capacity(model)
@@ -120,9 +122,11 @@ def exclusion_reasons(model: Model) -> dict[str, str]:
 
 
 def benefit_cost_ratio(model: Model, intervention: Intervention) -> float:
-    """Money value of demand avoided per pound, for a first participant in the first year."""
+    """Money value of demand avoided per pound, for a first participant in the first year.
+
+    Benefits are in the real year's prices, so the cost is too (``real_unit_cost``)."""
     value = model.value_per_participant(intervention, model.rules.first_year, 0)
-    return value / intervention.unit_cost
+    return value / real_unit_cost(intervention, model.inputs.prices)
 
 
 def reach_matrix(inputs: PlanningInputs) -> tuple[np.ndarray, np.ndarray]:
@@ -320,8 +324,8 @@ def add_aggregates(model: Model) -> None:
 
     if model.rules.need_floor > 0 or model.rules.place_caps:
         fixed_costs: dict[str, Terms] = {place.key: [] for place in model.inputs.places}
-        for (intervention_key, place, _year), var in model.runs.items():
-            fixed_costs[place].append((var, -model.interventions[intervention_key].fixed_cost))
+        for (intervention_key, place, year), var in model.runs.items():
+            fixed_costs[place].append((var, -model.set_up_cost(intervention_key, year)))
         rows = []
         for place_key, terms in fixed_costs.items():
             var = model.variable(f"spend|{place_key}")
@@ -331,7 +335,7 @@ def add_aggregates(model: Model) -> None:
             [r.constraint for r in rows],
             block.place,
             np.arange(len(block)),
-            -model.unit_costs()[block.intervention],
+            -model.column_unit_costs(),
         )
 
     contribution_terms: dict[str, Terms] = {p.key: [] for p in model.inputs.partners}
@@ -346,6 +350,33 @@ def add_aggregates(model: Model) -> None:
     model.total_spend = model.variable("total_spend")
     terms = [(var, -1.0) for var in model.contribution.values()]
     model.add("total_spend", (), [(model.total_spend, 1.0), *terms], EQ, 0.0)
+
+
+def add_real_spend(model: Model) -> None:
+    """Contribution per partner and total spend in the real year's prices (cash deflated).
+
+    Benefits are real (the demand unit costs' prices), so the rules that weigh benefit against
+    spend (portfolio value for money, most cost per unit, partner fairness) weigh it against
+    real spend: a pound of cash in year t is 1 / real_factor(t) real pounds. With no price
+    index, or one whose factors are all 1, they are the cash aggregates themselves (no rows).
+    """
+    factors = {year: model.real_factor(year) for year in model.rules.years}
+    if all(factor == 1.0 for factor in factors.values()):
+        model.real_contribution = dict(model.contribution)
+        model.real_total_spend = model.total_spend
+        return
+    by_partner: dict[str, Terms] = {p.key: [] for p in model.inputs.partners}
+    for (line_key, _i, _zone), var in model.funding.items():
+        line = model.budget_lines[line_key]
+        by_partner[line.partner].append((var, -1.0 / factors[line.year]))
+    for partner in model.inputs.partners:
+        var = model.variable(f"real_contribution|{partner.key}")
+        model.real_contribution[partner.key] = var
+        terms = [(var, 1.0), *by_partner[partner.key]]
+        model.add("real_contribution", (partner.key,), terms, EQ, 0.0)
+    model.real_total_spend = model.variable("real_total_spend")
+    terms = [(var, -1.0) for var in model.real_contribution.values()]
+    model.add("real_total_spend", (), [(model.real_total_spend, 1.0), *terms], EQ, 0.0)
 
 
 def objective_weights(inputs: PlanningInputs, rules: ScenarioRules) -> dict[str, float]:

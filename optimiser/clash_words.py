@@ -130,6 +130,9 @@ def _delivery_cost(model: Model, line_key: str, *, with_excluded: bool) -> float
             continue
         if line.ring_fence and intervention.category not in line.ring_fence:
             continue
+        # In cash in the line's year, as the line pays (``optimiser.prices``).
+        unit_cost = model.participant_cost(intervention.key, line.year)
+        fixed_cost = model.set_up_cost(intervention.key, line.year)
         for place in model.inputs.places:
             if line.districts and place.district not in line.districts:
                 continue
@@ -137,7 +140,7 @@ def _delivery_cost(model: Model, line_key: str, *, with_excluded: bool) -> float
             capacity = place.capacity.get(intervention.key, intervention.capacity)
             people = population if capacity is None else min(population, capacity)
             if people > 0:
-                reach += intervention.unit_cost * people + set_up * intervention.fixed_cost
+                reach += unit_cost * people + set_up * fixed_cost
     return reach
 
 
@@ -177,16 +180,16 @@ def programme_phrase(model: Model, keys: tuple[str, str, int]) -> str:
     intervention_key, place_key, year = keys
     intervention = model.interventions[intervention_key]
     where = f"{intervention.name} in {_name(model, 'place', place_key)} in {financial_year(year)}"
-    cohort = (
-        f"{about_number(intervention.min_cohort)} participants at "
-        f"{money(intervention.unit_cost)} each"
-    )
-    whole = intervention.fixed_cost + intervention.unit_cost * intervention.min_cohort
+    # Costs in cash in that year, as the budgets pay them (``optimiser.prices``).
+    unit_cost = model.participant_cost(intervention_key, year)
+    set_up = model.set_up_cost(intervention_key, year)
+    cohort = f"{about_number(intervention.min_cohort)} participants at {money(unit_cost)} each"
+    whole = set_up + unit_cost * intervention.min_cohort
     if intervention.fixed_cost > 0 and intervention.min_cohort > 0:
         return (
             f"the set-up cost and minimum cohort of {where} "
-            f"({money(intervention.fixed_cost)}, then {cohort}: {money(whole)})"
+            f"({money(set_up)}, then {cohort}: {money(whole)})"
         )
     if intervention.fixed_cost > 0:
-        return f"the set-up cost of {where} ({money(intervention.fixed_cost)})"
+        return f"the set-up cost of {where} ({money(set_up)})"
     return f"the minimum cohort of {where} ({cohort}: {money(whole)})"

@@ -216,9 +216,11 @@ def _ratio_sentence(model: Model, row: Row, price: float, gain: Gain, total: flo
             f"{gain(-price * 0.01 * total)}."
         )
     if row.family == "portfolio_vfm":
-        return f"{rule} holds the plan back: lowering the ratio by 0.1 would add {gain(-price * 0.1 * total)}."
+        # The rule weighs benefit against spend in the real year's prices (``add_real_spend``).
+        real_total = value(model.real_total_spend)
+        return f"{rule} holds the plan back: lowering the ratio by 0.1 would add {gain(-price * 0.1 * real_total)}."
     if row.family == "fairness":
-        contribution = value(model.contribution[row.keys[0]])
+        contribution = value(model.real_contribution[row.keys[0]])
         step = money_step(max(contribution, 10.0))
         return (
             f"{rule} holds the plan back: letting its benefit fall {money(step)} short would add "

@@ -321,9 +321,16 @@ class Intervention:
     # None: every place is taken, as the plan assumes.
     take_up_low: float | None = None
     take_up_high: float | None = None
+    # Financial year whose prices unit_cost, fixed_cost and cohort_cost are in (``optimiser.prices``
+    # turns them into cash); None: the price index's real year (or cash, with no index).
+    price_year: int | None = None
 
     def __post_init__(self) -> None:
         label = f"intervention {self.key!r}"
+        if self.price_year is not None and (
+            isinstance(self.price_year, bool) or not isinstance(self.price_year, int)
+        ):
+            raise InputError(f"{label}: price_year must be a financial year like 2022")
         _range(self, label, "take_up_low", "take_up_high")
         for name in ("take_up_low", "take_up_high"):
             value = getattr(self, name)
@@ -403,6 +410,47 @@ class VolunteerPool:
         return f"{self.place}|{self.year}"
 
 
+def year_words(year: int) -> str:
+    """A financial year as people write it: 2026 -> "2026/27"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class PriceIndex:
+    """A price index by financial year (HM Treasury's GDP deflators, or the partnership's own),
+    and the year the plan's real figures are in (``optimiser.prices`` does the arithmetic).
+
+    ``deflators`` pairs each financial year (by start year) with its index value; ``real_year``
+    is the price year of the benefits (the demand unit costs), in which the plan states real
+    figures. ``source`` says where the figures come from, for the plan's record.
+    """
+
+    deflators: tuple[tuple[int, float], ...]
+    real_year: int
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        cleaned: dict[int, float] = {}
+        for year, value in self.deflators:
+            if isinstance(year, bool) or not isinstance(year, int):
+                raise InputError(f"price index: {year!r} is not a financial year like 2026")
+            if year in cleaned:
+                raise InputError(f"price index: {year_words(year)} appears twice")
+            if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+                raise InputError(
+                    f"price index: the deflator for {year_words(year)} is not a number"
+                )
+            number = float(value)
+            if not math.isfinite(number) or number <= 0:
+                raise InputError(
+                    f"price index: the deflator for {year_words(year)} must be above 0, got {value}"
+                )
+            cleaned[year] = number
+        _set(self, "deflators", tuple(sorted(cleaned.items())))
+        if isinstance(self.real_year, bool) or not isinstance(self.real_year, int):
+            raise InputError("price index: the price year of benefits must be a year like 2022")
+
+
 def _unique(items: Iterable[Any], what: str, attribute: str = "key") -> None:
     seen: set[str] = set()
     for item in items:
@@ -428,6 +476,9 @@ class PlanningInputs:
     # projects residents chose with it.
     set_asides: tuple[Any, ...] = ()
     residents_choices: tuple[Any, ...] = ()
+    # The price index that turns interventions' prices into cash (``optimiser.prices``); None:
+    # prices are taken as cash.
+    prices: PriceIndex | None = None
 
     def __post_init__(self) -> None:
         for name in ("partners", "budget_lines", "demand_types", "interventions", "places"):

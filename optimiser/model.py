@@ -19,12 +19,27 @@ from optimiser.block import ParticipantBlock
 from optimiser.evidence import confidence
 from optimiser.inputs import BudgetLine, Intervention, Place, PlanningInputs
 from optimiser.lp import EQ, GE, LE, Terms, add_row, new_variable
+from optimiser.prices import (
+    cash_fixed_cost,
+    cash_unit_cost,
+    check_index_covers,
+    real_factor,
+)
 from optimiser.scenario import ScenarioRules
 
 # Rows that define aggregates or balance money: facts of the model, not rules,
 # so they are neither explained as binding nor relaxed in a diagnosis.
 DEFINITIONS = frozenset(
-    {"funding", "reduction", "place_spend", "total_spend", "contribution", "volunteer_hours"}
+    {
+        "funding",
+        "reduction",
+        "place_spend",
+        "total_spend",
+        "contribution",
+        "volunteer_hours",
+        "real_contribution",
+        "real_total_spend",
+    }
 )
 # Physical limits: explained when binding, never relaxed (the rules must fit them).
 PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers"})
@@ -90,6 +105,10 @@ class Model:
     # Volunteer hours used per (place, year), where an intervention needs volunteers.
     volunteer_hours: dict[tuple[str, int], LpVariable] = field(default_factory=dict)
     total_spend: LpVariable | None = None
+    # Spend in the real year's prices (``build.add_real_spend``), what the value-for-money and
+    # fairness rules compare with benefits; the cash aggregates themselves with no index.
+    real_contribution: dict[str, LpVariable] = field(default_factory=dict)
+    real_total_spend: LpVariable | None = None
     rows: dict[str, Row] = field(default_factory=dict)
     # Most participants per intervention and place in a year (interventions x places, in
     # input order), and whether provider capacity rather than the eligible population sets it.
@@ -163,6 +182,7 @@ class Model:
             model.budget_lines[line.key] = line
         model.interventions = {i.key: i for i in inputs.interventions}
         model.places = {p.key: p for p in inputs.places}
+        check_index_covers(inputs.prices, rules.years, inputs.interventions)
         return model
 
     @cached_property
@@ -305,8 +325,47 @@ class Model:
         return sum(self.objective_weights.get(d, 0.0) * amount for d, amount in units.items())
 
     def unit_costs(self) -> np.ndarray:
-        """Cost per participant of each intervention, in ``interventions`` order."""
+        """Cost per participant of each intervention in its own price year, in
+        ``interventions`` order (``cash_unit_costs`` is what budgets pay)."""
         return np.array([i.unit_cost for i in self.interventions.values()], dtype=np.float64)
+
+    # -- prices: what budgets pay in cash (``optimiser.prices``) --
+
+    @cached_property
+    def cash_unit_costs(self) -> np.ndarray:
+        """Cash cost of one participant starting in each planning year, (interventions x years):
+        unit cost uplifted from its price year by the price index."""
+        index = self.inputs.prices
+        return np.array(
+            [
+                [cash_unit_cost(intervention, year, index) for year in self.rules.years]
+                for intervention in self.interventions.values()
+            ],
+            dtype=np.float64,
+        ).reshape(len(self.interventions), len(self.rules.years))
+
+    def column_unit_costs(self) -> np.ndarray:
+        """Cash cost of one participant in each participant column (its intervention and year)."""
+        block = self.block
+        return self.cash_unit_costs[block.intervention, block.period]
+
+    def participant_cost(self, intervention_key: str, year: int) -> float:
+        """Cash cost of one participant of an intervention starting in a planning year."""
+        number = self.intervention_number[intervention_key]
+        return float(self.cash_unit_costs[number, self.rules.years.index(year)])
+
+    @cached_property
+    def intervention_number(self) -> dict[str, int]:
+        """Each intervention's row in ``cash_unit_costs`` (input order)."""
+        return {key: number for number, key in enumerate(self.interventions)}
+
+    def set_up_cost(self, intervention_key: str, year: int) -> float:
+        """Cash set-up cost of running an intervention in one place in a planning year."""
+        return cash_fixed_cost(self.interventions[intervention_key], year, self.inputs.prices)
+
+    def real_factor(self, year: int) -> float:
+        """Cash pounds in ``year`` per pound in the real year's prices (1 with no index)."""
+        return real_factor(self.inputs.prices, year)
 
     def zone_of(self, place_key: str, year: int) -> str:
         """The funding zone (district, or "all") whose money pays for a place."""

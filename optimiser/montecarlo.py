@@ -70,7 +70,8 @@ class MonteCarlo:
 
     ``value_*`` is the money value of demand avoided (planned, then the draws' mean and 5th,
     50th and 95th percentiles); ``chance_benefits_exceed_costs`` the share of draws in which it
-    is above ``total_spend``.
+    is above the plan's spend (in the benefits' price year when the plan converted prices to
+    cash: ``Plan.prices``).
     """
 
     draws: int
@@ -192,7 +193,10 @@ def simulate_plan(
         value_low=round(float(low), 2),
         value_median=round(float(median), 2),
         value_high=round(float(high), 2),
-        chance_benefits_exceed_costs=float(np.mean(value > plan.total_spend)),
+        # Benefits are in the benefits' price year: weighed against spend in the same prices.
+        chance_benefits_exceed_costs=float(
+            np.mean(value > (plan.prices.real_total_spend if plan.prices else plan.total_spend))
+        ),
         partners=tuple(partners),
         demand=tuple(intervals),
         histogram=Histogram(

@@ -116,6 +116,9 @@ class PartnerOutcome:
     contribution: float
     benefit: float
     benefit_ratio: float | None
+    # Contribution in the real year's prices, what ``benefit_ratio`` divides by (None: no index,
+    # the contribution itself).
+    real_contribution: float | None = None
 
 
 @dataclass(frozen=True)
@@ -389,6 +392,52 @@ class Timings:
 
 
 @dataclass(frozen=True)
+class YearDeflator:
+    """The price index in one financial year."""
+
+    year: int
+    deflator: float
+
+
+@dataclass(frozen=True)
+class Uplift:
+    """Cash per pound of an intervention's prices in one planning year:
+    deflator(year) / deflator(price_year)."""
+
+    intervention: str
+    price_year: int
+    year: int
+    factor: float
+
+
+@dataclass(frozen=True)
+class RealYearSpend:
+    """A year's spend in cash and in the real year's prices (cash / real_factor)."""
+
+    year: int
+    cash: float
+    real: float
+    real_factor: float
+
+
+@dataclass(frozen=True)
+class PricesUsed:
+    """How the plan turned prices into cash (``optimiser.prices``): the index it used, each
+    intervention's uplift per year, and spend in cash and in the real year's prices.
+
+    Allocations' costs and budgets are cash; benefits, and the spend the value-for-money and
+    partner-fairness rules weigh them against, are in ``real_year``'s prices."""
+
+    source: str
+    real_year: int
+    deflators: tuple[YearDeflator, ...]
+    uplifts: tuple[Uplift, ...]
+    spend_by_year: tuple[RealYearSpend, ...]
+    real_total_spend: float
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
 class Plan:
     """The optimiser's answer for a scenario, with its reasons.
 
@@ -427,6 +476,8 @@ class Plan:
     unspent: tuple[UnspentMoney, ...] = ()
     rule_rows: tuple[RuleRow, ...] = ()
     variable_cells: tuple[VariableCell, ...] = ()
+    # The price index and real figures (None: no index, prices taken as cash).
+    prices: PricesUsed | None = None
 
 
 def _to_jsonable(item: Any) -> Any:

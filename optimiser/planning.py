@@ -26,6 +26,7 @@ from optimiser.plan import (
     VariableCell,
 )
 from optimiser.pooling import compare_pooling as pooling_comparison
+from optimiser.price_report import plan_prices
 from optimiser.programmes import RunningCost, choices, explained_lp, running_costs, switched_off
 from optimiser.report import (
     allocations,
@@ -211,6 +212,7 @@ def optimise(
             asked, rules, model, result, gain, separately, time_limit, highs_options
         ),
         unspent=unspent,
+        prices=plan_prices(model, plan_allocations) if result.status.has_plan else None,
     )
 
 

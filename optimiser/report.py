@@ -33,16 +33,17 @@ def _pounds(amount: float) -> float:
 def delivery_costs(model: Model) -> tuple[np.ndarray, np.ndarray]:
     """Each delivery's cost in pounds as solved, and the number of its intervention-year-zone.
 
-    The cost is unit cost x participants (plus the set-up cost of a programme that runs),
+    The cost is unit cost x participants (plus the set-up cost of a programme that runs), in
+    cash (uplifted from each intervention's price year),
     before any rounding; the zone number is ``numpy.ravel_multi_index`` of the delivery's
     intervention, period and funding zone, the level at which the funding balance holds.
     """
     block = model.block
     first = block.first_of_delivery()
     intervention, period = block.intervention[first], block.period[first]
-    costs = model.unit_costs()[intervention] * block.per_delivery(block.value_array())
+    costs = model.cash_unit_costs[intervention, period] * block.per_delivery(block.value_array())
     for key, run in model.runs.items():
-        fixed_cost = model.interventions[key[0]].fixed_cost
+        fixed_cost = model.set_up_cost(key[0], key[2])
         costs[model.run_columns[key] // len(block.segments)] += fixed_cost * value(run)
     shape = (len(model.interventions), len(block.years), len(model.zone_names))
     zone_key = np.ravel_multi_index((intervention, period, model.column_zone[first]), shape)
@@ -212,11 +213,16 @@ def partner_outcomes(
     """Each partner's contribution (its budget lines' spend, to the penny) against the money
     value of demand avoided for it."""
     paid: dict[str, int] = defaultdict(int)
+    real: dict[str, float] = defaultdict(float)
     for line in lines:
         paid[line.partner] += pence_of(line.spend)
+        real[line.partner] += line.spend / model.real_factor(line.year)
+    indexed = model.inputs.prices is not None
     result = []
     for partner in model.inputs.partners:
         contribution = paid[partner.key] / 100
+        # Benefits are real, so the ratio the fairness rule bounds is to the real contribution.
+        compared = real[partner.key] if indexed else contribution
         benefit = sum(
             demand.shares.get(partner.key, 0.0)
             * demand.unit_cost
@@ -229,7 +235,8 @@ def partner_outcomes(
                 name=partner.name,
                 contribution=contribution,
                 benefit=_pounds(benefit),
-                benefit_ratio=round(benefit / contribution, 4) if contribution > TINY else None,
+                benefit_ratio=round(benefit / compared, 4) if compared > TINY else None,
+                real_contribution=_pounds(compared) if indexed else None,
             )
         )
     return tuple(result)

@@ -82,13 +82,13 @@ def usual_step(model: Model, row: Row) -> float:
     if family == "window":
         return money_step(max(total, 10.0))
     if family == "fairness":
-        return money_step(max(value(model.contribution[row.keys[0]]), 10.0))
+        return money_step(max(value(model.real_contribution[row.keys[0]]), 10.0))
     if family == "need_floor":
         return money_step(max(row.coefficient * total, 10.0))
     if family in ("evidence_share", "vcs_share", "cost_per_unit"):
         return money_step(max(0.01 * total, 10.0))
     if family == "portfolio_vfm":
-        return money_step(max(0.1 * total, 10.0))
+        return money_step(max(0.1 * value(model.real_total_spend), 10.0))
     return money_step(max(row.rhs, 10.0))
 
 

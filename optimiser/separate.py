@@ -11,7 +11,7 @@ reach shared, the partnership's rules on the combined plan), plus who buys which
 - ``purchase`` rows: the partners' purchases add up to the participants,
   ``sum_p n[p,i,t,z,s] = sum_{l in z} x[i,l,t,s]``.
 - ``partner_pays`` rows: each partner pays for what it buys from its own budget lines,
-  ``sum_{b of p} f[b,i,z] >= unit_cost_i * sum_s n[p,i,t,z,s]``.
+  ``sum_{b of p} f[b,i,z] >= unit_cost_i * sum_s n[p,i,t,z,s]`` (the unit cost in cash in t).
 - The objective: each partner counts only the benefit that falls to it from what it buys,
   ``sum_p sum share_{d,p} * weight_d * effect_{i,t,s,d} * n[p,i,t,z,s]``.
 
@@ -110,7 +110,7 @@ def add_purchases(model: Model) -> dict[Purchase, LpVariable]:
             block.intervention_index[intervention], period[year], zone_number[zone]
         ]:
             continue
-        cost = model.interventions[intervention].unit_cost
+        cost = model.participant_cost(intervention, year)
         bought = [
             (purchases[(partner, intervention, year, zone, segment)], -cost) for segment in segments
         ]

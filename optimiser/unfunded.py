@@ -261,7 +261,8 @@ def _outcompeted(
             )
     columns = block.columns_of(key)
     periods, zones = block.period[columns], model.column_zone[columns]
-    gaps = block.reduced_cost_array()[columns] + intervention.unit_cost * cheapest[periods, zones]
+    costs = model.column_unit_costs()[columns]  # in cash, as the funding balance pays them
+    gaps = block.reduced_cost_array()[columns] + costs * cheapest[periods, zones]
     if not len(gaps) or np.isnan(gaps).all():
         return NotFunded(key, name, "no_budget", _no_money_sentence(model, key))
     best = int(np.nanargmin(gaps))  # the first of equals, in column order
@@ -289,8 +290,10 @@ def _outcompeted(
     if per_participant > 0:
         increase = gap / per_participant
         parts.append(f"about {percent(increase)} more effective")
-    if pound_here > TOLERANCE and gap / pound_here < intervention.unit_cost:
-        cheaper = gap / pound_here
+    # The gap is in that year's cash; the unit cost is a price of its price year.
+    uplift = float(costs[best]) / intervention.unit_cost
+    if pound_here > TOLERANCE and gap / pound_here / uplift < intervention.unit_cost:
+        cheaper = gap / pound_here / uplift
         parts.append(
             f"about {about_money(cheaper)} cheaper per participant "
             f"({about_money(intervention.unit_cost - cheaper)} instead of "

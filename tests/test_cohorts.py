@@ -124,6 +124,7 @@ API_INTERVENTION = {
     "target_group": "families with young children",
     "unit_cost": "560",
     "evidence_rating": "4+",
+    "price_year": 2022,
 }
 
 

@@ -73,7 +73,8 @@ BAD_CELLS = {
     "Cost shares": ("C2", 150, "Share (%)", "100"),
     "Interventions": (
         "new",
-        ["Pilot", "Other", "children", 500, None, 0, 10, 12, "5*"],
+        # A new intervention gives its price year (the last column), so only its rating is wrong.
+        ["Pilot", "Other", "children", 500, None, 0, 10, 12, "5*", *[None] * 11, "2022/23"],
         "Evidence rating",
         "not an evidence rating",
     ),

@@ -37,7 +37,13 @@ def inputs(app: Flask) -> bytes:
             )
         for name in ("Focused deterrence", "Mentoring"):
             programme = service.create_intervention(
-                session, {"name": name, "target_group": "young people", "unit_cost": 2500}
+                session,
+                {
+                    "name": name,
+                    "target_group": "young people",
+                    "unit_cost": 2500,
+                    "price_year": 2022,
+                },
             )
         focused = service.by_name(session, type(programme), "Focused deterrence")
         service.create_contract(

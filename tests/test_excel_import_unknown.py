@@ -20,7 +20,7 @@ from tests.excel.recalculate import convert
 SHEETS = (
     "About, Partners, Commissioning cycles, Budget lines, Existing contracts, Demand types, "
     "Cost shares, Interventions, Effects, Places, Populations, Capacity overrides, "
-    "Risk indicators, Indicator values, Volunteers, Providers"
+    "Risk indicators, Indicator values, Volunteers, Providers, Price index"
 )
 
 

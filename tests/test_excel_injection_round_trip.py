@@ -20,6 +20,7 @@ from planner.excel.import_service import apply_import
 from planner.excel.input_tables import INPUT_SHEETS
 from planner.excel.inputs_workbook import build_current_inputs_workbook
 from planner.inputs import service
+from planner.inputs.prices import save_index_year
 
 PARTNER = "=cmd|' /C calc'!A0"
 PLACE = "-Todmorden+1"
@@ -46,6 +47,7 @@ FREE_TEXT = {
     "Indicator values": ("Risk indicator", INDICATOR),
     "Volunteers": ("Notes", "=2+3 volunteers from the mosque"),
     "Providers": ("Provider", PROVIDER),
+    "Price index": ("Source", '=HYPERLINK("http://evil.example")'),
 }
 
 
@@ -85,6 +87,7 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
             "name": INTERVENTION,
             "target_group": GROUP,
             "unit_cost": 900,
+            "price_year": 2022,
             "rating_source": "+EIF",
             "description": "-one-to-one mentoring",
         },
@@ -125,6 +128,9 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
         {"intervention_id": programme.id, "name": PROVIDER, "sector": "voluntary_community",
          "share_percent": 60},
     )  # fmt: skip
+    save_index_year(
+        session, {"year": 2026, "deflator": 116.3, "source": '=HYPERLINK("http://evil.example")'}
+    )
 
 
 def test_injection_text_on_every_sheet_stays_text_and_round_trips(app: Flask) -> None:

@@ -75,7 +75,7 @@ def test_a_blank_template_formats_its_empty_rows() -> None:
             checked += 1
         assert sheet.auto_filter.ref.endswith(str(FORMATTED_ROWS + 1))
     # Eleven money columns on five sheets (unit costs with their range, cost per volunteer, an
-    # intervention's cohort cost and minimum contract), four of years (the Volunteers sheet's
-    # financial year too).
-    assert checked == 15
+    # intervention's cohort cost and minimum contract), six of years (the Volunteers sheet's
+    # financial year too, an intervention's price year and the Price index sheet's financial year).
+    assert checked == 17
     assert FORMATTED_ROWS == 500

@@ -296,7 +296,13 @@ def test_finance_lead_downloads_a_solved_demo_plan(app, sign_in_as, tmp_path) ->
     exported = openpyxl.load_workbook(io.BytesIO(response.data))
     # The demo's pooled scenario has a pooled-fund agreement, so its sheet follows Partners.
     assert "Pooled fund" in exported.sheetnames
-    assert tuple(name for name in exported.sheetnames if name != "Pooled fund") == SHEET_ORDER
+    # The demo's index turns prices into cash: its Prices sheet follows Funding by intervention.
+    assert (
+        exported.sheetnames.index("Prices")
+        == exported.sheetnames.index("Funding by intervention") + 1
+    )
+    added = ("Pooled fund", "Prices")
+    assert tuple(name for name in exported.sheetnames if name not in added) == SHEET_ORDER
     assert exported.sheetnames.index("Pooled fund") == exported.sheetnames.index("Partners") + 1
     demand = [row[10] for row in rows_of(exported["Allocations"])]
     assert sum(demand) > 0, "expected demand avoided is filled in for each allocation"

@@ -46,6 +46,7 @@ def seed(app: Flask) -> dict[str, int]:
                 "category": "family_support",
                 "target_group": "young people aged 10-17 at risk",
                 "unit_cost": "950",
+                "price_year": 2022,
                 "evidence_rating": "3+",
                 "cost_rating": 3,
                 "rating_source": "EIF Guidebook",

@@ -31,6 +31,7 @@ INTERVENTION = {
     "category": "mentoring",
     "target_group": "young people aged 10-17 at risk",
     "unit_cost": "1200",
+    "price_year": "2022/23",
     "duration_weeks": "26",
     "evidence_rating": "2",
     "cost_rating": "",
@@ -281,6 +282,7 @@ def test_place_or_intervention_with_delivery_records_cannot_be_deleted(
                 "name": "Mentoring",
                 "target_group": "young people aged 10-17 at risk",
                 "unit_cost": 900,
+                "price_year": 2022,
             },
         )
         place_id, intervention_id = batley.id, mentoring.id

@@ -53,7 +53,13 @@ def test_upserts_find_records_by_name(app: Flask) -> None:
         assert missing.value.errors == {"partner": "There is no partner called 'Nowhere Council'"}
         place = service.upsert_place(session, {"name": "Manningham", "district": "Bradford"})
         intervention = service.upsert_intervention(
-            session, {"name": "Mentoring", "target_group": "young people", "unit_cost": 900}
+            session,
+            {
+                "name": "Mentoring",
+                "target_group": "young people",
+                "unit_cost": 900,
+                "price_year": 2022,
+            },
         )
         service.save_capacity_override(
             session, place.id, {"intervention": "Mentoring", "capacity": 12}
@@ -175,7 +181,13 @@ def test_deleting_a_place_takes_its_populations_and_capacities(app: Flask) -> No
     with app.app_context(), new_session() as session:
         place = service.create_place(session, {"name": "Ossett", "district": "Wakefield"})
         intervention = service.create_intervention(
-            session, {"name": "Mentoring", "target_group": "young people", "unit_cost": 900}
+            session,
+            {
+                "name": "Mentoring",
+                "target_group": "young people",
+                "unit_cost": 900,
+                "price_year": 2022,
+            },
         )
         service.save_population(
             session, place.id, {"target_group": "young people", "population": 40}

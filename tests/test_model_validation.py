@@ -50,7 +50,13 @@ def test_money_cannot_be_negative() -> None:
 def test_evidence_rating_must_be_on_the_guidebook_scale() -> None:
     assert errors_of(
         InterventionCreate,
-        {"name": "X", "target_group": "y", "unit_cost": 1, "evidence_rating": "5"},
+        {
+            "name": "X",
+            "target_group": "y",
+            "unit_cost": 1,
+            "evidence_rating": "5",
+            "price_year": 2022,
+        },
     ) == {
         "evidence_rating": "'5' is not an evidence rating; use one of 4+, 4, 3+, 3, 2+, 2, NL2, NE"
     }
@@ -110,7 +116,13 @@ def test_services_give_the_same_words_on_the_field_to_fix(app: Flask) -> None:
             "(£500,000.00) for 2027/28"
         }
         intervention = service.create_intervention(
-            session, {"name": "Mentoring", "target_group": "young people", "unit_cost": 900}
+            session,
+            {
+                "name": "Mentoring",
+                "target_group": "young people",
+                "unit_cost": 900,
+                "price_year": 2022,
+            },
         )
         with pytest.raises(InputError) as horizon:
             service.create_contract(

@@ -37,7 +37,7 @@ def _kinds(session):  # type: ignore[no-untyped-def]
         (lambda f: service.create_place(session, f), {"district": "Bradford"}, "a place"),
         (
             lambda f: service.create_intervention(
-                session, {"target_group": "young people", "unit_cost": 900, **f}
+                session, {"target_group": "young people", "unit_cost": 900, "price_year": 2022, **f}
             ),
             {},
             "an intervention",

@@ -46,7 +46,13 @@ def api_app(postgres_url: str | None, tmp_path_factory: pytest.TempPathFactory) 
         ("/api/v1/places", {"name": "Dewsbury", "district": "Kirklees"}),
         (
             "/api/v1/interventions",
-            {"name": "Triple P", "target_group": "Families", "unit_cost": "900", "capacity": 50},
+            {
+                "name": "Triple P",
+                "target_group": "Families",
+                "unit_cost": "900",
+                "capacity": 50,
+                "price_year": 2022,
+            },
         ),
         ("/api/v1/budget-lines", {"partner_id": 1, "year": 2026, "maximum": "100000"}),
         (

@@ -74,6 +74,7 @@ def small_partnership(app: Flask, *, whole: bool = True, cohort_cost: str | None
                 "cohort_size": 9,
                 "cohort_cost": cohort_cost,
                 "evidence_rating": "4",
+                "price_year": "2026/27",
             },
         )
         service.save_effect(

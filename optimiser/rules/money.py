@@ -14,7 +14,8 @@ from optimiser.model import Model
 def add_funding_balance(model: Model) -> None:
     """Money spent on each intervention each year equals the cost of delivering it.
 
-    ``sum_b f[b,i,t] = unit_cost * participants (+ fixed_cost * programmes)``,
+    ``sum_b f[b,i,t] = unit_cost * participants (+ fixed_cost * programmes)``, both costs in
+    cash: uplifted from the intervention's price year to year t (``Model.cash_unit_costs``),
     per district where some budget line pays only for its own district. One
     row per (intervention, year, zone) with participants to pay for.
     """
@@ -25,7 +26,7 @@ def add_funding_balance(model: Model) -> None:
         year = model.budget_lines[line_key].year
         money[(intervention_key, year, zone)].append((var, 1.0))
     for (intervention_key, place, year), var in model.runs.items():
-        fixed_cost = model.interventions[intervention_key].fixed_cost
+        fixed_cost = model.set_up_cost(intervention_key, year)
         if fixed_cost > 0:
             zone = model.zone_of(place, year)
             money[(intervention_key, year, zone)].append((var, -fixed_cost))
@@ -40,7 +41,7 @@ def add_funding_balance(model: Model) -> None:
         rows,
         row_number[block.intervention, block.period, model.column_zone],
         np.arange(len(block)),
-        -model.unit_costs()[block.intervention],
+        -model.column_unit_costs(),
     )
 
 
@@ -155,7 +156,7 @@ def _add_place_contracts(model: Model) -> None:
         terms: Terms = []
         run = model.runs.get((intervention_key, place, year))
         if run is not None and intervention.fixed_cost > 0:
-            terms.append((run, intervention.fixed_cost))
+            terms.append((run, model.set_up_cost(intervention_key, year)))
         if len(amounts) == 1:
             (partner,) = amounts
             row = model.add(
@@ -177,7 +178,7 @@ def _add_place_contracts(model: Model) -> None:
             [row.constraint],
             np.zeros(len(columns), dtype=np.int64),
             columns,
-            np.full(len(columns), intervention.unit_cost),
+            np.full(len(columns), model.participant_cost(intervention_key, year)),
         )
 
 

@@ -3,7 +3,10 @@
 All of them use the same expected, confidence-weighted, discounted demand
 reduction as the objective (the ``reduction`` aggregates), valued at unit
 cost, so the figures a user reads on the plan are the figures the rules
-constrained.
+constrained. Benefits are in the real year's prices; the rules that weigh
+them against spend (value for money, fairness between partners) take spend
+in the same prices, and the shares (evidence, voluntary sector, need) take
+cash over cash.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from optimiser.model import Model
 def _total_spend(model: Model) -> LpVariable:
     assert model.total_spend is not None, "add_aggregates comes before the rules"
     return model.total_spend
+
+
+def _real_total_spend(model: Model) -> LpVariable:
+    assert model.real_total_spend is not None, "add_real_spend comes before the rules"
+    return model.real_total_spend
 
 
 def add_evidence_rules(model: Model) -> None:
@@ -77,7 +85,8 @@ def add_value_for_money(model: Model) -> None:
     solving (``exclusion_reasons``).
     """
     rules = model.rules
-    total = _total_spend(model)
+    # Benefits are in the real year's prices, so the spend they are weighed against is too.
+    total = _real_total_spend(model)
     if rules.portfolio_vfm_ratio > 0:
         terms = [*_value_terms(model), (total, -rules.portfolio_vfm_ratio)]
         model.add("portfolio_vfm", (), terms, GE, 0.0, coefficient=rules.portfolio_vfm_ratio)
@@ -88,12 +97,14 @@ def add_value_for_money(model: Model) -> None:
 
 
 def add_partner_fairness(model: Model) -> None:
-    """Benefit falling to each partner is at least alpha_p x its contribution (wrong pocket)."""
+    """Benefit falling to each partner is at least alpha_p x its contribution (wrong pocket),
+    the contribution in the real year's prices as the benefit is."""
     for partner in model.inputs.partners:
         alpha = model.rules.fairness_for(partner.key)
         if alpha <= 0:
             continue
-        terms = [*_value_terms(model, partner.key), (model.contribution[partner.key], -alpha)]
+        contribution = model.real_contribution[partner.key]
+        terms = [*_value_terms(model, partner.key), (contribution, -alpha)]
         model.add("fairness", (partner.key,), terms, GE, 0.0, coefficient=alpha)
 
 

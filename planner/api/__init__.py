@@ -11,6 +11,7 @@ from planner.api.inputs import INPUT_BLUEPRINTS
 from planner.api.inyear import evidence_bp, outcomes_bp, replans_bp
 from planner.api.plans import bp as plans_bp
 from planner.api.pooled_fund import bp as pooled_fund_bp
+from planner.api.prices import PRICE_BLUEPRINTS
 from planner.api.scenarios import bp as scenarios_bp
 from planner.api.spend import bp as spend_bp
 from planner.api.tokens import bp as tokens_bp
@@ -18,6 +19,7 @@ from planner.api.tokens import bp as tokens_bp
 API_BLUEPRINTS: list[APIBlueprint] = [
     tokens_bp,
     *INPUT_BLUEPRINTS,
+    *PRICE_BLUEPRINTS,
     scenarios_bp,
     pooled_fund_bp,
     plans_bp,

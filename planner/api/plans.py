@@ -157,6 +157,15 @@ class PlanOut(BaseModel):
         "(participants), reduced_cost, objective_coefficient (objective units per participant), "
         "allowable_increase and allowable_decrease of that coefficient, and range_note.",
     )
+    prices: dict[str, Any] | None = Field(
+        default=None,
+        description="Cash and real prices: source (the price index and its release), real_year "
+        "(the price year of benefits and real figures), deflators (year, deflator), uplifts "
+        "(intervention, price_year, year, factor: cash per pound of its prices), spend_by_year "
+        "(year, cash, real, real_factor: cash = real x real_factor), real_total_spend and a "
+        "sentence. Allocations' costs and budgets are cash. Null when no index was used (prices "
+        "taken as cash).",
+    )
     unspent: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Each partner-year with money the plan leaves unspent: partner, name, year, "

@@ -42,6 +42,7 @@ from models.partner import (
 )
 from models.place import PlaceCreate, PlacePopulationBase
 from models.pooled_fund import PooledFundAgreement, RiskShareBasis
+from models.price_index import PriceIndexYear, PriceIndexYearCreate
 from models.rules import RuleBroken, check_contract_years, check_cost_shares
 from models.scenario import ScenarioCreate
 from models.user import UserCreate
@@ -60,6 +61,7 @@ from planner.demo.community import (
 )
 from planner.demo.content import DEMO_PASSWORD, DemoSignIn
 from planner.demo.prices import DEMO_PRICE_YEAR, conversion_words, in_demo_prices
+from planner.inputs.treasury_deflators import treasury_rows
 
 
 class DemoError(Exception):
@@ -181,6 +183,7 @@ def _add_partnership(session: Session) -> dict[str, int]:
     add_indicators(session, places)
     refresh_need(session, None)
     demand_types = _add_demand_types(session, partners)
+    _add_price_index(session)
     interventions = _add_interventions(session, demand_types)
     add_feedback(session, places, interventions)
     add_volunteers(session, places)
@@ -296,6 +299,17 @@ def _add_demand_types(session: Session, partners: Mapping[str, Partner]) -> dict
     return demand_types
 
 
+def _add_price_index(session: Session) -> None:
+    """HM Treasury's GDP deflators with the OBR's forecasts: budgets are cash, costs 2022/23."""
+    for fields in treasury_rows():
+        session.add(
+            PriceIndexYear(
+                **_validated(PriceIndexYearCreate, fields, f"price index {fields['year']}")
+            )
+        )
+    session.flush()
+
+
 def _add_interventions(
     session: Session, demand_types: Mapping[str, DemandType]
 ) -> dict[str, Intervention]:
@@ -320,6 +334,8 @@ def _add_interventions(
             "rating_url": demo.rating_url,
             "volunteer_hours": demo.volunteer_hours,
             "illustrative": True,
+            # The demo's unit costs are all in its price year (see planner.demo.prices).
+            "price_year": DEMO_PRICE_YEAR,
         }
         if demo.name in spreads.TAKE_UP_PERCENT:
             low, high = spreads.TAKE_UP_PERCENT[demo.name]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.vocabulary import financial_year_label
+from planner.inputs.treasury_deflators import SERIES
 
 DEMO_PRICE_YEAR = 2022  # 2022/23
 DEFLATOR_SOURCE = "HM Treasury GDP deflators at market prices (financial years, 2022-23 = 100)"
@@ -25,14 +26,9 @@ DEFLATOR_URL = (
     "https://www.gov.uk/government/collections/gdp-deflators-at-market-prices-and-money-gdp"
 )
 
-# Financial year (by start year: 2011 is 2011/12) -> GDP deflator, 2022-23 = 100.
-GDP_DEFLATORS: dict[int, Decimal] = {
-    2011: Decimal("76.9"),
-    2012: Decimal("78.1"),
-    2013: Decimal("79.6"),
-    2016: Decimal("83.0"),
-    2022: Decimal("100.0"),
-}
+# Financial year (by start year: 2011 is 2011/12) -> GDP deflator, 2022-23 = 100: the series
+# the partnership's price index starts from, so the demo's conversions and its plans agree.
+GDP_DEFLATORS: dict[int, Decimal] = {item.year: item.deflator for item in SERIES}
 
 
 def in_demo_prices(amount: Decimal, year: int) -> Decimal:

@@ -46,6 +46,8 @@ from planner.excel.import_reader import (
 from planner.excel.import_rows import RowImport
 from planner.excel.input_cells import CellProblem, read_cell
 from planner.excel.input_columns import InputSheet
+from planner.excel.price_sheet import price_absent, price_index_row
+from planner.excel.price_tables import PRICE_INDEX
 from planner.inputs.name_index import names_indexed
 from planner.inputs.service import (
     InputError,
@@ -94,6 +96,7 @@ class Importer:
                     (tables.CYCLES, import_rows.cycle),
                     (tables.INTERVENTIONS, import_rows.intervention),
                     (tables.PLACES, import_rows.place),
+                    (PRICE_INDEX, price_index_row),
                 )
                 for table, apply_row in first:
                     for row, values in rows.get(table.name, []):
@@ -138,6 +141,7 @@ class Importer:
             table.name for table in tables.INPUT_SHEETS if table.name not in parsed.sheets
         ]
         absent = community_absent(self.session, parsed.rows, rows)
+        absent += price_absent(self.session, parsed.rows, rows)
         absent += named_on_community_sheets(
             find_absent(self.session, parsed.rows, rows, self.matched_contracts), rows
         )

@@ -21,6 +21,7 @@ from planner.excel.input_columns import (
     InputColumn,
     InputSheet,
 )
+from planner.excel.price_tables import PRICE_INDEX
 
 PARTNERS = InputSheet(
     "Partners",
@@ -334,6 +335,14 @@ INTERVENTIONS = InputSheet(
             kind="money",
             blank=0,
         ),
+        InputColumn(
+            "Price year",
+            "price_year",
+            "The financial year whose prices its costs are in, e.g. 2022/23; needed for a new "
+            "intervention. The plan uplifts them to cash with the Price index sheet.",
+            kind="year",
+            blank=None,
+        ),
     ),
     ("name",),
 )
@@ -468,4 +477,5 @@ INPUT_SHEETS: tuple[InputSheet, ...] = (
     POPULATIONS,
     CAPACITIES,
     *COMMUNITY_SHEETS,
+    PRICE_INDEX,
 )

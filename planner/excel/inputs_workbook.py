@@ -47,6 +47,7 @@ from planner.excel.community_sheets import community_rows
 from planner.excel.import_contracts import ABOUT_CONTRACTS
 from planner.excel.input_columns import InputColumn, InputSheet
 from planner.excel.input_tables import ABOUT_SHEET, INPUT_SHEETS
+from planner.excel.price_sheet import price_rows
 from planner.inputs.named import named_by_id
 
 # Drop-down lists and validations reach this far down each sheet.
@@ -248,6 +249,7 @@ def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
                 **{field: getattr(i, field) for field in _fields("Interventions")},
                 "category": category_label.get(i.category, str(i.category)),
                 "illustrative": "Yes" if i.illustrative else "No",
+                "price_year": financial_year_label(i.price_year) if i.price_year else "",
             }
             for i in interventions.values()
         ],
@@ -300,6 +302,7 @@ def current_input_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
             )
         ],
         **community_rows(session),
+        **price_rows(session),
     }
     return rows
 

@@ -4,6 +4,7 @@ reads OK or names the problem."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -20,6 +21,9 @@ from planner.excel.cells import (
 from planner.excel.plan_outcomes import PartnersLayout, PlacesLayout
 from planner.excel.plan_sheets import AllocationLayout, FundingLayout
 from planner.excel.plan_view import PlanWorkbookView
+
+if TYPE_CHECKING:
+    from planner.excel.plan_prices import PricesLayout
 
 CHECKS = "Checks"
 # Figures in pence, compared as floating-point numbers: within half a penny is the same penny.
@@ -51,6 +55,7 @@ def write_checks(
     partners: PartnersLayout,
     places: PlacesLayout,
     headline: Mapping[str, str],
+    prices: PricesLayout | None = None,
 ) -> None:
     """Budgets not exceeded, committed minimums met, fairness met, evidence rules kept and totals
     reconciled: one row each, green when the live figures pass and red when they do not.
@@ -112,7 +117,9 @@ def write_checks(
         )
     if view.portfolio_vfm_ratio > 0:
         value = headline["Value of demand avoided (£)"]
-        needed = f"{view.portfolio_vfm_ratio}*{rows.cost_total}"
+        # Benefits are in the benefits' price year, so the spend is too (the Prices sheet).
+        spend = rows.cost_total if prices is None else prices.real_total_cell
+        needed = f"{view.portfolio_vfm_ratio}*{spend}"
         checks.append(
             (
                 f"Benefit of the whole plan at least {view.portfolio_vfm_ratio:g} times its spend",

@@ -5,6 +5,7 @@ their shadow prices, and why each unfunded intervention is unfunded)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,6 +31,9 @@ from planner.excel.cells import (
 from planner.excel.plan_sheets import AllocationLayout, FundingLayout, case_twins, sum_matching
 from planner.excel.plan_view import PlanWorkbookView
 
+if TYPE_CHECKING:
+    from planner.excel.plan_prices import PricesLayout
+
 PARTNERS = "Partners"
 PLACES = "Places"
 SENSITIVITY = "Sensitivity"
@@ -45,10 +49,15 @@ class PartnersLayout:
 
 
 def write_partners(
-    sheet: Worksheet, view: PlanWorkbookView, funding: FundingLayout
+    sheet: Worksheet,
+    view: PlanWorkbookView,
+    funding: FundingLayout,
+    prices: PricesLayout | None = None,
 ) -> PartnersLayout:
     """Each partner's contribution (live, from Funding), the benefit that falls to it, the ratio
-    between them, and whether its fairness rule is met."""
+    between them, and whether its fairness rule is met. With cash prices the ratio and the
+    fairness rule compare the benefit with the contribution in the benefits' price year (the
+    Prices sheet), as the optimiser's rule does."""
     headers = [
         "Partner",
         "Contribution (£)",
@@ -69,9 +78,10 @@ def write_partners(
         safe_cell_text(sheet.cell(row, 1), name)
         money_cell(sheet.cell(row, 2), f"={funding.partner_total[key]}")
         money_cell(sheet.cell(row, 3), to_pounds(benefits.get(key, 0.0)))
-        sheet.cell(row, 4, f'=IF(B{row}>0,C{row}/B{row},"")').number_format = RATIO
+        paid = f"B{row}" if prices is None else prices.real_contribution_cell(row - 2)
+        sheet.cell(row, 4, f'=IF({paid}>0,C{row}/{paid},"")').number_format = RATIO
         sheet.cell(row, 5, alpha).number_format = RATIO
-        money_cell(sheet.cell(row, 6), f"=ROUND(E{row}*B{row},2)")
+        money_cell(sheet.cell(row, 6), f"=ROUND(E{row}*{paid},2)")
         rule = (
             f"Benefit falling to {name} must be at least {alpha:g} times what it pays"
             if alpha > 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
@@ -45,6 +46,9 @@ from planner.excel.cells import (
     write_header,
 )
 from planner.excel.plan_view import PlanWorkbookView
+
+if TYPE_CHECKING:
+    from planner.excel.plan_prices import PricesLayout
 
 ALLOCATIONS = "Allocations"
 FUNDING = "Funding"
@@ -149,25 +153,34 @@ def case_twins(names: Iterable[str]) -> frozenset[str]:
 
 
 def cohort_price(view: PlanWorkbookView, intervention: str) -> float | None:
-    """What one whole cohort of an intervention cost in the inputs the plan was solved with
-    (None: bought person by person)."""
+    """What one whole cohort of an intervention cost in the inputs the plan was solved with, in
+    its own price year (None: bought person by person)."""
     for row in (view.inputs.get("inputs") or {}).get("interventions") or ():
         if row.get("key") == intervention and row.get("cohort_size"):
             return float(row.get("cohort_cost") or row["cohort_size"] * row["unit_cost"])
     return None
 
 
-def set_up_cost(view: PlanWorkbookView, allocation: Allocation) -> Decimal:
+def set_up_cost(view: PlanWorkbookView, allocation: Allocation, uplift: float = 1.0) -> Decimal:
     """The programme set-up part of an allocation's cost: the intervention's set-up cost where a
     whole-programme plan runs it here this year (its cost is then at least half of it above
-    unit cost x participants, or the whole cohorts' cost), otherwise nothing."""
+    unit cost x participants, or the whole cohorts' cost), otherwise nothing; in cash, by the
+    year's ``uplift`` of its prices (the Prices sheet)."""
     facts = view.intervention(allocation.intervention)
     if not view.whole_programme or facts.fixed_cost <= 0:
         return Decimal(0)
     price = cohort_price(view, allocation.intervention) if allocation.cohorts else None
     bought = allocation.cohorts * price if price else facts.unit_cost * allocation.participants
-    above = allocation.cost - bought
-    return to_pounds(facts.fixed_cost) if above >= facts.fixed_cost / 2 else Decimal(0)
+    above = allocation.cost - bought * uplift
+    if above < facts.fixed_cost * uplift / 2:
+        return Decimal(0)
+    return to_pounds(facts.fixed_cost) if uplift == 1.0 else _cash(facts.fixed_cost, uplift)
+
+
+def _cash(price: float, uplift: float) -> Decimal:
+    # Exactly the double the sheet's formula price x uplift gives, so the participants that
+    # cost the plan's cost through it are worked out from the same figure.
+    return Decimal(float(to_pounds(price)) * uplift)
 
 
 def costing_participants(allocation: Allocation, unit_cost: Decimal, set_up: Decimal) -> float:
@@ -237,7 +250,9 @@ def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> floa
     return view.demand_avoided.get((allocation.intervention, allocation.place, allocation.year))
 
 
-def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLayout:
+def write_allocations(
+    sheet: Worksheet, view: PlanWorkbookView, prices: PricesLayout | None = None
+) -> AllocationLayout:
     """One row per intervention, place and year: participants, unit cost, a live cost formula,
     evidence, expected demand avoided, and what each partner pays.
 
@@ -261,19 +276,31 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
     for row, allocation in enumerate(allocations, start=2):
         intervention = view.intervention(allocation.intervention)
         place = view.place(allocation.place)
-        set_up = set_up_cost(view, allocation)
+        # Cash prices: unit and set-up costs are the intervention's prices x the year's uplift
+        # on the Prices sheet (plans solved without a price index have none: prices are cash).
+        uplift = prices.uplift(allocation.intervention, allocation.year) if prices else 1.0
+        set_up = set_up_cost(view, allocation, uplift)
         unit_cost = to_pounds(intervention.unit_cost)
+        if prices is not None:
+            unit_cost = _cash(intervention.unit_cost, uplift)
         safe_cell_text(sheet.cell(row, 1), intervention.name)
         safe_cell_text(sheet.cell(row, 2), place.name)
         safe_cell_text(sheet.cell(row, 3), place.district)
         safe_cell_text(sheet.cell(row, 4), financial_year_label(allocation.year))
         safe_cell_text(sheet.cell(row, 5), intervention.evidence_rating)
         safe_cell_text(sheet.cell(row, 6), intervention.evidence_level)
+        unit_formula = ""
+        if prices is not None:
+            uplift_cell = prices.uplift_cell(allocation.intervention, allocation.year)
+            unit_formula = f"={to_pounds(intervention.unit_cost)}*{uplift_cell}"
         if _whole(view, allocation):
             # Whole people: the cost per participant is what makes the cost (a cohort's cost
             # shared among its participants where bought in whole cohorts).
             people = round(allocation.participants)
-            unit_cost = costing_unit_cost(allocation, people, set_up, unit_cost)
+            shared = costing_unit_cost(allocation, people, set_up, unit_cost)
+            if shared != unit_cost:
+                unit_formula = ""
+            unit_cost = shared
             sheet.cell(row, PARTICIPANTS_COLUMN, people).number_format = WHOLE_PEOPLE
         else:
             participants = costing_participants(allocation, unit_cost, set_up)
@@ -282,8 +309,12 @@ def write_allocations(sheet: Worksheet, view: PlanWorkbookView) -> AllocationLay
             sheet.cell(row, PARTICIPANTS_COLUMN).comment = Comment(
                 _cohort_note(view, allocation), "Planner"
             )
-        money_cell(sheet.cell(row, 8), unit_cost)
-        money_cell(sheet.cell(row, 9), set_up)
+        money_cell(sheet.cell(row, 8), unit_formula or unit_cost)
+        if prices is not None and set_up:
+            uplift_cell = prices.uplift_cell(allocation.intervention, allocation.year)
+            money_cell(sheet.cell(row, 9), f"={to_pounds(intervention.fixed_cost)}*{uplift_cell}")
+        else:
+            money_cell(sheet.cell(row, 9), set_up)
         money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")
         avoided = demand_avoided_value(view, allocation)
         money_cell(sheet.cell(row, 11), to_pounds(avoided) if avoided is not None else None)

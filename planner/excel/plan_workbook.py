@@ -27,6 +27,7 @@ from planner.excel.plan_outcomes import (
     write_sensitivity,
 )
 from planner.excel.plan_pooled_fund import POOLED_FUND, write_pooled_fund
+from planner.excel.plan_prices import PRICES, prices_layout, real_ratio, write_prices
 from planner.excel.plan_sheets import (
     ALLOCATIONS,
     FUNDING,
@@ -58,7 +59,8 @@ SHEET_ORDER = (
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Community,
+    Prices (where the plan converted prices to cash with an index), Partners, Pooled fund (where
+    the scenario has a pooled-fund agreement), Places, Community,
     Unspent, Answer, Sensitivity, Uncertainty (when a Monte Carlo of the plan has been run),
     Checks and Inputs; a re-plan, evidence check or stop-list re-solve also has What changes
     (after Summary)."""
@@ -67,10 +69,16 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     sheets[SUMMARY].title = SUMMARY
     for name in SHEET_ORDER[1:]:
         sheets[name] = workbook.create_sheet(name)
-    rows = write_allocations(sheets[ALLOCATIONS], view)
+    prices = prices_layout(view)
+    rows = write_allocations(sheets[ALLOCATIONS], view, prices)
     funding = write_funding(sheets[FUNDING], view, rows)
+    if prices is not None:
+        sheet = workbook.create_sheet(
+            PRICES, index=workbook.sheetnames.index(FUNDING_BY_INTERVENTION) + 1
+        )
+        write_prices(sheet, view, prices, rows, funding)
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
-    partners = write_partners(sheets[PARTNERS], view, funding)
+    partners = write_partners(sheets[PARTNERS], view, funding, prices)
     if view.pooled_fund is not None:
         position = workbook.sheetnames.index(PARTNERS) + 1
         write_pooled_fund(workbook.create_sheet(POOLED_FUND, position), view, funding)
@@ -82,7 +90,10 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     write_variable_cells(sheets[SENSITIVITY], view, sheets[SENSITIVITY].max_row + 3)
     filter_binding_rules(sheets[SENSITIVITY], view)
     headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
-    write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)
+    if prices is not None:
+        # Benefits are in the benefits' price year: so is the spend the ratio divides by.
+        real_ratio(sheets[SUMMARY], headline, prices)
+    write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline, prices)
     write_inputs(sheets[INPUTS], view)
     if view.uncertainty:
         sheet = workbook.create_sheet(UNCERTAINTY, index=SHEET_ORDER.index(SENSITIVITY) + 1)

@@ -237,6 +237,11 @@ class InterventionForm(VersionedForm):
     )
     description = TextAreaField("Description")
     unit_cost = StringField("Cost per participant (£)", render_kw={"inputmode": "decimal"})
+    price_year = StringField(
+        "Price year of its costs",
+        description="The financial year whose prices its costs are in, e.g. 2022/23; the plan "
+        "uplifts them to cash for each year with the price index.",
+    )
     fixed_cost = StringField(
         "Set-up cost each time it runs in a place and year (£, optional)",
         render_kw={"inputmode": "decimal"},
@@ -308,6 +313,7 @@ class InterventionForm(VersionedForm):
             "target_group": self.target_group.data,
             "description": self.description.data or "",
             "unit_cost": money_text(self.unit_cost.data),
+            "price_year": str(self.price_year.data or "").strip() or None,
             "fixed_cost": money_text(self.fixed_cost.data),
             "min_cohort": number_text(self.min_cohort.data) or "0",
             "cohort_size": number_text(self.cohort_size.data) or "0",

@@ -36,6 +36,7 @@ from planner.inputs.validation import (
     counted,
     editable_fields,
     fetch,
+    financial_year,
     join_words,
     merged,
     reference,
@@ -104,13 +105,21 @@ INTERVENTION = NamedKind(
 )
 
 
+def _price_year(fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A price year written as people write it (2022/23) becomes its start year, as the record
+    keeps it; a word that is no year is refused naming the field."""
+    if "price_year" not in fields:
+        return fields
+    return {**fields, "price_year": financial_year(fields["price_year"], "price_year")}
+
+
 def create_intervention(
     session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
 ) -> Intervention:
     """Add an intervention (fields as InterventionCreate: name, category, target_group,
     unit_cost, fixed_cost, min_cohort, capacity, evidence_rating, cost_rating, rating source,
     date and address, illustrative...)."""
-    return create_named(session, INTERVENTION, fields, actor=actor, commit=commit)
+    return create_named(session, INTERVENTION, _price_year(fields), actor=actor, commit=commit)
 
 
 def update_intervention(
@@ -122,14 +131,16 @@ def update_intervention(
     commit: bool = True,
 ) -> Intervention:
     """Change an intervention; fields not given keep their value."""
-    return update_named(session, INTERVENTION, intervention_id, fields, actor=actor, commit=commit)
+    return update_named(
+        session, INTERVENTION, intervention_id, _price_year(fields), actor=actor, commit=commit
+    )
 
 
 def upsert_intervention(
     session: Session, fields: Mapping[str, Any], *, actor: Actor | None = None, commit: bool = True
 ) -> Intervention:
     """Create the intervention called fields['name'] or update it (for imports)."""
-    return upsert_named(session, INTERVENTION, fields, actor=actor, commit=commit)
+    return upsert_named(session, INTERVENTION, _price_year(fields), actor=actor, commit=commit)
 
 
 def delete_intervention(

@@ -142,6 +142,13 @@ class PlanReport:
         return self.value_avoided / self.total_spend if self.total_spend else None
 
     @property
+    def prices(self) -> dict[str, Any] | None:
+        """The price index the plan converted with, and spend in cash and real terms (None: no
+        index, or a plan stored before prices were kept)."""
+        prices: dict[str, Any] | None = self.result.get("prices")
+        return prices
+
+    @property
     def participants(self) -> float:
         return float(self.result.get("participants") or 0.0)
 

@@ -32,9 +32,11 @@ from models import (
 )
 from models.rules import RuleBroken, check_cost_shares
 from models.scenario import CapScope
+from optimiser.prices import check_index_covers
 from planner.community.providers import voluntary_shares
 from planner.community.residents import residents_inputs
 from planner.inputs.named import named_by_id
+from planner.inputs.prices import optimiser_index
 from planner.solving.rule_fields import rule_fields
 
 
@@ -85,9 +87,11 @@ def planning_inputs(
             volunteer_pools=_volunteer_pools(session, places, years),
             set_asides=set_asides,
             residents_choices=residents_choices,
+            prices=optimiser_index(session, demand_types.values()),
         )
         rules = scenario_rules(session, scenario, names, interventions, places, demand_types)
         opt.check_rules(inputs, rules)
+        check_index_covers(inputs.prices, rules.years, inputs.interventions)
     except opt.InputError as error:
         raise PlanningInputError(f"The inputs cannot be planned with: {error}.") from error
     return inputs, rules
@@ -186,6 +190,7 @@ def _interventions(
             voluntary_sector_share=voluntary.get(intervention_id, 0.0),  # type: ignore[arg-type]
             take_up_low=_share(i.take_up_low_percent),
             take_up_high=_share(i.take_up_high_percent),
+            price_year=i.price_year,
         )
         for intervention_id, i in interventions.items()
     )

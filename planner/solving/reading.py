@@ -37,6 +37,7 @@ RESULT_KEYS = (
     "mip_gap",
     "relaxation_objective",
     "relaxation_gap",
+    "prices",
 )
 # Keys of `plan_json` that hold one figure, or null (whole-programme plans only).
 WHOLE_PROGRAMME_KEYS = ("mip_gap", "relaxation_objective", "relaxation_gap")
@@ -73,6 +74,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     empty: dict[str, Any] = {key: [] for key in RESULT_KEYS}
     empty.update({"pooling": None, "diagnosis": None, "timings": None, "model_size": None})
     empty.update({key: None for key in WHOLE_PROGRAMME_KEYS})
+    empty["prices"] = None  # plans stored before prices were kept, or solved without an index
     return {
         "plan_id": plan.id,
         "scenario": plan.scenario_name,

@@ -277,10 +277,11 @@ def _store(session: Session, plan: Plan, answer: opt.Plan) -> None:
         plan.objective = _pounds(answer.objective)
         plan.total_spend = _pounds(answer.total_spend)
         plan.total_benefit = _pounds(answer.value_of_demand_avoided)
+        # Benefits are real, so the ratio is to spend in the same prices (cash with no index),
+        # the ratio the value-for-money rule bounds.
+        spend = answer.prices.real_total_spend if answer.prices else answer.total_spend
         plan.benefit_cost_ratio = (
-            round(answer.value_of_demand_avoided / answer.total_spend, 4)
-            if answer.total_spend > 0
-            else None
+            round(answer.value_of_demand_avoided / spend, 4) if spend > 0 else None
         )
         plan.pooling_gain = None
         plan.pooling_status = WAITING if wants_value_of_pooling(answer) else ""

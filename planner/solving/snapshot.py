@@ -99,6 +99,16 @@ def _sources(session: Session) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _price_index(data: Mapping[str, Any] | None) -> opt.PriceIndex | None:
+    if not data:
+        return None
+    return opt.PriceIndex(
+        deflators=tuple((int(year), float(value)) for year, value in data["deflators"]),
+        real_year=int(data["real_year"]),
+        source=data.get("source", ""),
+    )
+
+
 def inputs_from_snapshot(
     snapshot: Mapping[str, Any],
 ) -> tuple[opt.PlanningInputs, opt.ScenarioRules]:
@@ -144,6 +154,8 @@ def inputs_from_snapshot(
         residents_choices=tuple(
             opt.ResidentsChoice(**row) for row in data.get("residents_choices", [])
         ),
+        # Snapshots taken before prices were kept have no index: prices were taken as cash.
+        prices=_price_index(data.get("prices")),
     )
     rules_data = dict(snapshot["rules"])
     cost_rule = rules_data.pop("max_cost_per_unit")

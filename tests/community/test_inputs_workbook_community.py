@@ -36,7 +36,8 @@ def seed(session: Session) -> None:
     north = service.create_place(session, {"name": "North", "district": "Calderdale"})
     south = service.create_place(session, {"name": "South", "district": "Calderdale"})
     mentoring = service.create_intervention(
-        session, {"name": "Mentoring", "target_group": "young people", "unit_cost": 900}
+        session,
+        {"name": "Mentoring", "target_group": "young people", "unit_cost": 900, "price_year": 2022},
     )
     poverty = create_indicator(
         session,
@@ -98,7 +99,8 @@ def rows_of(content: bytes, sheet_name: str) -> list[list[Any]]:
 
 def test_the_template_has_the_community_sheets_with_their_columns() -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(build_inputs_workbook()))
-    assert workbook.sheetnames[-4:] == list(COMMUNITY)
+    # The community sheets come last but for the price index.
+    assert workbook.sheetnames[-5:] == [*COMMUNITY, "Price index"]
     assert [cell.value for cell in workbook["Volunteers"][1]] == [
         "Place *", "Financial year *", "Hours available *", "Hours per volunteer *",
         "Cost per volunteer (£)", "Illustrative figures", "Notes",

@@ -76,7 +76,13 @@ def test_a_provider_is_changed_on_its_own_page_by_editors_only(app: Flask, sign_
 
     with app.app_context(), new_session() as session:
         programme = service.create_intervention(
-            session, {"name": "Mentoring", "target_group": "young people", "unit_cost": 900}
+            session,
+            {
+                "name": "Mentoring",
+                "target_group": "young people",
+                "unit_cost": 900,
+                "price_year": 2022,
+            },
         )
         provider = create_provider(
             session,

@@ -32,7 +32,13 @@ def editor(app: Flask) -> dict[str, str]:
 
 
 def _intervention(client, headers, **fields):  # type: ignore[no-untyped-def]
-    body = {"name": "Triple P", "target_group": "Families", "unit_cost": "900", **fields}
+    body = {
+        "name": "Triple P",
+        "target_group": "Families",
+        "unit_cost": "900",
+        "price_year": 2022,
+        **fields,
+    }
     return client.post("/api/v1/interventions", json=body, headers=headers)
 
 

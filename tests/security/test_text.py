@@ -237,7 +237,12 @@ def matching(client, url: str, headers: dict[str, str]) -> dict[str, str]:  # ty
 def test_look_alike_provider_names_collide(app: Flask, client) -> None:
     """Providers are compared as every name is: capitals, spacing and look-alike letters."""
     headers = bearer(token_for(app, Role.ADMIN))
-    intervention = {"name": "Triple P", "target_group": "Families", "unit_cost": "900"}
+    intervention = {
+        "name": "Triple P",
+        "target_group": "Families",
+        "unit_cost": "900",
+        "price_year": 2022,
+    }
     assert (
         client.post("/api/v1/interventions", json=intervention, headers=headers).status_code == 201
     )

@@ -71,4 +71,5 @@ from planner.inputs.routes import (  # noqa: E402, F401
     overview,
     partners,
     places,
+    prices,
 )

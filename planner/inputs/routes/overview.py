@@ -14,6 +14,7 @@ from models import (
     InterventionEffect,
     Partner,
     Place,
+    PriceIndexYear,
 )
 from planner.auth.roles import READERS, role_required
 from planner.db import get_session
@@ -38,6 +39,7 @@ def index() -> str:
         "interventions": count(Intervention),
         "effects": count(InterventionEffect),
         "places": count(Place),
+        "price_index": count(PriceIndexYear),
     }
     return render_template("inputs/index.html", counts=counts)
 
