@@ -302,6 +302,14 @@ class Intervention:
     effects: tuple[Effect, ...]
     fixed_cost: Money = 0.0
     min_cohort: float = 0.0
+    # Participants per cohort or caseload when delivered in whole cohorts (0: person by person):
+    # in whole-programme mode a place's delivery is bought in whole cohorts at cohort_cost each.
+    cohort_size: float = 0.0
+    # Cost of one whole cohort (0: cohort_size x unit_cost).
+    cohort_cost: Money = 0.0
+    # Smallest contract a provider will take for one place and year, in pounds (0: none); counted
+    # in whole-programme mode only.
+    minimum_contract: Money = 0.0
     capacity: float | None = None
     duration_years: int = 1
     cost_rating: int | None = None
@@ -333,6 +341,13 @@ class Intervention:
             raise InputError(f"{label}: unit_cost must be above 0")
         _amount(self, label, "fixed_cost")
         _amount(self, label, "min_cohort")
+        _amount(self, label, "cohort_size")
+        _amount(self, label, "cohort_cost")
+        _amount(self, label, "minimum_contract")
+        if self.cohort_cost > 0 and self.cohort_size <= 0:
+            raise InputError(
+                f"{label}: cohort_cost needs a cohort_size (participants per cohort) above 0"
+            )
         _amount(self, label, "capacity", allow_none=True)
         try:
             evidence_level(self.evidence_rating)

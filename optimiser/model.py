@@ -23,11 +23,22 @@ from optimiser.scenario import ScenarioRules
 
 # Rows that define aggregates or balance money: facts of the model, not rules,
 # so they are neither explained as binding nor relaxed in a diagnosis.
+# ``cohort_filled`` keeps whole cohorts from being bought empty (a fact of buying in cohorts).
 DEFINITIONS = frozenset(
-    {"funding", "reduction", "place_spend", "total_spend", "contribution", "volunteer_hours"}
+    {
+        "funding",
+        "reduction",
+        "place_spend",
+        "total_spend",
+        "contribution",
+        "volunteer_hours",
+        "cohort_filled",
+    }
 )
 # Physical limits: explained when binding, never relaxed (the rules must fit them).
-PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers"})
+PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers", "cohort_places", "contract_size"})
+# Whole-programme rows that are tight only because a programme is fixed not to run.
+PROGRAMME_ROWS = frozenset({"runs", "cohort", "cohort_places", "contract_size"})
 
 
 @dataclass
@@ -69,6 +80,8 @@ class Model:
     fixed_programmes: dict[tuple[str, str, int], float] | None = None
     # Interventions whose programme switches stay binary when the others are fixed.
     free_programmes: frozenset[str] = frozenset()
+    # Whole cohorts fixed at a plan's numbers, with ``fixed_programmes`` (None: not fixed).
+    fixed_cohorts: dict[tuple[str, str, int], float] | None = None
     # HiGHS's ranging of the last solve, read once (``solved_ranging``): the explanations and
     # the reports all read the same figures, taken before any sentence's trial re-solve moves
     # the basis, and the ranging is not paid for three times.
@@ -84,6 +97,9 @@ class Model:
     # (partner, intervention, year) a closed commissioning window holds at nothing: no money.
     held_by_window: set[tuple[str, str, int]] = field(default_factory=set)
     runs: dict[tuple[str, str, int], LpVariable] = field(default_factory=dict)
+    # k[i,l,t]: whole cohorts bought, for interventions delivered in cohorts (whole-programme mode).
+    cohorts: dict[tuple[str, str, int], LpVariable] = field(default_factory=dict)
+    cohort_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     reduction: dict[str, LpVariable] = field(default_factory=dict)
     place_spend: dict[str, LpVariable] = field(default_factory=dict)
     contribution: dict[str, LpVariable] = field(default_factory=dict)
@@ -127,6 +143,7 @@ class Model:
         relax_programmes: bool = False,
         fixed_programmes: dict[tuple[str, str, int], float] | None = None,
         free_programmes: frozenset[str] = frozenset(),
+        fixed_cohorts: dict[tuple[str, str, int], float] | None = None,
     ) -> Model:
         """A model with no variables yet, and the scenario's budget overrides applied."""
         model = cls(
@@ -137,6 +154,7 @@ class Model:
             relax_programmes=relax_programmes,
             fixed_programmes=fixed_programmes,
             free_programmes=free_programmes,
+            fixed_cohorts=fixed_cohorts,
         )
         overrides = {o.budget_line: o for o in rules.budget_overrides}
         for line in inputs.budget_lines:
@@ -189,16 +207,61 @@ class Model:
         return self.ranging_of_solve
 
     @property
+    def whole_people(self) -> bool:
+        """Whether participants are whole numbers: whole-programme mode, neither relaxed nor
+        explained with the programme choices fixed."""
+        return (
+            self.rules.whole_programme
+            and not self.relax_programmes
+            and self.fixed_programmes is None
+        )
+
+    @property
     def is_mip(self) -> bool:
-        """Whether some programme switches are whole (binary: neither relaxed nor fixed)."""
-        if not self.runs or self.relax_programmes:
+        """Whether some choices are whole: participants, cohorts or programme switches that are
+        neither relaxed nor fixed."""
+        if self.relax_programmes or not self.rules.whole_programme:
+            return False
+        if self.whole_people and len(self.block):
+            return True
+        if not self.runs and not self.cohorts:
             return False
         return self.fixed_programmes is None or bool(self.free_programmes)
 
     def programme_off(self, keys: tuple[str, str, int]) -> bool:
-        """Whether a programme is fixed not to run here this year (whole-programme LP)."""
+        """Whether a programme is fixed not to run here this year (whole-programme LP): its
+        switch, or its whole cohorts, held at nothing."""
+        for switch in (self.runs.get(keys), self.cohorts.get(keys)):
+            if switch is not None and switch.upBound is not None and switch.upBound <= 0:
+                return True
+        return False
+
+    def in_cohorts(self, intervention: Intervention) -> bool:
+        """Whether this model buys the intervention in whole cohorts (its cost is per cohort)."""
+        return self.rules.whole_programme and intervention.cohort_size > 0
+
+    def cohort_cost(self, intervention: Intervention) -> float:
+        """The price of one whole cohort (cohort_size x unit_cost unless one is given)."""
+        if intervention.cohort_cost > 0:
+            return intervention.cohort_cost
+        return intervention.cohort_size * intervention.unit_cost
+
+    def programme_cost_terms(self, keys: tuple[str, str, int]) -> Terms:
+        """What a delivery costs besides participants: its set-up cost when it runs and its
+        whole cohorts, as terms in pounds."""
+        intervention = self.interventions[keys[0]]
+        terms: Terms = []
         run = self.runs.get(keys)
-        return run is not None and run.upBound is not None and run.upBound <= 0
+        if run is not None and intervention.fixed_cost > 0:
+            terms.append((run, intervention.fixed_cost))
+        cohorts = self.cohorts.get(keys)
+        if cohorts is not None:
+            terms.append((cohorts, self.cohort_cost(intervention)))
+        return terms
+
+    def cost_keys(self) -> set[tuple[str, str, int]]:
+        """Deliveries with a cost besides participants (set-up costs or whole cohorts)."""
+        return set(self.runs) | set(self.cohorts)
 
     @property
     def block(self) -> ParticipantBlock:
@@ -305,8 +368,18 @@ class Model:
         return sum(self.objective_weights.get(d, 0.0) * amount for d, amount in units.items())
 
     def unit_costs(self) -> np.ndarray:
-        """Cost per participant of each intervention, in ``interventions`` order."""
-        return np.array([i.unit_cost for i in self.interventions.values()], dtype=np.float64)
+        """Cost per participant of each intervention, in ``interventions`` order: 0 for one
+        bought in whole cohorts, whose cost is per cohort (``programme_cost_terms``)."""
+        return np.array(
+            [0.0 if self.in_cohorts(i) else i.unit_cost for i in self.interventions.values()],
+            dtype=np.float64,
+        )
+
+    def price_per_participant(self, intervention: Intervention) -> float:
+        """What one participant costs at the margin of a full cohort (or the unit cost)."""
+        if self.in_cohorts(intervention):
+            return self.cohort_cost(intervention) / intervention.cohort_size
+        return intervention.unit_cost
 
     def zone_of(self, place_key: str, year: int) -> str:
         """The funding zone (district, or "all") whose money pays for a place."""

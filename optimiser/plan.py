@@ -67,6 +67,8 @@ class Allocation:
     funding: tuple[PartnerFunding, ...]
     value_of_demand_avoided: float | None = None
     demand_avoided: tuple[DemandAvoided, ...] = ()
+    # Whole cohorts commissioned (interventions delivered in cohorts, whole-programme mode; else 0).
+    cohorts: int = 0
 
 
 @dataclass(frozen=True)

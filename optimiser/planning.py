@@ -26,7 +26,14 @@ from optimiser.plan import (
     VariableCell,
 )
 from optimiser.pooling import compare_pooling as pooling_comparison
-from optimiser.programmes import RunningCost, choices, explained_lp, running_costs, switched_off
+from optimiser.programmes import (
+    RunningCost,
+    choices,
+    cohorts,
+    explained_lp,
+    running_costs,
+    switched_off,
+)
 from optimiser.report import (
     allocations,
     budget_line_spend,
@@ -47,6 +54,7 @@ from optimiser.solve import SolveResult, model_size, solve_model
 from optimiser.uncertainty import expected_inputs
 from optimiser.unfunded import not_funded
 from optimiser.unspent import unspent_money
+from optimiser.whole import EXPLAINED_WHOLE, at_least_separate, closeness, solve_separate
 from optimiser.wording import Gain
 
 SEPARATELY = (
@@ -102,9 +110,18 @@ def optimise(
     check_residents(inputs)
     asked, inputs = inputs, planned_inputs(inputs, rules)
     started = time.perf_counter()
+    comparing = (
+        compare_pooling and not separately and rules.target is None and rules.whole_programme
+    )
+    # Whole people: the separate plan first, so the pooled solve can start from it if it must.
+    separate_first = solve_separate(inputs, rules, time_limit, highs_options) if comparing else None
     model = build_separate(inputs, rules) if separately else build(inputs, rules)
     built = time.perf_counter()
     result: SolveResult = solve_model(model, time_limit, **highs_options)
+    if separate_first is not None:
+        model, result = at_least_separate(
+            inputs, rules, model, result, separate_first, time_limit, highs_options
+        )
     if separately and result.status.has_plan:
         result = replace(result, objective=pooled_value(model))
     solved = time.perf_counter()
@@ -121,17 +138,19 @@ def optimise(
         money = plan_money(model)
         plan_allocations = allocations(model, money)
         lines = budget_line_spend(model, money)
-    if rules.whole_programme and result.status.has_plan and model.runs and not separately:
+    if rules.whole_programme and result.status.has_plan:
+        messages.append(closeness(result, gain))
+    if rules.whole_programme and result.status.has_plan and not separately:
         explained_model, explained, relaxation_objective = explained_lp(
-            inputs, rules, model, time_limit, **highs_options
+            inputs, rules, model, result, time_limit, **highs_options
         )
         if relaxation_objective and result.objective is not None:
             relaxation_gap = max(0.0, (relaxation_objective - result.objective)) / abs(
                 relaxation_objective
             )
-        messages.append("Shadow prices are from the linear program with programme choices fixed.")
+        messages.append(EXPLAINED_WHOLE)
         running = _running_costs(
-            inputs, rules, model, result, plan_allocations, time_limit, highs_options
+            inputs, rules, model, explained, plan_allocations, time_limit, highs_options
         )
     if rules.need_floor > 0:
         messages.extend(floor_note(model))
@@ -166,7 +185,12 @@ def optimise(
         and result.objective is not None
     ):
         pooling = pooling_comparison(
-            inputs, rules, result.objective, time_limit=time_limit, **highs_options
+            inputs,
+            rules,
+            result.objective,
+            time_limit=time_limit,
+            separate_solved=separate_first,
+            **highs_options,
         )
     finished = time.perf_counter()
     total_spend = sum(pence_of(a.cost) for a in plan_allocations) / 100
@@ -257,16 +281,24 @@ def _running_costs(
     inputs: PlanningInputs,
     rules: ScenarioRules,
     model: Model,
-    result: SolveResult,
+    explained: SolveResult,
     plan_allocations: tuple[Allocation, ...],
     time_limit: float,
     highs_options: dict[str, Any],
 ) -> dict[str, RunningCost]:
-    """What running each programme the whole-programme plan switched off would cost it."""
+    """What running each programme the whole-programme plan switched off would cost it, against
+    the explained linear program (``explained``: choices held, participants in fractions)."""
     funded = {a.intervention for a in plan_allocations if a.cost > 0.005}
     off = switched_off(model, funded)
-    if not off or result.objective is None:
+    if not off or explained.objective is None:
         return {}
     return running_costs(
-        inputs, rules, choices(model), result.objective, off, time_limit, **highs_options
+        inputs,
+        rules,
+        choices(model),
+        explained.objective,
+        off,
+        time_limit,
+        planned_cohorts=cohorts(model),
+        **highs_options,
     )

@@ -13,6 +13,7 @@ from optimiser.build import build
 from optimiser.diagnose import diagnose
 from optimiser.explain import strongest_rule
 from optimiser.inputs import Partner, PlanningInputs
+from optimiser.model import Model
 from optimiser.plan import PartnerAlone, PartnerFunding, PoolingComparison, SolveStatus
 from optimiser.rules.value import need_shares
 from optimiser.scenario import ScenarioRules
@@ -128,6 +129,7 @@ def compare_pooling(
     *,
     time_limit: float = 60,
     alone: bool = True,
+    separate_solved: tuple[Model, SolveResult] | None = None,
     **highs_options: Any,
 ) -> PoolingComparison | None:
     """The pooled plan against the same partners commissioning separately, in objective units.
@@ -139,7 +141,9 @@ def compare_pooling(
     alone, as if the others did not exist: a labelled figure each, never added up.
     ``highs_options`` go to HiGHS in each solve, as in the pooled one. ``pooled_objective``
     None solves the pooled model first (for a plan of the partners commissioning separately);
-    None comes back if the pooled model has no plan.
+    None comes back if the pooled model has no plan. ``separate_solved`` is the separate
+    model already solved (whole people: the pooled plan was made at least as good as it,
+    ``optimiser.whole``).
     """
     started = time.perf_counter()
     gain = Gain(inputs, rules)
@@ -147,8 +151,11 @@ def compare_pooling(
         pooled_objective = pooled_optimum(inputs, rules, time_limit, highs_options)
         if pooled_objective is None:
             return None
-    model = build_separate(inputs, rules)
-    result = solve_model(model, time_limit, **highs_options)
+    if separate_solved is None:
+        model = build_separate(inputs, rules)
+        result = solve_model(model, time_limit, **highs_options)
+    else:
+        model, result = separate_solved
     separate = pooled_value(model) if result.status.has_plan else None
     difference = None
     contributions: tuple[PartnerFunding, ...] = ()

@@ -40,10 +40,13 @@ def delivery_costs(model: Model) -> tuple[np.ndarray, np.ndarray]:
     block = model.block
     first = block.first_of_delivery()
     intervention, period = block.intervention[first], block.period[first]
-    costs = model.unit_costs()[intervention] * block.per_delivery(block.value_array())
-    for key, run in model.runs.items():
-        fixed_cost = model.interventions[key[0]].fixed_cost
-        costs[model.run_columns[key] // len(block.segments)] += fixed_cost * value(run)
+    costs = model.unit_costs()[intervention] * block.participants()
+    segments = max(len(block.segments), 1)
+    for key in model.cost_keys():
+        column = model.run_columns.get(key, model.cohort_columns.get(key, 0))
+        costs[column // segments] += sum(
+            cost * value(var) for var, cost in model.programme_cost_terms(key)
+        )
     shape = (len(model.interventions), len(block.years), len(model.zone_names))
     zone_key = np.ravel_multi_index((intervention, period, model.column_zone[first]), shape)
     return costs, zone_key
@@ -67,7 +70,8 @@ def allocations(model: Model, money: ReconciledMoney) -> tuple[Allocation, ...]:
     block = model.block
     first = block.first_of_delivery()
     intervention, place, period = block.intervention[first], block.place[first], block.period[first]
-    participants = block.per_delivery(block.value_array())
+    participants = block.participants()
+    cohorts = _cohorts_per_delivery(model)
     happening_array = np.flatnonzero((participants >= TINY) | (money.cost > 0))
     units, values = demand_avoided(model, happening_array)
     pence = to_pence(values)
@@ -104,9 +108,19 @@ def allocations(model: Model, money: ReconciledMoney) -> tuple[Allocation, ...]:
                 funding=payments.get(delivery, ()),
                 value_of_demand_avoided=float(pence[row]) / 100,
                 demand_avoided=avoided,
+                cohorts=cohorts.get(delivery, 0),
             )
         )
     return tuple(result)
+
+
+def _cohorts_per_delivery(model: Model) -> dict[int, int]:
+    """Whole cohorts bought per delivery number, where an intervention is bought in cohorts."""
+    segments = max(len(model.block.segments), 1)
+    return {
+        model.cohort_columns[key] // segments: int(round(value(var)))
+        for key, var in model.cohorts.items()
+    }
 
 
 def _payments_by_partner(

@@ -11,10 +11,16 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from optimiser.highs import HighsOutcome, make_solver
+from optimiser.highs import BlockHiGHS, HighsOutcome, make_solver
 from optimiser.lp import expression, quiet_stdout
 from optimiser.model import Model
 from optimiser.plan import ModelSize, SolveStatus
+from optimiser.start import WholeChoices, as_start, rounded_choices
+
+# HiGHS stops a mixed-integer solve once its plan is proven within this share of the best
+# possible (its bound): 0.1%, a fraction of the spread in the evidence's effect sizes, where
+# proving the last tenth of a percent can take many times as long. ``mip_rel_gap`` overrides.
+DEFAULT_GAP = 1e-3
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class SolveResult:
     seconds: float
     detail: str
     note: str = ""
+    # A mixed-integer solve's proven bound: no plan can do better than this (objective units).
+    bound: float | None = None
+    # The linear relaxation's objective, when it was solved first to start from.
+    relaxation: float | None = None
 
 
 # HiGHS stops that leave a feasible, unproven plan: what stopped it, in words.
@@ -94,21 +104,56 @@ def status_from_highs(outcome: Any) -> tuple[SolveStatus, str]:
     return SolveStatus.ERROR, f"No plan: {failure}."
 
 
-def solve_model(model: Model, time_limit: float | None = 60.0, **options: Any) -> SolveResult:
+def solve_model(
+    model: Model,
+    time_limit: float | None = 60.0,
+    *,
+    start: WholeChoices | None = None,
+    **options: Any,
+) -> SolveResult:
     """Solve with HiGHS in process, quietly, within ``time_limit`` seconds.
 
     ``options`` go to HiGHS as named options (e.g. ``solver="ipm"``). When
     HiGHS can only say "unbounded or infeasible", the model is solved once
     more with no objective to tell which.
+
+    A model with whole people is a mixed-integer program: HiGHS solves its linear
+    relaxation first and starts from that rounded to whole people (``optimiser.start``), or
+    from ``start`` when given, and stops once the plan is proven within ``DEFAULT_GAP`` of
+    the best possible unless ``mip_rel_gap`` says otherwise.
     """
-    result = _solve(model, time_limit, **options)
+    if model.is_mip and "mip_rel_gap" not in options:
+        options = {**options, "mip_rel_gap": DEFAULT_GAP}
+    result = _solve(model, time_limit, start, **options)
     if result.detail == "kUnboundedOrInfeasible":
         return _unbounded_or_infeasible(model, result, time_limit, **options)
     return result
 
 
-def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResult:
+def _starting_plan(model: Model, solver: BlockHiGHS, given: WholeChoices | None) -> Any:
+    """What gives HiGHS its start (``BlockHiGHS.start``): ``given``, else the relaxation
+    rounded to whole people."""
+
+    def start(relaxed: Any) -> Any:
+        first_whole = solver.first_block_column + len(model.block)
+        if given is not None:
+            choices = given
+        elif relaxed is None:
+            return None
+        else:
+            delivered = relaxed[first_whole : first_whole + model.block.delivery_count()]
+            choices = rounded_choices(model, delivered)
+        return as_start(model, choices, solver.column_of, first_whole)
+
+    return start
+
+
+def _solve(
+    model: Model, time_limit: float | None, start: WholeChoices | None = None, **options: Any
+) -> SolveResult:
     solver = make_solver(time_limit, block=model.participants, **options)
+    if model.is_mip and model.whole_people and len(model.block):
+        solver.start = _starting_plan(model, solver, start)
     started = time.perf_counter()
     try:
         with quiet_stdout():
@@ -126,9 +171,22 @@ def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResul
     model.ranging_read = False  # a new solve has a ranging of its own
     status, note = status_from_highs(outcome)
     objective = outcome.objective if status.has_plan else None
-    if objective is not None and not model.diagnosing and model.rules.target is None:
-        objective = -objective  # the model minimises minus the benefit (in target mode, cost)
-    return SolveResult(status, objective, outcome.mip_gap, seconds, outcome.model_status, note)
+    bound, relaxation = outcome.bound, outcome.relaxation
+    if not model.diagnosing and model.rules.target is None:
+        # The model minimises minus the benefit (in target mode, cost).
+        objective, bound, relaxation = (
+            None if figure is None else -figure for figure in (objective, bound, relaxation)
+        )
+    return SolveResult(
+        status,
+        objective,
+        outcome.mip_gap,
+        seconds,
+        outcome.model_status,
+        note,
+        bound=bound if status.has_plan else None,
+        relaxation=relaxation,
+    )
 
 
 def _unbounded_or_infeasible(
@@ -192,5 +250,12 @@ def model_size(model: Model) -> ModelSize:
         + 1
         + sum(len(slack) for slack in model.slacks.values())
     )
-    integers = sum(1 for var in model.runs.values() if var.isInteger())
-    return ModelSize(variables, len(rows), nonzeros, integers)
+    integers = sum(1 for var in (*model.runs.values(), *model.cohorts.values()) if var.isInteger())
+    if model.whole_people:
+        # n[i,l,t]: one whole-people column and its defining row per delivery.
+        deliveries = model.block.delivery_count()
+        variables += deliveries + len(model.cohorts)
+        integers += deliveries
+        nonzeros += len(model.block) + deliveries
+        return ModelSize(variables, len(rows) + deliveries, nonzeros, integers)
+    return ModelSize(variables + len(model.cohorts), len(rows), nonzeros, integers)
