@@ -128,6 +128,9 @@ class Model:
     served: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
     run_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     variable_count: int = 0
+    # Whether a whole-people solve starts from the whole choices its relaxation makes
+    # (``optimiser.start``); the separate model solves faster from nothing (see there).
+    start_from_relaxation: bool = True
     # Each row's final value after solving, by HiGHS row number (``highs.row_number``).
     row_values: np.ndarray | None = None
     # HiGHS's column number of the participant block's first column, once solved.

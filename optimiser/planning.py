@@ -51,6 +51,7 @@ from optimiser.rules.volunteers import volunteer_use
 from optimiser.scenario import ScenarioRules
 from optimiser.separate import build_separate, pooled_value
 from optimiser.solve import SolveResult, model_size, solve_model
+from optimiser.start import choices_of
 from optimiser.uncertainty import expected_inputs
 from optimiser.unfunded import not_funded
 from optimiser.unspent import unspent_money
@@ -258,14 +259,27 @@ def _residents(
     if not asked.set_asides or not result.status.has_plan or result.objective is None:
         return None
     plain = planned_inputs(dataclasses.replace(asked, set_asides=(), residents_choices=()), rules)
+    plain_bound: list[float] = []
 
     def solve_plain() -> tuple[float | None, bool]:
         plain_model = build_separate(plain, rules) if separately else build(plain, rules)
-        found = solve_model(plain_model, time_limit, **highs_options)
+        # Whole people: the plan with the set-aside is a plan the pool could run with that
+        # money too, so the comparison starts there and never comes out below it.
+        start = choices_of(model) if plain_model.whole_people else None
+        found = solve_model(plain_model, time_limit, start=start, **highs_options)
         proven = found.status is SolveStatus.OPTIMAL
         if not found.status.has_plan:
             return None, proven
+        if found.bound is not None and found.objective is not None:
+            plain_bound.append(abs(found.bound - found.objective))
         return (pooled_value(plain_model) if separately else found.objective), proven
+
+    def accuracy() -> float:
+        # How far the two whole plans together may be from their best (the solver's bounds).
+        own = 0.0
+        if result.bound is not None and result.objective is not None:
+            own = abs(result.bound - result.objective)
+        return own + sum(plain_bound)
 
     return residents_outcome(
         asked,
@@ -274,6 +288,7 @@ def _residents(
         gain,
         solve_plain,
         proven=result.status is SolveStatus.OPTIMAL,
+        accuracy=accuracy if rules.whole_programme else None,
     )
 
 

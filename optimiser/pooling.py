@@ -21,6 +21,11 @@ from optimiser.separate import build_separate, partner_spend, pooled_value
 from optimiser.solve import SolveResult, solve_model, value
 from optimiser.wording import Gain, money
 
+ALONE_IN_FRACTIONS = (
+    "Both plans are in whole people; what each partner could do alone counts participants in "
+    "fractions, so it is the most that partner could do alone, not a whole plan."
+)
+
 
 def partner_alone(
     inputs: PlanningInputs,
@@ -62,7 +67,9 @@ def solve_alone(
 ) -> tuple[PartnerAlone, frozenset[str]]:
     """A partner's plan alone, and the places its need floor covers."""
     alone, alone_rules = alone_with(inputs, rules, partner)
-    model = build(alone, alone_rules)
+    # Whole people: each partner alone counts participants in fractions (the relaxation, an
+    # upper limit on what it could do in whole people), and the comparison's words say so.
+    model = build(alone, alone_rules, relax_programmes=alone_rules.whole_programme)
     result = solve_model(model, time_limit, **highs_options)
     objective = result.objective if result.status.has_plan and result.objective else 0.0
     spend = value(model.total_spend) if result.status.has_plan else 0.0
@@ -180,11 +187,14 @@ def compare_pooling(
         if alone
         else ()
     )
+    sentence = pooling_sentence(gain, pooled_objective, separate, result.status, result.note)
+    if rules.whole_programme and outcomes:
+        sentence += " " + ALONE_IN_FRACTIONS
     return PoolingComparison(
         pooled_objective=round(pooled_objective, 6),
         separate_objective=None if separate is None else round(separate, 6),
         value_of_pooling=None if difference is None else round(difference, 6),
-        sentence=pooling_sentence(gain, pooled_objective, separate, result.status, result.note),
+        sentence=sentence,
         separate_status=result.status,
         separate_spend=spend,
         separate_contributions=contributions,

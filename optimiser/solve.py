@@ -15,7 +15,7 @@ from optimiser.highs import BlockHiGHS, HighsOutcome, make_solver
 from optimiser.lp import expression, quiet_stdout
 from optimiser.model import Model
 from optimiser.plan import ModelSize, SolveStatus
-from optimiser.start import WholeChoices, as_start, rounded_choices
+from optimiser.start import WholeChoices, as_start, settled
 
 # HiGHS stops a mixed-integer solve once its plan is proven within this share of the best
 # possible (its bound): 0.1%, a fraction of the spread in the evidence's effect sizes, where
@@ -118,8 +118,8 @@ def solve_model(
     more with no objective to tell which.
 
     A model with whole people is a mixed-integer program: HiGHS solves its linear
-    relaxation first and starts from that rounded to whole people (``optimiser.start``), or
-    from ``start`` when given, and stops once the plan is proven within ``DEFAULT_GAP`` of
+    relaxation first and starts from the whole choices it already makes (``optimiser.start``),
+    or from ``start`` when given, and stops once the plan is proven within ``DEFAULT_GAP`` of
     the best possible unless ``mip_rel_gap`` says otherwise.
     """
     if model.is_mip and "mip_rel_gap" not in options:
@@ -131,19 +131,16 @@ def solve_model(
 
 
 def _starting_plan(model: Model, solver: BlockHiGHS, given: WholeChoices | None) -> Any:
-    """What gives HiGHS its start (``BlockHiGHS.start``): ``given``, else the relaxation
-    rounded to whole people."""
+    """What gives HiGHS its start (``BlockHiGHS.start``): ``given`` in full, else the whole
+    choices the linear relaxation already makes (``optimiser.start.settled``)."""
 
     def start(relaxed: Any) -> Any:
-        first_whole = solver.first_block_column + len(model.block)
         if given is not None:
-            choices = given
-        elif relaxed is None:
+            first_whole = solver.first_block_column + len(model.block)
+            return as_start(model, given, solver.column_of, first_whole)
+        if relaxed is None:
             return None
-        else:
-            delivered = relaxed[first_whole : first_whole + model.block.delivery_count()]
-            choices = rounded_choices(model, delivered)
-        return as_start(model, choices, solver.column_of, first_whole)
+        return settled(relaxed, solver.integers)
 
     return start
 
@@ -152,7 +149,8 @@ def _solve(
     model: Model, time_limit: float | None, start: WholeChoices | None = None, **options: Any
 ) -> SolveResult:
     solver = make_solver(time_limit, block=model.participants, **options)
-    if model.is_mip and model.whole_people and len(model.block):
+    starting = start is not None or model.start_from_relaxation
+    if model.is_mip and model.whole_people and len(model.block) and starting:
         solver.start = _starting_plan(model, solver, start)
     started = time.perf_counter()
     try:
