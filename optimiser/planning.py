@@ -55,7 +55,14 @@ from optimiser.start import choices_of
 from optimiser.uncertainty import expected_inputs
 from optimiser.unfunded import not_funded
 from optimiser.unspent import unspent_money
-from optimiser.whole import EXPLAINED_WHOLE, at_least_separate, closeness, solve_separate
+from optimiser.whole import (
+    EXPLAINED_WHOLE,
+    FROM_REDUCED_COSTS,
+    at_least_separate,
+    closeness,
+    in_fractions,
+    solve_separate,
+)
 from optimiser.wording import Gain
 
 SEPARATELY = (
@@ -170,6 +177,12 @@ def optimise(
     unfunded = not_funded(
         explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
     )
+    if rules.whole_programme and not separately:
+        binding = tuple(replace(b, sentence=in_fractions(b.sentence)) for b in binding)
+        unfunded = tuple(
+            replace(u, sentence=in_fractions(u.sentence)) if u.reason in FROM_REDUCED_COSTS else u
+            for u in unfunded
+        )
     unspent = (
         unspent_money(explained_model, lines, gain, explained=sensitivity, binding=binding)
         if result.status.has_plan

@@ -33,6 +33,14 @@ EXPLAINED_WHOLE = (
     "as planned and participants counted in fractions: each is a rate at the margin, and the "
     "plan itself changes only in whole people."
 )
+# Added to each sentence whose figure is a shadow price or reduced cost of a whole plan: the
+# figure is the linear program's (``EXPLAINED_WHOLE``), true there, and said to be so.
+IN_FRACTIONS = (
+    " (counting participants in fractions, as the shadow prices do: whole participants come "
+    "in steps, so a change smaller than one may add nothing)"
+)
+# Reasons for an unfunded programme that come from reduced costs.
+FROM_REDUCED_COSTS = frozenset({"outcompeted", "tie"})
 # Below this the solver's bound and its plan agree: the plan is proven best.
 PROVEN = 1e-9
 
@@ -85,6 +93,13 @@ def closeness(result: SolveResult, gain: Gain) -> str:
         f"When the solver stopped, this plan was within {percent_up(gap)} of the {best} "
         "possible plan (the gap it had reached against its bound)."
     )
+
+
+def in_fractions(sentence: str) -> str:
+    """A shadow-price sentence of a whole plan, saying that its figure counts in fractions."""
+    if not sentence.endswith("."):
+        return sentence + IN_FRACTIONS
+    return sentence[:-1] + IN_FRACTIONS + "."
 
 
 def solve_separate(
