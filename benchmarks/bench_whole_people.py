@@ -15,7 +15,8 @@ within 0.5% of the bound in under 30 s; the 1M case honours its time limit and s
 - **110k** and **1M**: ``bench_optimiser.partnership`` (120 places x 60 interventions and
   830 x 80, 5 years, 3 segments) with every fourth intervention delivered in cohorts of 12 at
   90% of 12 unit costs, whole people on, ``compare_pooling=False`` (the plan itself), solved
-  to the 0.5% target (``mip_rel_gap=0.005``); the 1M case with a 120 s time limit.
+  to the 0.5% target (``mip_rel_gap=0.005``) within 30 s; the 1M case at the default 0.1%
+  target with a 60 s time limit per solve.
 
 Each run is its own process (peak memory is the run's own). The machine's load average is
 printed with each run: the machine is shared, and HiGHS's wall-clock time moves with it.
@@ -40,10 +41,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_optimiser import CASES, partnership, peak_memory_mb, scenario  # noqa: E402
 
+import optimiser.solve  # noqa: E402
 from optimiser import PlanningInputs, ScenarioRules, optimise  # noqa: E402
 
-TIME_LIMITS = {"demo": 60.0, "110k": 30.0, "1M": 120.0}
-GAPS = {"110k": 0.005, "1M": 0.005}
+TIME_LIMITS = {"demo": 60.0, "110k": 30.0, "1M": 60.0}
+# The 110k target is 0.5% of the bound; the demo and the 1M case use the default (0.1%), so
+# the 1M case shows a solve stopped by its time limit stating the gap it reached.
+GAPS = {"110k": 0.005}
 
 
 def demo_inputs() -> tuple[PlanningInputs, ScenarioRules]:
@@ -99,6 +103,14 @@ def run(case: str) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if case in GAPS:
         options["mip_rel_gap"] = GAPS[case]
+    solvers: list[Any] = []
+    make_solver = optimiser.solve.make_solver
+
+    def recording(*args: Any, **kwargs: Any) -> Any:  # to read the solvers' phase times
+        solvers.append(make_solver(*args, **kwargs))
+        return solvers[-1]
+
+    optimiser.solve.make_solver = recording
     started = time.perf_counter()
     plan = optimise(
         inputs,
@@ -133,6 +145,8 @@ def run(case: str) -> dict[str, Any]:
         "fractional_allocations": fractional,
         "cohort_allocations": sum(1 for a in plan.allocations if a.cohorts),
         "words": whole_words,
+        "first_solve_phases": solvers[0].phases if solvers else {},
+        "solves": len(solvers),
         "peak_mb": peak_memory_mb(),
     }
 
@@ -165,6 +179,8 @@ def report(case: str, runs: list[dict[str, Any]]) -> None:
         f"  allocations {last['allocations']:,}, of them fractional {last['fractional_allocations']}, "
         f"in cohorts {last['cohort_allocations']}"
     )
+    phases = ", ".join(f"{k} {v:.2f} s" for k, v in last["first_solve_phases"].items())
+    print(f"  {last['solves']} solves; the first (the plan's): {phases}")
     for words in last["words"]:
         print(f"  says: {words}")
 

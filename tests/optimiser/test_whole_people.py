@@ -109,6 +109,18 @@ def test_a_part_filled_cohort_loses_to_another_programme():
     assert allocations["a"].cost == 400
     assert allocations["b"].participants == 15
 
+    # Explained with the 2 cohorts held: each of their 16 places is full, and one more place
+    # would add its 1 unit; £100 more would buy 2.5 of B (2.5 units), in fractions.
+    said = {rule.row: rule.sentence for rule in plan.binding_constraints}
+    assert said["cohort_places|a|l|2026"].startswith(
+        "One more place in the whole cohorts of A in Halifax in 2026/27 would add about £1 of "
+        "demand avoided; places come 8 to a cohort, at £200 a cohort (counting participants in "
+        "fractions"
+    )
+    assert said["budget|p-2026"].startswith(
+        "£100 more from Partner P's 2026/27 budget would add about £2.50 of demand avoided"
+    )
+
     plain = _plan(1000, a, b, population=20)
     assert plain.objective == pytest.approx(30)
     assert {x.intervention: x.cohorts for x in plain.allocations} == {"a": 0, "b": 0}
@@ -291,3 +303,21 @@ def test_whole_plans_are_whole_within_their_cohorts_and_below_their_relaxation(i
     assert pooling is not None and pooling.separate_objective is not None
     assert plan.objective >= pooling.separate_objective - 1e-6 * max(1.0, plan.objective)
     assert pooling.value_of_pooling is not None and pooling.value_of_pooling >= 0
+
+
+def test_money_that_must_be_spent_but_fits_no_whole_participant_is_diagnosed():
+    """£50 at most, £40 committed; A costs £30 a head. In fractions 1.67 people spend £50;
+    whole, 1 spends £30 (£10 short of the commitment) and 2 spend £60 (£10 over the budget).
+    The diagnosis: the commitment gives way by £10, clashing with the budget."""
+    inputs = partnership(
+        (BudgetLine("p", 2026, 50, committed_minimum=40),),
+        (intervention("a", 30, 1),),
+        partners=ONE_PARTNER,
+    )
+    assert optimise(inputs, simple_rules(), compare_pooling=False).objective == pytest.approx(5 / 3)
+    plan = optimise(inputs, WHOLE, compare_pooling=False)
+    assert plan.status is SolveStatus.INFEASIBLE
+    assert plan.diagnosis is not None
+    (clash,) = plan.diagnosis.clashes
+    assert (clash.row, clash.shortfall) == ("committed|p-2026", pytest.approx(10))
+    assert clash.clashes_with == ("Partner P's 2026/27 budget of £50",)
