@@ -266,16 +266,18 @@ def ranging(highs: Any) -> Ranging | None:
 
 
 def read_solution(
-    highs: Any, block: ParticipantBlock | None, first_column: int
+    highs: Any, block: ParticipantBlock | None, first_column: int, solution: Any = None
 ) -> tuple[Any, np.ndarray, np.ndarray]:
-    """HiGHS's solution, and every column's value and reduced cost as arrays.
+    """HiGHS's solution (or ``solution``, one kept from an earlier run), and every column's
+    value and reduced cost as arrays.
 
     The block's slices of the arrays go into the block.
 
     highspy turns each solution vector into a Python list when it is read, so
     each is read once.
     """
-    solution = highs.getSolution()
+    if solution is None:
+        solution = highs.getSolution()
     values = np.asarray(solution.col_value, dtype=np.float64)
     reduced_costs = np.asarray(solution.col_dual, dtype=np.float64)
     if block is not None:
@@ -285,6 +287,12 @@ def read_solution(
         if block.whole:
             block.delivered = values[end : end + block.delivery_count()]
     return solution, values, reduced_costs
+
+
+def _option(highs: Any, name: str) -> float:
+    """A numeric HiGHS option (highspy returns the value, or a (status, value) pair)."""
+    found = highs.getOptionValue(name)
+    return float(found[-1] if isinstance(found, tuple) else found)
 
 
 class BlockHiGHS(pulp.HiGHS):
@@ -309,7 +317,9 @@ class BlockHiGHS(pulp.HiGHS):
             None
         )
         self.relaxation: float | None = None
-        self.started_from: str = ""
+        # A whole plan found near the relaxation that is the answer (``_give_start``): HiGHS's
+        # model status for it, the solution, its objective and its gap against the relaxation.
+        self.finished: tuple[str, Any, float, float] | None = None
 
     @property
     def columns(self) -> list[Any]:
@@ -384,16 +394,33 @@ class BlockHiGHS(pulp.HiGHS):
 
     def callSolver(self, lp: LpProblem) -> None:  # noqa: N802
         started = time.perf_counter()
+        self.finished = None
         if self.start is not None and len(self.integers) and self.mip:
             self._give_start(lp.solverModel, started)
-        super().callSolver(lp)
+        if self.finished is None:
+            super().callSolver(lp)
         self.phases["highs"] = time.perf_counter() - started
 
-    def _give_start(self, highs: Any, started: float) -> None:
-        """Solve the linear relaxation, then give HiGHS a whole plan to start from.
+    def _left(self, started: float) -> float:
+        if self.timeLimit is None:
+            return math.inf
+        return float(self.timeLimit) - (time.perf_counter() - started)
 
-        The relaxation is the same model with every column continuous; its objective is the
-        bound the plan reports against. The time it takes counts against the time limit.
+    def _give_start(self, highs: Any, started: float) -> None:
+        """The linear relaxation, then a whole plan near it, then (if need be) the full search.
+
+        1. The relaxation: the same model with every column continuous. Its objective is a
+           bound no whole plan beats, and the bound the plan reports against.
+        2. A whole plan near it: the whole columns ``start`` settles (the relaxation's own
+           whole numbers, or a given plan's choices) held, HiGHS searches the rest, in at most
+           half the time left.
+        3. If that plan is already within the gap target of the relaxation's bound, it is the
+           answer (proven so). If there is no time left for a full search (HiGHS's presolve and
+           first linear program alone take about as long as the relaxation), it is the answer
+           as a stop at the time limit, with its gap against the relaxation's bound. Otherwise
+           HiGHS searches everything, starting from it, in the time left.
+
+        Steps 1 and 2 count against the time limit: the limit holds for the whole solve.
         """
         import highspy
 
@@ -405,14 +432,48 @@ class BlockHiGHS(pulp.HiGHS):
             self.relaxation = float(highs.getInfo().objective_function_value)
             relaxed = np.asarray(highs.getSolution().col_value, dtype=np.float64)
         set_integrality(highs, self.integers, integer=True)
-        if self.timeLimit is not None:
-            left = max(float(self.timeLimit) - (time.perf_counter() - started), 0.01)
-            highs.setOptionValue("time_limit", left)
+        relaxing = time.perf_counter() - started
+        self.phases["relaxation"] = relaxing
         found = self.start(relaxed)
-        if found is not None:
-            indices, values = found
-            highs.setSolution(len(indices), indices, values)
-        self.phases["relaxation"] = time.perf_counter() - started
+        if found is not None and self.relaxation is not None:
+            self._complete(highs, found, started, relaxing)
+        if self.finished is None and self.timeLimit is not None:
+            highs.setOptionValue("time_limit", max(self._left(started), 0.01))
+
+    def _complete(
+        self, highs: Any, found: tuple[np.ndarray, np.ndarray], started: float, relaxing: float
+    ) -> None:
+        """Step 2 and 3 of ``_give_start``."""
+        import highspy
+
+        indices, values = found
+        lp = highs.getLp()
+        lower = np.asarray(lp.col_lower_, dtype=np.float64)[indices]
+        upper = np.asarray(lp.col_upper_, dtype=np.float64)[indices]
+        del lp
+        values = np.clip(values, lower, upper)
+        highs.changeColsBounds(len(indices), indices, values, values)
+        if self.timeLimit is not None:
+            highs.setOptionValue("time_limit", max(self._left(started) / 2, 0.01))
+        completing = time.perf_counter()
+        highs.run()
+        info = highs.getInfo()
+        feasible = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+        solution = highs.getSolution() if feasible else None
+        objective = float(info.objective_function_value) if feasible else math.nan
+        highs.changeColsBounds(len(indices), indices, lower, upper)
+        self.phases["whole_start"] = time.perf_counter() - completing
+        if solution is None or self.relaxation is None:
+            return
+        bound = self.relaxation
+        gap = abs(objective - bound) / max(abs(bound), 1e-9)
+        target = _option(highs, "mip_rel_gap")
+        no_time = self._left(started) < 2 * relaxing
+        if not PULP_4 and (gap <= target or no_time):
+            status = "kOptimal" if gap <= target else "kTimeLimit"
+            self.finished = (status, solution, objective, gap)
+            return
+        highs.setSolution(solution)
 
     def findSolutionValues(self, lp: LpProblem) -> Any:  # noqa: N802
         started = time.perf_counter()
@@ -423,7 +484,12 @@ class BlockHiGHS(pulp.HiGHS):
 
     def _find_solution_values(self, lp: LpProblem) -> Any:
         highs = lp.solverModel
-        outcome = read_outcome(highs, mip=self._is_mip(self._columns))
+        if self.finished is not None:
+            # The whole plan near the relaxation was the answer (``_give_start``, step 3).
+            status, _solution, objective, gap = self.finished
+            outcome = HighsOutcome(status, True, objective, gap, 0, self.relaxation)
+        else:
+            outcome = read_outcome(highs, mip=self._is_mip(self._columns))
         if self.relaxation is not None:
             outcome = replace(outcome, relaxation=self.relaxation)
         self.outcome = outcome
@@ -438,12 +504,14 @@ class BlockHiGHS(pulp.HiGHS):
         return self._read_pulp_3(lp, highs)
 
     def _read_pulp_3(self, lp: LpProblem, highs: Any) -> tuple[int, int]:
-        import highspy
 
         outcome = self.outcome
         assert outcome is not None
         if outcome.has_solution:
-            solution, values, reduced_costs = read_solution(highs, self.block, len(self._columns))
+            given = None if self.finished is None else self.finished[1]
+            solution, values, reduced_costs = read_solution(
+                highs, self.block, len(self._columns), given
+            )
             count = len(self._columns)
             for var, value, dual in zip(
                 self._columns,
@@ -462,13 +530,12 @@ class BlockHiGHS(pulp.HiGHS):
                 constraint.slack = constraint.constant + row_values[constraint.index]
                 if constraint.sense == pulp.LpConstraintLE:
                     constraint.slack = -constraint.slack
-        kind = highspy.HighsModelStatus
-        status = highs.getModelStatus()
-        if status == kind.kOptimal:
+        status = outcome.model_status
+        if status == "kOptimal":
             return 1, 1
-        if status in (kind.kInfeasible, kind.kUnboundedOrInfeasible):
+        if status in ("kInfeasible", "kUnboundedOrInfeasible"):
             return -1, -1
-        if status == kind.kUnbounded:
+        if status == "kUnbounded":
             return -2, -2
         return (1, 2) if outcome.has_solution else (0, 0)
 

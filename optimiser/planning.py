@@ -130,6 +130,8 @@ def optimise(
         model, result = at_least_separate(
             inputs, rules, model, result, separate_first, time_limit, highs_options
         )
+    # How close the whole plan is, against the bound of the objective it was solved for.
+    closeness_words = closeness(result, Gain(inputs, rules)) if result.status.has_plan else ""
     if separately and result.status.has_plan:
         result = replace(result, objective=pooled_value(model))
     solved = time.perf_counter()
@@ -147,7 +149,7 @@ def optimise(
         plan_allocations = allocations(model, money)
         lines = budget_line_spend(model, money)
     if rules.whole_programme and result.status.has_plan:
-        messages.append(closeness(result, gain))
+        messages.append(closeness_words)
     if rules.whole_programme and result.status.has_plan and not separately:
         explained_model, explained, relaxation_objective = explained_lp(
             inputs, rules, model, result, time_limit, **highs_options
