@@ -321,3 +321,23 @@ def test_money_that_must_be_spent_but_fits_no_whole_participant_is_diagnosed():
     (clash,) = plan.diagnosis.clashes
     assert (clash.row, clash.shortfall) == ("committed|p-2026", pytest.approx(10))
     assert clash.clashes_with == ("Partner P's 2026/27 budget of £50",)
+
+
+def test_a_start_already_within_the_gap_of_the_relaxation_is_the_answer():
+    """The example of ``test_whole_people_change_the_best_plan`` with a 15% gap target: the
+    relaxation (4.0, all on A, 3.33 people) leaves A fractional and B at a whole 0; holding
+    B at 0, the best whole plan is 3 A (3.6), 10% below 4.0, so within the target of the
+    relaxation's bound: HiGHS's full search is not needed, and the plan says how close it is
+    against that bound, read back whole from the kept solution."""
+    a, b = intervention("a", 30, 1.2), intervention("b", 20, 0.7)
+    inputs = partnership((BudgetLine("p", 2026, 100),), (a, b), partners=ONE_PARTNER)
+    plan = optimise(inputs, WHOLE, compare_pooling=False, mip_rel_gap=0.15)
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.objective == pytest.approx(3.6)
+    assert _people(plan) == {"a": 3}
+    assert plan.mip_gap == pytest.approx(0.1)
+    assert plan.allocations[0].cost == 90
+    assert (
+        "In whole people and programmes this plan is within 10% of the best possible plan "
+        "(the solver proved that no plan does better than its bound)."
+    ) in plan.messages
