@@ -289,6 +289,13 @@ def read_solution(
     return solution, values, reduced_costs
 
 
+# A full search needs at least as long again as the relaxation took (HiGHS's presolve and its
+# first linear program): with less left than twice that it is not started; with less than
+# four times that, the start's own search gets all the time left.
+NO_FULL_SEARCH = 2.0
+FULL_SEARCH_MINIMUM = 4.0
+
+
 def _option(highs: Any, name: str) -> float:
     """A numeric HiGHS option (highspy returns the value, or a (status, value) pair)."""
     found = highs.getOptionValue(name)
@@ -413,7 +420,7 @@ class BlockHiGHS(pulp.HiGHS):
            bound no whole plan beats, and the bound the plan reports against.
         2. A whole plan near it: the whole columns ``start`` settles (the relaxation's own
            whole numbers, or a given plan's choices) held, HiGHS searches the rest, in at most
-           half the time left.
+           half the time left (all of it when a full search could not follow).
         3. If that plan is already within the gap target of the relaxation's bound, it is the
            answer (proven so). If there is no time left for a full search (HiGHS's presolve and
            first linear program alone take about as long as the relaxation), it is the answer
@@ -454,7 +461,10 @@ class BlockHiGHS(pulp.HiGHS):
         values = np.clip(values, lower, upper)
         highs.changeColsBounds(len(indices), indices, values, values)
         if self.timeLimit is not None:
-            highs.setOptionValue("time_limit", max(self._left(started) / 2, 0.01))
+            # Half the time left, or all of it when too little is left for a full search after.
+            left = self._left(started)
+            share = 1.0 if left < FULL_SEARCH_MINIMUM * relaxing else 0.5
+            highs.setOptionValue("time_limit", max(left * share, 0.01))
         completing = time.perf_counter()
         highs.run()
         info = highs.getInfo()
@@ -468,7 +478,7 @@ class BlockHiGHS(pulp.HiGHS):
         bound = self.relaxation
         gap = abs(objective - bound) / max(abs(bound), 1e-9)
         target = _option(highs, "mip_rel_gap")
-        no_time = self._left(started) < 2 * relaxing
+        no_time = self._left(started) < NO_FULL_SEARCH * relaxing
         if not PULP_4 and (gap <= target or no_time):
             status = "kOptimal" if gap <= target else "kTimeLimit"
             self.finished = (status, solution, objective, gap)
