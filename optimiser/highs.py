@@ -480,7 +480,8 @@ class BlockHiGHS(pulp.HiGHS):
         target = _option(highs, "mip_rel_gap")
         no_time = self._left(started) < NO_FULL_SEARCH * relaxing
         if not PULP_4 and (gap <= target or no_time):
-            status = "kOptimal" if gap <= target else "kTimeLimit"
+            # "kNearTimeLimit": ``optimiser.solve.NEAR_TIME_LIMIT``, worded there.
+            status = "kOptimal" if gap <= target else "kNearTimeLimit"
             self.finished = (status, solution, objective, gap)
             return
         highs.setSolution(solution)

@@ -43,9 +43,12 @@ class SolveResult:
     relaxation: float | None = None
 
 
+NEAR_TIME_LIMIT = "kNearTimeLimit"
 # HiGHS stops that leave a feasible, unproven plan: what stopped it, in words.
 EARLY_STOPS = {
     "kTimeLimit": "at the time limit",
+    # Not HiGHS's: ``highs.BlockHiGHS`` stops with its start when too little time is left.
+    NEAR_TIME_LIMIT: "near its time limit, with too little time left to search further",
     "kIterationLimit": "at its iteration limit",
     "kSolutionLimit": "at its limit on the number of solutions to find",
     "kInterrupt": "because it was interrupted",
