@@ -33,8 +33,8 @@ def _pounds(amount: float) -> float:
 def delivery_costs(model: Model) -> tuple[np.ndarray, np.ndarray]:
     """Each delivery's cost in pounds as solved, and the number of its intervention-year-zone.
 
-    The cost is unit cost x participants (plus the set-up cost of a programme that runs),
-    before any rounding; the zone number is ``numpy.ravel_multi_index`` of the delivery's
+    The cost is unit cost x participants, or the whole cohorts at their price (plus the set-up
+    cost of a programme that runs), before any rounding; the zone number is ``numpy.ravel_multi_index`` of the delivery's
     intervention, period and funding zone, the level at which the funding balance holds.
     """
     block = model.block
@@ -62,9 +62,11 @@ def allocations(model: Model, money: ReconciledMoney) -> tuple[Allocation, ...]:
 
     Costs and payments are ``money``'s whole pence: each allocation's payments add up to its
     cost exactly, and each budget line's payments to its spend. The cost shown is that
-    rounded figure; participants are as solved (to four places), so unit cost x participants
-    (plus any set-up cost) is the cost before rounding, within a penny of the cost shown
-    (and within unit cost x 0.00005 more, the rounding of the participants).
+    rounded figure; participants are as solved (to four places; whole numbers with whole
+    people), so unit cost x participants (plus any set-up cost) is the cost before rounding,
+    within a penny of the cost shown (and within unit cost x 0.00005 more, the rounding of the
+    participants); an intervention bought in whole cohorts costs its cohorts at the cohort's
+    price instead, and ``cohorts`` says how many.
     Sentences and records are made only for deliveries that happen.
     """
     block = model.block

@@ -137,6 +137,10 @@ def _starting_plan(model: Model, solver: BlockHiGHS, given: WholeChoices | None)
     """What gives HiGHS its start (``BlockHiGHS.start``): ``given`` in full, else the whole
     choices the linear relaxation already makes (``optimiser.start.settled``)."""
 
+    # A plan of another model fits only if its deliveries are the same (the same grid).
+    if given is not None and len(given.delivered) != model.block.delivery_count():
+        given = None
+
     def start(relaxed: Any) -> Any:
         if given is not None:
             first_whole = solver.first_block_column + len(model.block)
