@@ -40,8 +40,9 @@ SENSES = {-1: "at most", 1: "at least", 0: "equal to"}
 
 
 HELD_PROGRAMMES = (
-    "Whole programmes: the ranges hold with each programme's choice to run or not in each place "
-    "and year kept as planned."
+    "Whole people and programmes: the ranges hold with each programme's choice to run or not "
+    "and its whole cohorts in each place and year kept as planned, participants counted in "
+    "fractions."
 )
 
 
