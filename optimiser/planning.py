@@ -57,11 +57,11 @@ from optimiser.unfunded import not_funded
 from optimiser.unspent import unspent_money
 from optimiser.whole import (
     EXPLAINED_WHOLE,
-    FROM_REDUCED_COSTS,
     at_least_separate,
     closeness,
     in_fractions,
     solve_separate,
+    whole_unfunded,
 )
 from optimiser.wording import Gain
 
@@ -184,10 +184,7 @@ def optimise(
     )
     if rules.whole_programme and not separately:
         binding = tuple(replace(b, sentence=in_fractions(b.sentence)) for b in binding)
-        unfunded = tuple(
-            replace(u, sentence=in_fractions(u.sentence)) if u.reason in FROM_REDUCED_COSTS else u
-            for u in unfunded
-        )
+        unfunded = tuple(whole_unfunded(u) for u in unfunded)
     unspent = (
         unspent_money(explained_model, lines, gain, explained=sensitivity, binding=binding)
         if result.status.has_plan

@@ -16,12 +16,13 @@ comparison says what holds.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 from optimiser.build import build
 from optimiser.inputs import PlanningInputs
 from optimiser.model import Model
-from optimiser.plan import SolveStatus
+from optimiser.plan import NotFunded, SolveStatus
 from optimiser.scenario import ScenarioRules
 from optimiser.separate import build_separate, pooled_value
 from optimiser.solve import SolveResult, solve_model
@@ -100,6 +101,25 @@ def in_fractions(sentence: str) -> str:
     if not sentence.endswith("."):
         return sentence + IN_FRACTIONS
     return sentence[:-1] + IN_FRACTIONS + "."
+
+
+def whole_unfunded(unfunded: NotFunded) -> NotFunded:
+    """An unfunded programme's reason in a whole plan: reduced-cost reasons said to count in
+    fractions. A tie there is an artefact of the choices held (an extra pound can go to it at
+    the margin only because the plan's cohorts and switches are fixed), not a free way in."""
+    if unfunded.reason == "tie":
+        return replace(
+            unfunded,
+            sentence=(
+                f"{unfunded.name} is not funded: in whole people and programmes the best plan "
+                "found leaves it out; counting participants in fractions, with the plan's "
+                "programmes and cohorts held, it would tie with the funded programmes at the "
+                "margin."
+            ),
+        )
+    if unfunded.reason in FROM_REDUCED_COSTS:
+        return replace(unfunded, sentence=in_fractions(unfunded.sentence))
+    return unfunded
 
 
 def solve_separate(

@@ -341,3 +341,23 @@ def test_a_start_already_within_the_gap_of_the_relaxation_is_the_answer():
         "In whole people and programmes this plan is within 10% of the best possible plan "
         "(the solver proved that no plan does better than its bound)."
     ) in plan.messages
+
+
+def test_a_tie_only_because_the_cohorts_are_held_is_not_called_a_free_way_in():
+    """£1,000. A in cohorts of 8 at £200 (1 unit a head: 0.04 a pound), minimum contract £500;
+    B £40 a head, 0.5 units (0.0125 a pound). Whole: 5 cohorts of A spend it all, 40 units
+    (4 cohorts and 5 of B: 32 + 2.5 = 34.5). Explained with the 5 cohorts held, a pound more
+    could only go to B, so B's reduced cost is 0: a tie in that linear program, not a way into
+    the whole plan at no loss, and the words say which."""
+    a = intervention("a", 30, 1, cohort_size=8, cohort_cost=200, minimum_contract=500)
+    plan = _plan(1000, a, intervention("b", 40, 0.5), whole_programme=True)
+    assert plan.objective == pytest.approx(40)
+    (allocation,) = plan.allocations
+    assert (allocation.participants, allocation.cohorts, allocation.cost) == (40, 5, 1000)
+    (unfunded,) = plan.not_funded
+    assert unfunded.reason == "tie"
+    assert unfunded.sentence == (
+        "B is not funded: in whole people and programmes the best plan found leaves it out; "
+        "counting participants in fractions, with the plan's programmes and cohorts held, it "
+        "would tie with the funded programmes at the margin."
+    )
