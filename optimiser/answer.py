@@ -20,7 +20,7 @@ import numpy as np
 from optimiser.explain import SHADOW_TOLERANCE, _row_allowance, _sentence_case, describe_rule
 from optimiser.families import FAMILIES
 from optimiser.highs import Ranging, row_number
-from optimiser.model import DEFINITIONS, Model
+from optimiser.model import DEFINITIONS, PROGRAMME_ROWS, Model
 from optimiser.plan import NO_LIMIT, RuleRow, VariableCell
 from optimiser.solve import shadow_price
 from optimiser.wording import financial_year
@@ -40,8 +40,9 @@ SENSES = {-1: "at most", 1: "at least", 0: "equal to"}
 
 
 HELD_PROGRAMMES = (
-    "Whole programmes: the ranges hold with each programme's choice to run or not in each place "
-    "and year kept as planned."
+    "Whole people and programmes: the ranges hold with each programme's choice to run or not "
+    "and its whole cohorts in each place and year kept as planned, participants counted in "
+    "fractions."
 )
 
 
@@ -73,7 +74,7 @@ def rule_rows(model: Model) -> tuple[RuleRow, ...]:
     for row in model.rows.values():
         if row.family in DEFINITIONS or row.family not in order:
             continue
-        if row.family in ("runs", "cohort") and model.programme_off(row.keys):
+        if row.family in PROGRAMME_ROWS and model.programme_off(row.keys):
             continue
         activity = float(model.row_values[row_number(row.constraint)])
         slack = (

@@ -54,6 +54,11 @@ class ParticipantBlock:
     upper: np.ndarray
     values: np.ndarray | None = None
     reduced_costs: np.ndarray | None = None
+    # Whole people (whole-programme mode): each delivery's participants are also one integer
+    # column n = sum of its segments, added by the solver after the block's columns, with one
+    # row each (``optimiser.highs``); ``delivered`` holds n once solved.
+    whole: bool = False
+    delivered: np.ndarray | None = None
     rows: list[Any] = field(default_factory=list)
     _entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
 
@@ -137,6 +142,20 @@ class ParticipantBlock:
     def per_delivery(self, per_column: np.ndarray) -> np.ndarray:
         """Add up a per-column array over each delivery's segments."""
         return per_column.reshape(-1, max(len(self.segments), 1)).sum(axis=1)
+
+    def participants(self) -> np.ndarray:
+        """Participants per delivery as solved: whole numbers when participants are whole.
+
+        The integer column n is the figure the plan commissions; its segments add up to it
+        within the solver's tolerance, so n is read, rounded to the whole number it is.
+        """
+        if self.whole and self.delivered is not None:
+            return np.round(self.delivered)
+        return self.per_delivery(self.value_array())
+
+    def whole_upper(self) -> np.ndarray:
+        """Most whole participants per delivery: its reach (the segments' bounds) rounded down."""
+        return np.floor(self.per_delivery(self.upper) + 1e-9)
 
     # -- coefficients in PuLP rows --
 

@@ -13,7 +13,10 @@ of terms instead of one term per participant variable.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from pulp import LpVariable
 
 from optimiser.block import ParticipantBlock
 from optimiser.evidence import evidence_level
@@ -52,6 +55,7 @@ def build(
     relax_programmes: bool = False,
     fixed_programmes: dict[tuple[str, str, int], float] | None = None,
     free_programmes: frozenset[str] = frozenset(),
+    fixed_cohorts: dict[tuple[str, str, int], float] | None = None,
 ) -> Model:
     """The whole optimisation model of DOMAIN.md for one scenario.
 
@@ -60,7 +64,12 @@ def build(
     whole-programme switches continuous (the linear relaxation);
     ``fixed_programmes`` fixes them at a mixed-integer solution so that the
     remaining linear program yields duals, except the switches of the
-    interventions in ``free_programmes``, which stay whole (binary).
+    interventions in ``free_programmes``, which stay whole (binary);
+    ``fixed_cohorts`` fixes the whole cohorts alongside them.
+
+    In whole-programme mode participants are whole numbers (an integer n per delivery) unless
+    the programmes are relaxed or fixed: the linear programs behind the relaxation bound and
+    the explanations count participants continuously.
     """
     model = Model.empty(
         inputs,
@@ -69,6 +78,7 @@ def build(
         relax_programmes=relax_programmes,
         fixed_programmes=fixed_programmes,
         free_programmes=free_programmes,
+        fixed_cohorts=fixed_cohorts,
     )
     model.reach, model.capacity_limited = reach_matrix(inputs)
     model.excluded = exclusion_reasons(model)
@@ -193,34 +203,59 @@ def add_participant_variables(model: Model) -> None:
         model.rules.segment_shares,
         reach,
     )
+    model.participants.whole = model.whole_people
 
 
 def add_programme_variables(model: Model) -> None:
-    """y[i,l,t] in whole-programme mode: does the programme run here this year?
+    """Whole-programme mode: y[i,l,t] "the programme runs here this year", and k[i,l,t], the
+    whole cohorts bought here this year.
 
-    Only interventions with a set-up cost or a minimum cohort need one. Each
-    is binary, or continuous in [0, 1] for the linear relaxation, or fixed at
-    a plan's choice (except for ``free_programmes``).
+    A switch y where an intervention has a set-up cost, a minimum cohort or a minimum
+    contract; cohorts k where it is delivered in cohorts, at most enough to take its reach.
+    Each is whole (binary, integer), or continuous for the linear relaxation, or fixed at a
+    plan's choice (except for ``free_programmes``).
     """
     if not model.rules.whole_programme:
         return
     block = model.block
-    needs = np.array(
-        [i.fixed_cost > 0 or i.min_cohort > 0 for i in model.interventions.values()], dtype=bool
+    interventions = list(model.interventions.values())
+    switched = np.array(
+        [i.fixed_cost > 0 or i.min_cohort > 0 or i.minimum_contract > 0 for i in interventions],
+        dtype=bool,
     )
+    in_cohorts = np.array([model.in_cohorts(i) for i in interventions], dtype=bool)
     first = block.first_of_delivery()
-    for column in first[needs[block.intervention[first]]].tolist():
+    wanted = switched[block.intervention[first]] | in_cohorts[block.intervention[first]]
+    for column in first[wanted].tolist():
         intervention_key, place_key, year, _segment = block.key(column)
+        intervention = model.interventions[intervention_key]
         key = (intervention_key, place_key, year)
-        name = f"y|{intervention_key}|{place_key}|{year}"
-        if model.fixed_programmes is not None and intervention_key not in model.free_programmes:
-            value = round(model.fixed_programmes.get(key, 0.0))
-            model.runs[key] = model.variable(name, value, value)
-        elif model.relax_programmes:
-            model.runs[key] = model.variable(name, 0.0, 1.0)
-        else:
-            model.runs[key] = model.variable(name, 0.0, 1.0, integer=True)
-        model.run_columns[key] = column
+        held = model.fixed_programmes is not None and intervention_key not in model.free_programmes
+        if (
+            intervention.fixed_cost > 0
+            or intervention.min_cohort > 0
+            or (intervention.minimum_contract > 0)
+        ):
+            chosen = None if not held else (model.fixed_programmes or {}).get(key, 0.0)
+            model.runs[key] = _whole_variable(model, f"y|{key}", 1.0, chosen)
+            model.run_columns[key] = column
+        if model.in_cohorts(intervention):
+            _kind, reach = model.reach_limit(intervention_key, place_key)
+            most = float(math.ceil(reach / intervention.cohort_size - 1e-9))
+            chosen = None if not held else (model.fixed_cohorts or {}).get(key, 0.0)
+            model.cohorts[key] = _whole_variable(model, f"k|{key}", most, chosen)
+            model.cohort_columns[key] = column
+
+
+def _whole_variable(model: Model, label: str, most: float, chosen: float | None) -> LpVariable:
+    """A whole-number choice from 0 to ``most``: fixed at ``chosen`` when given, continuous in
+    the relaxation, integer otherwise."""
+    if chosen is not None:
+        fixed = float(round(chosen))
+        return model.variable(label, fixed, fixed)
+    if model.relax_programmes:
+        return model.variable(label, 0.0, most)
+    return model.variable(label, 0.0, most, integer=True)
 
 
 def add_funding_variables(model: Model) -> None:
@@ -324,8 +359,10 @@ def add_aggregates(model: Model) -> None:
 
     if model.rules.need_floor > 0 or model.rules.place_caps:
         fixed_costs: dict[str, Terms] = {place.key: [] for place in model.inputs.places}
-        for (intervention_key, place, year), var in model.runs.items():
-            fixed_costs[place].append((var, -model.set_up_cost(intervention_key, year)))
+        for keys in sorted(model.cost_keys()):
+            fixed_costs[keys[1]].extend(
+                (var, -cost) for var, cost in model.programme_cost_terms(keys)
+            )
         rows = []
         for place_key, terms in fixed_costs.items():
             var = model.variable(f"spend|{place_key}")

@@ -131,7 +131,7 @@ def _delivery_cost(model: Model, line_key: str, *, with_excluded: bool) -> float
         if line.ring_fence and intervention.category not in line.ring_fence:
             continue
         # In cash in the line's year, as the line pays (``optimiser.prices``).
-        unit_cost = model.participant_cost(intervention.key, line.year)
+        unit_cost = model.price_per_participant(intervention.key, line.year)
         fixed_cost = model.set_up_cost(intervention.key, line.year)
         for place in model.inputs.places:
             if line.districts and place.district not in line.districts:
@@ -181,7 +181,7 @@ def programme_phrase(model: Model, keys: tuple[str, str, int]) -> str:
     intervention = model.interventions[intervention_key]
     where = f"{intervention.name} in {_name(model, 'place', place_key)} in {financial_year(year)}"
     # Costs in cash in that year, as the budgets pay them (``optimiser.prices``).
-    unit_cost = model.participant_cost(intervention_key, year)
+    unit_cost = model.price_per_participant(intervention_key, year)
     set_up = model.set_up_cost(intervention_key, year)
     cohort = f"{about_number(intervention.min_cohort)} participants at {money(unit_cost)} each"
     whole = set_up + unit_cost * intervention.min_cohort

@@ -76,7 +76,9 @@ class DrawnModel:
         self.inputs = inputs
         self.rules = rules
         self.draws = draws
-        self.model: Model = build(inputs, rules)
+        # Whole people and programmes: each draw is the linear relaxation, and the result says
+        # so (``optimiser.robust.DRAWS_IN_FRACTIONS``).
+        self.model: Model = build(inputs, rules, relax_programmes=rules.whole_programme)
         solver = make_solver(time_limit, block=self.model.participants)
         with quiet_stdout():
             self.model.problem.solve(solver)

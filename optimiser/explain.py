@@ -15,7 +15,7 @@ import numpy as np
 
 from optimiser.families import family
 from optimiser.highs import Ranging, row_number
-from optimiser.model import DEFINITIONS, PHYSICAL, Model, Row
+from optimiser.model import DEFINITIONS, PHYSICAL, PROGRAMME_ROWS, Model, Row
 from optimiser.plan import NO_LIMIT, BindingConstraint
 from optimiser.sentences import Measures, holding_sentence, reach_allowance, reach_sentence
 from optimiser.solve import shadow_price, value
@@ -157,6 +157,14 @@ def _sentence(model: Model, row: Row, price: float, gain: Gain) -> str:
             f"{money(step)} more from {_budget_label(model, keys[0])} "
             f"would add {gain(step * price)}."
         )
+    if family == "cohort_places":
+        intervention = model.interventions[keys[0]]
+        return (
+            f"One more place in the whole cohorts of {_name(model, 'intervention', keys[0])} in "
+            f"{_name(model, 'place', keys[1])} in {financial_year(keys[2])} would add "
+            f"{gain(price)}; places come {about_number(intervention.cohort_size)} to a cohort, "
+            f"at {money(model.cash_cohort_cost(intervention, keys[2]))} a cohort."
+        )
     if family in ("capacity", "runs"):
         return (
             f"One more participant place on {_name(model, 'intervention', keys[0])} in "
@@ -262,7 +270,7 @@ def binding_constraints(model: Model, gain: Gain) -> tuple[BindingConstraint, ..
     for row in model.rows.values():
         if row.family in DEFINITIONS:
             continue
-        if row.family in ("runs", "cohort") and model.programme_off(row.keys):
+        if row.family in PROGRAMME_ROWS and model.programme_off(row.keys):
             continue
         price = shadow_price(row)
         if abs(price) <= SHADOW_TOLERANCE:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,10 @@ class HighsOutcome:
     objective: float | None
     mip_gap: float | None
     iterations: int = 0  # simplex, interior-point or PDLP iterations, for diagnostics
+    # A mixed-integer solve's proven bound on the objective (as minimised), when it has one.
+    bound: float | None = None
+    # The linear relaxation's objective (as minimised), when it was solved first for a start.
+    relaxation: float | None = None
 
 
 def _bound(value: float | None, infinity: float) -> float:
@@ -56,8 +60,8 @@ def pass_model(
     mip: bool,
     column_of: Callable[[Any], int],
     row_of: Callable[[Any], int],
-) -> None:
-    """Rows, then PuLP's columns, then the block's, to HiGHS as arrays.
+) -> np.ndarray:
+    """Rows, then PuLP's columns, then the block's, to HiGHS as arrays; the integer columns.
 
     Everything goes in column-wise, the layout HiGHS solves with: the rows
     first with their bounds only, then each batch of columns with its
@@ -109,16 +113,33 @@ def pass_model(
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     if objective is not None and objective.constant:
         highs.changeObjectiveOffset(float(objective.constant))
+    integers = np.zeros(0, dtype=np.int32)
     if mip:
-        integers = [column_of(v) for v in variables if v.cat == pulp.LpInteger]
-        if integers:
-            highs.changeColsIntegrality(
-                len(integers),
-                np.array(integers, dtype=np.int32),
-                np.full(len(integers), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
-            )
+        integers = np.array(
+            [column_of(v) for v in variables if v.cat == pulp.LpInteger], dtype=np.int32
+        )
+        if len(integers):
+            set_integrality(highs, integers, integer=True)
     if block is not None and len(block):
         _add_block(highs, block, row_of)
+        if block.whole:
+            first = count + len(block)
+            _add_whole_people(highs, block, first_column=count)
+            if mip:
+                whole = np.arange(first, first + block.delivery_count(), dtype=np.int32)
+                set_integrality(highs, whole, integer=True)
+                integers = np.concatenate([integers, whole])
+    return integers
+
+
+def set_integrality(highs: Any, columns: np.ndarray, *, integer: bool) -> None:
+    """Make columns integer, or continuous (to solve the linear relaxation first)."""
+    import highspy
+
+    kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+    highs.changeColsIntegrality(
+        len(columns), columns.astype(np.int32), np.full(len(columns), kind.value, dtype=np.uint8)
+    )
 
 
 def _add_block(highs: Any, block: ParticipantBlock, row_of: Callable[[Any], int]) -> None:
@@ -138,6 +159,38 @@ def _add_block(highs: Any, block: ParticipantBlock, row_of: Callable[[Any], int]
     )
 
 
+def _add_whole_people(highs: Any, block: ParticipantBlock, first_column: int) -> None:
+    """n[i,l,t], one integer column per delivery, and a row each: n = the delivery's segments.
+
+    The rows go in after every PuLP row and the columns after the block's, so the numbers of
+    PuLP's rows and columns and of the block's columns do not move. Participants are whole
+    while each segment stays a continuous slice of diminishing returns.
+    """
+    deliveries = block.delivery_count()
+    segments = max(len(block.segments), 1)
+    first_row = highs.getNumRow()
+    row_starts = np.arange(0, deliveries * segments, segments, dtype=np.int32)
+    highs.addRows(
+        deliveries,
+        np.zeros(deliveries),
+        np.zeros(deliveries),
+        deliveries * segments,
+        row_starts,
+        np.arange(first_column, first_column + len(block), dtype=np.int32),
+        np.full(len(block), -1.0),
+    )
+    highs.addCols(
+        deliveries,
+        np.zeros(deliveries),
+        np.zeros(deliveries),
+        block.whole_upper(),
+        deliveries,
+        np.arange(deliveries, dtype=np.int32),
+        np.arange(first_row, first_row + deliveries, dtype=np.int32),
+        np.ones(deliveries),
+    )
+
+
 def read_outcome(highs: Any, *, mip: bool) -> HighsOutcome:
     """The model status, and the objective and gap when HiGHS has a feasible solution."""
     import highspy
@@ -145,6 +198,7 @@ def read_outcome(highs: Any, *, mip: bool) -> HighsOutcome:
     info = highs.getInfo()
     has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
     gap = float(info.mip_gap)
+    bound = float(info.mip_dual_bound) if mip else math.inf
     return HighsOutcome(
         model_status=highs.getModelStatus().name,
         has_solution=bool(has_solution),
@@ -154,6 +208,7 @@ def read_outcome(highs: Any, *, mip: bool) -> HighsOutcome:
         iterations=int(info.simplex_iteration_count)
         + int(info.ipm_iteration_count)
         + int(info.pdlp_iteration_count),
+        bound=bound if math.isfinite(bound) else None,
     )
 
 
@@ -211,23 +266,40 @@ def ranging(highs: Any) -> Ranging | None:
 
 
 def read_solution(
-    highs: Any, block: ParticipantBlock | None, first_column: int
+    highs: Any, block: ParticipantBlock | None, first_column: int, solution: Any = None
 ) -> tuple[Any, np.ndarray, np.ndarray]:
-    """HiGHS's solution, and every column's value and reduced cost as arrays.
+    """HiGHS's solution (or ``solution``, one kept from an earlier run), and every column's
+    value and reduced cost as arrays.
 
     The block's slices of the arrays go into the block.
 
     highspy turns each solution vector into a Python list when it is read, so
     each is read once.
     """
-    solution = highs.getSolution()
+    if solution is None:
+        solution = highs.getSolution()
     values = np.asarray(solution.col_value, dtype=np.float64)
     reduced_costs = np.asarray(solution.col_dual, dtype=np.float64)
     if block is not None:
         end = first_column + len(block)
         block.values = values[first_column:end]
         block.reduced_costs = reduced_costs[first_column:end]
+        if block.whole:
+            block.delivered = values[end : end + block.delivery_count()]
     return solution, values, reduced_costs
+
+
+# A full search needs at least as long again as the relaxation took (HiGHS's presolve and its
+# first linear program): with less left than twice that it is not started; with less than
+# four times that, the start's own search gets all the time left.
+NO_FULL_SEARCH = 2.0
+FULL_SEARCH_MINIMUM = 4.0
+
+
+def _option(highs: Any, name: str) -> float:
+    """A numeric HiGHS option (highspy returns the value, or a (status, value) pair)."""
+    found = highs.getOptionValue(name)
+    return float(found[-1] if isinstance(found, tuple) else found)
 
 
 class BlockHiGHS(pulp.HiGHS):
@@ -244,6 +316,17 @@ class BlockHiGHS(pulp.HiGHS):
         self._columns: list[Any] = []
         # Seconds spent handing the model over, in HiGHS, and reading the solution back.
         self.phases: dict[str, float] = {}
+        # The integer columns, once handed over; and, for a mixed-integer solve, what gives
+        # HiGHS its starting plan: called with the linear relaxation's column values (None if
+        # it had none), it returns HiGHS column numbers and values, or None for no start.
+        self.integers: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.start: Callable[[np.ndarray | None], tuple[np.ndarray, np.ndarray] | None] | None = (
+            None
+        )
+        self.relaxation: float | None = None
+        # A whole plan found near the relaxation that is the answer (``_give_start``): HiGHS's
+        # model status for it, the solution, its objective and its gap against the relaxation.
+        self.finished: tuple[str, Any, float, float] | None = None
 
     @property
     def columns(self) -> list[Any]:
@@ -256,7 +339,8 @@ class BlockHiGHS(pulp.HiGHS):
         return len(self._columns)
 
     def _is_mip(self, variables: Sequence[Any]) -> bool:
-        return bool(self.mip) and any(v.cat == pulp.LpInteger for v in variables)
+        whole = self.block is not None and self.block.whole and len(self.block) > 0
+        return bool(self.mip) and (whole or any(v.cat == pulp.LpInteger for v in variables))
 
     # -- PuLP 4: its own one-call hand-over of PuLP's part, plus the block --
 
@@ -264,7 +348,7 @@ class BlockHiGHS(pulp.HiGHS):
         variables = lp.exported_variables()
         self._columns = variables
         column = {v.id: n for n, v in enumerate(variables)}
-        pass_model(
+        self.integers = pass_model(
             lp.solverModel,
             variables,
             lp.constraints(),
@@ -288,7 +372,7 @@ class BlockHiGHS(pulp.HiGHS):
         constraints = list(lp._constraints.values())
         for row, constraint in enumerate(constraints):
             constraint.index = row
-        pass_model(
+        self.integers = pass_model(
             lp.solverModel,
             variables,
             constraints,
@@ -307,10 +391,100 @@ class BlockHiGHS(pulp.HiGHS):
             self._build_pulp_3(lp)
         self.phases["hand_over"] = time.perf_counter() - started
 
+    def column_of(self, var: Any) -> int:
+        """A PuLP variable's HiGHS column (after the hand-over)."""
+        if PULP_4:
+            if not hasattr(self, "_column_by_id"):
+                self._column_by_id = {id(v): n for n, v in enumerate(self._columns)}
+            return self._column_by_id[id(var)]
+        return int(var.index)
+
     def callSolver(self, lp: LpProblem) -> None:  # noqa: N802
         started = time.perf_counter()
-        super().callSolver(lp)
+        self.finished = None
+        if self.start is not None and len(self.integers) and self.mip:
+            self._give_start(lp.solverModel, started)
+        if self.finished is None:
+            super().callSolver(lp)
         self.phases["highs"] = time.perf_counter() - started
+
+    def _left(self, started: float) -> float:
+        if self.timeLimit is None:
+            return math.inf
+        return float(self.timeLimit) - (time.perf_counter() - started)
+
+    def _give_start(self, highs: Any, started: float) -> None:
+        """The linear relaxation, then a whole plan near it, then (if need be) the full search.
+
+        1. The relaxation: the same model with every column continuous. Its objective is a
+           bound no whole plan beats, and the bound the plan reports against.
+        2. A whole plan near it: the whole columns ``start`` settles (the relaxation's own
+           whole numbers, or a given plan's choices) held, HiGHS searches the rest, in at most
+           half the time left (all of it when a full search could not follow).
+        3. If that plan is already within the gap target of the relaxation's bound, it is the
+           answer (proven so). If there is no time left for a full search (HiGHS's presolve and
+           first linear program alone take about as long as the relaxation), it is the answer
+           as a stop at the time limit, with its gap against the relaxation's bound. Otherwise
+           HiGHS searches everything, starting from it, in the time left.
+
+        Steps 1 and 2 count against the time limit: the limit holds for the whole solve.
+        """
+        import highspy
+
+        assert self.start is not None
+        set_integrality(highs, self.integers, integer=False)
+        highs.run()
+        relaxed = None
+        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            self.relaxation = float(highs.getInfo().objective_function_value)
+            relaxed = np.asarray(highs.getSolution().col_value, dtype=np.float64)
+        set_integrality(highs, self.integers, integer=True)
+        relaxing = time.perf_counter() - started
+        self.phases["relaxation"] = relaxing
+        found = self.start(relaxed)
+        if found is not None and self.relaxation is not None:
+            self._complete(highs, found, started, relaxing)
+        if self.finished is None and self.timeLimit is not None:
+            highs.setOptionValue("time_limit", max(self._left(started), 0.01))
+
+    def _complete(
+        self, highs: Any, found: tuple[np.ndarray, np.ndarray], started: float, relaxing: float
+    ) -> None:
+        """Step 2 and 3 of ``_give_start``."""
+        import highspy
+
+        indices, values = found
+        lp = highs.getLp()
+        lower = np.asarray(lp.col_lower_, dtype=np.float64)[indices]
+        upper = np.asarray(lp.col_upper_, dtype=np.float64)[indices]
+        del lp
+        values = np.clip(values, lower, upper)
+        highs.changeColsBounds(len(indices), indices, values, values)
+        if self.timeLimit is not None:
+            # Half the time left, or all of it when too little is left for a full search after.
+            left = self._left(started)
+            share = 1.0 if left < FULL_SEARCH_MINIMUM * relaxing else 0.5
+            highs.setOptionValue("time_limit", max(left * share, 0.01))
+        completing = time.perf_counter()
+        highs.run()
+        info = highs.getInfo()
+        feasible = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+        solution = highs.getSolution() if feasible else None
+        objective = float(info.objective_function_value) if feasible else math.nan
+        highs.changeColsBounds(len(indices), indices, lower, upper)
+        self.phases["whole_start"] = time.perf_counter() - completing
+        if solution is None or self.relaxation is None:
+            return
+        bound = self.relaxation
+        gap = abs(objective - bound) / max(abs(bound), 1e-9)
+        target = _option(highs, "mip_rel_gap")
+        no_time = self._left(started) < NO_FULL_SEARCH * relaxing
+        if not PULP_4 and (gap <= target or no_time):
+            # "kNearTimeLimit": ``optimiser.solve.NEAR_TIME_LIMIT``, worded there.
+            status = "kOptimal" if gap <= target else "kNearTimeLimit"
+            self.finished = (status, solution, objective, gap)
+            return
+        highs.setSolution(solution)
 
     def findSolutionValues(self, lp: LpProblem) -> Any:  # noqa: N802
         started = time.perf_counter()
@@ -321,7 +495,15 @@ class BlockHiGHS(pulp.HiGHS):
 
     def _find_solution_values(self, lp: LpProblem) -> Any:
         highs = lp.solverModel
-        self.outcome = read_outcome(highs, mip=self._is_mip(self._columns))
+        if self.finished is not None:
+            # The whole plan near the relaxation was the answer (``_give_start``, step 3).
+            status, _solution, objective, gap = self.finished
+            outcome = HighsOutcome(status, True, objective, gap, 0, self.relaxation)
+        else:
+            outcome = read_outcome(highs, mip=self._is_mip(self._columns))
+        if self.relaxation is not None:
+            outcome = replace(outcome, relaxation=self.relaxation)
+        self.outcome = outcome
         if PULP_4:
             found = super().findSolutionValues(lp)
             if self.outcome.has_solution:
@@ -333,12 +515,14 @@ class BlockHiGHS(pulp.HiGHS):
         return self._read_pulp_3(lp, highs)
 
     def _read_pulp_3(self, lp: LpProblem, highs: Any) -> tuple[int, int]:
-        import highspy
 
         outcome = self.outcome
         assert outcome is not None
         if outcome.has_solution:
-            solution, values, reduced_costs = read_solution(highs, self.block, len(self._columns))
+            given = None if self.finished is None else self.finished[1]
+            solution, values, reduced_costs = read_solution(
+                highs, self.block, len(self._columns), given
+            )
             count = len(self._columns)
             for var, value, dual in zip(
                 self._columns,
@@ -357,13 +541,12 @@ class BlockHiGHS(pulp.HiGHS):
                 constraint.slack = constraint.constant + row_values[constraint.index]
                 if constraint.sense == pulp.LpConstraintLE:
                     constraint.slack = -constraint.slack
-        kind = highspy.HighsModelStatus
-        status = highs.getModelStatus()
-        if status == kind.kOptimal:
+        status = outcome.model_status
+        if status == "kOptimal":
             return 1, 1
-        if status in (kind.kInfeasible, kind.kUnboundedOrInfeasible):
+        if status in ("kInfeasible", "kUnboundedOrInfeasible"):
             return -1, -1
-        if status == kind.kUnbounded:
+        if status == "kUnbounded":
             return -2, -2
         return (1, 2) if outcome.has_solution else (0, 0)
 

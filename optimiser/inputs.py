@@ -281,8 +281,10 @@ class Intervention:
     """A programme that can be commissioned.
 
     ``unit_cost`` pays for one participant's whole programme in the year they
-    start. ``fixed_cost`` (set-up per place and year) and ``min_cohort`` only
-    count in whole-programme mode. ``capacity`` is the default number of
+    start. ``fixed_cost`` (set-up per place and year), ``min_cohort``,
+    ``cohort_size`` and ``cohort_cost`` (delivery bought in whole cohorts, a
+    part-filled one paid in full) and ``minimum_contract`` only count in
+    whole-programme mode, where participants are also whole. ``capacity`` is the default number of
     participants a provider can take per place per year (None: no limit
     other than the eligible population). ``evidence_rating`` is on the EIF
     Guidebook scale: 4, 4+, 3, 3+, 2, 2+, NL2 or NE.
@@ -348,6 +350,13 @@ class Intervention:
             raise InputError(f"{label}: unit_cost must be above 0")
         _amount(self, label, "fixed_cost")
         _amount(self, label, "min_cohort")
+        _amount(self, label, "cohort_size")
+        _amount(self, label, "cohort_cost")
+        _amount(self, label, "minimum_contract")
+        if self.cohort_cost > 0 and self.cohort_size <= 0:
+            raise InputError(
+                f"{label}: cohort_cost needs a cohort_size (participants per cohort) above 0"
+            )
         _amount(self, label, "capacity", allow_none=True)
         try:
             evidence_level(self.evidence_rating)

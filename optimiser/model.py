@@ -21,6 +21,7 @@ from optimiser.inputs import BudgetLine, Intervention, Place, PlanningInputs
 from optimiser.lp import EQ, GE, LE, Terms, add_row, new_variable
 from optimiser.prices import (
     cash_fixed_cost,
+    cash_price,
     cash_unit_cost,
     check_index_covers,
     real_factor,
@@ -29,6 +30,7 @@ from optimiser.scenario import ScenarioRules
 
 # Rows that define aggregates or balance money: facts of the model, not rules,
 # so they are neither explained as binding nor relaxed in a diagnosis.
+# ``cohort_filled`` keeps whole cohorts from being bought empty (a fact of buying in cohorts).
 DEFINITIONS = frozenset(
     {
         "funding",
@@ -39,10 +41,13 @@ DEFINITIONS = frozenset(
         "volunteer_hours",
         "real_contribution",
         "real_total_spend",
+        "cohort_filled",
     }
 )
 # Physical limits: explained when binding, never relaxed (the rules must fit them).
-PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers"})
+PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers", "cohort_places", "contract_size"})
+# Whole-programme rows that are tight only because a programme is fixed not to run.
+PROGRAMME_ROWS = frozenset({"runs", "cohort", "cohort_places", "contract_size"})
 
 
 @dataclass
@@ -84,6 +89,8 @@ class Model:
     fixed_programmes: dict[tuple[str, str, int], float] | None = None
     # Interventions whose programme switches stay binary when the others are fixed.
     free_programmes: frozenset[str] = frozenset()
+    # Whole cohorts fixed at a plan's numbers, with ``fixed_programmes`` (None: not fixed).
+    fixed_cohorts: dict[tuple[str, str, int], float] | None = None
     # HiGHS's ranging of the last solve, read once (``solved_ranging``): the explanations and
     # the reports all read the same figures, taken before any sentence's trial re-solve moves
     # the basis, and the ranging is not paid for three times.
@@ -99,6 +106,9 @@ class Model:
     # (partner, intervention, year) a closed commissioning window holds at nothing: no money.
     held_by_window: set[tuple[str, str, int]] = field(default_factory=set)
     runs: dict[tuple[str, str, int], LpVariable] = field(default_factory=dict)
+    # k[i,l,t]: whole cohorts bought, for interventions delivered in cohorts (whole-programme mode).
+    cohorts: dict[tuple[str, str, int], LpVariable] = field(default_factory=dict)
+    cohort_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     reduction: dict[str, LpVariable] = field(default_factory=dict)
     place_spend: dict[str, LpVariable] = field(default_factory=dict)
     contribution: dict[str, LpVariable] = field(default_factory=dict)
@@ -131,6 +141,9 @@ class Model:
     served: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
     run_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     variable_count: int = 0
+    # Whether a whole-people solve starts from the whole choices its relaxation makes
+    # (``optimiser.start``); the separate model solves faster from nothing (see there).
+    start_from_relaxation: bool = True
     # Each row's final value after solving, by HiGHS row number (``highs.row_number``).
     row_values: np.ndarray | None = None
     # HiGHS's column number of the participant block's first column, once solved.
@@ -146,6 +159,7 @@ class Model:
         relax_programmes: bool = False,
         fixed_programmes: dict[tuple[str, str, int], float] | None = None,
         free_programmes: frozenset[str] = frozenset(),
+        fixed_cohorts: dict[tuple[str, str, int], float] | None = None,
     ) -> Model:
         """A model with no variables yet, and the scenario's budget overrides applied."""
         model = cls(
@@ -156,6 +170,7 @@ class Model:
             relax_programmes=relax_programmes,
             fixed_programmes=fixed_programmes,
             free_programmes=free_programmes,
+            fixed_cohorts=fixed_cohorts,
         )
         overrides = {o.budget_line: o for o in rules.budget_overrides}
         for line in inputs.budget_lines:
@@ -209,16 +224,66 @@ class Model:
         return self.ranging_of_solve
 
     @property
+    def whole_people(self) -> bool:
+        """Whether participants are whole numbers: whole-programme mode, neither relaxed nor
+        explained with the programme choices fixed."""
+        return (
+            self.rules.whole_programme
+            and not self.relax_programmes
+            and self.fixed_programmes is None
+        )
+
+    @property
     def is_mip(self) -> bool:
-        """Whether some programme switches are whole (binary: neither relaxed nor fixed)."""
-        if not self.runs or self.relax_programmes:
+        """Whether some choices are whole: participants, cohorts or programme switches that are
+        neither relaxed nor fixed."""
+        if self.relax_programmes or not self.rules.whole_programme:
+            return False
+        if self.whole_people and len(self.block):
+            return True
+        if not self.runs and not self.cohorts:
             return False
         return self.fixed_programmes is None or bool(self.free_programmes)
 
     def programme_off(self, keys: tuple[str, str, int]) -> bool:
-        """Whether a programme is fixed not to run here this year (whole-programme LP)."""
+        """Whether a programme is fixed not to run here this year (whole-programme LP): its
+        switch, or its whole cohorts, held at nothing."""
+        for switch in (self.runs.get(keys), self.cohorts.get(keys)):
+            if switch is not None and switch.upBound is not None and switch.upBound <= 0:
+                return True
+        return False
+
+    def in_cohorts(self, intervention: Intervention) -> bool:
+        """Whether this model buys the intervention in whole cohorts (its cost is per cohort)."""
+        return self.rules.whole_programme and intervention.cohort_size > 0
+
+    def cohort_cost(self, intervention: Intervention) -> float:
+        """The price of one whole cohort (cohort_size x unit_cost unless one is given)."""
+        if intervention.cohort_cost > 0:
+            return intervention.cohort_cost
+        return intervention.cohort_size * intervention.unit_cost
+
+    def programme_cost_terms(self, keys: tuple[str, str, int]) -> Terms:
+        """What a delivery costs besides participants: its set-up cost when it runs and its
+        whole cohorts, as terms in cash pounds of the delivery's year."""
+        intervention = self.interventions[keys[0]]
+        year = keys[2]
+        terms: Terms = []
         run = self.runs.get(keys)
-        return run is not None and run.upBound is not None and run.upBound <= 0
+        if run is not None and intervention.fixed_cost > 0:
+            terms.append((run, self.set_up_cost(keys[0], year)))
+        cohorts = self.cohorts.get(keys)
+        if cohorts is not None:
+            terms.append((cohorts, self.cash_cohort_cost(intervention, year)))
+        return terms
+
+    def cash_cohort_cost(self, intervention: Intervention, year: int) -> float:
+        """The price of one whole cohort paid in ``year``, in cash."""
+        return cash_price(self.cohort_cost(intervention), intervention, year, self.inputs.prices)
+
+    def cost_keys(self) -> set[tuple[str, str, int]]:
+        """Deliveries with a cost besides participants (set-up costs or whole cohorts)."""
+        return set(self.runs) | set(self.cohorts)
 
     @property
     def block(self) -> ParticipantBlock:
@@ -324,21 +389,22 @@ class Model:
         units = self.effect_per_participant(intervention, year, segment)
         return sum(self.objective_weights.get(d, 0.0) * amount for d, amount in units.items())
 
-    def unit_costs(self) -> np.ndarray:
-        """Cost per participant of each intervention in its own price year, in
-        ``interventions`` order (``cash_unit_costs`` is what budgets pay)."""
-        return np.array([i.unit_cost for i in self.interventions.values()], dtype=np.float64)
-
     # -- prices: what budgets pay in cash (``optimiser.prices``) --
 
     @cached_property
     def cash_unit_costs(self) -> np.ndarray:
         """Cash cost of one participant starting in each planning year, (interventions x years):
-        unit cost uplifted from its price year by the price index."""
+        unit cost uplifted from its price year by the price index; 0 for one bought in whole
+        cohorts, whose cost is per cohort (``programme_cost_terms``)."""
         index = self.inputs.prices
         return np.array(
             [
-                [cash_unit_cost(intervention, year, index) for year in self.rules.years]
+                [
+                    0.0
+                    if self.in_cohorts(intervention)
+                    else cash_unit_cost(intervention, year, index)
+                    for year in self.rules.years
+                ]
                 for intervention in self.interventions.values()
             ],
             dtype=np.float64,
@@ -358,6 +424,14 @@ class Model:
     def intervention_number(self) -> dict[str, int]:
         """Each intervention's row in ``cash_unit_costs`` (input order)."""
         return {key: number for number, key in enumerate(self.interventions)}
+
+    def price_per_participant(self, intervention_key: str, year: int) -> float:
+        """What one participant costs in cash in ``year`` at the margin of a full cohort: the
+        cohort's cash price shared among its places, or the cash unit cost."""
+        intervention = self.interventions[intervention_key]
+        if self.in_cohorts(intervention):
+            return self.cash_cohort_cost(intervention, year) / intervention.cohort_size
+        return self.participant_cost(intervention_key, year)
 
     def set_up_cost(self, intervention_key: str, year: int) -> float:
         """Cash set-up cost of running an intervention in one place in a planning year."""

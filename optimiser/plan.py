@@ -359,7 +359,7 @@ class UnspentMoney:
     """One partner-year's money the plan leaves unspent, and why (``optimiser.unspent``).
 
     ``reason`` is a short code: window, ring_fence, evidence, district, district_full,
-    capacity, rule or no_benefit; ``sentence`` says it in words.
+    capacity, whole, rule or no_benefit; ``sentence`` says it in words.
     """
 
     partner: str

@@ -27,7 +27,14 @@ from optimiser.plan import (
 )
 from optimiser.pooling import compare_pooling as pooling_comparison
 from optimiser.price_report import plan_prices
-from optimiser.programmes import RunningCost, choices, explained_lp, running_costs, switched_off
+from optimiser.programmes import (
+    RunningCost,
+    choices,
+    cohorts,
+    explained_lp,
+    running_costs,
+    switched_off,
+)
 from optimiser.report import (
     allocations,
     budget_line_spend,
@@ -45,9 +52,18 @@ from optimiser.rules.volunteers import volunteer_use
 from optimiser.scenario import ScenarioRules
 from optimiser.separate import build_separate, pooled_value
 from optimiser.solve import SolveResult, model_size, solve_model
+from optimiser.start import choices_of
 from optimiser.uncertainty import expected_inputs
 from optimiser.unfunded import not_funded
 from optimiser.unspent import unspent_money
+from optimiser.whole import (
+    EXPLAINED_WHOLE,
+    at_least_separate,
+    closeness,
+    in_fractions,
+    solve_separate,
+    whole_unfunded,
+)
 from optimiser.wording import Gain
 
 SEPARATELY = (
@@ -102,10 +118,24 @@ def optimise(
     check_rules(inputs, rules)
     check_residents(inputs)
     asked, inputs = inputs, planned_inputs(inputs, rules)
+    comparing = (
+        compare_pooling and not separately and rules.target is None and rules.whole_programme
+    )
+    # Whole people: the separate plan first, so the pooled solve can start from it if it must;
+    # its time counts as the comparison's (``Timings.pooling``), not the plan's build.
+    separating = time.perf_counter()
+    separate_first = solve_separate(inputs, rules, time_limit, highs_options) if comparing else None
+    separate_seconds = time.perf_counter() - separating
     started = time.perf_counter()
     model = build_separate(inputs, rules) if separately else build(inputs, rules)
     built = time.perf_counter()
     result: SolveResult = solve_model(model, time_limit, **highs_options)
+    if separate_first is not None:
+        model, result = at_least_separate(
+            inputs, rules, model, result, separate_first, time_limit, highs_options
+        )
+    # How close the whole plan is, against the bound of the objective it was solved for.
+    closeness_words = closeness(result, Gain(inputs, rules)) if result.status.has_plan else ""
     if separately and result.status.has_plan:
         result = replace(result, objective=pooled_value(model))
     solved = time.perf_counter()
@@ -122,17 +152,19 @@ def optimise(
         money = plan_money(model)
         plan_allocations = allocations(model, money)
         lines = budget_line_spend(model, money)
-    if rules.whole_programme and result.status.has_plan and model.runs and not separately:
+    if rules.whole_programme and result.status.has_plan:
+        messages.append(closeness_words)
+    if rules.whole_programme and result.status.has_plan and not separately:
         explained_model, explained, relaxation_objective = explained_lp(
-            inputs, rules, model, time_limit, **highs_options
+            inputs, rules, model, result, time_limit, **highs_options
         )
         if relaxation_objective and result.objective is not None:
             relaxation_gap = max(0.0, (relaxation_objective - result.objective)) / abs(
                 relaxation_objective
             )
-        messages.append("Shadow prices are from the linear program with programme choices fixed.")
+        messages.append(EXPLAINED_WHOLE)
         running = _running_costs(
-            inputs, rules, model, result, plan_allocations, time_limit, highs_options
+            inputs, rules, model, explained, plan_allocations, time_limit, highs_options
         )
     if rules.need_floor > 0:
         messages.extend(floor_note(model))
@@ -151,6 +183,9 @@ def optimise(
     unfunded = not_funded(
         explained_model, plan_allocations, solved=sensitivity, running=running, gain=gain
     )
+    if rules.whole_programme and not separately:
+        binding = tuple(replace(b, sentence=in_fractions(b.sentence)) for b in binding)
+        unfunded = tuple(whole_unfunded(u) for u in unfunded)
     unspent = (
         unspent_money(explained_model, lines, gain, explained=sensitivity, binding=binding)
         if result.status.has_plan
@@ -167,7 +202,12 @@ def optimise(
         and result.objective is not None
     ):
         pooling = pooling_comparison(
-            inputs, rules, result.objective, time_limit=time_limit, **highs_options
+            inputs,
+            rules,
+            result.objective,
+            time_limit=time_limit,
+            separate_solved=separate_first,
+            **highs_options,
         )
     finished = time.perf_counter()
     total_spend = sum(pence_of(a.cost) for a in plan_allocations) / 100
@@ -196,8 +236,8 @@ def optimise(
             build=built - started,
             solve=solved - built,
             explain=explained_at - solved,
-            pooling=finished - explained_at,
-            total=finished - started,
+            pooling=finished - explained_at + separate_seconds,
+            total=finished - started + separate_seconds,
         ),
         pooling=pooling,
         diagnosis=diagnosis,
@@ -236,14 +276,27 @@ def _residents(
     if not asked.set_asides or not result.status.has_plan or result.objective is None:
         return None
     plain = planned_inputs(dataclasses.replace(asked, set_asides=(), residents_choices=()), rules)
+    plain_bound: list[float] = []
 
     def solve_plain() -> tuple[float | None, bool]:
         plain_model = build_separate(plain, rules) if separately else build(plain, rules)
-        found = solve_model(plain_model, time_limit, **highs_options)
+        # Whole people: the plan with the set-aside is a plan the pool could run with that
+        # money too, so the comparison starts there and never comes out below it.
+        start = choices_of(model) if plain_model.whole_people else None
+        found = solve_model(plain_model, time_limit, start=start, **highs_options)
         proven = found.status is SolveStatus.OPTIMAL
         if not found.status.has_plan:
             return None, proven
+        if found.bound is not None and found.objective is not None:
+            plain_bound.append(abs(found.bound - found.objective))
         return (pooled_value(plain_model) if separately else found.objective), proven
+
+    def accuracy() -> float:
+        # How far the two whole plans together may be from their best (the solver's bounds).
+        own = 0.0
+        if result.bound is not None and result.objective is not None:
+            own = abs(result.bound - result.objective)
+        return own + sum(plain_bound)
 
     return residents_outcome(
         asked,
@@ -252,6 +305,7 @@ def _residents(
         gain,
         solve_plain,
         proven=result.status is SolveStatus.OPTIMAL,
+        accuracy=accuracy if rules.whole_programme else None,
     )
 
 
@@ -259,16 +313,24 @@ def _running_costs(
     inputs: PlanningInputs,
     rules: ScenarioRules,
     model: Model,
-    result: SolveResult,
+    explained: SolveResult,
     plan_allocations: tuple[Allocation, ...],
     time_limit: float,
     highs_options: dict[str, Any],
 ) -> dict[str, RunningCost]:
-    """What running each programme the whole-programme plan switched off would cost it."""
+    """What running each programme the whole-programme plan switched off would cost it, against
+    the explained linear program (``explained``: choices held, participants in fractions)."""
     funded = {a.intervention for a in plan_allocations if a.cost > 0.005}
     off = switched_off(model, funded)
-    if not off or result.objective is None:
+    if not off or explained.objective is None:
         return {}
     return running_costs(
-        inputs, rules, choices(model), result.objective, off, time_limit, **highs_options
+        inputs,
+        rules,
+        choices(model),
+        explained.objective,
+        off,
+        time_limit,
+        planned_cohorts=cohorts(model),
+        **highs_options,
     )

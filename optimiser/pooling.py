@@ -13,12 +13,18 @@ from optimiser.build import build
 from optimiser.diagnose import diagnose
 from optimiser.explain import strongest_rule
 from optimiser.inputs import Partner, PlanningInputs
+from optimiser.model import Model
 from optimiser.plan import PartnerAlone, PartnerFunding, PoolingComparison, SolveStatus
 from optimiser.rules.value import need_shares
 from optimiser.scenario import ScenarioRules
 from optimiser.separate import build_separate, partner_spend, pooled_value
 from optimiser.solve import SolveResult, solve_model, value
 from optimiser.wording import Gain, money
+
+ALONE_IN_FRACTIONS = (
+    "Both plans are in whole people; what each partner could do alone counts participants in "
+    "fractions, so it is the most that partner could do alone, not a whole plan."
+)
 
 
 def partner_alone(
@@ -61,7 +67,9 @@ def solve_alone(
 ) -> tuple[PartnerAlone, frozenset[str]]:
     """A partner's plan alone, and the places its need floor covers."""
     alone, alone_rules = alone_with(inputs, rules, partner)
-    model = build(alone, alone_rules)
+    # Whole people: each partner alone counts participants in fractions (the relaxation, an
+    # upper limit on what it could do in whole people), and the comparison's words say so.
+    model = build(alone, alone_rules, relax_programmes=alone_rules.whole_programme)
     result = solve_model(model, time_limit, **highs_options)
     objective = result.objective if result.status.has_plan and result.objective else 0.0
     spend = value(model.total_spend) if result.status.has_plan else 0.0
@@ -128,6 +136,7 @@ def compare_pooling(
     *,
     time_limit: float = 60,
     alone: bool = True,
+    separate_solved: tuple[Model, SolveResult] | None = None,
     **highs_options: Any,
 ) -> PoolingComparison | None:
     """The pooled plan against the same partners commissioning separately, in objective units.
@@ -139,7 +148,9 @@ def compare_pooling(
     alone, as if the others did not exist: a labelled figure each, never added up.
     ``highs_options`` go to HiGHS in each solve, as in the pooled one. ``pooled_objective``
     None solves the pooled model first (for a plan of the partners commissioning separately);
-    None comes back if the pooled model has no plan.
+    None comes back if the pooled model has no plan. ``separate_solved`` is the separate
+    model already solved (whole people: the pooled plan was made at least as good as it,
+    ``optimiser.whole``).
     """
     started = time.perf_counter()
     gain = Gain(inputs, rules)
@@ -147,8 +158,11 @@ def compare_pooling(
         pooled_objective = pooled_optimum(inputs, rules, time_limit, highs_options)
         if pooled_objective is None:
             return None
-    model = build_separate(inputs, rules)
-    result = solve_model(model, time_limit, **highs_options)
+    if separate_solved is None:
+        model = build_separate(inputs, rules)
+        result = solve_model(model, time_limit, **highs_options)
+    else:
+        model, result = separate_solved
     separate = pooled_value(model) if result.status.has_plan else None
     difference = None
     contributions: tuple[PartnerFunding, ...] = ()
@@ -173,11 +187,14 @@ def compare_pooling(
         if alone
         else ()
     )
+    sentence = pooling_sentence(gain, pooled_objective, separate, result.status, result.note)
+    if rules.whole_programme and outcomes:
+        sentence += " " + ALONE_IN_FRACTIONS
     return PoolingComparison(
         pooled_objective=round(pooled_objective, 6),
         separate_objective=None if separate is None else round(separate, 6),
         value_of_pooling=None if difference is None else round(difference, 6),
-        sentence=pooling_sentence(gain, pooled_objective, separate, result.status, result.note),
+        sentence=sentence,
         separate_status=result.status,
         separate_spend=spend,
         separate_contributions=contributions,

@@ -2,7 +2,8 @@
 
 A whole-programme plan is a mixed-integer program, which has no shadow
 prices. Its explanations come from the linear program with every programme
-choice fixed as planned (``explained_lp``). A programme that runs nowhere is
+choice and whole cohort fixed as planned and participants counted in fractions
+(``explained_lp``): its shadow prices are rates at the margin of the plan. A programme that runs nowhere is
 tight against its own switch in that linear program, so its reduced cost
 says nothing about why it is off; instead it is forced to run somewhere and
 solved again, to say what its set-up cost or minimum cohort would cost the
@@ -48,20 +49,30 @@ def explained_lp(
     inputs: PlanningInputs,
     rules: ScenarioRules,
     model: Model,
+    solved: SolveResult,
     time_limit: float,
     **options: Any,
 ) -> tuple[Model, SolveResult, float | None]:
-    """The LP with programme choices fixed (for duals), its result, and the relaxation's objective."""
-    relaxed = build(inputs, rules, relax_programmes=True)
-    relaxation = solve_model(relaxed, time_limit, **options)
-    fixed = build(inputs, rules, fixed_programmes=choices(model))
+    """The LP with programme choices and whole cohorts fixed (for duals), its result, and the
+    relaxation's objective (the one solved to start the whole plan from, or solved here)."""
+    relaxation = solved.relaxation
+    if relaxation is None:
+        relaxed = build(inputs, rules, relax_programmes=True)
+        found = solve_model(relaxed, time_limit, **options)
+        relaxation = found.objective if found.status.has_plan else None
+    fixed = build(inputs, rules, fixed_programmes=choices(model), fixed_cohorts=cohorts(model))
     result = solve_model(fixed, time_limit, **options)
-    return fixed, result, relaxation.objective if relaxation.status.has_plan else None
+    return fixed, result, relaxation
 
 
 def choices(model: Model) -> Choices:
     """Where and when each programme runs in a solved whole-programme model (1) or not (0)."""
     return {key: float(round(value(var))) for key, var in model.runs.items()}
+
+
+def cohorts(model: Model) -> Choices:
+    """The whole cohorts bought per intervention, place and year in a solved model."""
+    return {key: float(round(value(var))) for key, var in model.cohorts.items()}
 
 
 def switched_off(model: Model, funded: set[str]) -> list[str]:
@@ -81,16 +92,25 @@ def running_costs(
     objective: float,
     interventions: list[str],
     time_limit: float,
+    planned_cohorts: Choices | None = None,
     **options: Any,
 ) -> dict[str, RunningCost]:
     """For each switched-off intervention, what running it in its best place would cost.
 
     One small mixed-integer solve each: the plan's programme choices held,
     except this intervention's, which must run in at least one place and year.
+    Participants count in fractions there, as in the explained linear program whose
+    objective ``objective`` is: like against like, so the loss is the programme's alone.
     """
     costs = {}
     for key in interventions:
-        forced = build(inputs, rules, fixed_programmes=planned, free_programmes=frozenset({key}))
+        forced = build(
+            inputs,
+            rules,
+            fixed_programmes=planned,
+            free_programmes=frozenset({key}),
+            fixed_cohorts=planned_cohorts,
+        )
         switches = {where: var for where, var in forced.runs.items() if where[0] == key}
         forced.add("run_somewhere", (key,), [(var, 1.0) for var in switches.values()], GE, 1.0)
         result = solve_model(forced, time_limit, **options)

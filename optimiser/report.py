@@ -33,8 +33,8 @@ def _pounds(amount: float) -> float:
 def delivery_costs(model: Model) -> tuple[np.ndarray, np.ndarray]:
     """Each delivery's cost in pounds as solved, and the number of its intervention-year-zone.
 
-    The cost is unit cost x participants (plus the set-up cost of a programme that runs), in
-    cash (uplifted from each intervention's price year),
+    The cost is unit cost x participants, or the whole cohorts at their price (plus the set-up
+    cost of a programme that runs), in cash (uplifted from each intervention's price year),
     before any rounding; the zone number is ``numpy.ravel_multi_index`` of the delivery's
     intervention, period and funding zone, the level at which the funding balance holds.
     """
@@ -42,9 +42,12 @@ def delivery_costs(model: Model) -> tuple[np.ndarray, np.ndarray]:
     first = block.first_of_delivery()
     intervention, period = block.intervention[first], block.period[first]
     costs = model.cash_unit_costs[intervention, period] * block.per_delivery(block.value_array())
-    for key, run in model.runs.items():
-        fixed_cost = model.set_up_cost(key[0], key[2])
-        costs[model.run_columns[key] // len(block.segments)] += fixed_cost * value(run)
+    segments = max(len(block.segments), 1)
+    for key in model.cost_keys():
+        column = model.run_columns.get(key, model.cohort_columns.get(key, 0))
+        costs[column // segments] += sum(
+            cost * value(var) for var, cost in model.programme_cost_terms(key)
+        )
     shape = (len(model.interventions), len(block.years), len(model.zone_names))
     zone_key = np.ravel_multi_index((intervention, period, model.column_zone[first]), shape)
     return costs, zone_key
@@ -60,15 +63,18 @@ def allocations(model: Model, money: ReconciledMoney) -> tuple[Allocation, ...]:
 
     Costs and payments are ``money``'s whole pence: each allocation's payments add up to its
     cost exactly, and each budget line's payments to its spend. The cost shown is that
-    rounded figure; participants are as solved (to four places), so unit cost x participants
-    (plus any set-up cost) is the cost before rounding, within a penny of the cost shown
-    (and within unit cost x 0.00005 more, the rounding of the participants).
+    rounded figure; participants are as solved (to four places; whole numbers with whole
+    people), so unit cost x participants (plus any set-up cost) is the cost before rounding,
+    within a penny of the cost shown (and within unit cost x 0.00005 more, the rounding of the
+    participants); an intervention bought in whole cohorts costs its cohorts at the cohort's
+    price instead, and ``cohorts`` says how many.
     Sentences and records are made only for deliveries that happen.
     """
     block = model.block
     first = block.first_of_delivery()
     intervention, place, period = block.intervention[first], block.place[first], block.period[first]
-    participants = block.per_delivery(block.value_array())
+    participants = block.participants()
+    cohorts = _cohorts_per_delivery(model)
     happening_array = np.flatnonzero((participants >= TINY) | (money.cost > 0))
     units, values = demand_avoided(model, happening_array)
     pence = to_pence(values)
@@ -105,9 +111,19 @@ def allocations(model: Model, money: ReconciledMoney) -> tuple[Allocation, ...]:
                 funding=payments.get(delivery, ()),
                 value_of_demand_avoided=float(pence[row]) / 100,
                 demand_avoided=avoided,
+                cohorts=cohorts.get(delivery, 0),
             )
         )
     return tuple(result)
+
+
+def _cohorts_per_delivery(model: Model) -> dict[int, int]:
+    """Whole cohorts bought per delivery number, where an intervention is bought in cohorts."""
+    segments = max(len(model.block.segments), 1)
+    return {
+        model.cohort_columns[key] // segments: int(round(value(var)))
+        for key, var in model.cohorts.items()
+    }
 
 
 def _payments_by_partner(

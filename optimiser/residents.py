@@ -182,13 +182,17 @@ def residents_outcome(
     solve_plain: Any,
     *,
     proven: bool = True,
+    accuracy: Any = None,
 ) -> ResidentsOutcome:
     """What residents chose, what it cost, and what their choice cost the optimised value.
 
     ``solve_plain`` solves the same scenario with nothing set aside and returns its objective
     (None when it finds no plan) and whether the solver proved that plan best. ``proven`` says
     whether it proved this plan best. A cost is stated only when both are proven: the
-    difference of two plans the solver stopped early on would not hold when re-solved."""
+    difference of two plans the solver stopped early on would not hold when re-solved.
+    ``accuracy`` (whole people and programmes) returns how far, in objective units, the two
+    whole plans together may be from their best, once both are solved: the cost is then
+    stated to that accuracy."""
     chosen = []
     value_of_choices = 0.0
     for choice in asked.residents_choices:
@@ -238,6 +242,12 @@ def residents_outcome(
             f"Residents chose projects costing £{spent:,.0f} of the £{set_aside:,.0f} set aside; "
             f"against optimising that money too, their choice cost {gain(cost)} "
             f"({gain.unit} counted by the model: community proposals outside it count as none)."
+        )
+    margin = accuracy() if accuracy is not None and cost is not None else 0.0
+    if margin > 0.005:
+        sentence = sentence.rstrip(".") + (
+            f". Both plans are in whole people, each proven within a small share of its best, "
+            f"so this is accurate to within {gain(margin)[6:]}."
         )
     return ResidentsOutcome(
         set_aside=round(set_aside, 2),

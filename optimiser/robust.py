@@ -87,6 +87,19 @@ class Robustness:
     regret_share_mean: float  # mean regret over the mean best objective
     chosen_mean: float
     best_mean: float
+    # How each draw's best plan was worked out, in words, where that is not the plan's own way.
+    basis: str = ""
+
+
+# Whole people and programmes: a mixed-integer solve per draw would take the time of the plan's
+# own solve, thousands of times over; each draw's best plan is the linear relaxation instead,
+# and the words say so, so the figures are never read as whole-people plans.
+DRAWS_IN_FRACTIONS = (
+    "Each draw's best plan is worked out with participants, cohorts and programmes in fractions "
+    "(the most any plan could do with that draw's figures), not in whole people as this plan "
+    "is, so regret here includes the cost of whole people (about the plan's own distance from "
+    "its bound)."
+)
 
 
 def check_resolve_count(count: int, field: str = "draws") -> int:
@@ -136,8 +149,9 @@ def best_for_draw(
 ) -> DrawOutcome:
     """Solve the scenario for one draw's partnership, built from its drawn figures; what the
     best plan funds. (``resolve_draws`` reaches the same answers without rebuilding the model
-    for each draw; the tests hold the two together.)"""
-    model = build(inputs, rules)
+    for each draw; the tests hold the two together.) Whole programmes: the relaxation
+    (``DRAWS_IN_FRACTIONS``)."""
+    model = build(inputs, rules, relax_programmes=rules.whole_programme)
     result = solve_model(model, time_limit)
     if not result.status.has_plan or result.objective is None:
         return DrawOutcome(number, None)
@@ -301,6 +315,7 @@ def summarise(
         else 0.0,
         chosen_mean=_stat(mine, np.mean),
         best_mean=round(best_mean, 2),
+        basis=DRAWS_IN_FRACTIONS if rules.whole_programme else "",
     )
 
 

@@ -11,10 +11,16 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from optimiser.highs import HighsOutcome, make_solver
+from optimiser.highs import BlockHiGHS, HighsOutcome, make_solver
 from optimiser.lp import expression, quiet_stdout
 from optimiser.model import Model
 from optimiser.plan import ModelSize, SolveStatus
+from optimiser.start import WholeChoices, as_start, settled
+
+# HiGHS stops a mixed-integer solve once its plan is proven within this share of the best
+# possible (its bound): 0.1%, a fraction of the spread in the evidence's effect sizes, where
+# proving the last tenth of a percent can take many times as long. ``mip_rel_gap`` overrides.
+DEFAULT_GAP = 1e-3
 
 
 @dataclass(frozen=True)
@@ -31,11 +37,18 @@ class SolveResult:
     seconds: float
     detail: str
     note: str = ""
+    # A mixed-integer solve's proven bound: no plan can do better than this (objective units).
+    bound: float | None = None
+    # The linear relaxation's objective, when it was solved first to start from.
+    relaxation: float | None = None
 
 
+NEAR_TIME_LIMIT = "kNearTimeLimit"
 # HiGHS stops that leave a feasible, unproven plan: what stopped it, in words.
 EARLY_STOPS = {
     "kTimeLimit": "at the time limit",
+    # Not HiGHS's: ``highs.BlockHiGHS`` stops with its start when too little time is left.
+    NEAR_TIME_LIMIT: "near its time limit, with too little time left to search further",
     "kIterationLimit": "at its iteration limit",
     "kSolutionLimit": "at its limit on the number of solutions to find",
     "kInterrupt": "because it was interrupted",
@@ -94,21 +107,58 @@ def status_from_highs(outcome: Any) -> tuple[SolveStatus, str]:
     return SolveStatus.ERROR, f"No plan: {failure}."
 
 
-def solve_model(model: Model, time_limit: float | None = 60.0, **options: Any) -> SolveResult:
+def solve_model(
+    model: Model,
+    time_limit: float | None = 60.0,
+    *,
+    start: WholeChoices | None = None,
+    **options: Any,
+) -> SolveResult:
     """Solve with HiGHS in process, quietly, within ``time_limit`` seconds.
 
     ``options`` go to HiGHS as named options (e.g. ``solver="ipm"``). When
     HiGHS can only say "unbounded or infeasible", the model is solved once
     more with no objective to tell which.
+
+    A model with whole people is a mixed-integer program: HiGHS solves its linear
+    relaxation first and starts from the whole choices it already makes (``optimiser.start``),
+    or from ``start`` when given, and stops once the plan is proven within ``DEFAULT_GAP`` of
+    the best possible unless ``mip_rel_gap`` says otherwise.
     """
-    result = _solve(model, time_limit, **options)
+    if model.is_mip and "mip_rel_gap" not in options:
+        options = {**options, "mip_rel_gap": DEFAULT_GAP}
+    result = _solve(model, time_limit, start, **options)
     if result.detail == "kUnboundedOrInfeasible":
         return _unbounded_or_infeasible(model, result, time_limit, **options)
     return result
 
 
-def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResult:
+def _starting_plan(model: Model, solver: BlockHiGHS, given: WholeChoices | None) -> Any:
+    """What gives HiGHS its start (``BlockHiGHS.start``): ``given`` in full, else the whole
+    choices the linear relaxation already makes (``optimiser.start.settled``)."""
+
+    # A plan of another model fits only if its deliveries are the same (the same grid).
+    if given is not None and len(given.delivered) != model.block.delivery_count():
+        given = None
+
+    def start(relaxed: Any) -> Any:
+        if given is not None:
+            first_whole = solver.first_block_column + len(model.block)
+            return as_start(model, given, solver.column_of, first_whole)
+        if relaxed is None:
+            return None
+        return settled(relaxed, solver.integers)
+
+    return start
+
+
+def _solve(
+    model: Model, time_limit: float | None, start: WholeChoices | None = None, **options: Any
+) -> SolveResult:
     solver = make_solver(time_limit, block=model.participants, **options)
+    starting = start is not None or model.start_from_relaxation
+    if model.is_mip and model.whole_people and len(model.block) and starting:
+        solver.start = _starting_plan(model, solver, start)
     started = time.perf_counter()
     try:
         with quiet_stdout():
@@ -126,9 +176,22 @@ def _solve(model: Model, time_limit: float | None, **options: Any) -> SolveResul
     model.ranging_read = False  # a new solve has a ranging of its own
     status, note = status_from_highs(outcome)
     objective = outcome.objective if status.has_plan else None
-    if objective is not None and not model.diagnosing and model.rules.target is None:
-        objective = -objective  # the model minimises minus the benefit (in target mode, cost)
-    return SolveResult(status, objective, outcome.mip_gap, seconds, outcome.model_status, note)
+    bound, relaxation = outcome.bound, outcome.relaxation
+    if not model.diagnosing and model.rules.target is None:
+        # The model minimises minus the benefit (in target mode, cost).
+        objective, bound, relaxation = (
+            None if figure is None else -figure for figure in (objective, bound, relaxation)
+        )
+    return SolveResult(
+        status,
+        objective,
+        outcome.mip_gap,
+        seconds,
+        outcome.model_status,
+        note,
+        bound=bound if status.has_plan else None,
+        relaxation=relaxation,
+    )
 
 
 def _unbounded_or_infeasible(
@@ -192,5 +255,12 @@ def model_size(model: Model) -> ModelSize:
         + 1
         + sum(len(slack) for slack in model.slacks.values())
     )
-    integers = sum(1 for var in model.runs.values() if var.isInteger())
-    return ModelSize(variables, len(rows), nonzeros, integers)
+    integers = sum(1 for var in (*model.runs.values(), *model.cohorts.values()) if var.isInteger())
+    if model.whole_people:
+        # n[i,l,t]: one whole-people column and its defining row per delivery.
+        deliveries = model.block.delivery_count()
+        variables += deliveries + len(model.cohorts)
+        integers += deliveries
+        nonzeros += len(model.block) + deliveries
+        return ModelSize(variables, len(rows) + deliveries, nonzeros, integers)
+    return ModelSize(variables + len(model.cohorts), len(rows), nonzeros, integers)

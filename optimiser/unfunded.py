@@ -20,6 +20,7 @@ from optimiser.build import benefit_cost_ratio
 from optimiser.inputs import Intervention
 from optimiser.model import Model
 from optimiser.plan import Allocation, NotFunded
+from optimiser.prices import cash_unit_cost
 from optimiser.programmes import RunningCost
 from optimiser.scenario import ObjectiveKind
 from optimiser.solve import reduced_cost, shadow_price
@@ -261,7 +262,10 @@ def _outcompeted(
             )
     columns = block.columns_of(key)
     periods, zones = block.period[columns], model.column_zone[columns]
-    costs = model.column_unit_costs()[columns]  # in cash, as the funding balance pays them
+    # The unit cost in cash, as the funding balance pays it (for one bought in whole cohorts,
+    # the unit cost it would have person by person: the sentence is about a participant's price).
+    cash_by_year = [cash_unit_cost(intervention, year, model.inputs.prices) for year in block.years]
+    costs = np.asarray(cash_by_year, dtype=np.float64)[periods]
     gaps = block.reduced_cost_array()[columns] + costs * cheapest[periods, zones]
     if not len(gaps) or np.isnan(gaps).all():
         return NotFunded(key, name, "no_budget", _no_money_sentence(model, key))

@@ -10,9 +10,11 @@ lines the plan does not spend in full gets one reason, the first of these that h
 4. ``district``: nobody can be served in the districts its money is limited to;
 5. ``district_full`` / ``capacity``: every delivery its money may pay for is at its provider
    capacity or eligible population (in its districts, for a line limited to them);
-6. ``rule``: a rule the scenario sets holds the spend back (the partner's own first, else the
+6. ``whole`` (whole people and programmes): what is left is less than one more whole
+   participant or cohort of anything its money may buy costs;
+7. ``rule``: a rule the scenario sets holds the spend back (the partner's own first, else the
    one worth most when loosened), quoted as the plan's sentence for it;
-7. ``no_benefit``: more spend would avoid no more demand (the interventions its money may fund
+8. ``no_benefit``: more spend would avoid no more demand (the interventions its money may fund
    add nothing under the evidence rules' confidence weights).
 """
 
@@ -110,6 +112,14 @@ def _reason(
             "every intervention its money may fund is at its provider capacity or eligible "
             "population in every place it may pay for."
         )
+    if model.rules.whole_programme:
+        step = _cheapest_step(model, funded, year)
+        left = sum(line.maximum for line in lines) - spend
+        if step is not None and left < step[1]:
+            return "whole", (
+                f"what is left is less than one more whole participant or cohort costs: the "
+                f"cheapest its money may buy, {step[0]}, costs {money(step[1])}."
+            )
     if explained:
         rule = _holding_rule(model, partner)
         if rule is not None:
@@ -119,6 +129,26 @@ def _reason(
         "more spend would avoid no more demand: the interventions its money may still fund add "
         "nothing under the evidence rules' confidence weights."
     )
+
+
+def _cheapest_step(
+    model: Model, funded: list[tuple[str, str, str]], year: int
+) -> tuple[str, float] | None:
+    """The cheapest whole step a partner's money may buy in ``year``: one more participant of a
+    programme bought person by person, or one more cohort; (its name, its price in cash)."""
+    steps = []
+    for _line, intervention_key, _zone in funded:
+        intervention = model.interventions[intervention_key]
+        price = (
+            model.cash_cohort_cost(intervention, year)
+            if model.in_cohorts(intervention)
+            else model.participant_cost(intervention_key, year)
+        )
+        steps.append((price, model.names["intervention"].get(intervention_key, intervention_key)))
+    if not steps:
+        return None
+    price, name = min(steps)
+    return name, price
 
 
 def _window_words(model: Model, year: int, open_years: tuple[int, ...], spend: float) -> str:

@@ -1,6 +1,7 @@
 """Every sentence of the demo's plans holds: each change a sentence quotes is made and the plan
 re-solved (the generic harness of tests/optimiser/sentence_harness.py), and the sentences the
-issue found wrong now say what really happens."""
+issue found wrong now say what really happens. Whole-programme scenarios included: their
+sentences are checked in the linear program they say they count in."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def test_every_sentence_of_every_demo_plan_holds(demo_app: Flask) -> None:
         plan = opt.optimise(inputs, rules, compare_pooling=False)
         if not plan.status.has_plan:
             continue
+        # Whole people and programmes: the harness re-solves the linear program the sentences
+        # say they count in (the plan's choices held, participants in fractions).
         checked, wrong = check_by_re_solving(inputs, rules, plan.binding_constraints)
         assert checked > 0, name
         assert wrong == [], (name, wrong[:3])

@@ -14,8 +14,8 @@ from optimiser.model import Model
 def add_funding_balance(model: Model) -> None:
     """Money spent on each intervention each year equals the cost of delivering it.
 
-    ``sum_b f[b,i,t] = unit_cost * participants (+ fixed_cost * programmes)``, both costs in
-    cash: uplifted from the intervention's price year to year t (``Model.cash_unit_costs``),
+    ``sum_b f[b,i,t] = unit_cost * participants (+ fixed_cost * programmes)``, or for an
+    intervention bought in whole cohorts ``cohort_cost * cohorts`` instead of the unit costs,
     per district where some budget line pays only for its own district. One
     row per (intervention, year, zone) with participants to pay for.
     """
@@ -25,11 +25,12 @@ def add_funding_balance(model: Model) -> None:
     for (line_key, intervention_key, zone), var in model.funding.items():
         year = model.budget_lines[line_key].year
         money[(intervention_key, year, zone)].append((var, 1.0))
-    for (intervention_key, place, year), var in model.runs.items():
-        fixed_cost = model.set_up_cost(intervention_key, year)
-        if fixed_cost > 0:
-            zone = model.zone_of(place, year)
-            money[(intervention_key, year, zone)].append((var, -fixed_cost))
+    for delivery in sorted(model.cost_keys()):
+        intervention_key, place, year = delivery
+        zone = model.zone_of(place, year)
+        money[(intervention_key, year, zone)].extend(
+            (var, -cost) for var, cost in model.programme_cost_terms(delivery)
+        )
     served = model.served
     row_number = np.full(served.shape, -1, dtype=np.int64)
     row_number[served] = np.arange(int(served.sum()))
@@ -153,10 +154,7 @@ def _add_place_contracts(model: Model) -> None:
             & (block.place == block.place_index[place])
             & (block.period == block.years.index(year))
         )
-        terms: Terms = []
-        run = model.runs.get((intervention_key, place, year))
-        if run is not None and intervention.fixed_cost > 0:
-            terms.append((run, model.set_up_cost(intervention_key, year)))
+        terms: Terms = model.programme_cost_terms((intervention_key, place, year))
         if len(amounts) == 1:
             (partner,) = amounts
             row = model.add(
@@ -174,6 +172,8 @@ def _add_place_contracts(model: Model) -> None:
                 GE,
                 sum(amounts.values()),
             )
+        if model.in_cohorts(intervention):
+            continue  # paid per whole cohort: the cohorts' cost is among ``terms``
         block.attach(
             [row.constraint],
             np.zeros(len(columns), dtype=np.int64),

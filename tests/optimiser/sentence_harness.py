@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from optimiser import BindingConstraint, PlanningInputs, ScenarioRules, SentenceChange
 from optimiser.build import build
 from optimiser.planning import planned_inputs
+from optimiser.programmes import choices, cohorts
 from optimiser.sentences import apply_change, objective_with
 from optimiser.solve import solve_model
 
@@ -35,10 +36,16 @@ def check_by_re_solving(
 
     Each change is made on the solved model's HiGHS instance and undone (a warm-started
     re-solve, as exact as a fresh one and far quicker), from the same model the plan solves:
-    built from the inputs the plan plans with (residents' set-asides taken out first).
+    built from the inputs the plan plans with (residents' set-asides taken out first). With
+    whole people and programmes that is the linear program the sentences say they count in:
+    the whole plan's programme choices and cohorts held, participants in fractions.
     """
-    model = build(planned_inputs(inputs, rules), rules)
+    planned = planned_inputs(inputs, rules)
+    model = build(planned, rules)
     result = solve_model(model, 60)
+    if rules.whole_programme:
+        model = build(planned, rules, fixed_programmes=choices(model), fixed_cohorts=cohorts(model))
+        result = solve_model(model, 60)
     assert result.objective is not None
     base = result.objective
     checked, wrong = 0, []

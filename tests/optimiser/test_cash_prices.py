@@ -218,3 +218,57 @@ def test_cash_spend_is_real_spend_times_uplift_each_year(deflators, unit_costs, 
         assert allocation.cost == pytest.approx(
             allocation.participants * unit_cost * uplift, abs=0.01 + unit_cost * uplift * 1e-4
         )
+
+
+def test_whole_cohorts_and_minimum_contracts_are_paid_in_cash():
+    """A in cohorts of 10 at £1,000 a cohort in 2022/23 prices: £1,100 a cohort in 2026/27 cash
+    (deflators 100 -> 110). £2,150 cash buys one whole cohort (two would cost £2,200), so 10
+    people for £1,100, not the 21.5 people £2,150 buys in fractions at £100 each. A minimum
+    contract is cash and is not uplifted: £1,050 is met by one cohort's £1,100."""
+    plan = _plan(
+        (BudgetLine("p", 2026, 2150),),
+        (
+            intervention(
+                "a",
+                100,
+                1,
+                price_year=2022,
+                cohort_size=10,
+                cohort_cost=1000,
+                minimum_contract=1050,
+            ),
+        ),
+        simple_rules(whole_programme=True),
+        partners=(Partner("p", "Partner P"),),
+    )
+
+    assert plan.status is SolveStatus.OPTIMAL
+    (allocation,) = plan.allocations
+    assert (allocation.cohorts, allocation.participants) == (1, 10)
+    assert allocation.cost == pytest.approx(1100)
+    assert plan.prices is not None
+    assert plan.prices.real_total_spend == pytest.approx(1000)
+
+
+def test_a_minimum_contract_above_what_cash_buys_keeps_the_programme_out():
+    """Same cohort, but a £2,200 minimum contract: one cohort (£1,100 cash) is too small and two
+    (£2,200) are beyond the £2,150 budget, so nothing is bought."""
+    plan = _plan(
+        (BudgetLine("p", 2026, 2150),),
+        (
+            intervention(
+                "a",
+                100,
+                1,
+                price_year=2022,
+                cohort_size=10,
+                cohort_cost=1000,
+                minimum_contract=2200,
+            ),
+        ),
+        simple_rules(whole_programme=True),
+        partners=(Partner("p", "Partner P"),),
+    )
+
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.allocations == ()

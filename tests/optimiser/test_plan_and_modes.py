@@ -31,7 +31,8 @@ def test_whole_programme_pays_set_up_cost_and_reports_gap_to_relaxation():
     """£100. A: set-up £20 per place and year, then £10 and 4 avoided each, capacity 10.
     B: £20, 5 avoided. Running A: 20 + 10n <= 100 gives n = 8, 32 avoided (B: 25).
     Relaxed, A pays 20y with y >= n/10: £12 per participant, 100/12 = 8.33 people,
-    33.33 avoided. Gap (33.33 - 32) / 33.33 = 4%."""
+    33.33 avoided. Gap (33.33 - 32) / 33.33 = 4%. Whole: A's switch and a whole number of
+    participants for each of A and B (three integer variables)."""
     inputs = partnership(
         (BudgetLine("p", 2026, 100),),
         (intervention("a", 10, 4, capacity=10, fixed_cost=20), intervention("b", 20, 5)),
@@ -41,7 +42,7 @@ def test_whole_programme_pays_set_up_cost_and_reports_gap_to_relaxation():
 
     assert plan.status is SolveStatus.OPTIMAL
     assert plan.objective == pytest.approx(32)
-    assert plan.model_size.integer_variables == 1
+    assert plan.model_size.integer_variables == 3
     assert plan.relaxation_objective == pytest.approx(100 / 3)
     assert plan.relaxation_gap == pytest.approx(0.04)
     (allocation,) = plan.allocations

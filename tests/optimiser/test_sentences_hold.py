@@ -14,6 +14,7 @@ from test_properties import partnerships
 
 from optimiser import BudgetLine, CommissioningCycle, PlanningInputs, ScenarioRules, optimise
 from optimiser.sentences import QUOTED, round_step_within
+from optimiser.whole import IN_FRACTIONS
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -40,6 +41,25 @@ def test_every_sentence_of_a_random_plan_holds_when_re_solved(
                 or ("does not help" in rule.sentence)
             ), rule.sentence
     assert checked == sum(1 for b in plan.binding_constraints if b.change)
+
+
+@SETTINGS
+@given(partnerships())
+def test_every_sentence_of_a_whole_plan_holds_in_the_program_it_counts_in(
+    case: tuple[PlanningInputs, ScenarioRules],
+) -> None:
+    """Whole people and programmes: each sentence says it counts participants in fractions,
+    and its figure holds in that linear program (the plan's choices held) when re-solved."""
+    inputs, rules = case
+    rules = type(rules)(**{**rules.__dict__, "whole_programme": True, "need_floor": 0.0})
+    plan = optimise(inputs, rules, compare_pooling=False, time_limit=20)
+    if not plan.status.has_plan:
+        event("no whole plan (money that must be spent fits no whole participant)")
+        return
+    _checked, wrong = check_by_re_solving(inputs, rules, plan.binding_constraints)
+    assert wrong == [], wrong[:3]
+    for rule in plan.binding_constraints:
+        assert rule.sentence.endswith(IN_FRACTIONS + "."), rule.sentence
 
 
 def test_a_short_range_quotes_a_step_within_it():

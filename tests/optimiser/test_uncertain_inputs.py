@@ -21,6 +21,7 @@ from optimiser import (
 )
 from optimiser.montecarlo import simulate_plan
 from optimiser.robust import (
+    DRAWS_IN_FRACTIONS,
     best_for_draw,
     draw_parts,
     drawn_inputs,
@@ -331,8 +332,8 @@ def test_draw_parts_cover_every_draw_once_in_a_few_parts_per_worker():
 
 
 def test_re_solves_with_whole_programmes_match_building_a_model_per_draw():
-    """Whole programmes (a set-up cost makes each a yes/no choice): the mixed-integer model,
-    re-solved per draw from its arrays, gives the rebuilt model's answers."""
+    """Whole programmes (a set-up cost makes each a yes/no choice): each draw is re-solved as
+    the relaxation, from its arrays, giving the rebuilt model's answers; the summary says so."""
     inputs, rules = _two_pockets()
     a, b, c = inputs.interventions
     inputs = replace(inputs, interventions=(replace(a, fixed_cost=900.0), b, c))
@@ -347,3 +348,7 @@ def test_re_solves_with_whole_programmes_match_building_a_model_per_draw():
         assert (mine.objective is None) == (theirs.objective is None), mine.number
         if theirs.objective is not None:
             assert mine.objective == pytest.approx(theirs.objective, rel=1e-6), mine.number
+    plan = optimise(inputs, rules, compare_pooling=False)
+    summary = summarise(plan, inputs, rules, resolved, count=count, seed=seed)
+    assert summary.basis == DRAWS_IN_FRACTIONS
+    assert "in fractions" in summary.basis and "not in whole people" in summary.basis

@@ -12,6 +12,7 @@ import pytest
 from optimiser_builders import intervention, partnership, simple_rules
 
 from optimiser import BudgetLine, DemandType, ObjectiveKind, Partner, optimise
+from optimiser.whole import IN_FRACTIONS
 
 ONE_PARTNER = (Partner("p", "Partner P"),)
 
@@ -38,7 +39,7 @@ def test_programme_off_for_its_set_up_cost_says_what_running_it_would_cost():
     assert unfunded.sentence == (
         "A is not funded: its set-up cost of £50 is not repaid: running it in its best place, "
         "Halifax in 2026/27, would lower the plan's value by about £5, with the other "
-        "programmes as planned."
+        f"programmes as planned{IN_FRACTIONS}."
     )
 
 
@@ -53,7 +54,7 @@ def test_set_up_cost_and_cohort_are_named_together():
     assert unfunded.sentence == (
         "A is not funded: its set-up cost of £20 and minimum cohort of 4 are not repaid: "
         "running it in its best place, Halifax in 2026/27, would lower the plan's value by "
-        "about £7, with the other programmes as planned."
+        f"about £7, with the other programmes as planned{IN_FRACTIONS}."
     )
 
 
@@ -92,5 +93,5 @@ def test_single_demand_objective_words_the_loss_in_its_demand():
     assert unfunded.sentence == (
         "A is not funded: its set-up cost of £50 is not repaid: running it in its best place, "
         "Halifax in 2026/27, would lower the plan's objective by about 5 A&E attendances "
-        "avoided, with the other programmes as planned."
+        f"avoided, with the other programmes as planned{IN_FRACTIONS}."
     )
