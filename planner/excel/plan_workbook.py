@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.cells import column
 from planner.excel.plan_answer import ANSWER, write_answer, write_variable_cells
+from planner.excel.plan_benefits import BENEFITS, write_benefits
 from planner.excel.plan_changes import WHAT_CHANGES, write_changes
 from planner.excel.plan_checks import CHECKS, write_checks
 from planner.excel.plan_community import COMMUNITY, write_community
@@ -27,10 +28,12 @@ from planner.excel.plan_outcomes import (
     write_sensitivity,
 )
 from planner.excel.plan_pooled_fund import POOLED_FUND, write_pooled_fund
+from planner.excel.plan_references import InputCells
 from planner.excel.plan_sheets import (
     ALLOCATIONS,
     FUNDING,
     FUNDING_BY_INTERVENTION,
+    fill_benefits,
     write_allocations,
     write_funding,
     write_funding_by_intervention,
@@ -39,12 +42,15 @@ from planner.excel.plan_summary import SUMMARY, write_summary
 from planner.excel.plan_uncertainty import UNCERTAINTY, write_uncertainty
 from planner.excel.plan_unspent import UNSPENT, write_unspent
 from planner.excel.plan_view import PlanWorkbookView
+from planner.excel.plan_windows import FUNDING_BY_YEAR, write_funding_by_year
 
 SHEET_ORDER = (
     SUMMARY,
     ALLOCATIONS,
+    BENEFITS,
     FUNDING,
     FUNDING_BY_INTERVENTION,
+    FUNDING_BY_YEAR,
     PARTNERS,
     PLACES,
     COMMUNITY,
@@ -57,8 +63,8 @@ SHEET_ORDER = (
 
 
 def build_plan_workbook(view: PlanWorkbookView) -> bytes:
-    """The plan as an .xlsx file: Summary, Allocations, Funding, Funding by intervention,
-    Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Community,
+    """The plan as an .xlsx file: Summary, Allocations, Benefits, Funding, Funding by
+    intervention, Funding by year, Partners, Pooled fund (where the scenario has a pooled-fund agreement), Places, Community,
     Unspent, Answer, Sensitivity, Uncertainty (when a Monte Carlo of the plan has been run),
     Checks and Inputs; a re-plan, evidence check or stop-list re-solve also has What changes
     (after Summary)."""
@@ -67,23 +73,29 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
     sheets[SUMMARY].title = SUMMARY
     for name in SHEET_ORDER[1:]:
         sheets[name] = workbook.create_sheet(name)
-    rows = write_allocations(sheets[ALLOCATIONS], view)
+    # The Inputs sheet first: the other sheets' formulas refer to its cells.
+    cells = InputCells(view, write_inputs(sheets[INPUTS], view))
+    rows = write_allocations(sheets[ALLOCATIONS], view, cells)
+    benefits = write_benefits(sheets[BENEFITS], view, rows.written, cells)
+    fill_benefits(sheets[ALLOCATIONS], rows, benefits)
     funding = write_funding(sheets[FUNDING], view, rows)
     write_funding_by_intervention(sheets[FUNDING_BY_INTERVENTION], view, rows, funding)
-    partners = write_partners(sheets[PARTNERS], view, funding)
+    by_year = write_funding_by_year(sheets[FUNDING_BY_YEAR], view, rows, cells)
+    partners = write_partners(sheets[PARTNERS], view, funding, benefits, cells)
     if view.pooled_fund is not None:
         position = workbook.sheetnames.index(PARTNERS) + 1
         write_pooled_fund(workbook.create_sheet(POOLED_FUND, position), view, funding)
-    places = write_places(sheets[PLACES], view, rows)
+    places = write_places(sheets[PLACES], view, rows, cells)
     write_community(sheets[COMMUNITY], view)
     write_unspent(sheets[UNSPENT], view)
     write_answer(sheets[ANSWER], view)
     write_sensitivity(sheets[SENSITIVITY], view)
     write_variable_cells(sheets[SENSITIVITY], view, sheets[SENSITIVITY].max_row + 3)
     filter_binding_rules(sheets[SENSITIVITY], view)
-    headline = write_summary(sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS])
-    write_checks(sheets[CHECKS], view, rows, funding, partners, places, headline)
-    write_inputs(sheets[INPUTS], view)
+    headline = write_summary(
+        sheets[SUMMARY], view, rows, funding, partners, sheets[PARTNERS], benefits
+    )
+    write_checks(sheets[CHECKS], view, rows, funding, by_year, partners, places, headline, cells)
     if view.uncertainty:
         sheet = workbook.create_sheet(UNCERTAINTY, index=SHEET_ORDER.index(SENSITIVITY) + 1)
         write_uncertainty(sheet, view.uncertainty)
