@@ -141,6 +141,7 @@ def write_summary(
     sheet.column_dimensions["A"].width = 52
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 22
+    sheet.column_dimensions["D"].width = 22
     print_setup(sheet, header_row=None, landscape=True)
     return {label: f"'{SUMMARY}'!${cell[0]}${cell[1:]}" for label, cell in headline.items()}
 

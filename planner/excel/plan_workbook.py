@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.excel.cells import column
+from planner.excel.cells import column, fit_row_heights
 from planner.excel.plan_answer import ANSWER, write_answer, write_variable_cells
 from planner.excel.plan_benefits import BENEFITS, write_benefits
 from planner.excel.plan_changes import WHAT_CHANGES, write_changes
@@ -101,6 +101,8 @@ def build_plan_workbook(view: PlanWorkbookView) -> bytes:
         write_uncertainty(sheet, view.uncertainty)
     if view.changes is not None:
         write_changes(workbook.create_sheet(WHAT_CHANGES, 1), view.changes)
+    for sheet in workbook.worksheets:
+        fit_row_heights(sheet)
     workbook.properties.title = f"Plan: {view.scenario_name}"[:250]
     workbook.properties.creator = "Pooled commissioning planner"
     # openpyxl stores formulas without results: ask Excel to work them all out on opening.
