@@ -1,8 +1,8 @@
 """The plan workbook's checks catch every breach, each with its own check: the demo's plan is
 exported, copies are edited as a finance lead would (one breach per copy: ring-fenced money moved
 onto a parenting programme, a council's money moved onto another district's place, funding
-changed in a closed commissioning window, a committed minimum raised or a maximum lowered on the
-Inputs sheet, a capacity lowered, a fairness factor raised), LibreOffice recalculates them all
+changed in a closed commissioning window, a committed minimum raised, a maximum lowered or an
+existing contract raised on the Inputs sheet, a capacity lowered, a fairness factor raised), LibreOffice recalculates them all
 in one run, and exactly the matching check turns red while every other reads OK. An edit that
 keeps to the rules (fewer participants, paid for with less money) comes back to all OK, with
 its benefit moved in step with its participants."""
@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.plan_checks import (
     CAPACITY,
+    CONTRACTS,
     DISTRICTS,
     FAIRNESS,
     MAXIMUM,
@@ -263,12 +264,33 @@ def fairness_breach(sheet: Worksheet, rows: list[Row]) -> str:
     return NHS
 
 
+def contract_breach(sheet: Worksheet, rows: list[Row]) -> str:
+    """The police's existing contract for focused deterrence raised on the Inputs sheet to
+    £1,000 a year more than the plan pays for it."""
+    paid = sum(
+        r.paid[POLICE]
+        for r in rows
+        if r.intervention == "Focused deterrence" and r.year == "2026/27"
+    )
+    inputs = sheet.parent["Inputs"]
+    cell = inputs_cell(
+        inputs,
+        "Inputs: Existing contracts",
+        {"Partner": POLICE, "Intervention": "Focused deterrence"},
+        "Annual amount (£)",
+    )
+    assert paid >= inputs[cell].value
+    inputs[cell] = round(paid + 1000, 2)
+    return POLICE
+
+
 BREACHES: dict[str, tuple[Callable[[Worksheet, list[Row]], str], str]] = {
     "ring_fence": (ring_fence_breach, RING_FENCE),
     "district": (district_breach, DISTRICTS),
     "window": (window_breach, WINDOW),
     "minimum": (minimum_breach, MINIMUM),
     "maximum": (maximum_breach, MAXIMUM),
+    "contract": (contract_breach, CONTRACTS),
     "capacity": (capacity_breach, CAPACITY),
     "fairness": (fairness_breach, FAIRNESS),
 }
@@ -351,7 +373,7 @@ def overall(workbook: openpyxl.Workbook) -> str:
 def test_the_exported_plan_passes_every_check(recalculated) -> None:  # type: ignore[no-untyped-def]
     checks = checks_of(recalculated["books"]["as_exported"])
     kinds = {kind for kind, _about, _result in checks}
-    assert {RING_FENCE, DISTRICTS, WINDOW, MINIMUM, MAXIMUM, CAPACITY, FAIRNESS} <= kinds
+    assert {RING_FENCE, DISTRICTS, WINDOW, CONTRACTS, MINIMUM, MAXIMUM, CAPACITY, FAIRNESS} <= kinds
     assert [check for check in checks if check[2] != "OK"] == []
     assert not any("as solved" in kind for kind, _about, _result in checks)
     assert overall(recalculated["books"]["as_exported"]) == "OK"
