@@ -193,7 +193,7 @@ def _budget_line_checks(
                 Check(
                     RING_FENCE,
                     about,
-                    f'=IF(OR({line.ring_fence}="{ANY_CATEGORY}",{outside}<{HALF_PENNY}),"OK",'
+                    f'=IF(OR({line.ring_fence}="{ANY_CATEGORY}",{line.ring_fence}="",{outside}<{HALF_PENNY}),"OK",'
                     f"{_problem(outside, 'paid for categories outside its ring-fence')})",
                 )
             )
@@ -205,7 +205,7 @@ def _budget_line_checks(
                 Check(
                     DISTRICTS,
                     about,
-                    f'=IF(OR({line.districts}="{ALL_DISTRICTS}",{elsewhere}<{HALF_PENNY}),"OK",'
+                    f'=IF(OR({line.districts}="{ALL_DISTRICTS}",{line.districts}="",{elsewhere}<{HALF_PENNY}),"OK",'
                     f"{_problem(elsewhere, 'paid for places outside its districts')})",
                 )
             )

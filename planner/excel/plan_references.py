@@ -14,6 +14,7 @@ from typing import Any
 from models.vocabulary import financial_year_label
 from optimiser import BudgetLine
 from optimiser.evidence import DEFAULT_CONFIDENCE, base_rating
+from planner.core.spreadsheet_text import writable_text
 from planner.excel.cells import sheet_ref
 from planner.excel.inputs_layout import INPUTS, InputsLayout, InputsTable
 from planner.excel.plan_contracts import category_label
@@ -24,8 +25,10 @@ ALL_DISTRICTS = "All districts"
 
 
 def text_literal(text: str) -> str:
-    """Text as a formula's string constant: it can only ever be text."""
-    return '"' + text.replace('"', '""') + '"'
+    """Text as a formula's string constant: it can only ever be text. Written as the sheets
+    write names (``writable_text``: a control character no workbook can hold becomes U+FFFD),
+    so it still equals the cell it is compared with."""
+    return '"' + writable_text(text).replace('"', '""') + '"'
 
 
 def number_literal(amount: float) -> str:
