@@ -128,7 +128,8 @@ class InputCells:
     def contracts(self) -> Mapping[str, str] | None:
         """The existing contracts table's columns as ranges (None: no table to read)."""
         table = self._table("inputs", "contracts")
-        if not table.rows:
+        needed = {"partner", "intervention", "years", "amount_per_year"}
+        if not table.rows or not needed <= set(table.columns):
             return None
         first, last = min(table.rows.values()), max(table.rows.values())
         return {

@@ -6,6 +6,7 @@ contracts) and for contracts honoured."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -76,19 +77,9 @@ def write_funding_by_year(
                     ),
                 )
             for offset, key in enumerate(under_contract):
-                assert contracts is not None
                 money_cell(
                     sheet.cell(row, 3 + len(partners) + offset),
-                    "=SUMPRODUCT(({p}={key})*({i}={intervention})*ISNUMBER(FIND($A{row},{y}))"
-                    "*{a})".format(
-                        p=contracts["partner"],
-                        key=text_literal(key),
-                        i=contracts["intervention"],
-                        intervention=text_literal(keys[name]),
-                        row=row,
-                        y=contracts["years"],
-                        a=contracts["amount_per_year"],
-                    ),
+                    _contracted(contracts or {}, key, keys[name], f"$A{row}"),
                 )
         last = max(row, first)
         for offset, key in enumerate(partners):
@@ -103,6 +94,16 @@ def write_funding_by_year(
         sheet, header_row=1, last_row=max(row, 2), last_column=len(headers), widths={2: 40}
     )
     return layout
+
+
+def _contracted(contracts: Mapping[str, str], partner: str, intervention: str, year: str) -> str:
+    """What a partner's existing contracts commit it to for an intervention in the year named in
+    `year`: the Inputs' contracts whose financial years list that year, added up."""
+    return (
+        f"=SUMPRODUCT(({contracts['partner']}={text_literal(partner)})"
+        f"*({contracts['intervention']}={text_literal(intervention)})"
+        f"*ISNUMBER(FIND({year},{contracts['years']}))*{contracts['amount_per_year']})"
+    )
 
 
 def _sum_two(
