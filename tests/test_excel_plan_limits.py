@@ -1,6 +1,6 @@
 """The plan workbook's checks refer to the Inputs sheet's cells for their limits: no maximum,
-minimum or factor is typed into a formula, and a scenario's budget override is read from the
-override's own cell."""
+minimum or factor is typed into a formula, a scenario's budget override is read from the
+override's own cell, and a cap lowered on the Inputs sheet turns its own check red."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import io
 import re
 
 import openpyxl
+import pytest
 
 from optimiser import BudgetOverride, optimise
-from planner.excel.plan_checks import MAXIMUM, MINIMUM
-from planner.excel.plan_view import view_from_optimiser
+from planner.excel.plan_checks import CAP, MAXIMUM, MINIMUM
+from planner.excel.plan_view import PlanWorkbookView, view_from_optimiser
 from planner.excel.plan_workbook import build_plan_workbook
 from tests.excel.plan_fixtures import small_partnership
+from tests.excel.recalculate import recalculate_all, soffice
 
 REFERENCE = re.compile(r"'Inputs'!\$([A-Z]+)\$(\d+)")
 
@@ -63,3 +65,58 @@ def test_no_limit_is_typed_into_a_check() -> None:
     )
     for typed in ("110000", "120000", "90000", "20000", "40000", "0.5*", "0.3*"):
         assert typed not in formulas, typed
+
+
+def capped_view() -> PlanWorkbookView:
+    """The small partnership with caps on a place, an intervention and a category, each well
+    above what the plan spends there (so the plan is the uncapped one)."""
+    inputs, rules = small_partnership()
+    rules = dataclasses.replace(
+        rules,
+        place_caps={"halifax": 5_000_000},
+        intervention_caps={"fnp": 5_000_000},
+        category_caps={"family_support": 5_000_000},
+    )
+    return view_from_optimiser(inputs, rules, optimise(inputs, rules, time_limit=30))
+
+
+def cap_cell(sheet, section: str, key: str) -> str:  # type: ignore[no-untyped-def]
+    """The cell holding `key`'s cap in the Inputs sheet's `section` of the rules."""
+    row = next(cell.row for cell in sheet["A"] if cell.value == section)
+    while sheet.cell(row, 1).value != key:
+        row += 1
+    return f"B{row}"
+
+
+@pytest.mark.libreoffice
+def test_lowering_a_cap_on_inputs_turns_its_check_red(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each cap lowered below the plan's spend on the Inputs sheet (one per copy): exactly its
+    own check turns red."""
+    soffice()
+    content = build_plan_workbook(capped_view())
+    copies = {"as_built": content}
+    for name, section, key in (
+        ("place", "Rules: Cap on spend per place (£)", "halifax"),
+        ("intervention", "Rules: Cap on spend per intervention (£)", "fnp"),
+        ("category", "Rules: Cap on spend per category (£)", "family_support"),
+    ):
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        workbook["Inputs"][cap_cell(workbook["Inputs"], section, key)] = 1_000
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        copies[name] = buffer.getvalue()
+    books = recalculate_all(copies, tmp_path)
+
+    def red(book: openpyxl.Workbook) -> list[tuple[str, str]]:
+        return [
+            (row[0], row[1])
+            for row in book["Checks"].iter_rows(min_row=2, values_only=True)
+            if row[0] and row[0] != "All checks" and row[2] != "OK"
+        ]
+
+    assert red(books["as_built"]) == []
+    assert red(books["place"]) == [(CAP, "Halifax North (cap on the Inputs sheet)")]
+    assert red(books["intervention"]) == [
+        (CAP, "Family Nurse Partnership (cap on the Inputs sheet)")
+    ]
+    assert red(books["category"]) == [(CAP, "Category: Family support (cap on the Inputs sheet)")]

@@ -24,6 +24,7 @@ from planner.excel.cells import (
     safe_cell_text,
     write_header,
 )
+from planner.excel.plan_contracts import category_label
 from planner.excel.plan_outcomes import PartnersLayout, PlacesLayout
 from planner.excel.plan_references import (
     ALL_DISTRICTS,
@@ -57,6 +58,7 @@ CONTRACTS = "Existing contracts honoured"
 CAPACITY = "Capacity and eligible people not exceeded"
 FAIRNESS = "Partner fairness met"
 NEED_FLOOR = "Place need floor met"
+CAP = "Cap on spend kept"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def write_checks(
             checks.append(
                 Check(NEED_FLOOR, view.place(key).name, f'=IF({cell}="No floor","OK",{cell})')
             )
+    checks += _cap_checks(view, rows, places, cells)
     checks += _evidence_and_value(view, rows, headline, cells)
     checks += _totals(rows, funding, places, headline)
     for row, check in enumerate(checks, start=2):
@@ -268,6 +271,40 @@ def _contract_checks(view: PlanWorkbookView, by_year: FundingByYearLayout) -> li
                 f'=IF(({shortfall})=0,"OK",{_problem(shortfall, "short of its contracts")})',
             )
         )
+    return checks
+
+
+def _cap_checks(
+    view: PlanWorkbookView, rows: AllocationLayout, places: PlacesLayout, cells: InputCells
+) -> list[Check]:
+    """The scenario's most spend per place, intervention and category over the whole plan,
+    each cap read from the Inputs sheet."""
+    rules = view.scenario_rules
+    if rules is None:
+        return []
+    checks = []
+
+    def check(about: str, spend: str, field_name: str, key: str, cap: float) -> Check:
+        limit = cells.layout.setting("rules", field_name, key) or repr(float(cap))
+        return Check(
+            CAP,
+            f"{about} (cap on the Inputs sheet)",
+            f'=IF({spend}<={limit}+{HALF_PENNY},"OK",'
+            f"{_problem(f'{spend}-{limit}', 'over its cap')})",
+        )
+
+    for key, cap in rules.place_caps.items():
+        if key in places.spend_cells:
+            spend = places.spend_cells[key]
+            checks.append(check(view.place(key).name, spend, "place_caps", key, cap))
+    for key, cap in rules.intervention_caps.items():
+        name = view.intervention(key).name
+        spend = f"SUMPRODUCT(--EXACT({rows.intervention},{text_literal(name)}),{rows.cost})"
+        checks.append(check(name, spend, "intervention_caps", key, cap))
+    for key, cap in rules.category_caps.items():
+        label = category_label(key)
+        spend = f"SUMPRODUCT(--EXACT({rows.category},{text_literal(label)}),{rows.cost})"
+        checks.append(check(f"Category: {label}", spend, "category_caps", key, cap))
     return checks
 
 

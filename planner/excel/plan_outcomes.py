@@ -153,6 +153,7 @@ class PlacesLayout:
     last_row: int = 2
     met_cells: dict[str, str] = field(default_factory=dict)
     total_cell: str = ""
+    spend_cells: dict[str, str] = field(default_factory=dict)
 
 
 def write_places(
@@ -202,6 +203,7 @@ def write_places(
             f'=IF(H{row}=0,"No floor",IF(E{row}>=H{row}-0.5,"OK","Problem: £"&TEXT(H{row}-E{row},"#,##0")&" below its floor"))',
         )
         layout.met_cells[key] = f"{sheet_ref(PLACES)}$I${row}"
+        layout.spend_cells[key] = f"{sheet_ref(PLACES)}$E${row}"
     layout.last_row = max(2, 1 + len(keys))
     total_row = layout.last_row + 2
     safe_cell_text(sheet.cell(total_row, 1), "All places").font = BOLD
