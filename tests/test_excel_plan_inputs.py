@@ -154,8 +154,23 @@ def test_years_read_like_2026_27(sheet) -> None:  # type: ignore[no-untyped-def]
     assert below(sheet, "Financial years").value == "2026/27, 2027/28"
     assert below(sheet, "Open years").value == "2026/27, 2028/29"
     assert right_of(sheet, "First financial year").value == "2026/27"
-    effects = cells(sheet)["A&E violence navigators"]
-    assert "Years after taking part: 0, 1" in str(sheet.cell(effects.row, effects.column + 4).value)
+    assert below(sheet, "Years after taking part").value == "0, 1"
+
+
+def test_effects_have_a_table_of_their_own_one_figure_a_cell(sheet) -> None:  # type: ignore[no-untyped-def]
+    """Each effect is a row a formula can refer to, under its intervention's name; a blank
+    standard error is a blank cell, never the word 'None'."""
+    title = cells(sheet)["Inputs: Interventions: Effects"]
+    header = [cell.value for cell in sheet[title.row + 1] if cell.value is not None]
+    assert header == [
+        "Intervention",
+        "Demand type",
+        "Reduction per participant",
+        "Years after taking part",
+    ]
+    row = [cell.value for cell in sheet[title.row + 2]][:4]
+    assert row == ["A&E violence navigators", "A&E attendance", 0.5, "0, 1"]
+    assert "Effects" not in [cell.value for cell in sheet[cells(sheet)["Category"].row]]
 
 
 def test_money_has_a_currency_format(sheet) -> None:  # type: ignore[no-untyped-def]
@@ -171,11 +186,12 @@ def test_each_list_of_records_is_a_table_with_filters(sheet) -> None:  # type: i
     budget = next(ref for name, ref in refs.items() if "Budget_lines" in name)
     header = cells(sheet)["Maximum (£)"].row
     assert budget == f"A{header}:G{header + 2}"
-    assert len(refs) == 5  # partners, budget lines, interventions, cycles, contracts
+    # partners, budget lines, interventions and their effects, cycles, contracts
+    assert len(refs) == 6
     assert sheet.freeze_panes == "A3"
 
 
 def test_the_whole_workbook_opens_with_its_tables(tmp_path) -> None:  # type: ignore[no-untyped-def]
     content = build_plan_workbook(dataclasses.replace(solved_view(), inputs=SNAPSHOT))
     workbook = openpyxl.load_workbook(io.BytesIO(content))
-    assert len(workbook["Inputs"].tables) == 5
+    assert len(workbook["Inputs"].tables) == 6

@@ -586,7 +586,7 @@ def test_the_plan_page_and_its_workbook_show_the_same_money(
     page = commissioner.get(f"/plans/{plan_id}").data.decode()
     workbook = recalculate(commissioner.get(f"/plans/{plan_id}/workbook.xlsx").data, tmp_path)
     checks = {
-        row[0]: row[2]
+        (row[0], row[1]): row[2]
         for row in workbook["Checks"].iter_rows(min_row=2, values_only=True)
         if row[0]
     }

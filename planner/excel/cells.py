@@ -7,6 +7,7 @@ as text and can never run as a formula.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -152,6 +153,50 @@ def print_setup(sheet: Worksheet, *, header_row: int | None, landscape: bool = T
         sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.oddFooter.center.text = "&A – page &P of &N"
     sheet.oddHeader.right.text = "&D"
+
+
+# Points per line of text at the workbooks' 11-point size, and how many characters of a column's
+# width a line holds (LibreOffice fits a little more; a bold header a little less).
+LINE_HEIGHT = 15.0
+CHARACTERS_PER_WIDTH = 1.0
+
+
+def fit_row_heights(sheet: Worksheet) -> None:
+    """Rows tall enough for their wrapped text. LibreOffice keeps the height a row was saved
+    with, so text that wraps to three lines in a one-line row prints over the rows above and
+    below it; each row with wrapped text gets the height of its longest cell (an estimate from
+    the column's width, word by word), or keeps a taller height it was given."""
+    merged_width: dict[tuple[int, int], float] = {}
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row == merged.max_row:
+            merged_width[(merged.min_row, merged.min_col)] = sum(
+                _width(sheet, index) for index in range(merged.min_col, merged.max_col + 1)
+            )
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.data_type == "f":
+                continue
+            if cell.alignment is None or not cell.alignment.wrap_text:
+                continue
+            width = merged_width.get((cell.row, cell.column)) or _width(sheet, cell.column)
+            lines = max(lines, wrapped_lines(cell.value, width))
+        if lines > 1:
+            number = row[0].row
+            height = sheet.row_dimensions[number].height or 0
+            sheet.row_dimensions[number].height = max(height, lines * LINE_HEIGHT)
+
+
+def _width(sheet: Worksheet, index: int) -> float:
+    return sheet.column_dimensions[column(index)].width or 8.43
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide, wrapped at spaces."""
+    per_line = max(1, int(width * CHARACTERS_PER_WIDTH))
+    return sum(
+        max(1, len(textwrap.wrap(paragraph, per_line))) for paragraph in text.splitlines() or [""]
+    )
 
 
 def ok_or_problem_formatting(sheet: Worksheet, cells: str) -> None:

@@ -36,9 +36,10 @@ from planner.excel.cells import (
     write_header,
     write_title,
 )
+from planner.excel.inputs_layout import INPUTS, InputsLayout, InputsTable, cell_ref
 from planner.excel.plan_view import PlanWorkbookView
 
-INPUTS = "Inputs"
+__all__ = ["INPUTS", "InputsLayout", "write_inputs"]
 
 FIELD_LABELS = {
     "version": "Snapshot version",
@@ -174,26 +175,42 @@ WORDS = {
         "single": "Most of one demand type avoided",
     },
 }
+# A table of a record's items (population by target group, effects) names its owner in the
+# singular, then each item.
+SINGULAR = {
+    "places": "Place",
+    "interventions": "Intervention",
+    "demand_types": "Demand type",
+    "partners": "Partner",
+}
+CHILD_COLUMNS = {
+    "population": ("Target group", "Eligible people a year"),
+    "capacity": ("Intervention", "Capacity (participants a year)"),
+    "shares": ("Partner", "Share of the cost"),
+}
 _TABLE_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
-def write_inputs(sheet: Worksheet, view: PlanWorkbookView) -> None:
-    """Every input and rule the plan was solved with, as stored with the plan."""
+def write_inputs(sheet: Worksheet, view: PlanWorkbookView) -> InputsLayout:
+    """Every input and rule the plan was solved with, as stored with the plan; returns where
+    each input landed, so the checks and the benefit formulas can refer to it."""
     write_title(sheet, 1, "Every input and rule this plan was solved with")
     safe_cell_text(
         sheet.cell(2, 1),
         "Copied from the plan's record when it was solved; later changes to the inputs do not "
-        "change this sheet. Each table has its own filter buttons.",
+        "change this sheet. The workbook's checks and benefits read their limits, effects and "
+        "unit costs from here: change one and they follow. Each table has its own filter buttons.",
     )
     writer = _InputsWriter(sheet)
     row = 3
     for key, value in view.inputs.items():
-        row = writer.section(row + 1, label(key), key, value)
+        row = writer.section(row + 1, label(key), key, value, (str(key),))
     sheet.freeze_panes = "A3"
     sheet.column_dimensions["A"].width = 40
     for letter in "BCDEFGHIJKLMNOP":
         sheet.column_dimensions[letter].width = 22
     print_setup(sheet, header_row=None, landscape=True)
+    return writer.layout
 
 
 def label(field_name: object) -> str:
@@ -203,17 +220,21 @@ def label(field_name: object) -> str:
 
 
 class _InputsWriter:
-    """Writes the snapshot section by section, naming each table uniquely."""
+    """Writes the snapshot section by section, naming each table uniquely and noting where each
+    input went (``layout``)."""
 
     def __init__(self, sheet: Worksheet) -> None:
         self.sheet = sheet
         self.tables = 0
+        self.layout = InputsLayout()
 
-    def section(self, row: int, title: str, field_name: str, value: Any) -> int:
+    def section(
+        self, row: int, title: str, field_name: str, value: Any, path: tuple[str, ...]
+    ) -> int:
         """One part of the snapshot: a table for a list of records, rows of settings for a
         record (nested parts as their own sections). Returns the last row written."""
         if _is_records(value):
-            return self._table(row, title, value)
+            return self._table(row, title, value, path)
         if value == [] or value == {}:
             write_title(self.sheet, row, title, section=True)
             safe_cell_text(self.sheet.cell(row + 1, 1), BLANK_MEANS.get(field_name, EMPTY))
@@ -231,35 +252,116 @@ class _InputsWriter:
                     # A mapping keyed by names takes its values' meaning from its own field.
                     shown_as = field_name if named_keys else str(key)
                     write_value(self.sheet.cell(row, 2), shown_as, item, in_mapping=named_keys)
+                    self.layout.settings[(*path, str(key))] = cell_ref(2, row)
                 if not simple:
                     row += 1
                     safe_cell_text(self.sheet.cell(row, 1), BLANK_MEANS.get(field_name, EMPTY))
                 row += 1
             for key, item in nested.items():
-                row = self.section(row + 1, f"{title}: {label(key)}", str(key), item)
+                row = self.section(
+                    row + 1, f"{title}: {label(key)}", str(key), item, (*path, str(key))
+                )
             return row
         write_title(self.sheet, row, title, section=True)
         write_value(self.sheet.cell(row + 1, 1), field_name, value)
+        self.layout.settings[path] = cell_ref(1, row + 1)
         return row + 2
 
-    def _table(self, row: int, title: str, records: list[Mapping[str, Any]]) -> int:
-        write_title(self.sheet, row, title, section=True)
+    def _table(
+        self, row: int, title: str, records: list[Mapping[str, Any]], path: tuple[str, ...]
+    ) -> int:
         fields: list[str] = []
         for record in records:
             fields += [key for key in record if key not in fields]
         if "key" in fields and all(r.get("key") == r.get("name", r.get("key")) for r in records):
             fields.remove("key")  # the key is the name: say it once
+        # Effects, populations, capacities and cost shares get tables of their own below, one
+        # row each, so that a formula can refer to each figure.
+        children = [name for name in fields if any(_is_child(r.get(name)) for r in records)]
+        fields = [name for name in fields if name not in children]
+        rows = [{"index": (n,), **record} for n, record in enumerate(records)]
+        last = self._write_records(row, title, fields, rows, path)
+        for child in children:
+            parent = "name" if "name" in fields else fields[0]
+            last = self._child_table(last + 1, title, path, child, parent, records)
+        return last
+
+    def _child_table(
+        self,
+        row: int,
+        title: str,
+        path: tuple[str, ...],
+        child: str,
+        parent: str,
+        records: list[Mapping[str, Any]],
+    ) -> int:
+        """One row per item of a record's list or mapping: the record's name first."""
+        owner = label(parent) if parent != "name" else SINGULAR.get(path[-1], label(parent))
+        item_label, value_label = CHILD_COLUMNS.get(child, ("Name", label(child)))
+        rows: list[dict[str, Any]] = []
+        fields = [f"{parent}"]
+        for n, record in enumerate(records):
+            items = record.get(child)
+            if isinstance(items, Mapping):
+                for key, amount in items.items():
+                    rows.append(
+                        {
+                            "index": (n, str(key)),
+                            parent: record.get(parent),
+                            "item": str(key),
+                            "value": amount,
+                            "_field": child,
+                        }
+                    )
+            elif isinstance(items, list):
+                for k, item in enumerate(items):
+                    if isinstance(item, Mapping):
+                        rows.append({"index": (n, k), parent: record.get(parent), **item})
+        if not rows:
+            return row - 1
+        if any("item" in r for r in rows):
+            fields += ["item", "value"]
+            headers = {parent: owner, "item": item_label, "value": value_label}
+        else:
+            for r in rows:
+                fields += [key for key in r if key not in fields and key != "index"]
+            headers = {parent: owner}
+        return self._write_records(
+            row, f"{title}: {label(child)}", fields, rows, (*path, child), headers
+        )
+
+    def _write_records(
+        self,
+        row: int,
+        title: str,
+        fields: list[str],
+        records: list[dict[str, Any]],
+        path: tuple[str, ...],
+        headers: Mapping[str, str] | None = None,
+    ) -> int:
+        write_title(self.sheet, row, title, section=True)
         header_row = row + 1
-        write_header(self.sheet, header_row, [label(field_name) for field_name in fields])
+        names = [(headers or {}).get(name) or label(name) for name in fields]
+        write_header(self.sheet, header_row, names)
+        table = InputsTable({name: column(n) for n, name in enumerate(fields, start=1)})
         for row, record in enumerate(records, start=header_row + 1):
             for index, field_name in enumerate(fields, start=1):
-                write_value(self.sheet.cell(row, index), field_name, record.get(field_name))
+                shown_as = record.get("_field", field_name) if field_name == "value" else field_name
+                write_value(
+                    self.sheet.cell(row, index),
+                    shown_as,
+                    record.get(field_name),
+                    in_mapping=field_name == "value",
+                )
+            table.rows[record["index"]] = row
+            table.records[record["index"]] = record
         last = header_row + len(records)
         self.tables += 1
         name = _TABLE_NAME.sub("_", f"Inputs_{self.tables}_{title}")[:250]
-        table = Table(displayName=name, ref=f"A{header_row}:{column(len(fields))}{last}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
-        self.sheet.add_table(table)
+        excel_table = Table(displayName=name, ref=f"A{header_row}:{column(len(fields))}{last}")
+        excel_table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        self.sheet.add_table(excel_table)
+        self.layout.tables[path] = table
         return last + 1
 
 
@@ -283,7 +385,10 @@ def write_value(cell: Any, field_name: str, value: Any, *, in_mapping: bool = Fa
     elif field_name == "ring_fence" and isinstance(value, list):
         safe_cell_text(cell, ", ".join(CATEGORY_LABELS.get(str(c), str(c)) for c in value))
     elif isinstance(value, int | float):
-        if field_name in MONEY_FIELDS or (in_mapping and field_name in MONEY_MAPPINGS):
+        if field_name == "shares" and in_mapping:
+            cell.value = value
+            cell.number_format = PERCENT
+        elif field_name in MONEY_FIELDS or (in_mapping and field_name in MONEY_MAPPINGS):
             money_cell(cell, value)
         else:
             cell.value = value
@@ -306,7 +411,12 @@ def compact(field_name: str, value: Any) -> str:
     if isinstance(value, Mapping):
         if field_name in NAMED_KEYS:
             return "; ".join(f"{key}: {_plain(field_name, item)}" for key, item in value.items())
-        return ", ".join(f"{label(key)}: {_plain(str(key), item)}" for key, item in value.items())
+        # An empty part of a record is left out: never the word 'None'.
+        return ", ".join(
+            f"{label(key)}: {_plain(str(key), item)}"
+            for key, item in value.items()
+            if item is not None and item != [] and item != {}
+        )
     parts = [_plain(field_name, item) for item in value]
     return ("; " if any(isinstance(item, Mapping) for item in value) else ", ").join(parts)
 
@@ -329,6 +439,11 @@ def _year(value: Any) -> str:
 
 def _is_records(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def _is_child(value: Any) -> bool:
+    """A part of a record with a table of its own: a mapping, or a list of records."""
+    return (isinstance(value, Mapping) and bool(value)) or _is_records(value)
 
 
 def _is_nested(value: Any) -> bool:

@@ -32,7 +32,9 @@ from planner.excel.plan_sheets import AllocationLayout, FundingLayout, case_twin
 from planner.excel.plan_view import PlanWorkbookView
 
 if TYPE_CHECKING:
+    from planner.excel.plan_benefits import BenefitsLayout
     from planner.excel.plan_prices import PricesLayout
+    from planner.excel.plan_references import InputCells
 
 PARTNERS = "Partners"
 PLACES = "Places"
@@ -52,12 +54,16 @@ def write_partners(
     sheet: Worksheet,
     view: PlanWorkbookView,
     funding: FundingLayout,
+    benefits: BenefitsLayout | None = None,
+    cells: InputCells | None = None,
     prices: PricesLayout | None = None,
 ) -> PartnersLayout:
-    """Each partner's contribution (live, from Funding), the benefit that falls to it, the ratio
-    between them, and whether its fairness rule is met. With cash prices the ratio and the
-    fairness rule compare the benefit with the contribution in the benefits' price year (the
-    Prices sheet), as the optimiser's rule does."""
+    """Each partner's contribution (live, from Funding), the benefit that falls to it (live:
+    its share of each demand type's cost, from the Inputs sheet, times the value of that demand
+    avoided, from the Benefits sheet), the ratio between them, and whether its fairness rule
+    (its factor read from the Inputs sheet) is met. With cash prices the ratio and the fairness
+    rule compare the benefit with the contribution in the benefits' price year (the Prices
+    sheet), as the optimiser's rule does."""
     headers = [
         "Partner",
         "Contribution (£)",
@@ -69,7 +75,7 @@ def write_partners(
         "Fairness met",
     ]
     write_header(sheet, 1, headers)
-    benefits = {outcome.partner: outcome.benefit for outcome in view.result.partners}
+    solved = {outcome.partner: outcome.benefit for outcome in view.result.partners}
     layout = PartnersLayout()
     partners = view.partner_keys()
     for row, key in enumerate(partners, start=2):
@@ -77,15 +83,17 @@ def write_partners(
         name = view.partner_name(key)
         safe_cell_text(sheet.cell(row, 1), name)
         money_cell(sheet.cell(row, 2), f"={funding.partner_total[key]}")
-        money_cell(sheet.cell(row, 3), to_pounds(benefits.get(key, 0.0)))
+        money_cell(sheet.cell(row, 3), _benefit(view, key, benefits, cells, solved))
         paid = f"B{row}" if prices is None else prices.real_contribution_cell(row - 2)
         sheet.cell(row, 4, f'=IF({paid}>0,C{row}/{paid},"")').number_format = RATIO
-        sheet.cell(row, 5, alpha).number_format = RATIO
+        factor = _fairness_factor(view, key, cells)
+        sheet.cell(row, 5, factor if factor is not None else alpha).number_format = RATIO
         money_cell(sheet.cell(row, 6), f"=ROUND(E{row}*{paid},2)")
         rule = (
-            f"Benefit falling to {name} must be at least {alpha:g} times what it pays"
+            f"Benefit falling to {name} must be at least the fairness factor times what it "
+            f"pays (the scenario's factor, {alpha:g}, is on the Inputs sheet)"
             if alpha > 0
-            else "No fairness rule for this partner"
+            else "No fairness rule for this partner (a factor above 0 on the Inputs sheet sets one)"
         )
         safe_cell_text(sheet.cell(row, 7), rule).alignment = WRAP
         sheet.cell(
@@ -110,15 +118,55 @@ def write_partners(
     return layout
 
 
+def _benefit(
+    view: PlanWorkbookView,
+    partner: str,
+    benefits: BenefitsLayout | None,
+    cells: InputCells | None,
+    solved: dict[str, float],
+) -> object:
+    """The benefit falling to a partner: its share of each demand type's cost times the value
+    of that demand avoided, as a formula; the plan's figure where there are no benefit rows."""
+    inputs = view.planning_inputs
+    if benefits is None or cells is None or inputs is None or not benefits.by_demand:
+        return to_pounds(solved.get(partner, 0.0))
+    terms = [
+        f"{cells.share(demand.key, partner, demand.shares[partner])}*{benefits.by_demand[demand.key]}"
+        for demand in inputs.demand_types
+        if partner in demand.shares and demand.key in benefits.by_demand
+    ]
+    return f"=ROUND({'+'.join(terms)},2)" if terms else 0
+
+
+def _fairness_factor(view: PlanWorkbookView, partner: str, cells: InputCells | None) -> str | None:
+    """The partner's fairness factor on the Inputs sheet: its own, else the scenario's."""
+    if cells is None:
+        return None
+    own = cells.layout.setting("rules", "partner_fairness_overrides", partner)
+    if own is not None:
+        return f"={own}"
+    rules = view.scenario_rules
+    if rules is not None and partner in rules.partner_fairness_overrides:
+        return None  # an override the sheet does not show: the figure itself
+    shared = cells.layout.setting("rules", "partner_fairness")
+    return f"={shared}" if shared is not None else None
+
+
 @dataclass
 class PlacesLayout:
     first_row: int = 2
     last_row: int = 2
     met_cells: dict[str, str] = field(default_factory=dict)
     total_cell: str = ""
+    spend_cells: dict[str, str] = field(default_factory=dict)
 
 
-def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayout) -> PlacesLayout:
+def write_places(
+    sheet: Worksheet,
+    view: PlanWorkbookView,
+    rows: AllocationLayout,
+    cells: InputCells | None = None,
+) -> PlacesLayout:
     """Spend in each place (live, from the allocation rows) against its share of need, and the
     need floor the scenario sets."""
     headers = [
@@ -141,7 +189,7 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
     for row, key in enumerate(keys, start=2):
         place = view.place(key)
         outcome = outcomes.get(key)
-        need_share = outcome.need_share if outcome else place.need_index / total_need
+        need_share = _need_share(view, outcome, rows) if outcome else place.need_index / total_need
         safe_cell_text(sheet.cell(row, 1), place.name)
         safe_cell_text(sheet.cell(row, 2), place.district)
         sheet.cell(row, 3, place.need_index).number_format = RATIO
@@ -153,13 +201,14 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
             row, 6, f"=IF({rows.cost_total}>0,E{row}/{rows.cost_total},0)"
         ).number_format = PERCENT
         sheet.cell(row, 7, f'=IF(D{row}>0,F{row}/D{row},"")').number_format = RATIO
-        money_cell(sheet.cell(row, 8), _need_floor(view, outcome, rows, row))
+        money_cell(sheet.cell(row, 8), _need_floor(view, rows, row, cells))
         sheet.cell(
             row,
             9,
             f'=IF(H{row}=0,"No floor",IF(E{row}>=H{row}-0.5,"OK","Problem: £"&TEXT(H{row}-E{row},"#,##0")&" below its floor"))',
         )
         layout.met_cells[key] = f"{sheet_ref(PLACES)}$I${row}"
+        layout.spend_cells[key] = f"{sheet_ref(PLACES)}$E${row}"
     layout.last_row = max(2, 1 + len(keys))
     total_row = layout.last_row + 2
     safe_cell_text(sheet.cell(total_row, 1), "All places").font = BOLD
@@ -171,16 +220,23 @@ def write_places(sheet: Worksheet, view: PlanWorkbookView, rows: AllocationLayou
     return layout
 
 
+def _need_share(view: PlanWorkbookView, outcome: PlaceOutcome, rows: AllocationLayout) -> float:
+    """The place's share of need among the places the money may reach, in full: worked back
+    from the plan's floor where it has one (the outcome's share is rounded to six places,
+    pounds out on a large plan)."""
+    solved = float(rows.cost_as_written)
+    if outcome.need_floor is not None and view.need_floor > 0 and solved > 0:
+        return outcome.need_floor / (view.need_floor * solved)
+    return outcome.need_share
+
+
 def _need_floor(
-    view: PlanWorkbookView, outcome: PlaceOutcome | None, rows: AllocationLayout, row: int
+    view: PlanWorkbookView, rows: AllocationLayout, row: int, cells: InputCells | None
 ) -> str:
-    """The least a place may get, live: the plan's floor for it, moving in step with the total
-    spend. (Worked out from the need share shown, rounded to six places, it could be pounds out
-    on a large plan.)"""
-    solved = rows.cost_as_written
-    if outcome is not None and outcome.need_floor is not None and solved > 0:
-        return f"=ROUND({round(outcome.need_floor, 2)}*{rows.cost_total}/{solved},2)"
-    return f"=ROUND({view.need_floor}*{rows.cost_total}*D{row},2)"
+    """The least a place may get, live: the need floor on the Inputs sheet x the total spend x
+    the place's need share."""
+    floor = cells.setting("need_floor", view.need_floor) if cells else repr(view.need_floor)
+    return f"=ROUND({floor}*{rows.cost_total}*D{row},2)"
 
 
 def write_sensitivity(sheet: Worksheet, view: PlanWorkbookView) -> None:

@@ -45,10 +45,13 @@ from planner.excel.cells import (
     to_pounds,
     write_header,
 )
+from planner.excel.plan_contracts import category_label, contract_end
 from planner.excel.plan_view import PlanWorkbookView
 
 if TYPE_CHECKING:
+    from planner.excel.plan_benefits import BenefitsLayout
     from planner.excel.plan_prices import PricesLayout
+    from planner.excel.plan_references import InputCells
 
 ALLOCATIONS = "Allocations"
 FUNDING = "Funding"
@@ -80,6 +83,18 @@ WITHIN = Decimal("0.001")  # a tenth of a penny
 WHOLE_PEOPLE = "#,##0"
 # Participants within this of a whole number are whole (the solver's integrality tolerance).
 WHOLE = 1e-6
+# After the money, what a commissioner needs to let the contract.
+CONTRACT_COLUMNS = (
+    "Category",
+    "Provider",
+    "Contract end",
+    "Most participants here (capacity or eligible people)",
+)
+MOST_NOTE = (
+    "The most this intervention can take here in a year: the provider's capacity (the place's "
+    "own figure, else the intervention's) or the eligible people of its target group, whichever "
+    "is smaller, read from the Inputs sheet."
+)
 
 
 @dataclass
@@ -93,6 +108,10 @@ class AllocationLayout:
     paid_column: str = ""
     unpaid_column: str = ""
     cost_as_written: Decimal = Decimal(0)  # the allocations' total cost before anyone edits it
+    category_column: str = ""
+    most_column: str = ""
+    # Each row as written: (row, allocation, participants written, the plan's value avoided).
+    written: list[tuple[int, Allocation, float, Decimal | None]] = field(default_factory=list)
 
     def range_of(self, letter: str) -> str:
         return f"{sheet_ref(ALLOCATIONS)}${letter}${self.first_row}:${letter}${self.last_row}"
@@ -102,6 +121,10 @@ class AllocationLayout:
 
     intervention = property(lambda self: self.range_of("A"))
     place = property(lambda self: self.range_of("B"))
+    district = property(lambda self: self.range_of("C"))
+    participants = property(lambda self: self.range_of("G"))
+    category = property(lambda self: self.range_of(self.category_column))
+    most = property(lambda self: self.range_of(self.most_column))
     year = property(lambda self: self.range_of("D"))
     level = property(lambda self: self.range_of("F"))
     cost = property(lambda self: self.range_of("J"))
@@ -251,10 +274,14 @@ def demand_avoided_value(view: PlanWorkbookView, allocation: Allocation) -> floa
 
 
 def write_allocations(
-    sheet: Worksheet, view: PlanWorkbookView, prices: PricesLayout | None = None
+    sheet: Worksheet,
+    view: PlanWorkbookView,
+    cells: InputCells,
+    prices: PricesLayout | None = None,
 ) -> AllocationLayout:
     """One row per intervention, place and year: participants, unit cost, a live cost formula,
-    evidence, expected demand avoided, and what each partner pays.
+    evidence, expected demand avoided (filled in by ``fill_benefits``), what each partner pays,
+    and the category, provider, contract end and the most participants the place can take.
 
     The payments are the plan's own, whole pence that add up to each allocation's cost and to
     each partner's spend each year (``optimiser.reconcile``); the participants are those that
@@ -262,12 +289,16 @@ def write_allocations(
     equal to the cost the partners pay."""
     partners = view.partner_keys()
     headers = [*FIXED_COLUMNS, *(f"Paid by {view.partner_name(key)} (£)" for key in partners)]
-    headers += ["Paid in total (£)", "Cost not paid (£)"]
+    headers += ["Paid in total (£)", "Cost not paid (£)", *CONTRACT_COLUMNS]
     write_header(sheet, 1, headers)
     sheet.cell(1, PARTICIPANTS_COLUMN).comment = Comment(PARTICIPANTS_NOTE, "Planner")
     partner_columns = {key: column(len(FIXED_COLUMNS) + 1 + n) for n, key in enumerate(partners)}
     paid_column = column(len(FIXED_COLUMNS) + len(partners) + 1)
     unpaid_column = column(len(FIXED_COLUMNS) + len(partners) + 2)
+    category_number = len(FIXED_COLUMNS) + len(partners) + 3
+    most_number = category_number + 3
+    sheet.cell(1, most_number).comment = Comment(MOST_NOTE, "Planner")
+    written: list[tuple[int, Allocation, float, Decimal | None]] = []
     allocations = sorted(
         view.result.allocations,
         key=lambda a: (view.intervention(a.intervention).name, view.place(a.place).name, a.year),
@@ -301,6 +332,7 @@ def write_allocations(
             if shared != unit_cost:
                 unit_formula = ""
             unit_cost = shared
+            participants = float(people)
             sheet.cell(row, PARTICIPANTS_COLUMN, people).number_format = WHOLE_PEOPLE
         else:
             participants = costing_participants(allocation, unit_cost, set_up)
@@ -317,7 +349,10 @@ def write_allocations(
             money_cell(sheet.cell(row, 9), set_up)
         money_cell(sheet.cell(row, 10), f"=ROUND(G{row}*H{row}+I{row},2)")
         avoided = demand_avoided_value(view, allocation)
-        money_cell(sheet.cell(row, 11), to_pounds(avoided) if avoided is not None else None)
+        plan_value = to_pounds(avoided) if avoided is not None else None
+        # The plan's figure until ``fill_benefits`` puts the Benefits sheet's formula here.
+        money_cell(sheet.cell(row, 11), plan_value if plan_value is not None else 0)
+        written.append((row, allocation, participants, plan_value))
         paid = {funding.partner: to_pounds(funding.amount) for funding in allocation.funding}
         for key in partners:
             money_cell(sheet[f"{partner_columns[key]}{row}"], paid.get(key, Decimal(0)))
@@ -327,6 +362,15 @@ def write_allocations(
         else:
             money_cell(sheet[f"{paid_column}{row}"], 0)
         money_cell(sheet[f"{unpaid_column}{row}"], f"=ROUND(J{row}-{paid_column}{row},2)")
+        safe_cell_text(sheet.cell(row, category_number), category_label(intervention.category))
+        safe_cell_text(
+            sheet.cell(row, category_number + 1),
+            view.providers.get(allocation.intervention) or "Not recorded",
+        )
+        safe_cell_text(sheet.cell(row, category_number + 2), contract_end(view, allocation))
+        sheet.cell(
+            row, most_number, most_participants(view, cells, allocation)
+        ).number_format = PEOPLE
     last_row = max(row, 2)
     total_row = last_row + 2
     safe_cell_text(sheet.cell(total_row, 1), "Total").font = BOLD
@@ -342,8 +386,45 @@ def write_allocations(
     finish_table(sheet, header_row=1, last_row=last_row, last_column=len(headers))
     cost = sum((to_pounds(a.cost) for a in allocations), Decimal(0))
     return AllocationLayout(
-        2, last_row, total_row, partner_columns, paid_column, unpaid_column, cost
+        2,
+        last_row,
+        total_row,
+        partner_columns,
+        paid_column,
+        unpaid_column,
+        cost,
+        category_column=column(category_number),
+        most_column=column(most_number),
+        written=written,
     )
+
+
+def fill_benefits(sheet: Worksheet, rows: AllocationLayout, benefits: BenefitsLayout) -> None:
+    """Each row's expected demand avoided as the sum of its rows on the Benefits sheet, so it
+    moves with participants, effects and unit costs (rows without any keep the plan's figure)."""
+    for row, _allocation, _participants, _value in rows.written:
+        formula = benefits.value_formula(row)
+        if formula is not None:
+            sheet.cell(row, 11).value = formula
+
+
+def most_participants(view: PlanWorkbookView, cells: InputCells, allocation: Allocation) -> object:
+    """The most participants the place can take in a year, as a formula on the Inputs' figures:
+    the provider's capacity or the target group's eligible people, whichever is smaller."""
+    inputs = view.planning_inputs
+    if inputs is None:
+        return None
+    intervention = next((i for i in inputs.interventions if i.key == allocation.intervention), None)
+    place = next((p for p in inputs.places if p.key == allocation.place), None)
+    if intervention is None or place is None:
+        return None
+    people = cells.population(
+        place.key, intervention.target_group, place.population.get(intervention.target_group, 0.0)
+    )
+    capacity = cells.capacity(
+        intervention.key, place.key, place.capacity.get(intervention.key, intervention.capacity)
+    )
+    return f"=IF(ISNUMBER({capacity}),MIN({capacity},{people}),{people})"
 
 
 def _not_zero_rule(letter: str) -> FormulaRule:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment
@@ -30,6 +31,9 @@ from planner.excel.plan_outcomes import PartnersLayout
 from planner.excel.plan_sheets import AllocationLayout, FundingLayout
 from planner.excel.plan_view import PlanWorkbookView
 
+if TYPE_CHECKING:
+    from planner.excel.plan_benefits import BenefitsLayout
+
 SUMMARY = "Summary"
 LEFT = Alignment(horizontal="left", vertical="top")
 EVIDENCE_LEVELS = ("4", "3", "2", "NL2")
@@ -48,6 +52,7 @@ def write_summary(
     funding: FundingLayout,
     partners: PartnersLayout,
     partners_sheet: Worksheet,
+    benefits: BenefitsLayout | None = None,
 ) -> dict[str, str]:
     """Fill the Summary; returns the cells of its headline figures for the Checks sheet."""
     plan = view.result
@@ -88,7 +93,7 @@ def write_summary(
     value_total = whole_pounds(to_pounds(plan.value_of_demand_avoided))
     lines: list[tuple[str, object, str]] = [
         ("Total spend (£)", f"=ROUND({rows.cost_total},0)", WHOLE_POUNDS),
-        ("Value of demand avoided (£)", value_total, WHOLE_POUNDS),
+        ("Value of demand avoided (£)", f"=ROUND({rows.demand_avoided_total},0)", WHOLE_POUNDS),
         ("Benefit-cost ratio", "", RATIO),
         ("Participants", f"={rows.participants_total}", PEOPLE),
     ]
@@ -111,38 +116,49 @@ def write_summary(
     row += 1
     safe_cell_text(
         sheet.cell(row, 1),
-        "Total spend and participants are live: they follow the Allocations sheet. The value of "
-        "demand avoided is the plan as solved (expected, confidence-weighted and discounted). "
-        "The tables below are the plan as solved in whole pounds that add up to their totals "
-        "(largest-remainder rounding), with the live figure to the penny beside each.",
+        "Total spend, value of demand avoided and participants are live: they follow the "
+        "Allocations and Benefits sheets (the value is expected, confidence-weighted and "
+        "discounted). The tables below are the plan as solved in whole pounds that add up to "
+        "their totals (largest-remainder rounding), with the live figure to the penny beside "
+        "each.",
     ).alignment = WRAP
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
     sheet.row_dimensions[row].height = 60
 
     spend_total = whole_pounds(rows.cost_as_written)
-    row = _demand_table(sheet, view, row + 2, value_total)
+    row = _demand_table(sheet, view, row + 2, value_total, benefits)
     year_first, year_last, row, year_total = _spend_by_year(
         sheet, view, funding, row + 2, spend_total
     )
     level_first, level_last, row, level_total = _spend_by_level(
         sheet, view, rows, row + 2, spend_total
     )
-    headline["Spend by financial year, in whole pounds"] = year_total
-    headline["Spend by evidence rating, in whole pounds"] = level_total
+    headline["Spend by financial year"] = year_total
+    headline["Spend by evidence rating"] = level_total
     row = _rules_and_messages(sheet, view, row + 2)
 
     _charts(sheet, partners, partners_sheet, (year_first, year_last), (level_first, level_last))
     sheet.column_dimensions["A"].width = 52
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 22
+    sheet.column_dimensions["D"].width = 22
     print_setup(sheet, header_row=None, landscape=True)
     return {label: f"'{SUMMARY}'!${cell[0]}${cell[1:]}" for label, cell in headline.items()}
 
 
-def _demand_table(sheet: Worksheet, view: PlanWorkbookView, row: int, value_total: Decimal) -> int:
-    """Demand avoided by type, in whole pounds that add up to the headline value."""
+def _demand_table(
+    sheet: Worksheet,
+    view: PlanWorkbookView,
+    row: int,
+    value_total: Decimal,
+    benefits: BenefitsLayout | None,
+) -> int:
+    """Demand avoided by type, as solved in whole pounds that add up to the plan's value, with
+    the live figure from the Benefits sheet beside each."""
     write_title(sheet, row, "Demand avoided by type", section=True)
-    write_header(sheet, row + 1, ["Demand type", "Units avoided", "Value (£)"])
+    live = benefits is not None and bool(benefits.by_demand)
+    headers = ["Demand type", "Units avoided", "Value as solved (£)"]
+    write_header(sheet, row + 1, [*headers, "Live, to the penny (£)"] if live else headers)
     reductions = view.result.demand_reductions
     rounded = largest_remainder([r.value for r in reductions], value_total, POUND)
     first = row + 2
@@ -152,9 +168,13 @@ def _demand_table(sheet: Worksheet, view: PlanWorkbookView, row: int, value_tota
         safe_cell_text(sheet.cell(row, 1), reduction.name)
         sheet.cell(row, 2, round(reduction.units, 2)).number_format = "#,##0.00"
         money_cell(sheet.cell(row, 3), amount, whole=True)
+        if benefits is not None and reduction.demand_type in benefits.by_demand:
+            money_cell(sheet.cell(row, 4), f"={benefits.by_demand[reduction.demand_type]}")
     row += 1
     safe_cell_text(sheet.cell(row, 1), "All demand types").font = BOLD
     money_cell(sheet.cell(row, 3), f"=SUM(C{first}:C{max(row - 1, first)})", whole=True).font = BOLD
+    if live:
+        money_cell(sheet.cell(row, 4), f"=SUM(D{first}:D{max(row - 1, first)})").font = BOLD
     return row
 
 
@@ -217,9 +237,10 @@ def _whole_pound_table(
     total: Decimal,
 ) -> tuple[int, int, int, str]:
     """A table of (label, amount as solved, live formula) rows with a total row: the amounts in
-    whole pounds by largest remainder, so the rows shown add up to the total shown."""
+    whole pounds by largest remainder, so the rows shown add up to the total shown. Returns the
+    first and last rows, the total row and the live total's cell (for the Checks sheet)."""
     write_title(sheet, row, title, section=True)
-    write_header(sheet, row + 1, [first_header, "Spend (£)", "Live, to the penny (£)"])
+    write_header(sheet, row + 1, [first_header, "As solved (£)", "Live, to the penny (£)"])
     rounded = largest_remainder([amount for _label, amount, _live in lines], total, POUND)
     first = row + 2
     row += 1
@@ -233,7 +254,7 @@ def _whole_pound_table(
     safe_cell_text(sheet.cell(row, 1), total_label).font = BOLD
     money_cell(sheet.cell(row, 2), f"=SUM(B{first}:B{last})", whole=True).font = BOLD
     money_cell(sheet.cell(row, 3), f"=SUM(C{first}:C{last})").font = BOLD
-    return first, last, row, f"B{row}"
+    return first, last, row, f"C{row}"
 
 
 def _rules_and_messages(sheet: Worksheet, view: PlanWorkbookView, row: int) -> int:

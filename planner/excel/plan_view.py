@@ -109,6 +109,12 @@ class PlanWorkbookView:
     uncertainty: Mapping[str, Any] = field(default_factory=dict)
     # For a re-plan, evidence check or stop-list re-solve: what it changes (None otherwise).
     changes: PlanChanges | None = None
+    # The optimiser's own inputs and rules, for the benefit formulas, capacities and contract
+    # ends (None: a view made without them, whose sheets then show typed figures).
+    planning_inputs: PlanningInputs | None = None
+    scenario_rules: ScenarioRules | None = None
+    # Who delivers each intervention, by intervention key: "Name (60%); Other (40%)".
+    providers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -296,6 +302,8 @@ def view_from_optimiser(
         rules=describe_rules(rules, names),
         demand_avoided=dict(demand_avoided or {}),
         inputs=dict(snapshot) if snapshot is not None else optimiser_snapshot(inputs, rules),
+        planning_inputs=inputs,
+        scenario_rules=rules,
     )
 
 

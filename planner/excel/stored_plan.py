@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models import Partner, Plan, PlanAllocation, PlanAnalysis
+from models import Intervention, Partner, Plan, PlanAllocation, PlanAnalysis
 from models.analysis import AnalysisKind, AnalysisStatus
 from models.plan import PlanKind
+from models.provider import Provider
 from models.vocabulary import financial_year_label
 from optimiser import plan_from_dict
 from planner.excel.plan_changes import PlanChanges
@@ -58,10 +59,27 @@ def plan_workbook_view(session: Session, plan: Plan) -> PlanWorkbookView:
     )
     return dataclasses.replace(
         view,
+        providers=_providers(session, {item.name: item.key for item in inputs.interventions}),
         pooled_fund=_pooled_fund_terms(session, plan),
         uncertainty=_monte_carlo(session, plan),
         changes=_changes(session, plan),
     )
+
+
+def _providers(session: Session, keys: dict[str, str]) -> dict[str, str]:
+    """Who delivers each intervention the plan knows, by its key: "Name (60%); Other (40%)",
+    from the partnership's current provider records (the plan's snapshot does not keep them)."""
+    found: dict[str, list[str]] = {}
+    rows = session.exec(
+        select(Provider, Intervention)
+        .where(Provider.intervention_id == Intervention.id)
+        .order_by(col(Provider.share_percent).desc(), col(Provider.name))
+    ).all()
+    for provider, intervention in rows:
+        key = keys.get(intervention.name)
+        if key is not None:
+            found.setdefault(key, []).append(f"{provider.name} ({provider.share_percent:g}%)")
+    return {key: "; ".join(names) for key, names in found.items()}
 
 
 def _changes(session: Session, plan: Plan) -> PlanChanges | None:
