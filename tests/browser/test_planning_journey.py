@@ -207,7 +207,7 @@ def test_commissioner_changes_a_budget_runs_a_scenario_and_reads_the_plan(
     # left out.
     reasons = page.locator("section[aria-labelledby=reasons]").inner_text()
     assert re.search(
-        r"£[\d,]+ more from [^\n]+'s 20\d\d/\d\d budget would add about £[\d,]+ of demand avoided",
+        r"£[\d,]+ more from [^\n]+'s 20\d\d/\d\d budget would add about £[\d,.]+ of demand avoided",
         reasons,
     ), reasons[:2000]
     assert "is not funded: its evidence rating is NE" in reasons
