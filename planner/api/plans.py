@@ -170,7 +170,8 @@ class PlanOut(BaseModel):
         default_factory=list,
         description="Each partner-year with money the plan leaves unspent: partner, name, year, "
         "available, spend, unspent (£) and why (reason: window, ring_fence, evidence, district, "
-        "district_full, capacity, rule or no_benefit; sentence: the same in words).",
+        "district_full, capacity, whole (what is left is less than one more whole participant "
+        "or cohort costs), rule or no_benefit; sentence: the same in words).",
     )
 
 
