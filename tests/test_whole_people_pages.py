@@ -36,7 +36,7 @@ from tests.test_api_tokens import bearer, token_for
 from tests.test_plan_page_wording import text_of
 
 GROUP = "Incredible Years Preschool"
-HOW_CLOSE = "This plan is within 0.1% of the best possible plan."
+HOW_CLOSE = "This plan is within 0.04% of the best possible plan."
 SHADOW_PRICES = (
     "its shadow prices come from the continuous problem with the whole-number choices "
     "(whole participants and cohorts, and which programmes run where) fixed as planned"
@@ -172,9 +172,9 @@ def test_a_plan_with_fractions_of_people_makes_no_such_claims(app: Flask, sign_i
 @pytest.mark.parametrize(
     ("gap", "words"),
     [
-        (0.0004, "within 0.1%"),
+        (0.0004, "within 0.04%"),
         (0.001, "within 0.1%"),
-        (0.0012, "within 0.2%"),  # rounded up, so the sentence holds
+        (0.001234, "within 0.13%"),  # rounded up, so the sentence holds
         (0.0321, "within 3.3%"),
     ],
 )

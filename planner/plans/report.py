@@ -3,7 +3,6 @@ live inputs: a plan solved last month still reads as it was solved after budgets
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +16,7 @@ from models.vocabulary import financial_year_label
 from optimiser.families import family
 from optimiser.rounding import controlled_rounding
 from optimiser.solve import EARLY_STOPS, says_why_it_stopped
+from optimiser.whole import percent_up
 from planner.core.years import InFinancialYear
 from planner.plans.binding import BindingGroup, binding_groups
 
@@ -35,13 +35,13 @@ WHOLE = 1e-6
 
 
 def within_words(gap: float) -> str:
-    """The solver's proven gap as a sentence: 'This plan is within 0.1% of the best possible
-    plan.' The percentage is rounded up to the page's one decimal place, so the sentence holds
-    (a gap of 0.12% reads 'within 0.2%', never 'within 0.1%')."""
+    """The solver's proven gap as a sentence: 'This plan is within 0.18% of the best possible
+    plan.' Rounded up as the plan's own explanation rounds it (``optimiser.whole.percent_up``),
+    so the sentence holds and the page says the same figure twice, not 0.2% above and 0.18%
+    below."""
     if gap <= 0:
         return "This plan is the best possible plan: the solver proved no better plan exists."
-    tenths = max(1, math.ceil(round(gap * 1000, 9)))
-    return f"This plan is within {tenths / 10:.1f}% of the best possible plan."
+    return f"This plan is within {percent_up(gap)} of the best possible plan."
 
 
 STATUS_TAGS = {
