@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,6 +72,47 @@ def new_variable(
     return var
 
 
+class _QuietStdout:
+    """Who holds file descriptor 1 at /dev/null: solves may run at once in threads (the plan
+    and the partners' separate plan), and the last one out restores the real stdout. Each
+    solve saving and restoring on its own would leave stdout at /dev/null when two overlap."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holders = 0
+        self.saved: int | None = None
+        self.devnull: int | None = None
+
+    def enter(self) -> None:
+        with self.lock:
+            self.holders += 1
+            if self.holders > 1:
+                return
+            sys.stdout.flush()
+            try:
+                self.saved = os.dup(1)
+            except OSError:  # no real stdout (some embedded runners): nothing to protect
+                self.saved = None
+                return
+            self.devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(self.devnull, 1)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.holders -= 1
+            if self.holders > 0 or self.saved is None:
+                return
+            sys.stdout.flush()
+            os.dup2(self.saved, 1)
+            os.close(self.saved)
+            if self.devnull is not None:
+                os.close(self.devnull)
+            self.saved = self.devnull = None
+
+
+_QUIET = _QuietStdout()
+
+
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
     """Silence HiGHS at the file-descriptor level.
@@ -78,20 +120,10 @@ def quiet_stdout() -> Iterator[None]:
     highspy prints a banner when a solver is created, even with
     ``msg=False``, and writes it from C, past ``sys.stdout``. The planner's
     ``--json`` output must stay clean, so file descriptor 1 points at
-    /dev/null while HiGHS runs.
+    /dev/null while any HiGHS solve runs (``_QuietStdout``).
     """
-    sys.stdout.flush()
+    _QUIET.enter()
     try:
-        saved = os.dup(1)
-    except OSError:  # no real stdout (some embedded runners): nothing to protect
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
         yield
     finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
+        _QUIET.leave()

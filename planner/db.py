@@ -27,6 +27,9 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **options)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        # SQLAlchemy 2.1 reads a new row's id back from SQLite's INSERT ... RETURNING as a float
+        # (1.0), which then reaches audit records and JSON; the cursor's lastrowid is an int.
+        engine.dialect.insert_returning = False
     watch(engine)
     return engine
 
