@@ -100,9 +100,6 @@ def _write(
             apply(row, details, FIELDS - {"year"})
         session.add(row)
         session.flush()
-        # On SQLite the new row's id comes back from the flush as a float (1.0; the table's
-        # first column is the float deflator); read back, it is the integer the audit records.
-        session.refresh(row)
         record_change(
             session, actor, "create" if before is None else "update", "price_index_year", row.id,
             before, snapshot(row),
