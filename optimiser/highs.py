@@ -28,6 +28,8 @@ import pulp
 from pulp import LpProblem
 
 from optimiser.block import ParticipantBlock
+from optimiser.dive import dive
+from optimiser.highs_options import option_value, set_integrality
 from optimiser.lp import PULP_4
 
 
@@ -130,16 +132,6 @@ def pass_model(
                 set_integrality(highs, whole, integer=True)
                 integers = np.concatenate([integers, whole])
     return integers
-
-
-def set_integrality(highs: Any, columns: np.ndarray, *, integer: bool) -> None:
-    """Make columns integer, or continuous (to solve the linear relaxation first)."""
-    import highspy
-
-    kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
-    highs.changeColsIntegrality(
-        len(columns), columns.astype(np.int32), np.full(len(columns), kind.value, dtype=np.uint8)
-    )
 
 
 def _add_block(highs: Any, block: ParticipantBlock, row_of: Callable[[Any], int]) -> None:
@@ -296,12 +288,6 @@ NO_FULL_SEARCH = 2.0
 FULL_SEARCH_MINIMUM = 4.0
 
 
-def _option(highs: Any, name: str) -> float:
-    """A numeric HiGHS option (highspy returns the value, or a (status, value) pair)."""
-    found = highs.getOptionValue(name)
-    return float(found[-1] if isinstance(found, tuple) else found)
-
-
 class BlockHiGHS(pulp.HiGHS):
     """``pulp.HiGHS`` that also solves for a participant block (``optimiser.block``)."""
 
@@ -324,6 +310,9 @@ class BlockHiGHS(pulp.HiGHS):
             None
         )
         self.relaxation: float | None = None
+        # Whether the whole plan to start from comes from a dive (``optimiser.dive``) rather
+        # than from ``start``.
+        self.diving = False
         # A whole plan found near the relaxation that is the answer (``_give_start``): HiGHS's
         # model status for it, the solution, its objective and its gap against the relaxation.
         self.finished: tuple[str, Any, float, float] | None = None
@@ -402,7 +391,7 @@ class BlockHiGHS(pulp.HiGHS):
     def callSolver(self, lp: LpProblem) -> None:  # noqa: N802
         started = time.perf_counter()
         self.finished = None
-        if self.start is not None and len(self.integers) and self.mip:
+        if (self.start is not None or self.diving) and len(self.integers) and self.mip:
             self._give_start(lp.solverModel, started)
         if self.finished is None:
             super().callSolver(lp)
@@ -418,9 +407,10 @@ class BlockHiGHS(pulp.HiGHS):
 
         1. The relaxation: the same model with every column continuous. Its objective is a
            bound no whole plan beats, and the bound the plan reports against.
-        2. A whole plan near it: the whole columns ``start`` settles (the relaxation's own
-           whole numbers, or a given plan's choices) held, HiGHS searches the rest, in at most
-           half the time left (all of it when a full search could not follow).
+        2. A whole plan near it, in at most half the time left (all of it when a full search
+           could not follow): either the whole columns ``start`` settles (the relaxation's own
+           whole numbers, or a given plan's choices) held while HiGHS searches the rest, or,
+           when ``diving``, a dive from the relaxation (``optimiser.dive``).
         3. If that plan is already within the gap target of the relaxation's bound, it is the
            answer (proven so). If there is no time left for a full search (HiGHS's presolve and
            first linear program alone take about as long as the relaxation), it is the answer
@@ -431,26 +421,43 @@ class BlockHiGHS(pulp.HiGHS):
         """
         import highspy
 
-        assert self.start is not None
         set_integrality(highs, self.integers, integer=False)
         highs.run()
         relaxed = None
         if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             self.relaxation = float(highs.getInfo().objective_function_value)
             relaxed = np.asarray(highs.getSolution().col_value, dtype=np.float64)
-        set_integrality(highs, self.integers, integer=True)
         relaxing = time.perf_counter() - started
         self.phases["relaxation"] = relaxing
-        found = self.start(relaxed)
-        if found is not None and self.relaxation is not None:
-            self._complete(highs, found, started, relaxing)
+        dived = None
+        if self.diving and relaxed is not None:
+            diving = time.perf_counter()
+            people = self.integers[self.integers >= self.first_block_column]
+            programmes = self.integers[self.integers < self.first_block_column]
+            seconds = self._search_share(started, relaxing)
+            dived = dive(highs, relaxed, programmes, people, seconds)
+            self.phases["whole_start"] = time.perf_counter() - diving
+        set_integrality(highs, self.integers, integer=True)
+        if dived is not None:
+            self._finish_or_start(highs, *dived, started, relaxing)
+        elif self.start is not None and self.relaxation is not None:
+            found = self.start(relaxed)
+            if found is not None:
+                self._complete(highs, found, started, relaxing)
         if self.finished is None and self.timeLimit is not None:
             highs.setOptionValue("time_limit", max(self._left(started), 0.01))
+
+    def _search_share(self, started: float, relaxing: float) -> float:
+        """Seconds for step 2: half the time left, or all of it when too little is left for a
+        full search after."""
+        left = self._left(started)
+        share = 1.0 if left < FULL_SEARCH_MINIMUM * relaxing else 0.5
+        return max(left * share, 0.01)
 
     def _complete(
         self, highs: Any, found: tuple[np.ndarray, np.ndarray], started: float, relaxing: float
     ) -> None:
-        """Step 2 and 3 of ``_give_start``."""
+        """Step 2 from the settled columns, then step 3."""
         import highspy
 
         indices, values = found
@@ -461,10 +468,7 @@ class BlockHiGHS(pulp.HiGHS):
         values = np.clip(values, lower, upper)
         highs.changeColsBounds(len(indices), indices, values, values)
         if self.timeLimit is not None:
-            # Half the time left, or all of it when too little is left for a full search after.
-            left = self._left(started)
-            share = 1.0 if left < FULL_SEARCH_MINIMUM * relaxing else 0.5
-            highs.setOptionValue("time_limit", max(left * share, 0.01))
+            highs.setOptionValue("time_limit", self._search_share(started, relaxing))
         completing = time.perf_counter()
         highs.run()
         info = highs.getInfo()
@@ -473,11 +477,18 @@ class BlockHiGHS(pulp.HiGHS):
         objective = float(info.objective_function_value) if feasible else math.nan
         highs.changeColsBounds(len(indices), indices, lower, upper)
         self.phases["whole_start"] = time.perf_counter() - completing
-        if solution is None or self.relaxation is None:
+        if solution is not None:
+            self._finish_or_start(highs, solution, objective, started, relaxing)
+
+    def _finish_or_start(
+        self, highs: Any, solution: Any, objective: float, started: float, relaxing: float
+    ) -> None:
+        """Step 3: the whole plan found is the answer, or where HiGHS's full search starts."""
+        if self.relaxation is None:
             return
         bound = self.relaxation
         gap = abs(objective - bound) / max(abs(bound), 1e-9)
-        target = _option(highs, "mip_rel_gap")
+        target = option_value(highs, "mip_rel_gap")
         no_time = self._left(started) < NO_FULL_SEARCH * relaxing
         if not PULP_4 and (gap <= target or no_time):
             # "kNearTimeLimit": ``optimiser.solve.NEAR_TIME_LIMIT``, worded there.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pulp import LpMinimize, LpProblem, LpVariable
@@ -48,6 +48,8 @@ DEFINITIONS = frozenset(
 PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers", "cohort_places", "contract_size"})
 # Whole-programme rows that are tight only because a programme is fixed not to run.
 PROGRAMME_ROWS = frozenset({"runs", "cohort", "cohort_places", "contract_size"})
+# Where a whole-people solve finds the plan its search starts from (``Model.whole_start``).
+WholeStart = Literal["relaxation", "dive", "nothing"]
 
 
 @dataclass
@@ -141,9 +143,10 @@ class Model:
     served: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
     run_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     variable_count: int = 0
-    # Whether a whole-people solve starts from the whole choices its relaxation makes
-    # (``optimiser.start``); the separate model solves faster from nothing (see there).
-    start_from_relaxation: bool = True
+    # Where a whole-people solve finds the plan its search starts from: the whole choices its
+    # relaxation makes (``optimiser.start``), a dive from the relaxation (``optimiser.dive``;
+    # the separate model, see there), or nothing (HiGHS's own heuristics).
+    whole_start: WholeStart = "relaxation"
     # Each row's final value after solving, by HiGHS row number (``highs.row_number``).
     row_values: np.ndarray | None = None
     # HiGHS's column number of the participant block's first column, once solved.

@@ -159,9 +159,11 @@ def _solve(
     model: Model, time_limit: float | None, start: WholeChoices | None = None, **options: Any
 ) -> SolveResult:
     solver = make_solver(time_limit, block=model.participants, **options)
-    starting = start is not None or model.start_from_relaxation
-    if model.is_mip and model.whole_people and len(model.block) and starting:
-        solver.start = _starting_plan(model, solver, start)
+    if model.is_mip and model.whole_people and len(model.block):
+        if start is not None or model.whole_start == "relaxation":
+            solver.start = _starting_plan(model, solver, start)
+        elif model.whole_start == "dive":
+            solver.diving = True
     started = time.perf_counter()
     try:
         with quiet_stdout():
