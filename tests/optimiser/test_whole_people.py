@@ -343,6 +343,24 @@ def test_a_start_already_within_the_gap_of_the_relaxation_is_the_answer():
     ) in plan.messages
 
 
+def test_a_completion_stopped_by_its_cap_leaves_the_search_to_highs(monkeypatch):  # type: ignore[no-untyped-def]
+    """As above, with the completion of the relaxation's whole numbers given no time (its cap,
+    ``COMPLETION_RATIO`` times the relaxation's time, at nothing): what it found is not the
+    answer (3 A, 3.6) and not the start; HiGHS's own search finds the best plan, 2 A and 2 B
+    (3.8), and proves it."""
+    import optimiser.highs
+
+    monkeypatch.setattr(optimiser.highs, "COMPLETION_RATIO", 0.0)
+    monkeypatch.setattr(optimiser.highs, "COMPLETION_FLOOR", 0.0)
+    a, b = intervention("a", 30, 1.2), intervention("b", 20, 0.7)
+    inputs = partnership((BudgetLine("p", 2026, 100),), (a, b), partners=ONE_PARTNER)
+    plan = optimise(inputs, WHOLE, compare_pooling=False, mip_rel_gap=0.15)
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.objective == pytest.approx(3.8)
+    assert _people(plan) == {"a": 2, "b": 2}
+    assert plan.mip_gap == pytest.approx(0.0)
+
+
 def test_a_tie_only_because_the_cohorts_are_held_is_not_called_a_free_way_in():
     """£1,000. A in cohorts of 8 at £200 (1 unit a head: 0.04 a pound), minimum contract £500;
     B £40 a head, 0.5 units (0.0125 a pound). Whole: 5 cohorts of A spend it all, 40 units
