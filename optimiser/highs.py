@@ -293,8 +293,8 @@ FULL_SEARCH_MINIMUM = 4.0
 # and HiGHS's search from that plan took longer than from nothing (3.1 s against 1.8 s). So
 # the completion gets at most this many times the relaxation's time (and at least
 # ``COMPLETION_FLOOR`` seconds); past that HiGHS searches from what it found, or from nothing.
-COMPLETION_RATIO = 8.0
-COMPLETION_FLOOR = 0.25
+COMPLETION_RATIO = 5.0
+COMPLETION_FLOOR = 0.1
 
 
 class BlockHiGHS(pulp.HiGHS):

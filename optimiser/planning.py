@@ -62,7 +62,7 @@ from optimiser.whole import (
     at_least_separate,
     closeness,
     in_fractions,
-    solve_separate,
+    solve_comparisons,
     whole_unfunded,
 )
 from optimiser.wording import Gain
@@ -123,13 +123,13 @@ def optimise(
         compare_pooling and not separately and rules.target is None and rules.whole_programme
     )
     started = time.perf_counter()
-    # Whole people: the partners' separate plan is solved in a second thread while the pooled
-    # plan is (HiGHS releases the GIL; each is a search of its own), so the pooled plan can be
-    # raised to it if it came out below. Waiting for it counts as the comparison's time
-    # (``Timings.pooling``), not the plan's.
+    # Whole people: the partners' separate plan, then each partner alone, are solved in a
+    # second thread while the pooled plan is (HiGHS releases the GIL; each is a search of its
+    # own), so the pooled plan can be raised to the separate one if it came out below. Waiting
+    # for them counts as the comparison's time (``Timings.pooling``), not the plan's.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="separate-plan") as worker:
         separating = (
-            worker.submit(solve_separate, inputs, rules, time_limit, highs_options)
+            worker.submit(solve_comparisons, inputs, rules, time_limit, highs_options)
             if comparing
             else None
         )
@@ -137,7 +137,9 @@ def optimise(
         built = time.perf_counter()
         result: SolveResult = solve_model(model, time_limit, **highs_options)
         waiting = time.perf_counter()
-        separate_first = separating.result() if separating is not None else None
+        separate_first, alone_first = (
+            separating.result() if separating is not None else (None, None)
+        )
         separate_seconds = time.perf_counter() - waiting
     if separate_first is not None:
         model, result = at_least_separate(
@@ -216,6 +218,7 @@ def optimise(
             result.objective,
             time_limit=time_limit,
             separate_solved=separate_first,
+            alone_solved=alone_first,
             **highs_options,
         )
     finished = time.perf_counter()

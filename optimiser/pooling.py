@@ -137,6 +137,7 @@ def compare_pooling(
     time_limit: float = 60,
     alone: bool = True,
     separate_solved: tuple[Model, SolveResult] | None = None,
+    alone_solved: tuple[PartnerAlone, ...] | None = None,
     **highs_options: Any,
 ) -> PoolingComparison | None:
     """The pooled plan against the same partners commissioning separately, in objective units.
@@ -150,7 +151,8 @@ def compare_pooling(
     None solves the pooled model first (for a plan of the partners commissioning separately);
     None comes back if the pooled model has no plan. ``separate_solved`` is the separate
     model already solved (whole people: the pooled plan was made at least as good as it,
-    ``optimiser.whole``).
+    ``optimiser.whole``), and ``alone_solved`` each partner alone already solved
+    (``partners_alone``).
     """
     started = time.perf_counter()
     gain = Gain(inputs, rules)
@@ -179,14 +181,13 @@ def compare_pooling(
             for partner, amount in partner_spend(model).items()
             if amount > 0.005
         )
-    outcomes = (
-        tuple(
-            solve_alone(inputs, rules, partner.key, time_limit, **highs_options)[0]
-            for partner in funding_partners(inputs, rules)
+    outcomes: tuple[PartnerAlone, ...] = ()
+    if alone:
+        outcomes = (
+            alone_solved
+            if alone_solved is not None
+            else partners_alone(inputs, rules, time_limit, highs_options)
         )
-        if alone
-        else ()
-    )
     sentence = pooling_sentence(gain, pooled_objective, separate, result.status, result.note)
     if rules.whole_programme and outcomes:
         sentence += " " + ALONE_IN_FRACTIONS
@@ -200,6 +201,16 @@ def compare_pooling(
         separate_contributions=contributions,
         alone=outcomes,
         seconds=round(time.perf_counter() - started, 4),
+    )
+
+
+def partners_alone(
+    inputs: PlanningInputs, rules: ScenarioRules, time_limit: float, highs_options: dict[str, Any]
+) -> tuple[PartnerAlone, ...]:
+    """What each funding partner could do alone (``solve_alone``), in partner order."""
+    return tuple(
+        solve_alone(inputs, rules, partner.key, time_limit, **highs_options)[0]
+        for partner in funding_partners(inputs, rules)
     )
 
 

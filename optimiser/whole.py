@@ -22,7 +22,8 @@ from typing import Any
 from optimiser.build import build
 from optimiser.inputs import PlanningInputs
 from optimiser.model import Model
-from optimiser.plan import NotFunded, SolveStatus
+from optimiser.plan import NotFunded, PartnerAlone, SolveStatus
+from optimiser.pooling import partners_alone
 from optimiser.scenario import ScenarioRules
 from optimiser.separate import build_separate, pooled_value
 from optimiser.solve import SolveResult, solve_model
@@ -128,6 +129,15 @@ def solve_separate(
     """The partners commissioning separately, solved (whole people when the scenario is)."""
     model = build_separate(inputs, rules)
     return model, solve_model(model, time_limit, **options)
+
+
+def solve_comparisons(
+    inputs: PlanningInputs, rules: ScenarioRules, time_limit: float, options: dict[str, Any]
+) -> tuple[SeparateSolve, tuple[PartnerAlone, ...]]:
+    """What the value of pooling compares the pooled plan with, solved while the pooled plan
+    is: the partners commissioning separately, then each partner alone."""
+    separate = solve_separate(inputs, rules, time_limit, options)
+    return separate, partners_alone(inputs, rules, time_limit, options)
 
 
 def at_least_separate(
