@@ -66,6 +66,7 @@ from optimiser.scenario import (
     ObjectiveKind,
     ScenarioRules,
 )
+from optimiser.whole import Comparisons, solve_comparisons
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -117,6 +118,8 @@ __all__ = [
     "build",
     "check_rules",
     "compare_pooling",
+    "Comparisons",
+    "solve_comparisons",
     "diagnose",
     "evidence_level",
     "optimise",

@@ -15,7 +15,7 @@ from optimiser.highs import BlockHiGHS, HighsOutcome, make_solver
 from optimiser.lp import expression, quiet_stdout
 from optimiser.model import Model
 from optimiser.plan import ModelSize, SolveStatus
-from optimiser.start import WholeChoices, as_start, settled
+from optimiser.start import SETTLED_ENOUGH, WholeChoices, as_start, settled
 
 # HiGHS stops a mixed-integer solve once its plan is proven within this share of the best
 # possible (its bound): 0.5%, well inside the spread of the evidence's effect sizes. Proving
@@ -150,7 +150,10 @@ def _starting_plan(model: Model, solver: BlockHiGHS, given: WholeChoices | None)
             return as_start(model, given, solver.column_of, first_whole)
         if relaxed is None:
             return None
-        return settled(relaxed, solver.integers)
+        found = settled(relaxed, solver.integers)
+        if len(found[0]) < SETTLED_ENOUGH * len(solver.integers):
+            return None  # HiGHS's own search instead (``optimiser.start.SETTLED_ENOUGH``)
+        return found
 
     return start
 

@@ -47,6 +47,8 @@ FROM_REDUCED_COSTS = frozenset({"outcompeted", "tie"})
 PROVEN = 1e-9
 
 SeparateSolve = tuple[Model, SolveResult]
+# What the value of pooling compares a plan with: the separate plan solved, each partner alone.
+Comparisons = tuple[SeparateSolve, tuple[PartnerAlone, ...]]
 
 
 def proven_gap(result: SolveResult) -> float | None:
@@ -133,7 +135,7 @@ def solve_separate(
 
 def solve_comparisons(
     inputs: PlanningInputs, rules: ScenarioRules, time_limit: float, options: dict[str, Any]
-) -> tuple[SeparateSolve, tuple[PartnerAlone, ...]]:
+) -> Comparisons:
     """What the value of pooling compares the pooled plan with, solved while the pooled plan
     is: the partners commissioning separately, then each partner alone."""
     separate = solve_separate(inputs, rules, time_limit, options)

@@ -34,15 +34,32 @@ def plan_job_failed(session: Session, job: Job, error: str) -> None:
 @job_kind(SOLVE_PLAN, title="Solving the plan", on_failure=plan_job_failed)
 def solve_plan_job(context: JobContext, plan_id: int) -> dict[str, Any]:
     from planner.jobs.backends import InlineBackend
-    from planner.solving.pooling_job import WAITING, queue_value_of_pooling
+    from planner.solving.comparisons import start_comparisons
+    from planner.solving.pooling_job import (
+        WAITING,
+        queue_value_of_pooling,
+        work_out_value_of_pooling,
+    )
     from planner.solving.service import solve_plan
 
     context.progress(5, "Building the model")
+    queued = context.session.get(Plan, plan_id)
+    comparisons = (
+        start_comparisons(queued.inputs)
+        if queued is not None and not queued.status.finished
+        else None
+    )
     plan = solve_plan(context.session, plan_id, before_storing=context.check)
     status = plan.status.value if plan is not None else "missing"
     if plan is not None and plan.pooling_status == WAITING:
-        # The plan is ready to read now; comparing it with each partner alone is a job of its
-        # own (run at once here too when this one runs inline, as on the command line).
-        here = isinstance(context.backend, InlineBackend)
-        queue_value_of_pooling(context.app, plan_id, here=here)
+        # The plan is ready to read now. A whole plan's comparison has been solving beside it
+        # (planner.solving.comparisons): its value of pooling is finished here. Otherwise
+        # comparing is a job of its own (run at once here too when this one runs inline, as on
+        # the command line).
+        if comparisons is not None:
+            context.progress(90, "Working out the value of pooling")
+            work_out_value_of_pooling(context.session, plan_id, comparisons=comparisons)
+        else:
+            here = isinstance(context.backend, InlineBackend)
+            queue_value_of_pooling(context.app, plan_id, here=here)
     return {"plan_id": plan_id, "status": status}

@@ -14,6 +14,7 @@ needs nothing else, so a task queue can run it as one task kind.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from decimal import Decimal
 from typing import Any
 
@@ -86,9 +87,13 @@ def value_of_pooling_job(context: JobContext, plan_id: int) -> dict[str, Any]:
     return {"plan_id": plan_id, "pooling_status": plan.pooling_status if plan else "missing"}
 
 
-def work_out_value_of_pooling(session: Session, plan_id: int) -> Plan | None:
+def work_out_value_of_pooling(
+    session: Session, plan_id: int, *, comparisons: Future[opt.Comparisons] | None = None
+) -> Plan | None:
     """Compare plan N with the same partners commissioning separately and store the answer.
 
+    ``comparisons`` are the separate plan and each partner alone, already being solved beside
+    the plan (``planner.solving.comparisons``); without them they are solved here.
     Errors are stored on the plan in words (status 'failed'), never raised.
     """
     plan = session.get(Plan, plan_id)
@@ -98,7 +103,7 @@ def work_out_value_of_pooling(session: Session, plan_id: int) -> Plan | None:
     session.commit()
     started = time.perf_counter()
     try:
-        pooling = _compare(plan)
+        pooling = _compare(plan, comparisons)
     except Exception as error:  # noqa: BLE001  (a failed job must never take the worker down)
         session.rollback()
         _fail(session, plan_id, f"The value of pooling could not be worked out: {error}")
@@ -115,14 +120,19 @@ def work_out_value_of_pooling(session: Session, plan_id: int) -> Plan | None:
     return plan
 
 
-def _compare(plan: Plan) -> opt.PoolingComparison | None:
+def _compare(
+    plan: Plan, comparisons: Future[opt.Comparisons] | None
+) -> opt.PoolingComparison | None:
     inputs, rules = inputs_from_snapshot(plan.inputs)
     scenario = plan.inputs["scenario"]
     time_limit = float(scenario["time_limit_seconds"])
     separately = scenario["funding_mode"] == FundingMode.SEPARATE.value
     objective = plan.result.get("objective")
     pooled = None if separately or objective is None else float(objective)
-    return opt.compare_pooling(inputs, rules, pooled, time_limit=time_limit)
+    separate, alone = comparisons.result() if comparisons is not None else (None, None)
+    return opt.compare_pooling(
+        inputs, rules, pooled, time_limit=time_limit, separate_solved=separate, alone_solved=alone
+    )
 
 
 def _store(session: Session, plan: Plan, pooling: opt.PoolingComparison | None) -> None:

@@ -324,13 +324,16 @@ def test_money_that_must_be_spent_but_fits_no_whole_participant_is_diagnosed():
 
 
 def test_a_start_already_within_the_gap_of_the_relaxation_is_the_answer():
-    """The example of ``test_whole_people_change_the_best_plan`` with a 15% gap target: the
-    relaxation (4.0, all on A, 3.33 people) leaves A fractional and B at a whole 0; holding
-    B at 0, the best whole plan is 3 A (3.6), 10% below 4.0, so within the target of the
-    relaxation's bound: HiGHS's full search is not needed, and the plan says how close it is
-    against that bound, read back whole from the kept solution."""
+    """The example of ``test_whole_people_change_the_best_plan`` with a 15% gap target and
+    three more programmes worth less a pound than B (£50 for 0.5 units): the relaxation (4.0,
+    all on A, 3.33 people) leaves A fractional and B to E at a whole 0, four in five whole
+    columns settled (``SETTLED_ENOUGH``). Holding them, the best whole plan is 3 A (3.6), 10%
+    below 4.0, so within the target of the relaxation's bound: HiGHS's full search is not
+    needed, and the plan says how close it is against that bound, read back whole from the kept
+    solution."""
     a, b = intervention("a", 30, 1.2), intervention("b", 20, 0.7)
-    inputs = partnership((BudgetLine("p", 2026, 100),), (a, b), partners=ONE_PARTNER)
+    weaker = tuple(intervention(key, 50, 0.5) for key in ("c", "d", "e"))
+    inputs = partnership((BudgetLine("p", 2026, 100),), (a, b, *weaker), partners=ONE_PARTNER)
     plan = optimise(inputs, WHOLE, compare_pooling=False, mip_rel_gap=0.15)
     assert plan.status is SolveStatus.OPTIMAL
     assert plan.objective == pytest.approx(3.6)
@@ -343,15 +346,10 @@ def test_a_start_already_within_the_gap_of_the_relaxation_is_the_answer():
     ) in plan.messages
 
 
-def test_a_completion_stopped_by_its_cap_leaves_the_search_to_highs(monkeypatch):  # type: ignore[no-untyped-def]
-    """As above, with the completion of the relaxation's whole numbers given no time (its cap,
-    ``COMPLETION_RATIO`` times the relaxation's time, at nothing): what it found is not the
-    answer (3 A, 3.6) and not the start; HiGHS's own search finds the best plan, 2 A and 2 B
-    (3.8), and proves it."""
-    import optimiser.highs
-
-    monkeypatch.setattr(optimiser.highs, "COMPLETION_RATIO", 0.0)
-    monkeypatch.setattr(optimiser.highs, "COMPLETION_FLOOR", 0.0)
+def test_a_relaxation_that_settles_too_little_is_left_to_highs_own_search():
+    """The same without C to E: the relaxation settles B alone, one whole column in two, under
+    ``SETTLED_ENOUGH``, so nothing is completed near it and 3 A is not the answer; HiGHS
+    searches from nothing, finds the best plan, 2 A and 2 B (3.8), and proves it."""
     a, b = intervention("a", 30, 1.2), intervention("b", 20, 0.7)
     inputs = partnership((BudgetLine("p", 2026, 100),), (a, b), partners=ONE_PARTNER)
     plan = optimise(inputs, WHOLE, compare_pooling=False, mip_rel_gap=0.15)
