@@ -438,17 +438,18 @@ class BlockHiGHS(pulp.HiGHS):
             dived = dive(highs, relaxed, programmes, people, seconds)
             self.phases["whole_start"] = time.perf_counter() - diving
         set_integrality(highs, self.integers, integer=True)
+        placed = False
         if dived is not None:
-            self._finish_or_start(highs, *dived, started, relaxing)
+            placed = self._finish_or_start(highs, *dived, started, relaxing)
         elif self.start is not None and self.relaxation is not None:
             found = self.start(relaxed)
-            if found is not None:
-                self._complete(highs, found, started, relaxing)
-            else:
-                # From nothing, as if the relaxation had not been solved: HiGHS's search begun
-                # from the relaxation's basis took 4-5 s on the demo against 2.3 s from a clean
-                # start (the same model and options; only the solution is cleared).
-                highs.clearSolver()
+            placed = found is not None and self._complete(highs, found, started, relaxing)
+        if not placed:
+            # With no plan to start from, the search starts from nothing, as if the relaxation
+            # (or a dive or completion that found nothing) had not been solved: HiGHS's search
+            # begun from the relaxation's basis took 4-5 s on the demo against 2.3 s from a
+            # clean start (the same model and options; only the solution is cleared).
+            highs.clearSolver()
         if self.finished is None and self.timeLimit is not None:
             highs.setOptionValue("time_limit", max(self._left(started), 0.01))
 
@@ -461,8 +462,8 @@ class BlockHiGHS(pulp.HiGHS):
 
     def _complete(
         self, highs: Any, found: tuple[np.ndarray, np.ndarray], started: float, relaxing: float
-    ) -> None:
-        """Step 2 from the settled columns, then step 3."""
+    ) -> bool:
+        """Step 2 from the settled columns, then step 3; whether it gave a plan."""
         import highspy
 
         indices, values = found
@@ -482,15 +483,17 @@ class BlockHiGHS(pulp.HiGHS):
         objective = float(info.objective_function_value) if feasible else math.nan
         highs.changeColsBounds(len(indices), indices, lower, upper)
         self.phases["whole_start"] = time.perf_counter() - completing
-        if solution is not None:
-            self._finish_or_start(highs, solution, objective, started, relaxing)
+        if solution is None:
+            return False
+        return self._finish_or_start(highs, solution, objective, started, relaxing)
 
     def _finish_or_start(
         self, highs: Any, solution: Any, objective: float, started: float, relaxing: float
-    ) -> None:
-        """Step 3: the whole plan found is the answer, or where HiGHS's full search starts."""
+    ) -> bool:
+        """Step 3: the whole plan found is the answer, or where HiGHS's full search starts;
+        whether it was either."""
         if self.relaxation is None:
-            return
+            return False
         bound = self.relaxation
         gap = abs(objective - bound) / max(abs(bound), 1e-9)
         target = option_value(highs, "mip_rel_gap")
@@ -499,8 +502,9 @@ class BlockHiGHS(pulp.HiGHS):
             # "kNearTimeLimit": ``optimiser.solve.NEAR_TIME_LIMIT``, worded there.
             status = "kOptimal" if gap <= target else "kNearTimeLimit"
             self.finished = (status, solution, objective, gap)
-            return
+            return True
         highs.setSolution(solution)
+        return True
 
     def findSolutionValues(self, lp: LpProblem) -> Any:  # noqa: N802
         started = time.perf_counter()

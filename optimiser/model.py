@@ -49,7 +49,7 @@ PHYSICAL = frozenset({"capacity", "runs", "cohort", "volunteers", "cohort_places
 # Whole-programme rows that are tight only because a programme is fixed not to run.
 PROGRAMME_ROWS = frozenset({"runs", "cohort", "cohort_places", "contract_size"})
 # Where a whole-people solve finds the plan its search starts from (``Model.whole_start``).
-WholeStart = Literal["relaxation", "dive", "nothing"]
+WholeStart = Literal["relaxation", "dive"]
 
 
 @dataclass
@@ -144,8 +144,8 @@ class Model:
     run_columns: dict[tuple[str, str, int], int] = field(default_factory=dict)
     variable_count: int = 0
     # Where a whole-people solve finds the plan its search starts from: the whole choices its
-    # relaxation makes (``optimiser.start``), a dive from the relaxation (``optimiser.dive``;
-    # the separate model, see there), or nothing (HiGHS's own heuristics).
+    # relaxation makes (``optimiser.start``; HiGHS's own search when they are too few), or a
+    # dive from the relaxation (``optimiser.dive``; the separate model, see there).
     whole_start: WholeStart = "relaxation"
     # Each row's final value after solving, by HiGHS row number (``highs.row_number``).
     row_values: np.ndarray | None = None

@@ -163,10 +163,10 @@ def _solve(
 ) -> SolveResult:
     solver = make_solver(time_limit, block=model.participants, **options)
     if model.is_mip and model.whole_people and len(model.block):
-        if start is not None or model.whole_start == "relaxation":
-            solver.start = _starting_plan(model, solver, start)
-        elif model.whole_start == "dive":
+        if start is None and model.whole_start == "dive":
             solver.diving = True
+        else:
+            solver.start = _starting_plan(model, solver, start)
     started = time.perf_counter()
     try:
         with quiet_stdout():
