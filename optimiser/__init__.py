@@ -66,7 +66,7 @@ from optimiser.scenario import (
     ObjectiveKind,
     ScenarioRules,
 )
-from optimiser.whole import Comparisons, solve_comparisons
+from optimiser.whole import Comparisons, compared_beside_plan, solve_comparisons
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -119,6 +119,7 @@ __all__ = [
     "check_rules",
     "compare_pooling",
     "Comparisons",
+    "compared_beside_plan",
     "solve_comparisons",
     "diagnose",
     "evidence_level",

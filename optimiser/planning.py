@@ -61,6 +61,7 @@ from optimiser.whole import (
     EXPLAINED_WHOLE,
     at_least_separate,
     closeness,
+    compared_beside_plan,
     in_fractions,
     solve_comparisons,
     whole_unfunded,
@@ -119,9 +120,7 @@ def optimise(
     check_rules(inputs, rules)
     check_residents(inputs)
     asked, inputs = inputs, planned_inputs(inputs, rules)
-    comparing = (
-        compare_pooling and not separately and rules.target is None and rules.whole_programme
-    )
+    comparing = compare_pooling and compared_beside_plan(rules, separately=separately)
     started = time.perf_counter()
     # Whole people: the partners' separate plan, then each partner alone, are solved in a
     # second thread while the pooled plan is (HiGHS releases the GIL; each is a search of its

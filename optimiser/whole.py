@@ -133,6 +133,13 @@ def solve_separate(
     return model, solve_model(model, time_limit, **options)
 
 
+def compared_beside_plan(rules: ScenarioRules, *, separately: bool) -> bool:
+    """Whether a plan's value of pooling is solved beside the pooled plan (``solve_comparisons``
+    in a second thread): a pooled plan in whole people, with no target (in target mode there is
+    no value of pooling to compare)."""
+    return rules.whole_programme and rules.target is None and not separately
+
+
 def solve_comparisons(
     inputs: PlanningInputs, rules: ScenarioRules, time_limit: float, options: dict[str, Any]
 ) -> Comparisons:

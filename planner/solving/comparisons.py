@@ -29,13 +29,12 @@ def start_comparisons(snapshot: dict[str, Any]) -> Future[opt.Comparisons] | Non
     partners commissioning separately)."""
     try:
         scenario = snapshot["scenario"]
-        if scenario["funding_mode"] == FundingMode.SEPARATE.value:
-            return None
+        separately = scenario["funding_mode"] == FundingMode.SEPARATE.value
         inputs, rules = inputs_from_snapshot(snapshot)
         time_limit = float(scenario["time_limit_seconds"])
     except Exception:  # noqa: BLE001 (a snapshot that cannot be read is the plan's to report)
         return None
-    if not rules.whole_programme or rules.target is not None:
+    if not opt.compared_beside_plan(rules, separately=separately):
         return None
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-comparisons")
     comparing = worker.submit(opt.solve_comparisons, inputs, rules, time_limit, {})
