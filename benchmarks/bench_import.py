@@ -43,7 +43,8 @@ def timed(label: str, step) -> object:  # type: ignore[no-untyped-def]
     start, cpu = time.perf_counter(), time.process_time()
     outcome = step()
     wall, used = time.perf_counter() - start, time.process_time() - cpu
-    print(f"  {label:<40} {wall:6.2f} s wall {used:6.2f} s CPU   {outcome.summary()}")
+    missing = f"; {len(outcome.missing)} not in the workbook" if outcome.missing else ""
+    print(f"  {label:<40} {wall:6.2f} s wall {used:6.2f} s CPU   {outcome.summary()}{missing}")
     return outcome
 
 
@@ -77,7 +78,7 @@ def run(rows: int) -> None:
             with new_session() as session:
                 timed(
                     "confirm, deleting the missing row",
-                    lambda: apply_import(session, fewer),
+                    lambda: apply_import(session, fewer, delete_missing=True),
                 )
         app.extensions["engine"].dispose()
 

@@ -3,6 +3,9 @@ the change, so a change that fails leaves no audit row either."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -67,16 +70,18 @@ def record_change(
     before: dict[str, Any] | SQLModel | None,
     after: dict[str, Any] | SQLModel | None,
     summary: str = "",
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Add an audit event to the session; the caller commits it together with the change.
 
     For an update, before and after keep only the fields whose value changed (the record's
     version, raised by every save, is left out): the log credits each person with the changes
-    they made and nothing else."""
+    they made and nothing else, and an update that changed nothing adds no event (None)."""
     before_fields = json_safe(snapshot(before) if isinstance(before, SQLModel) else before)
     after_fields = json_safe(snapshot(after) if isinstance(after, SQLModel) else after)
     if action == "update" and isinstance(before_fields, dict) and isinstance(after_fields, dict):
         before_fields, after_fields = changed_fields(before_fields, after_fields)
+        if not before_fields and not after_fields:
+            return None
     event = AuditEvent(
         user_id=getattr(actor, "id", None),
         user_name=getattr(actor, "name", None) or "system",
@@ -87,5 +92,50 @@ def record_change(
         before=before_fields,
         after=after_fields,
     )
-    session.add(event)
+    batch: AuditBatch | None = session.info.get(BATCH_KEY)
+    if batch is None:
+        session.add(event)
+    else:
+        batch.keep(event, after if entity_id is None and isinstance(after, SQLModel) else None)
     return event
+
+
+BATCH_KEY = "audit_batch"
+
+
+@dataclass
+class AuditBatch:
+    """Audit events kept aside to be written together, each with the record whose id it waits
+    for (a record added and not yet written has none)."""
+
+    events: list[AuditEvent] = field(default_factory=list)
+    awaiting: list[tuple[AuditEvent, SQLModel]] = field(default_factory=list)
+
+    def keep(self, event: AuditEvent, record: SQLModel | None) -> None:
+        self.events.append(event)
+        if record is not None:
+            self.awaiting.append((event, record))
+
+    def name_records(self) -> None:
+        for event, record in self.awaiting:
+            record_id = getattr(record, "id", None)
+            event.entity_id = "" if record_id is None else str(record_id)
+            if isinstance(event.after, dict) and event.after.get("id", 0) is None:
+                event.after = {**event.after, "id": record_id}
+
+
+@contextmanager
+def audit_batched(session: Session) -> Iterator[list[AuditEvent]]:
+    """Within the block, audit events are kept aside (the list yielded, which the caller may
+    prune) and written together when it ends: an import of thousands of rows writes its events
+    in a few statements, not one each. Nothing is written if the block raises."""
+    batch = AuditBatch()
+    session.info[BATCH_KEY] = batch
+    try:
+        yield batch.events
+        session.flush()  # records added and not yet written get their ids
+        batch.name_records()
+        session.add_all(batch.events)
+        session.flush()
+    finally:
+        session.info.pop(BATCH_KEY, None)

@@ -82,6 +82,7 @@ def apply_import(
         counts = {
             sheet: {CREATE: c, UPDATE: u, UNCHANGED: n} for sheet, c, u, n in outcome.counts()
         }
+        outcome.applied = True  # the audit log's summary says what was done, not what would be
         record_change(
             session,
             actor,
@@ -97,7 +98,6 @@ def apply_import(
             f"Imported {filename or 'a workbook'}: {outcome.summary()}"[:500],
         )
         session.commit()
-        outcome.applied = True
         return outcome
     except BaseException:
         session.rollback()

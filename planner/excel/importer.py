@@ -8,7 +8,6 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from models import AuditEvent, CostShare, DemandType, Partner
@@ -48,7 +47,7 @@ from planner.excel.input_cells import CellProblem, read_cell
 from planner.excel.input_columns import InputSheet
 from planner.excel.price_sheet import price_absent, price_index_row
 from planner.excel.price_tables import PRICE_INDEX
-from planner.inputs.name_index import names_indexed
+from planner.inputs.bulk import written_in_bulk
 from planner.inputs.service import (
     InputError,
     by_name,
@@ -87,36 +86,31 @@ class Importer:
     def run(self, parsed: ParsedWorkbook) -> ImportPreview:
         self.outcome.problems.extend(parsed.problems)
         rows = {name: self._readable(table_rows) for name, table_rows in parsed.rows.items()}
-        listener = self._capture
-        event.listen(self.session, "transient_to_pending", listener)
-        try:
-            with names_indexed(self.session):
-                first: tuple[tuple[InputSheet, RowImport], ...] = (
-                    (tables.PARTNERS, import_rows.partner),
-                    (tables.CYCLES, import_rows.cycle),
-                    (tables.INTERVENTIONS, import_rows.intervention),
-                    (tables.PLACES, import_rows.place),
-                    (PRICE_INDEX, price_index_row),
-                )
-                for table, apply_row in first:
-                    for row, values in rows.get(table.name, []):
-                        self._attempt(row, values, apply_row)
-                self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
-                later: tuple[tuple[InputSheet, RowImport], ...] = (
-                    (tables.EFFECTS, import_rows.effect),
-                    (tables.POPULATIONS, import_rows.population),
-                    (tables.CAPACITIES, import_rows.capacity),
-                    (tables.BUDGET_LINES, import_rows.budget_line),
-                    *COMMUNITY_ROWS,
-                )
-                for table, apply_row in later:
-                    for row, values in rows.get(table.name, []):
-                        self._attempt(row, values, apply_row)
-                self._contracts(rows.get(tables.CONTRACTS.name, []))
-                if self.outcome.ok:
-                    self._missing(parsed, rows)
-        finally:
-            event.remove(self.session, "transient_to_pending", listener)
+        with written_in_bulk(self.session) as self.events:
+            first: tuple[tuple[InputSheet, RowImport], ...] = (
+                (tables.PARTNERS, import_rows.partner),
+                (tables.CYCLES, import_rows.cycle),
+                (tables.INTERVENTIONS, import_rows.intervention),
+                (tables.PLACES, import_rows.place),
+                (PRICE_INDEX, price_index_row),
+            )
+            for table, apply_row in first:
+                for row, values in rows.get(table.name, []):
+                    self._attempt(row, values, apply_row)
+            self._demand_types(rows.get("Demand types", []), rows.get("Cost shares", []))
+            later: tuple[tuple[InputSheet, RowImport], ...] = (
+                (tables.EFFECTS, import_rows.effect),
+                (tables.POPULATIONS, import_rows.population),
+                (tables.CAPACITIES, import_rows.capacity),
+                (tables.BUDGET_LINES, import_rows.budget_line),
+                *COMMUNITY_ROWS,
+            )
+            for table, apply_row in later:
+                for row, values in rows.get(table.name, []):
+                    self._attempt(row, values, apply_row)
+            self._contracts(rows.get(tables.CONTRACTS.name, []))
+            if self.outcome.ok:
+                self._missing(parsed, rows)
         order = {table.name: index for index, table in enumerate(tables.INPUT_SHEETS)}
         self.outcome.problems.sort(key=lambda p: (order.get(p.sheet, 99), p.row or 0))
         self.outcome.changes.sort(key=lambda c: (order.get(c.sheet, 99), c.row))
@@ -164,10 +158,6 @@ class Importer:
                         "import without deleting.",
                     )
                 )
-
-    def _capture(self, _session: Session, instance: object) -> None:
-        if isinstance(instance, AuditEvent):
-            self.events.append(instance)
 
     # Reading cells -----------------------------------------------------------------------
 
@@ -240,12 +230,11 @@ class Importer:
         if any(item.action == "create" for item in events):
             return CREATE
         changed = [item for item in events if not same_record(item.before, item.after, frozenset())]
-        for item in events:
-            if item not in changed:
-                if item in self.session.new:
-                    self.session.expunge(item)
-                else:
-                    self.session.delete(item)
+        if len(changed) < len(events):
+            # Events that restate a record as it was are not written (the audit log keeps
+            # changes); the row's events are the last ones kept.
+            del self.events[len(self.events) - len(events) :]
+            self.events.extend(changed)
         if any(not same_record(item.before, item.after, ignore) for item in changed):
             return UPDATE
         return UNCHANGED

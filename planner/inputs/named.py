@@ -20,6 +20,7 @@ from models.intervention import InterventionCreate
 from models.partner import PartnerCreate
 from models.place import PlaceCreate
 from planner.audit.service import Actor, record_change, snapshot
+from planner.inputs.bulk import in_bulk
 from planner.inputs.validation import (
     apply,
     by_name,
@@ -81,9 +82,13 @@ def create_named(
     details = validated(kind.schema, merged(None, fields, kind.fields))
     ensure_unique_name(session, kind.table, details.name, kind.a_label)
     record = kind.table(**details.model_dump())
-    with saving(session, commit=commit):
+    # In bulk (an import) new records are written together and the audit event takes the id
+    # then; one at a time, the event needs the id now.
+    deferred = in_bulk(session)
+    with saving(session, commit=commit, flush=not deferred):
         session.add(record)
-        session.flush()
+        if not deferred:
+            session.flush()
         record_change(
             session,
             actor,

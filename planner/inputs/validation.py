@@ -87,8 +87,9 @@ def reference(
         raise InputError({field: str(missing)}) from None
 
 
-def _same_named(session: Session, table: type[Record], name: str) -> list[tuple[int, str]]:
-    """(id, name) of every record whose name is `name` ignoring capitals and extra spaces.
+def _same_named(session: Session, table: type[Record], name: str) -> list[Record]:
+    """Every record whose name is `name` ignoring capitals and extra spaces (inside an import,
+    also one added and not yet written).
 
     Compared in Python, not SQL: SQLite lower-cases only ASCII letters. The named tables hold
     tens or hundreds of rows, so reading their names is cheap.
@@ -96,10 +97,11 @@ def _same_named(session: Session, table: type[Record], name: str) -> list[tuple[
     wanted = name_key(name)
     index = indexed_names(session, table)
     if index is not None:
-        return list(index.get(wanted, {}).items())
+        return list(index.get(wanted, []))
     column = table.name  # type: ignore[attr-defined]
     rows = session.exec(select(table.id, column)).all()  # type: ignore[attr-defined]
-    return [(record_id, recorded) for record_id, recorded in rows if name_key(recorded) == wanted]
+    matching = [record_id for record_id, recorded in rows if name_key(recorded) == wanted]
+    return [record for record_id in matching if (record := session.get(table, record_id))]
 
 
 def by_name(session: Session, table: type[Record], name: str) -> Record | None:
@@ -108,17 +110,18 @@ def by_name(session: Session, table: type[Record], name: str) -> Record | None:
     text = str(name).strip()
     if not text:
         return None
-    if indexed_names(session, table) is not None:
-        near = _same_named(session, table, text)
-        spelt_alike = [record_id for record_id, recorded in near if recorded == text]
-        chosen = spelt_alike[0] if spelt_alike else (near[0][0] if near else None)
-        return session.get(table, chosen) if chosen is not None else None
-    column = table.name  # type: ignore[attr-defined]
-    spelt_exactly = session.exec(select(table).where(column == text)).first()
-    if spelt_exactly is not None:
-        return spelt_exactly
-    found = _same_named(session, table, text)
-    return session.get(table, found[0][0]) if found else None
+    if indexed_names(session, table) is None:
+        column = table.name  # type: ignore[attr-defined]
+        spelt_exactly = session.exec(select(table).where(column == text)).first()
+        if spelt_exactly is not None:
+            return spelt_exactly
+    near = _same_named(session, table, text)
+    spelt_alike = [record for record in near if record.name == text]  # type: ignore[attr-defined]
+    found = spelt_alike[0] if spelt_alike else (near[0] if near else None)
+    if found is not None and found.id is None:  # type: ignore[attr-defined]
+        # Added by an import and not yet written: written now, so its id can be referred to.
+        session.flush()
+    return found
 
 
 def named(session: Session, table: type[Record], name: str, field: str, label: str) -> Record:
@@ -134,10 +137,11 @@ def ensure_unique_name(
 ) -> None:
     """Names identify partners, interventions, places and demand types, so they must differ, and
     by more than capitals or spacing."""
+    # A record added and not yet written (inside an import) has no id, and is another one.
     others = [
-        recorded
-        for record_id, recorded in _same_named(session, table, name)
-        if record_id != current_id
+        record.name  # type: ignore[attr-defined]
+        for record in _same_named(session, table, name)
+        if record.id is None or record.id != current_id  # type: ignore[attr-defined]
     ]
     if not others:
         return
@@ -188,17 +192,18 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
 
 
 @contextmanager
-def saving(session: Session, *, commit: bool = True) -> Iterator[None]:
+def saving(session: Session, *, commit: bool = True, flush: bool = True) -> Iterator[None]:
     """Save the change in one transaction: commit it, or roll all of it back on any failure.
 
     With commit=False (a caller applying many changes together) the work is only flushed and
-    the caller commits or rolls back.
+    the caller commits or rolls back; with flush=False too, it waits for the caller's next
+    flush (an import writes a sheet's new records together).
     """
     try:
         yield
         if commit:
             session.commit()
-        else:
+        elif flush:
             session.flush()
     except BaseException:
         if commit:
